@@ -1,0 +1,42 @@
+"""The Celery application: Redis when REDIS_URL is set, eager in-process otherwise.
+
+Periodic jobs are declared here, in one place (`app.conf.beat_schedule`); each
+is a scheduler task that fans out one task per object.
+"""
+
+import logging
+import os
+
+from celery import Celery, Task
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mlhg_app.settings")
+
+logger = logging.getLogger(__name__)
+
+
+class MLHGTask(Task):
+    """Shared behaviour of every task: retries with backoff and logging.
+
+    Tasks take ids as keyword arguments, load the object, return quietly if it
+    is gone, and call a service; they are safe to run twice.
+    """
+
+    autoretry_for = (ConnectionError, TimeoutError, OSError)
+    retry_backoff = True
+    retry_backoff_max = 600
+    retry_jitter = True
+    max_retries = 5
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        logger.error("task %s[%s] failed: %r (kwargs=%s)", self.name, task_id, exc, kwargs)
+
+    def on_retry(self, exc, task_id, args, kwargs, einfo):
+        logger.warning("task %s[%s] retried after %r", self.name, task_id, exc)
+
+
+app = Celery("mlhg_app", task_cls=MLHGTask)
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Periodic jobs (Celery beat). Later features add their entries here.
+app.conf.beat_schedule = {}

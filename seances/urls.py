@@ -1,0 +1,4 @@
+"""URLs of the seances app (filled by its feature issues)."""
+
+app_name = "seances"
+urlpatterns: list = []

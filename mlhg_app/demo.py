@@ -1,0 +1,76 @@
+"""Demo accounts: at least one per role, several conseillers per antenne, French names."""
+
+from mlhg_app.models import Antenne, User
+
+DEMO_PASSWORD = "demo-mlhg-2026"
+
+PEOPLE = [
+    # role, email, first name, last name, antenne code, line manager
+    (User.Role.STAFF, "direction@demo.ml31.org", "Murielle", "Avril", "siege", True),
+    (User.Role.STAFF, "achats@demo.ml31.org", "Julien", "Fabre", "siege", False),
+    (User.Role.EVALUATEUR, "evaluatrice@demo.ml31.org", "Sophie", "Lacombe", "siege", False),
+    (User.Role.EVALUATEUR, "evaluateur@demo.ml31.org", "Karim", "Benali", "siege", False),
+    (User.Role.EVALUATEUR, "evaluatrice.rh@demo.ml31.org", "Hélène", "Marty", "siege", False),
+    (User.Role.RESPONSABLE, "responsable@demo.ml31.org", "Nathalie", "Cazals", "siege", True),
+    (User.Role.PRESTATAIRE, "contact@horizons-supervision.demo", "Claire", "Delmas", None, False),
+    (User.Role.INTERVENANT, "marc.olivier@horizons-supervision.demo", "Marc", "Olivier", None, False),
+]
+
+# Three conseillers per antenne in the demo (the headcount figures are the sites' real sizes).
+CONSEILLERS = {
+    "nord-est": (18, [("Camille", "Roux"), ("Thomas", "Garcia"), ("Inès", "Bouzid")]),
+    "nord-ouest": (14, [("Léa", "Martin"), ("Hugo", "Bernard"), ("Yasmina", "Haddad")]),
+    "muretain": (20, [("Manon", "Dupuy"), ("Lucas", "Fournier"), ("Aïcha", "Diallo")]),
+    "lauragais": (12, [("Chloé", "Vidal"), ("Antoine", "Mercier"), ("Fatou", "Ndiaye")]),
+    "comminges": (9, [("Émilie", "Sarrail"), ("Pierre", "Castex"), ("Sarah", "Dupont")]),
+    "sud-garonne": (10, [("Julie", "Lafforgue"), ("Mathieu", "Soulé"), ("Nadia", "Amrani")]),
+    "ouest": (16, [("Pauline", "Gimenez"), ("Romain", "Blanc"), ("Laura", "Ferrand")]),
+}
+UNAVAILABLE_DAYS = {"comminges": [2], "lauragais": [4]}
+
+
+def ensure_user(role, email, first_name, last_name, antenne=None, is_manager=False) -> tuple[User, bool]:
+    user = User.objects.filter(email=email).first()
+    if user is not None:
+        return user, False
+    user = User.objects.create_user(
+        email=email,
+        password=DEMO_PASSWORD,
+        first_name=first_name,
+        last_name=last_name,
+        role=role,
+        antenne=antenne,
+        is_manager=is_manager,
+        is_staff=role == User.Role.STAFF,
+    )
+    return user, True
+
+
+def load(*, today) -> list[tuple[str, str, str]]:
+    """Create the demo accounts (idempotent) and return (role, email, password) lines."""
+    sites = {a.code: a for a in Antenne.objects.all()}
+    accounts = []
+    for role, email, first, last, site, manager in PEOPLE:
+        user, _ = ensure_user(role, email, first, last, sites.get(site), manager)
+        accounts.append((user.role, user.email, DEMO_PASSWORD))
+    for code, (headcount, people) in CONSEILLERS.items():
+        antenne = sites[code]
+        antenne.effectif_conseillers = headcount
+        antenne.jours_indisponibles = UNAVAILABLE_DAYS.get(code, [])
+        antenne.save(update_fields=["effectif_conseillers", "jours_indisponibles"])
+        for first, last in people:
+            email = f"{_ascii(first)}.{_ascii(last)}@demo.ml31.org"
+            user, _ = ensure_user(User.Role.CONSEILLER, email, first, last, antenne)
+            accounts.append((user.role, user.email, DEMO_PASSWORD))
+    # A site manager: marked as line manager, so never a member of an APP group.
+    user, _ = ensure_user(
+        User.Role.CONSEILLER, "chef.antenne.muret@demo.ml31.org", "Olivier", "Ribes", sites["muretain"], True
+    )
+    accounts.append((user.role, user.email, DEMO_PASSWORD))
+    return accounts
+
+
+def _ascii(value: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower().replace(" ", "-")

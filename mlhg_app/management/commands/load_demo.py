@@ -1,0 +1,37 @@
+import importlib
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+
+class Command(BaseCommand):
+    help = (
+        "Charge un jeu de données de démonstration réaliste à la date du jour et affiche "
+        "une ligne par compte : rôle<TAB>adresse<TAB>mot de passe. Refusé quand DEBUG est désactivé."
+    )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("load_demo est réservé au développement : DEBUG est désactivé, rien n'a été chargé.")
+        call_command("load_mlhg", stdout=self.stderr)
+        today = timezone.localdate()
+        accounts: list[tuple[str, str, str]] = []
+        with transaction.atomic():
+            for app in apps.get_app_configs():
+                try:
+                    module = importlib.import_module(f"{app.name}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{app.name}.demo":
+                        raise
+                    continue
+                accounts.extend(module.load(today=today) or [])
+        seen = set()
+        for role, email, password in accounts:
+            if email in seen:
+                continue
+            seen.add(email)
+            self.stdout.write(f"{role}\t{email}\t{password}")

@@ -1,0 +1,27 @@
+import importlib
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+
+class Command(BaseCommand):
+    help = "Charge le référentiel de la MLHG issu de l'AMI : les 8 sites et l'AMI 2026 (idempotent)."
+
+    def handle(self, *args, **options):
+        changes = []
+        with transaction.atomic():
+            for app in apps.get_app_configs():
+                try:
+                    module = importlib.import_module(f"{app.name}.reference")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{app.name}.reference":
+                        raise
+                    continue
+                changes.extend(module.load())
+        if not changes:
+            self.stdout.write("Référentiel déjà à jour : aucune modification.")
+            return
+        for line in changes:
+            self.stdout.write(f"- {line}")
+        self.stdout.write(self.style.SUCCESS(f"Référentiel chargé : {len(changes)} modification(s)."))

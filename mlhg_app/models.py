@@ -1,0 +1,182 @@
+"""Users and roles, the MLHG's places, and the outgoing-message log."""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+WEEKDAYS = [
+    (0, _("lundi")),
+    (1, _("mardi")),
+    (2, _("mercredi")),
+    (3, _("jeudi")),
+    (4, _("vendredi")),
+]
+
+
+class Antenne(models.Model):
+    """The siège or one of the 7 antennes territoriales (seed §1)."""
+
+    class Kind(models.TextChoices):
+        SIEGE = "siege", _("Siège social")
+        ANTENNE = "antenne", _("Antenne territoriale")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    nom = models.CharField(_("nom"), max_length=120, unique=True)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.ANTENNE)
+    adresse = models.CharField(_("adresse"), max_length=255)
+    code_postal = models.CharField(_("code postal"), max_length=5)
+    ville = models.CharField(_("ville"), max_length=120)
+    effectif_conseillers = models.PositiveIntegerField(
+        _("effectif de conseillers"),
+        default=0,
+        help_text=_("Nombre de conseillers en insertion du site, participants potentiels aux séances d'APP."),
+    )
+    jours_indisponibles = models.JSONField(
+        _("jours où le site ne peut pas accueillir de séance"),
+        default=list,
+        blank=True,
+        help_text=_("Jours de la semaine (0 = lundi … 4 = vendredi) où aucune séance ne peut se tenir sur le site."),
+    )
+    ordre = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=0)
+
+    class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        ordering = ["ordre", "nom"]
+
+    def __str__(self) -> str:
+        return self.nom
+
+    def clean(self):
+        days = self.jours_indisponibles or []
+        if not isinstance(days, list) or any(d not in range(5) for d in days):
+            raise ValidationError(
+                {"jours_indisponibles": _("Indiquez des jours ouvrés entre 0 (lundi) et 4 (vendredi).")}
+            )
+
+    @property
+    def adresse_complete(self) -> str:
+        return f"{self.adresse}, {self.code_postal} {self.ville}"
+
+    @property
+    def jours_indisponibles_labels(self) -> list[str]:
+        labels = dict(WEEKDAYS)
+        return [str(labels[d]) for d in sorted(self.jours_indisponibles or []) if d in labels]
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("L'adresse électronique est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", User.Role.STAFF)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractUser):
+    """A person who logs in with an email address and holds one role (DESIGN.md §1)."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("Administration MLHG")
+        EVALUATEUR = "evaluateur", _("Évaluateur")
+        RESPONSABLE = "responsable", _("Responsable de secteur")
+        PRESTATAIRE = "prestataire", _("Prestataire")
+        INTERVENANT = "intervenant", _("Intervenant")
+        CONSEILLER = "conseiller", _("Conseiller en insertion")
+
+    username = None
+    email = models.EmailField(_("adresse électronique"), unique=True)
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.CONSEILLER)
+    antenne = models.ForeignKey(
+        Antenne,
+        verbose_name=_("site de rattachement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    is_manager = models.BooleanField(
+        _("encadrant hiérarchique"),
+        default=False,
+        help_text=_(
+            "Coché pour un responsable hiérarchique : il ne peut jamais être membre d'un groupe "
+            "d'APP (séances hors présence hiérarchique, AMI §5.1)."
+        ),
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        ordering = ["last_name", "first_name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = (self.email or "").strip().lower()
+        if self.role == self.Role.CONSEILLER and self.antenne_id is None:
+            raise ValidationError({"antenne": _("Un conseiller doit être rattaché à un site.")})
+
+    @property
+    def is_line_manager(self) -> bool:
+        """Seed §5.1: a line manager can never be a member of an APP group."""
+        return self.is_manager or self.role == self.Role.RESPONSABLE
+
+
+class OutgoingMessage(models.Model):
+    """Every email the product sends, recorded once per occurrence.
+
+    The unique key (kind, object, recipient, occurrence) makes a job that runs
+    twice send once: the row is written in the same transaction as the send.
+    """
+
+    kind = models.CharField(_("type de message"), max_length=60)
+    object_type = models.CharField(_("type d'objet"), max_length=60, blank=True)
+    object_id = models.CharField(_("identifiant de l'objet"), max_length=40, blank=True)
+    recipient = models.EmailField(_("destinataire"))
+    occurrence = models.CharField(_("occurrence"), max_length=60, blank=True, default="")
+    subject = models.CharField(_("objet du message"), max_length=255)
+    sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message envoyé")
+        verbose_name_plural = _("messages envoyés")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_type", "object_id", "recipient", "occurrence"],
+                name="outgoing_message_once",
+            )
+        ]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient} ({self.sent_at:%d/%m/%Y %H:%M})"

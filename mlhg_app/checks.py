@@ -1,0 +1,17 @@
+from django.core.checks import Error, register
+
+from mlhg_app.access import undeclared_urls
+
+
+@register("urls")
+def check_every_view_declares_access(app_configs, **kwargs):
+    """`manage.py check` fails for a URL whose view declares no access rule."""
+    return [
+        Error(
+            f"La vue de l'URL « {route} » ne déclare aucune règle d'accès.",
+            hint="Héritez de PermissionRequiredView (permission_required) ou de PublicView, "
+            "ou décorez la fonction avec permission_required(...) ou public.",
+            id="mlhg_app.E001",
+        )
+        for route in undeclared_urls()
+    ]

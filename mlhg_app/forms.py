@@ -1,0 +1,43 @@
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mlhg_app.messaging import message_send
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    """Login by email; the same French message whether the address exists or not."""
+
+    username = forms.EmailField(
+        label=_("Adresse électronique"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "Adresse électronique ou mot de passe incorrect. Vérifiez votre saisie "
+            "(les majuscules comptent dans le mot de passe)."
+        ),
+        "inactive": _("Ce compte est désactivé. Contactez l'administration de la MLHG."),
+    }
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip().lower()
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Sends the reset link through the outgoing-message log (at most one a minute)."""
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
+        user = context["user"]
+        message_send(
+            kind="account.password_reset",
+            recipient=to_email,
+            subject="Réinitialisation de votre mot de passe – MLHG APP",
+            template="password_reset",
+            context={"user": user, "uid": context["uid"], "token": context["token"]},
+            obj=user,
+            occurrence=timezone.now().strftime("%Y%m%d%H%M"),
+        )

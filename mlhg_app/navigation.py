@@ -1,0 +1,38 @@
+"""The navigation: each role sees its own sections.
+
+Later features add their entries to SECTIONS; an entry is shown when the user
+holds its permission, so the menu and the access rules never disagree.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Section:
+    label: str
+    url_name: str
+    permission: str
+    description: str = ""
+
+
+SECTIONS: list[Section] = [
+    Section(_("Sites"), "antenne_list", "mlhg_app.view_antennes", _("Le siège et les 7 antennes de la MLHG.")),
+]
+
+
+def sections_for(user) -> list[dict]:
+    if user is None or not user.is_authenticated:
+        return []
+    out = []
+    for section in SECTIONS:
+        if not user.has_perm(section.permission):
+            continue
+        try:
+            url = reverse(section.url_name)
+        except NoReverseMatch:
+            continue
+        out.append({"label": section.label, "url": url, "description": section.description})
+    return out

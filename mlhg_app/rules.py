@@ -1,0 +1,37 @@
+"""Role predicates shared by every app, and the foundation's permissions.
+
+Each view declares one permission (see `mlhg_app.access`); the permissions
+are built here from role predicates. Object scoping (a prestataire sees its
+own organisation only) is done by selectors, which answer 404 otherwise.
+"""
+
+import rules
+
+from mlhg_app.models import User
+
+
+def _has_role(role):
+    @rules.predicate(name=f"has_role_{role}")
+    def predicate(user):
+        return bool(user and user.is_authenticated and user.is_active and user.role == role)
+
+    return predicate
+
+
+is_staff_member = _has_role(User.Role.STAFF)
+is_evaluateur = _has_role(User.Role.EVALUATEUR)
+is_responsable = _has_role(User.Role.RESPONSABLE)
+is_prestataire = _has_role(User.Role.PRESTATAIRE)
+is_intervenant = _has_role(User.Role.INTERVENANT)
+is_conseiller = _has_role(User.Role.CONSEILLER)
+
+
+@rules.predicate
+def is_logged_in(user):
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+# The account pages (password change, personal home).
+rules.add_perm("mlhg_app.use_account", is_logged_in)
+# The MLHG's reference data (sites) as a read-only page for MLHG people.
+rules.add_perm("mlhg_app.view_antennes", is_staff_member | is_responsable | is_evaluateur)

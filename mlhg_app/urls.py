@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from mlhg_app import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("healthz/", views.HealthView.as_view(), name="healthz"),
+    path("compte/", views.AccountView.as_view(), name="account"),
+    path("sites/", views.AntenneListView.as_view(), name="antenne_list"),
+    path("connexion/", views.LoginView.as_view(), name="login"),
+    path("deconnexion/", views.LogoutView.as_view(), name="logout"),
+    path("compte/mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("compte/mot-de-passe/modifie/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("mot-de-passe-oublie/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("mot-de-passe-oublie/envoye/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "mot-de-passe-oublie/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("mot-de-passe-oublie/termine/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("ami/", include("ami.urls")),
+    path("seances/", include("seances.urls")),
+    path("bilans/", include("bilans.urls")),
+    path("admin/", admin.site.urls),
+]

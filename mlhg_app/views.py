@@ -1,0 +1,99 @@
+import logging
+
+from django.contrib.auth import views as auth_views
+from django.db import connection
+from django.http import JsonResponse
+from django.urls import reverse_lazy
+from django.views.generic import ListView, TemplateView
+
+from mlhg_app import forms
+from mlhg_app.access import PermissionRequiredView, PublicView
+from mlhg_app.celery import app as celery_app
+from mlhg_app.models import Antenne
+
+logger = logging.getLogger(__name__)
+
+
+class HomeView(PublicView, TemplateView):
+    """The public landing page, or the logged-in user's own home by role."""
+
+    def get_template_names(self):
+        user = self.request.user
+        if user.is_authenticated:
+            return [f"mlhg_app/home/{user.role}.html", "mlhg_app/home/default.html"]
+        return ["mlhg_app/home/public.html"]
+
+
+class AccountView(PermissionRequiredView, TemplateView):
+    permission_required = "mlhg_app.use_account"
+    template_name = "mlhg_app/account.html"
+
+
+class AntenneListView(PermissionRequiredView, ListView):
+    permission_required = "mlhg_app.view_antennes"
+    template_name = "mlhg_app/antenne/list.html"
+    context_object_name = "antennes"
+
+    def get_queryset(self):
+        return Antenne.objects.all()
+
+
+class HealthView(PublicView, TemplateView):
+    """`/healthz/`: JSON with the state of the database and the broker; 503 naming what is down."""
+
+    def get(self, request, *args, **kwargs):
+        status = {}
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            status["database"] = "ok"
+        except Exception as exc:  # any failure of the database is reported, never raised
+            logger.error("healthz: database down: %r", exc)
+            status["database"] = "indisponible"
+        if celery_app.conf.task_always_eager:
+            status["broker"] = "eager"
+        else:
+            try:
+                with celery_app.connection_for_write() as conn:
+                    conn.ensure_connection(max_retries=1, timeout=2)
+                status["broker"] = "ok"
+            except Exception as exc:
+                logger.error("healthz: broker down: %r", exc)
+                status["broker"] = "indisponible"
+        ok = all(value in {"ok", "eager"} for value in status.values())
+        return JsonResponse(status, status=200 if ok else 503)
+
+
+class LoginView(PublicView, auth_views.LoginView):
+    form_class = forms.LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(PublicView, auth_views.LogoutView):
+    pass
+
+
+class PasswordChangeView(PermissionRequiredView, auth_views.PasswordChangeView):
+    permission_required = "mlhg_app.use_account"
+    success_url = reverse_lazy("password_change_done")
+
+
+class PasswordChangeDoneView(PermissionRequiredView, auth_views.PasswordChangeDoneView):
+    permission_required = "mlhg_app.use_account"
+
+
+class PasswordResetView(PublicView, auth_views.PasswordResetView):
+    form_class = forms.PasswordResetForm
+    success_url = reverse_lazy("password_reset_done")
+
+
+class PasswordResetDoneView(PublicView, auth_views.PasswordResetDoneView):
+    pass
+
+
+class PasswordResetConfirmView(PublicView, auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("password_reset_complete")
+
+
+class PasswordResetCompleteView(PublicView, auth_views.PasswordResetCompleteView):
+    pass

@@ -1,0 +1,64 @@
+"""The outgoing-message log: every email the product sends goes through here."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+
+from mlhg_app.models import OutgoingMessage
+
+logger = logging.getLogger(__name__)
+
+
+def object_ref(obj) -> tuple[str, str]:
+    if obj is None:
+        return "", ""
+    return obj._meta.label_lower, str(obj.pk)
+
+
+def message_send(
+    *,
+    kind: str,
+    recipient: str,
+    subject: str,
+    template: str,
+    context: dict | None = None,
+    obj=None,
+    occurrence: str = "",
+    attachments: list[tuple[str, bytes, str]] | None = None,
+) -> bool:
+    """Send one email unless the same (kind, object, recipient, occurrence) was sent.
+
+    Renders `emails/<template>.txt` and `emails/<template>.html`. Side effects:
+    one `OutgoingMessage` row and one email, in one transaction: if sending
+    fails, the row is rolled back and a retry sends it. Returns True when the
+    email left now, False when it had already been sent.
+    """
+    object_type, object_id = object_ref(obj)
+    recipient = recipient.strip().lower()
+    ctx = {"site_url": settings.SITE_URL, "recipient": recipient, **(context or {})}
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                OutgoingMessage.objects.create(
+                    kind=kind,
+                    object_type=object_type,
+                    object_id=object_id,
+                    recipient=recipient,
+                    occurrence=occurrence,
+                    subject=subject[:255],
+                )
+        except IntegrityError:
+            logger.info("message %s to %s already sent (%s %s %s)", kind, recipient, object_type, object_id, occurrence)
+            return False
+        text = render_to_string(f"emails/{template}.txt", ctx)
+        html = render_to_string(f"emails/{template}.html", ctx)
+        email = EmailMultiAlternatives(subject=subject, body=text, to=[recipient])
+        email.attach_alternative(html, "text/html")
+        for filename, content, mimetype in attachments or []:
+            email.attach(filename, content, mimetype)
+        email.send(fail_silently=False)
+    logger.info("message %s sent to %s", kind, recipient)
+    return True

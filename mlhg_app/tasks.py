@@ -1,0 +1,19 @@
+from celery import shared_task
+
+from mlhg_app import services
+from mlhg_app.models import User
+
+
+@shared_task
+def ping() -> str:
+    """A round trip through the broker, for health checks and tests."""
+    return "pong"
+
+
+@shared_task
+def send_welcome(*, user_id: int) -> bool:
+    """Send a new account its invitation email (once, however often queued)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    return services.user_welcome_send(user=user)

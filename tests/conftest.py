@@ -1,0 +1,64 @@
+import pytest
+from django.core.management import call_command
+
+from mlhg_app.models import Antenne, User
+from tests.factories import UserFactory
+
+PASSWORD = "mot-de-passe-solide-42"
+ROLES = [r.value for r in User.Role]
+
+
+@pytest.fixture(autouse=True)
+def _email_in_memory(settings, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SITE_URL = "https://app.test"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    """Tasks run in-process in tests; the worker test opts out explicitly."""
+    from mlhg_app.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def reference(db):
+    """The seed's reference data: 8 places and the AMI 2026."""
+    call_command("load_mlhg", stdout=open("/dev/null", "w"))
+    return Antenne.objects.all()
+
+
+@pytest.fixture
+def users(reference):
+    """One active user per role, keyed by role."""
+    site = Antenne.objects.get(code="muretain")
+    out = {}
+    for role in ROLES:
+        out[role] = UserFactory(
+            email=f"{role}@exemple.fr",
+            role=role,
+            antenne=site if role == User.Role.CONSEILLER else None,
+            is_staff=role == User.Role.STAFF,
+        )
+    return out
+
+
+@pytest.fixture
+def client_for(client, users):
+    """A logged-in test client for a role (or anonymous for None)."""
+
+    def make(role):
+        from django.test import Client
+
+        c = Client()
+        if role is not None:
+            c.force_login(users[role], backend="django.contrib.auth.backends.ModelBackend")
+        return c
+
+    return make

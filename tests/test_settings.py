@@ -1,0 +1,77 @@
+"""Start-up behaviour, read from real processes with their own environment."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STRONG_KEY = "k7#Qv9!mZ2@xL4$wR8^tB6&nY1*pD3(hJ5)sF0_gC2+eU7=aK9-oI4"
+
+
+def run(args, **env):
+    base = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "MLHG_ENV", "DJANGO_SETTINGS_MODULE"}
+    }
+    base.update(env)
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_debug_off_without_secret_key_stops_with_one_line_naming_it():
+    result = run(["manage.py", "check"], DEBUG="0")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Configuration incomplète : la variable d'environnement SECRET_KEY est obligatoire quand DEBUG est désactivé."
+    ]
+
+
+def test_production_mode_passes_check_deploy():
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        MLHG_ENV="production",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="app.ml31.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+
+
+HEALTH_SCRIPT = """
+import django, json
+django.setup()
+from django.test import Client
+r = Client().get("/healthz/")
+print(json.dumps({"status": r.status_code, "body": r.json()}))
+"""
+
+
+def test_healthz_answers_503_naming_what_is_down_without_crashing_at_import():
+    result = run(
+        ["-c", HEALTH_SCRIPT],
+        DJANGO_SETTINGS_MODULE="mlhg_app.settings",
+        DATABASE_URL="postgres://postgres@127.0.0.1:1/absente",
+        REDIS_URL="redis://127.0.0.1:1/0",
+        ALLOWED_HOSTS="testserver",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "status": 503,
+        "body": {"database": "indisponible", "broker": "indisponible"},
+    }
+
+
+def test_healthz_reports_the_broker_down_alone(tmp_path):
+    result = run(
+        ["-c", HEALTH_SCRIPT],
+        DJANGO_SETTINGS_MODULE="mlhg_app.settings",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        REDIS_URL="redis://127.0.0.1:1/0",
+        ALLOWED_HOSTS="testserver",
+    )
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "status": 503,
+        "body": {"database": "ok", "broker": "indisponible"},
+    }

@@ -1,5 +1,6 @@
 """The call for expressions of interest (AMI), its criteria and calendar."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -39,6 +40,13 @@ class AMI(models.Model):
     contact_nom = models.CharField(_("contact"), max_length=120, blank=True)
     contact_telephone = models.CharField(_("téléphone du contact"), max_length=30, blank=True)
     contact_email = models.EmailField(_("adresse de dépôt / contact"), blank=True)
+    evaluateurs = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("évaluateurs du comité"),
+        blank=True,
+        related_name="amis_evalues",
+        limit_choices_to={"role": "evaluateur"},
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     class Meta:
@@ -65,9 +73,13 @@ class AMI(models.Model):
                 % {"total": self.poids_total}
             )
 
-    @property
-    def is_past_deadline(self) -> bool:
-        return timezone.now() > self.date_limite
+    def is_past_deadline(self, now=None) -> bool:
+        """True once the deadline second has passed (a submission at the deadline is on time)."""
+        return (now or timezone.now()) > self.date_limite
+
+    def is_open(self, now=None) -> bool:
+        """Open for submissions: published and the deadline not passed."""
+        return self.status == self.Status.PUBLIE and not self.is_past_deadline(now)
 
 
 class Critere(models.Model):
@@ -111,3 +123,329 @@ class Jalon(models.Model):
 
     def __str__(self) -> str:
         return f"{self.libelle} : {self.quand}"
+
+
+# -- the AMI's published content --------------------------------------------------
+
+
+class SectionAMI(models.Model):
+    """A titled section of the AMI's text, shown on its public page (seed §1–§9)."""
+
+    ami = models.ForeignKey(AMI, verbose_name=_("AMI"), on_delete=models.CASCADE, related_name="sections")
+    ordre = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    code = models.SlugField(_("code"), max_length=40)
+    titre = models.CharField(_("titre"), max_length=255)
+    texte = models.TextField(_("texte"))
+
+    class Meta:
+        verbose_name = _("section du texte de l'AMI")
+        verbose_name_plural = _("sections du texte de l'AMI")
+        ordering = ["ami", "ordre"]
+        constraints = [models.UniqueConstraint(fields=["ami", "code"], name="section_ami_unique_code")]
+
+    def __str__(self) -> str:
+        return self.titre
+
+
+# -- candidates --------------------------------------------------------------------
+
+
+def siret_is_valid(value: str) -> bool:
+    """14 digits and the Luhn checksum (La Poste's SIRETs, 356000000xxxxx, use a digit sum instead)."""
+    if len(value) != 14 or not value.isdigit():
+        return False
+    if value.startswith("356000000"):
+        return sum(int(d) for d in value) % 5 == 0
+    total = 0
+    for index, char in enumerate(reversed(value)):
+        digit = int(char)
+        if index % 2 == 1:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
+
+
+def validate_siret(value: str):
+    if not (len(value) == 14 and value.isdigit()):
+        raise ValidationError(
+            _("Le SIRET compte exactement 14 chiffres (reçu : %(n)s caractères).") % {"n": len(value)}
+        )
+    if not siret_is_valid(value):
+        raise ValidationError(_("Ce SIRET n'est pas valide (clé de contrôle incorrecte) : vérifiez les 14 chiffres."))
+
+
+class Prestataire(models.Model):
+    """A candidate organisation (or a single professional) and its accounts."""
+
+    raison_sociale = models.CharField(_("raison sociale"), max_length=200)
+    statut_juridique = models.CharField(
+        _("statut juridique"),
+        max_length=120,
+        help_text=_("Par exemple : SARL, SAS, association, entreprise individuelle."),
+    )
+    siret = models.CharField(_("SIRET"), max_length=14, unique=True, validators=[validate_siret])
+    adresse = models.CharField(_("adresse"), max_length=255)
+    code_postal = models.CharField(_("code postal"), max_length=5)
+    ville = models.CharField(_("ville"), max_length=120)
+    contact_nom = models.CharField(_("personne à contacter"), max_length=160)
+    contact_telephone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("inscrit le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("prestataire")
+        verbose_name_plural = _("prestataires")
+        ordering = ["raison_sociale"]
+
+    def __str__(self) -> str:
+        return self.raison_sociale
+
+
+class Membre(models.Model):
+    """A user account of a prestataire (several accounts per organisation)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("compte"), on_delete=models.CASCADE, related_name="membre"
+    )
+    prestataire = models.ForeignKey(
+        Prestataire, verbose_name=_("prestataire"), on_delete=models.CASCADE, related_name="membres"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invité par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    email_verified_at = models.DateTimeField(_("adresse vérifiée le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("compte d'un prestataire")
+        verbose_name_plural = _("comptes des prestataires")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.prestataire})"
+
+
+# -- the dossier --------------------------------------------------------------------
+
+
+class Dossier(models.Model):
+    """One candidature per (prestataire, AMI), edited in six sections (seed §7.1)."""
+
+    class Status(models.TextChoices):
+        BROUILLON = "brouillon", _("Brouillon")
+        DEPOSE = "depose", _("Déposé")
+        RETIRE = "retire", _("Retiré")
+        RECEVABLE = "recevable", _("Recevable")
+        IRRECEVABLE = "irrecevable", _("Irrecevable")
+
+    class Approche(models.TextChoices):
+        BALINT = "balint", _("Analyse de pratiques de type Balint")
+        CODEV = "codeveloppement", _("Codéveloppement professionnel")
+        SUPERVISION = "supervision", _("Supervision collective")
+        AUTRE = "autre", _("Autre approche")
+
+    class RegimeTVA(models.TextChoices):
+        ASSUJETTI = "assujetti", _("Assujetti à la TVA")
+        EXONERE = "exonere", _("Exonéré de TVA")
+
+    ami = models.ForeignKey(AMI, verbose_name=_("AMI"), on_delete=models.PROTECT, related_name="dossiers")
+    prestataire = models.ForeignKey(
+        Prestataire, verbose_name=_("prestataire"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.BROUILLON)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    # 1. Structure
+    presentation = models.TextField(_("présentation de la structure"), blank=True)
+    statut_juridique = models.CharField(_("statut juridique"), max_length=120, blank=True)
+    activite = models.TextField(_("activité"), blank=True)
+    references_resume = models.TextField(_("références (résumé)"), blank=True)
+
+    # 3. Méthodologie
+    approche = models.CharField(_("approche méthodologique"), max_length=20, choices=Approche.choices, blank=True)
+    approche_autre = models.CharField(_("précisez l'approche"), max_length=200, blank=True)
+    justification = models.TextField(_("justification de l'approche"), blank=True)
+    posture = models.TextField(_("posture de l'intervenant"), blank=True)
+    garantie_cadre = models.TextField(_("un cadre structuré et sécurisant"), blank=True)
+    garantie_non_jugement = models.TextField(_("une posture de non-jugement et de bienveillance"), blank=True)
+    garantie_intelligence_collective = models.TextField(
+        _("la mobilisation de l'intelligence collective du groupe"), blank=True
+    )
+    garantie_problematique = models.TextField(
+        _("une problématique posée par un membre du groupe comme point de départ"), blank=True
+    )
+
+    # 5. Proposition financière
+    prix_seance_groupe = models.DecimalField(
+        _("prix HT d'une séance en groupe complet (€)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    prix_seance_sous_groupe = models.DecimalField(
+        _("prix HT d'une séance en sous-groupe (€)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    regime_tva = models.CharField(_("régime de TVA"), max_length=10, choices=RegimeTVA.choices, blank=True)
+    taux_tva = models.DecimalField(_("taux de TVA (%)"), max_digits=4, decimal_places=2, null=True, blank=True)
+    mention_exoneration = models.CharField(
+        _("mention légale d'exonération"),
+        max_length=255,
+        blank=True,
+        help_text=_("Par exemple : « TVA non applicable, art. 293 B du CGI »."),
+    )
+    modalites_facturation = models.TextField(_("modalités de facturation"), blank=True)
+
+    # 6. Disponibilités
+    demarrage_septembre = models.BooleanField(_("capacité à démarrer en septembre"), null=True, blank=True)
+    demarrage_commentaire = models.TextField(_("commentaire sur le démarrage"), blank=True)
+    antennes_couvertes = models.ManyToManyField(
+        "mlhg_app.Antenne", verbose_name=_("antennes couvertes"), blank=True, related_name="+"
+    )
+    disponibilites_saisies_at = models.DateTimeField(_("disponibilités saisies le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dossier de candidature")
+        verbose_name_plural = _("dossiers de candidature")
+        ordering = ["ami", "prestataire__raison_sociale"]
+        constraints = [
+            models.UniqueConstraint(fields=["ami", "prestataire"], name="dossier_unique_par_ami"),
+            models.CheckConstraint(
+                condition=models.Q(taux_tva__isnull=True) | models.Q(taux_tva__gte=0, taux_tva__lte=100),
+                name="dossier_taux_tva_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prestataire} – {self.ami}"
+
+    @property
+    def derniere_version(self):
+        return self.versions.order_by("-numero").first()
+
+
+class EtapeDeroule(models.Model):
+    """A step of the typical 2-hour séance; the steps total 120 minutes."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="etapes")
+    ordre = models.PositiveSmallIntegerField(_("ordre"))
+    libelle = models.CharField(_("étape"), max_length=255)
+    duree_minutes = models.PositiveSmallIntegerField(_("durée (minutes)"))
+
+    class Meta:
+        verbose_name = _("étape du déroulé type")
+        verbose_name_plural = _("déroulé type d'une séance")
+        ordering = ["dossier", "ordre"]
+
+    def __str__(self) -> str:
+        return f"{self.libelle} ({self.duree_minutes} min)"
+
+
+class Intervenant(models.Model):
+    """A facilitator proposed in a dossier (section 2)."""
+
+    class Qualification(models.TextChoices):
+        PSYCHOLOGUE = "psychologue", _("Psychologue du travail")
+        SUPERVISEUR = "superviseur", _("Superviseur")
+        CODEV = "codeveloppement", _("Praticien certifié en codéveloppement")
+        AUTRE = "autre", _("Autre qualification")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="intervenants")
+    prenom = models.CharField(_("prénom"), max_length=100)
+    nom = models.CharField(_("nom"), max_length=100)
+    qualification = models.CharField(_("qualification"), max_length=20, choices=Qualification.choices)
+    qualification_autre = models.CharField(_("précisez la qualification"), max_length=200, blank=True)
+    annees_experience_app = models.PositiveSmallIntegerField(_("années d'expérience en APP"))
+    antennes = models.ManyToManyField(
+        "mlhg_app.Antenne", verbose_name=_("antennes couvertes"), blank=True, related_name="+"
+    )
+    ordre = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("intervenant proposé")
+        verbose_name_plural = _("intervenants proposés")
+        ordering = ["dossier", "ordre", "nom"]
+
+    def __str__(self) -> str:
+        return f"{self.prenom} {self.nom}"
+
+
+class Reference(models.Model):
+    """A similar engagement (section 4)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="references")
+    structure = models.CharField(_("structure"), max_length=200)
+    annee = models.PositiveSmallIntegerField(_("année"))
+    contact = models.CharField(_("contact"), max_length=255, blank=True)
+    description = models.TextField(_("description de la mission"), blank=True)
+
+    class Meta:
+        verbose_name = _("référence")
+        verbose_name_plural = _("références")
+        ordering = ["dossier", "-annee", "structure"]
+
+    def __str__(self) -> str:
+        return f"{self.structure} ({self.annee})"
+
+
+def fichier_upload_to(instance, filename):
+    return f"dossiers/{instance.dossier_id}/{instance.sha256[:2]}/{instance.sha256}-{filename}"
+
+
+class Fichier(models.Model):
+    """An uploaded file of a dossier: a CV or a recommendation letter.
+
+    Stored under MEDIA_ROOT, never served directly. A file that belongs to a
+    submitted version is never changed nor deleted: removing it from the draft
+    only detaches it (`detache_at`).
+    """
+
+    class Kind(models.TextChoices):
+        CV = "cv", _("CV")
+        RECOMMANDATION = "recommandation", _("Lettre de recommandation")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="fichiers")
+    kind = models.CharField(_("type de pièce"), max_length=20, choices=Kind.choices)
+    intervenant = models.ForeignKey(
+        Intervenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="fichiers"
+    )
+    fichier = models.FileField(_("fichier"), upload_to=fichier_upload_to, max_length=255)
+    nom = models.CharField(_("nom du fichier"), max_length=150)
+    taille = models.PositiveIntegerField(_("taille (octets)"))
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    type_mime = models.CharField(_("type de contenu"), max_length=100)
+    uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+    detache_at = models.DateTimeField(_("retiré du brouillon le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+        ordering = ["dossier", "kind", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class DossierVersion(models.Model):
+    """A submitted, immutable version of a dossier, with its receipt data."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="versions")
+    numero = models.PositiveIntegerField(_("version"))
+    submitted_at = models.DateTimeField(_("déposé le"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("déposé par"), on_delete=models.PROTECT, related_name="+"
+    )
+    contenu = models.JSONField(_("contenu déposé"))
+    fichiers = models.ManyToManyField(Fichier, verbose_name=_("pièces déposées"), related_name="versions")
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("version déposée")
+        verbose_name_plural = _("versions déposées")
+        ordering = ["dossier", "-numero"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "numero"], name="version_unique_numero")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} – version {self.numero}"

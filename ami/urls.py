@@ -1,4 +1,45 @@
-"""URLs of the ami app (filled by its feature issues)."""
+"""URLs of the AMI: public pages, registration, the prestataire's portal, staff."""
+
+from django.urls import path
+
+from ami.views import portal, public, registration, staff, submission
 
 app_name = "ami"
-urlpatterns: list = []
+urlpatterns = [
+    # Public pages (views/public.py)
+    path("", public.AMIListView.as_view(), name="list"),
+    path("appel/<slug:reference>/", public.AMIDetailView.as_view(), name="detail"),
+    # Registration, email verification, colleagues (views/registration.py)
+    path("inscription/", registration.RegisterView.as_view(), name="register"),
+    path("inscription/envoyee/", registration.RegisterDoneView.as_view(), name="register_done"),
+    path("inscription/verifier/<str:token>/", registration.VerifyEmailView.as_view(), name="verify_email"),
+    path("organisation/", registration.OrganisationView.as_view(), name="organisation"),
+    path("invitation/<str:token>/", registration.AcceptInvitationView.as_view(), name="accept_invitation"),
+    # The dossier, section by section (views/portal.py)
+    path("appel/<slug:reference>/candidature/", portal.DossierStartView.as_view(), name="dossier_start"),
+    path("dossiers/<int:pk>/", portal.DossierOverviewView.as_view(), name="dossier"),
+    path("dossiers/<int:pk>/section/<slug:section>/", portal.DossierSectionView.as_view(), name="dossier_section"),
+    path(
+        "dossiers/<int:pk>/fichiers/<int:fichier_pk>/",
+        portal.FichierDownloadView.as_view(),
+        name="fichier_download",
+    ),
+    path(
+        "dossiers/<int:pk>/fichiers/<int:fichier_pk>/retirer/",
+        portal.FichierRemoveView.as_view(),
+        name="fichier_remove",
+    ),
+    # Submission, versions, receipts, withdrawal (views/submission.py)
+    path("dossiers/<int:pk>/deposer/", submission.DossierSubmitView.as_view(), name="dossier_submit"),
+    path("dossiers/<int:pk>/retirer/", submission.DossierWithdrawView.as_view(), name="dossier_withdraw"),
+    path(
+        "dossiers/<int:pk>/versions/<int:numero>/accuse-de-reception.pdf",
+        submission.ReceiptView.as_view(),
+        name="receipt",
+    ),
+    # Staff and evaluators (views/staff.py)
+    path("appel/<slug:reference>/dossiers/", staff.DossierListView.as_view(), name="staff_dossiers"),
+    path("dossiers/<int:pk>/lecture/", staff.DossierReadView.as_view(), name="dossier_read"),
+    path("dossiers/<int:pk>/dossier.pdf", staff.DossierPdfView.as_view(), name="dossier_pdf"),
+    path("dossiers/<int:pk>/pieces.zip", staff.DossierZipView.as_view(), name="dossier_zip"),
+]

@@ -10,11 +10,10 @@ from django.urls import path, reverse
 
 from mlhg_app.access import PUBLIC, declared_access, iter_urls, undeclared_urls
 from tests.conftest import ROLES
+from tests.url_samples import all_samples
 
-# Sample URL arguments for every URL that takes some: a URL missing here fails the test.
-URL_KWARGS = {
-    "password_reset_confirm": lambda world: {"uidb64": "MQ", "token": "jeton-invalide"},
-}
+# Sample URL arguments for every URL that takes some (tests/url_samples/): a URL missing there fails the test.
+URL_KWARGS = all_samples()
 
 # What a request may answer.
 ALLOWED = {200}

@@ -1,0 +1,70 @@
+"""Reads that carry the AMI's rules: who sees which AMI, dossier and file."""
+
+from django.http import Http404
+
+from ami.models import AMI, Dossier, Fichier, Prestataire
+
+
+def amis_public():
+    """AMIs visible on the public pages: published or later (never drafts)."""
+    return AMI.objects.exclude(status=AMI.Status.BROUILLON).prefetch_related("criteres", "jalons")
+
+
+def prestataire_of(user) -> Prestataire | None:
+    membre = getattr(user, "membre", None) if user.is_authenticated else None
+    return membre.prestataire if membre else None
+
+
+def dossiers_of_member(user):
+    """The dossiers of the user's own organisation."""
+    prestataire = prestataire_of(user)
+    if prestataire is None:
+        return Dossier.objects.none()
+    return Dossier.objects.filter(prestataire=prestataire).select_related("ami", "prestataire")
+
+
+def dossier_for_member(user, pk: int) -> Dossier:
+    """The user's organisation's dossier, or 404 (another organisation's id answers 404)."""
+    dossier = dossiers_of_member(user).filter(pk=pk).first()
+    if dossier is None:
+        raise Http404("Dossier introuvable")
+    return dossier
+
+
+def dossiers_visible_to(user):
+    """Dossiers a staff member or an evaluator may list (existence and status).
+
+    Staff see every dossier that was submitted at least once; an evaluator only
+    those of the AMIs they are assigned to. Content stays sealed until the
+    deadline: see `dossier_content_readable`.
+    """
+    base = Dossier.objects.exclude(status=Dossier.Status.BROUILLON).select_related("ami", "prestataire")
+    if user.role == "staff":
+        return base
+    if user.role == "evaluateur":
+        return base.filter(ami__evaluateurs=user)
+    return Dossier.objects.none()
+
+
+def dossier_content_readable(dossier: Dossier, now=None) -> bool:
+    """Dossiers are sealed until the deadline, as on a public buyer's platform."""
+    return dossier.ami.is_past_deadline(now)
+
+
+def fichier_for(user, dossier_pk: int, fichier_pk: int, now=None) -> Fichier:
+    """A file the user may download, or 404.
+
+    The organisation's own accounts; staff and the evaluators assigned to the
+    AMI after the deadline, and only files of a submitted version.
+    """
+    fichier = Fichier.objects.select_related("dossier__ami").filter(pk=fichier_pk, dossier_id=dossier_pk).first()
+    if fichier is None:
+        raise Http404("Fichier introuvable")
+    dossier = fichier.dossier
+    if prestataire_of(user) is not None and dossier.prestataire_id == prestataire_of(user).pk:
+        return fichier
+    if user.role in {"staff", "evaluateur"}:
+        allowed = dossiers_visible_to(user).filter(pk=dossier.pk).exists()
+        if allowed and dossier_content_readable(dossier, now) and fichier.versions.exists():
+            return fichier
+    raise Http404("Fichier introuvable")

@@ -1,0 +1,1 @@
+"""Writes of the AMI app, one module per part of the candidate journey."""

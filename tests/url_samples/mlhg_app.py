@@ -1,0 +1,3 @@
+SAMPLES = {
+    "password_reset_confirm": lambda world: {"uidb64": "MQ", "token": "jeton-invalide"},
+}

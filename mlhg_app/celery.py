@@ -8,6 +8,7 @@ import logging
 import os
 
 from celery import Celery, Task
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mlhg_app.settings")
 
@@ -38,5 +39,10 @@ app = Celery("mlhg_app", task_cls=MLHGTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Periodic jobs (Celery beat). Later features add their entries here.
-app.conf.beat_schedule = {}
+# Periodic jobs (Celery beat), in one place. Each fans out one task per object.
+app.conf.beat_schedule = {
+    "ami-remind-draft-dossiers": {
+        "task": "ami.tasks.remind_draft_dossiers",
+        "schedule": crontab(hour=9, minute=0),
+    },
+}

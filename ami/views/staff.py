@@ -1,34 +1,101 @@
-"""Staff and evaluators: the dossiers that arrived, sealed until the deadline. STUB (lead)."""
+"""Staff and evaluators: the dossiers that arrived, sealed until the deadline."""
 
-from django.http import HttpResponse
-from django.views import View
+import io
+import zipfile
 
+from django.db.models import Count, Max
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from ami.documents import dossier_pdf, dossier_pdf_filename
+from ami.models import AMI, Dossier
+from ami.selectors import dossier_content_readable, dossiers_visible_to
+from ami.services.submission import deadline_text
 from mlhg_app.access import PermissionRequiredView
 
 
-class DossierListView(PermissionRequiredView, View):
+def readable_dossier(user, pk) -> tuple[Dossier, object]:
+    """A dossier the user may list, its last version, and 404 while sealed or never submitted."""
+    dossier = get_object_or_404(dossiers_visible_to(user), pk=pk)
+    return dossier, dossier.versions.order_by("-numero").select_related("submitted_by").first()
+
+
+class DossierListView(PermissionRequiredView, TemplateView):
     permission_required = "ami.read_dossiers"
+    template_name = "ami/staff/dossier_list.html"
 
-    def get(self, request, reference):
-        return HttpResponse("À venir")
+    def get_context_data(self, **kwargs):
+        ami = get_object_or_404(AMI.objects.exclude(status=AMI.Status.BROUILLON), reference=self.kwargs["reference"])
+        dossiers = (
+            dossiers_visible_to(self.request.user)
+            .filter(ami=ami)
+            .annotate(nb_versions=Count("versions"), derniere_soumission=Max("versions__submitted_at"))
+            .order_by("prestataire__raison_sociale")
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "ami": ami,
+            "dossiers": dossiers,
+            "sealed": not ami.is_past_deadline(),
+            "deadline": deadline_text(ami),
+        }
 
 
-class DossierReadView(PermissionRequiredView, View):
+class DossierReadView(PermissionRequiredView, TemplateView):
+    permission_required = "ami.read_dossiers"
+    template_name = "ami/staff/dossier_read.html"
+
+    def get_context_data(self, **kwargs):
+        dossier, version = readable_dossier(self.request.user, self.kwargs["pk"])
+        sealed = not dossier_content_readable(dossier)
+        return {
+            **super().get_context_data(**kwargs),
+            "dossier": dossier,
+            "version": None if sealed else version,
+            "contenu": None if sealed or version is None else version.contenu,
+            "sealed": sealed,
+            "deadline": deadline_text(dossier.ami),
+            "now": timezone.now(),
+        }
+
+
+class _OpenedDossierMixin:
+    def opened(self):
+        dossier, version = readable_dossier(self.request.user, self.kwargs["pk"])
+        if not dossier_content_readable(dossier) or version is None:
+            raise Http404("Dossier scellé jusqu'à la date limite")
+        return dossier, version
+
+
+class DossierPdfView(_OpenedDossierMixin, PermissionRequiredView, TemplateView):
     permission_required = "ami.read_dossiers"
 
     def get(self, request, pk):
-        return HttpResponse("À venir")
+        _dossier, version = self.opened()
+        response = HttpResponse(dossier_pdf(version), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{dossier_pdf_filename(version)}"'
+        return response
 
 
-class DossierPdfView(PermissionRequiredView, View):
+class DossierZipView(_OpenedDossierMixin, PermissionRequiredView, TemplateView):
     permission_required = "ami.read_dossiers"
 
     def get(self, request, pk):
-        return HttpResponse("À venir")
-
-
-class DossierZipView(PermissionRequiredView, View):
-    permission_required = "ami.read_dossiers"
-
-    def get(self, request, pk):
-        return HttpResponse("À venir")
+        dossier, version = self.opened()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(dossier_pdf_filename(version), dossier_pdf(version))
+            used = set()
+            for fichier in version.fichiers.order_by("pk"):
+                name = f"{fichier.get_kind_display()} - {fichier.nom}".replace("/", "-")
+                if name in used:
+                    name = f"{fichier.pk}-{name}"
+                used.add(name)
+                with fichier.fichier.open("rb") as handle:
+                    archive.writestr(f"pieces/{name}", handle.read())
+        filename = f"{dossier.ami.reference}-{dossier.prestataire.siret}-v{version.numero}.zip"
+        response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

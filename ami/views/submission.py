@@ -1,8 +1,15 @@
-"""Submission, versions, receipts and withdrawal. STUB (lead)."""
+"""Submission, versions, receipts and withdrawal."""
 
-from django.http import HttpResponse
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views import View
 
+from ami.receipts import receipt_filename, receipt_pdf
+from ami.selectors import dossier_for_member
+from ami.services.submission import SubmissionRefused, dossier_submit, dossier_withdraw
 from mlhg_app.access import PermissionRequiredView
 
 
@@ -11,7 +18,20 @@ class DossierSubmitView(PermissionRequiredView, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        return HttpResponse("À venir")
+        dossier = dossier_for_member(request.user, pk)
+        try:
+            version = dossier_submit(dossier=dossier, user=request.user)
+        except SubmissionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            local = timezone.localtime(version.submitted_at)
+            messages.success(
+                request,
+                f"Votre dossier est déposé : version {version.numero}, reçue le "
+                f"{date_format(local, 'j F Y')} à {local:%H:%M:%S}. "
+                "L'accusé de réception vous est envoyé par courriel.",
+            )
+        return redirect("ami:dossier", pk=dossier.pk)
 
 
 class DossierWithdrawView(PermissionRequiredView, View):
@@ -19,11 +39,27 @@ class DossierWithdrawView(PermissionRequiredView, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        return HttpResponse("À venir")
+        dossier = dossier_for_member(request.user, pk)
+        if request.POST.get("confirmer") != "oui":
+            messages.error(request, "Cochez la case de confirmation pour retirer votre candidature.")
+            return redirect("ami:dossier", pk=dossier.pk)
+        try:
+            dossier_withdraw(dossier=dossier, user=request.user)
+        except SubmissionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, "Votre candidature est retirée. Les versions déposées restent archivées.")
+        return redirect("ami:dossier", pk=dossier.pk)
 
 
 class ReceiptView(PermissionRequiredView, View):
     permission_required = "ami.use_portal"
 
     def get(self, request, pk, numero):
-        return HttpResponse("À venir")
+        dossier = dossier_for_member(request.user, pk)
+        version = dossier.versions.filter(numero=numero).select_related("submitted_by").first()
+        if version is None:
+            raise Http404("Version introuvable")
+        response = HttpResponse(receipt_pdf(version), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{receipt_filename(version)}"'
+        return response

@@ -1,34 +1,29 @@
-"""Samples for the AMI's URLs: an AMI past its deadline with the prestataire user's dossier."""
+"""Samples for the AMI's URLs: an AMI past its deadline with the prestataire user's submitted dossier."""
 
-from django.core.files.base import ContentFile
-
-from ami.models import Fichier, Membre
-from tests.factories import AMIFactory, DossierFactory, PrestataireFactory
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from ami.models import Membre
+from ami.services.submission import dossier_submit
+from tests.dossiers import complete_dossier
+from tests.factories import AMIFactory, PrestataireFactory
 
 
 def dossier(world):
     if "dossier" not in world:
+        import time_machine
+
         users = world["users"]
         ami = AMIFactory(reference="ami-acces")
         ami.evaluateurs.add(users["evaluateur"])
         prestataire = PrestataireFactory()
         Membre.objects.create(user=users["prestataire"], prestataire=prestataire)
-        world["dossier"] = DossierFactory(ami=ami, prestataire=prestataire)
+        d = complete_dossier(ami=ami, prestataire=prestataire)
+        with time_machine.travel(ami.date_limite, tick=False):
+            dossier_submit(dossier=d, user=users["prestataire"])
+        world["dossier"] = d
     return world["dossier"]
 
 
 def fichier(world):
-    if "fichier" not in world:
-        d = dossier(world)
-        f = Fichier(
-            dossier=d, kind=Fichier.Kind.CV, nom="cv.pdf", taille=len(PDF), sha256="0" * 64, type_mime="application/pdf"
-        )
-        f.fichier.save("cv.pdf", ContentFile(PDF), save=False)
-        f.save()
-        world["fichier"] = f
-    return world["fichier"]
+    return dossier(world).fichiers.get()
 
 
 SAMPLES = {

@@ -1,0 +1,25 @@
+"""The accusé de réception of a submitted version, as a PDF."""
+
+from django.utils import timezone
+
+from ami.models import DossierVersion
+from mlhg_app.pdf import render_pdf
+
+
+def receipt_filename(version: DossierVersion) -> str:
+    return f"accuse-reception-{version.dossier.ami.reference}-v{version.numero}.pdf"
+
+
+def receipt_pdf(version: DossierVersion) -> bytes:
+    dossier = version.dossier
+    return render_pdf(
+        "pdf/accuse_reception.html",
+        {
+            "version": version,
+            "dossier": dossier,
+            "ami": dossier.ami,
+            "prestataire": dossier.prestataire,
+            "submitted_local": timezone.localtime(version.submitted_at),
+            "fichiers": version.contenu.get("fichiers", []),
+        },
+    )

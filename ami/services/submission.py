@@ -1,0 +1,122 @@
+"""Submission of a dossier: the deadline to the second, immutable versions, receipts."""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from ami.completeness import dossier_completeness
+from ami.models import Dossier, DossierVersion
+from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content, draft_files
+
+logger = logging.getLogger(__name__)
+
+
+class SubmissionRefused(Exception):
+    """A submission the server refuses; the message is for the user, in French."""
+
+
+def deadline_text(ami) -> str:
+    local = timezone.localtime(ami.date_limite)
+    return f"{date_format(local, 'j F Y')} à {local:%H:%M:%S}"
+
+
+def dossier_submit(*, dossier: Dossier, user, now=None) -> DossierVersion:
+    """Deposit the current draft as a new immutable version.
+
+    The server's clock decides: accepted at or before the AMI's deadline, to
+    the second; refused one second later whatever the page's age. A refused
+    submission changes nothing: the draft keeps everything.
+    Side effects: a `DossierVersion` (content, files, SHA-256), the dossier's
+    status set to déposé; after commit, the receipt emailed to the
+    organisation's accounts. Two simultaneous submissions of the same content
+    make one version (the second returns the first).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        dossier = dossier_queryset_for_content().get(pk=locked.pk)
+        ami = dossier.ami
+        if ami.is_past_deadline(now):
+            raise SubmissionRefused(
+                f"La date limite de dépôt ({deadline_text(ami)}, heure de Paris) est dépassée : "
+                "votre dossier n'a pas été déposé. Votre brouillon est conservé tel quel."
+            )
+        if ami.status != ami.Status.PUBLIE:
+            raise SubmissionRefused("Cet appel à manifestation d'intérêt n'est pas ouvert aux dépôts.")
+        missing = [s for s in dossier_completeness(dossier) if not s.complete]
+        if missing:
+            raise SubmissionRefused(
+                "Le dossier est incomplet : complétez d'abord "
+                + ", ".join(f"« {s.titre} »" for s in missing)
+                + "."
+            )
+        contenu = dossier_content(dossier)
+        sha256 = content_hash(contenu)
+        last = dossier.versions.order_by("-numero").first()
+        if last is not None and last.sha256 == sha256 and dossier.status == Dossier.Status.DEPOSE:
+            return last
+        version = DossierVersion.objects.create(
+            dossier=dossier,
+            numero=(last.numero + 1) if last else 1,
+            submitted_at=now,
+            submitted_by=user,
+            contenu=contenu,
+            sha256=sha256,
+        )
+        version.fichiers.set(draft_files(dossier))
+        Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.DEPOSE, updated_at=now)
+        transaction.on_commit(lambda: _queue_receipt(version.pk))
+    logger.info("dossier %s submitted: version %s, sha256 %s", dossier.pk, version.numero, sha256)
+    return version
+
+
+def _queue_receipt(version_id: int):
+    from ami.tasks import send_receipt
+
+    send_receipt.delay(version_id=version_id)
+
+
+def dossier_withdraw(*, dossier: Dossier, user, now=None) -> Dossier:
+    """Withdraw a submitted dossier before the deadline; its versions are kept.
+
+    Side effects: status set to retiré. Re-submitting before the deadline
+    makes it déposé again with a new version.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().select_related("ami").get(pk=dossier.pk)
+        if dossier.status == Dossier.Status.RETIRE:
+            return dossier
+        if dossier.ami.is_past_deadline(now):
+            raise SubmissionRefused(
+                f"La date limite ({deadline_text(dossier.ami)}) est passée : le dossier ne peut plus être retiré."
+            )
+        if dossier.status != Dossier.Status.DEPOSE:
+            raise SubmissionRefused("Seul un dossier déposé peut être retiré.")
+        dossier.status = Dossier.Status.RETIRE
+        dossier.save(update_fields=["status", "updated_at"])
+    logger.info("dossier %s withdrawn by %s", dossier.pk, user.pk)
+    return dossier
+
+
+def receipt_send(*, version: DossierVersion) -> int:
+    """Email the receipt (PDF attached) to each active account of the organisation, once each."""
+    from ami.receipts import receipt_filename, receipt_pdf
+    from mlhg_app.messaging import message_send
+
+    pdf = receipt_pdf(version)
+    sent = 0
+    dossier = version.dossier
+    for membre in dossier.prestataire.membres.select_related("user").filter(user__is_active=True):
+        sent += message_send(
+            kind="dossier.receipt",
+            recipient=membre.user.email,
+            subject=f"Accusé de réception – {dossier.ami.titre} (version {version.numero})",
+            template="dossier_receipt",
+            context={"version": version, "dossier": dossier, "ami": dossier.ami, "user": membre.user},
+            obj=version,
+            attachments=[(receipt_filename(version), pdf, "application/pdf")],
+        )
+    return sent

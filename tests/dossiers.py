@@ -1,0 +1,82 @@
+"""A complete dossier, as a candidate would fill it, for tests of submission and after."""
+
+import hashlib
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from ami.models import Dossier, EtapeDeroule, Fichier, Intervenant, Membre, Reference
+from mlhg_app.models import Antenne
+from tests.factories import AMIFactory, PrestataireFactory, UserFactory
+
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def attach(dossier, kind, name, content=PDF_BYTES, intervenant=None) -> Fichier:
+    fichier = Fichier(
+        dossier=dossier,
+        kind=kind,
+        intervenant=intervenant,
+        nom=name,
+        taille=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        type_mime="application/pdf",
+    )
+    fichier.fichier.save(name, ContentFile(content), save=False)
+    fichier.save()
+    return fichier
+
+
+def member(prestataire, email, first_name="Claire", last_name="Delmas"):
+    user = UserFactory(email=email, role="prestataire", antenne=None, first_name=first_name, last_name=last_name)
+    Membre.objects.create(user=user, prestataire=prestataire, email_verified_at=timezone.now())
+    return user
+
+
+def complete_dossier(ami=None, prestataire=None, prix=Decimal("450.00")) -> Dossier:
+    ami = ami or AMIFactory()
+    prestataire = prestataire or PrestataireFactory()
+    antennes = list(Antenne.objects.filter(kind=Antenne.Kind.ANTENNE))
+    dossier = Dossier.objects.create(
+        ami=ami,
+        prestataire=prestataire,
+        presentation="Cabinet de psychologues du travail fondé en 2009 à Toulouse.",
+        statut_juridique="SARL",
+        activite="Analyse de pratiques, supervision d'équipes, prévention des RPS.",
+        references_resume="Missions locales, CCAS, associations d'insertion.",
+        approche=Dossier.Approche.CODEV,
+        justification="Le codéveloppement structure l'entraide entre pairs.",
+        posture="Garant du cadre, non directif, bienveillant.",
+        garantie_cadre="Règles de confidentialité posées à chaque séance.",
+        garantie_non_jugement="Charte de non-jugement rappelée en ouverture.",
+        garantie_intelligence_collective="Tour de questions puis de suggestions.",
+        garantie_problematique="Un participant expose une situation vécue.",
+        prix_seance_groupe=prix,
+        prix_seance_sous_groupe=prix - Decimal("50.00"),
+        regime_tva=Dossier.RegimeTVA.ASSUJETTI,
+        taux_tva=Decimal("20.00"),
+        modalites_facturation="Facture trimestrielle, paiement à 30 jours.",
+        demarrage_septembre=True,
+        demarrage_commentaire="Disponible dès le 1er septembre 2026.",
+        disponibilites_saisies_at=timezone.now(),
+    )
+    dossier.antennes_couvertes.set(antennes)
+    for ordre, (libelle, minutes) in enumerate(
+        [("Accueil et météo", 15), ("Exposé de la situation", 20), ("Questions", 25), ("Hypothèses", 40), ("Bilan", 20)]
+    ):
+        EtapeDeroule.objects.create(dossier=dossier, ordre=ordre, libelle=libelle, duree_minutes=minutes)
+    intervenant = Intervenant.objects.create(
+        dossier=dossier,
+        prenom="Marc",
+        nom="Olivier",
+        qualification=Intervenant.Qualification.PSYCHOLOGUE,
+        annees_experience_app=12,
+    )
+    intervenant.antennes.set(antennes)
+    attach(dossier, Fichier.Kind.CV, "cv-marc-olivier.pdf", intervenant=intervenant)
+    Reference.objects.create(dossier=dossier, structure="Mission Locale de l'Ariège", annee=2024, contact="direction")
+    return dossier

@@ -9,7 +9,9 @@ from ami.models import AMI, Dossier, DossierVersion
 
 @shared_task
 def send_receipt(*, version_id: int) -> int:
-    version = DossierVersion.objects.select_related("dossier__ami", "dossier__prestataire").filter(pk=version_id).first()
+    version = (
+        DossierVersion.objects.select_related("dossier__ami", "dossier__prestataire").filter(pk=version_id).first()
+    )
     if version is None:
         return 0
     return services.submission.receipt_send(version=version)

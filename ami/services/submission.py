@@ -48,9 +48,7 @@ def dossier_submit(*, dossier: Dossier, user, now=None) -> DossierVersion:
         missing = [s for s in dossier_completeness(dossier) if not s.complete]
         if missing:
             raise SubmissionRefused(
-                "Le dossier est incomplet : complétez d'abord "
-                + ", ".join(f"« {s.titre} »" for s in missing)
-                + "."
+                "Le dossier est incomplet : complétez d'abord " + ", ".join(f"« {s.titre} »" for s in missing) + "."
             )
         contenu = dossier_content(dossier)
         sha256 = content_hash(contenu)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ami.models import AMI, Critere, Jalon
+from ami.models import AMI, Critere, Dossier, Jalon, Membre, Prestataire, SectionAMI
 
 
 class CritereInline(admin.TabularInline):
@@ -13,9 +13,58 @@ class JalonInline(admin.TabularInline):
     extra = 0
 
 
+class SectionInline(admin.StackedInline):
+    model = SectionAMI
+    extra = 0
+
+
 @admin.register(AMI)
 class AMIAdmin(admin.ModelAdmin):
     list_display = ["titre", "annee", "status", "date_publication", "date_limite"]
     list_filter = ["status", "annee"]
     search_fields = ["titre", "reference"]
-    inlines = [CritereInline, JalonInline]
+    filter_horizontal = ["evaluateurs"]
+    inlines = [CritereInline, JalonInline, SectionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The deadline is editable before publication only.
+        if obj is not None and obj.status != AMI.Status.BROUILLON:
+            return ["date_limite", "reference"]
+        return []
+
+
+class MembreInline(admin.TabularInline):
+    model = Membre
+    fk_name = "prestataire"
+    extra = 0
+    fields = ["user", "email_verified_at", "invited_by", "created_at"]
+    readonly_fields = ["email_verified_at", "invited_by", "created_at"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Prestataire)
+class PrestataireAdmin(admin.ModelAdmin):
+    list_display = ["raison_sociale", "statut_juridique", "siret", "ville", "created_at"]
+    list_filter = ["statut_juridique", "ville"]
+    search_fields = ["raison_sociale", "siret", "contact_nom"]
+    inlines = [MembreInline]
+
+
+@admin.register(Dossier)
+class DossierAdmin(admin.ModelAdmin):
+    """Existence and status only: the content is read, once opened, in the product's own pages."""
+
+    list_display = ["prestataire", "ami", "status", "updated_at"]
+    list_filter = ["ami", "status"]
+    search_fields = ["prestataire__raison_sociale", "prestataire__siret"]
+    fields = ["ami", "prestataire", "status", "created_at", "updated_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

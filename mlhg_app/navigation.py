@@ -19,6 +19,19 @@ class Section:
 
 
 SECTIONS: list[Section] = [
+    Section(
+        _("Appels à manifestation d'intérêt"),
+        "ami:list",
+        "ami.read_dossiers",
+        _("Les AMI publiés et les dossiers reçus, scellés jusqu'à la date limite."),
+    ),
+    Section(_("Appels à manifestation d'intérêt"), "ami:list", "ami.use_portal", _("Les appels ouverts et passés.")),
+    Section(
+        _("Mon organisation"),
+        "ami:organisation",
+        "ami.use_portal",
+        _("Vos coordonnées et les comptes de vos collègues."),
+    ),
     Section(_("Sites"), "antenne_list", "mlhg_app.view_antennes", _("Le siège et les 7 antennes de la MLHG.")),
 ]
 

@@ -1,0 +1,311 @@
+"""Demo data of the AMI: four candidates with submitted dossiers, a draft that missed the
+deadline, and a demonstration AMI open today so that the portal can be tried."""
+
+import datetime
+import hashlib
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from ami.models import AMI, Critere, Dossier, EtapeDeroule, Fichier, Intervenant, Jalon, Membre, Prestataire, Reference
+from ami.reference import REFERENCE
+from ami.services.submission import dossier_submit
+from mlhg_app.demo import DEMO_PASSWORD, ensure_user
+from mlhg_app.models import Antenne, User
+
+PARIS = ZoneInfo("Europe/Paris")
+
+CANDIDATS = [
+    {
+        "raison_sociale": "Horizons Supervision",
+        "statut": "SARL",
+        "siret": "73282932000074",
+        "adresse": ("24 rue Alsace-Lorraine", "31000", "Toulouse"),
+        "contact": ("Claire", "Delmas", "contact@horizons-supervision.demo", "05 61 22 48 10"),
+        "presentation": (
+            "Horizons Supervision est un cabinet toulousain de psychologues du travail créé en 2011. "
+            "Nous accompagnons les équipes du travail social et de l'insertion dans l'analyse de leurs pratiques."
+        ),
+        "activite": "Analyse de pratiques professionnelles, supervision d'équipes, prévention des risques psychosociaux.",
+        "approche": Dossier.Approche.CODEV,
+        "intervenants": [
+            ("Marc", "Olivier", Intervenant.Qualification.PSYCHOLOGUE, 14, 7),
+            ("Anne", "Sabatier", Intervenant.Qualification.CODEV, 9, 7),
+        ],
+        "prix": (Decimal("480.00"), Decimal("430.00")),
+        "tva": (Dossier.RegimeTVA.ASSUJETTI, Decimal("20.00"), ""),
+        "couverture": 7,
+        "depot": datetime.datetime(2026, 5, 27, 16, 42, 8, tzinfo=PARIS),
+    },
+    {
+        "raison_sociale": "Pyrène Psychologie du Travail",
+        "statut": "Entreprise individuelle",
+        "siret": "44306184100047",
+        "adresse": ("3 place Jean Jaurès", "31800", "Saint-Gaudens"),
+        "contact": ("Isabelle", "Ferrer", "i.ferrer@pyrene-psy.demo", "05 61 89 07 33"),
+        "presentation": "Psychologue du travail installée en Comminges depuis 2008, formée à la méthode Balint.",
+        "activite": "Groupes Balint pour soignants et travailleurs sociaux, supervision individuelle.",
+        "approche": Dossier.Approche.BALINT,
+        "intervenants": [("Isabelle", "Ferrer", Intervenant.Qualification.PSYCHOLOGUE, 16, 7)],
+        "prix": (Decimal("420.00"), Decimal("420.00")),
+        "tva": (Dossier.RegimeTVA.EXONERE, None, "TVA non applicable, art. 293 B du CGI"),
+        "couverture": 7,
+        "depot": datetime.datetime(2026, 5, 29, 23, 41, 55, tzinfo=PARIS),
+    },
+    {
+        "raison_sociale": "Coopérative Tisser Liens",
+        "statut": "SCOP SA",
+        "siret": "55208131766522",
+        "adresse": ("5 avenue de l'Europe", "31520", "Ramonville-Saint-Agne"),
+        "contact": ("Bruno", "Lopez", "bruno.lopez@tisser-liens.demo", "05 34 31 60 12"),
+        "presentation": "Coopérative de formateurs et de superviseurs intervenant en Occitanie depuis 2015.",
+        "activite": "Supervision collective, formation des professionnels de l'accompagnement.",
+        "approche": Dossier.Approche.SUPERVISION,
+        "intervenants": [
+            ("Bruno", "Lopez", Intervenant.Qualification.SUPERVISEUR, 11, 4),
+            ("Samia", "Kaci", Intervenant.Qualification.PSYCHOLOGUE, 6, 4),
+        ],
+        "prix": (Decimal("510.00"), Decimal("460.00")),
+        "tva": (Dossier.RegimeTVA.ASSUJETTI, Decimal("20.00"), ""),
+        "couverture": 7,
+        "depot": datetime.datetime(2026, 5, 22, 10, 5, 31, tzinfo=PARIS),
+    },
+    {
+        "raison_sociale": "Regards Croisés Occitanie",
+        "statut": "Association loi 1901",
+        "siret": "40483304800022",
+        "adresse": ("11 rue des Tanneurs", "31600", "Muret"),
+        "contact": ("Hélène", "Roques", "h.roques@regards-croises.demo", "05 61 51 20 44"),
+        "presentation": "Association d'analyse de pratiques fondée par des éducateurs et des psychologues.",
+        "activite": "Groupes d'entraînement à l'analyse de situations éducatives (GEASE).",
+        "approche": Dossier.Approche.AUTRE,
+        "intervenants": [("Hélène", "Roques", Intervenant.Qualification.AUTRE, 8, 6)],
+        "prix": (Decimal("390.00"), Decimal("350.00")),
+        "tva": (Dossier.RegimeTVA.EXONERE, None, "TVA non applicable, article 261-7-1° du CGI"),
+        "couverture": 6,
+        "depot": datetime.datetime(2026, 5, 28, 18, 20, 2, tzinfo=PARIS),
+    },
+]
+
+DEROULE = [
+    ("Accueil, météo du groupe et rappel du cadre", 15),
+    ("Exposé d'une situation par un participant", 20),
+    ("Questions de clarification du groupe", 25),
+    ("Hypothèses et pistes d'action", 40),
+    ("Retour de l'exposant et clôture", 20),
+]
+
+
+def _siret_ok(siret: str) -> str:
+    from ami.models import siret_is_valid
+
+    assert siret_is_valid(siret), siret
+    return siret
+
+
+def _cv_pdf(prenom: str, nom: str, qualification: str, annees: int) -> bytes:
+    from weasyprint import HTML
+
+    html = (
+        f"<html lang='fr'><body style='font-family: DejaVu Sans'><h1>{prenom} {nom}</h1>"
+        f"<p>{qualification} – {annees} ans d'expérience en analyse de pratiques professionnelles.</p>"
+        "<h2>Expériences</h2><ul><li>Animation de groupes d'analyse de pratiques en Mission Locale</li>"
+        "<li>Supervision d'équipes éducatives et sociales</li><li>Prévention des risques psychosociaux</li></ul>"
+        "</body></html>"
+    )
+    return HTML(string=html).write_pdf()
+
+
+def _attach(dossier, kind, name, content, intervenant=None):
+    fichier = Fichier(
+        dossier=dossier,
+        kind=kind,
+        intervenant=intervenant,
+        nom=name,
+        taille=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        type_mime="application/pdf",
+    )
+    fichier.fichier.save(name, ContentFile(content), save=False)
+    fichier.save()
+
+
+def _organisation(data) -> tuple[Prestataire, User]:
+    rue, cp, ville = data["adresse"]
+    first, last, email, phone = data["contact"]
+    prestataire, _ = Prestataire.objects.get_or_create(
+        siret=_siret_ok(data["siret"]),
+        defaults={
+            "raison_sociale": data["raison_sociale"],
+            "statut_juridique": data["statut"],
+            "adresse": rue,
+            "code_postal": cp,
+            "ville": ville,
+            "contact_nom": f"{first} {last}",
+            "contact_telephone": phone,
+        },
+    )
+    user, _ = ensure_user(User.Role.PRESTATAIRE, email, first, last)
+    Membre.objects.get_or_create(user=user, defaults={"prestataire": prestataire, "email_verified_at": timezone.now()})
+    return prestataire, user
+
+
+def _fill(dossier: Dossier, data, antennes):
+    tva_regime, tva_taux, mention = data["tva"]
+    dossier.presentation = data["presentation"]
+    dossier.statut_juridique = data["statut"]
+    dossier.activite = data["activite"]
+    dossier.references_resume = "Missions Locales, CCAS, associations d'insertion et structures de l'ESS."
+    dossier.approche = data["approche"]
+    dossier.approche_autre = (
+        "GEASE (groupe d'entraînement à l'analyse de situations éducatives)"
+        if (data["approche"] == Dossier.Approche.AUTRE)
+        else ""
+    )
+    dossier.justification = (
+        "La méthode part d'une situation réelle apportée par un conseiller et mobilise le groupe pour "
+        "l'éclairer sans jugement ; elle convient aux équipes exposées à une charge émotionnelle forte."
+    )
+    dossier.posture = "Garant du cadre et du temps, non directif, bienveillant, sans lien hiérarchique avec le groupe."
+    dossier.garantie_cadre = "Règles de confidentialité, de parole et de temps posées et rappelées à chaque séance."
+    dossier.garantie_non_jugement = "Charte de non-jugement ; l'animateur reformule et protège l'exposant."
+    dossier.garantie_intelligence_collective = "Tours de questions, d'hypothèses et de suggestions : chacun contribue."
+    dossier.garantie_problematique = (
+        "Chaque séance part d'une situation vécue, choisie par le groupe parmi celles proposées."
+    )
+    dossier.prix_seance_groupe, dossier.prix_seance_sous_groupe = data["prix"]
+    dossier.regime_tva, dossier.taux_tva, dossier.mention_exoneration = tva_regime, tva_taux, mention
+    dossier.modalites_facturation = "Facturation après chaque période (trimestre), paiement à 30 jours par virement."
+    dossier.demarrage_septembre = True
+    dossier.demarrage_commentaire = "Disponibles dès la première quinzaine de septembre 2026."
+    dossier.disponibilites_saisies_at = timezone.now()
+    dossier.save()
+    dossier.antennes_couvertes.set(antennes[: data["couverture"]])
+    for ordre, (libelle, minutes) in enumerate(DEROULE):
+        EtapeDeroule.objects.create(dossier=dossier, ordre=ordre, libelle=libelle, duree_minutes=minutes)
+    for ordre, (prenom, nom, qualification, annees, nb_antennes) in enumerate(data["intervenants"]):
+        intervenant = Intervenant.objects.create(
+            dossier=dossier,
+            prenom=prenom,
+            nom=nom,
+            qualification=qualification,
+            qualification_autre="Éducatrice spécialisée, formée à l'animation de GEASE"
+            if qualification == Intervenant.Qualification.AUTRE
+            else "",
+            annees_experience_app=annees,
+            ordre=ordre,
+        )
+        intervenant.antennes.set(antennes[:nb_antennes] if nb_antennes < 7 else antennes)
+        label = Intervenant.Qualification(qualification).label
+        _attach(
+            dossier,
+            Fichier.Kind.CV,
+            f"cv-{prenom.lower()}-{nom.lower()}.pdf",
+            _cv_pdf(prenom, nom, label, annees),
+            intervenant,
+        )
+    Reference.objects.create(
+        dossier=dossier,
+        structure="Mission Locale de l'Ariège",
+        annee=2024,
+        contact="Direction, 05 61 00 00 00",
+        description="Six groupes d'analyse de pratiques par an pour les conseillers.",
+    )
+    Reference.objects.create(
+        dossier=dossier,
+        structure="CCAS de Blagnac",
+        annee=2025,
+        contact="Responsable du pôle social",
+        description="Supervision mensuelle de l'équipe d'accompagnement.",
+    )
+
+
+def _open_demo_ami(today, source: AMI) -> AMI:
+    """A demonstration AMI open for 30 days, so that a newcomer can try the portal."""
+    ami, created = AMI.objects.get_or_create(
+        reference="ami-demonstration",
+        defaults={
+            "titre": "AMI de démonstration – analyse de pratiques (dépôt ouvert)",
+            "annee": today.year,
+            "status": AMI.Status.PUBLIE,
+            "date_publication": today - datetime.timedelta(days=7),
+            "date_limite": datetime.datetime.combine(
+                today + datetime.timedelta(days=30), datetime.time(23, 59, 59), tzinfo=PARIS
+            ),
+            "contact_nom": source.contact_nom,
+            "contact_telephone": source.contact_telephone,
+            "contact_email": source.contact_email,
+        },
+    )
+    if created:
+        for critere in source.criteres.all():
+            Critere.objects.create(
+                ami=ami,
+                code=critere.code,
+                libelle=critere.libelle,
+                poids=critere.poids,
+                mode=critere.mode,
+                ordre=critere.ordre,
+            )
+        for section in source.sections.all():
+            section.pk = None
+            section.ami = ami
+            section.save()
+        Jalon.objects.create(
+            ami=ami, ordre=0, libelle="Date limite de réception des candidatures", quand="dans 30 jours"
+        )
+    return ami
+
+
+def load(*, today) -> list[tuple[str, str, str]]:
+    ami = AMI.objects.get(reference=REFERENCE)
+    antennes = list(Antenne.objects.filter(kind=Antenne.Kind.ANTENNE))
+    accounts = []
+    evaluateurs = User.objects.filter(role=User.Role.EVALUATEUR)
+    ami.evaluateurs.add(*evaluateurs)
+    fresh = not ami.dossiers.exists()
+    if fresh:
+        ami.status = AMI.Status.PUBLIE
+        ami.save(update_fields=["status"])
+    for data in CANDIDATS:
+        prestataire, user = _organisation(data)
+        accounts.append((user.role, user.email, DEMO_PASSWORD))
+        if fresh:
+            dossier = Dossier.objects.create(ami=ami, prestataire=prestataire)
+            _fill(dossier, data, antennes)
+            dossier_submit(dossier=dossier, user=user, now=data["depot"])
+    # A draft that missed the deadline: never submitted.
+    late, late_user = _organisation(
+        {
+            "raison_sociale": "Atelier Parenthèse",
+            "statut": "SAS",
+            "siret": "48219376500013",
+            "adresse": ("8 allée Jean Jaurès", "31000", "Toulouse"),
+            "contact": ("Vincent", "Morel", "v.morel@atelier-parenthese.demo", "06 12 34 56 78"),
+        }
+    )
+    accounts.append((late_user.role, late_user.email, DEMO_PASSWORD))
+    Dossier.objects.get_or_create(
+        ami=ami,
+        prestataire=late,
+        defaults={"presentation": "Cabinet de coaching d'équipes.", "statut_juridique": "SAS", "approche": "autre"},
+    )
+    if ami.is_past_deadline() and ami.status == AMI.Status.PUBLIE:
+        ami.status = AMI.Status.CLOS
+        ami.save(update_fields=["status"])
+
+    # An open demonstration AMI where the demo prestataire has a draft in progress.
+    demo_ami = _open_demo_ami(today, ami)
+    horizons = Prestataire.objects.get(siret="73282932000074")
+    Dossier.objects.get_or_create(
+        ami=demo_ami,
+        prestataire=horizons,
+        defaults={
+            "presentation": CANDIDATS[0]["presentation"],
+            "statut_juridique": "SARL",
+            "activite": CANDIDATS[0]["activite"],
+        },
+    )
+    return accounts

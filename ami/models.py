@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class AMI(models.Model):
@@ -47,7 +48,38 @@ class AMI(models.Model):
         related_name="amis_evalues",
         limit_choices_to={"role": "evaluateur"},
     )
+
+    class FormulePrix(models.TextChoices):
+        PROPORTIONNELLE = "proportionnelle", _("Proportionnelle : points × (total le plus bas ÷ total du dossier)")
+        LINEAIRE = (
+            "lineaire",
+            _("Linéaire : points × (1 − (total du dossier − total le plus bas) ÷ total le plus bas), au minimum 0"),
+        )
+
+    formule_prix = models.CharField(
+        _("formule du critère prix"),
+        max_length=20,
+        choices=FormulePrix.choices,
+        default=FormulePrix.PROPORTIONNELLE,
+        help_text=_(
+            "Le critère prix est calculé, pas noté, sur le coût annuel TTC du volume de base "
+            "(ce que la MLHG paie réellement). Le prix le plus bas obtient toujours tous les points."
+        ),
+    )
+    seuil_desaccord = models.PositiveSmallIntegerField(
+        _("écart signalé entre évaluateurs"),
+        default=4,
+        help_text=_(
+            "Un désaccord est signalé quand deux notes d'un même critère diffèrent d'au moins ce nombre de points."
+        ),
+    )
+    standstill_jours = models.PositiveSmallIntegerField(
+        _("délai de suspension avant la convention (jours)"),
+        default=0,
+        help_text=_("Nombre de jours entre l'envoi des lettres et la signature possible de la convention."),
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("appel à manifestation d'intérêt")
@@ -306,6 +338,29 @@ class Dossier(models.Model):
     )
     disponibilites_saisies_at = models.DateTimeField(_("disponibilités saisies le"), null=True, blank=True)
 
+    # Eligibility (staff), after the deadline
+    class Motif(models.TextChoices):
+        HORS_DELAI = "hors_delai", _("Dossier reçu hors délai")
+        INCOMPLET = "incomplet", _("Dossier incomplet")
+        COUVERTURE = "couverture", _("Ne peut pas couvrir les 7 sites (AMI §6.1)")
+        QUALIFICATION = "qualification", _("Aucun intervenant qualifié (AMI §6.1)")
+        AUTRE = "autre", _("Autre motif")
+
+    motif_irrecevabilite = models.CharField(
+        _("motif d'irrecevabilité"), max_length=20, choices=Motif.choices, blank=True
+    )
+    motif_detail = models.TextField(_("précisions sur la recevabilité"), blank=True)
+    recevabilite_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recevabilité décidée par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recevabilite_le = models.DateTimeField(_("recevabilité décidée le"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         verbose_name = _("dossier de candidature")
         verbose_name_plural = _("dossiers de candidature")
@@ -449,3 +504,135 @@ class DossierVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} – version {self.numero}"
+
+
+# -- evaluation by the committee -------------------------------------------------------
+
+
+class Evaluation(models.Model):
+    """One evaluator's grid for one dossier: a conflict declaration, then a score per criterion."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="evaluations")
+    evaluateur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("évaluateur"), on_delete=models.PROTECT, related_name="evaluations"
+    )
+    conflit = models.BooleanField(
+        _("conflit d'intérêts déclaré"),
+        null=True,
+        help_text=_("Vide tant que l'évaluateur ne s'est pas prononcé ; un conflit l'exclut de ce dossier."),
+    )
+    conflit_motif = models.TextField(_("nature du conflit d'intérêts"), blank=True)
+    declared_at = models.DateTimeField(_("déclaration faite le"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("grille soumise le"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("évaluation")
+        verbose_name_plural = _("évaluations")
+        ordering = ["dossier", "evaluateur__last_name"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "evaluateur"], name="evaluation_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.evaluateur} – {self.dossier}"
+
+
+class Note(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="notes")
+    critere = models.ForeignKey(Critere, on_delete=models.PROTECT, related_name="notes")
+    score = models.PositiveSmallIntegerField(_("note (0 à 10)"), null=True, blank=True)
+    commentaire = models.TextField(_("commentaire"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["evaluation", "critere__ordre"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "critere"], name="note_unique"),
+            models.CheckConstraint(condition=models.Q(score__isnull=True) | models.Q(score__lte=10), name="note_0_10"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.critere.code}: {self.score}"
+
+
+# -- decision, letters, convention --------------------------------------------------------
+
+
+class Decision(models.Model):
+    class Kind(models.TextChoices):
+        ATTRIBUE = "attribue", _("Candidat retenu")
+        SANS_SUITE = "sans_suite", _("AMI sans suite")
+
+    ami = models.OneToOneField(AMI, on_delete=models.PROTECT, related_name="decision")
+    kind = models.CharField(_("décision"), max_length=20, choices=Kind.choices)
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier retenu"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    justification = models.TextField(_("justification"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("décidé le"))
+    letters_sent_at = models.DateTimeField(_("lettres envoyées le"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("décision")
+        verbose_name_plural = _("décisions")
+
+    def __str__(self) -> str:
+        return f"{self.ami} : {self.get_kind_display()}"
+
+
+def lettre_upload_to(instance, filename):
+    return f"lettres/{instance.decision.ami_id}/{filename}"
+
+
+class Lettre(models.Model):
+    class Kind(models.TextChoices):
+        RETENU = "retenu", _("Lettre au candidat retenu")
+        NON_RETENU = "non_retenu", _("Lettre à un candidat non retenu")
+        SANS_SUITE = "sans_suite", _("Lettre de clôture sans suite")
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="lettres")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="lettres")
+    kind = models.CharField(_("type de lettre"), max_length=20, choices=Kind.choices)
+    texte_libre = models.TextField(_("texte libre"), blank=True)
+    fichier = models.FileField(_("lettre (PDF)"), upload_to=lettre_upload_to, blank=True)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
+    sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lettre de notification")
+        verbose_name_plural = _("lettres de notification")
+        ordering = ["decision", "dossier__prestataire__raison_sociale"]
+        constraints = [models.UniqueConstraint(fields=["decision", "dossier"], name="lettre_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.dossier.prestataire}"
+
+
+def convention_upload_to(instance, filename):
+    return f"conventions/{instance.dossier_id}/{filename}"
+
+
+class Convention(models.Model):
+    """The convention de prestation with the retained candidate (seed §9)."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="convention")
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="convention")
+    numero = models.CharField(_("numéro"), max_length=40, unique=True)
+    date_debut = models.DateField(_("début de la prestation"))
+    date_fin = models.DateField(_("fin de la prestation"))
+    fichier = models.FileField(_("convention (PDF)"), upload_to=convention_upload_to, blank=True)
+    created_at = models.DateTimeField(_("établie le"), auto_now_add=True)
+    signable_from = models.DateTimeField(_("signature possible à partir du"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("signée le"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("convention de prestation")
+        verbose_name_plural = _("conventions de prestation")
+
+    def __str__(self) -> str:
+        return f"Convention {self.numero} – {self.dossier.prestataire}"

@@ -12,3 +12,7 @@ rules.add_perm("ami.manage_dossiers", is_staff_member)
 rules.add_perm("ami.read_dossiers", is_staff_member | is_evaluateur)
 # Downloading a dossier's file: its organisation, staff, assigned evaluators after the deadline.
 rules.add_perm("ami.download_fichier", is_prestataire | is_staff_member | is_evaluateur)
+# The committee: an evaluator's own grids (assignment, conflicts: selectors answer 404).
+rules.add_perm("ami.evaluate", is_evaluateur)
+# MLHG staff run the selection: eligibility, committee, results, decision, letters, convention, archive.
+rules.add_perm("ami.manage_selection", is_staff_member)

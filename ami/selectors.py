@@ -68,3 +68,50 @@ def fichier_for(user, dossier_pk: int, fichier_pk: int, now=None) -> Fichier:
         if allowed and dossier_content_readable(dossier, now) and fichier.versions.exists():
             return fichier
     raise Http404("Fichier introuvable")
+
+
+# -- evaluation ---------------------------------------------------------------------
+
+
+def last_version(dossier):
+    return dossier.versions.order_by("-numero").first()
+
+
+def dossiers_to_evaluate(user):
+    """Recevable dossiers of the AMIs the evaluator is assigned to, once opened (after the deadline)."""
+    from django.utils import timezone
+
+    return (
+        Dossier.objects.filter(
+            ami__evaluateurs=user, status=Dossier.Status.RECEVABLE, ami__date_limite__lt=timezone.now()
+        )
+        .select_related("ami", "prestataire")
+        .order_by("ami__date_limite", "prestataire__raison_sociale")
+    )
+
+
+def dossier_for_evaluator(user, pk: int):
+    """A dossier the evaluator may score, or 404: assigned, recevable, opened, and no conflict declared."""
+    from ami.models import Evaluation
+
+    dossier = dossiers_to_evaluate(user).filter(pk=pk).first()
+    if dossier is None:
+        raise Http404("Dossier introuvable")
+    evaluation = Evaluation.objects.filter(dossier=dossier, evaluateur=user).first()
+    if evaluation is not None and evaluation.conflit:
+        raise Http404("Vous avez déclaré un conflit d'intérêts pour ce dossier")
+    return dossier
+
+
+def other_submitted_grids(evaluation):
+    """The other evaluators' submitted grids, only once this evaluator has submitted theirs."""
+    from ami.models import Evaluation
+
+    if evaluation is None or evaluation.submitted_at is None:
+        return Evaluation.objects.none()
+    return (
+        Evaluation.objects.filter(dossier=evaluation.dossier, submitted_at__isnull=False, conflit=False)
+        .exclude(pk=evaluation.pk)
+        .select_related("evaluateur")
+        .prefetch_related("notes__critere")
+    )

@@ -36,3 +36,29 @@ def remind_draft_dossiers() -> int:
 @shared_task
 def remind_draft_dossier(*, dossier_id: int, occurrence: str) -> int:
     return services.reminders.dossier_remind(dossier_id=dossier_id, occurrence=occurrence)
+
+
+@shared_task
+def close_past_deadline_amis() -> int:
+    """Every minute: a published AMI whose deadline has passed becomes « clos »."""
+    return services.eligibility.amis_close_past_deadline()
+
+
+@shared_task
+def remind_evaluators() -> int:
+    """Daily after the deadline: every 3 days, one reminder per evaluator with unsubmitted grids."""
+    today = timezone.localdate()
+    queued = 0
+    for ami in AMI.objects.filter(status__in=[AMI.Status.CLOS, AMI.Status.EN_ANALYSE], date_limite__lt=timezone.now()):
+        days = (today - timezone.localtime(ami.date_limite).date()).days
+        if days <= 0 or days % 3 != 0:
+            continue
+        for user_id in ami.evaluateurs.filter(is_active=True).values_list("pk", flat=True):
+            remind_evaluator.delay(ami_id=ami.pk, user_id=user_id, occurrence=f"J+{days}")
+            queued += 1
+    return queued
+
+
+@shared_task
+def remind_evaluator(*, ami_id: int, user_id: int, occurrence: str) -> int:
+    return services.reminders.evaluator_remind(ami_id=ami_id, user_id=user_id, occurrence=occurrence)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ami.views import portal, public, registration, staff, submission
+from ami.views import evaluation, portal, public, registration, selection, staff, submission
 
 app_name = "ami"
 urlpatterns = [
@@ -42,4 +42,18 @@ urlpatterns = [
     path("dossiers/<int:pk>/lecture/", staff.DossierReadView.as_view(), name="dossier_read"),
     path("dossiers/<int:pk>/dossier.pdf", staff.DossierPdfView.as_view(), name="dossier_pdf"),
     path("dossiers/<int:pk>/pieces.zip", staff.DossierZipView.as_view(), name="dossier_zip"),
+    # Selection by staff (views/selection.py)
+    path("appel/<slug:reference>/recevabilite/", selection.EligibilityView.as_view(), name="eligibility"),
+    path("appel/<slug:reference>/comite/", selection.CommitteeView.as_view(), name="committee"),
+    path("appel/<slug:reference>/resultats/", selection.ResultsView.as_view(), name="results"),
+    path("appel/<slug:reference>/resultats.csv", selection.ResultsCsvView.as_view(), name="results_csv"),
+    path("appel/<slug:reference>/resultats.xlsx", selection.ResultsXlsxView.as_view(), name="results_xlsx"),
+    # The committee's grids (views/evaluation.py)
+    path("evaluations/", evaluation.MyEvaluationsView.as_view(), name="my_evaluations"),
+    path("evaluations/dossier/<int:pk>/", evaluation.EvaluationView.as_view(), name="evaluation"),
+    path(
+        "evaluations/dossier/<int:pk>/declaration/",
+        evaluation.EvaluationDeclareView.as_view(),
+        name="evaluation_declare",
+    ),
 ]

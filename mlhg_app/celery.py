@@ -45,4 +45,12 @@ app.conf.beat_schedule = {
         "task": "ami.tasks.remind_draft_dossiers",
         "schedule": crontab(hour=9, minute=0),
     },
+    "ami-close-past-deadline": {
+        "task": "ami.tasks.close_past_deadline_amis",
+        "schedule": crontab(minute="*"),
+    },
+    "ami-remind-evaluators": {
+        "task": "ami.tasks.remind_evaluators",
+        "schedule": crontab(hour=9, minute=5),
+    },
 }

@@ -25,6 +25,12 @@ SECTIONS: list[Section] = [
         "ami.read_dossiers",
         _("Les AMI publiés et les dossiers reçus, scellés jusqu'à la date limite."),
     ),
+    Section(
+        _("Mes évaluations"),
+        "ami:my_evaluations",
+        "ami.evaluate",
+        _("Les dossiers que vous notez, en toute indépendance."),
+    ),
     Section(_("Appels à manifestation d'intérêt"), "ami:list", "ami.use_portal", _("Les appels ouverts et passés.")),
     Section(
         _("Mon organisation"),

@@ -1,5 +1,5 @@
 """Writes of the AMI app, one module per part of the candidate journey."""
 
-from ami.services import reminders, submission
+from ami.services import eligibility, evaluation, reminders, submission
 
-__all__ = ["reminders", "submission"]
+__all__ = ["eligibility", "evaluation", "reminders", "submission"]

@@ -1,6 +1,6 @@
 """Reminders to candidates with an unsubmitted draft (7 days and 1 day before the deadline)."""
 
-from django.db import transaction
+from django.db import models, transaction
 
 from ami.models import Dossier
 from mlhg_app.messaging import message_send
@@ -42,3 +42,38 @@ def dossier_remind(*, dossier_id: int, occurrence: str) -> int:
                 occurrence=occurrence,
             )
     return sent
+
+
+def grids_pending(ami, user):
+    """Recevable dossiers of the AMI this evaluator has not yet submitted (conflicts excluded)."""
+    from ami.models import Evaluation
+
+    done = Evaluation.objects.filter(evaluateur=user, dossier__ami=ami).filter(
+        models.Q(submitted_at__isnull=False) | models.Q(conflit=True)
+    )
+    return ami.dossiers.filter(status=Dossier.Status.RECEVABLE).exclude(pk__in=done.values("dossier_id"))
+
+
+def evaluator_remind(*, ami_id: int, user_id: int, occurrence: str) -> int:
+    """Remind an evaluator of the grids still to submit; once per occurrence, nothing when done."""
+    from ami.models import AMI
+    from mlhg_app.models import User
+
+    ami = AMI.objects.filter(pk=ami_id).first()
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if ami is None or user is None or not ami.evaluateurs.filter(pk=user.pk).exists():
+        return 0
+    pending = list(grids_pending(ami, user).select_related("prestataire"))
+    if not pending:
+        return 0
+    return int(
+        message_send(
+            kind="evaluation.reminder",
+            recipient=user.email,
+            subject=f"Rappel : {len(pending)} grille(s) d'évaluation à soumettre – {ami.titre}",
+            template="evaluation_reminder",
+            context={"ami": ami, "user": user, "pending": pending},
+            obj=ami,
+            occurrence=occurrence,
+        )
+    )

@@ -64,7 +64,9 @@ def dossier_submit(*, dossier: Dossier, user, now=None) -> DossierVersion:
             sha256=sha256,
         )
         version.fichiers.set(draft_files(dossier))
-        Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.DEPOSE, updated_at=now)
+        locked.status = Dossier.Status.DEPOSE
+        locked._change_reason = f"Dépôt de la version {version.numero}"
+        locked.save(update_fields=["status", "updated_at"])
         transaction.on_commit(lambda: _queue_receipt(version.pk))
     logger.info("dossier %s submitted: version %s, sha256 %s", dossier.pk, version.numero, sha256)
     return version

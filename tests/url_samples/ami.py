@@ -43,3 +43,27 @@ SAMPLES = {
     "ami:dossier_pdf": lambda w: {"pk": dossier(w).pk},
     "ami:dossier_zip": lambda w: {"pk": dossier(w).pk},
 }
+
+
+def evaluable(world):
+    """The sample dossier declared recevable, so that the evaluator can open it."""
+    d = dossier(world)
+    if d.status != "recevable":
+        from ami.models import Dossier
+
+        Dossier.objects.filter(pk=d.pk).update(status="recevable")
+        d.refresh_from_db()
+    return d
+
+
+SAMPLES.update(
+    {
+        "ami:eligibility": lambda w: {"reference": dossier(w).ami.reference},
+        "ami:committee": lambda w: {"reference": dossier(w).ami.reference},
+        "ami:results": lambda w: {"reference": dossier(w).ami.reference},
+        "ami:results_csv": lambda w: {"reference": dossier(w).ami.reference},
+        "ami:results_xlsx": lambda w: {"reference": dossier(w).ami.reference},
+        "ami:evaluation": lambda w: {"pk": evaluable(w).pk},
+        "ami:evaluation_declare": lambda w: {"pk": evaluable(w).pk},
+    }
+)

@@ -1,0 +1,79 @@
+"""Eligibility of the submitted dossiers (staff), after the deadline."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from ami.models import AMI, Dossier
+
+
+class EligibilityRefused(Exception):
+    pass
+
+
+def ami_set_state(*, ami: AMI, status: str, now=None) -> bool:
+    """Move the AMI to `status` if the transition is allowed; True when it changed."""
+    allowed = {
+        AMI.Status.BROUILLON: {AMI.Status.PUBLIE},
+        AMI.Status.PUBLIE: {AMI.Status.CLOS},
+        AMI.Status.CLOS: {AMI.Status.EN_ANALYSE, AMI.Status.SANS_SUITE},
+        AMI.Status.EN_ANALYSE: {AMI.Status.ATTRIBUE, AMI.Status.SANS_SUITE},
+    }
+    if ami.status == status:
+        return False
+    if status not in allowed.get(ami.status, set()):
+        raise EligibilityRefused(
+            f"L'AMI ne peut pas passer de « {ami.get_status_display()} » à « {AMI.Status(status).label} »."
+        )
+    AMI.objects.filter(pk=ami.pk).update(status=status)
+    ami.status = status
+    return True
+
+
+def amis_close_past_deadline(now=None) -> int:
+    """Close every published AMI whose deadline has passed (the scheduled job)."""
+    now = now or timezone.now()
+    count = 0
+    for ami in AMI.objects.filter(status=AMI.Status.PUBLIE, date_limite__lt=now):
+        count += ami_set_state(ami=ami, status=AMI.Status.CLOS)
+    return count
+
+
+def dossier_set_eligibility(
+    *, dossier: Dossier, recevable: bool, motif: str = "", detail: str = "", user, now=None
+) -> Dossier:
+    """Mark a submitted dossier recevable or irrecevable (with a reason).
+
+    Only after the deadline, only for a submitted dossier, and not once the
+    AMI is decided. Side effects: the dossier's status and reason (history
+    records who, when, before and after); the AMI moves to « en analyse ».
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().select_related("ami").get(pk=dossier.pk)
+        ami = dossier.ami
+        if not ami.is_past_deadline(now):
+            raise EligibilityRefused("La recevabilité s'examine après la date limite de dépôt.")
+        if ami.status in {AMI.Status.ATTRIBUE, AMI.Status.SANS_SUITE}:
+            raise EligibilityRefused("L'AMI est déjà décidé : la recevabilité ne peut plus changer.")
+        if dossier.status not in {Dossier.Status.DEPOSE, Dossier.Status.RECEVABLE, Dossier.Status.IRRECEVABLE}:
+            raise EligibilityRefused("Seul un dossier déposé peut être déclaré recevable ou irrecevable.")
+        if not recevable and motif not in Dossier.Motif.values:
+            raise EligibilityRefused("Indiquez le motif d'irrecevabilité.")
+        if not recevable and motif == Dossier.Motif.AUTRE and not detail.strip():
+            raise EligibilityRefused("Précisez le motif d'irrecevabilité.")
+        new_status = Dossier.Status.RECEVABLE if recevable else Dossier.Status.IRRECEVABLE
+        new_motif = "" if recevable else motif
+        if (dossier.status, dossier.motif_irrecevabilite, dossier.motif_detail) == (new_status, new_motif, detail):
+            return dossier
+        dossier.status = new_status
+        dossier.motif_irrecevabilite = new_motif
+        dossier.motif_detail = detail
+        dossier.recevabilite_par = user
+        dossier.recevabilite_le = now
+        dossier._change_reason = f"Recevabilité : {dossier.get_status_display()}"
+        dossier.save()
+        if ami.status == AMI.Status.PUBLIE:
+            ami_set_state(ami=ami, status=AMI.Status.CLOS)
+        if ami.status == AMI.Status.CLOS:
+            ami_set_state(ami=ami, status=AMI.Status.EN_ANALYSE)
+    return dossier

@@ -1,0 +1,88 @@
+"""The committee's grids: conflict declaration, scores with comments, submission."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from ami.models import Critere, Evaluation, Note
+
+
+class EvaluationRefused(Exception):
+    pass
+
+
+def scored_criteria(ami):
+    return list(ami.criteres.filter(mode=Critere.Mode.NOTE).order_by("ordre"))
+
+
+def evaluation_get_or_create(*, dossier, user) -> Evaluation:
+    evaluation, _ = Evaluation.objects.get_or_create(dossier=dossier, evaluateur=user)
+    return evaluation
+
+
+def evaluation_declare(*, dossier, user, conflit: bool, motif: str = "", now=None) -> Evaluation:
+    """Declare (no) conflict of interest for a dossier; a conflict excludes the evaluator from it.
+
+    Side effects: the evaluation row (history keeps who and when). A declaration
+    cannot be changed once made.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        evaluation, _ = Evaluation.objects.select_for_update().get_or_create(dossier=dossier, evaluateur=user)
+        if evaluation.conflit is not None:
+            raise EvaluationRefused("Votre déclaration de conflit d'intérêts est déjà enregistrée.")
+        if conflit and not motif.strip():
+            raise EvaluationRefused("Décrivez la nature du conflit d'intérêts.")
+        evaluation.conflit = conflit
+        evaluation.conflit_motif = motif.strip() if conflit else ""
+        evaluation.declared_at = now
+        evaluation.save()
+    return evaluation
+
+
+def evaluation_save(*, evaluation: Evaluation, scores: dict) -> Evaluation:
+    """Save the grid as a draft: scores {critere_id: (score or None, comment)}.
+
+    The form has checked each score (0–10) and its comment. Side effects:
+    notes (history records each change).
+    """
+    with transaction.atomic():
+        evaluation = Evaluation.objects.select_for_update().select_related("dossier__ami").get(pk=evaluation.pk)
+        if evaluation.conflit is not False:
+            raise EvaluationRefused("Déclarez d'abord l'absence de conflit d'intérêts pour ce dossier.")
+        if evaluation.submitted_at is not None:
+            raise EvaluationRefused("Votre grille est déjà soumise : elle ne peut plus être modifiée.")
+        criteres = {c.pk: c for c in scored_criteria(evaluation.dossier.ami)}
+        for critere_id, (score, comment) in scores.items():
+            critere = criteres[critere_id]
+            note, _ = Note.objects.get_or_create(evaluation=evaluation, critere=critere)
+            if (note.score, note.commentaire) != (score, comment):
+                note.score, note.commentaire = score, comment
+                note.save()
+    return evaluation
+
+
+def evaluation_submit(*, evaluation: Evaluation, now=None) -> Evaluation:
+    """Submit the saved grid: every scored criterion needs a score and a comment; then it is locked.
+
+    Side effects: `submitted_at`; the other evaluators' submitted grids become visible to this one.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        evaluation = Evaluation.objects.select_for_update().select_related("dossier__ami").get(pk=evaluation.pk)
+        if evaluation.conflit is not False:
+            raise EvaluationRefused("Déclarez d'abord l'absence de conflit d'intérêts pour ce dossier.")
+        if evaluation.submitted_at is not None:
+            return evaluation
+        notes = {n.critere_id: n for n in evaluation.notes.all()}
+        missing = [
+            c.libelle
+            for c in scored_criteria(evaluation.dossier.ami)
+            if c.pk not in notes or notes[c.pk].score is None or not notes[c.pk].commentaire.strip()
+        ]
+        if missing:
+            raise EvaluationRefused(
+                "Notez et commentez chaque critère avant de soumettre : " + ", ".join(missing) + "."
+            )
+        evaluation.submitted_at = now
+        evaluation.save(update_fields=["submitted_at"])
+    return evaluation

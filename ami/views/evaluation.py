@@ -1,0 +1,116 @@
+"""The evaluator's side: assigned dossiers, conflict declaration, the scoring grid."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views import View
+from django.views.generic import TemplateView
+
+from ami.forms_evaluation import DeclarationForm, GridForm
+from ami.models import Evaluation
+from ami.selectors import dossier_for_evaluator, dossiers_to_evaluate, last_version, other_submitted_grids
+from ami.services.evaluation import (
+    EvaluationRefused,
+    evaluation_declare,
+    evaluation_get_or_create,
+    evaluation_save,
+    evaluation_submit,
+    scored_criteria,
+)
+from mlhg_app.access import PermissionRequiredView
+
+
+class MyEvaluationsView(PermissionRequiredView, TemplateView):
+    permission_required = "ami.evaluate"
+    template_name = "ami/evaluation/list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        dossiers = list(dossiers_to_evaluate(user))
+        grids = {e.dossier_id: e for e in Evaluation.objects.filter(evaluateur=user, dossier__in=dossiers)}
+        rows = [(d, grids.get(d.pk)) for d in dossiers]
+        return {**super().get_context_data(**kwargs), "rows": rows}
+
+
+class EvaluationView(PermissionRequiredView, View):
+    """GET: the declaration, then the dossier beside the grid. POST: save or submit the grid."""
+
+    permission_required = "ami.evaluate"
+    template_name = "ami/evaluation/grid.html"
+
+    def render_page(self, request, dossier, evaluation, form=None, declaration=None, status=200):
+        criteres = scored_criteria(dossier.ami)
+        notes = {n.critere_id: n for n in evaluation.notes.select_related("critere")} if evaluation else {}
+        if form is None and evaluation and evaluation.conflit is False:
+            form = GridForm(criteres=criteres, notes=notes)
+        version = last_version(dossier)
+        context = {
+            "dossier": dossier,
+            "evaluation": evaluation,
+            "declaration": declaration or DeclarationForm(),
+            "form": form,
+            "version": version,
+            "contenu": version.contenu if version else None,
+            "notes": notes,
+            "others": list(other_submitted_grids(evaluation)),
+            "criteres": criteres,
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        dossier = dossier_for_evaluator(request.user, pk)
+        evaluation = Evaluation.objects.filter(dossier=dossier, evaluateur=request.user).first()
+        return self.render_page(request, dossier, evaluation)
+
+    def post(self, request, pk):
+        dossier = dossier_for_evaluator(request.user, pk)
+        evaluation = evaluation_get_or_create(dossier=dossier, user=request.user)
+        if evaluation.submitted_at is not None:
+            messages.error(request, "Votre grille est déjà soumise : elle ne peut plus être modifiée.")
+            return redirect("ami:evaluation", pk=dossier.pk)
+        submitting = "soumettre" in request.POST
+        form = GridForm(request.POST, criteres=scored_criteria(dossier.ami), submitting=submitting)
+        if not form.is_valid():
+            messages.error(request, "La grille contient des erreurs : corrigez les champs signalés.")
+            return self.render_page(request, dossier, evaluation, form=form)
+        try:
+            evaluation_save(evaluation=evaluation, scores=form.scores())
+            if submitting:
+                evaluation_submit(evaluation=evaluation)
+        except EvaluationRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("ami:evaluation", pk=dossier.pk)
+        if submitting:
+            messages.success(
+                request,
+                "Votre grille est soumise. Vous pouvez désormais voir les grilles soumises par les autres évaluateurs.",
+            )
+        else:
+            messages.success(request, "Grille enregistrée. Vous pourrez la reprendre et la soumettre plus tard.")
+        return redirect("ami:evaluation", pk=dossier.pk)
+
+
+class EvaluationDeclareView(PermissionRequiredView, View):
+    permission_required = "ami.evaluate"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        dossier = dossier_for_evaluator(request.user, pk)
+        form = DeclarationForm(request.POST)
+        if not form.is_valid():
+            evaluation = Evaluation.objects.filter(dossier=dossier, evaluateur=request.user).first()
+            return EvaluationView().render_page(request, dossier, evaluation, declaration=form)
+        try:
+            evaluation_declare(
+                dossier=dossier,
+                user=request.user,
+                conflit=form.cleaned_data["conflit"],
+                motif=form.cleaned_data["motif"],
+            )
+        except EvaluationRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("ami:evaluation", pk=dossier.pk)
+        if form.cleaned_data["conflit"]:
+            messages.info(request, "Conflit d'intérêts enregistré : vous êtes exclu de l'évaluation de ce dossier.")
+            return redirect("ami:my_evaluations")
+        messages.success(request, "Absence de conflit d'intérêts enregistrée : vous pouvez évaluer ce dossier.")
+        return redirect("ami:evaluation", pk=dossier.pk)

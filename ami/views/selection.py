@@ -1,0 +1,183 @@
+"""Staff's side of the selection: eligibility, committee, results and their exports."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.db.models import Count, Max
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from ami.forms_evaluation import EligibilityForm
+from ami.models import AMI, Dossier
+from ami.results import ami_results
+from ami.scoring import money
+from ami.services.eligibility import EligibilityRefused, dossier_set_eligibility
+from mlhg_app.access import PermissionRequiredView
+from mlhg_app.models import User
+
+
+def opened_ami(reference) -> AMI:
+    return get_object_or_404(AMI.objects.exclude(status=AMI.Status.BROUILLON), reference=reference)
+
+
+class EligibilityView(PermissionRequiredView, View):
+    permission_required = "ami.manage_selection"
+    template_name = "ami/selection/eligibility.html"
+
+    def dossiers(self, ami):
+        return (
+            ami.dossiers.exclude(status__in=[Dossier.Status.BROUILLON, Dossier.Status.RETIRE])
+            .select_related("prestataire", "recevabilite_par")
+            .annotate(nb_versions=Count("versions"), derniere_soumission=Max("versions__submitted_at"))
+            .order_by("prestataire__raison_sociale")
+        )
+
+    def render_page(self, request, ami, forms=None, status=200):
+        forms = forms or {}
+        rows = [(d, forms.get(d.pk) or EligibilityForm(prefix=f"d{d.pk}")) for d in self.dossiers(ami)]
+        opened = ami.is_past_deadline()
+        return render(request, self.template_name, {"ami": ami, "rows": rows, "opened": opened}, status=status)
+
+    def get(self, request, reference):
+        return self.render_page(request, opened_ami(reference))
+
+    def post(self, request, reference):
+        ami = opened_ami(reference)
+        dossier = get_object_or_404(self.dossiers(ami), pk=request.POST.get("dossier"))
+        form = EligibilityForm(request.POST, prefix=f"d{dossier.pk}")
+        if not form.is_valid():
+            messages.error(request, f"Recevabilité de {dossier.prestataire} : corrigez les champs signalés.")
+            return self.render_page(request, ami, {dossier.pk: form})
+        try:
+            dossier_set_eligibility(
+                dossier=dossier,
+                recevable=form.cleaned_data["decision"] == "recevable",
+                motif=form.cleaned_data["motif"],
+                detail=form.cleaned_data["detail"],
+                user=request.user,
+            )
+        except EligibilityRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"Recevabilité de {dossier.prestataire} enregistrée.")
+        return redirect("ami:eligibility", reference=ami.reference)
+
+
+class CommitteeView(PermissionRequiredView, View):
+    permission_required = "ami.manage_selection"
+    template_name = "ami/selection/committee.html"
+
+    def get(self, request, reference):
+        ami = opened_ami(reference)
+        evaluateurs = User.objects.filter(role=User.Role.EVALUATEUR, is_active=True).order_by("last_name")
+        assigned = set(ami.evaluateurs.values_list("pk", flat=True))
+        return render(request, self.template_name, {"ami": ami, "evaluateurs": evaluateurs, "assigned": assigned})
+
+    def post(self, request, reference):
+        ami = opened_ami(reference)
+        ids = [int(pk) for pk in request.POST.getlist("evaluateurs") if pk.isdigit()]
+        chosen = User.objects.filter(pk__in=ids, role=User.Role.EVALUATEUR, is_active=True)
+        if not chosen:
+            messages.error(request, "Choisissez au moins un évaluateur.")
+            return redirect("ami:committee", reference=ami.reference)
+        ami.evaluateurs.set(chosen)
+        messages.success(request, f"Comité enregistré : {chosen.count()} évaluateur(s).")
+        return redirect("ami:committee", reference=ami.reference)
+
+
+class ResultsView(PermissionRequiredView, TemplateView):
+    permission_required = "ami.manage_selection"
+    template_name = "ami/selection/results.html"
+
+    def get_context_data(self, **kwargs):
+        ami = opened_ami(self.kwargs["reference"])
+        results = ami_results(ami)
+        criteres = list(ami.criteres.order_by("ordre"))
+        for result in results:
+            result.cells = [result.criteria[c.code] for c in criteres]
+            for c, cell in zip(criteres, result.cells, strict=True):
+                cell.is_price = c.mode == "calcule"
+        return {
+            **super().get_context_data(**kwargs),
+            "ami": ami,
+            "results": results,
+            "criteres": criteres,
+            "now": timezone.now(),
+        }
+
+
+def results_table(ami) -> tuple[list[str], list[list]]:
+    """The results grid as rows: rank, candidate, per criterion mean/median/points, price, total."""
+    criteres = list(ami.criteres.order_by("ordre"))
+    header = ["Rang", "Candidat"]
+    for c in criteres:
+        if c.mode == "calcule":
+            header += ["Total annuel TTC (€)", f"{c.libelle} – points /{c.poids}"]
+        else:
+            header += [
+                f"{c.libelle} – moyenne",
+                f"{c.libelle} – médiane",
+                f"{c.libelle} – points /{c.poids}",
+                f"{c.libelle} – désaccord",
+            ]
+    header.append("Total /100")
+    rows = []
+    for r in ami_results(ami):
+        row = [r.rank, r.name]
+        for c in criteres:
+            cr = r.criteria[c.code]
+            if c.mode == "calcule":
+                row += [money(r.annual_total_ttc) if r.annual_total_ttc else "", money(cr.points)]
+            else:
+                row += [
+                    money(cr.mean) if cr.mean is not None else "",
+                    money(cr.median) if cr.median is not None else "",
+                    money(cr.points),
+                    "oui" if cr.disagreement else "non",
+                ]
+        row.append(money(r.total))
+        rows.append(row)
+    return header, rows
+
+
+class ResultsCsvView(PermissionRequiredView, View):
+    permission_required = "ami.manage_selection"
+
+    def get(self, request, reference):
+        ami = opened_ami(reference)
+        header, rows = results_table(ami)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([str(v).replace(".", ",") if not isinstance(v, str) else v for v in row])
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="resultats-{ami.reference}.csv"'
+        return response
+
+
+class ResultsXlsxView(PermissionRequiredView, View):
+    permission_required = "ami.manage_selection"
+
+    def get(self, request, reference):
+        from openpyxl import Workbook
+
+        ami = opened_ami(reference)
+        header, rows = results_table(ami)
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "Résultats"
+        sheet.append(header)
+        for row in rows:
+            sheet.append([float(v) if not isinstance(v, (str, int)) else v for v in row])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="resultats-{ami.reference}.xlsx"'
+        return response

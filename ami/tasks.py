@@ -62,3 +62,13 @@ def remind_evaluators() -> int:
 @shared_task
 def remind_evaluator(*, ami_id: int, user_id: int, occurrence: str) -> int:
     return services.reminders.evaluator_remind(ami_id=ami_id, user_id=user_id, occurrence=occurrence)
+
+
+@shared_task
+def send_letter(*, lettre_id: int) -> int:
+    from ami.models import Lettre
+
+    lettre = Lettre.objects.select_related("decision__ami", "dossier__prestataire").filter(pk=lettre_id).first()
+    if lettre is None or lettre.sent_at is None:
+        return 0
+    return services.decision.letter_email(lettre=lettre)

@@ -278,3 +278,20 @@ def test_section_text_escapes_html_and_renders_lists():
         "<ul><li>un</li><li>deux</li></ul>\n"
         "<ol><li>premier</li><li>second</li></ol>"
     )
+
+
+@pytest.mark.django_db
+def test_list_queries_do_not_grow_with_the_number_of_amis(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    AMIFactory(reference="un")
+    with CaptureQueriesContext(connection) as one:
+        get(reverse("ami:list"))
+    AMIFactory(reference="deux")
+    AMIFactory(reference="trois", status=AMI.Status.CLOS)
+    with CaptureQueriesContext(connection) as three:
+        response = get(reverse("ami:list"))
+
+    assert len(texts(response, ".list-group-item")) == 3
+    assert len(three) == len(one)

@@ -1,8 +1,10 @@
 """Reads that carry the AMI's rules: who sees which AMI, dossier and file."""
 
+from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
-from ami.models import AMI, Dossier, Fichier, Prestataire
+from ami.models import AMI, Dossier, Fichier, Membre, Prestataire
 
 
 def amis_public():
@@ -114,4 +116,38 @@ def other_submitted_grids(evaluation):
         .exclude(pk=evaluation.pk)
         .select_related("evaluateur")
         .prefetch_related("notes__critere")
+    )
+
+
+# -- public pages and the organisation's accounts ------------------------------------
+
+
+def amis_open(now=None):
+    """Public AMIs open for submissions now: published and the deadline not passed (soonest first)."""
+    now = now or timezone.now()
+    return amis_public().filter(status=AMI.Status.PUBLIE, date_limite__gte=now).order_by("date_limite")
+
+
+def amis_past(now=None):
+    """Public AMIs no longer open: closed or later, or published with the deadline passed (latest first)."""
+    now = now or timezone.now()
+    return (
+        amis_public()
+        .filter(Q(date_limite__lt=now) | ~Q(status=AMI.Status.PUBLIE))
+        .order_by("-date_limite", "reference")
+    )
+
+
+def ami_public_detail(reference: str) -> AMI:
+    """A public AMI with everything its page shows, or 404 (drafts answer 404)."""
+    ami = amis_public().prefetch_related("sections").filter(reference=reference).first()
+    if ami is None:
+        raise Http404("Appel introuvable")
+    return ami
+
+
+def membres_of(prestataire: Prestataire):
+    """The accounts of an organisation, the oldest first, with who invited them."""
+    return (
+        Membre.objects.filter(prestataire=prestataire).select_related("user", "invited_by").order_by("created_at", "pk")
     )

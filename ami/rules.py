@@ -16,3 +16,5 @@ rules.add_perm("ami.download_fichier", is_prestataire | is_staff_member | is_eva
 rules.add_perm("ami.evaluate", is_evaluateur)
 # MLHG staff run the selection: eligibility, committee, results, decision, letters, convention, archive.
 rules.add_perm("ami.manage_selection", is_staff_member)
+# A letter or the convention: staff, or the candidate's own organisation once sent (selectors scope).
+rules.add_perm("ami.view_notification", is_staff_member | is_prestataire)

@@ -151,3 +151,39 @@ def membres_of(prestataire: Prestataire):
     return (
         Membre.objects.filter(prestataire=prestataire).select_related("user", "invited_by").order_by("created_at", "pk")
     )
+
+
+# -- decision -------------------------------------------------------------------------
+
+
+def lettre_for(user, pk: int):
+    """A letter: staff see every one (drafts included); a candidate only its own, once sent."""
+    from ami.models import Lettre
+
+    lettre = Lettre.objects.select_related("decision__ami", "dossier__prestataire").filter(pk=pk).first()
+    if lettre is None:
+        raise Http404("Lettre introuvable")
+    if user.role == "staff":
+        return lettre
+    prestataire = prestataire_of(user)
+    if prestataire is not None and lettre.dossier.prestataire_id == prestataire.pk and lettre.sent_at:
+        return lettre
+    raise Http404("Lettre introuvable")
+
+
+def convention_for(user, reference: str):
+    from ami.models import Convention
+
+    convention = (
+        Convention.objects.select_related("dossier__prestataire", "decision__ami")
+        .filter(decision__ami__reference=reference)
+        .first()
+    )
+    if convention is None:
+        raise Http404("Convention introuvable")
+    if user.role == "staff":
+        return convention
+    prestataire = prestataire_of(user)
+    if prestataire is not None and convention.dossier.prestataire_id == prestataire.pk:
+        return convention
+    raise Http404("Convention introuvable")

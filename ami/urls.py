@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ami.views import evaluation, portal, public, registration, selection, staff, submission
+from ami.views import decision, evaluation, portal, public, registration, reports, selection, staff, submission
 
 app_name = "ami"
 urlpatterns = [
@@ -48,6 +48,18 @@ urlpatterns = [
     path("appel/<slug:reference>/resultats/", selection.ResultsView.as_view(), name="results"),
     path("appel/<slug:reference>/resultats.csv", selection.ResultsCsvView.as_view(), name="results_csv"),
     path("appel/<slug:reference>/resultats.xlsx", selection.ResultsXlsxView.as_view(), name="results_xlsx"),
+    # Reports (views/reports.py)
+    path("appel/<slug:reference>/rapport-analyse.pdf", reports.RapportView.as_view(), name="rapport"),
+    path("appel/<slug:reference>/simulation-prix/", reports.PriceSimulationView.as_view(), name="price_simulation"),
+    path("appel/<slug:reference>/journal/", reports.AuditView.as_view(), name="audit"),
+    path("appel/<slug:reference>/archive.zip", reports.ArchiveView.as_view(), name="archive"),
+    # Decision, letters, convention (views/decision.py)
+    path("appel/<slug:reference>/decision/", decision.DecisionView.as_view(), name="decision"),
+    path("lettres/<int:pk>/", decision.LetterEditView.as_view(), name="letter_edit"),
+    path("lettres/<int:pk>/lettre.pdf", decision.LetterPdfView.as_view(), name="letter_pdf"),
+    path("appel/<slug:reference>/lettres/envoyer/", decision.LettersSendView.as_view(), name="letters_send"),
+    path("appel/<slug:reference>/convention/", decision.ConventionView.as_view(), name="convention"),
+    path("appel/<slug:reference>/convention.pdf", decision.ConventionPdfView.as_view(), name="convention_pdf"),
     # The committee's grids (views/evaluation.py)
     path("evaluations/", evaluation.MyEvaluationsView.as_view(), name="my_evaluations"),
     path("evaluations/dossier/<int:pk>/", evaluation.EvaluationView.as_view(), name="evaluation"),

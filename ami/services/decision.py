@@ -88,6 +88,8 @@ def decision_make(*, ami: AMI, user, dossier: Dossier | None = None, justificati
                 kind=letter_kind,
                 texte_libre=default_letter_text(letter_kind, candidate),
             )
+        if ami.status == AMI.Status.PUBLIE:
+            ami_set_state(ami=ami, status=AMI.Status.CLOS)
         if ami.status == AMI.Status.CLOS and kind == Decision.Kind.ATTRIBUE:
             ami_set_state(ami=ami, status=AMI.Status.EN_ANALYSE)
     return decision
@@ -124,6 +126,8 @@ def letters_send(*, decision: Decision, user, now=None) -> int:
         decision.letters_sent_at = now
         decision.save(update_fields=["letters_sent_at"])
         target = AMI.Status.ATTRIBUE if decision.kind == Decision.Kind.ATTRIBUE else AMI.Status.SANS_SUITE
+        if decision.ami.status == AMI.Status.PUBLIE:  # the closing job may not have run yet
+            ami_set_state(ami=decision.ami, status=AMI.Status.CLOS)
         if decision.ami.status == AMI.Status.CLOS and target == AMI.Status.ATTRIBUE:
             ami_set_state(ami=decision.ami, status=AMI.Status.EN_ANALYSE)
         ami_set_state(ami=decision.ami, status=target)

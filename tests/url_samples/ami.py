@@ -67,3 +67,33 @@ SAMPLES.update(
         "ami:evaluation_declare": lambda w: {"pk": evaluable(w).pk},
     }
 )
+
+
+def sent_letter(world):
+    """A decision for the sample AMI with its letters sent, and the convention."""
+    if "lettre" not in world:
+        from ami.services.decision import convention_create, decision_make, letters_send
+
+        d = evaluable(world)
+        staff = world["users"]["staff"]
+        decision = decision_make(ami=d.ami, user=staff, dossier=d, justification="Seul dossier recevable.")
+        letters_send(decision=decision, user=staff)
+        convention_create(decision=decision, user=staff)
+        world["lettre"] = decision.lettres.get()
+    return world["lettre"]
+
+
+SAMPLES.update(
+    {
+        "ami:rapport": lambda w: {"reference": dossier(w).ami.reference},
+        "ami:price_simulation": lambda w: {"reference": dossier(w).ami.reference},
+        "ami:audit": lambda w: {"reference": dossier(w).ami.reference},
+        "ami:archive": lambda w: {"reference": dossier(w).ami.reference},
+        "ami:decision": lambda w: {"reference": dossier(w).ami.reference},
+        "ami:letter_edit": lambda w: {"pk": sent_letter(w).pk},
+        "ami:letter_pdf": lambda w: {"pk": sent_letter(w).pk},
+        "ami:letters_send": lambda w: {"reference": dossier(w).ami.reference},
+        "ami:convention": lambda w: {"reference": dossier(w).ami.reference},
+        "ami:convention_pdf": lambda w: {"reference": sent_letter(w).decision.ami.reference},
+    }
+)

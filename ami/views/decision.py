@@ -1,0 +1,167 @@
+"""Staff decide, preview and send the letters, then establish the convention."""
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+
+from ami.letters import letter_filename, letter_pdf
+from ami.models import Decision, Dossier
+from ami.results import ami_results
+from ami.selectors import convention_for, lettre_for
+from ami.services.decision import DecisionRefused, convention_create, decision_make, letter_update, letters_send
+from ami.views.selection import opened_ami
+from mlhg_app.access import PermissionRequiredView
+
+
+class DecisionForm(forms.Form):
+    choix = forms.ChoiceField(
+        label="Décision",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez le candidat retenu ou la clôture sans suite."},
+    )
+    justification = forms.CharField(
+        label="Justification ou motif",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Obligatoire pour retenir un dossier qui n'est pas classé premier, ou pour clore l'AMI sans suite.",
+    )
+
+    def __init__(self, *args, results, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["choix"].choices = [
+            (str(r.dossier_id), f"Retenir {r.name} (rang {r.rank}, {r.total:.2f} points)".replace(".", ","))
+            for r in results
+        ] + [("sans_suite", "Clore l'AMI sans suite")]
+
+
+class DecisionView(PermissionRequiredView, View):
+    permission_required = "ami.manage_selection"
+    template_name = "ami/selection/decision.html"
+
+    def render_page(self, request, ami, form=None):
+        results = ami_results(ami)
+        decision = Decision.objects.filter(ami=ami).select_related("dossier__prestataire", "decided_by").first()
+        lettres = decision.lettres.select_related("dossier__prestataire") if decision else []
+        return render(
+            request,
+            self.template_name,
+            {
+                "ami": ami,
+                "results": results,
+                "decision": decision,
+                "lettres": lettres,
+                "form": form or DecisionForm(results=results),
+                "convention": getattr(decision, "convention", None) if decision else None,
+            },
+        )
+
+    def get(self, request, reference):
+        return self.render_page(request, opened_ami(reference))
+
+    def post(self, request, reference):
+        ami = opened_ami(reference)
+        form = DecisionForm(request.POST, results=ami_results(ami))
+        if not form.is_valid():
+            return self.render_page(request, ami, form)
+        choix = form.cleaned_data["choix"]
+        dossier = None if choix == "sans_suite" else get_object_or_404(Dossier, pk=int(choix), ami=ami)
+        try:
+            decision_make(ami=ami, user=request.user, dossier=dossier, justification=form.cleaned_data["justification"])
+        except DecisionRefused as refusal:
+            form.add_error(
+                "justification" if "justification" in str(refusal) or "motif" in str(refusal) else None, str(refusal)
+            )
+            return self.render_page(request, ami, form)
+        messages.success(
+            request, "Décision enregistrée. Relisez les lettres, modifiez leur texte si besoin, puis envoyez-les."
+        )
+        return redirect("ami:decision", reference=ami.reference)
+
+
+class LetterForm(forms.Form):
+    texte_libre = forms.CharField(
+        label="Texte de la lettre (motifs ou suite)", widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+class LetterEditView(PermissionRequiredView, View):
+    permission_required = "ami.manage_selection"
+    template_name = "ami/selection/letter_edit.html"
+
+    def get(self, request, pk):
+        lettre = lettre_for(request.user, pk)
+        form = LetterForm(initial={"texte_libre": lettre.texte_libre})
+        return render(request, self.template_name, {"lettre": lettre, "form": form})
+
+    def post(self, request, pk):
+        lettre = lettre_for(request.user, pk)
+        form = LetterForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"lettre": lettre, "form": form})
+        try:
+            letter_update(lettre=lettre, texte_libre=form.cleaned_data["texte_libre"])
+        except DecisionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"Lettre à {lettre.dossier.prestataire} enregistrée.")
+        return redirect("ami:decision", reference=lettre.decision.ami.reference)
+
+
+class LetterPdfView(PermissionRequiredView, View):
+    permission_required = "ami.view_notification"
+
+    def get(self, request, pk):
+        lettre = lettre_for(request.user, pk)
+        if lettre.fichier:
+            with lettre.fichier.open("rb") as handle:
+                data = handle.read()
+        else:
+            data = letter_pdf(lettre)  # a preview, before sending
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{letter_filename(lettre)}"'
+        return response
+
+
+class LettersSendView(PermissionRequiredView, View):
+    permission_required = "ami.manage_selection"
+    http_method_names = ["post"]
+
+    def post(self, request, reference):
+        ami = opened_ami(reference)
+        decision = get_object_or_404(Decision, ami=ami)
+        try:
+            count = letters_send(decision=decision, user=request.user)
+        except DecisionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"{count} lettre(s) envoyée(s) aux candidats, en PDF joint.")
+        return redirect("ami:decision", reference=ami.reference)
+
+
+class ConventionView(PermissionRequiredView, View):
+    permission_required = "ami.manage_selection"
+    http_method_names = ["post"]
+
+    def post(self, request, reference):
+        ami = opened_ami(reference)
+        decision = get_object_or_404(Decision, ami=ami)
+        try:
+            convention = convention_create(decision=decision, user=request.user)
+        except DecisionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"Convention {convention.numero} établie.")
+        return redirect("ami:decision", reference=ami.reference)
+
+
+class ConventionPdfView(PermissionRequiredView, View):
+    permission_required = "ami.view_notification"
+
+    def get(self, request, reference):
+        convention = convention_for(request.user, reference)
+        with convention.fichier.open("rb") as handle:
+            response = HttpResponse(handle.read(), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{convention.numero}.pdf"'
+        return response

@@ -61,6 +61,7 @@ def decision_make(*, ami: AMI, user, dossier: Dossier | None = None, justificati
                 raise DecisionRefused("Indiquez le motif de la clôture sans suite.")
             kind = Decision.Kind.SANS_SUITE
         else:
+            dossier = Dossier.objects.select_related("prestataire").get(pk=dossier.pk)
             if dossier.ami_id != ami.pk or dossier.status != Dossier.Status.RECEVABLE:
                 raise DecisionRefused("Seul un dossier recevable de cet AMI peut être retenu.")
             ranking = ami_results(ami)

@@ -29,4 +29,6 @@ def submission_panel(context, dossier, completeness):
         "changed": changed,
         "deposited": dossier.status == Dossier.Status.DEPOSE,
         "withdrawn": dossier.status == Dossier.Status.RETIRE,
+        "lettres": dossier.lettres.filter(sent_at__isnull=False).select_related("decision"),
+        "convention": getattr(dossier, "convention", None) if hasattr(dossier, "convention") else None,
     }

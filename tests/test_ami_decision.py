@@ -1,6 +1,5 @@
 """Decision, letters read from their PDFs, convention."""
 
-import datetime
 import io
 
 import pytest

@@ -84,7 +84,7 @@ CANDIDATS = [
         "intervenants": [("Hélène", "Roques", Intervenant.Qualification.AUTRE, 8, 6)],
         "prix": (Decimal("390.00"), Decimal("350.00")),
         "tva": (Dossier.RegimeTVA.EXONERE, None, "TVA non applicable, article 261-7-1° du CGI"),
-        "couverture": 6,
+        "couverture": 7,
         "depot": datetime.datetime(2026, 5, 28, 18, 20, 2, tzinfo=PARIS),
     },
 ]
@@ -295,6 +295,8 @@ def load(*, today) -> list[tuple[str, str, str]]:
     if ami.is_past_deadline() and ami.status == AMI.Status.PUBLIE:
         ami.status = AMI.Status.CLOS
         ami.save(update_fields=["status"])
+    if fresh and ami.is_past_deadline():
+        _select(ami)
 
     # An open demonstration AMI where the demo prestataire has a draft in progress.
     demo_ami = _open_demo_ami(today, ami)
@@ -309,3 +311,62 @@ def load(*, today) -> list[tuple[str, str, str]]:
         },
     )
     return accounts
+
+
+# The committee's grids: (méthodologie, expérience, couverture) per evaluator, in CANDIDATS order.
+GRIDS = {
+    "73282932000074": [(9, 8, 10), (8, 8, 9), (9, 7, 10)],  # Horizons Supervision
+    "44306184100047": [(7, 9, 6), (6, 9, 7), (8, 8, 6)],  # Pyrène Psychologie du Travail
+    "55208131766522": [(6, 7, 8), (7, 6, 8), (5, 7, 9)],  # Coopérative Tisser Liens
+    "40483304800022": [(5, 6, 7), (9, 6, 7), (6, 5, 8)],  # Regards Croisés Occitanie (a disagreement)
+}
+COMMENTS = {
+    "methodologie": "Déroulé clair et sécurisant ; la problématique part bien d'un participant.",
+    "experience": "Intervenants qualifiés, expérience confirmée auprès de publics similaires.",
+    "couverture": "Engagement sur les sites, déplacements prévus dans le Comminges.",
+}
+
+
+def _select(ami: AMI):
+    """Eligibility, the three evaluators' grids, the decision, the letters and the convention (June 2026)."""
+    import time_machine
+
+    from ami.models import Decision
+    from ami.services.decision import convention_create, decision_make, letters_send
+    from ami.services.eligibility import dossier_set_eligibility
+    from ami.services.evaluation import evaluation_declare, evaluation_get_or_create, evaluation_save, evaluation_submit
+
+    staff = User.objects.get(email="direction@demo.ml31.org")
+    evaluateurs = list(User.objects.filter(role=User.Role.EVALUATEUR).order_by("email"))
+    criteres = list(ami.criteres.filter(mode="note").order_by("ordre"))
+    with time_machine.travel(datetime.datetime(2026, 6, 3, 10, 0, tzinfo=PARIS), tick=False):
+        for dossier in ami.dossiers.filter(status=Dossier.Status.DEPOSE).select_related("prestataire"):
+            siret = dossier.prestataire.siret
+            if siret in GRIDS:
+                dossier_set_eligibility(dossier=dossier, recevable=True, user=staff)
+            else:
+                dossier_set_eligibility(
+                    dossier=dossier,
+                    recevable=False,
+                    motif=Dossier.Motif.COUVERTURE,
+                    detail="L'Antenne Ouest n'est pas couverte.",
+                    user=staff,
+                )
+    for day, (siret, grids) in enumerate(GRIDS.items(), start=5):
+        dossier = ami.dossiers.get(prestataire__siret=siret)
+        for evaluateur, scores in zip(evaluateurs, grids, strict=False):
+            with time_machine.travel(datetime.datetime(2026, 6, day, 14, 0, tzinfo=PARIS), tick=False):
+                evaluation_declare(dossier=dossier, user=evaluateur, conflit=False)
+                evaluation = evaluation_get_or_create(dossier=dossier, user=evaluateur)
+                evaluation_save(
+                    evaluation=evaluation,
+                    scores={c.pk: (s, COMMENTS[c.code]) for c, s in zip(criteres, scores, strict=True)},
+                )
+                evaluation_submit(evaluation=evaluation)
+    if Decision.objects.filter(ami=ami).exists():
+        return
+    winner = ami.dossiers.get(prestataire__siret="73282932000074")
+    with time_machine.travel(datetime.datetime(2026, 6, 22, 11, 0, tzinfo=PARIS), tick=False):
+        decision = decision_make(ami=ami, user=staff, dossier=winner, justification="")
+        letters_send(decision=decision, user=staff)
+        convention_create(decision=decision, user=staff)

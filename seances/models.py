@@ -1,1 +1,265 @@
-"""Models of this app (filled by its feature issue)."""
+"""The annual programme with the retained prestataire: windows, intervenants, groups, séances."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Programme(models.Model):
+    """A programme year (September to August) with the retained prestataire (seed §5.2–5.3)."""
+
+    class Methode(models.TextChoices):
+        CODEV = "codeveloppement", _("Codéveloppement professionnel")
+        GEASE = "gease", _("GEASE / GFAPP")
+        BALINT = "balint", _("Balint")
+        SUPERVISION = "supervision", _("Supervision collective")
+        AUTRE = "autre", _("Autre")
+
+    annee_debut = models.PositiveSmallIntegerField(_("année de début"), unique=True)
+    prestataire = models.ForeignKey(
+        "ami.Prestataire", verbose_name=_("prestataire"), on_delete=models.PROTECT, related_name="programmes"
+    )
+    convention = models.OneToOneField(
+        "ami.Convention",
+        verbose_name=_("convention"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programme",
+    )
+    responsable = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsable de secteur référent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programmes_suivis",
+        limit_choices_to={"role": "responsable"},
+    )
+    methode = models.CharField(_("méthode"), max_length=20, choices=Methode.choices, default=Methode.CODEV)
+    prix_seance_groupe = models.DecimalField(
+        _("prix HT d'une séance en groupe complet (€)"), max_digits=9, decimal_places=2
+    )
+    prix_seance_sous_groupe = models.DecimalField(
+        _("prix HT d'une séance en sous-groupe (€)"), max_digits=9, decimal_places=2
+    )
+    regime_tva = models.CharField(_("régime de TVA"), max_length=10, default="assujetti")
+    taux_tva = models.DecimalField(_("taux de TVA (%)"), max_digits=4, decimal_places=2, null=True, blank=True)
+    mention_exoneration = models.CharField(_("mention d'exonération"), max_length=255, blank=True)
+    minimum_par_site = models.PositiveSmallIntegerField(_("séances minimum par site et par an"), default=3)
+    taille_max_groupe = models.PositiveSmallIntegerField(_("taille maximale d'un groupe"), default=17)
+    duree_minutes = models.PositiveSmallIntegerField(_("durée d'une séance (minutes)"), default=120)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("programme annuel")
+        verbose_name_plural = _("programmes annuels")
+        ordering = ["-annee_debut"]
+
+    def __str__(self) -> str:
+        return f"Programme {self.annee_debut}-{self.annee_debut + 1}"
+
+    @property
+    def taille_usuelle(self) -> int:
+        """The chosen method's usual group size: codéveloppement 8, GEASE/GFAPP/Balint 15."""
+        return 8 if self.methode == self.Methode.CODEV else 15
+
+
+class Fenetre(models.Model):
+    """A window: one séance per group per window, outside summer (DESIGN.md §2)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="fenetres")
+    numero = models.PositiveSmallIntegerField(_("numéro"))
+    libelle = models.CharField(_("libellé"), max_length=80)
+    debut = models.DateField(_("début"))
+    fin = models.DateField(_("fin"))
+    mois_indicatifs = models.JSONField(
+        _("mois indicatifs"), default=list, blank=True, help_text=_("Mois à privilégier (1 = janvier … 12 = décembre).")
+    )
+
+    class Meta:
+        verbose_name = _("fenêtre")
+        verbose_name_plural = _("fenêtres")
+        ordering = ["programme", "numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "numero"], name="fenetre_unique_numero"),
+            models.CheckConstraint(condition=models.Q(fin__gte=models.F("debut")), name="fenetre_fin_apres_debut"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Fenêtre {self.numero} ({self.libelle})"
+
+
+class IntervenantProgramme(models.Model):
+    """A facilitator of the prestataire in this programme, with the antennes covered."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="intervenants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("compte"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interventions",
+        limit_choices_to={"role": "intervenant"},
+    )
+    prenom = models.CharField(_("prénom"), max_length=100)
+    nom = models.CharField(_("nom"), max_length=100)
+    email = models.EmailField(_("adresse électronique"))
+    antennes = models.ManyToManyField("mlhg_app.Antenne", verbose_name=_("antennes couvertes"), related_name="+")
+
+    class Meta:
+        verbose_name = _("intervenant du programme")
+        verbose_name_plural = _("intervenants du programme")
+        ordering = ["programme", "nom", "prenom"]
+
+    def __str__(self) -> str:
+        return f"{self.prenom} {self.nom}"
+
+
+class Indisponibilite(models.Model):
+    intervenant = models.ForeignKey(IntervenantProgramme, on_delete=models.CASCADE, related_name="indisponibilites")
+    date = models.DateField(_("date"))
+    motif = models.CharField(_("motif"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("indisponibilité")
+        verbose_name_plural = _("indisponibilités")
+        ordering = ["intervenant", "date"]
+        constraints = [models.UniqueConstraint(fields=["intervenant", "date"], name="indisponibilite_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.intervenant} : {self.date:%d/%m/%Y}"
+
+
+class ProgrammeSite(models.Model):
+    """A site's split into sub-groups for the year: by default ceil(headcount ÷ 17)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="sites")
+    antenne = models.ForeignKey("mlhg_app.Antenne", on_delete=models.PROTECT, related_name="+")
+    nb_groupes = models.PositiveSmallIntegerField(_("nombre de groupes"), default=1)
+    justification = models.TextField(
+        _("justification"),
+        blank=True,
+        help_text=_("Obligatoire pour plus de sous-groupes que le nombre par défaut."),
+    )
+
+    class Meta:
+        verbose_name = _("site du programme")
+        verbose_name_plural = _("sites du programme")
+        ordering = ["programme", "antenne__ordre"]
+        constraints = [models.UniqueConstraint(fields=["programme", "antenne"], name="programme_site_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.antenne} ({self.nb_groupes} groupe(s))"
+
+
+class Groupe(models.Model):
+    """A site's group, or one of its sub-groups: every sub-group séance is a full séance."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="groupes")
+    antenne = models.ForeignKey("mlhg_app.Antenne", on_delete=models.PROTECT, related_name="groupes_app")
+    numero = models.PositiveSmallIntegerField(_("numéro"), default=1)
+    nb_groupes_site = models.PositiveSmallIntegerField(_("groupes du site"), default=1)
+    membres = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("membres"), blank=True, related_name="groupes_app"
+    )
+
+    class Meta:
+        verbose_name = _("groupe")
+        verbose_name_plural = _("groupes")
+        ordering = ["programme", "antenne__ordre", "numero"]
+        constraints = [models.UniqueConstraint(fields=["programme", "antenne", "numero"], name="groupe_unique")]
+
+    def __str__(self) -> str:
+        if self.nb_groupes_site > 1:
+            return f"{self.antenne.nom} – sous-groupe {self.numero}/{self.nb_groupes_site}"
+        return self.antenne.nom
+
+    @property
+    def est_sous_groupe(self) -> bool:
+        return self.nb_groupes_site > 1
+
+
+class Seance(models.Model):
+    class Status(models.TextChoices):
+        PROPOSEE = "proposee", _("Proposée")
+        VALIDEE = "validee", _("Validée")
+        CONVOQUEE = "convoquee", _("Convoquée")
+        REALISEE = "realisee", _("Réalisée")
+        ANNULEE = "annulee", _("Annulée")
+        REPORTEE = "reportee", _("Reportée")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="seances")
+    groupe = models.ForeignKey(Groupe, on_delete=models.PROTECT, related_name="seances")
+    fenetre = models.ForeignKey(Fenetre, on_delete=models.PROTECT, related_name="seances")
+    date = models.DateField(_("date"))
+    heure_debut = models.TimeField(_("heure de début"))
+    intervenant = models.ForeignKey(
+        IntervenantProgramme, verbose_name=_("intervenant"), on_delete=models.PROTECT, related_name="seances"
+    )
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.PROPOSEE)
+    uid = models.UUIDField(_("identifiant de calendrier"), default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(_("révision de l'invitation"), default=0)
+    demande_modification = models.TextField(_("demande de modification du responsable"), blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("séance")
+        verbose_name_plural = _("séances")
+        ordering = ["date", "heure_debut"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["groupe", "fenetre"],
+                condition=~models.Q(status__in=["annulee", "reportee"]),
+                name="seance_une_par_groupe_et_fenetre",
+            )
+        ]
+        indexes = [models.Index(fields=["programme", "date"]), models.Index(fields=["intervenant", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.groupe} – {self.date:%d/%m/%Y}"
+
+
+class CharteAcceptation(models.Model):
+    """A conseiller accepted the group's confidentiality charter before the first séance."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chartes")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="chartes")
+    accepted_at = models.DateTimeField(_("acceptée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("acceptation de la charte")
+        verbose_name_plural = _("acceptations de la charte")
+        constraints = [models.UniqueConstraint(fields=["user", "programme"], name="charte_unique")]
+
+
+class CalendarFeed(models.Model):
+    """A private iCal feed (revocable token URL) for an intervenant, a conseiller or a site."""
+
+    class Kind(models.TextChoices):
+        INTERVENANT = "intervenant", _("Intervenant")
+        CONSEILLER = "conseiller", _("Conseiller")
+        SITE = "site", _("Site")
+
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    antenne = models.ForeignKey("mlhg_app.Antenne", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    token = models.CharField(_("jeton"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("flux de calendrier")
+        verbose_name_plural = _("flux de calendrier")

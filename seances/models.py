@@ -242,6 +242,9 @@ class CharteAcceptation(models.Model):
         verbose_name_plural = _("acceptations de la charte")
         constraints = [models.UniqueConstraint(fields=["user", "programme"], name="charte_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.user} – {self.programme}"
+
 
 class CalendarFeed(models.Model):
     """A private iCal feed (revocable token URL) for an intervenant, a conseiller or a site."""
@@ -263,3 +266,6 @@ class CalendarFeed(models.Model):
     class Meta:
         verbose_name = _("flux de calendrier")
         verbose_name_plural = _("flux de calendrier")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.user or self.antenne}"

@@ -1,4 +1,18 @@
-"""URLs of the seances app (filled by its feature issues)."""
+"""URLs of the séances: programme, groups, planning board, convocations and calendars."""
+
+from django.urls import path
+
+from seances.views import board, own
 
 app_name = "seances"
-urlpatterns: list = []
+urlpatterns = [
+    # The programme and its planning board (views/board.py)
+    path("programmes/", board.ProgrammeListView.as_view(), name="programme_list"),
+    path("programmes/<int:pk>/", board.BoardView.as_view(), name="board"),
+    # A conseiller's and an intervenant's own séances, calendars (views/own.py)
+    path("mes-seances/", own.MySeancesView.as_view(), name="my_seances"),
+    path("mes-seances/charte/", own.CharteView.as_view(), name="charte"),
+    path("mes-seances/<int:pk>/invitation.ics", own.SeanceIcsView.as_view(), name="seance_ics"),
+    path("mes-seances/calendriers/", own.FeedsView.as_view(), name="feeds"),
+    path("calendrier/<str:token>.ics", own.FeedView.as_view(), name="feed"),
+]

@@ -1,0 +1,73 @@
+"""A small programme for tests: the prestataire user's organisation, 2 windows, one group per antenne."""
+
+import datetime
+from decimal import Decimal
+
+from ami.models import Membre
+from mlhg_app.models import Antenne
+from seances.models import Fenetre, Groupe, IntervenantProgramme, Programme, ProgrammeSite, Seance
+from tests.factories import PrestataireFactory
+
+
+def build_programme(users, annee=2026):
+    prestataire_user = users["prestataire"]
+    membre = Membre.objects.filter(user=prestataire_user).first()
+    prestataire = membre.prestataire if membre else None
+    if prestataire is None:
+        prestataire = PrestataireFactory()
+        Membre.objects.create(user=prestataire_user, prestataire=prestataire)
+    programme = Programme.objects.create(
+        annee_debut=annee,
+        prestataire=prestataire,
+        responsable=users["responsable"],
+        prix_seance_groupe=Decimal("480.00"),
+        prix_seance_sous_groupe=Decimal("430.00"),
+        taux_tva=Decimal("20.00"),
+    )
+    f1 = Fenetre.objects.create(
+        programme=programme,
+        numero=1,
+        libelle="septembre – décembre",
+        debut=datetime.date(annee, 9, 1),
+        fin=datetime.date(annee, 12, 19),
+        mois_indicatifs=[10, 11],
+    )
+    Fenetre.objects.create(
+        programme=programme,
+        numero=2,
+        libelle="janvier – mars",
+        debut=datetime.date(annee + 1, 1, 5),
+        fin=datetime.date(annee + 1, 3, 31),
+        mois_indicatifs=[2, 3],
+    )
+    Fenetre.objects.create(
+        programme=programme,
+        numero=3,
+        libelle="avril – juin",
+        debut=datetime.date(annee + 1, 4, 1),
+        fin=datetime.date(annee + 1, 6, 30),
+        mois_indicatifs=[6],
+    )
+    intervenant = IntervenantProgramme.objects.create(
+        programme=programme, user=users["intervenant"], prenom="Marc", nom="Olivier", email=users["intervenant"].email
+    )
+    antennes = list(Antenne.objects.filter(kind=Antenne.Kind.ANTENNE))
+    intervenant.antennes.set(antennes)
+    conseiller = users["conseiller"]
+    first = None
+    for antenne in antennes:
+        ProgrammeSite.objects.create(programme=programme, antenne=antenne, nb_groupes=1)
+        groupe = Groupe.objects.create(programme=programme, antenne=antenne, numero=1, nb_groupes_site=1)
+        if antenne.pk == conseiller.antenne_id:
+            groupe.membres.add(conseiller)
+            first = groupe
+    Seance.objects.create(
+        programme=programme,
+        groupe=first,
+        fenetre=f1,
+        date=datetime.date(annee, 10, 13),
+        heure_debut=datetime.time(9, 30),
+        intervenant=intervenant,
+        status=Seance.Status.CONVOQUEE,
+    )
+    return programme

@@ -62,12 +62,90 @@ def load(*, today) -> list[tuple[str, str, str]]:
             email = f"{_ascii(first)}.{_ascii(last)}@demo.ml31.org"
             user, _ = ensure_user(User.Role.CONSEILLER, email, first, last, antenne)
             accounts.append((user.role, user.email, DEMO_PASSWORD))
+        _fill_site(antenne, headcount)
     # A site manager: marked as line manager, so never a member of an APP group.
     user, _ = ensure_user(
         User.Role.CONSEILLER, "chef.antenne.muret@demo.ml31.org", "Olivier", "Ribes", sites["muretain"], True
     )
     accounts.append((user.role, user.email, DEMO_PASSWORD))
     return accounts
+
+
+PRENOMS = [
+    "Adèle",
+    "Bastien",
+    "Céline",
+    "Damien",
+    "Elsa",
+    "Florian",
+    "Gaëlle",
+    "Hakim",
+    "Inès",
+    "Jérémy",
+    "Karine",
+    "Loïc",
+    "Maëlle",
+    "Nicolas",
+    "Océane",
+    "Patrice",
+    "Rachida",
+    "Sébastien",
+    "Tiphaine",
+    "Yann",
+    "Zoé",
+    "Mehdi",
+    "Agathe",
+]
+NOMS = [
+    "Arnaud",
+    "Bousquet",
+    "Cabanes",
+    "Delpech",
+    "Escande",
+    "Fauré",
+    "Gasc",
+    "Huc",
+    "Izard",
+    "Jammes",
+    "Lacaze",
+    "Mazères",
+    "Nougaro",
+    "Pujol",
+    "Rouquette",
+    "Sabatié",
+    "Teulière",
+    "Vergnes",
+    "Azéma",
+    "Bénazet",
+    "Cassagne",
+]
+
+
+def _fill_site(antenne, headcount):
+    """Conseillers up to the site's headcount (one password hash for all: the demo must load fast)."""
+    from django.contrib.auth.hashers import make_password
+
+    existing = User.objects.filter(role=User.Role.CONSEILLER, antenne=antenne, is_manager=False).count()
+    if existing >= headcount:
+        return
+    password = make_password(DEMO_PASSWORD)
+    offset = antenne.ordre * 7
+    users = []
+    for index in range(existing, headcount):
+        first = PRENOMS[(offset + index) % len(PRENOMS)]
+        last = NOMS[(offset * 3 + index) % len(NOMS)]
+        email = f"{_ascii(first)}.{_ascii(last)}.{antenne.code}{index}@demo.ml31.org"
+        users.append(
+            User(
+                email=email,
+                first_name=first,
+                last_name=last,
+                role=User.Role.CONSEILLER,
+                antenne=antenne,
+                password=password,
+            )
+        )
+    User.objects.bulk_create(users, ignore_conflicts=True)
 
 
 def _ascii(value: str) -> str:

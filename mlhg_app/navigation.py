@@ -33,6 +33,12 @@ SECTIONS: list[Section] = [
     ),
     Section(_("Appels à manifestation d'intérêt"), "ami:list", "ami.use_portal", _("Les appels ouverts et passés.")),
     Section(
+        _("Programmes et planning"),
+        "seances:programme_list",
+        "seances.view_board",
+        _("Le programme annuel, les groupes par site et le planning des séances."),
+    ),
+    Section(
         _("Mon organisation"),
         "ami:organisation",
         "ami.use_portal",

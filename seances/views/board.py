@@ -1,20 +1,314 @@
-"""The planning board, the programme's setup and the groups. STUB (lead)."""
+"""The programme's setup, its sites and groups, and the planning board."""
 
-from django.http import HttpResponse
+import calendar
+import datetime
+from collections import defaultdict
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
+from ami.models import Convention
 from mlhg_app.access import PermissionRequiredView
+from mlhg_app.models import User
+from seances.models import Groupe, IntervenantProgramme, ProgrammeSite, Seance
+from seances.selectors import programme_for, programmes_visible_to
+from seances.services import board as board_services
+from seances.services import programme as programme_services
+
+MOIS = [
+    "",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 
 
 class ProgrammeListView(PermissionRequiredView, View):
     permission_required = "seances.view_board"
 
     def get(self, request):
-        return HttpResponse("À venir")
+        programmes = programmes_visible_to(request.user)
+        conventions = []
+        if request.user.role == "staff":
+            conventions = Convention.objects.filter(programme__isnull=True).select_related("dossier__prestataire")
+        return render(
+            request, "seances/board/programme_list.html", {"programmes": programmes, "conventions": conventions}
+        )
+
+
+class ProgrammeCreateView(PermissionRequiredView, View):
+    permission_required = "seances.manage_programme"
+    http_method_names = ["post"]
+
+    def post(self, request):
+        convention = get_object_or_404(Convention, pk=request.POST.get("convention"), programme__isnull=True)
+        try:
+            programme = programme_services.programme_create_from_convention(convention=convention)
+        except programme_services.ProgrammeRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("seances:programme_list")
+        messages.success(request, f"{programme} créé depuis la convention {convention.numero}.")
+        return redirect("seances:sites", pk=programme.pk)
+
+
+class SiteForm(forms.Form):
+    nb_groupes = forms.IntegerField(label="Nombre de groupes", min_value=1, max_value=10)
+    justification = forms.CharField(
+        label="Justification (si plus de sous-groupes que par défaut)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class SitesView(PermissionRequiredView, View):
+    """Staff: each site's headcount, sub-groups (default ceil(headcount ÷ 17)), members, séances due."""
+
+    permission_required = "seances.manage_programme"
+    template_name = "seances/board/sites.html"
+
+    def render_page(self, request, programme, forms_by_site=None):
+        forms_by_site = forms_by_site or {}
+        sites = programme.sites.select_related("antenne").order_by("antenne__ordre")
+        groupes = defaultdict(list)
+        for groupe in programme.groupes.select_related("antenne").prefetch_related("membres"):
+            groupes[groupe.antenne_id].append(groupe)
+        rows = []
+        for site in sites:
+            default = programme_services.default_group_count(
+                site.antenne.effectif_conseillers, programme.taille_max_groupe
+            )
+            site_groupes = groupes[site.antenne_id]
+            rows.append(
+                {
+                    "site": site,
+                    "default": default,
+                    "sizes": programme_services.split_sizes(site.antenne.effectif_conseillers, site.nb_groupes),
+                    "groupes": site_groupes,
+                    "too_big": any(
+                        size > programme.taille_usuelle
+                        for size in programme_services.split_sizes(site.antenne.effectif_conseillers, site.nb_groupes)
+                    ),
+                    "form": forms_by_site.get(site.pk)
+                    or SiteForm(
+                        prefix=f"s{site.pk}",
+                        initial={"nb_groupes": site.nb_groupes, "justification": site.justification},
+                    ),
+                    "candidates": User.objects.filter(
+                        role=User.Role.CONSEILLER, antenne=site.antenne, is_active=True
+                    ).order_by("last_name"),
+                }
+            )
+        due = programme_services.seances_due(programme)
+        return render(request, self.template_name, {"programme": programme, "rows": rows, "due": due})
+
+    def get(self, request, pk):
+        return self.render_page(request, programme_for(request.user, pk))
+
+    def post(self, request, pk):
+        programme = programme_for(request.user, pk)
+        action = request.POST.get("action")
+        try:
+            if action == "groupes":
+                site = get_object_or_404(ProgrammeSite, pk=request.POST.get("site"), programme=programme)
+                form = SiteForm(request.POST, prefix=f"s{site.pk}")
+                if not form.is_valid():
+                    return self.render_page(request, programme, {site.pk: form})
+                programme_services.site_set_groups(
+                    site=site,
+                    nb_groupes=form.cleaned_data["nb_groupes"],
+                    justification=form.cleaned_data["justification"],
+                )
+                messages.success(request, f"{site.antenne.nom} : {site.nb_groupes} groupe(s), membres répartis.")
+            elif action in {"ajouter", "retirer"}:
+                groupe = get_object_or_404(Groupe, pk=request.POST.get("groupe"), programme=programme)
+                user = get_object_or_404(User, pk=request.POST.get("user"))
+                if action == "ajouter":
+                    programme_services.groupe_add_member(groupe=groupe, user=user)
+                    messages.success(request, f"{user} ajouté à {groupe}.")
+                else:
+                    programme_services.groupe_remove_member(groupe=groupe, user=user)
+                    messages.success(request, f"{user} retiré de {groupe}.")
+        except programme_services.ProgrammeRefused as refusal:
+            messages.error(request, str(refusal))
+        return redirect("seances:sites", pk=programme.pk)
+
+
+def month_calendars(programme, seances, school_holidays=frozenset(), public_holidays=frozenset()):
+    """Month grids (weekdays only) from September to June, each day with its séances."""
+    by_day = defaultdict(list)
+    for seance in seances:
+        by_day[seance.date].append(seance)
+    months = []
+    start = datetime.date(programme.annee_debut, 9, 1)
+    for offset in range(10):
+        year = start.year + (start.month - 1 + offset) // 12
+        month = (start.month - 1 + offset) % 12 + 1
+        weeks = []
+        for week in calendar.Calendar().monthdatescalendar(year, month):
+            days = [
+                {
+                    "date": d,
+                    "in_month": d.month == month,
+                    "seances": by_day.get(d, []),
+                    "school": d in school_holidays,
+                    "holiday": d in public_holidays,
+                }
+                for d in week[:5]
+            ]
+            if any(day["in_month"] for day in days):
+                weeks.append(days)
+        months.append({"label": f"{MOIS[month]} {year}", "weeks": weeks})
+    return months
+
+
+class MoveForm(forms.Form):
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    heure_debut = forms.TimeField(label="Heure de début", widget=forms.TimeInput(attrs={"type": "time"}))
+    intervenant = forms.ModelChoiceField(label="Intervenant", queryset=IntervenantProgramme.objects.none())
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["intervenant"].queryset = programme.intervenants.all()
 
 
 class BoardView(PermissionRequiredView, View):
+    """Sites × windows and a month calendar, each séance with its status; actions by role."""
+
     permission_required = "seances.view_board"
+    template_name = "seances/board/board.html"
 
     def get(self, request, pk):
-        return HttpResponse("À venir")
+        programme = programme_for(request.user, pk)
+        fenetres = list(programme.fenetres.all())
+        seances = list(
+            programme.seances.exclude(status__in=[Seance.Status.ANNULEE, Seance.Status.REPORTEE]).select_related(
+                "groupe__antenne", "fenetre", "intervenant"
+            )
+        )
+        cell = {(s.groupe_id, s.fenetre_id): s for s in seances}
+        rows = []
+        for groupe in programme.groupes.select_related("antenne").order_by("antenne__ordre", "numero"):
+            rows.append({"groupe": groupe, "cells": [cell.get((groupe.pk, f.pk)) for f in fenetres]})
+        try:
+            from seances.calendar_rules import public_holidays, school_holidays_zone_c
+
+            years = [programme.annee_debut, programme.annee_debut + 1]
+            school, public = school_holidays_zone_c(years), public_holidays(years)
+        except ImportError:
+            school, public = frozenset(), frozenset()
+        due = programme_services.seances_due(programme)
+        return render(
+            request,
+            self.template_name,
+            {
+                "programme": programme,
+                "fenetres": fenetres,
+                "rows": rows,
+                "months": month_calendars(programme, seances, school, public),
+                "due": due,
+                "planned": len(seances),
+                "proposed": sum(1 for s in seances if s.status == Seance.Status.PROPOSEE),
+                "can_plan": request.user.has_perm("seances.plan"),
+                "can_validate": request.user.has_perm("seances.validate"),
+                "move_form": MoveForm(programme=programme),
+            },
+        )
+
+
+def seance_of(user, pk) -> Seance:
+    seance = get_object_or_404(Seance.objects.select_related("programme", "groupe", "intervenant"), pk=pk)
+    programme_for(user, seance.programme_id)  # 404 when the programme is not the user's
+    return seance
+
+
+class SeanceValidateView(PermissionRequiredView, View):
+    permission_required = "seances.validate"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        seance = seance_of(request.user, pk)
+        try:
+            board_services.seance_validate(seance=seance, user=request.user)
+        except board_services.BoardRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"Séance validée : {seance.groupe}, convocations envoyées.")
+        return redirect("seances:board", pk=seance.programme_id)
+
+
+class ValidateAllView(PermissionRequiredView, View):
+    permission_required = "seances.validate"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        programme = programme_for(request.user, pk)
+        count = board_services.programme_validate_all(programme=programme, user=request.user)
+        messages.success(
+            request, f"{count} séance(s) validée(s) ; les convocations partent aux membres et aux intervenants."
+        )
+        return redirect("seances:board", pk=programme.pk)
+
+
+class SeanceRequestChangeView(PermissionRequiredView, View):
+    permission_required = "seances.validate"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        seance = seance_of(request.user, pk)
+        try:
+            board_services.seance_request_change(
+                seance=seance, user=request.user, comment=request.POST.get("commentaire", "")
+            )
+        except board_services.BoardRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, "Demande de modification transmise au prestataire.")
+        return redirect("seances:board", pk=seance.programme_id)
+
+
+class SeanceMoveView(PermissionRequiredView, View):
+    permission_required = "seances.plan"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        seance = seance_of(request.user, pk)
+        form = MoveForm(request.POST, programme=seance.programme)
+        if not form.is_valid():
+            messages.error(
+                request, "Déplacement impossible : " + " ".join(e for errs in form.errors.values() for e in errs)
+            )
+            return redirect("seances:board", pk=seance.programme_id)
+        try:
+            board_services.seance_move(seance=seance, user=request.user, **form.cleaned_data)
+        except board_services.BoardRefused as refusal:
+            messages.error(request, f"Déplacement refusé : {refusal}")
+        else:
+            messages.success(request, f"Séance déplacée au {form.cleaned_data['date']:%d/%m/%Y}.")
+        return redirect("seances:board", pk=seance.programme_id)
+
+
+class PlanView(PermissionRequiredView, View):
+    permission_required = "seances.plan"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        from seances.services.planning import programme_plan
+
+        programme = programme_for(request.user, pk)
+        result = programme_plan(programme=programme)
+        if result.ok:
+            messages.success(request, f"Planification proposée : {len(result.assignments)} séance(s) placée(s).")
+        else:
+            messages.error(request, "Aucune planification possible : " + " ".join(result.reasons))
+        return redirect("seances:board", pk=programme.pk)

@@ -11,6 +11,12 @@ def programme(world):
 
 SAMPLES = {
     "seances:board": lambda w: {"pk": programme(w).pk},
+    "seances:sites": lambda w: {"pk": programme(w).pk},
+    "seances:plan": lambda w: {"pk": programme(w).pk},
+    "seances:validate_all": lambda w: {"pk": programme(w).pk},
+    "seances:seance_validate": lambda w: {"pk": programme(w).seances.first().pk},
+    "seances:seance_request_change": lambda w: {"pk": programme(w).seances.first().pk},
+    "seances:seance_move": lambda w: {"pk": programme(w).seances.first().pk},
     "seances:seance_ics": lambda w: {"pk": programme(w).seances.first().pk},
     "seances:feed": lambda w: {"token": "jeton-inconnu"},
 }

@@ -1,0 +1,73 @@
+"""Demo programme 2026-2027: from the AMI 2026 convention, with sub-groups, window 1 dated
+September–November 2026 (held or convoked as of today), windows 2 and 3 planned by the planner."""
+
+import datetime
+
+from ami.models import Convention
+from mlhg_app.demo import DEMO_PASSWORD, ensure_user
+from mlhg_app.models import User
+from seances.models import Programme, Seance
+from seances.services.programme import programme_create_from_convention
+
+# Window 1 of the demo, as the responsable validated it: (antenne code, group number, date, time, intervenant).
+WINDOW_1 = [
+    ("nord-est", 1, datetime.date(2026, 9, 29), datetime.time(9, 30), "Olivier"),
+    ("nord-est", 2, datetime.date(2026, 9, 29), datetime.time(14, 0), "Olivier"),
+    ("nord-ouest", 1, datetime.date(2026, 10, 6), datetime.time(9, 30), "Sabatier"),
+    ("muretain", 1, datetime.date(2026, 10, 13), datetime.time(9, 30), "Olivier"),
+    ("muretain", 2, datetime.date(2026, 10, 13), datetime.time(14, 0), "Olivier"),
+    ("lauragais", 1, datetime.date(2026, 10, 15), datetime.time(9, 30), "Sabatier"),
+    ("comminges", 1, datetime.date(2026, 11, 5), datetime.time(9, 30), "Olivier"),
+    ("sud-garonne", 1, datetime.date(2026, 11, 17), datetime.time(14, 0), "Sabatier"),
+    ("ouest", 1, datetime.date(2026, 12, 8), datetime.time(9, 30), "Sabatier"),
+]
+
+
+def load(*, today) -> list[tuple[str, str, str]]:
+    convention = Convention.objects.filter(dossier__ami__reference="ami-app-2026").first()
+    accounts = []
+    anne, _ = ensure_user(User.Role.INTERVENANT, "anne.sabatier@horizons-supervision.demo", "Anne", "Sabatier")
+    accounts.append((anne.role, anne.email, DEMO_PASSWORD))
+    if convention is None or Programme.objects.filter(annee_debut=2026).exists():
+        return accounts
+    programme = programme_create_from_convention(
+        convention=convention, responsable=User.objects.get(email="responsable@demo.ml31.org")
+    )
+    intervenants = {i.nom: i for i in programme.intervenants.all()}
+    for intervenant in intervenants.values():
+        if intervenant.user is not None:
+            continue
+        account = User.objects.filter(
+            first_name=intervenant.prenom, last_name=intervenant.nom, role="intervenant"
+        ).first()
+        if account:
+            intervenant.user, intervenant.email = account, account.email
+            intervenant.save()
+    fenetre = programme.fenetres.get(numero=1)
+    groupes = {(g.antenne.code, g.numero): g for g in programme.groupes.select_related("antenne")}
+    responsable = programme.responsable
+    for code, numero, date, heure, nom in WINDOW_1:
+        groupe = groupes.get((code, numero))
+        if groupe is None:
+            continue
+        if date < today:
+            status = Seance.Status.REALISEE
+        else:
+            status = Seance.Status.CONVOQUEE
+        Seance.objects.create(
+            programme=programme,
+            groupe=groupe,
+            fenetre=fenetre,
+            date=date,
+            heure_debut=heure,
+            intervenant=intervenants[nom],
+            status=status,
+            validated_by=responsable,
+            validated_at=datetime.datetime(2026, 9, 10, 10, 0, tzinfo=datetime.UTC),
+        )
+    try:
+        from seances.services.planning import programme_plan
+    except ImportError:  # the planner is not there yet
+        return accounts
+    programme_plan(programme=programme)
+    return accounts

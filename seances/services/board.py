@@ -1,0 +1,121 @@
+"""The planning board's state changes: validate, ask for a change, move."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from mlhg_app.messaging import message_send
+from seances.models import Seance
+
+
+class BoardRefused(Exception):
+    pass
+
+
+ALLOWED = {
+    Seance.Status.PROPOSEE: {Seance.Status.VALIDEE},
+    Seance.Status.VALIDEE: {Seance.Status.CONVOQUEE, Seance.Status.PROPOSEE},
+    Seance.Status.CONVOQUEE: {Seance.Status.PROPOSEE, Seance.Status.REALISEE},
+}
+
+
+def seance_set_state(*, seance: Seance, status: str, user=None, reason: str = "") -> bool:
+    """One function per state change: returns False when nothing changes, refuses what is not allowed."""
+    if seance.status == status:
+        return False
+    if status not in ALLOWED.get(seance.status, set()):
+        raise BoardRefused(
+            f"Une séance « {seance.get_status_display().lower()} » ne peut pas devenir « {Seance.Status(status).label.lower()} »."
+        )
+    seance.status = status
+    if status == Seance.Status.VALIDEE:
+        seance.validated_by, seance.validated_at = user, timezone.now()
+    seance._change_reason = reason or f"Statut : {Seance.Status(status).label}"
+    seance.save()
+    return True
+
+
+def _queue_convocation(seance_id: int):
+    from seances.tasks import convoke_seance
+
+    convoke_seance.delay(seance_id=seance_id)
+
+
+def seance_validate(*, seance: Seance, user) -> Seance:
+    """The responsable validates a proposed séance; the convocations leave after commit."""
+    with transaction.atomic():
+        seance = Seance.objects.select_for_update().get(pk=seance.pk)
+        if seance.status != Seance.Status.PROPOSEE:
+            raise BoardRefused("Seule une séance proposée peut être validée.")
+        seance.demande_modification = ""
+        seance_set_state(seance=seance, status=Seance.Status.VALIDEE, user=user)
+        transaction.on_commit(lambda: _queue_convocation(seance.pk))
+    return seance
+
+
+def programme_validate_all(*, programme, user) -> int:
+    count = 0
+    for seance in programme.seances.filter(status=Seance.Status.PROPOSEE).order_by("date"):
+        seance_validate(seance=seance, user=user)
+        count += 1
+    return count
+
+
+def seance_request_change(*, seance: Seance, user, comment: str) -> Seance:
+    """The responsable asks the prestataire for a change, with a comment (emailed to the prestataire)."""
+    comment = comment.strip()
+    if not comment:
+        raise BoardRefused("Expliquez la modification demandée.")
+    if seance.status != Seance.Status.PROPOSEE:
+        raise BoardRefused("Une modification se demande sur une séance proposée.")
+    seance.demande_modification = comment
+    seance.save(update_fields=["demande_modification", "updated_at"])
+    for membre in seance.programme.prestataire.membres.select_related("user").filter(user__is_active=True):
+        message_send(
+            kind="seance.demande_modification",
+            recipient=membre.user.email,
+            subject=f"Demande de modification – séance du {date_format(seance.date, 'j F Y')} ({seance.groupe})",
+            template="seance_demande_modification",
+            context={"seance": seance, "comment": comment, "user": membre.user, "by": user},
+            obj=seance,
+            occurrence=timezone.now().strftime("%Y%m%d%H%M%S"),
+        )
+    return seance
+
+
+def seance_move(*, seance: Seance, date, heure_debut, intervenant, user) -> Seance:
+    """Move a séance (prestataire or staff); the same hard rules as the planner, each refusal named.
+
+    A validated or convoked séance returns to « proposée » and the responsable
+    is told; a convoked one gets a higher SEQUENCE for its next invitation.
+    """
+    from seances.services.planning import seance_move_check
+
+    with transaction.atomic():
+        seance = Seance.objects.select_for_update().select_related("programme__responsable", "groupe").get(pk=seance.pk)
+        if seance.status not in {Seance.Status.PROPOSEE, Seance.Status.VALIDEE, Seance.Status.CONVOQUEE}:
+            raise BoardRefused("Cette séance ne peut plus être déplacée.")
+        problems = seance_move_check(seance=seance, date=date, heure_debut=heure_debut, intervenant=intervenant)
+        if problems:
+            raise BoardRefused(" ".join(problems))
+        was = seance.status
+        seance.date, seance.heure_debut, seance.intervenant = date, heure_debut, intervenant
+        if was == Seance.Status.CONVOQUEE:
+            seance.sequence += 1
+        seance.save()
+        if was in {Seance.Status.VALIDEE, Seance.Status.CONVOQUEE}:
+            seance_set_state(
+                seance=seance, status=Seance.Status.PROPOSEE, user=user, reason="Déplacée par le prestataire"
+            )
+            responsable = seance.programme.responsable
+            if responsable is not None:
+                message_send(
+                    kind="seance.deplacee",
+                    recipient=responsable.email,
+                    subject=f"Séance déplacée à valider – {seance.groupe}",
+                    template="seance_deplacee",
+                    context={"seance": seance, "user": responsable},
+                    obj=seance,
+                    occurrence=f"seq{seance.sequence}-{timezone.now():%Y%m%d%H%M%S}",
+                )
+    return seance

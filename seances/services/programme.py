@@ -1,0 +1,183 @@
+"""Setting up the programme year: from the convention, windows, sites and their sub-groups, members."""
+
+import datetime
+import math
+
+from django.db import transaction
+
+from ami.models import Convention
+from mlhg_app.models import Antenne, User
+from seances.models import Fenetre, Groupe, IntervenantProgramme, Programme, ProgrammeSite, Seance
+
+METHODES = {"codeveloppement": "codeveloppement", "balint": "balint", "supervision": "supervision", "autre": "gease"}
+
+
+class ProgrammeRefused(Exception):
+    pass
+
+
+def default_windows(year: int) -> list[tuple[int, str, datetime.date, datetime.date, list[int]]]:
+    """The three windows outside summer (seed §5.3), with their indicative months."""
+    return [
+        (1, "septembre – décembre", datetime.date(year, 9, 1), datetime.date(year, 12, 31), [10, 11]),
+        (2, "janvier – mars", datetime.date(year + 1, 1, 1), datetime.date(year + 1, 3, 31), [2, 3]),
+        (3, "avril – juin", datetime.date(year + 1, 4, 1), datetime.date(year + 1, 6, 30), [6]),
+    ]
+
+
+def default_group_count(headcount: int, max_size: int = 17) -> int:
+    """ceil(headcount ÷ max size), at least one group."""
+    return max(1, math.ceil(headcount / max_size))
+
+
+def split_sizes(headcount: int, groups: int) -> list[int]:
+    """Balanced sizes: 20 in 2 groups makes 10 + 10, not 17 + 3."""
+    base, extra = divmod(headcount, groups)
+    return [base + (1 if i < extra else 0) for i in range(groups)]
+
+
+def programme_create_from_convention(*, convention: Convention, responsable: User | None = None) -> Programme:
+    """The year's programme from the convention: prestataire, prices, method, intervenants, windows, sites.
+
+    Side effects: the programme, its 3 windows, its intervenants (from the
+    retained dossier's team), one `ProgrammeSite` per antenne with the default
+    number of groups, and the groups with the antenne's conseillers.
+    """
+    dossier = convention.dossier
+    version = dossier.versions.order_by("-numero").first()
+    financier = version.contenu["financier"]
+    year = convention.date_debut.year
+    with transaction.atomic():
+        if Programme.objects.filter(annee_debut=year).exists():
+            raise ProgrammeRefused(f"Le programme {year}-{year + 1} existe déjà.")
+        programme = Programme.objects.create(
+            annee_debut=year,
+            prestataire=dossier.prestataire,
+            convention=convention,
+            responsable=responsable or User.objects.filter(role=User.Role.RESPONSABLE, is_active=True).first(),
+            methode=METHODES.get(version.contenu["methodologie"]["approche"], "autre"),
+            prix_seance_groupe=financier["prix_seance_groupe"],
+            prix_seance_sous_groupe=financier["prix_seance_sous_groupe"] or financier["prix_seance_groupe"],
+            regime_tva=financier["regime_tva"] or "assujetti",
+            taux_tva=financier["taux_tva"] or None,
+            mention_exoneration=financier["mention_exoneration"],
+            minimum_par_site=dossier.ami.seances_par_site,
+            taille_max_groupe=dossier.ami.taille_max_groupe,
+            duree_minutes=dossier.ami.duree_seance_heures * 60,
+        )
+        for numero, libelle, debut, fin, mois in default_windows(year):
+            Fenetre.objects.create(
+                programme=programme, numero=numero, libelle=libelle, debut=debut, fin=fin, mois_indicatifs=mois
+            )
+        antennes_by_name = {a.nom: a for a in Antenne.objects.filter(kind=Antenne.Kind.ANTENNE)}
+        for person in version.contenu["equipe"]:
+            account = User.objects.filter(
+                role=User.Role.INTERVENANT, first_name=person["prenom"], last_name=person["nom"]
+            ).first()
+            intervenant = IntervenantProgramme.objects.create(
+                programme=programme,
+                user=account,
+                prenom=person["prenom"],
+                nom=person["nom"],
+                email=account.email if account else "",
+            )
+            intervenant.antennes.set([antennes_by_name[n] for n in person["antennes"] if n in antennes_by_name])
+        for antenne in antennes_by_name.values():
+            ProgrammeSite.objects.create(
+                programme=programme,
+                antenne=antenne,
+                nb_groupes=default_group_count(antenne.effectif_conseillers, programme.taille_max_groupe),
+            )
+        groups_build(programme=programme)
+    return programme
+
+
+def site_set_groups(*, site: ProgrammeSite, nb_groupes: int, justification: str = "") -> ProgrammeSite:
+    """Choose the number of groups of a site: at least the default; more needs a justification.
+
+    Side effects: the site's groups rebuilt and its conseillers rebalanced.
+    """
+    default = default_group_count(site.antenne.effectif_conseillers, site.programme.taille_max_groupe)
+    if nb_groupes < default:
+        raise ProgrammeRefused(
+            f"{site.antenne.nom} : {site.antenne.effectif_conseillers} conseillers demandent au moins "
+            f"{default} groupe(s) de {site.programme.taille_max_groupe} personnes au plus."
+        )
+    if nb_groupes > default and not justification.strip():
+        raise ProgrammeRefused(
+            f"{site.antenne.nom} : justifiez le choix de {nb_groupes} sous-groupes (le nombre par défaut est {default})."
+        )
+    with transaction.atomic():
+        site.nb_groupes = nb_groupes
+        site.justification = justification.strip() if nb_groupes > default else ""
+        site.save()
+        groups_build(programme=site.programme, antennes=[site.antenne])
+    return site
+
+
+def eligible_members(antenne: Antenne):
+    """The antenne's conseillers who may join an APP group: never a line manager (seed §5.1)."""
+    return User.objects.filter(role=User.Role.CONSEILLER, antenne=antenne, is_active=True, is_manager=False).order_by(
+        "last_name", "first_name"
+    )
+
+
+def groups_build(*, programme: Programme, antennes=None) -> None:
+    """Create the groups of each site (1..n) and balance its conseillers across them (round robin).
+
+    A group that already has séances is kept; its members are rebalanced too.
+    """
+    sites = programme.sites.select_related("antenne")
+    if antennes is not None:
+        sites = sites.filter(antenne__in=antennes)
+    for site in sites:
+        n = site.nb_groupes
+        groupes = []
+        for numero in range(1, n + 1):
+            groupe, _ = Groupe.objects.update_or_create(
+                programme=programme, antenne=site.antenne, numero=numero, defaults={"nb_groupes_site": n}
+            )
+            groupes.append(groupe)
+        extra = Groupe.objects.filter(programme=programme, antenne=site.antenne, numero__gt=n)
+        if Seance.objects.filter(groupe__in=extra).exists():
+            raise ProgrammeRefused(
+                f"{site.antenne.nom} : des séances existent déjà pour un sous-groupe à supprimer ; annulez-les d'abord."
+            )
+        extra.delete()
+        members = list(eligible_members(site.antenne))
+        for groupe in groupes:
+            groupe.membres.clear()
+        for index, user in enumerate(members):
+            groupes[index % n].membres.add(user)
+
+
+def groupe_add_member(*, groupe: Groupe, user: User) -> Groupe:
+    """Add a conseiller to a group; a line manager is refused (séances hors présence hiérarchique)."""
+    if user.is_line_manager:
+        raise ProgrammeRefused(
+            f"{user.get_full_name() or user.email} est encadrant hiérarchique : il ne peut pas être membre d'un "
+            "groupe d'APP (séances hors présence hiérarchique, AMI §5.1)."
+        )
+    if user.role != User.Role.CONSEILLER or user.antenne_id != groupe.antenne_id:
+        raise ProgrammeRefused(f"{user} n'est pas conseiller de l'{groupe.antenne.nom}.")
+    with transaction.atomic():
+        for other in Groupe.objects.filter(programme=groupe.programme, membres=user).exclude(pk=groupe.pk):
+            other.membres.remove(user)
+        groupe.membres.add(user)
+    return groupe
+
+
+def groupe_remove_member(*, groupe: Groupe, user: User) -> Groupe:
+    groupe.membres.remove(user)
+    return groupe
+
+
+def seances_due(programme: Programme) -> dict:
+    """Séances due per site (groups × windows) and in total, against the minimum (21 for 7 sites × 3)."""
+    windows = programme.fenetres.count()
+    rows = []
+    for site in programme.sites.select_related("antenne"):
+        rows.append({"antenne": site.antenne, "groupes": site.nb_groupes, "dues": site.nb_groupes * windows})
+    total = sum(r["dues"] for r in rows)
+    minimum = programme.minimum_par_site * len(rows)
+    return {"sites": rows, "total": total, "minimum": minimum}

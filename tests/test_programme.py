@@ -1,0 +1,106 @@
+"""The programme year: from the convention, sub-groups, members, séances due."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from mlhg_app.models import Antenne, User
+from seances.models import Groupe
+from seances.services.programme import (
+    ProgrammeRefused,
+    default_group_count,
+    groupe_add_member,
+    seances_due,
+    site_set_groups,
+    split_sizes,
+)
+from tests.factories import UserFactory
+from tests.seances_world import build_programme
+
+
+def test_default_sub_groups_and_balanced_sizes():
+    assert default_group_count(17) == 1
+    assert default_group_count(18) == 2
+    assert default_group_count(0) == 1
+    assert split_sizes(20, 2) == [10, 10]
+    assert split_sizes(35, 3) == [12, 12, 11]
+    assert split_sizes(9, 1) == [9]
+
+
+def login(user):
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def programme(users):
+    return build_programme(users)
+
+
+@pytest.mark.django_db
+def test_more_sub_groups_need_a_justification_and_members_are_rebalanced(programme):
+    muret = Antenne.objects.get(code="muretain")
+    muret.effectif_conseillers = 20
+    muret.save()
+    for i in range(6):
+        UserFactory(email=f"cm{i}@ml31.org", role="conseiller", antenne=muret, last_name=f"Membre{i}")
+    UserFactory(email="chef@ml31.org", role="conseiller", antenne=muret, is_manager=True, last_name="Chef")
+    site = programme.sites.get(antenne=muret)
+    with pytest.raises(ProgrammeRefused, match="20 conseillers demandent au moins 2 groupe"):
+        site_set_groups(site=site, nb_groupes=1)
+    site_set_groups(site=site, nb_groupes=2)
+    groupes = list(Groupe.objects.filter(programme=programme, antenne=muret).order_by("numero"))
+    assert [str(g) for g in groupes] == ["Antenne Muretain – sous-groupe 1/2", "Antenne Muretain – sous-groupe 2/2"]
+    sizes = sorted(g.membres.count() for g in groupes)
+    assert sizes == [3, 4]  # 7 eligible conseillers (the manager is never placed)
+    assert not Groupe.objects.filter(membres__email="chef@ml31.org").exists()
+    with pytest.raises(ProgrammeRefused, match="justifiez le choix de 3 sous-groupes"):
+        site_set_groups(site=site, nb_groupes=3)
+    site_set_groups(site=site, nb_groupes=3, justification="Deux équipes aux horaires décalés.")
+    assert Groupe.objects.filter(programme=programme, antenne=muret).count() == 3
+    due = seances_due(programme)
+    assert due["total"] == (6 + 3) * 3
+    assert due["minimum"] == 21
+
+
+@pytest.mark.django_db
+def test_a_line_manager_is_refused_with_a_message(programme, users):
+    chef = UserFactory(
+        email="chef.muret@ml31.org",
+        role="conseiller",
+        antenne=users["conseiller"].antenne,
+        is_manager=True,
+        first_name="Olivier",
+        last_name="Ribes",
+    )
+    groupe = Groupe.objects.get(programme=programme, antenne=users["conseiller"].antenne)
+    with pytest.raises(ProgrammeRefused) as refusal:
+        groupe_add_member(groupe=groupe, user=chef)
+    assert str(refusal.value) == (
+        "Olivier Ribes est encadrant hiérarchique : il ne peut pas être membre d'un groupe d'APP "
+        "(séances hors présence hiérarchique, AMI §5.1)."
+    )
+    response = login(users["staff"]).post(
+        reverse("seances:sites", args=[programme.pk]),
+        {"action": "ajouter", "groupe": groupe.pk, "user": chef.pk},
+        follow=True,
+    )
+    assert "Olivier Ribes est encadrant hiérarchique" in response.content.decode()
+    assert not groupe.membres.filter(pk=chef.pk).exists()
+    with pytest.raises(ProgrammeRefused):
+        groupe_add_member(groupe=groupe, user=users["responsable"])
+    assert User.objects.get(pk=users["responsable"].pk).is_line_manager
+
+
+@pytest.mark.django_db
+def test_the_sites_page_shows_due_counts_and_the_size_warning(programme, users):
+    muret = users["conseiller"].antenne
+    muret.effectif_conseillers = 16
+    muret.save()
+    page = login(users["staff"]).get(reverse("seances:sites", args=[programme.pk])).content.decode()
+    assert (
+        "Séances dues sur l&#x27;année : <strong>21</strong>" in page
+        or "Séances dues sur l'année : <strong>21</strong>" in page
+    )
+    assert "dépasse la taille usuelle de la méthode (8 personnes pour codéveloppement professionnel)" in page

@@ -53,4 +53,8 @@ app.conf.beat_schedule = {
         "task": "ami.tasks.remind_evaluators",
         "schedule": crontab(hour=9, minute=5),
     },
+    "seances-remind": {
+        "task": "seances.tasks.remind_seances",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }

@@ -44,6 +44,12 @@ SECTIONS: list[Section] = [
         "ami.use_portal",
         _("Vos coordonnées et les comptes de vos collègues."),
     ),
+    Section(
+        _("Mes séances"),
+        "seances:my_seances",
+        "seances.view_own",
+        _("Vos prochaines séances d'analyse de pratiques, leurs invitations et votre agenda."),
+    ),
     Section(_("Sites"), "antenne_list", "mlhg_app.view_antennes", _("Le siège et les 7 antennes de la MLHG.")),
 ]
 

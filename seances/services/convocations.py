@@ -1,19 +1,206 @@
-"""Convocations and calendars. STUB (to be implemented): the contract below is fixed."""
+"""Convocations and calendars: invitations (.ics), updates, cancellations and reminders by email.
+
+Every email goes through `message_send`, whose log (kind, séance, recipient,
+occurrence) makes each function safe to run twice: an invitation is sent once
+per SEQUENCE (`occurrence="seq{n}"`), a reminder once per `J-7` / `J-1`.
+Each email is sent in its own transaction, so a failure half-way is retried
+without sending the others twice.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from mlhg_app.messaging import message_send
+from seances import calendar
+from seances.models import IntervenantProgramme, Seance
+
+KIND_CONVOCATION = "seance.convocation"
+KIND_MODIFICATION = "seance.modification"
+KIND_ANNULATION = "seance.annulation"
+KIND_RAPPEL = "seance.rappel"
+REMINDERS = {"J-7": 7, "J-1": 1}
+
+
+def _load(seance, *, lock: bool = False) -> Seance:
+    qs = Seance.objects.select_related("groupe__antenne", "programme", "intervenant", "fenetre")
+    if lock:
+        qs = qs.select_for_update()
+    return qs.get(pk=seance.pk)
+
+
+def _context(seance) -> dict:
+    antenne = seance.groupe.antenne
+    return {
+        "seance": seance,
+        "quand": calendar.seance_when_text(seance),
+        "date": calendar.date_text(seance.date),
+        "heure": calendar.time_text(seance.heure_debut),
+        "fin": calendar.time_text(calendar.seance_end(seance).time()),
+        "duree": calendar.duration_text(seance.programme.duree_minutes),
+        "groupe": str(seance.groupe),
+        "site": antenne.nom,
+        "adresse": calendar.antenne_address(antenne),
+        "intervenant": calendar.intervenant_name(seance),
+        "my_seances_url": calendar.my_seances_url(),
+    }
+
+
+def _send_all(
+    seance,
+    *,
+    kind: str,
+    template: str,
+    subject: str,
+    occurrence: str,
+    method: str | None,
+    extra=None,
+    context: dict | None = None,
+) -> int:
+    """One email per attendee (members and intervenant), with the .ics when a method is given."""
+    ctx = {**_context(seance), **(context or {})}
+    attachments = None
+    if method:
+        filename = "annulation.ics" if method == "CANCEL" else "invitation.ics"
+        attachments = [(filename, calendar.seance_ics(seance, method), f"text/calendar; method={method}")]
+    recipients = calendar.seance_attendees(seance) + list(extra or [])
+    sent = 0
+    for email, name, role in recipients:
+        sent += message_send(
+            kind=kind,
+            recipient=email,
+            subject=subject,
+            template=template,
+            context={**ctx, "nom": name, "est_intervenant": role == "CHAIR"},
+            obj=seance,
+            occurrence=occurrence,
+            attachments=attachments,
+        )
+    return sent
 
 
 def seance_convoke(*, seance) -> int:
     """Email each member and the intervenant an .ics invitation (METHOD:REQUEST); status → convoquée.
 
-    Returns the number of emails sent now (0 if already sent: outgoing-message log)."""
-    return 0
+    Side effects: a validated séance becomes « convoquée » (saved through the
+    model, so its history records it); one email per attendee, kind
+    `seance.convocation`, occurrence `seq{n}`. A séance neither validated nor
+    convoked is left alone. Returns the number of emails sent now (0 if
+    already sent: outgoing-message log)."""
+    with transaction.atomic():
+        seance = _load(seance, lock=True)
+        if seance.status == Seance.Status.VALIDEE:
+            seance.status = Seance.Status.CONVOQUEE
+            seance.save(update_fields=["status", "updated_at"])
+        elif seance.status != Seance.Status.CONVOQUEE:
+            return 0
+    return _send_all(
+        seance,
+        kind=KIND_CONVOCATION,
+        template="seance_convocation",
+        subject=f"Convocation : analyse de pratiques professionnelles le {calendar.seance_when_text(seance)}",
+        occurrence=f"seq{seance.sequence}",
+        method="REQUEST",
+    )
+
+
+def _former_intervenants(seance) -> list[tuple[str, str, str]]:
+    """The intervenants this séance had before (from its history), who must be told it is no longer theirs."""
+    ids = set(seance.history.values_list("intervenant_id", flat=True)) - {seance.intervenant_id}
+    current = seance.intervenant.email.strip().lower()
+    out = []
+    for former in IntervenantProgramme.objects.filter(pk__in=ids):
+        email = former.email.strip().lower()
+        if email and email != current:
+            out.append((email, f"{former.prenom} {former.nom}", "CHAIR"))
+    return out
 
 
 def seance_notify_change(*, seance) -> int:
     """After a change of date/time/intervenant of a convoked séance (sequence already incremented):
-    send the update (.ics with the higher SEQUENCE) to everyone concerned."""
-    return 0
+    send the update (.ics with the higher SEQUENCE) to everyone concerned.
+
+    Side effects: one email per attendee (kind `seance.modification`,
+    occurrence `seq{n}`, METHOD:REQUEST); a former intervenant gets the
+    cancellation (kind `seance.annulation`, METHOD:CANCEL). Nothing for a
+    cancelled or postponed séance. Returns the number of emails sent now."""
+    seance = _load(seance)
+    if seance.status in (Seance.Status.ANNULEE, Seance.Status.REPORTEE):
+        return 0
+    occurrence = f"seq{seance.sequence}"
+    sent = _send_all(
+        seance,
+        kind=KIND_MODIFICATION,
+        template="seance_modification",
+        subject=f"Séance modifiée : analyse de pratiques professionnelles le {calendar.seance_when_text(seance)}",
+        occurrence=occurrence,
+        method="REQUEST",
+    )
+    for email, name, _role in _former_intervenants(seance):
+        sent += message_send(
+            kind=KIND_ANNULATION,
+            recipient=email,
+            subject=f"Séance retirée : analyse de pratiques professionnelles du {calendar.date_text(seance.date)}",
+            template="seance_annulation",
+            context={**_context(seance), "nom": name, "est_intervenant": True, "retiree": True},
+            obj=seance,
+            occurrence=occurrence,
+            attachments=[("annulation.ics", calendar.seance_ics(seance, "CANCEL"), "text/calendar; method=CANCEL")],
+        )
+    return sent
 
 
 def seance_notify_cancel(*, seance) -> int:
-    """A convoked séance is cancelled: send METHOD:CANCEL to everyone concerned."""
-    return 0
+    """A convoked séance is cancelled: send METHOD:CANCEL to everyone concerned.
+
+    Side effects: one email per attendee (and former intervenant), kind
+    `seance.annulation`, occurrence `seq{n}`, with the .ics (METHOD:CANCEL,
+    STATUS:CANCELLED). Returns the number of emails sent now."""
+    seance = _load(seance)
+    return _send_all(
+        seance,
+        kind=KIND_ANNULATION,
+        template="seance_annulation",
+        subject=f"Séance annulée : analyse de pratiques professionnelles du {calendar.seance_when_text(seance)}",
+        occurrence=f"seq{seance.sequence}",
+        method="CANCEL",
+        extra=_former_intervenants(seance),
+    )
+
+
+def seance_remind(*, seance_id: int, occurrence: str) -> int:
+    """Remind each member and the intervenant of a convoked séance, 7 days (`J-7`) and 1 day (`J-1`) before.
+
+    Sends only if the séance is still convoked and still that many days
+    ahead; once per recipient and occurrence (outgoing-message log).
+    Returns the number of emails sent now."""
+    days = REMINDERS.get(occurrence)
+    seance = (
+        Seance.objects.select_related("groupe__antenne", "programme", "intervenant", "fenetre")
+        .filter(pk=seance_id, status=Seance.Status.CONVOQUEE)
+        .first()
+    )
+    if days is None or seance is None or (seance.date - timezone.localdate()).days != days:
+        return 0
+    when = "demain" if days == 1 else f"dans {days} jours"
+    return _send_all(
+        seance,
+        kind=KIND_RAPPEL,
+        template="seance_rappel",
+        subject=f"Rappel : analyse de pratiques professionnelles {when}, le {calendar.seance_when_text(seance)}",
+        occurrence=occurrence,
+        method=None,
+        context={"quand_relatif": when, "occurrence": occurrence},
+    )
+
+
+def seances_to_remind(*, today=None) -> list[tuple[int, str]]:
+    """(séance id, occurrence) of the convoked séances exactly 7 days and 1 day ahead."""
+    today = today or timezone.localdate()
+    out = []
+    for occurrence, days in REMINDERS.items():
+        target = today + datetime.timedelta(days=days)
+        ids = Seance.objects.filter(status=Seance.Status.CONVOQUEE, date=target).values_list("pk", flat=True)
+        out.extend((pk, occurrence) for pk in ids)
+    return out

@@ -1,30 +1,76 @@
-"""A conseiller's and an intervenant's own séances, .ics downloads, private iCal feeds. STUB."""
+"""A conseiller's and an intervenant's own séances, .ics downloads, private iCal feeds."""
 
-from django.http import HttpResponse
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views import View
 
 from mlhg_app.access import PermissionRequiredView, PublicView
+from seances import calendar
+from seances.models import CalendarFeed
+from seances.services import own as services
+
+ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
+CHARTE_ACCEPTEE = "Merci : vous avez accepté la charte de confidentialité du groupe."
+FEED_CREATED = "Votre adresse d'abonnement est créée. Copiez-la dans votre agenda."
+FEED_RENEWED = (
+    "L'ancienne adresse est révoquée : les agendas qui l'utilisaient ne reçoivent plus vos séances. "
+    "Voici votre nouvelle adresse."
+)
 
 
 class MySeancesView(PermissionRequiredView, View):
     permission_required = "seances.view_own"
 
     def get(self, request):
-        return HttpResponse("À venir")
+        seances = [
+            {
+                "seance": s,
+                "heure": calendar.time_text(s.heure_debut),
+                "fin": calendar.time_text(calendar.seance_end(s).time()),
+                "date": calendar.date_text(s.date),
+                "adresse": calendar.antenne_address(s.groupe.antenne),
+                "intervenant": calendar.intervenant_name(s),
+            }
+            for s in calendar.seances_upcoming(request.user)
+        ]
+        return render(
+            request,
+            "seances/own/list.html",
+            {"seances": seances, "charte_pending": services.charte_pending_programmes(request.user).exists()},
+        )
 
 
 class CharteView(PermissionRequiredView, View):
+    """The group's confidentiality charter; a conseiller accepts it before the first séance."""
+
     permission_required = "seances.view_own"
 
     def get(self, request):
-        return HttpResponse("À venir")
+        pending = list(services.charte_pending_programmes(request.user))
+        return render(request, "seances/own/charte.html", {"pending": pending})
+
+    def post(self, request):
+        services.charte_accept(user=request.user)
+        if request.user.role == "conseiller":
+            messages.success(request, CHARTE_ACCEPTEE)
+        return redirect("seances:my_seances")
 
 
 class SeanceIcsView(PermissionRequiredView, View):
+    """The invitation of a séance the user attends (METHOD:REQUEST; CANCEL once cancelled); 404 otherwise."""
+
     permission_required = "seances.view_own"
 
     def get(self, request, pk):
-        return HttpResponse("À venir")
+        seance = get_object_or_404(calendar.seances_attended(request.user), pk=pk)
+        method = "CANCEL" if seance.status == "annulee" else "REQUEST"
+        response = HttpResponse(
+            calendar.seance_ics(seance, method), content_type=f"{ICS_CONTENT_TYPE}; method={method}"
+        )
+        response["Content-Disposition"] = f'attachment; filename="seance-{seance.date:%Y-%m-%d}.ics"'
+        return response
 
 
 class FeedsView(PermissionRequiredView, View):
@@ -33,11 +79,32 @@ class FeedsView(PermissionRequiredView, View):
     permission_required = "seances.view_own"
 
     def get(self, request):
-        return HttpResponse("À venir")
+        feed = services.user_feed(request.user)
+        url = request.build_absolute_uri(reverse("seances:feed", kwargs={"token": feed.token})) if feed else None
+        return render(request, "seances/own/feeds.html", {"feed": feed, "feed_url": url})
+
+    def post(self, request):
+        if request.POST.get("action") == "renew":
+            services.user_feed_renew(user=request.user)
+            messages.success(request, FEED_RENEWED)
+        else:
+            services.user_feed_get_or_create(user=request.user)
+            messages.success(request, FEED_CREATED)
+        return redirect("seances:feeds")
 
 
 class FeedView(PublicView, View):
-    """The iCal feed itself, authenticated by its secret token (revocable)."""
+    """The iCal feed itself, authenticated by its secret token (revocable): 404 for an unknown or revoked one."""
 
     def get(self, request, token):
-        return HttpResponse("À venir")
+        feed = (
+            CalendarFeed.objects.select_related("user", "antenne").filter(token=token, revoked_at__isnull=True).first()
+        )
+        if feed is None:
+            raise Http404("Calendrier introuvable")
+        response = HttpResponse(
+            calendar.feed_ics(calendar.feed_seances(feed), calendar.feed_name(feed)), content_type=ICS_CONTENT_TYPE
+        )
+        response["Cache-Control"] = "private, no-cache"
+        response["X-Robots-Tag"] = "noindex"
+        return response

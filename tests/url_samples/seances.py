@@ -9,6 +9,16 @@ def programme(world):
     return world["programme"]
 
 
+def feed_token(world):
+    """A live feed of the conseiller: the feed answers 404 for an unknown token, 200 for a valid one."""
+    if "feed" not in world:
+        from seances.services.own import user_feed_get_or_create
+
+        programme(world)
+        world["feed"] = user_feed_get_or_create(user=world["users"]["conseiller"])
+    return world["feed"].token
+
+
 SAMPLES = {
     "seances:board": lambda w: {"pk": programme(w).pk},
     "seances:sites": lambda w: {"pk": programme(w).pk},
@@ -18,5 +28,5 @@ SAMPLES = {
     "seances:seance_request_change": lambda w: {"pk": programme(w).seances.first().pk},
     "seances:seance_move": lambda w: {"pk": programme(w).seances.first().pk},
     "seances:seance_ics": lambda w: {"pk": programme(w).seances.first().pk},
-    "seances:feed": lambda w: {"token": "jeton-inconnu"},
+    "seances:feed": lambda w: {"token": feed_token(w)},
 }

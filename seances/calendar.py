@@ -1,0 +1,265 @@
+"""iCalendar documents of the séances: invitations (REQUEST / CANCEL) and subscription feeds.
+
+Every séance keeps one UID for its whole life (`{seance.uid}@app.ml31.org`);
+a change is sent with a higher SEQUENCE (`seance.sequence`), so that Outlook,
+Google Calendar or Thunderbird update the event instead of adding a second one.
+Times are written in Europe/Paris with a VTIMEZONE.
+"""
+
+import datetime
+import zoneinfo
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
+
+PRODID = "-//Mission Locale Haute-Garonne//MLHG APP séances//FR"
+UID_DOMAIN = "app.ml31.org"
+TZID = "Europe/Paris"
+PARIS = zoneinfo.ZoneInfo(TZID)
+METHODS = {"REQUEST", "CANCEL"}
+# Statuses a conseiller's calendar shows: the séance is decided (a proposal may still move).
+CONFIRMED_STATUSES = ("validee", "convoquee", "realisee")
+
+
+# ---------------------------------------------------------------------------
+# Words and values shared by the .ics, the emails and the pages
+# ---------------------------------------------------------------------------
+
+
+def seance_uid(seance) -> str:
+    return f"{seance.uid}@{UID_DOMAIN}"
+
+
+def seance_start(seance) -> datetime.datetime:
+    return datetime.datetime.combine(seance.date, seance.heure_debut, tzinfo=PARIS)
+
+
+def seance_end(seance) -> datetime.datetime:
+    return seance_start(seance) + datetime.timedelta(minutes=seance.programme.duree_minutes)
+
+
+def seance_summary(seance) -> str:
+    return f"Analyse de pratiques professionnelles – {seance.groupe}"
+
+
+def antenne_address(antenne) -> str:
+    """The postal address of a site: « 18 Rue Adolphine Bonnet, 31600 Muret »."""
+    return f"{antenne.adresse}, {antenne.code_postal} {antenne.ville}"
+
+
+def seance_location(seance) -> str:
+    antenne = seance.groupe.antenne
+    return f"Mission Locale Haute-Garonne – {antenne.nom}, {antenne_address(antenne)}"
+
+
+def duration_text(minutes: int) -> str:
+    """120 → « 2 heures », 90 → « 1 h 30 », 60 → « 1 heure »."""
+    hours, rest = divmod(minutes, 60)
+    if rest:
+        return f"{hours} h {rest:02d}" if hours else f"{rest} minutes"
+    return f"{hours} heure{'s' if hours > 1 else ''}"
+
+
+def time_text(value: datetime.time) -> str:
+    """09:30 → « 09 h 30 »."""
+    return f"{value.hour:02d} h {value.minute:02d}"
+
+
+def date_text(value: datetime.date) -> str:
+    """« mardi 13 octobre 2026 », « jeudi 1er octobre 2026 »."""
+    with translation.override("fr"):
+        weekday = date_format(value, "l")
+        month = date_format(value, "F")
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{weekday} {day} {month} {value.year}"
+
+
+def seance_when_text(seance) -> str:
+    """« mardi 13 octobre 2026 à 09 h 30 »."""
+    return f"{date_text(seance.date)} à {time_text(seance.heure_debut)}"
+
+
+def intervenant_name(seance) -> str:
+    return f"{seance.intervenant.prenom} {seance.intervenant.nom}"
+
+
+def my_seances_url() -> str:
+    return f"{settings.SITE_URL}{reverse('seances:my_seances')}"
+
+
+def seance_description(seance) -> str:
+    """The event's text, in French: what the séance is and its rules."""
+    return "\n".join(
+        [
+            f"Séance d'analyse de pratiques professionnelles de {duration_text(seance.programme.duree_minutes)}, "
+            f"animée par {intervenant_name(seance)}.",
+            f"Lieu : {seance_location(seance)}.",
+            "La séance se tient hors présence hiérarchique : aucun responsable n'y participe.",
+            "Confidentialité : ce qui se dit dans le groupe reste dans le groupe.",
+            f"Mes séances : {my_seances_url()}",
+        ]
+    )
+
+
+def seance_attendees(seance) -> list[tuple[str, str, str]]:
+    """(email, name, role) of everyone invited: the group's active members, then the intervenant."""
+    out: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+    members = seance.groupe.membres.filter(is_active=True).order_by("last_name", "first_name", "email")
+    for member in members:
+        email = member.email.strip().lower()
+        if email and email not in seen:
+            seen.add(email)
+            out.append((email, member.get_full_name() or email, "REQ-PARTICIPANT"))
+    email = seance.intervenant.email.strip().lower()
+    if email and email not in seen:
+        out.append((email, intervenant_name(seance), "CHAIR"))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# iCalendar
+# ---------------------------------------------------------------------------
+
+
+def paris_vtimezone() -> Timezone:
+    """Europe/Paris with the EU summer-time rule (last Sunday of March / of October), as Outlook writes it."""
+    tz = Timezone()
+    tz.add("tzid", TZID)
+    tz.add("x-lic-location", TZID)
+    daylight = TimezoneDaylight()
+    daylight.add("tzname", "CEST")
+    daylight.add("tzoffsetfrom", datetime.timedelta(hours=1))
+    daylight.add("tzoffsetto", datetime.timedelta(hours=2))
+    daylight.add("dtstart", datetime.datetime(1981, 3, 29, 2, 0, 0))
+    daylight.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1su"})
+    standard = TimezoneStandard()
+    standard.add("tzname", "CET")
+    standard.add("tzoffsetfrom", datetime.timedelta(hours=2))
+    standard.add("tzoffsetto", datetime.timedelta(hours=1))
+    standard.add("dtstart", datetime.datetime(1996, 10, 27, 3, 0, 0))
+    standard.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1su"})
+    tz.add_component(daylight)
+    tz.add_component(standard)
+    return tz
+
+
+def _organizer() -> vCalAddress:
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    organizer = vCalAddress(f"mailto:{address or 'ne-pas-repondre@ml31.org'}")
+    organizer.params["cn"] = vText(name or "MLHG APP")
+    return organizer
+
+
+def _calendar(method: str | None) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if method:
+        cal.add("method", method)
+    cal.add_component(paris_vtimezone())
+    return cal
+
+
+def seance_event(seance, *, method: str | None) -> Event:
+    """The VEVENT of a séance. With a method (REQUEST / CANCEL): organizer and attendees, as an invitation;
+    without (a subscription feed): the event only, no one's address."""
+    cancelled = method == "CANCEL" or seance.status == "annulee"
+    event = Event()
+    event.add("uid", seance_uid(seance))
+    event.add("sequence", seance.sequence)
+    event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
+    event.add("dtstart", seance_start(seance))
+    event.add("dtend", seance_end(seance))
+    event.add("summary", seance_summary(seance))
+    event.add("location", seance_location(seance))
+    event.add("description", seance_description(seance))
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    event.add("class", "PRIVATE")
+    if seance.updated_at:
+        event.add("last-modified", seance.updated_at.astimezone(datetime.UTC))
+    if method:
+        event.add("organizer", _organizer())
+        for email, name, role in seance_attendees(seance):
+            attendee = vCalAddress(f"mailto:{email}")
+            attendee.params["cn"] = vText(name)
+            attendee.params["role"] = vText(role)
+            attendee.params["cutype"] = vText("INDIVIDUAL")
+            attendee.params["partstat"] = vText("NEEDS-ACTION")
+            attendee.params["rsvp"] = vText("FALSE")
+            event.add("attendee", attendee, encode=0)
+    return event
+
+
+def seance_ics(seance, method: str = "REQUEST") -> bytes:
+    """The invitation (METHOD:REQUEST) or its cancellation (METHOD:CANCEL) of one séance."""
+    if method not in METHODS:
+        raise ValueError(f"méthode iCalendar inconnue : {method}")
+    cal = _calendar(method)
+    cal.add_component(seance_event(seance, method=method))
+    return cal.to_ical()
+
+
+def feed_ics(seances, name: str) -> bytes:
+    """A subscription feed (METHOD:PUBLISH) of séances, for Outlook or Google Calendar."""
+    cal = _calendar("PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", TZID)
+    cal.add("name", name)
+    cal.add("refresh-interval", datetime.timedelta(hours=6), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT6H")
+    for seance in seances:
+        cal.add_component(seance_event(seance, method=None))
+    return cal.to_ical()
+
+
+# ---------------------------------------------------------------------------
+# Which séances a person's page and calendar show
+# ---------------------------------------------------------------------------
+
+
+def seances_attended(user):
+    """The séances of `seances_for(user)` the person may see: a conseiller sees the decided ones
+    (validated, convoked, held, cancelled), not proposals that may still move; an intervenant sees all."""
+    from seances.selectors import seances_for
+
+    qs = seances_for(user).select_related("programme", "intervenant__user")
+    if user.role == "conseiller":
+        qs = qs.filter(status__in=[*CONFIRMED_STATUSES, "annulee"])
+    return qs.distinct().order_by("date", "heure_debut")
+
+
+def seances_upcoming(user):
+    """The person's next séances, from today on (postponed ones apart: their replacement is listed)."""
+    return seances_attended(user).filter(date__gte=timezone.localdate()).exclude(status="reportee")
+
+
+def feed_seances(feed):
+    """The séances of a private feed, cancelled and postponed ones apart."""
+    from seances.models import Seance
+    from seances.selectors import seances_for
+
+    qs = Seance.objects.select_related("groupe__antenne", "programme", "intervenant")
+    if feed.kind == "site":
+        qs = qs.filter(groupe__antenne=feed.antenne, status__in=CONFIRMED_STATUSES)
+    elif feed.user is None or not feed.user.is_active:
+        return qs.none()
+    elif feed.kind == "intervenant":
+        qs = seances_for(feed.user).exclude(status__in=["annulee", "reportee"])
+    else:
+        qs = seances_for(feed.user).filter(status__in=CONFIRMED_STATUSES)
+    return qs.distinct().order_by("date", "heure_debut")
+
+
+def feed_name(feed) -> str:
+    if feed.kind == "site" and feed.antenne_id:
+        return f"APP – {feed.antenne.nom}"
+    if feed.kind == "intervenant":
+        return "APP – séances que j'anime"
+    return "APP – mes séances"

@@ -1,0 +1,66 @@
+"""A conseiller's and an intervenant's own writes: the confidentiality charter, private calendar feeds."""
+
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from seances.models import CalendarFeed, CharteAcceptation, Programme
+
+
+def feed_kind_for(user) -> str:
+    return CalendarFeed.Kind.INTERVENANT if user.role == "intervenant" else CalendarFeed.Kind.CONSEILLER
+
+
+def charte_pending_programmes(user):
+    """The programmes of the conseiller's groups whose charter they have not accepted yet."""
+    if user.role != "conseiller":
+        return Programme.objects.none()
+    return (
+        Programme.objects.filter(groupes__membres=user).exclude(chartes__user=user).distinct().order_by("-annee_debut")
+    )
+
+
+def charte_accept(*, user) -> int:
+    """The conseiller accepts the confidentiality charter of each programme where they are a member.
+
+    Side effects: one `CharteAcceptation(user, programme)` per programme not
+    yet accepted (idempotent). Returns how many were created."""
+    created = 0
+    with transaction.atomic():
+        for programme in charte_pending_programmes(user):
+            _obj, new = CharteAcceptation.objects.get_or_create(user=user, programme=programme)
+            created += new
+    return created
+
+
+def user_feed(user):
+    """The user's active private feed, or None."""
+    return (
+        CalendarFeed.objects.filter(user=user, kind=feed_kind_for(user), revoked_at__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def calendar_feed_create(*, kind: str, user=None, antenne=None) -> CalendarFeed:
+    """A new private feed with a secret token (`secrets.token_urlsafe(32)`). Side effect: one row."""
+    return CalendarFeed.objects.create(kind=kind, user=user, antenne=antenne, token=secrets.token_urlsafe(32))
+
+
+def user_feed_get_or_create(*, user) -> CalendarFeed:
+    """The user's active feed, created on first demand. Side effect: at most one new row."""
+    with transaction.atomic():
+        feed = user_feed(user)
+        if feed is None:
+            feed = calendar_feed_create(kind=feed_kind_for(user), user=user)
+    return feed
+
+
+def user_feed_renew(*, user) -> CalendarFeed:
+    """Revoke the user's feeds (their old addresses answer 404 from now on) and create a new one.
+
+    Side effects: `revoked_at` set on each active feed of the user; one new row."""
+    with transaction.atomic():
+        CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        return calendar_feed_create(kind=feed_kind_for(user), user=user)

@@ -1,0 +1,52 @@
+"""Jobs of the séances: convocations and reminders. Thin, keyword ids, safe to run twice."""
+
+from celery import shared_task
+
+from seances.models import Seance
+from seances.services import convocations
+
+
+def _seance(seance_id: int):
+    return Seance.objects.filter(pk=seance_id).first()
+
+
+@shared_task
+def convoke_seance(*, seance_id: int) -> int:
+    """Queued on commit by the validation: the invitations of one séance (status → convoquée)."""
+    seance = _seance(seance_id)
+    if seance is None:
+        return 0
+    return convocations.seance_convoke(seance=seance)
+
+
+@shared_task
+def notify_seance_change(*, seance_id: int) -> int:
+    """Queued on commit after a convoked séance moved: the update with the higher SEQUENCE."""
+    seance = _seance(seance_id)
+    if seance is None:
+        return 0
+    return convocations.seance_notify_change(seance=seance)
+
+
+@shared_task
+def notify_seance_cancel(*, seance_id: int) -> int:
+    """Queued on commit after a convoked séance was cancelled: METHOD:CANCEL to everyone."""
+    seance = _seance(seance_id)
+    if seance is None:
+        return 0
+    return convocations.seance_notify_cancel(seance=seance)
+
+
+@shared_task
+def remind_seances() -> int:
+    """Daily: fan out one reminder per convoked séance 7 days (J-7) and 1 day (J-1) ahead."""
+    queued = 0
+    for seance_id, occurrence in convocations.seances_to_remind():
+        remind_seance.delay(seance_id=seance_id, occurrence=occurrence)
+        queued += 1
+    return queued
+
+
+@shared_task
+def remind_seance(*, seance_id: int, occurrence: str) -> int:
+    return convocations.seance_remind(seance_id=seance_id, occurrence=occurrence)

@@ -57,8 +57,12 @@ def _copy(archive: zipfile.ZipFile, name: str, field_file):
 
 
 def _dossier_entries(archive, dossiers):
+    folders = set()
     for dossier in dossiers:
         folder = f"dossiers/{slugify(dossier.prestataire.raison_sociale) or dossier.pk}"
+        if folder in folders:  # two names with the same slug
+            folder = f"{folder}-{dossier.pk}"
+        folders.add(folder)
         for version in sorted(dossier.versions.all(), key=lambda v: v.numero):
             base = f"{folder}/v{version.numero}"
             archive.writestr(f"{base}/{dossier_pdf_filename(version)}", dossier_pdf(version))

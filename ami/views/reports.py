@@ -212,8 +212,12 @@ class ArchiveView(PermissionRequiredView, View):
 
     def get(self, request, reference):
         ami = opened_ami(reference)
-        handle = tempfile.TemporaryFile(suffix=".zip")
-        ami_archive(ami, handle)
+        handle = tempfile.TemporaryFile(suffix=".zip")  # on disk, streamed, closed by the response
+        try:
+            ami_archive(ami, handle)
+        except BaseException:
+            handle.close()
+            raise
         handle.seek(0)
         return FileResponse(
             handle,

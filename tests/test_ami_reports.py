@@ -1,0 +1,352 @@
+"""Staff reports of the selection: rapport d'analyse, price simulation, journal, archive."""
+
+import csv
+import io
+import zipfile
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pypdf import PdfReader
+
+from ami.archive import ami_archive
+from ami.models import AMI, Dossier
+from ami.services.decision import convention_create, decision_make, letters_send
+from ami.services.eligibility import dossier_set_eligibility
+from ami.services.evaluation import evaluation_declare
+from tests.factories import AMIFactory
+from tests.test_ami_evaluation import AFTER, committee, grade, login  # noqa: F401  (committee is a fixture)
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def scored(committee):  # noqa: F811
+    """The hand-computed example: A, B, C recevable (B 80,00, A 77,44, C 72,29), D irrecevable, e3 in conflict on B."""
+    e1, e2, e3 = committee["evaluators"]
+    d, staff = committee["dossiers"], committee["staff"]
+    for name in "ABC":
+        dossier_set_eligibility(dossier=d[name], recevable=True, user=staff)
+    dossier_set_eligibility(
+        dossier=d["D"], recevable=False, motif="couverture", detail="Deux antennes seulement", user=staff
+    )
+    grade(e1, d["A"], [8, 7, 10])
+    grade(e2, d["A"], [7, 8, 9])
+    grade(e3, d["A"], [9, 6, 8])
+    grade(e1, d["B"], [6, 8, 6])
+    grade(e2, d["B"], [10, 8, 6])
+    evaluation_declare(dossier=d["B"], user=e3, conflit=True, motif="Ancienne collègue du gérant")
+    grade(e1, d["C"], [5, 9, 10])
+    grade(e2, d["C"], [6, 9, 10])
+    grade(e3, d["C"], [4, 9, 10])
+
+
+def decide(committee):  # noqa: F811
+    retained = Dossier.objects.get(pk=committee["dossiers"]["B"].pk)
+    decision = decision_make(ami=committee["ami"], user=committee["staff"], dossier=retained)
+    letters_send(decision=decision, user=committee["staff"])
+    convention_create(decision=decision, user=committee["staff"])
+    return decision
+
+
+# -- rapport d'analyse ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_rapport_holds_committee_eligibility_grid_comments_and_decision(committee):  # noqa: F811
+    with time_machine.travel(AFTER, tick=False):
+        scored(committee)
+        decide(committee)
+        response = login(committee["staff"]).get(reverse("ami:rapport", args=["ami-2026"]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'inline; filename="rapport-analyse-ami-2026.pdf"'
+    text = pdf_text(response.content)
+    for expected in (
+        "Rapport d'analyse des candidatures",
+        "Éval1 Comité",
+        "Éval2 Comité",
+        "Éval3 Comité",
+        "Candidat B : Ancienne collègue du gérant",  # who declared a conflict on which dossier
+        "Irrecevable",
+        "Ne peut pas couvrir les 7 sites (AMI §6.1) – Deux antennes seulement",
+        "80,00",
+        "77,44",
+        "72,29",
+        "Commentaire methodologie",
+        "Commentaire couverture",
+        "Candidat retenu : Candidat B",
+        "conflit",
+    ):
+        assert expected in text, expected
+    # the price figures used: B's annual total (21 × 420, exonéré) is the lowest
+    assert "le plus bas 8\xa0820,00 €" in text or "le plus bas 8 820,00 €" in text
+    # the ranking: B first, then A, then C
+    assert text.index("1. Candidat B – 80,00 / 100") < text.index("2. Candidat A – 77,44 / 100")
+    assert text.index("2. Candidat A – 77,44 / 100") < text.index("3. Candidat C – 72,29 / 100")
+
+
+@pytest.mark.django_db
+def test_rapport_before_any_eligibility_says_so(committee):  # noqa: F811
+    with time_machine.travel(AFTER, tick=False):
+        text = pdf_text(login(committee["staff"]).get(reverse("ami:rapport", args=["ami-2026"])).content)
+    assert "Aucun dossier recevable à classer." in text
+    assert "Aucune décision n'est encore prise." in text
+    assert "Non examiné" in text
+
+
+@pytest.mark.django_db
+def test_reports_are_for_staff_only(committee):  # noqa: F811
+    evaluator = committee["evaluators"][0]
+    for name in ("ami:rapport", "ami:price_simulation", "ami:audit", "ami:archive"):
+        assert login(evaluator).get(reverse(name, args=["ami-2026"])).status_code == 403, name
+        assert login(committee["staff"]).get(reverse(name, args=["inconnu"])).status_code == 404, name
+
+
+# -- price simulation ---------------------------------------------------------------
+
+
+def simulate(committee, reference="ami-2026", **params):  # noqa: F811
+    return login(committee["staff"]).get(reverse("ami:price_simulation", args=[reference]), params)
+
+
+@pytest.mark.django_db
+def test_price_simulation_defaults_show_both_formulas_with_the_ami_s_highlighted(committee):  # noqa: F811
+    response = simulate(committee)
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert [str(r["prix"]) for r in rows] == ["300", "350", "400", "450", "500", "550", "600"]
+    # 21 séances × 300 € HT × 1,20 = 7 560 € TTC, the lowest: all 15 points under both formulas
+    assert (str(rows[0]["ttc"]), [str(p["value"]) for p in rows[0]["points"]]) == ("7560.00", ["15.00", "15.00"])
+    # 600 €: proportionnelle 15 × 300/600 = 7,50; linéaire 15 × (1 − 300/300) = 0
+    assert (str(rows[-1]["ttc"]), [str(p["value"]) for p in rows[-1]["points"]]) == ("15120.00", ["7.50", "0.00"])
+    assert [p["chosen"] for p in rows[0]["points"]] == [True, False]  # proportionnelle is the AMI's
+    page = response.content.decode()
+    assert "formule de l'AMI" in page
+    assert '<td class="text-end table-primary fw-bold">7,50</td>' in page
+    assert "15\xa0120,00 €" in page
+
+
+@pytest.mark.django_db
+def test_price_simulation_with_a_lowest_annual_total_and_the_linear_formula(committee):  # noqa: F811
+    AMI.objects.filter(reference="ami-2026").update(formule_prix="lineaire")
+    response = simulate(
+        committee,
+        prix_min="400",
+        prix_max="500",
+        pas="100",
+        taux_tva="0",
+        plus_bas="8000",
+        plus_bas_unite="total",
+    )
+    rows = response.context["rows"]
+    # 400 € × 21 = 8 400 € against 8 000 €: proportionnelle 15 × 8000/8400 = 14,29; linéaire 15 × (1 − 400/8000) = 14,25
+    assert [(str(r["ttc"]), [str(p["value"]) for p in r["points"]]) for r in rows] == [
+        ("8400.00", ["14.29", "14.25"]),
+        ("10500.00", ["11.43", "10.31"]),
+    ]
+    assert [p["chosen"] for p in rows[0]["points"]] == [False, True]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        (
+            {"prix_min": "600", "prix_max": "300"},
+            "prix_max",
+            "Le prix maximal doit être supérieur ou égal au prix minimal.",
+        ),
+        ({"pas": "1"}, "pas", "La plage compte 301 prix : 100 au plus. Augmentez le pas ou réduisez la plage."),
+        ({"pas": "0"}, "pas", "Le pas doit être supérieur à 0 €."),
+        ({"prix_min": "0"}, "prix_min", "Le prix minimal doit être supérieur à 0 €."),
+        ({"prix_min": "abc"}, "prix_min", "Saisissez un montant en euros, par exemple 450 ou 450,50."),
+        ({"prix_max": ""}, "prix_max", "Indiquez un montant."),
+        ({"taux_tva": "120"}, "taux_tva", "Le taux de TVA est compris entre 0 et 100 %."),
+        (
+            {"plus_bas": "350"},
+            "plus_bas",
+            "Le prix le plus bas ne peut pas dépasser le bas de la plage simulée (7\xa0560,00 € TTC par an).",
+        ),
+    ],
+)
+def test_price_simulation_refuses_bad_input_at_the_field(committee, params, field, message):  # noqa: F811
+    data = {"prix_min": "300", "prix_max": "600", "pas": "50", "taux_tva": "20", "plus_bas_unite": "seance", **params}
+    response = simulate(committee, **data)
+    assert response.context["rows"] is None
+    assert response.context["form"].errors == {field: [message]}
+
+
+@pytest.mark.django_db
+def test_price_simulation_accepts_french_decimals_and_works_before_publication(committee):  # noqa: F811
+    AMIFactory(reference="ami-brouillon", status=AMI.Status.BROUILLON)
+    response = simulate(
+        committee, reference="ami-brouillon", prix_min="399,50", prix_max="400", pas="0,5", taux_tva="20"
+    )
+    assert response.status_code == 200
+    assert [str(r["prix"]) for r in response.context["rows"]] == ["399.50", "400.00"]
+
+
+# -- journal --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_journal_shows_who_when_and_before_after_newest_first(committee):  # noqa: F811
+    staff, d = committee["staff"], committee["dossiers"]
+    with time_machine.travel(AFTER, tick=True):
+        scored(committee)
+        # through the page, so that the history records the user
+        login(staff).post(
+            reverse("ami:eligibility", args=["ami-2026"]),
+            {"dossier": d["D"].pk, f"d{d['D'].pk}-decision": "irrecevable", f"d{d['D'].pk}-motif": "incomplet"},
+        )
+        decide(committee)
+        response = login(staff).get(reverse("ami:audit", args=["ami-2026"]))
+    page = response.content.decode()
+    entries = response.context["page"].object_list
+    assert [entry.when for entry in entries] == sorted((entry.when for entry in entries), reverse=True)
+    eligibility = [e for e in entries if e.kind == "Dossier" and e.subject == "Candidat D"]
+    latest = eligibility[0]
+    assert (str(latest.user), latest.reason) == (str(staff), "Recevabilité : Irrecevable")
+    assert [(c.label, c.before, c.after) for c in latest.changes] == [
+        ("motif d'irrecevabilité", "Ne peut pas couvrir les 7 sites (AMI §6.1)", "Dossier incomplet"),
+        ("précisions sur la recevabilité", "Deux antennes seulement", "—"),
+    ]
+    assert (
+        "Motif d&#x27;irrecevabilité : Ne peut pas couvrir les 7 sites (AMI §6.1) → <strong>Dossier incomplet</strong>"
+        in page
+    )
+    full = response.context["page"].paginator.object_list
+    kinds = {e.kind for e in full}
+    assert {"Dossier", "Grille d'évaluation", "Note", "Décision", "Lettre", "Convention"} <= kinds
+    conflict = next(e for e in full if e.kind == "Grille d'évaluation" and e.subject == "Éval3 Comité – Candidat B")
+    assert ("conflit d'intérêts déclaré", "—", "oui") in [(c.label, c.before, c.after) for c in conflict.changes]
+    note = next(
+        e for e in full if e.kind == "Note" and e.subject == "Éval1 Comité – Candidat A – Méthodologie" and e.changes
+    )
+    assert [(c.label, c.before, c.after) for c in note.changes] == [
+        ("note (0 à 10)", "—", "8"),
+        ("commentaire", "—", "Commentaire methodologie"),
+    ]
+    assert response.context["page"].paginator.per_page == 50
+    assert response.context["page"].paginator.count > 50
+    second = login(staff).get(reverse("ami:audit", args=["ami-2026"]), {"page": 2})
+    assert second.status_code == 200 and "page 2 sur" in second.content.decode()
+
+
+def journal_queries(committee, names):  # noqa: F811
+    e1 = committee["evaluators"][0]
+    for name in names:
+        dossier_set_eligibility(dossier=committee["dossiers"][name], recevable=True, user=committee["staff"])
+        grade(e1, committee["dossiers"][name], [5, 6, 7])
+    client = login(committee["staff"])
+    url = reverse("ami:audit", args=["ami-2026"])
+    client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_journal_query_count_does_not_grow(committee):  # noqa: F811
+    with time_machine.travel(AFTER, tick=True):
+        one = journal_queries(committee, "A")
+        several = journal_queries(committee, "BCD")
+        assert several == one
+        decide(committee)
+        with_decision = journal_queries(committee, "")
+    assert with_decision == one
+
+
+# -- archive --------------------------------------------------------------------------
+
+
+def read_csv(archive, name):
+    return list(csv.reader(io.StringIO(archive.read(name).decode("utf-8-sig")), delimiter=";"))
+
+
+@pytest.mark.django_db
+def test_archive_holds_every_version_grids_results_rapport_decision_letters_convention(committee):  # noqa: F811
+    with time_machine.travel(AFTER, tick=False):
+        scored(committee)
+        decide(committee)
+        response = login(committee["staff"]).get(reverse("ami:archive", args=["ami-2026"]))
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"] == 'attachment; filename="archive-ami-2026.zip"'
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = archive.namelist()
+    for letter in "ABCD":
+        assert f"dossiers/candidat-{letter.lower()}/v1/dossier-candidat-{letter.lower()}-v1.pdf" in names
+        assert f"dossiers/candidat-{letter.lower()}/v1/accuse-reception-ami-2026-v1.pdf" in names
+        assert f"dossiers/candidat-{letter.lower()}/v1/pieces/CV - cv-marc-olivier.pdf" in names
+    assert sorted(n for n in names if not n.startswith("dossiers/")) == [
+        "convention/CONV-APP-2026-001.pdf".replace("001", f"{committee['ami'].decision.pk:03d}"),
+        "decision.csv",
+        "evaluations.csv",
+        *sorted(f"lettres/lettre-candidat-{x}-ami-2026.pdf" for x in "abcd"),
+        "rapport-analyse-ami-2026.pdf",
+        "recevabilite.csv",
+        "resultats.csv",
+    ]
+    results = read_csv(archive, "resultats.csv")
+    assert [(r[0], r[1], r[-1]) for r in results[1:]] == [
+        ("1", "Candidat B", "80,00"),
+        ("2", "Candidat A", "77,44"),
+        ("3", "Candidat C", "72,29"),
+    ]
+    grids = read_csv(archive, "evaluations.csv")
+    assert grids[0] == [
+        "Dossier",
+        "Évaluateur",
+        "Critère",
+        "Note",
+        "Commentaire",
+        "Grille soumise le",
+        "Conflit d'intérêts",
+        "Nature du conflit",
+    ]
+    assert [
+        "Candidat A",
+        "Éval1 Comité",
+        "Méthodologie",
+        "8",
+        "Commentaire methodologie",
+        "01/06/2026 23:59:59",
+        "non",
+        "",
+    ] in grids
+    assert ["Candidat B", "Éval3 Comité", "", "", "", "", "oui", "Ancienne collègue du gérant"] in grids
+    assert len(grids) == 1 + 8 * 3 + 1
+    eligibility = read_csv(archive, "recevabilite.csv")
+    assert eligibility[4][:5] == [
+        "Candidat D",
+        committee["dossiers"]["D"].prestataire.siret,
+        "Irrecevable",
+        "Ne peut pas couvrir les 7 sites (AMI §6.1)",
+        "Deux antennes seulement",
+    ]
+    decision = read_csv(archive, "decision.csv")
+    assert decision[1][:3] == ["Candidat retenu", "Candidat B", ""]
+    rapport = pdf_text(archive.read("rapport-analyse-ami-2026.pdf"))
+    assert "Candidat retenu : Candidat B" in rapport and "80,00" in rapport
+    lettre = committee["ami"].decision.lettres.get(dossier=committee["dossiers"]["A"])
+    with lettre.fichier.open("rb") as handle:
+        assert archive.read("lettres/lettre-candidat-a-ami-2026.pdf") == handle.read()
+    assert "Votre proposition est classée 2e" in pdf_text(archive.read("lettres/lettre-candidat-a-ami-2026.pdf"))
+
+
+@pytest.mark.django_db
+def test_archive_before_the_decision_has_no_decision_letters_or_convention(committee, tmp_path):  # noqa: F811
+    with time_machine.travel(AFTER, tick=False), open(tmp_path / "a.zip", "w+b") as handle:
+        ami_archive(committee["ami"], handle)
+        handle.seek(0)
+        names = zipfile.ZipFile(handle).namelist()
+    assert [n for n in names if not n.startswith("dossiers/")] == [
+        "recevabilite.csv",
+        "evaluations.csv",
+        "resultats.csv",
+        "rapport-analyse-ami-2026.pdf",
+    ]
+    assert len([n for n in names if n.startswith("dossiers/")]) == 4 * 3

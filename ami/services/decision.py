@@ -74,6 +74,7 @@ def decision_make(*, ami: AMI, user, dossier: Dossier | None = None, justificati
         decision = existing or Decision(ami=ami)
         decision.kind, decision.dossier, decision.justification = kind, dossier, justification
         decision.decided_by, decision.decided_at = user, now
+        decision._history_user = user
         decision.save()
         decision.lettres.all().delete()
         for candidate in ami.dossiers.filter(status__in=NOTIFIED).select_related("prestataire"):

@@ -71,6 +71,7 @@ def dossier_set_eligibility(
         dossier.recevabilite_par = user
         dossier.recevabilite_le = now
         dossier._change_reason = f"Recevabilité : {dossier.get_status_display()}"
+        dossier._history_user = user
         dossier.save()
         if ami.status == AMI.Status.PUBLIE:
             ami_set_state(ami=ami, status=AMI.Status.CLOS)

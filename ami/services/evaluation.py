@@ -35,6 +35,7 @@ def evaluation_declare(*, dossier, user, conflit: bool, motif: str = "", now=Non
         evaluation.conflit = conflit
         evaluation.conflit_motif = motif.strip() if conflit else ""
         evaluation.declared_at = now
+        evaluation._history_user = user
         evaluation.save()
     return evaluation
 
@@ -57,6 +58,7 @@ def evaluation_save(*, evaluation: Evaluation, scores: dict) -> Evaluation:
             note, _ = Note.objects.get_or_create(evaluation=evaluation, critere=critere)
             if (note.score, note.commentaire) != (score, comment):
                 note.score, note.commentaire = score, comment
+                note._history_user = evaluation.evaluateur
                 note.save()
     return evaluation
 
@@ -84,5 +86,6 @@ def evaluation_submit(*, evaluation: Evaluation, now=None) -> Evaluation:
                 "Notez et commentez chaque critère avant de soumettre : " + ", ".join(missing) + "."
             )
         evaluation.submitted_at = now
+        evaluation._history_user = evaluation.evaluateur
         evaluation.save(update_fields=["submitted_at"])
     return evaluation

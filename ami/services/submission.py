@@ -66,6 +66,7 @@ def dossier_submit(*, dossier: Dossier, user, now=None) -> DossierVersion:
         version.fichiers.set(draft_files(dossier))
         locked.status = Dossier.Status.DEPOSE
         locked._change_reason = f"Dépôt de la version {version.numero}"
+        locked._history_user = user
         locked.save(update_fields=["status", "updated_at"])
         transaction.on_commit(lambda: _queue_receipt(version.pk))
     logger.info("dossier %s submitted: version %s, sha256 %s", dossier.pk, version.numero, sha256)

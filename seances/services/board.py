@@ -31,6 +31,8 @@ def seance_set_state(*, seance: Seance, status: str, user=None, reason: str = ""
     if status == Seance.Status.VALIDEE:
         seance.validated_by, seance.validated_at = user, timezone.now()
     seance._change_reason = reason or f"Statut : {Seance.Status(status).label}"
+    if user is not None:
+        seance._history_user = user
     seance.save()
     return True
 

@@ -66,6 +66,7 @@ def sanitize_name(name: str) -> str:
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "fichier"
     stem, dot, ext = name.rpartition(".")
     if dot and len(ext) <= 5:
+        stem = stem.strip("-.") or "fichier"
         return f"{stem[: 100 - len(ext) - 1]}.{ext}"
     return name[:100]
 

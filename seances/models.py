@@ -269,3 +269,141 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.user or self.antenne}"
+
+
+# -- after the séance (attendance, anonymous reports, cancellations, billing) ------------------
+
+
+class Emargement(models.Model):
+    """Who attended a séance: billing proof, visible to the prestataire and staff only."""
+
+    seance = models.OneToOneField(Seance, on_delete=models.CASCADE, related_name="emargement")
+    presents = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("présents"), blank=True, related_name="+"
+    )
+    feuille_signee = models.FileField(_("feuille signée (scan)"), upload_to="emargements/%Y/", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("saisi le"), auto_now=True)
+    history = HistoricalRecords(m2m_fields=[presents])
+
+    class Meta:
+        verbose_name = _("émargement")
+        verbose_name_plural = _("émargements")
+
+    def __str__(self) -> str:
+        return f"Émargement – {self.seance}"
+
+
+class Theme(models.Model):
+    """A theme of the problématiques brought to the groups, from a list staff manage."""
+
+    libelle = models.CharField(_("libellé"), max_length=120, unique=True)
+    actif = models.BooleanField(_("proposé"), default=True)
+    ordre = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("thème")
+        verbose_name_plural = _("thèmes")
+        ordering = ["ordre", "libelle"]
+
+    def __str__(self) -> str:
+        return self.libelle
+
+
+class CompteRendu(models.Model):
+    """The intervenant's anonymous report of a séance: the prestataire's alone; only the bilan's
+    aggregates use it. Never registered in the admin, never shown to staff or the responsable."""
+
+    class Methode(models.TextChoices):
+        CODEV = "codeveloppement", _("Codéveloppement professionnel")
+        GEASE = "gease", _("GEASE / GFAPP")
+        BALINT = "balint", _("Balint")
+        SUPERVISION = "supervision", _("Supervision collective")
+        AUTRE = "autre", _("Autre")
+
+    seance = models.OneToOneField(Seance, on_delete=models.CASCADE, related_name="compte_rendu")
+    tenue = models.BooleanField(_("séance tenue"), default=True)
+    methode = models.CharField(_("méthode utilisée"), max_length=20, choices=Methode.choices)
+    themes = models.ManyToManyField(Theme, verbose_name=_("thèmes abordés"), blank=True, related_name="comptes_rendus")
+    observations = models.TextField(_("observations (anonymes)"), blank=True)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(_("rédigé le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("compte rendu anonyme")
+        verbose_name_plural = _("comptes rendus anonymes")
+
+    def __str__(self) -> str:
+        return f"Compte rendu – séance {self.seance_id}"
+
+
+class Annulation(models.Model):
+    class Par(models.TextChoices):
+        MLHG = "mlhg", _("La MLHG")
+        PRESTATAIRE = "prestataire", _("Le prestataire")
+
+    seance = models.OneToOneField(Seance, on_delete=models.CASCADE, related_name="annulation")
+    par = models.CharField(_("annulée par"), max_length=20, choices=Par.choices)
+    motif = models.TextField(_("motif"))
+    annulee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    annulee_le = models.DateTimeField(_("annulée le"), auto_now_add=True)
+    facturable = models.BooleanField(_("facturable"), null=True, help_text=_("Décidé par l'administration de la MLHG."))
+    facturable_decide_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("annulation")
+        verbose_name_plural = _("annulations")
+
+    def __str__(self) -> str:
+        return f"Annulation – {self.seance}"
+
+
+class Releve(models.Model):
+    """A billing statement (relevé de prestations) for a period, numbered continuously."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="releves")
+    numero = models.CharField(_("numéro"), max_length=30, unique=True)
+    sequence = models.PositiveIntegerField(_("rang"), unique=True)
+    periode_debut = models.DateField(_("début de la période"))
+    periode_fin = models.DateField(_("fin de la période"))
+    total_ht = models.DecimalField(_("total HT"), max_digits=10, decimal_places=2)
+    total_tva = models.DecimalField(_("TVA"), max_digits=10, decimal_places=2)
+    total_ttc = models.DecimalField(_("total TTC"), max_digits=10, decimal_places=2)
+    emis_le = models.DateTimeField(_("émis le"), auto_now_add=True)
+    emis_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    fichier = models.FileField(_("relevé (PDF)"), upload_to="releves/", blank=True)
+    paye_le = models.DateField(_("payé le"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("relevé de prestations")
+        verbose_name_plural = _("relevés de prestations")
+        ordering = ["-sequence"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(periode_fin__gte=models.F("periode_debut")), name="releve_periode"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Relevé {self.numero}"
+
+
+class LigneReleve(models.Model):
+    releve = models.ForeignKey(Releve, on_delete=models.CASCADE, related_name="lignes")
+    seance = models.OneToOneField(Seance, on_delete=models.PROTECT, related_name="ligne_releve")
+    libelle = models.CharField(_("libellé"), max_length=255)
+    sous_groupe = models.BooleanField(_("séance en sous-groupe"), default=False)
+    annulee_facturable = models.BooleanField(_("annulation facturable"), default=False)
+    prix_ht = models.DecimalField(_("prix HT"), max_digits=9, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("ligne de relevé")
+        verbose_name_plural = _("lignes de relevé")
+        ordering = ["releve", "seance__date"]
+
+    def __str__(self) -> str:
+        return self.libelle

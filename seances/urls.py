@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from seances.views import board, own
+from seances.views import after, billing, board, own
 
 app_name = "seances"
 urlpatterns = [
@@ -18,6 +18,17 @@ urlpatterns = [
         "seance/<int:pk>/demander-modification/", board.SeanceRequestChangeView.as_view(), name="seance_request_change"
     ),
     path("seance/<int:pk>/deplacer/", board.SeanceMoveView.as_view(), name="seance_move"),
+    # After the séance (views/after.py)
+    path("seance/<int:pk>/emargement.pdf", after.AttendancePdfView.as_view(), name="attendance_pdf"),
+    path("seance/<int:pk>/emargement/", after.AttendanceView.as_view(), name="attendance"),
+    path("seance/<int:pk>/compte-rendu/", after.CompteRenduView.as_view(), name="compte_rendu"),
+    # Cancellations, billing, follow-up (views/billing.py)
+    path("seance/<int:pk>/annuler/", billing.CancelView.as_view(), name="cancel"),
+    path("seance/<int:pk>/facturable/", billing.BillableView.as_view(), name="billable"),
+    path("programmes/<int:pk>/releves/", billing.StatementsView.as_view(), name="statements"),
+    path("releves/<int:pk>/releve.pdf", billing.StatementPdfView.as_view(), name="statement_pdf"),
+    path("releves/<int:pk>/paye/", billing.StatementPaidView.as_view(), name="statement_paid"),
+    path("programmes/<int:pk>/suivi/", billing.DashboardView.as_view(), name="dashboard"),
     # A conseiller's and an intervenant's own séances, calendars (views/own.py)
     path("mes-seances/", own.MySeancesView.as_view(), name="my_seances"),
     path("mes-seances/charte/", own.CharteView.as_view(), name="charte"),

@@ -29,4 +29,55 @@ SAMPLES = {
     "seances:seance_move": lambda w: {"pk": programme(w).seances.first().pk},
     "seances:seance_ics": lambda w: {"pk": programme(w).seances.first().pk},
     "seances:feed": lambda w: {"token": feed_token(w)},
+    "seances:attendance_pdf": lambda w: {"pk": realised(w).pk},
+    "seances:attendance": lambda w: {"pk": realised(w).pk},
+    "seances:compte_rendu": lambda w: {"pk": realised(w).pk},
+    "seances:cancel": lambda w: {"pk": programme(w).seances.first().pk},
+    "seances:billable": lambda w: {"pk": programme(w).seances.first().pk},
+    "seances:statements": lambda w: {"pk": programme(w).pk},
+    "seances:statement_pdf": lambda w: {"pk": statement(w).pk},
+    "seances:statement_paid": lambda w: {"pk": statement(w).pk},
+    "seances:dashboard": lambda w: {"pk": programme(w).pk},
 }
+
+
+def realised(world):
+    """A held séance of the programme (the intervenant user facilitates it)."""
+    if "realised" not in world:
+        import datetime
+
+        from seances.models import Seance
+
+        first = programme(world).seances.first()
+        world["realised"] = Seance.objects.create(
+            programme=first.programme,
+            groupe=first.groupe,
+            fenetre=first.programme.fenetres.get(numero=2),
+            date=datetime.date(2027, 2, 9),
+            heure_debut=datetime.time(9, 30),
+            intervenant=first.intervenant,
+            status=Seance.Status.REALISEE,
+        )
+    return world["realised"]
+
+
+def statement(world):
+    """A billing statement of the programme."""
+    if "statement" not in world:
+        import datetime
+        from decimal import Decimal
+
+        from seances.models import Releve
+
+        world["statement"] = Releve.objects.create(
+            programme=programme(world),
+            numero="REL-2026-001",
+            sequence=1,
+            periode_debut=datetime.date(2026, 9, 1),
+            periode_fin=datetime.date(2026, 12, 31),
+            total_ht=Decimal("0"),
+            total_tva=Decimal("0"),
+            total_ttc=Decimal("0"),
+            emis_par=world["users"]["staff"],
+        )
+    return world["statement"]

@@ -1,0 +1,23 @@
+"""The themes of the problématiques, as a starting list staff can edit (issue: after the séance)."""
+
+from seances.models import Theme
+
+THEMES = [
+    "Santé mentale des jeunes",
+    "Violences et incidents",
+    "Charge émotionnelle",
+    "Limites de l'accompagnement",
+    "Situations sans solution",
+    "Partenariats",
+    "Posture professionnelle",
+    "Cohésion d'équipe",
+]
+
+
+def load() -> list[str]:
+    changes = []
+    for ordre, libelle in enumerate(THEMES):
+        _, created = Theme.objects.get_or_create(libelle=libelle, defaults={"ordre": ordre})
+        if created:
+            changes.append(f"thème créé : {libelle}")
+    return changes

@@ -488,7 +488,8 @@ def plan(inp: PlanInput, *, time_limit: float = 20.0, num_workers: int = 2) -> P
     elif status == cp_model.MODEL_INVALID:  # pragma: no cover - a bug in this module
         raise RuntimeError(built.model.validate())
     else:
-        reasons = [f"Aucun plan trouvé en {time_limit:g} s : relancez le calcul avec plus de temps."]
+        seconds = f"{time_limit:g}".replace(".", ",")
+        reasons = [f"Aucun plan trouvé en {seconds} s : relancez le calcul avec plus de temps."]
     return PlanResult(ok=False, reasons=reasons, wall_time=_time.monotonic() - started)
 
 
@@ -529,10 +530,17 @@ def _explain(inst: _Instance, *, time_limit: float) -> list[str]:
             core = [i for i in probe.sufficient_assumptions_for_infeasibility() if i in trial] or trial
         else:
             k += 1
-    families = sorted(
-        (built.families[i] for i in core if i in built.families),
-        key=lambda f: ({"capacity": 0, "gap": 1, "fixed": 2}[f[0]], str(f[1])),
-    )
+
+    def order(family):
+        kind, key = family
+        if kind == "capacity":
+            return (0, inst.intervenants[key[0]].name, inst.window_by_key[key[1]].numero)
+        if kind == "gap":
+            return (1, inst.group_order[key])
+        fixed = inst.fixed[key]
+        return (2, fixed.date, fixed.start, inst.group_order[fixed.group_key])
+
+    families = sorted((built.families[i] for i in core if i in built.families), key=order)
     reasons = [_family_reason(inst, family) for family in families]
     return reasons or ["Aucun plan ne respecte toutes les règles."]
 

@@ -1,0 +1,452 @@
+"""The CP-SAT planner, without a database: hard rules, soft goals, French reasons, manual moves."""
+
+import datetime
+import time
+from collections import Counter
+
+from seances.calendar_rules import public_holidays, school_holidays_zone_c
+from seances.planner import (
+    Assignment,
+    GroupSpec,
+    IntervenantSpec,
+    PlanInput,
+    WindowSpec,
+    check_assignment,
+    plan,
+    synthetic_input,
+)
+
+D = datetime.date
+MORNING, AFTERNOON = datetime.time(9, 30), datetime.time(14, 0)
+PUBLIC = frozenset(public_holidays([2026, 2027]))
+SCHOOL = frozenset(school_holidays_zone_c([2026, 2027]))
+
+OUEST = GroupSpec("ouest", "a-ouest", "Antenne Ouest", "Antenne Ouest")
+MURET = GroupSpec("muret", "a-muret", "Antenne Muretain", "Antenne Muretain")
+COMMINGES = GroupSpec("comminges", "a-comminges", "Antenne Comminges", "Antenne Comminges", {2})
+
+W1 = WindowSpec("w1", 1, D(2026, 9, 1), D(2026, 12, 19), {10, 11})
+W2 = WindowSpec("w2", 2, D(2027, 1, 4), D(2027, 3, 31), {2, 3})
+W3 = WindowSpec("w3", 3, D(2027, 4, 1), D(2027, 6, 30), {6})
+
+MARC = IntervenantSpec("marc", "Marc Olivier", {"a-ouest", "a-muret"}, {D(2026, 10, 13), D(2026, 11, 17)})
+JULIE = IntervenantSpec("julie", "Julie Bernard", {"a-muret", "a-comminges"}, {D(2027, 2, 2)})
+
+
+def make(groups=(OUEST, MURET, COMMINGES), windows=(W1, W2, W3), intervenants=(MARC, JULIE), **kwargs):
+    kwargs.setdefault("public_holidays", PUBLIC)
+    kwargs.setdefault("school_holidays", SCHOOL)
+    return PlanInput(groups=groups, windows=windows, intervenants=intervenants, **kwargs)
+
+
+def solve(inp, **kwargs):
+    kwargs.setdefault("time_limit", 10)
+    return plan(inp, **kwargs)
+
+
+def assert_refused(result, *reasons):
+    assert result.ok is False
+    assert result.assignments == []
+    assert result.reasons == list(reasons)
+
+
+# -- A complete plan ---------------------------------------------------------------------------
+
+
+def test_small_instance_gets_a_complete_plan_that_keeps_every_hard_rule():
+    inp = make()
+    result = solve(inp)
+    assert result.ok and result.optimal and result.reasons == []
+    plan_ = {(a.group_key, a.window_key): a for a in result.assignments}
+    assert set(plan_) == {(g.key, w.key) for g in inp.groups for w in inp.windows}
+    groups = {g.key: g for g in inp.groups}
+    windows = {w.key: w for w in inp.windows}
+    people = {i.key: i for i in inp.intervenants}
+    for a in result.assignments:
+        group, window, person = groups[a.group_key], windows[a.window_key], people[a.intervenant_key]
+        assert a.date.weekday() < 5  # a weekday
+        assert a.date not in PUBLIC  # not a public holiday
+        assert a.date.month not in (7, 8)  # not in summer
+        assert window.start <= a.date <= window.end  # inside its window
+        assert group.antenne_key in person.antenne_keys  # the intervenant covers the site
+        assert a.date not in person.unavailable_dates  # the intervenant is available
+        assert a.date.weekday() not in group.unavailable_weekdays  # the site hosts that day
+        assert a.start in (MORNING, AFTERNOON)
+    for group in inp.groups:  # 6 weeks between a group's séances
+        dates = [plan_[group.key, w.key].date for w in (W1, W2, W3)]
+        assert all((b - a).days >= 42 for a, b in zip(dates, dates[1:], strict=False))
+    # Never double-booked: one séance per intervenant and half-day.
+    slots = Counter((a.intervenant_key, a.date, a.start) for a in result.assignments)
+    assert max(slots.values()) == 1
+    # Soft goals reached on this easy instance: indicative months, no school holidays, one
+    # intervenant per site (3 pairs: 40 each), one séance a week at most (3 per window).
+    assert all(a.date.month in windows[a.window_key].preferred_months for a in result.assignments)
+    assert not any(a.date in SCHOOL for a in result.assignments)
+    assert len({(a.intervenant_key, groups[a.group_key].antenne_key) for a in result.assignments}) == 3
+    assert result.objective == 3 * 40 + 3 * 3
+    assert result.wall_time < 5
+
+
+def test_fixed_seances_stay_where_they_are():
+    fixed = Assignment("ouest", "w1", D(2026, 9, 15), AFTERNOON, "marc")  # outside Oct/Nov: kept anyway
+    result = solve(make(fixed=(fixed,)))
+    assert result.ok
+    kept = [a for a in result.assignments if a.fixed]
+    assert kept == [Assignment("ouest", "w1", D(2026, 9, 15), AFTERNOON, "marc", fixed=True)]
+    assert sum(1 for a in result.assignments if (a.group_key, a.window_key) == ("ouest", "w1")) == 1
+    assert len(result.assignments) == 9
+
+
+def test_a_fixed_afternoon_leaves_the_morning_to_the_planner():
+    day = D(2026, 10, 5)
+    window = WindowSpec("w1", 1, day, day)
+    fixed = Assignment("ouest", "w1", day, AFTERNOON, "marc")
+    result = solve(make(groups=(OUEST, MURET), windows=(window,), intervenants=(MARC,), fixed=(fixed,)))
+    assert result.ok
+    assert [(a.group_key, a.start, a.fixed) for a in result.assignments] == [
+        ("muret", MORNING, False),
+        ("ouest", AFTERNOON, True),
+    ]
+
+
+def test_two_seances_of_an_intervenant_the_same_day_take_the_two_half_days():
+    day = D(2026, 10, 5)
+    result = solve(make(groups=(OUEST, MURET), windows=(WindowSpec("w1", 1, day, day),), intervenants=(MARC,)))
+    assert result.ok
+    assert sorted(a.start for a in result.assignments) == [MORNING, AFTERNOON]
+
+
+# -- Soft goals --------------------------------------------------------------------------------
+
+
+def test_the_indicative_months_are_chosen_when_possible():
+    result = solve(make(groups=(OUEST,), windows=(W1,), intervenants=(MARC,)))
+    assert result.ok and result.assignments[0].date.month in (10, 11)
+
+
+def test_school_holidays_are_avoided_when_possible():
+    # 12–30 October 2026: the All Saints' break starts on the 17th.
+    window = WindowSpec("w1", 1, D(2026, 10, 12), D(2026, 10, 30))
+    result = solve(make(groups=(OUEST, MURET), windows=(window,), intervenants=(MARC, JULIE)))
+    assert result.ok
+    assert all(D(2026, 10, 12) <= a.date <= D(2026, 10, 16) for a in result.assignments)
+
+
+def test_school_holidays_are_used_when_nothing_else_is_left():
+    window = WindowSpec("w1", 1, D(2026, 10, 19), D(2026, 10, 23))  # all in the All Saints' break
+    result = solve(make(groups=(OUEST,), windows=(window,), intervenants=(MARC,)))
+    assert result.ok and result.assignments[0].date in SCHOOL
+
+
+def test_a_windows_seances_are_spread_over_its_weeks():
+    window = WindowSpec("w1", 1, D(2026, 10, 5), D(2026, 10, 16))  # two weeks
+    groups = tuple(GroupSpec(f"g{n}", "a-ouest", "Antenne Ouest", f"Antenne Ouest {n}") for n in range(6))
+    people = tuple(IntervenantSpec(f"i{n}", f"Intervenant {n}", {"a-ouest"}) for n in range(3))
+    result = solve(make(groups=groups, windows=(window,), intervenants=people))
+    assert result.ok
+    assert sorted(Counter(a.date.isocalendar()[1] for a in result.assignments).values()) == [3, 3]
+
+
+def test_an_intervenant_stays_on_few_sites():
+    both = {"a-ouest", "a-muret"}
+    people = (IntervenantSpec("marc", "Marc Olivier", both), IntervenantSpec("julie", "Julie Bernard", both))
+    groups = (
+        OUEST,
+        GroupSpec("ouest-2", "a-ouest", "Antenne Ouest", "Antenne Ouest 2"),
+        MURET,
+        GroupSpec("muret-2", "a-muret", "Antenne Muretain", "Antenne Muretain 2"),
+    )
+    result = solve(make(groups=groups, intervenants=people))
+    assert result.ok
+    site = {g.key: g.antenne_key for g in groups}
+    pairs = {(a.intervenant_key, site[a.group_key]) for a in result.assignments}
+    assert len(pairs) == 2
+    assert len({i for i, _ in pairs}) == 1 or len({s for _, s in pairs}) == 2
+
+
+# -- Hard rules: one instance that breaks each -------------------------------------------------
+
+
+def one_window(start, end=None, numero=1):
+    return (WindowSpec(f"w{numero}", numero, start, end or start),)
+
+
+def test_weekdays_only():
+    result = solve(make(groups=(OUEST,), windows=one_window(D(2026, 10, 10), D(2026, 10, 11))))
+    assert_refused(
+        result,
+        "Antenne Ouest : plus aucune date possible en fenêtre 1 pour le groupe Antenne Ouest (week-ends).",
+    )
+
+
+def test_no_public_holiday():
+    result = solve(make(groups=(OUEST,), windows=one_window(D(2026, 11, 11))))
+    assert_refused(
+        result,
+        "Antenne Ouest : plus aucune date possible en fenêtre 1 pour le groupe Antenne Ouest (jours fériés).",
+    )
+
+
+def test_not_in_july_or_august():
+    result = solve(make(groups=(OUEST,), windows=one_window(D(2027, 7, 1), D(2027, 8, 31))))
+    assert_refused(
+        result,
+        "Antenne Ouest : plus aucune date possible en fenêtre 1 pour le groupe Antenne Ouest (juillet et août).",
+    )
+
+
+def test_inside_the_window():
+    # The only free day of Marc that week is the Wednesday: the plan takes it, never a day outside.
+    week = [D(2026, 10, 5) + datetime.timedelta(days=n) for n in range(5)]
+    marc = IntervenantSpec("marc", "Marc Olivier", {"a-ouest"}, set(week) - {D(2026, 10, 7)})
+    result = solve(make(groups=(OUEST,), windows=one_window(week[0], week[-1]), intervenants=(marc,)))
+    assert [a.date for a in result.assignments] == [D(2026, 10, 7)]
+    refused = solve(make(groups=(OUEST,), windows=one_window(week[3], week[-1]), intervenants=(marc,)))
+    assert_refused(
+        refused,
+        "Antenne Ouest : plus aucune date possible en fenêtre 1 pour le groupe Antenne Ouest "
+        "(indisponibilités des intervenants).",
+    )
+
+
+def test_six_weeks_between_two_seances_of_a_group():
+    windows = (
+        WindowSpec("w1", 1, D(2026, 10, 5), D(2026, 10, 9)),
+        WindowSpec("w2", 2, D(2026, 11, 2), D(2026, 11, 10)),
+    )
+    result = solve(make(groups=(OUEST,), windows=windows))
+    assert_refused(
+        result,
+        "Antenne Ouest : plus aucune date possible en fenêtre 2 pour le groupe Antenne Ouest "
+        "(6 semaines d'écart avec les autres séances du groupe).",
+    )
+
+
+def test_six_weeks_after_a_fixed_seance():
+    fixed = Assignment("ouest", "w1", D(2026, 12, 1), MORNING, "marc")
+    windows = (W1, WindowSpec("w2", 2, D(2027, 1, 4), D(2027, 1, 8)))
+    result = solve(make(groups=(OUEST,), windows=windows, fixed=(fixed,)))
+    assert_refused(
+        result,
+        "Antenne Ouest : plus aucune date possible en fenêtre 2 pour le groupe Antenne Ouest "
+        "(6 semaines d'écart avec les autres séances du groupe).",
+    )
+
+
+def test_the_six_week_gap_is_kept_between_planned_seances():
+    windows = (
+        WindowSpec("w1", 1, D(2026, 10, 5), D(2026, 10, 9)),
+        WindowSpec("w2", 2, D(2026, 11, 16), D(2026, 11, 20)),
+    )
+    result = solve(make(groups=(OUEST,), windows=windows, intervenants=(MARC,)))
+    first, second = (a.date for a in result.assignments)
+    assert (second - first).days >= 42
+
+
+def test_an_intervenant_covers_the_site():
+    result = solve(make(groups=(COMMINGES,), windows=(W1,), intervenants=(MARC,)))
+    assert_refused(
+        result,
+        "Antenne Comminges : plus aucune date possible en fenêtre 1 pour le groupe Antenne Comminges "
+        "(aucun intervenant ne couvre le site).",
+    )
+
+
+def test_an_intervenant_is_never_double_booked():
+    day = D(2026, 10, 5)  # a Monday: two half-days for three groups
+    result = solve(make(windows=one_window(day), intervenants=(MARC, JULIE), groups=(OUEST, MURET, _muret(2))))
+    assert result.ok is True  # Marc and Julie share them
+    result = solve(make(windows=one_window(day), intervenants=(MARC,), groups=(OUEST, MURET, _muret(2))))
+    assert_refused(
+        result, "Marc Olivier : trop de séances pour ses créneaux en fenêtre 1 (Antenne Ouest, Antenne Muretain)."
+    )
+
+
+def _muret(n):
+    return GroupSpec(f"muret-{n}", "a-muret", "Antenne Muretain", f"Antenne Muretain – sous-groupe {n}/2")
+
+
+def test_the_intervenants_unavailable_dates():
+    result = solve(make(groups=(OUEST,), windows=one_window(D(2026, 10, 13)), intervenants=(MARC,)))
+    assert_refused(
+        result,
+        "Antenne Ouest : plus aucune date possible en fenêtre 1 pour le groupe Antenne Ouest "
+        "(indisponibilités des intervenants).",
+    )
+
+
+def test_the_sites_unavailable_weekdays():
+    result = solve(make(groups=(COMMINGES,), windows=one_window(D(2026, 10, 7)), intervenants=(JULIE,)))
+    assert_refused(
+        result,
+        "Antenne Comminges : plus aucune date possible en fenêtre 1 pour le groupe Antenne Comminges "
+        "(jours indisponibles du site).",
+    )
+
+
+def test_every_rule_that_emptied_a_window_is_named():
+    # Monday 29 March 2027 is Easter Monday, Julie is away on the Tuesday, Comminges closed on Wednesday.
+    julie = IntervenantSpec("julie", "Julie Bernard", {"a-comminges"}, {D(2027, 3, 30)})
+    windows = (W1, WindowSpec("w2", 2, D(2027, 3, 29), D(2027, 3, 31)), W3)
+    result = solve(make(groups=(COMMINGES,), windows=windows, intervenants=(julie,)))
+    assert_refused(
+        result,
+        "Antenne Comminges : plus aucune date possible en fenêtre 2 pour le groupe Antenne Comminges "
+        "(jours indisponibles du site, jours fériés, indisponibilités des intervenants).",
+    )
+
+
+def test_a_fixed_seance_holds_its_half_day():
+    day = D(2026, 10, 5)
+    fixed = (
+        Assignment("ouest", "w1", day, MORNING, "marc"),
+        Assignment("ouest-2", "w1", day, AFTERNOON, "marc"),
+    )
+    groups = (OUEST, GroupSpec("ouest-2", "a-ouest", "Antenne Ouest", "Antenne Ouest 2"), MURET)
+    result = solve(make(groups=groups, windows=one_window(day), intervenants=(MARC,), fixed=fixed))
+    assert_refused(
+        result,
+        "Antenne Muretain : plus aucune date possible en fenêtre 1 pour le groupe Antenne Muretain "
+        "(créneaux déjà pris par des séances validées).",
+    )
+
+
+def test_an_infeasible_combination_is_explained_by_the_rules_involved():
+    # Marc alone, windows of two days: a fixed séance holds the Monday 5 October morning and the
+    # Tuesday 17 November morning. Three groups fit in each window, and would fit without the
+    # 6-week gap; with it, the two groups planned on Tuesday 6 October both need Tuesday
+    # 17 November. Every family is needed: relax any one and a plan exists.
+    windows = (
+        WindowSpec("w1", 1, D(2026, 10, 5), D(2026, 10, 6)),
+        WindowSpec("w2", 2, D(2026, 11, 16), D(2026, 11, 17)),
+    )
+    marc = IntervenantSpec("marc", "Marc Olivier", {"a-ouest", "a-muret"})
+    other = GroupSpec("autre", "a-ouest", "Antenne Ouest", "Antenne Ouest 2")
+    fixed = (
+        Assignment("autre", "w1", D(2026, 10, 5), MORNING, "marc"),
+        Assignment("autre", "w2", D(2026, 11, 17), MORNING, "marc"),
+    )
+    groups = (OUEST, MURET, _muret(2), other)
+    result = solve(make(groups=groups, windows=windows, intervenants=(marc,), fixed=fixed))
+    assert_refused(
+        result,
+        "Marc Olivier : trop de séances pour ses créneaux en fenêtre 1 (Antenne Ouest, Antenne Muretain).",
+        "Marc Olivier : trop de séances pour ses créneaux en fenêtre 2 (Antenne Ouest, Antenne Muretain).",
+        "Antenne Ouest : impossible de tenir 6 semaines entre les séances du groupe Antenne Ouest (fenêtres 1 et 2).",
+        "Antenne Muretain : impossible de tenir 6 semaines entre les séances du groupe Antenne Muretain "
+        "(fenêtres 1 et 2).",
+        "Antenne Muretain : impossible de tenir 6 semaines entre les séances du groupe "
+        "Antenne Muretain – sous-groupe 2/2 (fenêtres 1 et 2).",
+        "La séance déjà validée du 5 octobre 2026 à 09:30 (Antenne Ouest 2, Marc Olivier) "
+        "occupe un créneau nécessaire aux autres séances.",
+        "La séance déjà validée du 17 novembre 2026 à 09:30 (Antenne Ouest 2, Marc Olivier) "
+        "occupe un créneau nécessaire aux autres séances.",
+    )
+
+
+# -- A manual move -----------------------------------------------------------------------------
+
+OTHERS = (
+    Assignment("ouest", "w1", D(2026, 10, 8), MORNING, "marc"),
+    Assignment("ouest", "w3", D(2027, 6, 10), MORNING, "marc"),
+    Assignment("muret", "w1", D(2026, 10, 12), MORNING, "marc"),
+)
+
+
+FREE_DAY = D(2027, 2, 9)
+
+
+def check(group="ouest", window="w2", day=FREE_DAY, start=MORNING, who="marc"):
+    return check_assignment(make(), OTHERS, Assignment(group, window, day, start, who))
+
+
+def test_check_accepts_a_move_that_keeps_every_rule():
+    assert check() == []
+
+
+def test_check_public_holiday():
+    assert "Le 11 novembre 2026 est un jour férié." in check("comminges", "w1", D(2026, 11, 11), who="julie")
+
+
+def test_check_weekend():
+    assert check("comminges", "w1", D(2026, 10, 10), who="julie") == ["Samedi : les séances ont lieu en semaine."]
+
+
+def test_check_summer():
+    assert "Juillet et août sont exclus." in check("muret", "w3", D(2027, 7, 7))
+
+
+def test_check_window():
+    assert check("comminges", "w1", D(2027, 1, 5), who="julie") == [
+        "Hors de la fenêtre 1 (1 septembre – 19 décembre 2026)."
+    ]
+
+
+def test_check_six_weeks():
+    assert check("ouest", "w2", D(2027, 1, 5)) == []
+    assert check("ouest", "w1", D(2026, 11, 2)) == [
+        "Ce groupe a déjà une séance en fenêtre 1 (le 8 octobre 2026).",
+    ]
+    moved = check_assignment(make(), OTHERS[1:], Assignment("ouest", "w2", D(2026, 11, 2), MORNING, "marc"))
+    assert "Moins de 6 semaines après la séance du 8 octobre 2026 de ce groupe." not in moved
+    near = check_assignment(make(), OTHERS, Assignment("ouest", "w2", D(2027, 5, 20), MORNING, "marc"))
+    assert "Moins de 6 semaines avant la séance du 10 juin 2027 de ce groupe." in near
+    windows = (W1, WindowSpec("w2", 2, D(2026, 10, 1), D(2027, 3, 31)), W3)
+    early = check_assignment(make(windows=windows), OTHERS, Assignment("ouest", "w2", D(2026, 11, 2), MORNING, "marc"))
+    assert early == ["Moins de 6 semaines après la séance du 8 octobre 2026 de ce groupe."]
+
+
+def test_check_intervenant_busy_that_half_day():
+    assert check("ouest", "w1", D(2026, 10, 12), start=datetime.time(10, 0)) == [
+        "Ce groupe a déjà une séance en fenêtre 1 (le 8 octobre 2026).",
+        "Marc Olivier anime déjà une séance ce matin-là (Antenne Muretain).",
+    ]
+    others = OTHERS + (Assignment("comminges", "w2", D(2027, 2, 9), AFTERNOON, "marc"),)
+    moved = check_assignment(make(), others, Assignment("muret", "w2", D(2027, 2, 9), AFTERNOON, "marc"))
+    assert moved == ["Marc Olivier anime déjà une séance cet après-midi-là (Antenne Comminges)."]
+    assert check("muret", "w1", D(2026, 10, 12), start=AFTERNOON) == [
+        "Ce groupe a déjà une séance en fenêtre 1 (le 12 octobre 2026).",
+    ]
+
+
+def test_check_intervenant_unavailable():
+    assert check("muret", "w2", D(2026, 11, 17)) == [
+        "Hors de la fenêtre 2 (4 janvier – 31 mars 2027).",
+        "Moins de 6 semaines après la séance du 12 octobre 2026 de ce groupe.",
+        "Marc Olivier est indisponible ce jour-là.",
+    ]
+
+
+def test_check_site_unavailable_weekday():
+    assert check("comminges", "w1", D(2026, 10, 14), who="julie") == [
+        "L'Antenne Comminges n'accueille pas de séance le mercredi."
+    ]
+
+
+def test_check_intervenant_covers_the_site():
+    assert check("comminges", "w1", D(2026, 10, 15)) == ["Marc Olivier ne couvre pas l'Antenne Comminges."]
+
+
+# -- Size --------------------------------------------------------------------------------------
+
+
+def test_forty_groups_three_windows_six_intervenants():
+    inp = synthetic_input(groups=40, intervenants=6, public_holidays=PUBLIC, school_holidays=SCHOOL)
+    started = time.monotonic()
+    result = plan(inp, time_limit=60)
+    elapsed = time.monotonic() - started
+    print(
+        f"\n40 groupes × 3 fenêtres, 6 intervenants : {elapsed:.2f} s, objectif {result.objective}, "
+        f"{'optimal' if result.optimal else 'réalisable'}"
+    )
+    assert result.ok
+    assert len(result.assignments) == 120
+    assert elapsed < 60
+
+
+def test_no_plan_in_time_says_so():
+    inp = synthetic_input(groups=40, intervenants=6, public_holidays=PUBLIC, school_holidays=SCHOOL)
+    result = plan(inp, time_limit=0.001)
+    if not result.ok:  # a fast machine may still find a first plan
+        assert result.reasons == ["Aucun plan trouvé en 0,001 s : relancez le calcul avec plus de temps."]
+        assert result.assignments == []

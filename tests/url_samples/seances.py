@@ -42,22 +42,31 @@ SAMPLES = {
 
 
 def realised(world):
-    """A held séance of the programme (the intervenant user facilitates it)."""
+    """A held séance (in the past, réalisée) of another group than the conseiller's, facilitated by the
+    intervenant user; whether or not the planner already filled that group's first window."""
     if "realised" not in world:
         import datetime
 
         from seances.models import Seance
 
-        first = programme(world).seances.first()
-        world["realised"] = Seance.objects.create(
-            programme=first.programme,
-            groupe=first.groupe,
-            fenetre=first.programme.fenetres.get(numero=2),
-            date=datetime.date(2027, 2, 9),
-            heure_debut=datetime.time(9, 30),
-            intervenant=first.intervenant,
-            status=Seance.Status.REALISEE,
+        prog = programme(world)
+        first = prog.seances.first()
+        groupe = prog.groupes.exclude(pk=first.groupe_id).first()
+        fenetre = prog.fenetres.get(numero=1)
+        seance = (
+            Seance.objects.filter(groupe=groupe, fenetre=fenetre).exclude(status__in=["annulee", "reportee"]).first()
         )
+        values = {
+            "date": datetime.date(2026, 10, 20),
+            "heure_debut": datetime.time(9, 30),
+            "intervenant": first.intervenant,
+        }
+        if seance is None:
+            seance = Seance.objects.create(programme=prog, groupe=groupe, fenetre=fenetre, status="realisee", **values)
+        else:
+            Seance.objects.filter(pk=seance.pk).update(status="realisee", **values)
+            seance.refresh_from_db()
+        world["realised"] = seance
     return world["realised"]
 
 

@@ -1,8 +1,12 @@
-"""Samples for the AMI's URLs: an AMI past its deadline with the prestataire user's dossier."""
+"""Samples for the AMI's URLs: an AMI past its deadline with the prestataire user's dossier.
+
+The dossier was submitted once (version 1, which holds the sample file), so that
+staff and the AMI's evaluators may read it and download its file.
+"""
 
 from django.core.files.base import ContentFile
 
-from ami.models import Fichier, Membre
+from ami.models import Dossier, DossierVersion, Fichier, Membre
 from tests.factories import AMIFactory, DossierFactory, PrestataireFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -15,7 +19,15 @@ def dossier(world):
         ami.evaluateurs.add(users["evaluateur"])
         prestataire = PrestataireFactory()
         Membre.objects.create(user=users["prestataire"], prestataire=prestataire)
-        world["dossier"] = DossierFactory(ami=ami, prestataire=prestataire)
+        world["dossier"] = DossierFactory(ami=ami, prestataire=prestataire, status=Dossier.Status.DEPOSE)
+        DossierVersion.objects.create(
+            dossier=world["dossier"],
+            numero=1,
+            submitted_at=ami.date_limite,
+            submitted_by=users["prestataire"],
+            contenu={},
+            sha256="0" * 64,
+        )
     return world["dossier"]
 
 
@@ -27,6 +39,7 @@ def fichier(world):
         )
         f.fichier.save("cv.pdf", ContentFile(PDF), save=False)
         f.save()
+        d.versions.get(numero=1).fichiers.add(f)
         world["fichier"] = f
     return world["fichier"]
 

@@ -58,15 +58,3 @@ def ami_results(ami: AMI):
             }
         )
     return compute_results(criteres=criteres, dossiers=inputs, threshold=ami.seuil_desaccord, formula=ami.formule_prix)
-
-
-def dossier_draft_totals(dossier: Dossier) -> dict | None:
-    """The annual totals of the draft being edited (section 5), on the AMI's base volume."""
-    if dossier.prix_seance_groupe is None:
-        return None
-    return annual_totals(
-        prix_groupe=dossier.prix_seance_groupe,
-        regime_tva=dossier.regime_tva,
-        taux_tva=dossier.taux_tva,
-        volume=dossier.ami.volume_minimal,
-    )

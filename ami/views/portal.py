@@ -1,200 +1,172 @@
-"""The prestataire's dossier, section by section, with its files."""
+"""The prestataire's dossier, section by section, and its files."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import View
 
-from ami import forms_dossier as F
 from ami.completeness import SECTIONS, dossier_completeness
-from ami.models import Fichier
-from ami.results import dossier_draft_totals
-from ami.selectors import ami_public_detail, dossier_for_member, fichier_for, prestataire_of
-from ami.services.dossier import (
-    DossierRefused,
-    cv_attach,
-    dossier_start,
-    fichier_remove,
-    letter_attach,
-    ordered_etapes_save,
-    section_save,
-)
+from ami.forms_dossier import SECTION_CLASSES
+from ami.selectors import amis_public, dossier_for_member, fichier_for, prestataire_of
+from ami.services.dossier import dossier_is_editable, dossier_start, fichier_remove
 from mlhg_app.access import PermissionRequiredView
-
-TITLES = dict(SECTIONS)
 
 
 class DossierStartView(PermissionRequiredView, View):
+    """Start the organisation's candidature to an AMI (or go to the one already started)."""
+
     permission_required = "ami.use_portal"
+    template_name = "ami/dossier/start.html"
 
-    def get(self, request, reference):
-        ami = ami_public_detail(reference)
-        prestataire = prestataire_of(request.user)
-        existing = prestataire and ami.dossiers.filter(prestataire=prestataire).first()
-        if existing:
-            return redirect("ami:dossier", pk=existing.pk)
-        if not ami.is_open():
-            messages.error(request, "Cet appel n'est plus ouvert : la date limite de dépôt est passée.")
-            return redirect("ami:detail", reference=ami.reference)
-        return render(request, "ami/dossier/start.html", {"ami": ami, "prestataire": prestataire})
-
-    def post(self, request, reference):
-        ami = ami_public_detail(reference)
+    def _context(self, request, reference):
+        ami = get_object_or_404(amis_public(), reference=reference)
         prestataire = prestataire_of(request.user)
         if prestataire is None:
             raise Http404("Aucune organisation")
+        return ami, prestataire
+
+    def _closed(self, request, ami):
+        messages.error(
+            request,
+            _("Cet appel n'est pas ouvert aux candidatures : la date limite est passée ou il n'est pas publié."),
+        )
+        return redirect("ami:detail", reference=ami.reference)
+
+    def get(self, request, reference):
+        ami, prestataire = self._context(request, reference)
+        existing = ami.dossiers.filter(prestataire=prestataire).first()
+        if existing is not None:
+            return redirect("ami:dossier", pk=existing.pk)
+        if not ami.is_open():
+            return self._closed(request, ami)
+        return render(request, self.template_name, {"ami": ami, "prestataire": prestataire})
+
+    def post(self, request, reference):
+        ami, prestataire = self._context(request, reference)
         try:
             dossier, created = dossier_start(ami=ami, prestataire=prestataire)
-        except DossierRefused as refusal:
-            messages.error(request, str(refusal))
-            return redirect("ami:detail", reference=ami.reference)
+        except ValidationError:
+            return self._closed(request, ami)
         if created:
-            messages.success(
-                request, "Votre candidature est ouverte : remplissez les six sections, dans l'ordre qui vous convient."
-            )
+            messages.success(request, _("Votre dossier est créé : complétez les six sections, dans l'ordre voulu."))
         return redirect("ami:dossier", pk=dossier.pk)
 
 
 class DossierOverviewView(PermissionRequiredView, View):
+    """The dossier's status and the completeness panel, then the submission panel."""
+
     permission_required = "ami.use_portal"
 
     def get(self, request, pk):
         dossier = dossier_for_member(request.user, pk)
         completeness = dossier_completeness(dossier)
-        done = sum(1 for s in completeness if s.complete)
+        completes = sum(1 for state in completeness if state.complete)
         return render(
             request,
             "ami/dossier/overview.html",
             {
                 "dossier": dossier,
+                "ami": dossier.ami,
                 "completeness": completeness,
-                "done": done,
-                "percent": round(done * 100 / len(completeness)),
-                "past_deadline": dossier.ami.is_past_deadline(),
+                "sections_completes": completes,
+                "sections_total": len(completeness),
+                "dossier_complete": completes == len(completeness),
+                "deadline_passed": dossier.ami.is_past_deadline(),
+                "editable": dossier_is_editable(dossier),
             },
         )
 
 
 class DossierSectionView(PermissionRequiredView, View):
+    """One of the six sections, saved as a draft."""
+
     permission_required = "ami.use_portal"
+    template_name = "ami/dossier/section.html"
 
-    def build(self, section, dossier, data=None):
-        if section == "structure":
-            return {"form": F.StructureForm(data, instance=dossier)}
-        if section == "equipe":
-            return {"formset": F.IntervenantFormSet(data, instance=dossier, prefix="intervenants")}
-        if section == "methodologie":
-            return {
-                "form": F.MethodologieForm(data, instance=dossier),
-                "formset": F.EtapeFormSet(data, instance=dossier, prefix="etapes"),
-            }
-        if section == "references":
-            return {"formset": F.ReferenceFormSet(data, instance=dossier, prefix="references")}
-        if section == "financier":
-            return {"form": F.FinancierForm(data, instance=dossier)}
-        if section == "disponibilites":
-            return {"form": F.DisponibilitesForm(data, instance=dossier)}
-        raise Http404("Section inconnue")
+    def _section(self, request, pk, section):
+        if section not in SECTION_CLASSES:
+            raise Http404("Section inconnue")
+        return dossier_for_member(request.user, pk), SECTION_CLASSES[section]
 
-    def render_page(self, request, dossier, section, parts, upload_error=None):
+    def _render(self, request, dossier, form_section, status=200):
         context = {
             "dossier": dossier,
-            "section": section,
-            "titre": TITLES[section],
-            "upload_form": F.UploadForm(),
-            "upload_error": upload_error,
-            "past_deadline": dossier.ami.is_past_deadline(),
-            **parts,
+            "ami": dossier.ami,
+            "section": form_section,
+            "sections": [(code, str(titre)) for code, titre in SECTIONS],
+            "editable": dossier_is_editable(dossier),
+            "deadline_passed": dossier.ami.is_past_deadline(),
+            "fichiers_brouillon": dossier.fichiers.filter(detache_at__isnull=True),
+            **form_section.context(),
         }
-        if section == "equipe":
-            context["cvs"] = {
-                f.intervenant_id: f for f in dossier.fichiers.filter(kind=Fichier.Kind.CV, detache_at__isnull=True)
-            }
-        if section == "references":
-            context["lettres"] = dossier.fichiers.filter(kind=Fichier.Kind.RECOMMANDATION, detache_at__isnull=True)
-        if section == "financier":
-            context["totaux"] = dossier_draft_totals(dossier)
-            context["volume"] = dossier.ami.volume_minimal
-        if section == "methodologie":
-            context["total_minutes"] = sum(e.duree_minutes for e in dossier.etapes.all())
-        return render(request, f"ami/dossier/section_{section}.html", context)
+        return render(request, "ami/dossier/section.html", context, status=status)
 
     def get(self, request, pk, section):
-        dossier = dossier_for_member(request.user, pk)
-        return self.render_page(request, dossier, section, self.build(section, dossier))
+        dossier, section_class = self._section(request, pk, section)
+        return self._render(request, dossier, section_class(dossier))
 
     def post(self, request, pk, section):
-        dossier = dossier_for_member(request.user, pk)
-        if request.POST.get("action") == "upload":
-            return self.upload(request, dossier, section)
-        parts = self.build(section, dossier, request.POST)
-        if not all(part.is_valid() for part in parts.values()):
-            messages.error(
-                request, "Certains champs sont à corriger : rien n'a été perdu, corrigez et enregistrez à nouveau."
+        dossier, section_class = self._section(request, pk, section)
+        if not dossier_is_editable(dossier):
+            messages.error(request, _("Ce dossier a été examiné : il ne peut plus être modifié."))
+            return redirect("ami:dossier", pk=dossier.pk)
+        form_section = section_class(dossier, request.POST, request.FILES)
+        kept = ", ".join(f"« {f.nom} »" for f in form_section.kept)
+        if "ajouter" in request.POST and form_section.add_row(request.POST["ajouter"]):
+            if kept:
+                messages.info(request, _("Fichiers enregistrés : %(noms)s.") % {"noms": kept})
+            return self._render(request, dossier, form_section)
+        if form_section.save():
+            messages.success(
+                request, _("Section « %(titre)s » enregistrée (brouillon).") % {"titre": form_section.titre}
             )
-            return self.render_page(request, dossier, section, parts)
-        section_save(dossier=dossier, forms=list(parts.values()))
-        if section == "methodologie":
-            ordered_etapes_save(formset=parts["formset"])
-            total = sum(e.duree_minutes for e in dossier.etapes.all())
-            if total != 120:
-                messages.warning(
-                    request,
-                    f"Les étapes totalisent {total} minutes : le déroulé d'une séance doit totaliser 120 minutes (2 heures).",
-                )
-        if section == "disponibilites":
-            from django.utils import timezone
-
-            type(dossier).objects.filter(pk=dossier.pk).update(disponibilites_saisies_at=timezone.now())
-        messages.success(request, f"Section « {TITLES[section]} » enregistrée.")
-        return redirect("ami:dossier_section", pk=dossier.pk, section=section)
-
-    def upload(self, request, dossier, section):
-        form = F.UploadForm(request.POST, request.FILES)
-        if not form.is_valid():
-            messages.error(request, "Choisissez un fichier à déposer.")
             return redirect("ami:dossier_section", pk=dossier.pk, section=section)
-        try:
-            if section == "equipe":
-                intervenant = dossier.intervenants.filter(pk=request.POST.get("intervenant")).first()
-                if intervenant is None:
-                    raise Http404("Intervenant introuvable")
-                fichier = cv_attach(dossier=dossier, intervenant=intervenant, uploaded=form.cleaned_data["fichier"])
-            elif section == "references":
-                fichier = letter_attach(dossier=dossier, uploaded=form.cleaned_data["fichier"])
-            else:
-                raise Http404("Pas de fichier dans cette section")
-        except ValidationError as refusal:
-            return self.render_page(
-                request, dossier, section, self.build(section, dossier), upload_error=refusal.messages[0]
+        messages.error(request, _("La section n'a pas été enregistrée : corrigez les champs signalés."))
+        if kept:
+            messages.info(
+                request,
+                _("Fichiers conservés malgré les erreurs : %(noms)s. Inutile de les envoyer à nouveau.")
+                % {"noms": kept},
             )
-        messages.success(request, f"Fichier « {fichier.nom} » déposé.")
-        return redirect("ami:dossier_section", pk=dossier.pk, section=section)
+        return self._render(request, dossier, form_section)
 
 
 class FichierDownloadView(PermissionRequiredView, View):
+    """A dossier's file, for those who may read it (never served directly from MEDIA_ROOT)."""
+
     permission_required = "ami.download_fichier"
 
     def get(self, request, pk, fichier_pk):
         fichier = fichier_for(request.user, pk, fichier_pk)
-        response = FileResponse(
-            fichier.fichier.open("rb"), as_attachment=True, filename=fichier.nom, content_type=fichier.type_mime
-        )
+        try:
+            handle = fichier.fichier.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404("Fichier absent du stockage") from exc
+        response = FileResponse(handle, as_attachment=True, filename=fichier.nom, content_type=fichier.type_mime)
         response["X-Content-Type-Options"] = "nosniff"
         return response
 
 
 class FichierRemoveView(PermissionRequiredView, View):
+    """Remove a file from the draft (a file of a submitted version stays with it)."""
+
     permission_required = "ami.use_portal"
     http_method_names = ["post"]
 
     def post(self, request, pk, fichier_pk):
         dossier = dossier_for_member(request.user, pk)
-        fichier = dossier.fichiers.filter(pk=fichier_pk, detache_at__isnull=True).first()
-        if fichier is None:
-            raise Http404("Fichier introuvable")
-        section = "equipe" if fichier.kind == Fichier.Kind.CV else "references"
+        fichier = get_object_or_404(dossier.fichiers.filter(detache_at__isnull=True), pk=fichier_pk)
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+            next_url = reverse("ami:dossier", kwargs={"pk": dossier.pk})
+        if not dossier_is_editable(dossier):
+            messages.error(request, _("Ce dossier a été examiné : il ne peut plus être modifié."))
+            return redirect(next_url)
+        nom = fichier.nom
         fichier_remove(fichier=fichier)
-        messages.success(request, f"Fichier « {fichier.nom} » retiré du dossier.")
-        return redirect("ami:dossier_section", pk=dossier.pk, section=section)
+        messages.success(request, _("Le fichier « %(nom)s » est retiré du brouillon.") % {"nom": nom})
+        return redirect(next_url)

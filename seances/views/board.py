@@ -52,7 +52,11 @@ class ProgrammeCreateView(PermissionRequiredView, View):
     http_method_names = ["post"]
 
     def post(self, request):
-        convention = get_object_or_404(Convention, pk=request.POST.get("convention"), programme__isnull=True)
+        pk = request.POST.get("convention", "")
+        convention = Convention.objects.filter(pk=pk, programme__isnull=True).first() if pk.isdigit() else None
+        if convention is None:
+            messages.error(request, "Choisissez une convention qui n'a pas encore de programme.")
+            return redirect("seances:programme_list")
         try:
             programme = programme_services.programme_create_from_convention(convention=convention)
         except programme_services.ProgrammeRefused as refusal:

@@ -6,7 +6,14 @@ def programme(world):
         from tests.seances_world import build_programme
 
         world["programme"] = build_programme(world["users"])
+        world["seance"] = world["programme"].seances.get()
     return world["programme"]
+
+
+def seance(world):
+    """The conseiller's group's convoked séance (the planner may add others before it)."""
+    programme(world)
+    return world["seance"]
 
 
 def feed_token(world):
@@ -24,16 +31,16 @@ SAMPLES = {
     "seances:sites": lambda w: {"pk": programme(w).pk},
     "seances:plan": lambda w: {"pk": programme(w).pk},
     "seances:validate_all": lambda w: {"pk": programme(w).pk},
-    "seances:seance_validate": lambda w: {"pk": programme(w).seances.first().pk},
-    "seances:seance_request_change": lambda w: {"pk": programme(w).seances.first().pk},
-    "seances:seance_move": lambda w: {"pk": programme(w).seances.first().pk},
-    "seances:seance_ics": lambda w: {"pk": programme(w).seances.first().pk},
+    "seances:seance_validate": lambda w: {"pk": seance(w).pk},
+    "seances:seance_request_change": lambda w: {"pk": seance(w).pk},
+    "seances:seance_move": lambda w: {"pk": seance(w).pk},
+    "seances:seance_ics": lambda w: {"pk": seance(w).pk},
     "seances:feed": lambda w: {"token": feed_token(w)},
     "seances:attendance_pdf": lambda w: {"pk": realised(w).pk},
     "seances:attendance": lambda w: {"pk": realised(w).pk},
     "seances:compte_rendu": lambda w: {"pk": realised(w).pk},
-    "seances:cancel": lambda w: {"pk": programme(w).seances.first().pk},
-    "seances:billable": lambda w: {"pk": programme(w).seances.first().pk},
+    "seances:cancel": lambda w: {"pk": seance(w).pk},
+    "seances:billable": lambda w: {"pk": seance(w).pk},
     "seances:statements": lambda w: {"pk": programme(w).pk},
     "seances:statement_pdf": lambda w: {"pk": statement(w).pk},
     "seances:statement_paid": lambda w: {"pk": statement(w).pk},
@@ -50,10 +57,10 @@ def realised(world):
         from seances.models import Seance
 
         prog = programme(world)
-        first = prog.seances.first()
+        first = seance(world)
         groupe = prog.groupes.exclude(pk=first.groupe_id).first()
         fenetre = prog.fenetres.get(numero=1)
-        seance = (
+        held = (
             Seance.objects.filter(groupe=groupe, fenetre=fenetre).exclude(status__in=["annulee", "reportee"]).first()
         )
         values = {
@@ -61,12 +68,12 @@ def realised(world):
             "heure_debut": datetime.time(9, 30),
             "intervenant": first.intervenant,
         }
-        if seance is None:
-            seance = Seance.objects.create(programme=prog, groupe=groupe, fenetre=fenetre, status="realisee", **values)
+        if held is None:
+            held = Seance.objects.create(programme=prog, groupe=groupe, fenetre=fenetre, status="realisee", **values)
         else:
-            Seance.objects.filter(pk=seance.pk).update(status="realisee", **values)
-            seance.refresh_from_db()
-        world["realised"] = seance
+            Seance.objects.filter(pk=held.pk).update(status="realisee", **values)
+            held.refresh_from_db()
+        world["realised"] = held
     return world["realised"]
 
 

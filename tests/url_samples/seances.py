@@ -60,9 +60,7 @@ def realised(world):
         first = seance(world)
         groupe = prog.groupes.exclude(pk=first.groupe_id).first()
         fenetre = prog.fenetres.get(numero=1)
-        held = (
-            Seance.objects.filter(groupe=groupe, fenetre=fenetre).exclude(status__in=["annulee", "reportee"]).first()
-        )
+        held = Seance.objects.filter(groupe=groupe, fenetre=fenetre).exclude(status__in=["annulee", "reportee"]).first()
         values = {
             "date": datetime.date(2026, 10, 20),
             "heure_debut": datetime.time(9, 30),

@@ -115,7 +115,7 @@ def letters_send(*, decision: Decision, user, now=None) -> int:
 
     now = now or timezone.now()
     with transaction.atomic():
-        decision = Decision.objects.select_for_update().select_related("ami").get(pk=decision.pk)
+        decision = Decision.objects.select_for_update(of=("self",)).select_related("ami").get(pk=decision.pk)
         if decision.letters_sent_at is not None:
             raise DecisionRefused("Les lettres ont déjà été envoyées.")
         lettres = list(decision.lettres.select_related("dossier__prestataire", "dossier__ami"))
@@ -175,7 +175,9 @@ def convention_create(*, decision: Decision, user, now=None) -> Convention:
     now = now or timezone.now()
     with transaction.atomic():
         decision = (
-            Decision.objects.select_for_update().select_related("ami", "dossier__prestataire").get(pk=decision.pk)
+            Decision.objects.select_for_update(of=("self",))
+            .select_related("ami", "dossier__prestataire")
+            .get(pk=decision.pk)
         )
         if decision.kind != Decision.Kind.ATTRIBUE or decision.letters_sent_at is None:
             raise DecisionRefused("La convention s'établit avec le candidat retenu, une fois les lettres envoyées.")

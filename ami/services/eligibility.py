@@ -49,7 +49,7 @@ def dossier_set_eligibility(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        dossier = Dossier.objects.select_for_update().select_related("ami").get(pk=dossier.pk)
+        dossier = Dossier.objects.select_for_update(of=("self",)).select_related("ami").get(pk=dossier.pk)
         ami = dossier.ami
         if not ami.is_past_deadline(now):
             raise EligibilityRefused("La recevabilité s'examine après la date limite de dépôt.")

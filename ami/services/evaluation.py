@@ -47,7 +47,9 @@ def evaluation_save(*, evaluation: Evaluation, scores: dict) -> Evaluation:
     notes (history records each change).
     """
     with transaction.atomic():
-        evaluation = Evaluation.objects.select_for_update().select_related("dossier__ami").get(pk=evaluation.pk)
+        evaluation = (
+            Evaluation.objects.select_for_update(of=("self",)).select_related("dossier__ami").get(pk=evaluation.pk)
+        )
         if evaluation.conflit is not False:
             raise EvaluationRefused("Déclarez d'abord l'absence de conflit d'intérêts pour ce dossier.")
         if evaluation.submitted_at is not None:
@@ -70,7 +72,9 @@ def evaluation_submit(*, evaluation: Evaluation, now=None) -> Evaluation:
     """
     now = now or timezone.now()
     with transaction.atomic():
-        evaluation = Evaluation.objects.select_for_update().select_related("dossier__ami").get(pk=evaluation.pk)
+        evaluation = (
+            Evaluation.objects.select_for_update(of=("self",)).select_related("dossier__ami").get(pk=evaluation.pk)
+        )
         if evaluation.conflit is not False:
             raise EvaluationRefused("Déclarez d'abord l'absence de conflit d'intérêts pour ce dossier.")
         if evaluation.submitted_at is not None:

@@ -87,7 +87,7 @@ def dossier_withdraw(*, dossier: Dossier, user, now=None) -> Dossier:
     """
     now = now or timezone.now()
     with transaction.atomic():
-        dossier = Dossier.objects.select_for_update().select_related("ami").get(pk=dossier.pk)
+        dossier = Dossier.objects.select_for_update(of=("self",)).select_related("ami").get(pk=dossier.pk)
         if dossier.status == Dossier.Status.RETIRE:
             return dossier
         if dossier.ami.is_past_deadline(now):

@@ -94,7 +94,11 @@ def seance_move(*, seance: Seance, date, heure_debut, intervenant, user) -> Sean
     from seances.services.planning import seance_move_check
 
     with transaction.atomic():
-        seance = Seance.objects.select_for_update().select_related("programme__responsable", "groupe").get(pk=seance.pk)
+        seance = (
+            Seance.objects.select_for_update(of=("self",))
+            .select_related("programme__responsable", "groupe")
+            .get(pk=seance.pk)
+        )
         if seance.status not in {Seance.Status.PROPOSEE, Seance.Status.VALIDEE, Seance.Status.CONVOQUEE}:
             raise BoardRefused("Cette séance ne peut plus être déplacée.")
         problems = seance_move_check(seance=seance, date=date, heure_debut=heure_debut, intervenant=intervenant)

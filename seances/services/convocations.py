@@ -26,7 +26,7 @@ REMINDERS = {"J-7": 7, "J-1": 1}
 def _load(seance, *, lock: bool = False) -> Seance:
     qs = Seance.objects.select_related("groupe__antenne", "programme", "intervenant", "fenetre")
     if lock:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))
     return qs.get(pk=seance.pk)
 
 

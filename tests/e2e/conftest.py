@@ -90,9 +90,15 @@ def base_url(live_server):
 
 @pytest.fixture
 def page(page):
-    """pytest-playwright's page, failing fast instead of waiting 30 s on a wrong step."""
+    """pytest-playwright's page, with one timeout for actions, navigations and `expect`.
+
+    10 s instead of Playwright's 30 s (a wrong step fails fast) and `expect`'s 5 s (a
+    busy machine can hold one request a few seconds: every request of the live server
+    opens a new database connection, which PostgreSQL may keep waiting).
+    """
     page.set_default_timeout(TIMEOUT_MS)
     page.set_default_navigation_timeout(TIMEOUT_MS)
+    expect.set_options(timeout=TIMEOUT_MS)
     return page
 
 

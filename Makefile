@@ -7,14 +7,29 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install sysdeps migrate demo lint bench worker clean
 
-# WeasyPrint needs Pango; installed with apt when missing and possible.
+# WeasyPrint needs Pango; the browser journeys (tests/e2e) need Debian's Chromium.
+# Whatever is missing is installed with one apt-get call when root; otherwise a
+# missing Pango stops here, a missing Chromium only warns (the journeys are skipped,
+# except under CI=true where they fail).
+CHROMIUM_PATH ?= /usr/bin/chromium
+
 sysdeps:
-	@if ! ldconfig -p | grep -q libpangoft2-1.0.so.0 || ! fc-list 2>/dev/null | grep -qi dejavu; then \
+	@pkgs=""; \
+	if ! ldconfig -p | grep -q libpangoft2-1.0.so.0 || ! fc-list 2>/dev/null | grep -qi dejavu; then \
+	  pkgs="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils"; \
+	fi; \
+	if [ ! -x "$(CHROMIUM_PATH)" ]; then pkgs="$$pkgs chromium"; fi; \
+	if [ -n "$$pkgs" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils >/dev/null; \
+	      $$pkgs >/dev/null; \
 	  else \
-	    echo "Installez libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core (WeasyPrint)."; exit 1; \
+	    case "$$pkgs" in *chromium*) \
+	      echo "Chromium introuvable ($(CHROMIUM_PATH)) : installez le paquet Debian chromium (en root : apt-get install chromium) ; en attendant, les parcours navigateur (tests/e2e) sont ignorés.";; \
+	    esac; \
+	    case "$$pkgs" in *libpango*) \
+	      echo "Installez libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core (WeasyPrint)."; exit 1;; \
+	    esac; \
 	  fi; \
 	fi
 

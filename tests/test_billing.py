@@ -430,3 +430,17 @@ def test_staff_decide_whether_a_cancellation_is_billable(programme, users, clien
     annulation.refresh_from_db()
     assert annulation.facturable is False
     assert statement_lines(programme, D(2026, 9, 1), D(2026, 12, 31)) == []
+
+
+def test_board_links_and_cancel_action_by_role(programme, client_for):
+    seance = programme.seances.get()
+    url = reverse("seances:board", args=[programme.pk])
+    cancel_url = reverse("seances:cancel", args=[seance.pk])
+    staff = client_for("staff").get(url).content.decode()
+    assert cancel_url in staff
+    assert reverse("seances:dashboard", args=[programme.pk]) in staff
+    assert reverse("seances:statements", args=[programme.pk]) in staff
+    prestataire = client_for("prestataire").get(url).content.decode()
+    assert cancel_url in prestataire and reverse("seances:dashboard", args=[programme.pk]) not in prestataire
+    responsable = client_for("responsable").get(url).content.decode()
+    assert cancel_url not in responsable and reverse("seances:statements", args=[programme.pk]) not in responsable

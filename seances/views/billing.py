@@ -1,38 +1,176 @@
-"""Cancellations, billing statements and the follow-up dashboard. STUB (helper G)."""
+"""Cancellations, billing statements and the follow-up dashboard."""
 
-from django.http import HttpResponse
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import number_format
 from django.views import View
 
 from mlhg_app.access import PermissionRequiredView
+from seances.models import Annulation, Releve, Seance
+from seances.selectors import programme_for
+from seances.services import billing as billing_services
+from seances.views.board import seance_of
+
+
+class CancelForm(forms.Form):
+    motif = forms.CharField(
+        label="Motif de l'annulation",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Indiquez le motif de l'annulation."},
+    )
 
 
 class CancelView(PermissionRequiredView, View):
+    """Staff or the programme's prestataire cancel a séance not yet held, with a reason."""
+
     permission_required = "seances.cancel"
+    template_name = "seances/billing/cancel.html"
+
+    def render_form(self, request, seance, form, status=200):
+        return render(request, self.template_name, {"seance": seance, "form": form}, status=status)
 
     def get(self, request, pk):
-        return HttpResponse("À venir")
+        seance = seance_of(request.user, pk)
+        return self.render_form(request, seance, CancelForm())
+
+    def post(self, request, pk):
+        seance = seance_of(request.user, pk)
+        form = CancelForm(request.POST)
+        if not form.is_valid():
+            return self.render_form(request, seance, form)
+        try:
+            billing_services.seance_cancel(seance=seance, user=request.user, motif=form.cleaned_data["motif"])
+        except billing_services.BillingRefused as refusal:
+            form.add_error(None, str(refusal))
+            return self.render_form(request, seance, form)
+        notice = " Les participants sont prévenus (annulation d'agenda)." if seance.status == "convoquee" else ""
+        messages.success(request, f"Séance du {seance.date:%d/%m/%Y} ({seance.groupe}) annulée.{notice}")
+        return redirect("seances:board", pk=seance.programme_id)
 
 
 class BillableView(PermissionRequiredView, View):
+    """Staff decide whether a cancelled séance is billable (POST facturable=oui|non)."""
+
     permission_required = "seances.manage_billing"
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        return HttpResponse("À venir")
+        seance = seance_of(request.user, pk)
+        annulation = Annulation.objects.filter(seance=seance).first()
+        choice = request.POST.get("facturable")
+        if annulation is None:
+            messages.error(request, "Cette séance n'est pas annulée.")
+        elif choice not in {"oui", "non"}:
+            messages.error(request, "Indiquez si l'annulation est facturable (oui ou non).")
+        else:
+            try:
+                billing_services.annulation_set_billable(
+                    annulation=annulation, facturable=choice == "oui", user=request.user
+                )
+            except billing_services.BillingRefused as refusal:
+                messages.error(request, str(refusal))
+            else:
+                verdict = "facturable" if choice == "oui" else "non facturable"
+                messages.success(request, f"Annulation du {seance.date:%d/%m/%Y} ({seance.groupe}) : {verdict}.")
+        return redirect("seances:statements", pk=seance.programme_id)
+
+
+class PeriodForm(forms.Form):
+    debut = forms.DateField(
+        label="Période du",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Indiquez le début de la période.", "invalid": "Date invalide."},
+    )
+    fin = forms.DateField(
+        label="au",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Indiquez la fin de la période.", "invalid": "Date invalide."},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("debut") and data.get("fin") and data["fin"] < data["debut"]:
+            self.add_error("fin", "La fin de la période doit être postérieure ou égale à son début.")
+        return data
 
 
 class StatementsView(PermissionRequiredView, View):
+    """The programme's statements and cancellations; staff issue a statement for a period."""
+
     permission_required = "seances.view_statements"
+    template_name = "seances/billing/statements.html"
+
+    def render_page(self, request, programme, form=None, status=200):
+        can_manage = request.user.has_perm("seances.manage_billing")
+        annulations = (
+            Annulation.objects.filter(seance__programme=programme)
+            .select_related("seance__groupe__antenne", "seance__ligne_releve__releve", "annulee_par")
+            .order_by("seance__date")
+        )
+        context = {
+            "programme": programme,
+            "releves": programme.releves.all(),
+            "annulations": annulations,
+            "can_manage": can_manage,
+            "form": form or (PeriodForm() if can_manage else None),
+            "taux": billing_services.vat_rate(programme),
+            "mention": billing_services.exemption_mention(programme),
+        }
+        return render(request, self.template_name, context, status=status)
 
     def get(self, request, pk):
-        return HttpResponse("À venir")
+        return self.render_page(request, programme_for(request.user, pk))
+
+    def post(self, request, pk):
+        programme = programme_for(request.user, pk)
+        if not request.user.has_perm("seances.manage_billing"):
+            raise PermissionDenied
+        form = PeriodForm(request.POST)
+        if not form.is_valid():
+            return self.render_page(request, programme, form)
+        try:
+            releve = billing_services.statement_create(
+                programme=programme, debut=form.cleaned_data["debut"], fin=form.cleaned_data["fin"], user=request.user
+            )
+        except billing_services.BillingRefused as refusal:
+            form.add_error(None, str(refusal))
+            return self.render_page(request, programme, form)
+        messages.success(
+            request,
+            f"Relevé {releve.numero} émis : {releve.lignes.count()} ligne(s), "
+            f"{number_format(releve.total_ttc, 2, force_grouping=True)} € TTC.",
+        )
+        return redirect("seances:statements", pk=programme.pk)
+
+
+def releve_of(user, pk) -> Releve:
+    releve = get_object_or_404(Releve.objects.select_related("programme__prestataire"), pk=pk)
+    programme_for(user, releve.programme_id)  # 404 when the programme is not the user's
+    return releve
 
 
 class StatementPdfView(PermissionRequiredView, View):
     permission_required = "seances.view_statements"
 
     def get(self, request, pk):
-        return HttpResponse("À venir")
+        releve = releve_of(request.user, pk)
+        filename = f"{releve.numero}.pdf"
+        if releve.fichier:
+            return FileResponse(releve.fichier.open("rb"), content_type="application/pdf", filename=filename)
+        response = HttpResponse(billing_services.statement_pdf(releve), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
+
+
+class PaidForm(forms.Form):
+    paye_le = forms.DateField(
+        label="Payé le",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Indiquez la date du paiement.", "invalid": "Date de paiement invalide."},
+    )
 
 
 class StatementPaidView(PermissionRequiredView, View):
@@ -40,11 +178,35 @@ class StatementPaidView(PermissionRequiredView, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        return HttpResponse("À venir")
+        releve = releve_of(request.user, pk)
+        form = PaidForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+            return redirect("seances:statements", pk=releve.programme_id)
+        try:
+            billing_services.statement_mark_paid(releve=releve, paye_le=form.cleaned_data["paye_le"], user=request.user)
+        except billing_services.BillingRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"Relevé {releve.numero} marqué payé le {releve.paye_le:%d/%m/%Y}.")
+        return redirect("seances:statements", pk=releve.programme_id)
 
 
 class DashboardView(PermissionRequiredView, View):
+    """Staff and the responsable: séances and amounts per site against the minimum and the forecast."""
+
     permission_required = "seances.view_dashboard"
+    template_name = "seances/billing/dashboard.html"
 
     def get(self, request, pk):
-        return HttpResponse("À venir")
+        programme = programme_for(request.user, pk)
+        return render(
+            request,
+            self.template_name,
+            {
+                "programme": programme,
+                "board": billing_services.programme_dashboard(programme),
+                "can_view_statements": request.user.has_perm("seances.view_statements"),
+                "statuses": Seance.Status,
+            },
+        )

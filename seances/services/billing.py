@@ -1,0 +1,359 @@
+"""Cancellations, billing statements (relevés de prestations) and the follow-up dashboard's figures.
+
+Money is `Decimal`, rounded half-up to the cent (`ami.scoring.money`). A statement lists
+each séance réalisée of its period and each cancellation staff marked billable, each at the
+full-group or the sub-group price HT; VAT applies to the total HT. Its number
+`REL-<année de début>-<NNN>` follows a global, gapless sequence.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from ami.scoring import money
+from mlhg_app.models import User
+from mlhg_app.pdf import render_pdf
+from seances.models import Annulation, LigneReleve, Programme, Releve, Seance
+from seances.services.board import seance_set_state
+from seances.services.programme import seances_due
+
+BUYER = {
+    "nom": "Mission Locale Haute-Garonne",
+    "adresse": "6-8 boulevard Florence Arthaud",
+    "code_postal": "31200",
+    "ville": "Toulouse",
+}
+DEFAULT_EXEMPTION = "TVA non applicable, article 293 B du code général des impôts"
+DEFAULT_PAYMENT_TERMS = "Paiement à 30 jours à compter de la réception du relevé, par virement bancaire."
+LATE_PENALTY = (
+    "En cas de retard de paiement, des pénalités de retard sont exigibles au taux égal à trois fois le taux "
+    "d'intérêt légal (article L. 441-10 du code de commerce)."
+)
+RECOVERY_INDEMNITY = (
+    "Tout retard de paiement rend de plein droit exigible une indemnité forfaitaire pour frais de recouvrement "
+    "de 40 € (articles L. 441-10 et D. 441-5 du code de commerce)."
+)
+NO_DISCOUNT = "Aucun escompte n'est accordé pour paiement anticipé."
+SERVICE = "Séances d'analyse de pratiques professionnelles (APP)"
+CANCELLABLE = {Seance.Status.PROPOSEE, Seance.Status.VALIDEE, Seance.Status.CONVOQUEE}
+
+
+class BillingRefused(Exception):
+    pass
+
+
+def _d(day: datetime.date) -> str:
+    return date_format(day, "d/m/Y")
+
+
+# -- cancellations --------------------------------------------------------------------------------
+
+
+def _queue_cancel_notice(seance_id: int):
+    from seances.tasks import notify_seance_cancel
+
+    notify_seance_cancel.delay(seance_id=seance_id)
+
+
+def seance_cancel(*, seance: Seance, user, motif: str) -> Annulation:
+    """Cancel a séance, by the MLHG (a staff user) or by the prestataire (any other user), with a reason.
+
+    Side effects: an `Annulation` (who, why, when; billable undecided); the séance
+    becomes « annulée » (history records the user and the reason); if it was
+    convoked, the cancellation (.ics METHOD:CANCEL) is queued on commit to every
+    attendee. A realised séance cannot be cancelled.
+    """
+    motif = (motif or "").strip()
+    if not motif:
+        raise BillingRefused("Indiquez le motif de l'annulation.")
+    par = Annulation.Par.MLHG if user.role == User.Role.STAFF else Annulation.Par.PRESTATAIRE
+    with transaction.atomic():
+        seance = Seance.objects.select_for_update().get(pk=seance.pk)
+        if seance.status == Seance.Status.REALISEE:
+            raise BillingRefused("Une séance réalisée ne peut pas être annulée.")
+        if seance.status not in CANCELLABLE:
+            raise BillingRefused(f"Cette séance est déjà « {seance.get_status_display().lower()} ».")
+        was_convoked = seance.status == Seance.Status.CONVOQUEE
+        seance_set_state(
+            seance=seance,
+            status=Seance.Status.ANNULEE,
+            user=user,
+            reason=f"Annulée par {'la MLHG' if par == Annulation.Par.MLHG else 'le prestataire'} : {motif}"[:100],
+        )
+        annulation = Annulation.objects.create(seance=seance, par=par, motif=motif, annulee_par=user)
+        if was_convoked:
+            transaction.on_commit(lambda: _queue_cancel_notice(seance.pk))
+    return annulation
+
+
+def annulation_set_billable(*, annulation: Annulation, facturable: bool, user) -> Annulation:
+    """Staff decide whether a cancelled séance is billable. Refused once it is on a statement.
+
+    Side effects: `facturable` and who decided (history records the change)."""
+    with transaction.atomic():
+        annulation = Annulation.objects.select_for_update().select_related("seance").get(pk=annulation.pk)
+        ligne = LigneReleve.objects.filter(seance_id=annulation.seance_id).select_related("releve").first()
+        if ligne is not None:
+            raise BillingRefused(
+                f"Cette annulation figure sur le relevé {ligne.releve.numero} : sa facturation ne peut plus changer."
+            )
+        annulation.facturable = facturable
+        annulation.facturable_decide_par = user
+        annulation._history_user = user
+        annulation.save()
+    return annulation
+
+
+# -- statements -----------------------------------------------------------------------------------
+
+
+def vat_rate(programme: Programme) -> Decimal | None:
+    """The VAT rate (%) when the prestataire is liable to VAT, None when exempt."""
+    if programme.regime_tva == "assujetti" and programme.taux_tva is not None:
+        return Decimal(programme.taux_tva)
+    return None
+
+
+def exemption_mention(programme: Programme) -> str:
+    return (programme.mention_exoneration or "").strip() or DEFAULT_EXEMPTION
+
+
+def payment_terms(programme: Programme) -> str:
+    """The billing terms of the retained dossier (« modalités de facturation »), or the legal default."""
+    convention = programme.convention
+    terms = ""
+    if convention is not None:
+        terms = (convention.dossier.modalites_facturation or "").strip()
+    return terms or DEFAULT_PAYMENT_TERMS
+
+
+def unit_price(programme: Programme, *, sous_groupe: bool) -> Decimal:
+    return money(Decimal(programme.prix_seance_sous_groupe if sous_groupe else programme.prix_seance_groupe))
+
+
+def totals(programme: Programme, total_ht: Decimal) -> dict:
+    """HT, TVA and TTC of an amount HT, rounded half-up to the cent; the rate or the exemption mention."""
+    ht = money(Decimal(total_ht))
+    rate = vat_rate(programme)
+    tva = money(ht * rate / 100) if rate is not None else Decimal("0.00")
+    return {
+        "ht": ht,
+        "tva": tva,
+        "ttc": ht + tva,
+        "taux": rate,
+        "mention": "" if rate is not None else exemption_mention(programme),
+    }
+
+
+def _billable_seances(programme: Programme, debut, fin):
+    return (
+        Seance.objects.filter(programme=programme, date__gte=debut, date__lte=fin, ligne_releve__isnull=True)
+        .filter(Q(status=Seance.Status.REALISEE) | Q(status=Seance.Status.ANNULEE, annulation__facturable=True))
+        .select_related("groupe__antenne")
+        .order_by("date", "heure_debut", "groupe__antenne__ordre", "groupe__numero")
+    )
+
+
+def statement_lines(programme: Programme, debut, fin) -> list[dict]:
+    """The lines of a statement for the period: each séance réalisée and each billable cancellation
+    not yet on a statement, at the full-group or the sub-group price HT."""
+    lines = []
+    for seance in _billable_seances(programme, debut, fin):
+        sous_groupe = seance.groupe.est_sous_groupe
+        annulee = seance.status == Seance.Status.ANNULEE
+        libelle = f"Séance du {_d(seance.date)} – {seance.groupe}"
+        if annulee:
+            libelle += " (annulation facturable)"
+        lines.append(
+            {
+                "seance": seance,
+                "libelle": libelle[:255],
+                "sous_groupe": sous_groupe,
+                "annulee_facturable": annulee,
+                "prix_ht": unit_price(programme, sous_groupe=sous_groupe),
+            }
+        )
+    return lines
+
+
+def statement_preview(programme: Programme, debut, fin) -> dict:
+    lines = statement_lines(programme, debut, fin)
+    return {"lines": lines, **totals(programme, sum((line["prix_ht"] for line in lines), Decimal("0")))}
+
+
+def statement_context(releve: Releve) -> dict:
+    """What the statement's PDF shows, from the stored statement (never recomputed)."""
+    programme = releve.programme
+    lignes = list(releve.lignes.select_related("seance__groupe__antenne").order_by("seance__date", "pk"))
+    rate = vat_rate(programme)
+    return {
+        "releve": releve,
+        "programme": programme,
+        "prestataire": programme.prestataire,
+        "acheteur": BUYER,
+        "lignes": lignes,
+        "service": SERVICE,
+        "taux": rate,
+        "mention_tva": "" if rate is not None else exemption_mention(programme),
+        "prix_groupe": unit_price(programme, sous_groupe=False),
+        "prix_sous_groupe": unit_price(programme, sous_groupe=True),
+        "modalites": payment_terms(programme),
+        "penalites": LATE_PENALTY,
+        "indemnite": RECOVERY_INDEMNITY,
+        "escompte": NO_DISCOUNT,
+        "emis_le": timezone.localtime(releve.emis_le),
+    }
+
+
+def statement_pdf(releve: Releve) -> bytes:
+    return render_pdf("pdf/releve.html", statement_context(releve))
+
+
+def statement_create(*, programme: Programme, debut: datetime.date, fin: datetime.date, user) -> Releve:
+    """Issue the billing statement of a period (staff).
+
+    Refused when the period is inverted, overlaps a statement of the same
+    programme, or has nothing to bill. Side effects, in one transaction: the
+    programme rows are locked (statements are created one at a time), the next
+    global `sequence` (max + 1: gapless) and its number `REL-<année>-<NNN>`, the
+    `Releve` with its totals and one `LigneReleve` per séance (a séance is on one
+    statement at most), and its PDF stored in `Releve.fichier`.
+    """
+    if fin < debut:
+        raise BillingRefused("La fin de la période doit être postérieure ou égale à son début.")
+    with transaction.atomic():
+        # One statement at a time: the sequence is taken as max + 1 under this lock.
+        list(Programme.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+        previous = (
+            Releve.objects.filter(programme=programme, periode_debut__lte=fin, periode_fin__gte=debut)
+            .order_by("periode_debut")
+            .first()
+        )
+        if previous is not None:
+            raise BillingRefused(
+                f"La période du {_d(debut)} au {_d(fin)} chevauche le relevé {previous.numero} "
+                f"(du {_d(previous.periode_debut)} au {_d(previous.periode_fin)}) : "
+                "une séance n'est jamais facturée deux fois."
+            )
+        preview = statement_preview(programme, debut, fin)
+        if not preview["lines"]:
+            raise BillingRefused(
+                f"Aucune séance réalisée ni annulation facturable à facturer du {_d(debut)} au {_d(fin)}."
+            )
+        last = Releve.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+        sequence = last + 1
+        releve = Releve(
+            programme=programme,
+            numero=f"REL-{programme.annee_debut}-{sequence:03d}",
+            sequence=sequence,
+            periode_debut=debut,
+            periode_fin=fin,
+            total_ht=preview["ht"],
+            total_tva=preview["tva"],
+            total_ttc=preview["ttc"],
+            emis_par=user,
+        )
+        releve._history_user = user
+        releve.save()
+        LigneReleve.objects.bulk_create(
+            LigneReleve(
+                releve=releve,
+                seance=line["seance"],
+                libelle=line["libelle"],
+                sous_groupe=line["sous_groupe"],
+                annulee_facturable=line["annulee_facturable"],
+                prix_ht=line["prix_ht"],
+            )
+            for line in preview["lines"]
+        )
+        releve.fichier.save(f"{releve.numero}.pdf", ContentFile(statement_pdf(releve)), save=True)
+    return releve
+
+
+def statement_mark_paid(*, releve: Releve, paye_le: datetime.date, user) -> Releve:
+    """Staff record the payment date of a statement (not in the future, not before its issue).
+
+    Side effects: `paye_le` (history records the user)."""
+    if paye_le > timezone.localdate():
+        raise BillingRefused("La date de paiement ne peut pas être dans le futur.")
+    if paye_le < timezone.localtime(releve.emis_le).date():
+        raise BillingRefused("La date de paiement ne peut pas précéder l'émission du relevé.")
+    releve.paye_le = paye_le
+    releve._history_user = user
+    releve.save(update_fields=["paye_le"])
+    return releve
+
+
+# -- follow-up dashboard --------------------------------------------------------------------------
+
+
+def percent_step(value, target, step: int = 5) -> int:
+    """A progress bar's width: value ÷ target in %, rounded down to the step, 0 to 100."""
+    if not target or target <= 0:
+        return 0
+    pct = int(Decimal(value) * 100 / Decimal(target))
+    return max(0, min(100, pct - pct % step))
+
+
+def programme_dashboard(programme: Programme) -> dict:
+    """Séances due, planned, held and cancelled per site and in total, against the minimum; the amount
+    committed (held + billable cancellations, TTC) against the annual forecast (due × price, TTC).
+
+    A constant number of queries whatever the number of séances (one aggregate)."""
+    due = seances_due(programme)
+    billed = Q(status=Seance.Status.REALISEE) | Q(status=Seance.Status.ANNULEE, annulation__facturable=True)
+    counts = {
+        row["groupe__antenne"]: row
+        for row in Seance.objects.filter(programme=programme)
+        .values("groupe__antenne")
+        .annotate(
+            planned=Count("pk", filter=~Q(status__in=[Seance.Status.ANNULEE, Seance.Status.REPORTEE])),
+            held=Count("pk", filter=Q(status=Seance.Status.REALISEE)),
+            cancelled=Count("pk", filter=Q(status=Seance.Status.ANNULEE)),
+            billed_full=Count("pk", filter=billed & Q(groupe__nb_groupes_site__lte=1)),
+            billed_sub=Count("pk", filter=billed & Q(groupe__nb_groupes_site__gt=1)),
+        )
+        .order_by()
+    }
+    prix_groupe = unit_price(programme, sous_groupe=False)
+    prix_sous = unit_price(programme, sous_groupe=True)
+    minimum_site = programme.minimum_par_site
+    rows = []
+    keys = ("dues", "planned", "held", "cancelled")
+    total = dict.fromkeys(keys, 0) | {"committed_ht": Decimal("0"), "forecast_ht": Decimal("0")}
+    for site in due["sites"]:
+        c = counts.get(site["antenne"].pk, {})
+        row = {
+            "antenne": site["antenne"],
+            "groupes": site["groupes"],
+            "dues": site["dues"],
+            "minimum": minimum_site,
+            "planned": c.get("planned", 0),
+            "held": c.get("held", 0),
+            "cancelled": c.get("cancelled", 0),
+        }
+        committed_ht = c.get("billed_full", 0) * prix_groupe + c.get("billed_sub", 0) * prix_sous
+        forecast_ht = site["dues"] * (prix_sous if site["groupes"] > 1 else prix_groupe)
+        row["committed"] = totals(programme, committed_ht)["ttc"]
+        row["forecast"] = totals(programme, forecast_ht)["ttc"]
+        row["held_pct"] = percent_step(row["held"], row["dues"])
+        row["planned_pct"] = percent_step(row["planned"], row["dues"])
+        row["amount_pct"] = percent_step(row["committed"], row["forecast"])
+        for key in keys:
+            total[key] += row[key]
+        total["committed_ht"] += committed_ht
+        total["forecast_ht"] += forecast_ht
+        rows.append(row)
+    total["minimum"] = due["minimum"]
+    total["committed"] = totals(programme, total["committed_ht"])["ttc"]
+    total["forecast"] = totals(programme, total["forecast_ht"])["ttc"]
+    total["held_pct"] = percent_step(total["held"], total["dues"])
+    total["planned_pct"] = percent_step(total["planned"], total["dues"])
+    total["held_min_pct"] = percent_step(total["held"], total["minimum"])
+    total["amount_pct"] = percent_step(total["committed"], total["forecast"])
+    return {"sites": rows, "total": total, "taux": vat_rate(programme)}

@@ -14,7 +14,7 @@ class BoardRefused(Exception):
 
 ALLOWED = {
     Seance.Status.PROPOSEE: {Seance.Status.VALIDEE},
-    Seance.Status.VALIDEE: {Seance.Status.CONVOQUEE, Seance.Status.PROPOSEE},
+    Seance.Status.VALIDEE: {Seance.Status.CONVOQUEE, Seance.Status.PROPOSEE, Seance.Status.REALISEE},
     Seance.Status.CONVOQUEE: {Seance.Status.PROPOSEE, Seance.Status.REALISEE},
 }
 

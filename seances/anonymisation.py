@@ -94,7 +94,7 @@ def identifying_terms(text: str, names) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for _pos, term in sorted(found, key=lambda item: item[0]):
-        key = fold(term)
+        key = " ".join(name_tokens(term))
         if key not in seen:
             seen.add(key)
             out.append(term)

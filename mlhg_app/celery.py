@@ -38,6 +38,7 @@ class MLHGTask(Task):
 app = Celery("mlhg_app", task_cls=MLHGTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(related_name="tasks_after")
 
 # Periodic jobs (Celery beat), in one place. Each fans out one task per object.
 app.conf.beat_schedule = {
@@ -56,5 +57,9 @@ app.conf.beat_schedule = {
     "seances-remind": {
         "task": "seances.tasks.remind_seances",
         "schedule": crontab(hour=8, minute=0),
+    },
+    "seances-remind-comptes-rendus": {
+        "task": "seances.tasks_after.remind_comptes_rendus",
+        "schedule": crontab(hour=8, minute=30),
     },
 }

@@ -14,7 +14,12 @@ class BoardRefused(Exception):
 
 ALLOWED = {
     Seance.Status.PROPOSEE: {Seance.Status.VALIDEE, Seance.Status.ANNULEE},
-    Seance.Status.VALIDEE: {Seance.Status.CONVOQUEE, Seance.Status.PROPOSEE, Seance.Status.ANNULEE},
+    Seance.Status.VALIDEE: {
+        Seance.Status.CONVOQUEE,
+        Seance.Status.PROPOSEE,
+        Seance.Status.REALISEE,
+        Seance.Status.ANNULEE,
+    },
     Seance.Status.CONVOQUEE: {Seance.Status.PROPOSEE, Seance.Status.REALISEE, Seance.Status.ANNULEE},
 }
 

@@ -10,6 +10,7 @@ from mlhg_app.access import PermissionRequiredView, PublicView
 from seances import calendar
 from seances.models import CalendarFeed
 from seances.services import own as services
+from seances.services.after import seances_past_for_intervenant
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 CHARTE_ACCEPTEE = "Merci : vous avez accepté la charte de confidentialité du groupe."
@@ -38,7 +39,11 @@ class MySeancesView(PermissionRequiredView, View):
         return render(
             request,
             "seances/own/list.html",
-            {"seances": seances, "charte_pending": services.charte_pending_programmes(request.user).exists()},
+            {
+                "seances": seances,
+                "charte_pending": services.charte_pending_programmes(request.user).exists(),
+                "passees": seances_past_for_intervenant(request.user),
+            },
         )
 
 

@@ -65,9 +65,9 @@ def load(*, today) -> list[tuple[str, str, str]]:
             validated_by=responsable,
             validated_at=datetime.datetime(2026, 9, 10, 10, 0, tzinfo=datetime.UTC),
         )
-    try:
-        from seances.services.planning import programme_plan
-    except ImportError:  # the planner is not there yet
-        return accounts
+    from seances.demo_after import load_after
+    from seances.services.planning import programme_plan
+
+    load_after(programme=programme, today=today)
     programme_plan(programme=programme)
     return accounts

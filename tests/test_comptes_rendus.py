@@ -321,7 +321,7 @@ def test_demo_window_1_held_with_attendance_and_anonymous_comptes_rendus(setting
         programme = Programme.objects.get(annee_debut=2026)
         held = list(programme.seances.filter(fenetre__numero=1, status=Seance.Status.REALISEE))
         assert len(held) >= 5
-        assert load_after(programme=programme, today=today) == len(held)
+        assert CompteRendu.objects.count() == len(held)  # load_demo called load_after
         assert load_after(programme=programme, today=today) == 0  # idempotent
     texts = {text for _themes, text in COMPTES_RENDUS}
     for seance in held:

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from ami.uploads import KINDS, MAX_FILE, check_upload, detect
+from ami.uploads import DOCX, MAX_FILE_SIZE, ODT, describe_content, detect_type, format_mo
 from mlhg_app.messaging import message_send
 from seances import calendar
 from seances.anonymisation import identifying_terms, names_for_filter, refusal_message
@@ -29,7 +29,7 @@ class AfterRefused(Exception):
 
 
 # A signed sheet may be a scan (PDF) or a photo (JPEG, PNG).
-SHEET_KINDS = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}
+SHEET_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}  # MIME type → extension
 ATTENDANCE_STATUSES = (Seance.Status.VALIDEE, Seance.Status.CONVOQUEE, Seance.Status.REALISEE)
 REPORT_STATUSES = (Seance.Status.CONVOQUEE, Seance.Status.REALISEE)
 REMINDER_DELAY_DAYS = 2
@@ -170,20 +170,21 @@ def attendance_sheet_filename(seance) -> str:
 
 
 def check_sheet(uploaded) -> tuple[bytes, str]:
-    """Read a scanned signed sheet; PDF, JPEG or PNG by content, else ValidationError (French)."""
-    try:
-        data, kind = check_upload(uploaded)
-    except ValidationError:
-        if uploaded.size > MAX_FILE:
-            raise
-        uploaded.seek(0)
-        data = uploaded.read()
-        kind = detect(data[:16], data)
-    if kind not in SHEET_KINDS:
+    """Read a scanned signed sheet: PDF, JPEG or PNG by content, else ValidationError (French).
+
+    Returns the bytes and the file extension to store it with."""
+    if uploaded.size > MAX_FILE_SIZE:
         raise ValidationError(
-            f"Le fichier « {uploaded.name} » n'est pas un PDF, JPEG ou PNG (contenu reconnu : {KINDS[kind][0] if kind in KINDS else kind})."
+            f"Le fichier « {uploaded.name} » pèse {format_mo(uploaded.size)} : la limite est de 10 Mo par fichier."
         )
-    return data, kind
+    mime = detect_type(uploaded)
+    if mime not in SHEET_TYPES:
+        seen = {DOCX: "DOCX", ODT: "ODT"}.get(mime) or describe_content(uploaded)
+        raise ValidationError(
+            f"Le fichier « {uploaded.name} » n'est pas un PDF, JPEG ou PNG (contenu reconnu : {seen})."
+        )
+    uploaded.seek(0)
+    return uploaded.read(), SHEET_TYPES[mime]
 
 
 def attendance_record(*, seance: Seance, user, presents, sheet: tuple[bytes, str] | None = None) -> Emargement:
@@ -206,8 +207,8 @@ def attendance_record(*, seance: Seance, user, presents, sheet: tuple[bytes, str
         emargement.recorded_by = user
         emargement._history_user = user
         if sheet is not None:
-            data, kind = sheet
-            name = f"emargement-{seance.date:%Y-%m-%d}-seance-{seance.pk}.{SHEET_KINDS[kind]}"
+            data, extension = sheet
+            name = f"emargement-{seance.date:%Y-%m-%d}-seance-{seance.pk}.{extension}"
             emargement.feuille_signee.save(name, ContentFile(data), save=False)
         emargement.save()
         emargement.presents.set(presents)

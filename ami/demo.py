@@ -2,15 +2,15 @@
 deadline, and a demonstration AMI open today so that the portal can be tried."""
 
 import datetime
-import hashlib
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from ami.models import AMI, Critere, Dossier, EtapeDeroule, Fichier, Intervenant, Jalon, Membre, Prestataire, Reference
 from ami.reference import REFERENCE
+from ami.services.dossier import fichier_add
 from ami.services.submission import dossier_submit
 from mlhg_app.demo import DEMO_PASSWORD, ensure_user
 from mlhg_app.models import Antenne, User
@@ -119,17 +119,8 @@ def _cv_pdf(prenom: str, nom: str, qualification: str, annees: int) -> bytes:
 
 
 def _attach(dossier, kind, name, content, intervenant=None):
-    fichier = Fichier(
-        dossier=dossier,
-        kind=kind,
-        intervenant=intervenant,
-        nom=name,
-        taille=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        type_mime="application/pdf",
-    )
-    fichier.fichier.save(name, ContentFile(content), save=False)
-    fichier.save()
+    """Attach a file through the portal's own service (content checks, hash, size)."""
+    fichier_add(dossier=dossier, upload=SimpleUploadedFile(name, content), kind=kind, intervenant=intervenant)
 
 
 def _organisation(data) -> tuple[Prestataire, User]:

@@ -1,12 +1,12 @@
 """A complete dossier, as a candidate would fill it, for tests of submission and after."""
 
-import hashlib
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from ami.models import Dossier, EtapeDeroule, Fichier, Intervenant, Membre, Reference
+from ami.services.dossier import fichier_add
 from mlhg_app.models import Antenne
 from tests.factories import AMIFactory, PrestataireFactory, UserFactory
 
@@ -17,18 +17,8 @@ PDF_BYTES = (
 
 
 def attach(dossier, kind, name, content=PDF_BYTES, intervenant=None) -> Fichier:
-    fichier = Fichier(
-        dossier=dossier,
-        kind=kind,
-        intervenant=intervenant,
-        nom=name,
-        taille=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        type_mime="application/pdf",
-    )
-    fichier.fichier.save(name, ContentFile(content), save=False)
-    fichier.save()
-    return fichier
+    """Attach a file through the portal's own service (content checks, hash, size)."""
+    return fichier_add(dossier=dossier, upload=SimpleUploadedFile(name, content), kind=kind, intervenant=intervenant)
 
 
 def member(prestataire, email, first_name="Claire", last_name="Delmas"):

@@ -12,26 +12,11 @@ from django.views import View
 from ami.models import Convention
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.models import User
+from seances.calendar_rules import MONTHS_FR
 from seances.models import Groupe, IntervenantProgramme, ProgrammeSite, Seance
 from seances.selectors import programme_for, programmes_visible_to
 from seances.services import board as board_services
 from seances.services import programme as programme_services
-
-MOIS = [
-    "",
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 
 
 class ProgrammeListView(PermissionRequiredView, View):
@@ -172,7 +157,7 @@ def month_calendars(programme, seances, school_holidays=frozenset(), public_holi
             ]
             if any(day["in_month"] for day in days):
                 weeks.append(days)
-        months.append({"label": f"{MOIS[month]} {year}", "weeks": weeks})
+        months.append({"label": f"{MONTHS_FR[month - 1]} {year}", "weeks": weeks})
     return months
 
 

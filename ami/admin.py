@@ -1,10 +1,28 @@
+from django import forms
 from django.contrib import admin
 
 from ami.models import AMI, Critere, Dossier, Jalon, Membre, Prestataire, SectionAMI
 
 
+class CritereFormSet(forms.BaseInlineFormSet):
+    """The weights of an AMI's criteria must sum to 100 to be saved."""
+
+    def clean(self):
+        super().clean()
+        total = sum(
+            form.cleaned_data.get("poids") or 0
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        )
+        if any(form.cleaned_data for form in self.forms) and total != 100:
+            raise forms.ValidationError(
+                f"La somme des pondérations des critères doit être égale à 100 (actuellement {total})."
+            )
+
+
 class CritereInline(admin.TabularInline):
     model = Critere
+    formset = CritereFormSet
     extra = 0
 
 

@@ -78,3 +78,41 @@ def test_weights_not_summing_to_100_are_refused():
     ami.criteres.filter(code="prix").update(poids=20)
     with pytest.raises(ValidationError, match="égale à 100 \\(actuellement 105\\)"):
         ami.clean()
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_weights_that_do_not_sum_to_100(users):
+    from django.test import Client
+    from django.urls import reverse
+
+    run("load_mlhg")
+    ami = AMI.objects.get()
+    client = Client()
+    client.force_login(users["staff"], backend="django.contrib.auth.backends.ModelBackend")
+    url = reverse("admin:ami_ami_change", args=[ami.pk])
+    page = client.get(url)
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
+    data["date_limite_0"], data["date_limite_1"] = "29/05/2026", "23:59:59"
+    data["evaluateurs"] = []
+    data["date_publication"] = "27/04/2026"
+    for formset in page.context["inline_admin_formsets"]:
+        fs = formset.formset
+        data[f"{fs.prefix}-TOTAL_FORMS"] = str(len(fs.forms))
+        data[f"{fs.prefix}-INITIAL_FORMS"] = str(len(fs.initial_forms))
+        for i, f in enumerate(fs.forms):
+            for name, field in f.fields.items():
+                value = f.initial.get(name, field.initial)
+                if hasattr(value, "pk"):
+                    value = value.pk
+                if value is not None:
+                    data[f"{fs.prefix}-{i}-{name}"] = value
+    crit_prefix = next(
+        fs.formset.prefix for fs in page.context["inline_admin_formsets"] if fs.formset.model.__name__ == "Critere"
+    )
+    data[f"{crit_prefix}-3-poids"] = 20
+    response = client.post(url, {k: v for k, v in data.items() if v != ""})
+    assert (
+        "La somme des pondérations des critères doit être égale à 100 (actuellement 105)." in response.content.decode()
+    )
+    assert ami.criteres.get(code="prix").poids == 15

@@ -1,0 +1,104 @@
+"""The planning board: the responsable validates, asks for a change; the prestataire moves a séance."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from seances.models import Seance
+from seances.services.planning import programme_plan
+from tests.seances_world import build_programme
+
+
+def login(user):
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def flash(response) -> str:
+    from django.contrib.messages import get_messages
+
+    return "\n".join(str(m) for m in get_messages(response.wsgi_request))
+
+
+@pytest.fixture
+def planned(users):
+    programme = build_programme(users)
+    result = programme_plan(programme=programme)
+    assert result.ok, result.reasons
+    return programme
+
+
+@pytest.mark.django_db
+def test_the_responsable_validates_all_and_convocations_leave(planned, users, django_capture_on_commit_callbacks):
+    proposed = planned.seances.filter(status=Seance.Status.PROPOSEE).count()
+    assert proposed == 7 * 3 - 1
+    board = login(users["responsable"]).get(reverse("seances:board", args=[planned.pk])).content.decode()
+    assert f"Valider les {proposed} séances proposées" in board
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(users["responsable"]).post(reverse("seances:validate_all", args=[planned.pk]))
+    assert (
+        flash(response)
+        == f"{proposed} séance(s) validée(s) ; les convocations partent aux membres et aux intervenants."
+    )
+    assert planned.seances.filter(status=Seance.Status.CONVOQUEE).count() == proposed + 1
+    # the intervenant gets one invitation per séance, the conseiller one for their group's séances
+    assert sum(1 for m in mail.outbox if m.to == [users["intervenant"].email]) == proposed
+    assert sum(1 for m in mail.outbox if m.to == [users["conseiller"].email]) == 2
+
+
+@pytest.mark.django_db
+def test_a_move_onto_a_holiday_or_weekend_is_refused_naming_the_rule(planned, users):
+    seance = planned.seances.filter(status=Seance.Status.PROPOSEE, fenetre__numero=1).first()
+    url = reverse("seances:seance_move", args=[seance.pk])
+    client = login(users["prestataire"])
+    data = {"heure_debut": "09:30", "intervenant": seance.intervenant_id}
+    response = client.post(url, {**data, "date": "2026-11-11"})
+    assert "Le 11 novembre 2026 est un jour férié." in flash(response)
+    response = client.post(url, {**data, "date": "2026-10-17"})
+    assert "Samedi : les séances ont lieu en semaine." in flash(response)
+    response = client.post(url, {**data, "date": "2027-07-06"})
+    assert "Juillet et août sont exclus." in flash(response)
+    seance.refresh_from_db()
+    assert seance.date != datetime.date(2026, 11, 11)
+
+
+@pytest.mark.django_db
+def test_a_validated_seance_moved_by_the_prestataire_returns_to_proposee_and_the_responsable_is_told(
+    planned, users, django_capture_on_commit_callbacks
+):
+    seance = planned.seances.get(groupe__membres=users["conseiller"], fenetre__numero=1)  # convoked
+    sequence = seance.sequence
+    new_date = seance.date + datetime.timedelta(days=1)
+    while new_date.weekday() > 3:
+        new_date += datetime.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(users["prestataire"]).post(
+            reverse("seances:seance_move", args=[seance.pk]),
+            {"date": new_date.isoformat(), "heure_debut": "14:00", "intervenant": seance.intervenant_id},
+        )
+    assert flash(response) == f"Séance déplacée au {new_date:%d/%m/%Y}."
+    seance.refresh_from_db()
+    assert (seance.status, seance.date, seance.sequence) == (Seance.Status.PROPOSEE, new_date, sequence + 1)
+    told = [m for m in mail.outbox if m.to == [users["responsable"].email]]
+    assert len(told) == 1
+    assert told[0].subject.startswith("Séance déplacée à valider")
+
+
+@pytest.mark.django_db
+def test_the_responsable_asks_for_a_change_with_a_comment(planned, users):
+    seance = planned.seances.filter(status=Seance.Status.PROPOSEE).first()
+    url = reverse("seances:seance_request_change", args=[seance.pk])
+    assert flash(login(users["responsable"]).post(url, {"commentaire": " "})) == "Expliquez la modification demandée."
+    response = login(users["responsable"]).post(
+        url, {"commentaire": "Le mardi matin est pris par la réunion d'équipe."}
+    )
+    assert flash(response) == "Demande de modification transmise au prestataire."
+    assert [m.to for m in mail.outbox] == [[users["prestataire"].email]]
+    board = login(users["prestataire"]).get(reverse("seances:board", args=[planned.pk])).content.decode()
+    assert "Modification demandée : Le mardi matin est pris par la réunion d&#x27;équipe." in board
+    # only the responsable validates
+    assert login(users["prestataire"]).post(reverse("seances:seance_validate", args=[seance.pk])).status_code == 403

@@ -39,7 +39,6 @@ def test_responsable_validates_the_proposed_seances_on_the_board(
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Planning des séances – {programme}")
     board = page.get_by_role("table", name="Une séance par groupe et par fenêtre, hors période estivale.")
     expect(board.get_by_text("Proposée", exact=True)).to_have_count(proposed)
-    screenshot(page, "12-planning-propose")
 
     mail.outbox.clear()
     page.get_by_role("button", name=f"Valider les {proposed} séances proposées").click()

@@ -5,6 +5,7 @@ Prints one JSON object and writes it to var/bench-latest.json. Uses its own data
 """
 
 import json
+import logging
 import os
 import platform
 import re
@@ -55,82 +56,20 @@ sys.path.insert(0, str(ROOT))
 import django  # noqa: E402
 
 django.setup()
+logging.disable(logging.INFO)
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
-from django.urls import reverse  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 
-from bench.data import BENCH_AMI, Sizes, bench_conseiller, build  # noqa: E402
+from bench.data import BENCH_AMI, Sizes, build  # noqa: E402
+from bench.pages import client_for, measure_counts, pages  # noqa: E402
 
 REPEAT = 15
 
 
 def log(message):
     print(message, file=sys.stderr, flush=True)
-
-
-def pages() -> list[tuple[str, str | None, str]]:
-    """(name, user email or None for anonymous, URL): every list and detail page of each role."""
-    from ami.models import AMI, Dossier
-    from mlhg_app.models import User
-    from seances.models import Programme
-
-    bench = AMI.objects.get(reference=BENCH_AMI)
-    demo_dossier = Dossier.objects.filter(prestataire__siret="73282932000074").order_by("pk").first()
-    draft = Dossier.objects.filter(ami__reference="ami-demonstration").order_by("pk").first()
-    bench_dossier = bench.dossiers.order_by("pk").first()
-    programme = Programme.objects.filter(annee_debut=2026).order_by("pk").first()
-    staff = "direction@demo.ml31.org"
-    evaluator = User.objects.filter(role="evaluateur").order_by("email").first().email
-    responsable = "responsable@demo.ml31.org"
-    prestataire = "contact@horizons-supervision.demo"
-    return [
-        ("public: AMI list", None, reverse("ami:list")),
-        ("public: AMI detail", None, reverse("ami:detail", args=[BENCH_AMI])),
-        ("prestataire: home", prestataire, reverse("home")),
-        ("prestataire: dossier overview", prestataire, reverse("ami:dossier", args=[demo_dossier.pk])),
-        ("prestataire: dossier section", prestataire, reverse("ami:dossier_section", args=[draft.pk, "equipe"])),
-        ("staff: home", staff, reverse("home")),
-        ("staff: dossier list", staff, reverse("ami:staff_dossiers", args=[BENCH_AMI])),
-        ("staff: dossier read", staff, reverse("ami:dossier_read", args=[bench_dossier.pk])),
-        ("staff: eligibility", staff, reverse("ami:eligibility", args=[BENCH_AMI])),
-        ("staff: committee", staff, reverse("ami:committee", args=[BENCH_AMI])),
-        ("staff: results", staff, reverse("ami:results", args=[BENCH_AMI])),
-        ("staff: results CSV", staff, reverse("ami:results_csv", args=[BENCH_AMI])),
-        ("staff: audit log", staff, reverse("ami:audit", args=[BENCH_AMI])),
-        ("staff: sites", staff, reverse("antenne_list")),
-        ("evaluator: my evaluations", evaluator, reverse("ami:my_evaluations")),
-        ("evaluator: grid", evaluator, reverse("ami:evaluation", args=[bench_dossier.pk])),
-        ("responsable: programmes", responsable, reverse("seances:programme_list")),
-        ("responsable: planning board", responsable, reverse("seances:board", args=[programme.pk])),
-        ("responsable: programme sites", responsable, reverse("seances:sites", args=[programme.pk])),
-        ("responsable: statements", responsable, reverse("seances:statements", args=[programme.pk])),
-        ("responsable: dashboard", responsable, reverse("seances:dashboard", args=[programme.pk])),
-        ("conseiller: my séances", bench_conseiller().email, reverse("seances:my_seances")),
-        ("intervenant: my séances", "marc.olivier@horizons-supervision.demo", reverse("seances:my_seances")),
-    ]
-
-
-def client_for(email):
-    from mlhg_app.models import User
-
-    client = Client()
-    if email:
-        client.force_login(User.objects.get(email=email), backend="django.contrib.auth.backends.ModelBackend")
-    return client
-
-
-def measure_counts() -> dict[str, dict]:
-    out = {}
-    for name, email, url in pages():
-        client = client_for(email)
-        client.get(url)  # warm-up (template compilation, caches)
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(url)
-        out[name] = {"url": url, "status": response.status_code, "queries": len(ctx.captured_queries)}
-    return out
 
 
 def measure_times() -> dict[str, float]:
@@ -144,10 +83,11 @@ def measure_times() -> dict[str, float]:
             client.get(url)
             samples.append(time.perf_counter() - start)
         out[name] = round(statistics.median(samples) * 1000, 2)
+        log(f"  {name}: {out[name]} ms")
     return out
 
 
-def timed(fn, *args, repeat=3):
+def timed(fn, *args, repeat=1):
     samples = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -204,7 +144,7 @@ def measure_planner() -> dict:
         if inp is None:
             continue
         start = time.perf_counter()
-        result = planner.plan(inp, time_limit=60.0)
+        result = planner.plan(inp, time_limit=30.0)
         elapsed = time.perf_counter() - start
         out[name] = {
             "groups": len(inp.groups),
@@ -311,7 +251,9 @@ def main():
     start = time.perf_counter()
     build(Sizes.at(10), demo=False)
     build_10 = time.perf_counter() - start
+    log(f"10×: built in {build_10:.0f} s; counting queries…")
     counts_10 = measure_counts()
+    log("10×: timing pages…")
     times = measure_times()
     pages_out = {}
     for name in counts_1:

@@ -9,6 +9,7 @@ Used by `python -m bench` and by `tests/test_bench_queries.py` (with small sizes
 import datetime
 import importlib
 from dataclasses import dataclass
+from unittest import mock
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
@@ -76,10 +77,8 @@ def _dossiers(n, graded):
 
     from ami.models import AMI, Dossier
     from ami.services.eligibility import dossier_set_eligibility
-    from ami.services.submission import dossier_submit
     from mlhg_app.models import User
-    from tests.dossiers import complete_dossier, member
-    from tests.factories import AMIFactory, PrestataireFactory
+    from tests.factories import AMIFactory
     from tests.test_ami_evaluation import grade
 
     ami = AMIFactory(reference=BENCH_AMI, titre="AMI du banc d'essai", date_limite=DEADLINE)
@@ -90,12 +89,9 @@ def _dossiers(n, graded):
     ami.refresh_from_db()
     start = ami.dossiers.count()
     new = []
-    for i in range(start, n):
-        prestataire = PrestataireFactory(raison_sociale=f"Candidat synthétique {i:03d}")
-        user = member(prestataire, f"candidat{i:03d}@bench.example")
-        dossier = complete_dossier(ami=ami, prestataire=prestataire)
-        dossier_submit(dossier=dossier, user=user, now=DEADLINE - datetime.timedelta(hours=1))
-        new.append(dossier)
+    # The receipts (a PDF and an email per version) are measured apart: not sent while building.
+    with mock.patch("ami.services.submission._queue_receipt"):
+        _submit_all(ami, start, n, new)
     with time_machine.travel(AFTER, tick=False):
         for index, dossier in enumerate(new, start=start):
             dossier_set_eligibility(dossier=dossier, recevable=True, user=staff)
@@ -106,6 +102,19 @@ def _dossiers(n, graded):
     ami.refresh_from_db()
     assert ami.dossiers.filter(status=Dossier.Status.DEPOSE).count() >= 0
     return ami
+
+
+def _submit_all(ami, start, n, new):
+    from ami.services.submission import dossier_submit
+    from tests.dossiers import complete_dossier, member
+    from tests.factories import PrestataireFactory
+
+    for i in range(start, n):
+        prestataire = PrestataireFactory(raison_sociale=f"Candidat synthétique {i:03d}")
+        user = member(prestataire, f"candidat{i:03d}@bench.example")
+        dossier = complete_dossier(ami=ami, prestataire=prestataire)
+        dossier_submit(dossier=dossier, user=user, now=DEADLINE - datetime.timedelta(hours=1))
+        new.append(dossier)
 
 
 def _conseillers(n):

@@ -47,6 +47,7 @@ os.environ.update(
         "MEDIA_ROOT": str(VAR / "bench-media"),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "DEBUG": "1",
+        "SECRET_KEY": "bench-only-" + "k" * 50,  # the same in gunicorn: the session hashes must match
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
     }
 )
@@ -179,7 +180,7 @@ def _session_cookie(email) -> str:
 
 
 def _wrk(url, cookie=None, seconds=5) -> float:
-    cmd = ["wrk", "-t2", "-c8", f"-d{seconds}s", url]
+    cmd = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "30s", url]
     if cookie:
         cmd[1:1] = ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30).stdout
@@ -190,11 +191,26 @@ def _wrk(url, cookie=None, seconds=5) -> float:
     return float(match.group(1)) if match else 0.0
 
 
+def _status(url, cookie) -> int:
+    """The status of one request, redirects not followed: a 302 to the login page is not a measure."""
+    import http.client
+
+    parts = urlparse(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        conn.request("GET", parts.path, headers={"Cookie": cookie} if cookie else {})
+        return conn.getresponse().status
+    except OSError:
+        return 0
+    finally:
+        conn.close()
+
+
 def measure_throughput(heaviest: list[str]) -> dict:
     if not shutil.which("wrk"):
         return {"error": "wrk introuvable"}
     port = _free_port()
-    env = dict(os.environ, DATABASE_URL=BENCH_URL, ALLOWED_HOSTS="127.0.0.1", DEBUG="0", SECRET_KEY="bench-" + "x" * 50)
+    env = dict(os.environ, DATABASE_URL=BENCH_URL, ALLOWED_HOSTS="127.0.0.1", DEBUG="0")
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env["DJANGO_SETTINGS_MODULE"] = "mlhg_app.settings"
     server = subprocess.Popen(
@@ -227,8 +243,14 @@ def measure_throughput(heaviest: list[str]) -> dict:
         out = {"healthz_rps": healthz, "pages": {}}
         for name in heaviest:
             email, url = found[name]
-            rps = _wrk(base + url, _session_cookie(email) if email else None)
-            out["pages"][name] = {"rps": rps, "ratio_to_healthz": round(rps / healthz, 4) if healthz else None}
+            cookie = _session_cookie(email) if email else None
+            status = _status(base + url, cookie)
+            rps = _wrk(base + url, cookie)
+            out["pages"][name] = {
+                "status": status,
+                "rps": rps,
+                "ratio_to_healthz": round(rps / healthz, 4) if healthz else None,
+            }
         return out
     finally:
         server.terminate()

@@ -65,3 +65,7 @@ worker: install
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 var/mail
+
+# Not part of `make test` nor CI: builds its own database (see bench/__main__.py).
+bench: install
+	$(PY) -m bench

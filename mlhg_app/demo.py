@@ -63,6 +63,14 @@ def load(*, today) -> list[tuple[str, str, str]]:
             user, _ = ensure_user(User.Role.CONSEILLER, email, first, last, antenne)
             accounts.append((user.role, user.email, DEMO_PASSWORD))
         _fill_site(antenne, headcount)
+    listed = {email for _role, email, _password in accounts}
+    accounts.extend(
+        (User.Role.CONSEILLER, email, DEMO_PASSWORD)
+        for email in User.objects.filter(role=User.Role.CONSEILLER, email__endswith="@demo.ml31.org")
+        .order_by("antenne__ordre", "email")
+        .values_list("email", flat=True)
+        if email not in listed
+    )
     # A site manager: marked as line manager, so never a member of an APP group.
     user, _ = ensure_user(
         User.Role.CONSEILLER, "chef.antenne.muret@demo.ml31.org", "Olivier", "Ribes", sites["muretain"], True

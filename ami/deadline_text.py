@@ -12,6 +12,12 @@ def deadline_long_text(deadline: datetime.datetime) -> str:
     return f"{date_format(local, 'j F Y')} à {local.hour} h {local.minute:02d} min {local.second:02d} s"
 
 
+def deadline_text(ami) -> str:
+    """ "29 mai 2026 à 23:59:59" (Europe/Paris): the deadline in messages, emails and staff pages."""
+    local = timezone.localtime(ami.date_limite)
+    return f"{date_format(local, 'j F Y')} à {local:%H:%M:%S}"
+
+
 def _count(n: int, singular: str, plural: str) -> str:
     return f"{n} {singular if n == 1 else plural}"
 

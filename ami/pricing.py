@@ -1,39 +1,34 @@
 """The annual cost of a dossier's financial proposal on the AMI's base volume (pure functions)."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-CENT = Decimal("0.01")
+from ami.scoring import annual_totals, money
 
 
 def to_cents(value: Decimal) -> Decimal:
     """Round half up to the cent."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return money(Decimal(value))
 
 
 def dossier_totaux(dossier) -> dict:
-    """The annual total on the AMI's base volume at the full-group price.
+    """The annual total on the AMI's base volume at the full-group price (see `ami.scoring.annual_totals`).
 
-    Returns ``{"volume": int, "ht": Decimal | None, "tva": Decimal | None, "ttc": Decimal | None}``:
-    ``volume`` is ``dossier.ami.volume_minimal`` (21 séances for the 2026 AMI);
-    ``ht`` = volume × full-group price; ``tva`` = ht × rate / 100 when the
-    prestataire is assujetti (0 when exonéré); ``ttc`` = ht + tva. Each amount
-    is rounded half up to the cent; an amount that cannot be computed yet
-    (price, VAT regime or rate missing) is None.
+    Returns ``{"volume": int, "ht": Decimal | None, "tva": Decimal | None, "ttc": Decimal | None}``;
+    an amount that cannot be computed yet (price, VAT regime or rate missing) is None.
     """
     volume = dossier.ami.volume_minimal
     totaux = {"volume": volume, "ht": None, "tva": None, "ttc": None}
     if dossier.prix_seance_groupe is None:
         return totaux
-    ht = to_cents(dossier.prix_seance_groupe * volume)
-    totaux["ht"] = ht
-    if dossier.regime_tva == "exonere":
-        tva = Decimal("0.00")
-    elif dossier.regime_tva == "assujetti" and dossier.taux_tva is not None:
-        tva = to_cents(ht * Decimal(dossier.taux_tva) / 100)
-    else:
-        return totaux
-    totaux["tva"] = tva
-    totaux["ttc"] = to_cents(ht + tva)
+    computed = annual_totals(
+        prix_groupe=dossier.prix_seance_groupe,
+        regime_tva=dossier.regime_tva,
+        taux_tva=dossier.taux_tva,
+        volume=volume,
+    )
+    totaux["ht"] = computed["ht"]
+    if dossier.regime_tva == "exonere" or (dossier.regime_tva == "assujetti" and dossier.taux_tva is not None):
+        totaux["tva"], totaux["ttc"] = computed["tva"], computed["ttc"]
     return totaux
 
 

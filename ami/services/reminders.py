@@ -22,7 +22,7 @@ def dossier_remind(*, dossier_id: int, occurrence: str) -> int:
         )
         if dossier is None or not dossier.ami.is_open():
             return 0
-        from ami.services.submission import deadline_text
+        from ami.deadline_text import deadline_text
 
         sent = 0
         for membre in dossier.prestataire.membres.select_related("user").filter(user__is_active=True):

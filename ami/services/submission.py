@@ -4,9 +4,9 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from ami.completeness import dossier_completeness
+from ami.deadline_text import deadline_text
 from ami.models import Dossier, DossierVersion
 from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content, draft_files
 
@@ -15,11 +15,6 @@ logger = logging.getLogger(__name__)
 
 class SubmissionRefused(Exception):
     """A submission the server refuses; the message is for the user, in French."""
-
-
-def deadline_text(ami) -> str:
-    local = timezone.localtime(ami.date_limite)
-    return f"{date_format(local, 'j F Y')} à {local:%H:%M:%S}"
 
 
 def dossier_submit(*, dossier: Dossier, user, now=None) -> DossierVersion:

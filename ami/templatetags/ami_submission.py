@@ -1,9 +1,9 @@
 from django import template
 from django.utils import timezone
 
+from ami.deadline_text import deadline_text
 from ami.models import Dossier
 from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content
-from ami.services.submission import deadline_text
 
 register = template.Library()
 

@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from ami.deadline_text import deadline_text
 from ami.documents import dossier_pdf, dossier_pdf_filename
 from ami.models import AMI, Dossier
 from ami.selectors import dossier_content_readable, dossiers_visible_to
-from ami.services.submission import deadline_text
 from mlhg_app.access import PermissionRequiredView
 
 

@@ -56,9 +56,8 @@ def client_for(client, users):
     def make(role):
         from django.test import Client
 
-        c = Client()
-        if role is not None:
-            c.force_login(users[role], backend="django.contrib.auth.backends.ModelBackend")
-        return c
+        from tests.web import login
+
+        return login(users[role]) if role is not None else Client()
 
     return make

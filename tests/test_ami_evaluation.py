@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -22,22 +21,11 @@ from ami.services.submission import dossier_submit
 from ami.tasks import close_past_deadline_amis, remind_evaluators
 from tests.dossiers import complete_dossier, member
 from tests.factories import AMIFactory, PrestataireFactory, UserFactory
+from tests.web import flash, login
 
 PARIS = ZoneInfo("Europe/Paris")
 DEADLINE = datetime.datetime(2026, 5, 29, 23, 59, 59, tzinfo=PARIS)
 AFTER = DEADLINE + datetime.timedelta(days=3)
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
-
-
-def flash(response) -> str:
-    from django.contrib.messages import get_messages
-
-    return "\n".join(str(m) for m in get_messages(response.wsgi_request))
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -19,6 +18,7 @@ from ami.tasks import remind_draft_dossiers
 from mlhg_app.models import OutgoingMessage
 from tests.dossiers import attach, complete_dossier, member
 from tests.factories import AMIFactory, PrestataireFactory, UserFactory
+from tests.web import flash, login
 
 PARIS = ZoneInfo("Europe/Paris")
 DEADLINE = datetime.datetime(2026, 5, 29, 23, 59, 59, tzinfo=PARIS)
@@ -28,12 +28,6 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
-
-
 @pytest.fixture
 def candidate(reference):
     ami = AMIFactory(reference="ami-2026", titre="Organisation de réunions d'APP – 2026", date_limite=DEADLINE)
@@ -41,13 +35,6 @@ def candidate(reference):
     user = member(prestataire, "claire@horizons.fr")
     dossier = complete_dossier(ami=ami, prestataire=prestataire)
     return {"ami": ami, "prestataire": prestataire, "user": user, "dossier": dossier, "client": login(user)}
-
-
-def flash(response) -> str:
-    """The messages shown to the user on the next page."""
-    from django.contrib.messages import get_messages
-
-    return "\n".join(str(m) for m in get_messages(response.wsgi_request))
 
 
 def submit(candidate):

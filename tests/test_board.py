@@ -4,24 +4,12 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
 from seances.models import Seance
 from seances.services.planning import programme_plan
 from tests.seances_world import build_programme
-
-
-def login(user):
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
-
-
-def flash(response) -> str:
-    from django.contrib.messages import get_messages
-
-    return "\n".join(str(m) for m in get_messages(response.wsgi_request))
+from tests.web import flash, login
 
 
 @pytest.fixture

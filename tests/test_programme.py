@@ -1,7 +1,6 @@
 """The programme year: from the convention, sub-groups, members, séances due."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from mlhg_app.models import Antenne, User
@@ -16,6 +15,7 @@ from seances.services.programme import (
 )
 from tests.factories import UserFactory
 from tests.seances_world import build_programme
+from tests.web import login
 
 
 def test_default_sub_groups_and_balanced_sizes():
@@ -25,12 +25,6 @@ def test_default_sub_groups_and_balanced_sizes():
     assert split_sizes(20, 2) == [10, 10]
     assert split_sizes(35, 3) == [12, 12, 11]
     assert split_sizes(9, 1) == [9]
-
-
-def login(user):
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import datetime
 import pytest
 import time_machine
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -14,6 +13,7 @@ from ami.services.submission import dossier_submit
 from tests.dossiers import complete_dossier, member
 from tests.factories import AMIFactory, PrestataireFactory, UserFactory
 from tests.test_ami_evaluation import DEADLINE, grade
+from tests.web import login
 
 AFTER = DEADLINE + datetime.timedelta(days=2)
 
@@ -23,12 +23,6 @@ def count(client, url) -> int:
         response = client.get(url)
     assert response.status_code == 200, url
     return len(ctx.captured_queries)
-
-
-def login(user):
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 def add_dossiers(ami, n, evaluators, staff, start=0):

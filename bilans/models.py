@@ -1,1 +1,157 @@
-"""Models of this app (filled by its feature issue)."""
+"""The annual anonymised bilan of a programme (seed §5.5), its versions, comments, réunion and PDF exports.
+
+The bilan holds only what the prestataire writes (three sections) and the
+product's aggregates (counts, never a compte rendu's text). Each remise freezes
+a `BilanVersion` (texts and aggregates): the responsable reads versions, never
+the live draft.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+K_DEFAULT = 3
+K_MINIMUM = 2
+
+
+class Section(models.TextChoices):
+    THEMATIQUES = "thematiques", _("Grandes thématiques abordées")
+    ATTENTION = "attention", _("Points d'attention et recommandations générales")
+    PRECONISATIONS = "preconisations", _("Préconisations pour les séances à venir")
+
+
+class Bilan(models.Model):
+    class Status(models.TextChoices):
+        BROUILLON = "brouillon", _("brouillon")
+        REMIS = "remis", _("remis")
+        COMMENTE = "commente", _("commenté")
+        VALIDE = "valide", _("validé")
+
+    programme = models.OneToOneField("seances.Programme", on_delete=models.PROTECT, related_name="bilan")
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.BROUILLON)
+    seuil_k = models.PositiveSmallIntegerField(
+        _("seuil d'anonymat (k)"),
+        default=K_DEFAULT,
+        validators=[MinValueValidator(K_MINIMUM)],
+        help_text=_(
+            "Un thème n'est montré avec son nombre que s'il a été abordé dans au moins k groupes différents ; "
+            "sinon il rejoint « autres thèmes ». k vaut au moins 2."
+        ),
+    )
+    echeance = models.DateField(_("date de remise attendue"))
+    thematiques = models.TextField(_("grandes thématiques abordées"), blank=True)
+    attention = models.TextField(_("points d'attention et recommandations générales"), blank=True)
+    preconisations = models.TextField(_("préconisations pour les séances à venir"), blank=True)
+    reunion_le = models.DateTimeField(_("réunion de bilan le"), null=True, blank=True)
+    reunion_lieu = models.CharField(_("lieu de la réunion"), max_length=255, blank=True)
+    reunion_uid = models.UUIDField(_("identifiant de calendrier"), default=uuid.uuid4, editable=False)
+    reunion_sequence = models.PositiveIntegerField(_("révision de l'invitation"), default=0)
+    reunion_compte_rendu = models.FileField(_("compte rendu de la réunion (PDF)"), upload_to="bilans/", blank=True)
+    valide_le = models.DateTimeField(_("validé le"), null=True, blank=True)
+    valide_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("ouvert le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("bilan annuel")
+        verbose_name_plural = _("bilans annuels")
+        ordering = ["-programme__annee_debut"]
+        constraints = [models.CheckConstraint(condition=models.Q(seuil_k__gte=K_MINIMUM), name="bilan_k_min_2")]
+
+    def __str__(self):
+        return f"Bilan {self.programme.annee_debut}-{self.programme.annee_debut + 1}"
+
+    @property
+    def annee(self) -> str:
+        return f"{self.programme.annee_debut}-{self.programme.annee_debut + 1}"
+
+    def section_text(self, section: str) -> str:
+        return getattr(self, section)
+
+
+class BilanVersion(models.Model):
+    """What was remis, frozen: the three sections and the aggregates as the responsable read them."""
+
+    bilan = models.ForeignKey(Bilan, on_delete=models.CASCADE, related_name="versions")
+    numero = models.PositiveSmallIntegerField(_("version"))
+    thematiques = models.TextField(_("grandes thématiques abordées"))
+    attention = models.TextField(_("points d'attention et recommandations générales"))
+    preconisations = models.TextField(_("préconisations pour les séances à venir"))
+    synthese = models.JSONField(_("synthèse chiffrée"), default=dict)
+    remis_le = models.DateTimeField(_("remis le"), auto_now_add=True)
+    remis_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("version remise du bilan")
+        verbose_name_plural = _("versions remises du bilan")
+        ordering = ["bilan", "numero"]
+        constraints = [models.UniqueConstraint(fields=["bilan", "numero"], name="bilan_version_unique")]
+
+    def __str__(self):
+        return f"{self.bilan} – version {self.numero}"
+
+    def section_text(self, section: str) -> str:
+        return getattr(self, section)
+
+
+class Commentaire(models.Model):
+    """The responsable's comment on one section of a remitted version, and the prestataire's reply."""
+
+    version = models.ForeignKey(BilanVersion, on_delete=models.CASCADE, related_name="commentaires")
+    section = models.CharField(_("section"), max_length=20, choices=Section.choices)
+    texte = models.TextField(_("commentaire"))
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("écrit le"), auto_now_add=True)
+    reponse = models.TextField(_("réponse du prestataire"), blank=True)
+    repondu_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    repondu_le = models.DateTimeField(_("répondu le"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("commentaire du responsable")
+        verbose_name_plural = _("commentaires du responsable")
+        ordering = ["version", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.version} – {self.get_section_display()}"
+
+
+class ExportPdf(models.Model):
+    """A PDF export of a bilan, made by a Celery job; the page polls its status."""
+
+    class Status(models.TextChoices):
+        EN_ATTENTE = "en_attente", _("en attente")
+        EN_COURS = "en_cours", _("en cours")
+        PRET = "pret", _("prêt")
+        ECHEC = "echec", _("échec")
+
+    bilan = models.ForeignKey(Bilan, on_delete=models.CASCADE, related_name="exports")
+    version = models.ForeignKey(
+        BilanVersion, on_delete=models.CASCADE, null=True, blank=True, related_name="exports",
+        help_text=_("La version remise exportée ; vide : l'état en cours de rédaction."),
+    )  # fmt: skip
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.EN_ATTENTE)
+    fichier = models.FileField(_("PDF"), upload_to="bilans/exports/", blank=True)
+    demande_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    demande_le = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    termine_le = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    erreur = models.CharField(_("erreur"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("export PDF du bilan")
+        verbose_name_plural = _("exports PDF du bilan")
+        ordering = ["-demande_le", "-pk"]
+
+    def __str__(self):
+        return f"{self.bilan} – export du {self.demande_le:%d/%m/%Y %H:%M}"

@@ -12,7 +12,8 @@ typed, in the order they appear:
   0612345678).
 
 `names_for_filter(seance)` lists the names a séance's texts may not contain:
-its group's members, the programme's intervenants and every active MLHG user.
+its group's members, the programme's intervenants and every active MLHG user;
+`names_for_programme(programme)` the names a bilan may not contain.
 """
 
 import re
@@ -106,18 +107,34 @@ def refusal_message(terms: list[str]) -> str:
     return f"Le texte contient des éléments identifiants : {quoted}. Retirez-les : le compte rendu est anonyme."
 
 
-def names_for_filter(seance) -> set[str]:
-    """First and last names (≥ 3 letters) of the séance's group members, the programme's
-    intervenants and every active MLHG user (staff, évaluateurs, responsables, conseillers, intervenants)."""
-    from mlhg_app.models import User
-
+def _names(pairs) -> set[str]:
     names: set[str] = set()
-    pairs = list(seance.groupe.membres.values_list("first_name", "last_name"))
-    pairs += list(User.objects.filter(is_active=True, role__in=MLHG_ROLES).values_list("first_name", "last_name"))
-    pairs += list(seance.programme.intervenants.values_list("prenom", "nom"))
     for pair in pairs:
         for name in pair:
             name = (name or "").strip()
             if sum(len(t) for t in name_tokens(name)) >= MIN_LETTERS:
                 names.add(name)
     return names
+
+
+def _mlhg_and_intervenants(programme) -> list:
+    from mlhg_app.models import User
+
+    pairs = list(User.objects.filter(is_active=True, role__in=MLHG_ROLES).values_list("first_name", "last_name"))
+    return pairs + list(programme.intervenants.values_list("prenom", "nom"))
+
+
+def names_for_filter(seance) -> set[str]:
+    """First and last names (≥ 3 letters) of the séance's group members, the programme's
+    intervenants and every active MLHG user (staff, évaluateurs, responsables, conseillers, intervenants)."""
+    pairs = list(seance.groupe.membres.values_list("first_name", "last_name"))
+    return _names(pairs + _mlhg_and_intervenants(seance.programme))
+
+
+def names_for_programme(programme) -> set[str]:
+    """The names the bilan may not contain: every group member of the programme (active or not), its
+    intervenants and every active MLHG user."""
+    from mlhg_app.models import User
+
+    members = User.objects.filter(groupes_app__programme=programme).values_list("first_name", "last_name")
+    return _names(list(members) + _mlhg_and_intervenants(programme))

@@ -62,4 +62,8 @@ app.conf.beat_schedule = {
         "task": "seances.tasks_after.remind_comptes_rendus",
         "schedule": crontab(hour=8, minute=30),
     },
+    "bilans-remind": {
+        "task": "bilans.tasks.remind_bilans",
+        "schedule": crontab(hour=9, minute=10),
+    },
 }

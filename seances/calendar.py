@@ -148,14 +148,14 @@ def paris_vtimezone() -> Timezone:
     return tz
 
 
-def _organizer() -> vCalAddress:
+def ics_organizer() -> vCalAddress:
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     organizer = vCalAddress(f"mailto:{address or 'ne-pas-repondre@ml31.org'}")
     organizer.params["cn"] = vText(name or "MLHG APP")
     return organizer
 
 
-def _calendar(method: str | None) -> Calendar:
+def ics_calendar(method: str | None) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -185,7 +185,7 @@ def seance_event(seance, *, method: str | None) -> Event:
     if seance.updated_at:
         event.add("last-modified", seance.updated_at.astimezone(datetime.UTC))
     if method:
-        event.add("organizer", _organizer())
+        event.add("organizer", ics_organizer())
         for email, name, role in seance_attendees(seance):
             attendee = vCalAddress(f"mailto:{email}")
             attendee.params["cn"] = vText(name)
@@ -201,14 +201,14 @@ def seance_ics(seance, method: str = "REQUEST") -> bytes:
     """The invitation (METHOD:REQUEST) or its cancellation (METHOD:CANCEL) of one séance."""
     if method not in METHODS:
         raise ValueError(f"méthode iCalendar inconnue : {method}")
-    cal = _calendar(method)
+    cal = ics_calendar(method)
     cal.add_component(seance_event(seance, method=method))
     return cal.to_ical()
 
 
 def feed_ics(seances, name: str) -> bytes:
     """A subscription feed (METHOD:PUBLISH) of séances, for Outlook or Google Calendar."""
-    cal = _calendar("PUBLISH")
+    cal = ics_calendar("PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", TZID)
     cal.add("name", name)

@@ -50,6 +50,12 @@ SECTIONS: list[Section] = [
         "seances.view_own",
         _("Vos prochaines séances d'analyse de pratiques, leurs invitations et votre agenda."),
     ),
+    Section(
+        _("Bilans annuels"),
+        "bilans:list",
+        "bilans.view",
+        _("Le bilan anonymisé de chaque année de séances : thèmes agrégés, recommandations, réunion de bilan."),
+    ),
     Section(_("Sites"), "antenne_list", "mlhg_app.view_antennes", _("Le siège et les 7 antennes de la MLHG.")),
 ]
 

@@ -1,0 +1,375 @@
+"""Pages of the bilan: the list, a bilan (figures, sections, comments, versions), writing, review,
+the réunion de bilan, charts and PDF exports. Every rule is checked by `bilans.services`."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views import View
+
+from bilans import charts, services
+from bilans.forms import CommentForm, MinutesForm, ReplyForm, ReunionForm, SectionsForm, ThresholdForm
+from bilans.models import Bilan, Commentaire, ExportPdf
+from mlhg_app.access import PermissionRequiredView
+from mlhg_app.models import User
+from seances.models import Programme
+
+CHARTS = {"themes": charts.themes_svg, "sites": charts.sites_svg}
+
+
+def _refused(request, exc, pk):
+    messages.error(request, str(exc))
+    return redirect("bilans:detail", pk=pk)
+
+
+class BilanListView(PermissionRequiredView, View):
+    """Each role's bilans: the prestataire its own (and the one to open), the responsable and staff the
+    remitted ones, each year beside the previous; staff also set k per programme."""
+
+    permission_required = "bilans.view"
+
+    def get(self, request):
+        user = request.user
+        bilans = list(services.bilans_visible_to(user).order_by("-programme__annee_debut"))
+        context = {
+            "bilans": bilans,
+            "a_ouvrir": services.programmes_without_bilan(user),
+            "latest": bilans[0] if bilans else None,
+            "trends": services.theme_trends(bilans[0]) if bilans and user.role != User.Role.PRESTATAIRE else [],
+        }
+        if user.role == User.Role.STAFF:
+            programmes = Programme.objects.select_related("prestataire", "bilan").order_by("-annee_debut")
+            context["programmes"] = [
+                {"programme": p, "bilan": getattr(p, "bilan", None),
+                 "form": ThresholdForm(initial={"seuil_k": getattr(getattr(p, "bilan", None), "seuil_k", 3)})}
+                for p in programmes
+            ]  # fmt: skip
+        return render(request, "bilans/list.html", context)
+
+
+class BilanOpenView(PermissionRequiredView, View):
+    permission_required = "bilans.write"
+
+    def post(self, request, pk):
+        programme = get_object_or_404(Programme, pk=pk)
+        try:
+            bilan = services.bilan_open(programme=programme, user=request.user)
+        except services.BilanRefused:
+            raise Http404("Programme introuvable") from None
+        messages.success(request, f"Le bilan {bilan.annee} est ouvert, pré-rempli avec les chiffres de l'année.")
+        return redirect("bilans:detail", pk=bilan.pk)
+
+
+class ThresholdView(PermissionRequiredView, View):
+    permission_required = "bilans.set_threshold"
+
+    def post(self, request, pk):
+        programme = get_object_or_404(Programme, pk=pk)
+        form = ThresholdForm(request.POST)
+        if not form.is_valid():
+            for error in form.errors.get("seuil_k", []):
+                messages.error(request, error)
+            return redirect("bilans:list")
+        try:
+            bilan = services.k_default_set(programme=programme, user=request.user, k=form.cleaned_data["seuil_k"])
+        except services.BilanRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("bilans:list")
+        messages.success(request, f"Le seuil d'anonymat du bilan {bilan.annee} est fixé à k = {bilan.seuil_k}.")
+        return redirect("bilans:list")
+
+
+def _version_number(request) -> int | None:
+    value = request.GET.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+class BilanDetailView(PermissionRequiredView, View):
+    permission_required = "bilans.view"
+
+    def get(self, request, pk):
+        bilan = services.bilan_get(request.user, pk)
+        user = request.user
+        shown = services.bilan_shown(bilan, user, numero=_version_number(request))
+        latest = services.latest_version(bilan)
+        viewing_latest = shown["version"] is not None and latest is not None and shown["version"].pk == latest.pk
+        writer = services.is_writer(user, bilan)
+        comments = {}
+        for commentaire in Commentaire.objects.filter(version=shown["version"] or latest).select_related("auteur"):
+            comments.setdefault(commentaire.section, []).append(commentaire)
+        for text in shown["texts"]:
+            text["commentaires"] = comments.get(text["key"], [])
+        version_query = f"?version={shown['version'].numero}" if shown["version"] else ""
+        context = {
+            "bilan": bilan,
+            "shown": shown,
+            "synthese": shown["synthese"],
+            "versions": list(bilan.versions.all()),
+            "latest": latest,
+            "writer": writer,
+            "can_write": writer and bilan.status in services.WRITABLE,
+            "remise_refusal": services.remise_refusal(bilan) if writer else "",
+            "refusals": services.section_refusals(bilan) if writer and bilan.status in services.WRITABLE else {},
+            "can_review": user.role == User.Role.RESPONSABLE and bilan.status in services.REVIEWABLE and viewing_latest,
+            "can_reply": writer and bilan.status == Bilan.Status.COMMENTE,
+            "can_meet": services.can_meet(user, bilan),
+            "reunion": services.reunion_text(bilan),
+            "exports": services.exports_visible_to(user).filter(bilan=bilan, demande_par=user)[:5],
+            "trends": services.theme_trends(bilan) if latest else [],
+            "chart_query": version_query,
+            "comment_form": CommentForm(),
+            "reply_form": ReplyForm(),
+        }
+        return render(request, "bilans/detail.html", context)
+
+
+class BilanWriteView(PermissionRequiredView, View):
+    permission_required = "bilans.write"
+
+    def _bilan(self, request, pk):
+        bilan = services.bilan_get(request.user, pk)
+        if not services.is_writer(request.user, bilan):
+            raise Http404("Bilan introuvable")
+        return bilan
+
+    def _render(self, request, bilan, form, refusals):
+        return render(
+            request,
+            "bilans/write.html",
+            {"bilan": bilan, "form": form, "refusals": refusals, "synthese": services.synthese_live(bilan)},
+        )
+
+    def get(self, request, pk):
+        bilan = self._bilan(request, pk)
+        if bilan.status not in services.WRITABLE:
+            messages.info(request, f"Le bilan est {bilan.get_status_display()} : il n'est plus modifiable.")
+            return redirect("bilans:detail", pk=bilan.pk)
+        form = SectionsForm(initial={key: bilan.section_text(key) for key, _label in services.SECTIONS})
+        return self._render(request, bilan, form, services.section_refusals(bilan))
+
+    def post(self, request, pk):
+        bilan = self._bilan(request, pk)
+        form = SectionsForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, bilan, form, {})
+        try:
+            refusals = services.bilan_write(bilan=bilan, user=request.user, texts=form.cleaned_data)
+        except services.BilanRefused as exc:
+            return _refused(request, exc, bilan.pk)
+        if refusals:
+            terms = ", ".join(f"« {t} »" for ts in refusals.values() for t in ts)
+            messages.warning(
+                request,
+                f"Brouillon enregistré, mais il contient des éléments identifiants : {terms}. "
+                "Retirez-les : un bilan qui en contient ne peut pas être remis.",
+            )
+            bilan.refresh_from_db()
+            return self._render(request, bilan, form, refusals)
+        messages.success(request, "Le bilan est enregistré.")
+        return redirect("bilans:detail", pk=bilan.pk)
+
+
+class BilanRemettreView(PermissionRequiredView, View):
+    permission_required = "bilans.write"
+
+    def post(self, request, pk):
+        bilan = services.bilan_get(request.user, pk)
+        try:
+            version = services.bilan_remettre(bilan=bilan, user=request.user)
+        except services.BilanRefused as exc:
+            return _refused(request, exc, bilan.pk)
+        messages.success(
+            request, f"La version {version.numero} du bilan est remise : le responsable de secteur est prévenu."
+        )
+        return redirect("bilans:detail", pk=bilan.pk)
+
+
+class CommentView(PermissionRequiredView, View):
+    permission_required = "bilans.review"
+
+    def post(self, request, pk):
+        bilan = services.bilan_get(request.user, pk)
+        form = CommentForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Écrivez votre commentaire.")
+            return redirect("bilans:detail", pk=bilan.pk)
+        try:
+            services.comment_add(bilan=bilan, user=request.user, **form.cleaned_data)
+        except services.BilanRefused as exc:
+            return _refused(request, exc, bilan.pk)
+        messages.success(request, "Votre commentaire est enregistré : le prestataire est prévenu.")
+        return redirect("bilans:detail", pk=bilan.pk)
+
+
+class ReplyView(PermissionRequiredView, View):
+    permission_required = "bilans.write"
+
+    def post(self, request, pk):
+        commentaire = Commentaire.objects.select_related("version__bilan").filter(pk=pk).first()
+        if commentaire is None:
+            raise Http404("Commentaire introuvable")
+        bilan = services.bilan_get(request.user, commentaire.version.bilan_id)
+        form = ReplyForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Écrivez votre réponse.")
+            return redirect("bilans:detail", pk=bilan.pk)
+        try:
+            services.comment_reply(commentaire=commentaire, user=request.user, reponse=form.cleaned_data["reponse"])
+        except services.BilanRefused as exc:
+            return _refused(request, exc, bilan.pk)
+        messages.success(request, "Votre réponse est enregistrée.")
+        return redirect("bilans:detail", pk=bilan.pk)
+
+
+class ValidateView(PermissionRequiredView, View):
+    permission_required = "bilans.review"
+
+    def post(self, request, pk):
+        bilan = services.bilan_get(request.user, pk)
+        try:
+            services.bilan_validate(bilan=bilan, user=request.user)
+        except services.BilanRefused as exc:
+            return _refused(request, exc, bilan.pk)
+        messages.success(request, f"Le bilan {bilan.annee} est validé : le prestataire est prévenu.")
+        return redirect("bilans:detail", pk=bilan.pk)
+
+
+class ReunionView(PermissionRequiredView, View):
+    permission_required = "bilans.meet"
+
+    def _bilan(self, request, pk):
+        bilan = services.bilan_get(request.user, pk)
+        if not services.can_meet(request.user, bilan):
+            raise Http404("Bilan introuvable")
+        return bilan
+
+    def _render(self, request, bilan, form, minutes_form):
+        return render(
+            request,
+            "bilans/reunion.html",
+            {"bilan": bilan, "form": form, "minutes_form": minutes_form, "reunion": services.reunion_text(bilan)},
+        )
+
+    def get(self, request, pk):
+        bilan = self._bilan(request, pk)
+        initial = {}
+        if bilan.reunion_le:
+            local = services.timezone.localtime(bilan.reunion_le)
+            initial = {"date": local.date(), "heure": local.time(), "lieu": bilan.reunion_lieu}
+        return self._render(request, bilan, ReunionForm(initial=initial), MinutesForm())
+
+    def post(self, request, pk):
+        bilan = self._bilan(request, pk)
+        if "fichier" in request.FILES or request.POST.get("action") == "compte_rendu":
+            form = MinutesForm(request.POST, request.FILES)
+            if not form.is_valid():
+                return self._render(request, bilan, ReunionForm(), form)
+            try:
+                services.reunion_minutes_attach(bilan=bilan, user=request.user, data=form.cleaned_data["fichier"])
+            except services.BilanRefused as exc:
+                form.add_error(None, str(exc))
+                return self._render(request, bilan, ReunionForm(), form)
+            messages.success(request, "Le compte rendu de la réunion de bilan est joint.")
+            return redirect("bilans:reunion", pk=bilan.pk)
+        form = ReunionForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, bilan, form, MinutesForm())
+        try:
+            services.reunion_set(bilan=bilan, user=request.user, when=form.cleaned_data["when"],
+                                 lieu=form.cleaned_data["lieu"])  # fmt: skip
+        except services.BilanRefused as exc:
+            form.add_error(None, str(exc))
+            return self._render(request, bilan, form, MinutesForm())
+        messages.success(
+            request, "La réunion de bilan est fixée : le responsable et le prestataire reçoivent l'invitation (.ics)."
+        )
+        return redirect("bilans:reunion", pk=bilan.pk)
+
+
+class ReunionIcsView(ReunionView):
+    def get(self, request, pk):
+        bilan = self._bilan(request, pk)
+        if bilan.reunion_le is None:
+            raise Http404("Aucune réunion fixée")
+        response = HttpResponse(services.reunion_ics(bilan), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="reunion-bilan-{bilan.programme.annee_debut}.ics"'
+        return response
+
+    def post(self, request, pk):
+        return HttpResponse(status=405)
+
+
+class MinutesDownloadView(ReunionView):
+    def get(self, request, pk):
+        bilan = self._bilan(request, pk)
+        if not bilan.reunion_compte_rendu:
+            raise Http404("Aucun compte rendu joint")
+        return FileResponse(
+            bilan.reunion_compte_rendu.open("rb"),
+            content_type="application/pdf",
+            filename=f"reunion-bilan-{bilan.programme.annee_debut}.pdf",
+        )
+
+    def post(self, request, pk):
+        return HttpResponse(status=405)
+
+
+class ChartView(PermissionRequiredView, View):
+    permission_required = "bilans.view"
+
+    def get(self, request, pk, name):
+        if name not in CHARTS:
+            raise Http404("Graphique inconnu")
+        bilan = services.bilan_get(request.user, pk)
+        shown = services.bilan_shown(bilan, request.user, numero=_version_number(request))
+        response = HttpResponse(CHARTS[name](shown["synthese"]), content_type="image/svg+xml; charset=utf-8")
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class ExportCreateView(PermissionRequiredView, View):
+    permission_required = "bilans.view"
+
+    def post(self, request, pk):
+        bilan = services.bilan_get(request.user, pk)
+        services.export_request(bilan=bilan, user=request.user)
+        messages.info(
+            request, "L'export PDF est lancé : son état s'affiche ci-dessous, le lien apparaît quand il est prêt."
+        )
+        return redirect(reverse("bilans:detail", kwargs={"pk": bilan.pk}) + "#exports")
+
+
+def _export(request, pk) -> ExportPdf:
+    export = services.exports_visible_to(request.user).filter(pk=pk).first()
+    if export is None:
+        raise Http404("Export introuvable")
+    return export
+
+
+class ExportStatusView(PermissionRequiredView, View):
+    permission_required = "bilans.view"
+
+    def get(self, request, pk):
+        export = _export(request, pk)
+        ready = export.status == ExportPdf.Status.PRET and bool(export.fichier)
+        return JsonResponse(
+            {
+                "status": export.status,
+                "label": export.get_status_display(),
+                "done": export.status in (ExportPdf.Status.PRET, ExportPdf.Status.ECHEC),
+                "url": reverse("bilans:export_download", kwargs={"pk": export.pk}) if ready else "",
+                "erreur": export.erreur,
+            }
+        )
+
+
+class ExportDownloadView(PermissionRequiredView, View):
+    permission_required = "bilans.view"
+
+    def get(self, request, pk):
+        export = _export(request, pk)
+        if export.status != ExportPdf.Status.PRET or not export.fichier:
+            raise Http404("Le PDF n'est pas encore prêt")
+        return FileResponse(
+            export.fichier.open("rb"), content_type="application/pdf", filename=services.export_filename(export)
+        )

@@ -1,0 +1,68 @@
+"""Samples for the bilans' URLs: the séances' sample programme with a remitted bilan, its comment,
+a réunion with its minutes, and a ready PDF export of the remitted version."""
+
+import datetime
+
+from django.utils import timezone
+
+from tests.url_samples.seances import programme
+
+MINUTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def bilan(world):
+    if "bilan" not in world:
+        from bilans import services
+        from bilans.models import Bilan
+
+        users = world["users"]
+        prog = programme(world)
+        # The « open » and « threshold » samples may have opened it already.
+        b, _ = Bilan.objects.get_or_create(programme=prog, defaults={"echeance": services.due_date(prog)})
+        b.thematiques = "La charge émotionnelle revient souvent."
+        b.attention = "Prévoir un temps d'échange après un incident."
+        b.preconisations = "Garder le même rythme."
+        b.save()
+        services.bilan_remettre(bilan=b, user=users["prestataire"])
+        world["commentaire"] = services.comment_add(
+            bilan=b, user=users["responsable"], section="attention", texte="Pouvez-vous préciser ?"
+        )
+        services.reunion_set(
+            bilan=b, user=users["responsable"], when=timezone.now() + datetime.timedelta(days=10), lieu="Siège"
+        )
+        b.refresh_from_db()
+        services.reunion_minutes_attach(bilan=b, user=users["responsable"], data=MINUTES)
+        export = services.export_request(bilan=b, user=users["responsable"])
+        services.export_run(export_id=export.pk)
+        world["export"] = export
+        world["bilan"] = b
+    return world["bilan"]
+
+
+def commentaire(world):
+    bilan(world)
+    return world["commentaire"]
+
+
+def export(world):
+    bilan(world)
+    return world["export"]
+
+
+SAMPLES = {
+    "bilans:open": lambda w: {"pk": programme(w).pk},
+    "bilans:threshold": lambda w: {"pk": programme(w).pk},
+    "bilans:detail": lambda w: {"pk": bilan(w).pk},
+    "bilans:write": lambda w: {"pk": bilan(w).pk},
+    "bilans:remettre": lambda w: {"pk": bilan(w).pk},
+    "bilans:comment": lambda w: {"pk": bilan(w).pk},
+    "bilans:reply": lambda w: {"pk": commentaire(w).pk},
+    "bilans:validate": lambda w: {"pk": bilan(w).pk},
+    "bilans:reunion": lambda w: {"pk": bilan(w).pk},
+    "bilans:reunion_ics": lambda w: {"pk": bilan(w).pk},
+    "bilans:reunion_minutes": lambda w: {"pk": bilan(w).pk},
+    "bilans:chart": lambda w: {"pk": bilan(w).pk, "name": "themes"},
+    "bilans:export": lambda w: {"pk": bilan(w).pk},
+    "bilans:export_status": lambda w: {"pk": export(w).pk},
+    "bilans:export_download": lambda w: {"pk": export(w).pk},
+}

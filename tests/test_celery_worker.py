@@ -42,6 +42,7 @@ def worker(transactional_db, _celery_eager, settings, tmp_path):
         "REDIS_URL": settings.REDIS_URL,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "DJANGO_SETTINGS_MODULE": "mlhg_app.settings",
     }
     process = subprocess.Popen(
@@ -103,3 +104,24 @@ def test_two_deliveries_of_the_same_reminder_send_one_email(worker):
     message = email.message_from_string(raw, policy=email.policy.default)
     assert message["To"] == "deux.livraisons@exemple.fr"
     assert message["Subject"].strip() == "Votre accès à la plateforme APP de la Mission Locale Haute-Garonne"
+
+
+def test_the_bilan_pdf_export_runs_on_the_worker(worker, users):
+    """The export job leaves the web process: the worker renders the PDF into the shared media folder."""
+    from bilans import services, tasks
+    from bilans.models import ExportPdf
+    from tests.seances_world import build_programme
+
+    programme = build_programme(users)
+    bilan = services.bilan_open(programme=programme, user=users["prestataire"])
+    services.bilan_write(
+        bilan=bilan,
+        user=users["prestataire"],
+        texts={"thematiques": "Charge.", "attention": "A.", "preconisations": "P."},
+    )
+    services.bilan_remettre(bilan=bilan, user=users["prestataire"])
+    export = ExportPdf.objects.create(bilan=bilan, version=bilan.versions.get(), demande_par=users["responsable"])
+    result = tasks.export_pdf.apply_async(kwargs={"export_id": export.pk}, queue=worker["queue"])
+    assert result.get(timeout=120) == "pret"
+    export.refresh_from_db()
+    assert export.status == "pret" and export.fichier.read().startswith(b"%PDF")

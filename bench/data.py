@@ -60,6 +60,9 @@ def build(sizes: Sizes, *, demo: bool = True) -> dict:
     bench_ami = _dossiers(sizes.dossiers, sizes.graded)
     _conseillers(sizes.conseillers)
     _groupes_and_seances(sizes.groupes, sizes.seances)
+    _comptes_rendus()
+    if demo:
+        _bilan_remis()
     _messages(sizes.messages)
     return {"bench_ami": bench_ami}
 
@@ -223,6 +226,55 @@ def _groupes_and_seances(n_groupes, n_seances):
             ProgrammeSite.objects.create(programme=programme, antenne=antenne, nb_groupes=1)
         fill(programme, per_programme)
         year += 1
+
+
+THEMES = ["Charge émotionnelle", "Partenariats", "Posture professionnelle", "Santé mentale des jeunes"]
+
+
+def _comptes_rendus():
+    """Every synthetic séance of the demo programme is held, with a compte rendu (themes) and a sheet."""
+    from seances.models import CompteRendu, Emargement, Groupe, Programme, Seance, Theme
+
+    demo = Programme.objects.filter(annee_debut=2026).first()
+    if demo is None:
+        return
+    seances = list(Seance.objects.filter(programme=demo, groupe__numero__gte=10, compte_rendu__isnull=True))
+    Seance.objects.filter(pk__in=[s.pk for s in seances]).update(status=Seance.Status.REALISEE)
+    author = demo.intervenants.order_by("pk").first().user
+    themes = [Theme.objects.get_or_create(libelle=label)[0] for label in THEMES]
+    comptes = CompteRendu.objects.bulk_create(
+        [CompteRendu(seance=s, methode="codev", observations="Synthétique.", written_by=author) for s in seances]
+    )
+    through = CompteRendu.themes.through
+    through.objects.bulk_create(
+        [through(compterendu_id=c.pk, theme_id=t.pk) for i, c in enumerate(comptes) for t in themes[: 1 + i % 4]]
+    )
+    sheets = Emargement.objects.bulk_create([Emargement(seance=s, recorded_by=author) for s in seances])
+    groupes = {s.pk: s.groupe_id for s in seances}
+    members = {}
+    for groupe_id, user_id in Groupe.membres.through.objects.filter(
+        groupe_id__in=set(groupes.values())
+    ).values_list("groupe_id", "user_id"):
+        members.setdefault(groupe_id, []).append(user_id)
+    presents = Emargement.presents.through
+    presents.objects.bulk_create(
+        [presents(emargement_id=e.pk, user_id=u) for e in sheets for u in members.get(groupes[e.seance_id], [])]
+    )
+
+
+def _bilan_remis():
+    """The demo's draft bilan, completed and remitted (the responsable's pages need a version)."""
+    from bilans import services
+    from bilans.models import Bilan
+    from mlhg_app.models import User
+
+    bilan = Bilan.objects.filter(programme__annee_debut=2026, status=Bilan.Status.BROUILLON).first()
+    if bilan is None:
+        return
+    user = User.objects.get(email="contact@horizons-supervision.demo")
+    texts = {key: bilan.section_text(key) or "Préconisations de démonstration." for key, _ in services.SECTIONS}
+    services.bilan_write(bilan=bilan, user=user, texts=texts)
+    services.bilan_remettre(bilan=bilan, user=user)
 
 
 def _messages(n):

@@ -11,6 +11,7 @@ from bench.data import BENCH_AMI, bench_conseiller
 def pages() -> list[tuple[str, str | None, str]]:
     """(name, user email or None for anonymous, URL): every list and detail page of each role."""
     from ami.models import AMI, Dossier
+    from bilans.models import Bilan
     from mlhg_app.models import User
     from seances.models import Programme
 
@@ -19,6 +20,7 @@ def pages() -> list[tuple[str, str | None, str]]:
     draft = Dossier.objects.filter(ami__reference="ami-demonstration").order_by("pk").first()
     bench_dossier = bench.dossiers.order_by("pk").first()
     programme = Programme.objects.filter(annee_debut=2026).order_by("pk").first()
+    bilan = Bilan.objects.get(programme=programme)
     staff = "direction@demo.ml31.org"
     evaluator = User.objects.filter(role="evaluateur").order_by("email").first().email
     responsable = "responsable@demo.ml31.org"
@@ -47,6 +49,12 @@ def pages() -> list[tuple[str, str | None, str]]:
         ("responsable: dashboard", responsable, reverse("seances:dashboard", args=[programme.pk])),
         ("conseiller: my séances", bench_conseiller().email, reverse("seances:my_seances")),
         ("intervenant: my séances", "marc.olivier@horizons-supervision.demo", reverse("seances:my_seances")),
+        ("prestataire: bilans", prestataire, reverse("bilans:list")),
+        ("prestataire: bilan", prestataire, reverse("bilans:detail", args=[bilan.pk])),
+        ("prestataire: bilan themes chart", prestataire, reverse("bilans:chart", args=[bilan.pk, "themes"])),
+        ("responsable: bilans", responsable, reverse("bilans:list")),
+        ("responsable: bilan", responsable, reverse("bilans:detail", args=[bilan.pk])),
+        ("staff: bilans", staff, reverse("bilans:list")),
     ]
 
 

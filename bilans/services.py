@@ -457,11 +457,16 @@ def bilan_shown(bilan, user, *, numero: int | None = None) -> dict:
     """The texts and figures a user reads: the writer the live bilan (or a version), the others a
     remitted version only (the latest by default). Raises Http404 for a version that does not exist."""
     if numero is None and is_writer(user, bilan):
-        return {"version": None, "texts": _texts(bilan), "synthese": synthese_live(bilan)}
+        return shown_live(bilan)
     version = bilan.versions.filter(numero=numero).first() if numero else latest_version(bilan)
     if version is None:
         raise Http404("Version introuvable")
     return {"version": version, "texts": _texts(version), "synthese": version.synthese}
+
+
+def shown_live(bilan) -> dict:
+    """The bilan as it is being written: its live texts and today's figures."""
+    return {"version": None, "texts": _texts(bilan), "synthese": synthese_live(bilan)}
 
 
 def _texts(source) -> list[dict]:
@@ -536,7 +541,7 @@ def export_run(*, export_id: int) -> str:
     if export.version:
         shown = {"version": export.version, "texts": _texts(export.version), "synthese": export.version.synthese}
     else:
-        shown = {"version": None, "texts": _texts(bilan), "synthese": synthese_live(bilan)}
+        shown = shown_live(bilan)
     try:
         data = bilan_pdf(bilan, shown)
     except Exception as exc:  # the job's status tells the user; the task logs and may retry

@@ -62,4 +62,9 @@ app.conf.beat_schedule = {
         "task": "seances.tasks_after.remind_comptes_rendus",
         "schedule": crontab(hour=8, minute=30),
     },
+    # RGPD: what is past its retention period (mlhg_app/retention.py), at night.
+    "mlhg-purge-expired": {
+        "task": "mlhg_app.tasks.purge_expired",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }

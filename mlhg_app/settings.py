@@ -147,6 +147,8 @@ AUTH_USER_MODEL = "mlhg_app.User"
 # are only downloadable through views that check the user. No MEDIA_URL route.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STATIC_URL = "/static/"
+# `make backup` writes its archives here (mlhg_app/backups.py); keep a copy off this machine.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 

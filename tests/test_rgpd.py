@@ -19,7 +19,7 @@ from seances.models import Emargement, Seance
 from seances.services.after import attendance_record
 from tests.dossiers import complete_dossier
 from tests.factories import AMIFactory, PrestataireFactory, UserFactory
-from tests.seances_world import build_programme
+from tests.seances_world import add_seance, build_programme
 from tests.test_ami_decision import ranked  # noqa: F401  (fixture)
 from tests.test_ami_evaluation import AFTER, committee  # noqa: F401  (fixture)
 from tests.web import login
@@ -190,15 +190,7 @@ def test_attendance_past_ten_years_is_deleted_with_its_scan_a_recent_one_is_kept
 ):
     programme = build_programme(users)
     old = programme.seances.get()
-    recent = Seance.objects.create(
-        programme=programme,
-        groupe=old.groupe,
-        fenetre=programme.fenetres.get(numero=2),
-        date=datetime.date(2027, 2, 10),
-        heure_debut=datetime.time(9, 30),
-        intervenant=old.intervenant,
-        status=Seance.Status.CONVOQUEE,
-    )
+    recent = add_seance(programme, date=datetime.date(2027, 2, 10))
     for seance in (old, recent):
         with time_machine.travel(datetime.datetime.combine(seance.date, datetime.time(14), PARIS), tick=False):
             attendance_record(
@@ -225,15 +217,7 @@ def test_billed_attendance_is_kept_ten_years_after_the_period_billed_and_the_las
 
     programme = build_programme(users)
     old = programme.seances.get()
-    recent = Seance.objects.create(
-        programme=programme,
-        groupe=old.groupe,
-        fenetre=programme.fenetres.get(numero=2),
-        date=datetime.date(2027, 2, 10),
-        heure_debut=datetime.time(9, 30),
-        intervenant=old.intervenant,
-        status=Seance.Status.CONVOQUEE,
-    )
+    recent = add_seance(programme, date=datetime.date(2027, 2, 10))
     for seance in (old, recent):
         with time_machine.travel(datetime.datetime.combine(seance.date, datetime.time(14), PARIS), tick=False):
             attendance_record(seance=seance, user=users["intervenant"], presents=[users["conseiller"]])

@@ -31,6 +31,7 @@ class Command(BaseCommand):
             summary = backup_restore(archive=archive, database_url=database_url, media_root=media_root)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"Sauvegarde restaurée ({summary['base']}, {summary['fichiers_media']} fichiers).")
+        count = summary["fichiers_media"]
+        self.stdout.write(f"Sauvegarde restaurée ({summary['base']}, {count} fichier{'s' if count > 1 else ''}).")
         for path in summary["mis_de_cote"]:
             self.stdout.write(f"Mis de côté avant restauration : {path}")

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install sysdeps migrate demo lint bench worker clean
+.PHONY: run test install sysdeps migrate demo lint bench worker clean backup restore
 
 # WeasyPrint needs Pango; the browser journeys (tests/e2e) need Debian's Chromium.
 # Whatever is missing is installed with one apt-get call when root; otherwise a
@@ -62,6 +62,15 @@ lint: install
 
 worker: install
 	$(VENV)/bin/celery -A mlhg_app worker --beat --loglevel=INFO
+
+# Backups (README « Sauvegardes »): the database (pg_dump, or the SQLite file) and the
+# media folder in one archive under BACKUP_DIR; restore asks for confirmation.
+backup: install
+	$(PY) manage.py backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "Indiquez l'archive à restaurer : make restore FILE=var/backups/mlhg-sauvegarde-….tar.gz"; exit 1; }
+	$(PY) manage.py restore "$(FILE)"
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 var/mail

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class AmiConfig(AppConfig):
     name = "ami"
     verbose_name = "AMI – appel à manifestation d'intérêt"
+
+    def ready(self):
+        from ami import personal_data, retention
+
+        retention.register()
+        personal_data.register()

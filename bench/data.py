@@ -252,9 +252,9 @@ def _comptes_rendus():
     sheets = Emargement.objects.bulk_create([Emargement(seance=s, recorded_by=author) for s in seances])
     groupes = {s.pk: s.groupe_id for s in seances}
     members = {}
-    for groupe_id, user_id in Groupe.membres.through.objects.filter(
-        groupe_id__in=set(groupes.values())
-    ).values_list("groupe_id", "user_id"):
+    for groupe_id, user_id in Groupe.membres.through.objects.filter(groupe_id__in=set(groupes.values())).values_list(
+        "groupe_id", "user_id"
+    ):
         members.setdefault(groupe_id, []).append(user_id)
     presents = Emargement.presents.through
     presents.objects.bulk_create(

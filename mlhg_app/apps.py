@@ -7,7 +7,8 @@ class MlhgAppConfig(AppConfig):
     verbose_name = "MLHG – référentiel et comptes"
 
     def ready(self):
-        from mlhg_app import checks  # noqa: F401  (registers the URL-access check)
+        # checks: the URL-access check; twofactor: marks a session that waits for its code
+        from mlhg_app import checks, twofactor  # noqa: F401
 
 
 class MLHGAdminConfig(AdminConfig):

@@ -66,4 +66,9 @@ app.conf.beat_schedule = {
         "task": "bilans.tasks.remind_bilans",
         "schedule": crontab(hour=9, minute=10),
     },
+    # RGPD: what is past its retention period (mlhg_app/retention.py), at night.
+    "mlhg-purge-expired": {
+        "task": "mlhg_app.tasks.purge_expired",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }

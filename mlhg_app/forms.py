@@ -41,3 +41,21 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             obj=user,
             occurrence=timezone.now().strftime("%Y%m%d%H%M"),
         )
+
+
+class CodeForm(forms.Form):
+    """The 6-digit code of an authenticator app (spaces accepted)."""
+
+    code = forms.CharField(
+        label=_("Code à 6 chiffres"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}
+        ),
+    )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].replace(" ", "")
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("Le code compte exactement 6 chiffres, par exemple 123456."))
+        return code

@@ -35,3 +35,5 @@ def is_logged_in(user):
 rules.add_perm("mlhg_app.use_account", is_logged_in)
 # The MLHG's reference data (sites) as a read-only page for MLHG people.
 rules.add_perm("mlhg_app.view_antennes", is_staff_member | is_responsable | is_evaluateur)
+# Two-factor authentication (TOTP): staff and evaluators may enable it.
+rules.add_perm("mlhg_app.use_two_factor", is_staff_member | is_evaluateur)

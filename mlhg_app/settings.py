@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "mlhg_app.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -143,6 +147,8 @@ AUTH_USER_MODEL = "mlhg_app.User"
 # are only downloadable through views that check the user. No MEDIA_URL route.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STATIC_URL = "/static/"
+# `make backup` writes its archives here (mlhg_app/backups.py); keep a copy off this machine.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
@@ -173,6 +179,38 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # the login form field that holds the email
 AXES_VERBOSE = False
+
+# Two-factor authentication (TOTP, django-otp): staff and evaluators may enable it from
+# /compte/; with OTP_REQUIRED_FOR_STAFF every staff page first asks staff to enrol.
+OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", PRODUCTION)
+OTP_TOTP_ISSUER = "MLHG APP"
+
+# Throttling of the requests that send an email to an address typed by a visitor
+# (registration, password reset, verification link): per address and per IP, in a
+# window of an hour (mlhg_app/throttle.py), counted in the cache below.
+THROTTLE_PER_ADDRESS = env_int("THROTTLE_PER_ADDRESS", 3)
+THROTTLE_PER_IP = env_int("THROTTLE_PER_IP", 10)
+THROTTLE_WINDOW = timedelta(hours=1)
+
+# The cache holds the throttling counters only. LocMem (the default) counts per
+# process: with several gunicorn workers, set CACHE_URL to a Redis database of its
+# own (e.g. redis://127.0.0.1:6379/1, not the Celery broker's) so that they share one count.
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "mlhg"}}
+
+# -- RGPD: how long data is kept (mlhg_app/retention.py, task `purge_expired`) ------------
+
+# Dossiers of candidates not retained: years after the AMI's notification letters.
+RETENTION_DOSSIER_NON_RETENU_YEARS = env_int("RETENTION_DOSSIER_NON_RETENU_YEARS", 5)
+# The retained dossier and its convention: years after the end of the programme.
+RETENTION_DOSSIER_RETENU_YEARS = env_int("RETENTION_DOSSIER_RETENU_YEARS", 10)
+# Attendance sheets (émargements) with the billing statements (relevés): years.
+RETENTION_EMARGEMENT_YEARS = env_int("RETENTION_EMARGEMENT_YEARS", 10)
+# Comptes rendus: deleted once the year's bilan is validated and this many days have passed.
+RETENTION_COMPTE_RENDU_GRACE_DAYS = env_int("RETENTION_COMPTE_RENDU_GRACE_DAYS", 90)
 
 # -- internationalisation ------------------------------------------------------
 

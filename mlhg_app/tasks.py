@@ -17,3 +17,13 @@ def send_welcome(*, user_id: int) -> bool:
     if user is None:
         return False
     return services.user_welcome_send(user=user)
+
+
+@shared_task
+def purge_expired() -> dict:
+    """RGPD: delete what is past its retention period (mlhg_app/retention.py); safe to run twice."""
+    from django.utils import timezone
+
+    from mlhg_app import retention
+
+    return retention.purge_expired(now=timezone.now())

@@ -1,12 +1,19 @@
 import logging
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import JsonResponse
-from django.urls import reverse_lazy
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from mlhg_app import forms
+from mlhg_app import forms, personal_data, throttle, twofactor
 from mlhg_app.access import PermissionRequiredView, PublicView
 from mlhg_app.celery import app as celery_app
 from mlhg_app.models import Antenne
@@ -27,6 +34,15 @@ class HomeView(PublicView, TemplateView):
 class AccountView(PermissionRequiredView, TemplateView):
     permission_required = "mlhg_app.use_account"
     template_name = "mlhg_app/account.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            can_use_two_factor=user.has_perm("mlhg_app.use_two_factor"),
+            two_factor_device=twofactor.device_of(user),
+            two_factor_required=twofactor.required_for(user),
+            **kwargs,
+        )
 
 
 class AntenneListView(PermissionRequiredView, ListView):
@@ -65,8 +81,104 @@ class HealthView(PublicView, TemplateView):
 
 
 class LoginView(PublicView, auth_views.LoginView):
+    """Password first; a user with two-factor authentication then gives the code."""
+
     form_class = forms.LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if self.request.session.get(twofactor.SESSION_PENDING):
+            return redirect(f"{reverse('otp_verify')}?{urlencode({'next': self.get_success_url()})}")
+        return response
+
+
+def _safe_next(request, default: str = "home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse(default)
+
+
+class TwoFactorVerifyView(PermissionRequiredView, View):
+    """Second step of the login: the 6-digit code of the user's authenticator app."""
+
+    permission_required = "mlhg_app.use_account"
+    template_name = "mlhg_app/twofactor/verify.html"
+
+    def get(self, request):
+        if not request.session.get(twofactor.SESSION_PENDING) or request.user.is_verified():
+            return redirect(_safe_next(request))
+        return self._render(request, forms.CodeForm())
+
+    def post(self, request):
+        if not request.session.get(twofactor.SESSION_PENDING) or request.user.is_verified():
+            return redirect(_safe_next(request))
+        form = forms.CodeForm(request.POST)
+        if form.is_valid():
+            try:
+                twofactor.twofactor_verify(request=request, code=form.cleaned_data["code"])
+            except twofactor.CodeRefused as refused:
+                form.add_error("code", refused.message)
+            else:
+                return redirect(_safe_next(request))
+        return self._render(request, form, status=400)
+
+    def _render(self, request, form, status=200):
+        context = {"form": form, "next": _safe_next(request)}
+        return render(request, self.template_name, context, status=status)
+
+
+class TwoFactorSetupView(PermissionRequiredView, View):
+    """Enable (QR code, then a first code) or disable two-factor authentication."""
+
+    permission_required = "mlhg_app.use_two_factor"
+    template_name = "mlhg_app/twofactor/setup.html"
+
+    def get(self, request):
+        device = twofactor.device_of(request.user)
+        if device is not None and not request.user.is_verified():
+            request.session[twofactor.SESSION_PENDING] = True
+            return redirect("otp_verify")
+        return self._render(request, device, forms.CodeForm())
+
+    def post(self, request):
+        device = twofactor.device_of(request.user)
+        form = forms.CodeForm(request.POST)
+        if device is None:
+            secret = request.session.get(twofactor.SESSION_SECRET)
+            if form.is_valid() and secret:
+                if twofactor.twofactor_enable(request=request, secret=secret, code=form.cleaned_data["code"]):
+                    messages.success(
+                        request,
+                        "La double authentification est activée : à chaque connexion, le code de votre "
+                        "application vous sera demandé après le mot de passe.",
+                    )
+                    return redirect(_safe_next(request, default="account"))
+                form.add_error("code", twofactor.WRONG_CODE)
+            elif form.is_valid():
+                form.add_error("code", "La page a expiré : scannez le nouveau QR code ci-dessous.")
+            return self._render(request, device, form, status=400)
+        if form.is_valid():
+            try:
+                twofactor.twofactor_disable(request=request, code=form.cleaned_data["code"])
+            except twofactor.CodeRefused as refused:
+                form.add_error("code", refused.message)
+            else:
+                messages.success(request, "La double authentification est désactivée.")
+                return redirect("account")
+        return self._render(request, device, form, status=400)
+
+    def _render(self, request, device, form, status=200):
+        context = {"form": form, "device": device, "required": twofactor.required_for(request.user)}
+        context["next"] = request.POST.get("next") or request.GET.get("next") or ""
+        if device is None:
+            secret = request.session.get(twofactor.SESSION_SECRET)
+            if not secret:
+                secret = request.session[twofactor.SESSION_SECRET] = twofactor.new_secret()
+            context["qr_svg"] = twofactor.qr_svg(twofactor.provisioning_uri(user=request.user, secret=secret))
+            context["secret"] = twofactor.secret_for_display(secret)
+        return render(request, self.template_name, context, status=status)
 
 
 class LogoutView(PublicView, auth_views.LogoutView):
@@ -86,6 +198,14 @@ class PasswordResetView(PublicView, auth_views.PasswordResetView):
     form_class = forms.PasswordResetForm
     success_url = reverse_lazy("password_reset_done")
 
+    def form_valid(self, form):
+        if not throttle.request_allowed(
+            request=self.request, action="password_reset", email=form.cleaned_data["email"]
+        ):
+            form.add_error(None, throttle.REFUSED)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
 
 class PasswordResetDoneView(PublicView, auth_views.PasswordResetDoneView):
     pass
@@ -97,3 +217,31 @@ class PasswordResetConfirmView(PublicView, auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(PublicView, auth_views.PasswordResetCompleteView):
     pass
+
+
+class PrivacyView(PublicView, TemplateView):
+    """The privacy page: what is kept, why, and how long (the periods are the settings in force)."""
+
+    template_name = "mlhg_app/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            non_retenu_years=settings.RETENTION_DOSSIER_NON_RETENU_YEARS,
+            retenu_years=settings.RETENTION_DOSSIER_RETENU_YEARS,
+            emargement_years=settings.RETENTION_EMARGEMENT_YEARS,
+            compte_rendu_days=settings.RETENTION_COMPTE_RENDU_GRACE_DAYS,
+            **kwargs,
+        )
+
+
+class PersonalDataView(PermissionRequiredView, View):
+    """The logged-in person's own data, as a JSON download (RGPD, right of access)."""
+
+    permission_required = "mlhg_app.use_account"
+
+    def get(self, request):
+        data = personal_data.personal_data_of(request.user)
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        response["Content-Disposition"] = f'attachment; filename="mes-donnees-mlhg-app-{stamp}.json"'
+        return response

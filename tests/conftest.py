@@ -17,6 +17,16 @@ def _email_in_memory(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """The throttling counters (mlhg_app/throttle.py) start at zero in every test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager():
     """Tasks run in-process in tests; the worker test opts out explicitly."""
     from mlhg_app.celery import app

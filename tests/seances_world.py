@@ -71,3 +71,17 @@ def build_programme(users, annee=2026):
         status=Seance.Status.CONVOQUEE,
     )
     return programme
+
+
+def add_seance(programme, *, date: datetime.date, fenetre: int = 2) -> Seance:
+    """Another convened séance of the programme's first one's group, on `date`, in window `fenetre`."""
+    first = programme.seances.order_by("date").first()
+    return Seance.objects.create(
+        programme=programme,
+        groupe=first.groupe,
+        fenetre=programme.fenetres.get(numero=fenetre),
+        date=date,
+        heure_debut=datetime.time(9, 30),
+        intervenant=first.intervenant,
+        status=Seance.Status.CONVOQUEE,
+    )

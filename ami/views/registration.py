@@ -11,6 +11,7 @@ from django.views import View
 from ami import selectors
 from ami.forms_registration import AccountForm, InviteForm, OrganisationForm, ResendLinkForm
 from ami.services import registration as services
+from mlhg_app import throttle
 from mlhg_app.access import PermissionRequiredView, PublicView
 
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -57,7 +58,7 @@ def _add_errors(forms, error: ValidationError):
                 break
 
 
-def _link_problem(request, kind: str, exc: services.LinkInvalid, resend_form=None):
+def _link_problem(request, kind: str, exc: services.LinkInvalid, resend_form=None, status=200):
     return render(
         request,
         "ami/registration/link_invalid.html",
@@ -67,6 +68,7 @@ def _link_problem(request, kind: str, exc: services.LinkInvalid, resend_form=Non
             "used": exc.reason == "used",
             "resend_form": resend_form or ResendLinkForm(),
         },
+        status=status,
     )
 
 
@@ -75,6 +77,9 @@ def _resend(request, kind: str):
     form = ResendLinkForm(request.POST)
     if not form.is_valid():
         return _link_problem(request, kind, services.LinkInvalid("invalid"), resend_form=form)
+    if not throttle.request_allowed(request=request, action="verification", email=form.cleaned_data["email"]):
+        form.add_error(None, throttle.REFUSED)
+        return _link_problem(request, kind, services.LinkInvalid("invalid"), resend_form=form, status=429)
     services.account_link_resend(email=form.cleaned_data["email"])
     messages.info(request, RESENT)
     return redirect("ami:register_done")
@@ -93,6 +98,13 @@ class RegisterView(PublicView, View):
         account_form = AccountForm(request.POST)
         if organisation_form.is_valid() and account_form.is_valid():
             account = account_form.cleaned_data
+            if not throttle.request_allowed(request=request, action="registration", email=account["email"]):
+                context = {
+                    "organisation_form": organisation_form,
+                    "account_form": account_form,
+                    "throttled": throttle.REFUSED,
+                }
+                return render(request, self.template_name, context, status=429)
             try:
                 membre = services.prestataire_register(
                     organisation={name: organisation_form.cleaned_data[name] for name in OrganisationForm.Meta.fields},

@@ -454,9 +454,10 @@ def reunion_minutes_attach(*, bilan: Bilan, user, data: bytes) -> Bilan:
 
 
 def bilan_shown(bilan, user, *, numero: int | None = None) -> dict:
-    """The texts and figures a user reads: the writer the live bilan (or a version), the others a
-    remitted version only (the latest by default). Raises Http404 for a version that does not exist."""
-    if numero is None and is_writer(user, bilan):
+    """The texts and figures a user reads: the writer the live bilan while it can be written, the others
+    (and the writer once it is remitted or validated) a remitted version, the latest by default.
+    Raises Http404 for a version that does not exist."""
+    if numero is None and is_writer(user, bilan) and (bilan.status in WRITABLE or not bilan.versions.exists()):
         return shown_live(bilan)
     version = bilan.versions.filter(numero=numero).first() if numero else latest_version(bilan)
     if version is None:

@@ -508,3 +508,29 @@ def test_bilan_pages_keep_their_number_of_queries_as_the_year_grows(programme, u
     grow(2, 18)
     large = [queries(login(user), url) for user, url in pages]
     assert small == large
+
+
+# -- RGPD -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_comptes_rendus_are_purged_after_the_validated_bilan_and_its_grace_period(remis, users, settings):
+    from mlhg_app import retention
+
+    settings.RETENTION_COMPTE_RENDU_GRACE_DAYS = 90
+    assert CompteRendu.objects.count() == 5
+    validated_at = datetime.datetime(2027, 7, 1, 10, tzinfo=PARIS)
+    assert retention.purge_expired(now=validated_at)["bilans.comptes_rendus"] == {"comptes_rendus": 0}
+    with time_machine.travel(validated_at, tick=False):
+        services.bilan_validate(bilan=remis, user=users["responsable"])
+    before = page(login(users["responsable"]).get(reverse("bilans:detail", kwargs={"pk": remis.pk})))
+    inside = validated_at + datetime.timedelta(days=89)
+    assert retention.purge_expired(now=inside)["bilans.comptes_rendus"] == {"comptes_rendus": 0}
+    past = validated_at + datetime.timedelta(days=91)
+    assert retention.purge_expired(now=past)["bilans.comptes_rendus"] == {"comptes_rendus": 5}
+    assert not CompteRendu.objects.exists()
+    # The validated bilan keeps its figures (frozen in its version), for everyone.
+    for role in ("responsable", "prestataire"):
+        after = page(login(users[role]).get(reverse("bilans:detail", kwargs={"pk": remis.pk})))
+        assert "Charge émotionnelle" in after
+    assert "Charge émotionnelle" in before

@@ -62,7 +62,7 @@ def themes_svg(synthese: dict) -> str:
 
 def _short(site: str) -> str:
     """« Antenne Nord-Est » → « Nord-Est », wrapped to fit under its bars."""
-    return "\n".join(textwrap.wrap(site.removeprefix("Antenne ").removeprefix("Siège "), 11))
+    return "\n".join(textwrap.wrap(site.removeprefix("Antenne ").removeprefix("Siège "), 9))
 
 
 def sites_svg(synthese: dict) -> str:

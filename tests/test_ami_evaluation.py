@@ -100,6 +100,24 @@ def test_eligibility_waits_for_the_deadline_and_needs_a_reason(committee):
 
 
 @pytest.mark.django_db
+def test_eligibility_pages_through_many_dossiers_and_a_decision_returns_to_its_page(committee, monkeypatch):
+    from ami.views import selection
+
+    monkeypatch.setattr(selection, "ELIGIBILITY_PAGE_SIZE", 3)  # 4 dossiers: pages of 3 and 1
+    staff, dossier = committee["staff"], committee["dossiers"]["D"]  # « Candidat D »: last by name
+    url = reverse("ami:eligibility", args=["ami-2026"])
+    with time_machine.travel(AFTER, tick=False):
+        first = login(staff).get(url).content.decode()
+        assert first.count('name="dossier"') == 3 and "page 1 sur 2" in first and "Candidat D" not in first
+        second = login(staff).get(url + "?page=2").content.decode()
+        assert second.count('name="dossier"') == 1 and "Candidat D" in second
+        response = login(staff).post(url, {"dossier": dossier.pk, "page": "2", f"d{dossier.pk}-decision": "recevable"})
+        assert response["Location"] == f"{url}?page=2#dossier-{dossier.pk}"
+        invalid = login(staff).post(url, {"dossier": dossier.pk, "page": "2", f"d{dossier.pk}-decision": "irrecevable"})
+        assert "Indiquez le motif" in invalid.content.decode() and "page 2 sur 2" in invalid.content.decode()
+
+
+@pytest.mark.django_db
 def test_hand_computed_results_with_a_conflict_and_an_irrecevable_dossier(committee):
     e1, e2, e3 = committee["evaluators"]
     d = committee["dossiers"]

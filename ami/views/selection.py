@@ -4,9 +4,11 @@ import csv
 import io
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
@@ -18,6 +20,9 @@ from ami.scoring import money
 from ami.services.eligibility import EligibilityRefused, dossier_set_eligibility
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.models import User
+
+# Forms per page of the eligibility list: a few dossiers in a real AMI, hundreds in the benchmark.
+ELIGIBILITY_PAGE_SIZE = 20
 
 
 def opened_ami(reference) -> AMI:
@@ -36,11 +41,13 @@ class EligibilityView(PermissionRequiredView, View):
             .order_by("prestataire__raison_sociale")
         )
 
-    def render_page(self, request, ami, forms=None, status=200):
+    def render_page(self, request, ami, forms=None, status=200, page_number=None):
         forms = forms or {}
-        rows = [(d, forms.get(d.pk) or EligibilityForm(prefix=f"d{d.pk}")) for d in self.dossiers(ami)]
+        page = Paginator(self.dossiers(ami), ELIGIBILITY_PAGE_SIZE).get_page(page_number or request.GET.get("page"))
+        rows = [(d, forms.get(d.pk) or EligibilityForm(prefix=f"d{d.pk}")) for d in page]
         opened = ami.is_past_deadline()
-        return render(request, self.template_name, {"ami": ami, "rows": rows, "opened": opened}, status=status)
+        context = {"ami": ami, "rows": rows, "opened": opened, "page": page}
+        return render(request, self.template_name, context, status=status)
 
     def get(self, request, reference):
         return self.render_page(request, opened_ami(reference))
@@ -51,7 +58,7 @@ class EligibilityView(PermissionRequiredView, View):
         form = EligibilityForm(request.POST, prefix=f"d{dossier.pk}")
         if not form.is_valid():
             messages.error(request, f"Recevabilité de {dossier.prestataire} : corrigez les champs signalés.")
-            return self.render_page(request, ami, {dossier.pk: form})
+            return self.render_page(request, ami, {dossier.pk: form}, page_number=request.POST.get("page"))
         try:
             dossier_set_eligibility(
                 dossier=dossier,
@@ -64,7 +71,9 @@ class EligibilityView(PermissionRequiredView, View):
             messages.error(request, str(refusal))
         else:
             messages.success(request, f"Recevabilité de {dossier.prestataire} enregistrée.")
-        return redirect("ami:eligibility", reference=ami.reference)
+        page = request.POST.get("page", "")
+        url = reverse("ami:eligibility", kwargs={"reference": ami.reference})
+        return redirect(f"{url}?page={page}#dossier-{dossier.pk}" if page.isdigit() and page != "1" else url)
 
 
 class CommitteeView(PermissionRequiredView, View):

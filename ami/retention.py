@@ -35,7 +35,7 @@ def dossiers_non_retenus_expired(now: datetime.datetime):
 def purge_dossiers_non_retenus(now: datetime.datetime) -> dict[str, int]:
     """Delete the expired dossiers of non-retained candidates (see the module's docstring)."""
     with transaction.atomic():
-        ids = list(dossiers_non_retenus_expired(now).select_for_update().values_list("pk", flat=True))
+        ids = list(dossiers_non_retenus_expired(now).select_for_update(of=("self",)).values_list("pk", flat=True))
         if not ids:
             return {"dossiers": 0, "fichiers": 0, "versions": 0, "evaluations": 0, "lettres": 0}
         fichiers = Fichier.objects.filter(dossier_id__in=ids)

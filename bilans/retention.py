@@ -27,7 +27,7 @@ def comptes_rendus_expired(now: datetime.datetime):
 
 def purge_comptes_rendus(now: datetime.datetime) -> dict[str, int]:
     with transaction.atomic():
-        ids = list(comptes_rendus_expired(now).select_for_update().values_list("pk", flat=True))
+        ids = list(comptes_rendus_expired(now).select_for_update(of=("self",)).values_list("pk", flat=True))
         CompteRendu.objects.filter(pk__in=ids).delete()  # its themes (the M2M rows) go with it
         retention.delete_history(CompteRendu, ids)
     return {"comptes_rendus": len(ids)}

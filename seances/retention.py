@@ -38,8 +38,8 @@ def releves_expired(now: datetime.datetime):
 def purge_emargements(now: datetime.datetime) -> dict[str, int]:
     """Delete expired attendance records and statements, their files and history."""
     with transaction.atomic():
-        emargements = list(emargements_expired(now).select_for_update().values_list("pk", "feuille_signee"))
-        releves = list(releves_expired(now).select_for_update().values_list("pk", "fichier"))
+        emargements = list(emargements_expired(now).select_for_update(of=("self",)).values_list("pk", "feuille_signee"))
+        releves = list(releves_expired(now).select_for_update(of=("self",)).values_list("pk", "fichier"))
         emargement_ids = [pk for pk, _name in emargements]
         releve_ids = [pk for pk, _name in releves]
         Emargement.objects.filter(pk__in=emargement_ids).delete()  # the list of who was present goes with it

@@ -140,7 +140,7 @@ def test_restore_refuses_what_is_not_one_of_our_backups_with_a_french_message(tm
 
     hostile = tmp_path / "hostile.tar.gz"
     with tarfile.open(hostile, "w:gz") as tar:
-        manifest = json.dumps({"format": 1, "base": connection.vendor, "fichier_base": "base.sqlite3"}).encode()
+        manifest = json.dumps({"format": 1, "base": "sqlite", "fichier_base": "base.sqlite3"}).encode()
         for name, data in (("manifest.json", manifest), ("../../evasion.txt", b"x")):
             info = tarfile.TarInfo(name)
             info.size = len(data)

@@ -37,3 +37,5 @@ rules.add_perm("mlhg_app.use_account", is_logged_in)
 rules.add_perm("mlhg_app.view_antennes", is_staff_member | is_responsable | is_evaluateur)
 # Two-factor authentication (TOTP): staff and evaluators may enable it.
 rules.add_perm("mlhg_app.use_two_factor", is_staff_member | is_evaluateur)
+# The history of an object (who changed what, when): MLHG staff, read-only.
+rules.add_perm("mlhg_app.view_history", is_staff_member)

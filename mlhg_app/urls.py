@@ -11,6 +11,7 @@ urlpatterns = [
     path("compte/mes-donnees/", views.PersonalDataView.as_view(), name="personal_data"),
     path("confidentialite/", views.PrivacyView.as_view(), name="privacy"),
     path("sites/", views.AntenneListView.as_view(), name="antenne_list"),
+    path("historique/<str:label>/<int:pk>/", views.HistoryView.as_view(), name="history"),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("connexion/code/", views.TwoFactorVerifyView.as_view(), name="otp_verify"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),

@@ -31,6 +31,17 @@ class HomeView(PublicView, TemplateView):
         return ["mlhg_app/home/public.html"]
 
 
+class HistoryView(PermissionRequiredView, View):
+    """Who changed what, when, on one object (staff only, read-only; see mlhg_app/history.py)."""
+
+    permission_required = "mlhg_app.view_history"
+
+    def get(self, request, label, pk):
+        from mlhg_app.history import object_history
+
+        return render(request, "mlhg_app/history.html", object_history(label, pk))
+
+
 class AccountView(PermissionRequiredView, TemplateView):
     permission_required = "mlhg_app.use_account"
     template_name = "mlhg_app/account.html"

@@ -13,8 +13,10 @@ def dossier(world):
         users = world["users"]
         ami = AMIFactory(reference="ami-acces")
         ami.evaluateurs.add(users["evaluateur"])
-        prestataire = PrestataireFactory()
-        Membre.objects.create(user=users["prestataire"], prestataire=prestataire)
+        membre = Membre.objects.filter(user=users["prestataire"]).first()  # another sample may have made it
+        prestataire = membre.prestataire if membre else PrestataireFactory()
+        if membre is None:
+            Membre.objects.create(user=users["prestataire"], prestataire=prestataire)
         d = complete_dossier(ami=ami, prestataire=prestataire)
         with time_machine.travel(ami.date_limite, tick=False):
             dossier_submit(dossier=d, user=users["prestataire"])

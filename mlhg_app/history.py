@@ -1,0 +1,128 @@
+"""The history of one object, for MLHG staff: who changed what, when, before → after (read-only).
+
+Read from django-simple-history. Only the models listed in `SHOWN` have a page,
+and each lists the fields it never shows: a bilan's sections are the
+prestataire's draft until remitted (the remitted versions are on the bilan's
+page); a compte rendu never has a page. Models are looked up by label, so this
+module imports no app of the product (dependencies point to mlhg_app, never from).
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.apps import apps
+from django.db import models
+from django.http import Http404
+from django.utils import formats, timezone
+
+# label → (French name, fields never shown)
+SHOWN: dict[str, tuple[str, set[str]]] = {
+    "ami.ami": ("AMI", set()),
+    "ami.dossier": ("Dossier", set()),
+    "ami.evaluation": ("Grille d'évaluation", set()),
+    "ami.decision": ("Décision", set()),
+    "ami.convention": ("Convention", set()),
+    "seances.programme": ("Programme", set()),
+    "seances.seance": ("Séance", set()),
+    "seances.emargement": ("Émargement", set()),
+    "seances.annulation": ("Annulation", set()),
+    "seances.releve": ("Relevé de prestations", set()),
+    "bilans.bilan": ("Bilan annuel", {"thematiques", "attention", "preconisations"}),
+}
+ACTIONS = {"+": "Création", "~": "Modification", "-": "Suppression"}
+EMPTY = "—"
+SKIPPED = {"id", "uid", "reunion_uid"}
+
+
+@dataclass
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class Entry:
+    when: datetime.datetime
+    action: str
+    user: object
+    reason: str
+    changes: list
+
+
+def _fields(model, hidden: set[str]) -> list[models.Field]:
+    """The model's fields its history records (not those it excludes), minus hidden and technical ones."""
+    recorded = {f.name for f in model.history.model._meta.concrete_fields}
+    return [f for f in model._meta.concrete_fields if f.name in recorded and f.name not in hidden | SKIPPED]
+
+
+def _display(field, value, users) -> str:
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(field, models.ForeignKey):
+        if field.related_model._meta.label_lower == "mlhg_app.user":
+            return str(users.get(value, f"utilisateur n° {value}"))
+        return f"n° {value}"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value), "j F Y à H:i:s")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "j F Y")
+    if isinstance(value, datetime.time):
+        return f"{value.hour:02d} h {value.minute:02d}"
+    if isinstance(value, Decimal | int):
+        return formats.localize(value)
+    if hasattr(value, "name"):  # a file
+        return value.name or EMPTY
+    return str(value)
+
+
+def object_history(label: str, pk: int) -> dict:
+    """The object's name and its history entries, newest first; Http404 for an unknown label or object.
+    A constant number of queries (the records, then the users they name)."""
+    if label not in SHOWN:
+        raise Http404("Historique introuvable")
+    kind, hidden = SHOWN[label]
+    model = apps.get_model(label)
+    records = list(model.history.filter(id=pk).select_related("history_user").order_by("history_date", "history_id"))
+    if not records:
+        raise Http404("Historique introuvable")
+    fields = _fields(model, hidden)
+    user_ids = {
+        getattr(r, f.attname)
+        for r in records
+        for f in fields
+        if isinstance(f, models.ForeignKey) and f.related_model._meta.label_lower == "mlhg_app.user"
+    }
+    user_model = apps.get_model("mlhg_app.User")
+    users = {u.pk: u for u in user_model.objects.filter(pk__in=[i for i in user_ids if i])}
+    entries = []
+    previous = None
+    for record in records:
+        changes = []
+        for f in fields:
+            after = getattr(record, f.attname)
+            before = getattr(previous, f.attname) if previous is not None else None
+            if previous is None and after in (None, ""):
+                continue
+            if previous is not None and before == after:
+                continue
+            changes.append(Change(str(f.verbose_name), _display(f, before, users), _display(f, after, users)))
+        if changes or record.history_type == "-":
+            entries.append(
+                Entry(
+                    when=record.history_date,
+                    action=ACTIONS.get(record.history_type, record.history_type),
+                    user=record.history_user,
+                    reason=record.history_change_reason or "",
+                    changes=changes,
+                )
+            )
+        previous = record
+    entries.reverse()
+    current = model.objects.filter(pk=pk).first()
+    return {"kind": kind, "name": str(current) if current else f"{kind} n° {pk} (supprimé)", "entries": entries}

@@ -59,6 +59,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/bandit -c pyproject.toml -r ami mlhg_app seances bilans bench -q
 
 worker: install
 	$(VENV)/bin/celery -A mlhg_app worker --beat --loglevel=INFO

@@ -101,7 +101,8 @@ DEROULE = [
 def _siret_ok(siret: str) -> str:
     from ami.models import siret_is_valid
 
-    assert siret_is_valid(siret), siret
+    if not siret_is_valid(siret):
+        raise ValueError(f"SIRET de démonstration invalide : {siret}")
     return siret
 
 

@@ -2,7 +2,8 @@
 
 from mlhg_app.models import Antenne, User
 
-DEMO_PASSWORD = "demo-mlhg-2026"
+# Only for the demo accounts: load_demo refuses to run with DEBUG off.
+DEMO_PASSWORD = "demo-mlhg-2026"  # nosec B105
 
 PEOPLE = [
     # role, email, first name, last name, antenne code, line manager

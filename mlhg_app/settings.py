@@ -8,6 +8,7 @@ Two modes:
   written as files under `var/mail/`;
 - production (`MLHG_ENV=production`): DEBUG off, `SECRET_KEY` required,
   secure cookies, HSTS, HTTPS redirect.
+The Content-Security-Policy and the session expiry hold in both.
 """
 
 import os
@@ -16,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -95,10 +97,12 @@ INSTALLED_APPS = [
     "simple_history",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "mlhg_app.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -276,13 +280,38 @@ LOGGING = {
 
 # -- security --------------------------------------------------------------------
 
+# Content-Security-Policy, enforced (never report-only) in every environment, so a
+# violation shows up in development and in the browser tests (tests/e2e) before
+# production. No inline script or style anywhere: only the vendored files of static/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],  # htmx requests
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SAMESITE = "Lax"  # Strict would log out a user who follows a link from an email
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token, htmx gets it from the page
 CSRF_COOKIE_SAMESITE = "Lax"
 FILE_UPLOAD_PERMISSIONS = 0o640
+
+# A session ends after SESSION_COOKIE_AGE seconds without a request (default 2 hours):
+# every request pushes the expiry back.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 2)
+SESSION_SAVE_EVERY_REQUEST = True
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -30,3 +30,5 @@ urlpatterns = [
     path("bilans/", include("bilans.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "mlhg_app.views.server_error"

@@ -1,12 +1,14 @@
 import logging
+import sys
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.db import connection
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -89,6 +91,25 @@ class HealthView(PublicView, TemplateView):
                 status["broker"] = "indisponible"
         ok = all(value in {"ok", "eager"} for value in status.values())
         return JsonResponse(status, status=200 if ok else 503)
+
+
+# What the database raises when it does not answer (refused, gone, file unreadable), as
+# opposed to a bug in a query (ProgrammingError, IntegrityError…), which stays a 500.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def server_error(request):
+    """`handler500`: the French error page, or the 503 page when the database does not answer.
+
+    Django calls it for any exception left unhandled, in a view, a template or a middleware
+    (the session saved on every request), with the exception still current; the traceback
+    goes to the log (`django.request`), never to the user. The pages are rendered without
+    a request context: no context processor may query the database that is down.
+    """
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_UNAVAILABLE):
+        return HttpResponse(loader.render_to_string("503.html"), status=503, headers={"Retry-After": "120"})
+    return HttpResponseServerError(loader.render_to_string("500.html"))
 
 
 class LoginView(PublicView, auth_views.LoginView):

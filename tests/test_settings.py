@@ -32,6 +32,7 @@ def test_production_mode_passes_check_deploy():
     result = run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         MLHG_ENV="production",
+        DEBUG="0",
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="app.ml31.org",
     )

@@ -88,18 +88,69 @@ def base_url(live_server):
     return live_server.url
 
 
+# Runs in every document before its own scripts: each CSP violation Chromium reports
+# (`securitypolicyviolation`, fired on the document) goes to the test through a binding.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__mlhgCspViolation({
+    directive: event.effectiveDirective || event.violatedDirective,
+    blocked: event.blockedURI || "(inline)",
+    page: event.documentURI,
+    source: event.sourceFile ? `${event.sourceFile}:${event.lineNumber}` : "",
+    sample: event.sample || "",
+  });
+});
+"""
+
+
+def describe_csp_violations(violations: list[dict]) -> str:
+    """One line per violation: the directive, what it blocked, on which page (and from where)."""
+    lines = []
+    for v in violations:
+        if "console" in v:
+            lines.append(f"console : {v['console']}")
+        else:
+            where = f" ({v['source']})" if v["source"] else ""
+            sample = f" « {v['sample']} »" if v["sample"] else ""
+            lines.append(f"{v['directive']} a bloqué {v['blocked']}{sample} sur {v['page']}{where}")
+    return "\n".join(lines)
+
+
 @pytest.fixture
 def page(page):
-    """pytest-playwright's page, with one timeout for actions, navigations and `expect`.
+    """pytest-playwright's page, with one timeout and a watch on the Content-Security-Policy.
 
-    10 s instead of Playwright's 30 s (a wrong step fails fast) and `expect`'s 5 s (a
-    busy machine can hold one request a few seconds: every request of the live server
-    opens a new database connection, which PostgreSQL may keep waiting).
+    One timeout for actions, navigations and `expect`: 10 s instead of Playwright's 30 s
+    (a wrong step fails fast) and `expect`'s 5 s (a busy machine can hold one request a
+    few seconds: every request of the live server opens a new database connection,
+    which PostgreSQL may keep waiting).
+
+    Every CSP violation Chromium reports in this test's browser context (the
+    `securitypolicyviolation` event of each document, and the console's "Content
+    Security Policy" messages) is kept in `page.csp_violations`; any left at the end
+    fails the test at teardown, naming the directive and the blocked URI.
     """
     page.set_default_timeout(TIMEOUT_MS)
     page.set_default_navigation_timeout(TIMEOUT_MS)
     expect.set_options(timeout=TIMEOUT_MS)
-    return page
+
+    violations: list[dict] = []
+    context = page.context
+    context.expose_binding("__mlhgCspViolation", lambda _source, violation: violations.append(violation))
+    context.add_init_script(CSP_LISTENER)
+    context.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and violations.append({"console": message.text}),
+    )
+    page.csp_violations = violations
+    yield page
+    if not page.is_closed():
+        page.evaluate("0")  # a round trip: the events reported before it have arrived
+    if violations:
+        pytest.fail(
+            f"{len(violations)} violation(s) de la Content-Security-Policy :\n{describe_csp_violations(violations)}",
+            pytrace=False,
+        )
 
 
 # The MD5 hasher and the in-memory email backend come from tests/conftest.py (autouse,

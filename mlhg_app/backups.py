@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404: pg_dump / pg_restore, arguments as a list, no shell
+import subprocess  # nosec B404 # pg_dump and pg_restore only, arguments as a list, no shell
 import tarfile
 import tempfile
 from pathlib import Path

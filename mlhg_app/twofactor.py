@@ -33,7 +33,7 @@ from django_otp.util import random_hex
 from mlhg_app.models import User
 
 SESSION_PENDING = "mlhg_otp_pending"
-SESSION_SECRET = "mlhg_otp_secret"
+SESSION_SECRET = "mlhg_otp_secret"  # nosec B105 # the session key under which the secret waits, not a secret
 DEVICE_NAME = "Application d'authentification"
 ROLES_ALLOWED = {User.Role.STAFF, User.Role.EVALUATEUR}
 

@@ -9,16 +9,20 @@ check the page with its errors. One failure lists every violation with its rule,
 page and the elements.
 """
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 
 from mlhg_app.access import PUBLIC, declared_access, iter_urls
 from tests.conftest import ROLES
+from tests.factories import AMIFactory, DossierFactory
 from tests.test_access import _method, _resolve_url
 from tests.web import login
 
@@ -75,6 +79,20 @@ def pages_by_role(users) -> dict[str, list[str]]:
     return pages
 
 
+def add_open_ami_pages(pages, users):
+    """An open AMI with a draft dossier of the prestataire user: its six sections are forms to fill."""
+    from ami.completeness import SECTION_TITLES
+    from ami.models import Membre
+
+    ami = AMIFactory(reference="ami-ouvert", date_limite=timezone.now() + datetime.timedelta(days=10))
+    prestataire = Membre.objects.get(user=users["prestataire"]).prestataire
+    dossier = DossierFactory(ami=ami, prestataire=prestataire)
+    pages[ANONYMOUS].append(reverse("ami:detail", kwargs={"reference": ami.reference}))
+    pages["prestataire"] += [reverse("ami:dossier", kwargs={"pk": dossier.pk})] + [
+        reverse("ami:dossier_section", kwargs={"pk": dossier.pk, "section": code}) for code in SECTION_TITLES
+    ]
+
+
 def _session_cookie(user, base_url):
     client = login(user)
     return {
@@ -95,6 +113,7 @@ def _axe_violations(page, role, url) -> list[str]:
 
 def test_every_page_of_every_role_passes_axe(transactional_db, browser, live_server, users, axe_script):
     pages = pages_by_role(users)
+    add_open_ami_pages(pages, users)
     violations, checked = [], []
     for role, urls in pages.items():
         context = browser.new_context(base_url=live_server.url, locale="fr-FR")

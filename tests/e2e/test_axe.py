@@ -10,11 +10,8 @@ page and the elements.
 """
 
 import datetime
-import os
-from pathlib import Path
 from urllib.parse import urlparse
 
-import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -22,14 +19,11 @@ from playwright.sync_api import Error as PlaywrightError
 
 from mlhg_app.access import PUBLIC, declared_access, iter_urls
 from tests.conftest import ROLES
+from tests.e2e.conftest import RUN_AXE, WCAG_TAGS
 from tests.factories import AMIFactory, DossierFactory
 from tests.test_access import _method, _resolve_url
 from tests.web import login
 
-AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-# WCAG 2.0 / 2.1 A and AA (the RGAA's level), and axe's best practices (headings in order,
-# one h1, content inside landmarks, a skip link that leads somewhere).
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 ANONYMOUS = "anonyme"
 # Forms sent empty: the page with its errors is checked too (and each error is tied to its field).
 FORMS_SENT_EMPTY = {
@@ -45,21 +39,6 @@ UNLINKED_ERRORS = """() => [...document.querySelectorAll('[aria-invalid="true"]'
   .filter(f => !(f.getAttribute("aria-describedby") || "").split(" ")
     .some(id => id && document.getElementById(id) && document.getElementById(id).textContent.trim()))
   .map(f => f.name || f.id)"""
-RUN_AXE = """tags => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
-  .then(r => r.violations.map(v => ({
-    rule: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.map(n => ({target: n.target.join(" "), html: n.html.slice(0, 160)})),
-  })))"""
-
-
-@pytest.fixture(scope="module")
-def axe_script():
-    if not AXE_JS.is_file():
-        reason = f"axe-core introuvable ({AXE_JS}) : lancez `make install` (npm ci)"
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(f"CI sans axe-core : {reason}")
-        pytest.skip(reason)
-    return AXE_JS
 
 
 def pages_by_role(users) -> dict[str, list[str]]:
@@ -79,7 +58,7 @@ def pages_by_role(users) -> dict[str, list[str]]:
     return pages
 
 
-def add_open_ami_pages(pages, users):
+def add_open_ami_pages(pages, users) -> tuple[str, str]:
     """An open AMI with a draft dossier of the prestataire user: its six sections are forms to fill."""
     from ami.completeness import SECTION_TITLES
     from ami.models import Membre
@@ -87,10 +66,29 @@ def add_open_ami_pages(pages, users):
     ami = AMIFactory(reference="ami-ouvert", date_limite=timezone.now() + datetime.timedelta(days=10))
     prestataire = Membre.objects.get(user=users["prestataire"]).prestataire
     dossier = DossierFactory(ami=ami, prestataire=prestataire)
-    pages[ANONYMOUS].append(reverse("ami:detail", kwargs={"reference": ami.reference}))
-    pages["prestataire"] += [reverse("ami:dossier", kwargs={"pk": dossier.pk})] + [
+    ami_page = reverse("ami:detail", kwargs={"reference": ami.reference})
+    dossier_page = reverse("ami:dossier", kwargs={"pk": dossier.pk})
+    pages[ANONYMOUS].append(ami_page)
+    pages["prestataire"] += [dossier_page] + [
         reverse("ami:dossier_section", kwargs={"pk": dossier.pk, "section": code}) for code in SECTION_TITLES
     ]
+    return ami_page, dossier_page
+
+
+def main_pages(users, ami_page, dossier_page) -> dict[str, tuple[str, str]]:
+    """The page each role comes for, and the name of its screenshot (docs/screenshots/, SCREENSHOTS=1)."""
+    from seances.models import Programme
+
+    board = reverse("seances:board", kwargs={"pk": Programme.objects.get().pk})
+    return {
+        ANONYMOUS: (ami_page, "20-visiteur-appel"),
+        "staff": ("/", "21-administration-accueil"),
+        "evaluateur": (reverse("ami:my_evaluations"), "22-evaluateur-evaluations"),
+        "responsable": (board, "23-responsable-planning"),
+        "prestataire": (dossier_page, "24-prestataire-dossier"),
+        "intervenant": (reverse("seances:my_seances"), "25-intervenant-seances"),
+        "conseiller": (reverse("seances:my_seances"), "26-conseiller-seances"),
+    }
 
 
 def _session_cookie(user, base_url):
@@ -111,9 +109,9 @@ def _axe_violations(page, role, url) -> list[str]:
     return found
 
 
-def test_every_page_of_every_role_passes_axe(transactional_db, browser, live_server, users, axe_script):
+def test_every_page_of_every_role_passes_axe(transactional_db, browser, live_server, users, axe_script, screenshot):
     pages = pages_by_role(users)
-    add_open_ami_pages(pages, users)
+    main = main_pages(users, *add_open_ami_pages(pages, users))
     violations, checked = [], []
     for role, urls in pages.items():
         context = browser.new_context(base_url=live_server.url, locale="fr-FR")
@@ -137,6 +135,8 @@ def test_every_page_of_every_role_passes_axe(transactional_db, browser, live_ser
                 continue  # redirected to another page, crawled under its own URL
             checked.append((role, url))
             violations += _axe_violations(page, role, url)
+            if main[role][0] == url:
+                screenshot(page, main[role][1])
         for url, button in FORMS_SENT_EMPTY.get(role, []):
             page.goto(url)
             page.get_by_role("main").get_by_role("button", name=button).click()

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install sysdeps migrate demo lint bench worker clean backup restore
+.PHONY: run test install sysdeps jsdeps migrate demo lint bench worker clean backup restore
 
 # WeasyPrint needs Pango; the browser journeys (tests/e2e) need Debian's Chromium.
 # Whatever is missing is installed with one apt-get call when root; otherwise a
@@ -40,7 +40,20 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-install: $(STAMP) sysdeps
+# axe-core (the accessibility crawl of tests/e2e/test_axe.py), pinned by package-lock.json.
+# Without npm it only warns: the crawl is skipped, except under CI=true where it fails.
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	else \
+	  echo "npm introuvable : installez Node.js (paquets Debian nodejs et npm) ; en attendant, le contrôle d'accessibilité (tests/e2e/test_axe.py) est ignoré."; \
+	fi
+
+jsdeps: $(NODE_STAMP)
+
+install: $(STAMP) sysdeps jsdeps
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -74,7 +87,7 @@ restore: install
 	$(PY) manage.py restore "$(FILE)"
 
 clean:
-	rm -rf $(VENV) var/db.sqlite3 var/mail
+	rm -rf $(VENV) node_modules var/db.sqlite3 var/mail
 
 # Not part of `make test` nor CI: builds its own database (see bench/__main__.py).
 bench: install

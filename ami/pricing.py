@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from ami.scoring import annual_totals, money
+from mlhg_app import french
 
 
 def to_cents(value: Decimal) -> Decimal:
@@ -33,8 +34,5 @@ def dossier_totaux(dossier) -> dict:
 
 
 def format_euros(value: Decimal | None) -> str:
-    """French amount: ``Decimal("1234.5")`` → ``"1 234,50 €"`` (spaces as thousands separator); None → "—"."""
-    if value is None:
-        return "—"
-    text = f"{to_cents(value):,.2f}"  # 1,234.50
-    return text.replace(",", " ").replace(".", ",") + " €"
+    """French amount: ``Decimal("1234.5")`` → ``"1 234,50 €"`` (rounded half up to the cent); None → "—"."""
+    return french.euros(None if value is None else to_cents(value))

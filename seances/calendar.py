@@ -12,9 +12,10 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
+
+from mlhg_app import french
 
 PRODID = "-//Mission Locale Haute-Garonne//MLHG APP séances//FR"
 UID_DOMAIN = "app.ml31.org"
@@ -64,18 +65,9 @@ def duration_text(minutes: int) -> str:
     return f"{hours} heure{'s' if hours > 1 else ''}"
 
 
-def time_text(value: datetime.time) -> str:
-    """09:30 → « 09 h 30 »."""
-    return f"{value.hour:02d} h {value.minute:02d}"
-
-
-def date_text(value: datetime.date) -> str:
-    """« mardi 13 octobre 2026 », « jeudi 1er octobre 2026 »."""
-    with translation.override("fr"):
-        weekday = date_format(value, "l")
-        month = date_format(value, "F")
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{weekday} {day} {month} {value.year}"
+# 09:30 → « 09 h 30 »; « mardi 13 octobre 2026 », « jeudi 1er octobre 2026 » (mlhg_app.french).
+time_text = french.clock_time
+date_text = french.long_date
 
 
 def seance_when_text(seance) -> str:

@@ -149,7 +149,7 @@ def test_hand_computed_results_with_a_conflict_and_an_irrecevable_dossier(commit
     with time_machine.travel(AFTER, tick=False):
         page = login(committee["staff"]).get(reverse("ami:results", args=["ami-2026"])).content.decode()
         assert "80,00" in page and "77,44" in page and "72,29" in page
-        assert "8\xa0820,00 € TTC/an" in page
+        assert "8\xa0820,00\xa0€ TTC/an" in page
         rows = list(
             csv.reader(
                 io.StringIO(

@@ -126,7 +126,7 @@ def test_price_simulation_defaults_show_both_formulas_with_the_ami_s_highlighted
     page = response.content.decode()
     assert "formule de l'AMI" in page
     assert '<td class="text-end table-primary fw-bold">7,50</td>' in page
-    assert "15\xa0120,00 €" in page
+    assert "15\xa0120,00\xa0€" in page
 
 
 @pytest.mark.django_db
@@ -168,7 +168,7 @@ def test_price_simulation_with_a_lowest_annual_total_and_the_linear_formula(comm
         (
             {"plus_bas": "350"},
             "plus_bas",
-            "Le prix le plus bas ne peut pas dépasser le bas de la plage simulée (7\xa0560,00 € TTC par an).",
+            "Le prix le plus bas ne peut pas dépasser le bas de la plage simulée (7\xa0560,00\xa0€ TTC par an).",
         ),
     ],
 )

@@ -7,7 +7,6 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import formats
 from django.utils.text import slugify
 from django.views import View
 
@@ -17,6 +16,7 @@ from ami.models import AMI, Critere
 from ami.rapport import rapport_filename, rapport_pdf
 from ami.scoring import annual_totals, money, price_points
 from ami.views.selection import opened_ami
+from mlhg_app import french
 from mlhg_app.access import PermissionRequiredView
 
 MAX_ROWS = 100
@@ -137,7 +137,7 @@ class PriceSimulationForm(forms.Form):
                 self.add_error(
                     "plus_bas",
                     "Le prix le plus bas ne peut pas dépasser le bas de la plage simulée "
-                    f"({formats_money(lowest_total)} € TTC par an).",
+                    f"({french.euros(lowest_total)} TTC par an).",
                 )
                 return data
             lowest_total = given_total
@@ -169,10 +169,6 @@ class PriceSimulationForm(forms.Form):
             )
             prix += data["pas"]
         return out
-
-
-def formats_money(value) -> str:
-    return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
 
 
 class PriceSimulationView(PermissionRequiredView, View):

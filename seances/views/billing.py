@@ -5,9 +5,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import number_format
 from django.views import View
 
+from mlhg_app import french
 from mlhg_app.access import PermissionRequiredView
 from seances.models import Annulation, Releve, Seance
 from seances.selectors import programme_for
@@ -140,8 +140,7 @@ class StatementsView(PermissionRequiredView, View):
             return self.render_page(request, programme, form)
         messages.success(
             request,
-            f"Relevé {releve.numero} émis : {releve.lignes.count()} ligne(s), "
-            f"{number_format(releve.total_ttc, 2, force_grouping=True)} € TTC.",
+            f"Relevé {releve.numero} émis : {releve.lignes.count()} ligne(s), {french.euros(releve.total_ttc)} TTC.",
         )
         return redirect("seances:statements", pk=programme.pk)
 

@@ -40,6 +40,16 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SCREENSHOT_DIR = Path(settings.BASE_DIR) / "docs" / "screenshots"
+# axe-core, from the npm registry (package.json / package-lock.json, `npm ci` in `make install`).
+AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.0 / 2.1 A and AA (the RGAA's level), and axe's best practices (headings in order,
+# one h1, content inside landmarks, a skip link that leads somewhere).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+RUN_AXE = """tags => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
+  .then(r => r.violations.map(v => ({
+    rule: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => ({target: n.target.join(" "), html: n.html.slice(0, 160)})),
+  })))"""
 TIMEOUT_MS = 10_000  # a page of this app answers in well under a second
 
 
@@ -200,6 +210,37 @@ def logged_in_page(page, live_server, user_for):
         return page
 
     return make
+
+
+@pytest.fixture(scope="session")
+def axe_script():
+    if not AXE_JS.is_file():
+        reason = f"axe-core introuvable ({AXE_JS}) : lancez `make install` (npm ci)"
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"CI sans axe-core : {reason}")
+        pytest.skip(reason)
+    return AXE_JS
+
+
+def _tab_to(page, locator, *, limit: int = 40):
+    """Presses Tab until `locator` has the focus (keyboard only, like a user would), then checks
+    that the focus shows (an outline or a ring around the element)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if locator.evaluate("el => el === document.activeElement"):
+            visible = locator.evaluate(
+                "el => { const s = getComputedStyle(el);"
+                " return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'; }"
+            )
+            assert visible, f"{locator} a le focus sans que cela se voie"
+            return
+    raise AssertionError(f"{locator} jamais atteint en {limit} tabulations")
+
+
+@pytest.fixture
+def tab_to():
+    """`tab_to(page, locator)`: Tab until the element has the (visible) focus; see `_tab_to`."""
+    return _tab_to
 
 
 def save_screenshot(page, name: str, *, directory: Path = SCREENSHOT_DIR) -> Path | None:

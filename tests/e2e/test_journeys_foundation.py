@@ -52,22 +52,13 @@ def test_visitor_logs_in_as_staff_opens_the_admin_and_logs_out(
     expect(page).to_have_url(re.compile(r"/connexion/\?next=/compte/$"))
 
 
-def _tab_to(page, locator, *, limit=15):
-    """Presses Tab until `locator` has the focus (keyboard only, like a user would)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if locator.evaluate("el => el === document.activeElement"):
-            return
-    raise AssertionError(f"{locator} jamais atteint en {limit} tabulations")
-
-
-def test_conseiller_logs_in_with_the_keyboard_only(page, live_server, user_for, screenshot):
+def test_conseiller_logs_in_with_the_keyboard_only(page, live_server, user_for, tab_to, screenshot):
     conseiller = user_for("conseiller")
 
     page.goto("/")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()
-    _tab_to(page, page.get_by_role("navigation").get_by_role("link", name="Se connecter"))
+    tab_to(page, page.get_by_role("navigation").get_by_role("link", name="Se connecter"))
     page.keyboard.press("Enter")
 
     expect(page).to_have_url(f"{live_server.url}/connexion/")

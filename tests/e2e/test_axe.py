@@ -1,0 +1,154 @@
+"""Every page of every role passes axe-core (WCAG 2.0 and 2.1, levels A and AA).
+
+axe-core comes from the npm registry, pinned by package.json / package-lock.json and
+installed in node_modules/ by `make install` (`npm ci`). The crawl reuses the URL list
+and the URL samples of tests/test_access.py: for each role (and the anonymous visitor),
+one browser context logged in as that role opens every GET page the role may use, keeps
+those answering 200 in HTML, and runs axe on each; a few forms are also sent empty, to
+check the page with its errors. One failure lists every violation with its rule, the
+page and the elements.
+"""
+
+import datetime
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
+
+from mlhg_app.access import PUBLIC, declared_access, iter_urls
+from tests.conftest import ROLES
+from tests.e2e.conftest import RUN_AXE, WCAG_TAGS
+from tests.factories import AMIFactory, DossierFactory
+from tests.test_access import _method, _resolve_url
+from tests.web import login
+
+ANONYMOUS = "anonyme"
+# Forms sent empty: the page with its errors is checked too (and each error is tied to its field).
+FORMS_SENT_EMPTY = {
+    ANONYMOUS: [
+        ("/connexion/", "Se connecter"),
+        ("/ami/inscription/", "Créer mon compte"),
+        ("/mot-de-passe-oublie/", "Recevoir le lien"),
+    ],
+    "prestataire": [("/compte/mot-de-passe/", "Enregistrer le nouveau mot de passe")],
+}
+# Every field marked invalid names its error message (aria-describedby), which exists and says something.
+UNLINKED_ERRORS = """() => [...document.querySelectorAll('[aria-invalid="true"]')]
+  .filter(f => !(f.getAttribute("aria-describedby") || "").split(" ")
+    .some(id => id && document.getElementById(id) && document.getElementById(id).textContent.trim()))
+  .map(f => f.name || f.id)"""
+
+
+def pages_by_role(users) -> dict[str, list[str]]:
+    """The GET URLs each role may use (by its declared rule), with the samples of tests/url_samples/."""
+    world = {"users": users}
+    urls = []
+    for _route, name, callback in iter_urls():
+        if _method(callback) != "get":
+            continue
+        urls.append((_resolve_url(name, world), declared_access(callback)))
+    pages = {}
+    for role in [None, *ROLES]:
+        user = users[role] if role else None
+        pages[role or ANONYMOUS] = [
+            url for url, rule in urls if rule == PUBLIC or (user is not None and user.has_perm(rule))
+        ]
+    return pages
+
+
+def add_open_ami_pages(pages, users) -> tuple[str, str]:
+    """An open AMI with a draft dossier of the prestataire user: its six sections are forms to fill."""
+    from ami.completeness import SECTION_TITLES
+    from ami.models import Membre
+
+    ami = AMIFactory(reference="ami-ouvert", date_limite=timezone.now() + datetime.timedelta(days=10))
+    prestataire = Membre.objects.get(user=users["prestataire"]).prestataire
+    dossier = DossierFactory(ami=ami, prestataire=prestataire)
+    ami_page = reverse("ami:detail", kwargs={"reference": ami.reference})
+    dossier_page = reverse("ami:dossier", kwargs={"pk": dossier.pk})
+    pages[ANONYMOUS].append(ami_page)
+    pages["prestataire"] += [dossier_page] + [
+        reverse("ami:dossier_section", kwargs={"pk": dossier.pk, "section": code}) for code in SECTION_TITLES
+    ]
+    return ami_page, dossier_page
+
+
+def main_pages(users, ami_page, dossier_page) -> dict[str, tuple[str, str]]:
+    """The page each role comes for, and the name of its screenshot (docs/screenshots/, SCREENSHOTS=1)."""
+    from seances.models import Programme
+
+    board = reverse("seances:board", kwargs={"pk": Programme.objects.get().pk})
+    return {
+        ANONYMOUS: (ami_page, "20-visiteur-appel"),
+        "staff": ("/", "21-administration-accueil"),
+        "evaluateur": (reverse("ami:my_evaluations"), "22-evaluateur-evaluations"),
+        "responsable": (board, "23-responsable-planning"),
+        "prestataire": (dossier_page, "24-prestataire-dossier"),
+        "intervenant": (reverse("seances:my_seances"), "25-intervenant-seances"),
+        "conseiller": (reverse("seances:my_seances"), "26-conseiller-seances"),
+    }
+
+
+def _session_cookie(user, base_url):
+    client = login(user)
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": base_url,
+    }
+
+
+def _axe_violations(page, role, url) -> list[str]:
+    found = []
+    for v in page.evaluate(RUN_AXE, WCAG_TAGS):
+        nodes = "; ".join(f"{n['target']} {n['html']}" for n in v["nodes"][:5])
+        more = f" (+{len(v['nodes']) - 5})" if len(v["nodes"]) > 5 else ""
+        found.append(f"{v['rule']} [{v['impact']}] {role} {url} : {v['help']} → {nodes}{more}")
+    return found
+
+
+def test_every_page_of_every_role_passes_axe(transactional_db, browser, live_server, users, axe_script, screenshot):
+    pages = pages_by_role(users)
+    main = main_pages(users, *add_open_ami_pages(pages, users))
+    violations, checked = [], []
+    for role, urls in pages.items():
+        context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+        context.set_default_timeout(10_000)
+        if role != ANONYMOUS:
+            context.add_cookies([_session_cookie(users[role], live_server.url)])
+        context.add_init_script(path=str(axe_script))
+        page = context.new_page()
+        for url in urls:
+            try:
+                response = page.goto(url)
+            except PlaywrightError as exc:  # a file download (PDF, CSV, XLSX, ZIP, iCal) is no page
+                if "Download is starting" in str(exc):
+                    continue
+                raise
+            if response is None or response.status != 200:
+                continue
+            if not response.headers.get("content-type", "").startswith("text/html"):
+                continue
+            if urlparse(page.url).path != urlparse(url).path:
+                continue  # redirected to another page, crawled under its own URL
+            checked.append((role, url))
+            violations += _axe_violations(page, role, url)
+            if main[role][0] == url:
+                screenshot(page, main[role][1])
+        for url, button in FORMS_SENT_EMPTY.get(role, []):
+            page.goto(url)
+            page.get_by_role("main").get_by_role("button", name=button).click()
+            page.wait_for_load_state()
+            invalid = page.locator('[aria-invalid="true"]')
+            assert invalid.count() > 0, f"{role} {url} : le formulaire vide n'a signalé aucun champ"
+            checked.append((role, f"{url} (erreurs)"))
+            violations += _axe_violations(page, role, f"{url} (erreurs)")
+            violations += [
+                f"erreur non reliée {role} {url} : le champ {name} n'a pas de message relié (aria-describedby)"
+                for name in page.evaluate(UNLINKED_ERRORS)
+            ]
+        context.close()
+    assert len(checked) > 40, checked  # the crawl did reach the pages
+    assert violations == [], "\n".join(violations)

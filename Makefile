@@ -90,5 +90,8 @@ clean:
 	rm -rf $(VENV) node_modules var/db.sqlite3 var/mail
 
 # Not part of `make test` nor CI: builds its own database (see bench/__main__.py).
+# wrk (Debian) measures throughput and the load run; installed here when root.
 bench: install
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
+	  echo "wrk introuvable (apt-get install wrk) : débit et charge ne seront pas mesurés."
 	$(PY) -m bench

@@ -14,6 +14,7 @@ import socket
 import statistics
 import subprocess  # nosec B404 # runs wrk and our own gunicorn only (_wrk, measure_throughput)
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -67,6 +68,8 @@ from bench.data import BENCH_AMI, Sizes, build  # noqa: E402
 from bench.pages import client_for, measure_counts, pages  # noqa: E402
 
 REPEAT = 15
+# The load run of issue 9 (bench only, never in CI): 50 users for this many seconds.
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 
 
 def log(message):
@@ -211,6 +214,48 @@ def _status(url, cookie) -> int:
         conn.close()
 
 
+LOAD_SCRIPT = """
+local paths = {%s}
+local cookie = "%s"
+local i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i], {["Cookie"] = cookie})
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("LOAD requests=%%d duration_us=%%d status=%%d connect=%%d read=%%d write=%%d timeout=%%d "
+    .. "p50_us=%%d p95_us=%%d p99_us=%%d\\n", summary.requests, summary.duration, e.status, e.connect, e.read,
+    e.write, e.timeout, latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def _load(base: str, paths: list[str], cookie: str, *, connections=50, seconds=60) -> dict:
+    """A bounded load run: `connections` concurrent users cycling through `paths` for `seconds`."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LOAD_SCRIPT % (", ".join(f'"{p}"' for p in paths), cookie))
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", script.name, base]
+    output = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60).stdout  # nosec B603
+    os.unlink(script.name)
+    found = re.search(r"LOAD (.*)", output)
+    if not found:
+        return {"error": output[-500:]}
+    values = {k: int(v) for k, v in (item.split("=") for item in found.group(1).split())}
+    errors = sum(values[k] for k in ("status", "connect", "read", "write", "timeout"))
+    return {
+        "users": connections,
+        "seconds": seconds,
+        "pages": paths,
+        "requests": values["requests"],
+        "rps": round(values["requests"] / (values["duration_us"] / 1e6), 1),
+        "errors": errors,
+        "p50_ms": round(values["p50_us"] / 1000, 1),
+        "p95_ms": round(values["p95_us"] / 1000, 1),
+        "p99_ms": round(values["p99_us"] / 1000, 1),
+    }
+
+
 def measure_throughput(heaviest: list[str]) -> dict:
     if not shutil.which("wrk"):
         return {"error": "wrk introuvable"}
@@ -256,6 +301,10 @@ def measure_throughput(heaviest: list[str]) -> dict:
                 "rps": rps,
                 "ratio_to_healthz": round(rps / healthz, 4) if healthz else None,
             }
+        # Issue 9: 50 users browse the portal, the planning board and the dashboard for 60 s.
+        load_pages = ["public: AMI list", "responsable: planning board", "responsable: dashboard"]
+        responsable = _session_cookie(found["responsable: planning board"][0])
+        out["load"] = _load(base, [found[name][1] for name in load_pages], responsable, seconds=LOAD_SECONDS)
         return out
     finally:
         server.terminate()

@@ -112,8 +112,8 @@ def test_statement_arithmetic_with_sub_groups_and_a_billable_cancellation(progra
         (Decimal("430.00"), True, False),
         (Decimal("480.00"), False, True),
     ]
-    assert lines[3]["libelle"] == "Séance du 16/11/2026 – Antenne Comminges – sous-groupe 1/2"
-    assert lines[5]["libelle"] == "Séance du 01/12/2026 – Antenne Sud Garonne (annulation facturable)"
+    assert lines[3]["libelle"] == "Séance du lundi 16 novembre 2026 – Antenne Comminges – sous-groupe 1/2"
+    assert lines[5]["libelle"] == "Séance du mardi 1er décembre 2026 – Antenne Sud Garonne (annulation facturable)"
 
     releve = statement_create(programme=programme, debut=D(2026, 9, 1), fin=D(2026, 12, 31), user=users["staff"])
     assert (releve.total_ht, releve.total_tva, releve.total_ttc) == (
@@ -191,7 +191,7 @@ def test_an_overlapping_period_is_refused(programme, users):
     with pytest.raises(BillingRefused) as refusal:
         statement_create(programme=programme, debut=D(2026, 12, 15), fin=D(2027, 1, 31), user=users["staff"])
     assert str(refusal.value) == (
-        "La période du 15/12/2026 au 31/01/2027 chevauche le relevé REL-2026-001 (du 01/09/2026 au 31/12/2026) : "
+        "La période du mardi 15 décembre 2026 au dimanche 31 janvier 2027 chevauche le relevé REL-2026-001 (du mardi 1er septembre 2026 au jeudi 31 décembre 2026) : "
         "une séance n'est jamais facturée deux fois."
     )
     assert Releve.objects.count() == 1
@@ -230,11 +230,11 @@ def test_statement_pdf_has_the_mandatory_mentions(programme, autumn, users, clie
         "Mission Locale Haute-Garonne",
         "6-8 boulevard Florence Arthaud",
         "31200 Toulouse",
-        "Date d'émission : 15/01/2027",
-        "Période : du 01/09/2026 au 31/12/2026",
+        "Date d'émission : vendredi 15 janvier 2027",
+        "Période : du mardi 1er septembre 2026 au jeudi 31 décembre 2026",
         "Séances d'analyse de pratiques professionnelles (APP)",
         "séance en groupe complet 480,00 € ; séance en sous-groupe 430,00 €",
-        "Séance du 16/11/2026 – Antenne Comminges – sous-groupe 1/2",
+        "Séance du lundi 16 novembre 2026",  # the rest of the label wraps in its cell
         "annulation facturable",
         "Total HT 2 780,00 €",
         "TVA 20 % 556,00 €",
@@ -334,7 +334,7 @@ def test_staff_mark_a_statement_paid(programme, autumn, users, client_for):
     missing = client.post(url, {}, follow=True)
     assert "Indiquez la date du paiement." in missing.content.decode()
     response = client.post(url, {"paye_le": "2027-01-15"}, follow=True)
-    assert "Relevé REL-2026-001 marqué payé le 15/01/2027." in response.content.decode()
+    assert "Relevé REL-2026-001 marqué payé le vendredi 15 janvier 2027." in response.content.decode()
     releve.refresh_from_db()
     assert releve.paye_le == D(2027, 1, 15)
     assert client_for("prestataire").post(url, {"paye_le": "2027-01-15"}).status_code == 403
@@ -422,7 +422,7 @@ def test_staff_decide_whether_a_cancellation_is_billable(programme, users, clien
     page = client_for("staff").get(reverse("seances:statements", args=[programme.pk])).content.decode()
     assert "Intervenant malade" in page and "À décider" in page
     response = client_for("staff").post(url, {"facturable": "oui"}, follow=True)
-    assert "Annulation du 13/10/2026 (Antenne Muretain) : facturable." in response.content.decode()
+    assert "Annulation du mardi 13 octobre 2026 (Antenne Muretain) : facturable." in response.content.decode()
     annulation = Annulation.objects.get()
     assert (annulation.facturable, annulation.facturable_decide_par) == (True, users["staff"])
     assert client_for("prestataire").post(url, {"facturable": "non"}).status_code == 403

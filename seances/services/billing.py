@@ -13,9 +13,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from ami.scoring import money
+from mlhg_app.french import long_date
 from mlhg_app.models import User
 from mlhg_app.pdf import render_pdf
 from seances.models import Annulation, LigneReleve, Programme, Releve, Seance
@@ -48,7 +48,8 @@ class BillingRefused(Exception):
 
 
 def _d(day: datetime.date) -> str:
-    return date_format(day, "d/m/Y")
+    """« lundi 16 novembre 2026 »."""
+    return long_date(day)
 
 
 # -- cancellations --------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.views import View
 
 from mlhg_app import french
 from mlhg_app.access import PermissionRequiredView
+from mlhg_app.french import long_date
 from seances.models import Annulation, Releve, Seance
 from seances.selectors import programme_for
 from seances.services import billing as billing_services
@@ -47,7 +48,7 @@ class CancelView(PermissionRequiredView, View):
             form.add_error(None, str(refusal))
             return self.render_form(request, seance, form)
         notice = " Les participants sont prévenus (annulation d'agenda)." if seance.status == "convoquee" else ""
-        messages.success(request, f"Séance du {seance.date:%d/%m/%Y} ({seance.groupe}) annulée.{notice}")
+        messages.success(request, f"Séance du {long_date(seance.date)} ({seance.groupe}) annulée.{notice}")
         return redirect("seances:board", pk=seance.programme_id)
 
 
@@ -74,7 +75,7 @@ class BillableView(PermissionRequiredView, View):
                 messages.error(request, str(refusal))
             else:
                 verdict = "facturable" if choice == "oui" else "non facturable"
-                messages.success(request, f"Annulation du {seance.date:%d/%m/%Y} ({seance.groupe}) : {verdict}.")
+                messages.success(request, f"Annulation du {long_date(seance.date)} ({seance.groupe}) : {verdict}.")
         return redirect("seances:statements", pk=seance.programme_id)
 
 
@@ -187,7 +188,7 @@ class StatementPaidView(PermissionRequiredView, View):
         except billing_services.BillingRefused as refusal:
             messages.error(request, str(refusal))
         else:
-            messages.success(request, f"Relevé {releve.numero} marqué payé le {releve.paye_le:%d/%m/%Y}.")
+            messages.success(request, f"Relevé {releve.numero} marqué payé le {long_date(releve.paye_le)}.")
         return redirect("seances:statements", pk=releve.programme_id)
 
 

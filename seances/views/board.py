@@ -11,6 +11,7 @@ from django.views import View
 
 from ami.models import Convention
 from mlhg_app.access import PermissionRequiredView
+from mlhg_app.french import long_date
 from mlhg_app.models import User
 from seances.calendar_rules import MONTHS_FR
 from seances.models import Groupe, IntervenantProgramme, ProgrammeSite, Seance
@@ -283,7 +284,7 @@ class SeanceMoveView(PermissionRequiredView, View):
         except board_services.BoardRefused as refusal:
             messages.error(request, f"Déplacement refusé : {refusal}")
         else:
-            messages.success(request, f"Séance déplacée au {form.cleaned_data['date']:%d/%m/%Y}.")
+            messages.success(request, f"Séance déplacée au {long_date(form.cleaned_data['date'])}.")
         return redirect("seances:board", pk=seance.programme_id)
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from mlhg_app.french import long_date
 from seances.models import Seance
 from seances.services.planning import programme_plan
 from tests.seances_world import build_programme
@@ -68,7 +69,7 @@ def test_a_validated_seance_moved_by_the_prestataire_returns_to_proposee_and_the
             reverse("seances:seance_move", args=[seance.pk]),
             {"date": new_date.isoformat(), "heure_debut": "14:00", "intervenant": seance.intervenant_id},
         )
-    assert flash(response) == f"Séance déplacée au {new_date:%d/%m/%Y}."
+    assert flash(response) == f"Séance déplacée au {long_date(new_date)}."
     seance.refresh_from_db()
     assert (seance.status, seance.date, seance.sequence) == (Seance.Status.PROPOSEE, new_date, sequence + 1)
     told = [m for m in mail.outbox if m.to == [users["responsable"].email]]

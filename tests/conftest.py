@@ -14,6 +14,8 @@ def _email_in_memory(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "https://app.test"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests travel in time over months with one login: sessions outlive them (test_security checks expiry).
+    settings.SESSION_COOKIE_AGE = 10 * 365 * 24 * 3600
 
 
 @pytest.fixture(autouse=True)

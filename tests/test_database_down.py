@@ -44,7 +44,7 @@ def _answers(**env):
 
 
 def test_database_down_shows_the_french_503_page_and_healthz_names_the_database():
-    answers = _answers(DEBUG="0", SECRET_KEY=STRONG_KEY, DATABASE_URL=CLOSED_DATABASE)
+    answers = _answers(DEBUG="0", SECRET_KEY=STRONG_KEY, DATABASE_URL=CLOSED_DATABASE, REDIS_URL="")
 
     for name in ["liste des AMI", "connexion", "accueil connecté"]:
         answer = answers[name]

@@ -1,40 +1,11 @@
-"""The bilan's charts as SVG (matplotlib), from the synthesis only: themes, séances per site.
+"""The bilan's charts as SVG, from the synthesis only: themes, séances per site (see mlhg_app/charts.py)."""
 
-Text stays text in the SVG (`svg.fonttype = none`): the PDF's charts can be
-read, searched and checked like the rest of the document.
-"""
-
-import io
 import textwrap
 
-import matplotlib
+from matplotlib import pyplot as plt
 
-matplotlib.use("Agg")
-
-from matplotlib import pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from bilans.aggregation import AUTRES  # noqa: E402
-
-STYLE = {
-    "svg.fonttype": "none",
-    "font.family": "DejaVu Sans",
-    "font.size": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "svg.hashsalt": "mlhg-bilan",  # the same figures give the same SVG
-}
-BLUE = "#000091"  # the French State's blue, as the pages
-GREY = "#929292"
-RED = "#c9191e"
-GREEN = "#18753c"
-
-
-def _svg(fig: Figure) -> str:
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
-    plt.close(fig)
-    return buffer.getvalue()
+from bilans.aggregation import AUTRES
+from mlhg_app import charts
 
 
 def themes_svg(synthese: dict) -> str:
@@ -43,48 +14,30 @@ def themes_svg(synthese: dict) -> str:
     autres = synthese["autres"]
     if autres["themes"] and autres["seances"] is not None:
         rows.append((f"{AUTRES} ({autres['themes']})", autres["seances"]))
-    with plt.rc_context(STYLE):
+    if not rows:
+        return charts.empty("Aucun thème à montrer pour l'instant")
+    with plt.rc_context(charts.STYLE):
         fig = plt.figure(figsize=(6.4, 0.45 * max(len(rows), 2) + 0.8))
         ax = fig.add_subplot()
-        if not rows:
-            ax.text(0.5, 0.5, "Aucun thème à montrer pour l'instant", ha="center", va="center")
-            ax.set_axis_off()
-            return _svg(fig)
         labels = ["\n".join(textwrap.wrap(label, 32)) for label, _n in reversed(rows)]
         values = [n for _label, n in reversed(rows)]
-        colours = [GREY if label.startswith(AUTRES) else BLUE for label, _n in reversed(rows)]
+        colours = [charts.GREY if label.startswith(AUTRES) else charts.BLUE for label, _n in reversed(rows)]
         bars = ax.barh(labels, values, color=colours)
         ax.bar_label(bars, padding=3)
         ax.set_xlabel("Séances où le thème a été abordé")
         ax.xaxis.get_major_locator().set_params(integer=True)
-        return _svg(fig)
-
-
-def _short(site: str) -> str:
-    """« Antenne Nord-Est » → « Nord-Est », wrapped to fit under its bars."""
-    return "\n".join(textwrap.wrap(site.removeprefix("Antenne ").removeprefix("Siège "), 9))
+        return charts.svg(fig)
 
 
 def sites_svg(synthese: dict) -> str:
     """Grouped bars per site: séances due, held, cancelled."""
     sites = synthese["seances"]["par_site"]
-    with plt.rc_context(STYLE):
-        fig = plt.figure(figsize=(6.4, 3.2))
-        ax = fig.add_subplot()
-        if not sites:
-            ax.text(0.5, 0.5, "Aucun site dans le programme", ha="center", va="center")
-            ax.set_axis_off()
-            return _svg(fig)
-        width = 0.27
-        xs = range(len(sites))
-        for offset, key, label, colour in (
-            (-width, "dues", "Dues", GREY),
-            (0, "tenues", "Tenues", GREEN),
-            (width, "annulees", "Annulées", RED),
-        ):
-            ax.bar([x + offset for x in xs], [s[key] for s in sites], width, label=label, color=colour)
-        ax.set_xticks(list(xs), [_short(s["site"]) for s in sites], fontsize=8)
-        ax.set_ylabel("Séances")
-        ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, 1.15))
-        return _svg(fig)
+    return charts.grouped_bars(
+        [charts.short_site(s["site"]) for s in sites],
+        [
+            ("Dues", [s["dues"] for s in sites], charts.GREY),
+            ("Tenues", [s["tenues"] for s in sites], charts.GREEN),
+            ("Annulées", [s["annulees"] for s in sites], charts.RED),
+        ],
+        ylabel="Séances",
+    )

@@ -29,6 +29,7 @@ urlpatterns = [
     path("releves/<int:pk>/releve.pdf", billing.StatementPdfView.as_view(), name="statement_pdf"),
     path("releves/<int:pk>/paye/", billing.StatementPaidView.as_view(), name="statement_paid"),
     path("programmes/<int:pk>/suivi/", billing.DashboardView.as_view(), name="dashboard"),
+    path("programmes/<int:pk>/suivi/<str:name>.svg", billing.DashboardChartView.as_view(), name="dashboard_chart"),
     # A conseiller's and an intervenant's own séances, calendars (views/own.py)
     path("mes-seances/", own.MySeancesView.as_view(), name="my_seances"),
     path("mes-seances/charte/", own.CharteView.as_view(), name="charte"),

@@ -118,3 +118,19 @@ def test_dashboard_queries_do_not_grow_with_seances(programme, client_for):
         make_seance(programme, groupe_of(programme, code), day, status, fenetre)
     assert programme.seances.count() == 10
     assert _count(client, url) == one
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_its_figures_as_charts(users, client_for):
+    programme = build_programme(users)
+    for name, legend in (("seances", "Réalisées"), ("budget", "Engagé (TTC)")):
+        url = reverse("seances:dashboard_chart", kwargs={"pk": programme.pk, "name": name})
+        response = client_for("responsable").get(url)
+        assert response["Content-Type"].startswith("image/svg+xml")
+        svg = response.content.decode()
+        assert legend in svg and "Muretain" in svg  # text stays text: labels and legend are readable
+        assert client_for("prestataire").get(url).status_code == 403
+    page = client_for("responsable").get(reverse("seances:dashboard", kwargs={"pk": programme.pk})).content.decode()
+    assert page.count('class="img-fluid chart"') == 2
+    unknown = reverse("seances:dashboard_chart", kwargs={"pk": programme.pk, "name": "autre"})
+    assert client_for("responsable").get(unknown).status_code == 404

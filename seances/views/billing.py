@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
@@ -210,3 +210,34 @@ class DashboardView(PermissionRequiredView, View):
                 "statuses": Seance.Status,
             },
         )
+
+
+class DashboardChartView(PermissionRequiredView, View):
+    """The dashboard's charts (SVG): séances per site (due, planned, held, cancelled), amounts per site."""
+
+    permission_required = "seances.view_dashboard"
+
+    def get(self, request, pk, name):
+        from mlhg_app import charts
+
+        if name not in ("seances", "budget"):
+            raise Http404("Graphique inconnu")
+        board = billing_services.programme_dashboard(programme_for(request.user, pk))
+        labels = [charts.short_site(row["antenne"].nom) for row in board["sites"]]
+        if name == "seances":
+            series = [
+                ("Dues", [row["dues"] for row in board["sites"]], charts.GREY),
+                ("Planifiées", [row["planned"] for row in board["sites"]], charts.BLUE),
+                ("Réalisées", [row["held"] for row in board["sites"]], charts.GREEN),
+                ("Annulées", [row["cancelled"] for row in board["sites"]], charts.RED),
+            ]
+            svg = charts.grouped_bars(labels, series, ylabel="Séances")
+        else:
+            series = [
+                ("Prévu (TTC)", [float(row["forecast"]) for row in board["sites"]], charts.GREY),
+                ("Engagé (TTC)", [float(row["committed"]) for row in board["sites"]], charts.ORANGE),
+            ]
+            svg = charts.grouped_bars(labels, series, ylabel="Euros TTC")
+        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -45,6 +45,7 @@ SAMPLES = {
     "seances:statement_pdf": lambda w: {"pk": statement(w).pk},
     "seances:statement_paid": lambda w: {"pk": statement(w).pk},
     "seances:dashboard": lambda w: {"pk": programme(w).pk},
+    "seances:dashboard_chart": lambda w: {"pk": programme(w).pk, "name": "seances"},
 }
 
 

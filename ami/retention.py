@@ -38,37 +38,44 @@ def purge_dossiers_non_retenus(now: datetime.datetime) -> dict[str, int]:
         ids = list(dossiers_non_retenus_expired(now).select_for_update(of=("self",)).values_list("pk", flat=True))
         if not ids:
             return {"dossiers": 0, "fichiers": 0, "versions": 0, "evaluations": 0, "lettres": 0}
-        fichiers = Fichier.objects.filter(dossier_id__in=ids)
-        lettres = Lettre.objects.filter(dossier_id__in=ids)
-        versions = DossierVersion.objects.filter(dossier_id__in=ids)
-        evaluations = Evaluation.objects.filter(dossier_id__in=ids)
-        files = list(fichiers.values_list("fichier", flat=True))
-        files += [name for name in lettres.values_list("fichier", flat=True) if name]
-        lettre_ids = list(lettres.values_list("pk", flat=True))
-        version_ids = list(versions.values_list("pk", flat=True))
-        evaluation_ids = list(evaluations.values_list("pk", flat=True))
-        note_ids = list(Note.objects.filter(evaluation_id__in=evaluation_ids).values_list("pk", flat=True))
-        counts = {
-            "dossiers": len(ids),
-            "fichiers": fichiers.count(),
-            "versions": len(version_ids),
-            "evaluations": len(evaluation_ids),
-            "lettres": len(lettre_ids),
-        }
-        OutgoingMessage.objects.filter(
-            Q(object_type="ami.dossier", object_id__in=[str(i) for i in ids])
-            | Q(object_type="ami.lettre", object_id__in=[str(i) for i in lettre_ids])
-            | Q(object_type="ami.dossierversion", object_id__in=[str(i) for i in version_ids])
-        ).delete()
-        lettres.delete()
-        Note.objects.filter(pk__in=note_ids).delete()
-        evaluations.delete()
-        versions.delete()  # the link to its files goes with it
-        fichiers.delete()
-        Dossier.objects.filter(pk__in=ids).delete()  # parts (intervenants, références, étapes) cascade
-        for model, model_ids in ((Dossier, ids), (Lettre, lettre_ids), (Evaluation, evaluation_ids), (Note, note_ids)):
-            retention.delete_history(model, model_ids)
-        retention.delete_files_on_commit(files)
+        counts = delete_dossiers(ids)
+    return counts
+
+
+def delete_dossiers(ids: list[int]) -> dict[str, int]:
+    """Delete these dossiers with their parts, files (after commit), versions, evaluations, notes,
+    letters, their email log entries and history. Call inside a transaction; returns the counts."""
+    fichiers = Fichier.objects.filter(dossier_id__in=ids)
+    lettres = Lettre.objects.filter(dossier_id__in=ids)
+    versions = DossierVersion.objects.filter(dossier_id__in=ids)
+    evaluations = Evaluation.objects.filter(dossier_id__in=ids)
+    files = list(fichiers.values_list("fichier", flat=True))
+    files += [name for name in lettres.values_list("fichier", flat=True) if name]
+    lettre_ids = list(lettres.values_list("pk", flat=True))
+    version_ids = list(versions.values_list("pk", flat=True))
+    evaluation_ids = list(evaluations.values_list("pk", flat=True))
+    note_ids = list(Note.objects.filter(evaluation_id__in=evaluation_ids).values_list("pk", flat=True))
+    counts = {
+        "dossiers": len(ids),
+        "fichiers": fichiers.count(),
+        "versions": len(version_ids),
+        "evaluations": len(evaluation_ids),
+        "lettres": len(lettre_ids),
+    }
+    OutgoingMessage.objects.filter(
+        Q(object_type="ami.dossier", object_id__in=[str(i) for i in ids])
+        | Q(object_type="ami.lettre", object_id__in=[str(i) for i in lettre_ids])
+        | Q(object_type="ami.dossierversion", object_id__in=[str(i) for i in version_ids])
+    ).delete()
+    lettres.delete()
+    Note.objects.filter(pk__in=note_ids).delete()
+    evaluations.delete()
+    versions.delete()  # the link to its files goes with it
+    fichiers.delete()
+    Dossier.objects.filter(pk__in=ids).delete()  # parts (intervenants, références, étapes) cascade
+    for model, model_ids in ((Dossier, ids), (Lettre, lettre_ids), (Evaluation, evaluation_ids), (Note, note_ids)):
+        retention.delete_history(model, model_ids)
+    retention.delete_files_on_commit(files)
     return counts
 
 

@@ -18,7 +18,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from ami.uploads import MAX_FILE_SIZE, PDF, describe_content, detect_type, format_mo
+from ami.uploads import MAX_FILE_SIZE, PDF, content_refusal, describe_content, detect_type, display_name, format_mo
 from bilans import aggregation, charts
 from bilans.models import K_MINIMUM, Bilan, BilanVersion, Commentaire, ExportPdf, Section
 from mlhg_app.messaging import message_send
@@ -424,14 +424,18 @@ def notify_reunion(*, bilan_id: int, sequence: int) -> int:
 
 def check_minutes(uploaded) -> bytes:
     """The réunion's minutes: a PDF (checked by its content), 10 Mo at most, else a French ValidationError."""
+    shown = display_name(uploaded.name)
     if uploaded.size > MAX_FILE_SIZE:
         raise ValidationError(
-            f"Le fichier « {uploaded.name} » pèse {format_mo(uploaded.size)} : la limite est de 10 Mo par fichier."
+            f"Le fichier « {shown} » pèse {format_mo(uploaded.size)} : la limite est de 10 Mo par fichier."
         )
     if detect_type(uploaded) != PDF:
         raise ValidationError(
-            f"Le fichier « {uploaded.name} » n'est pas un PDF (contenu reconnu : {describe_content(uploaded)})."
+            f"Le fichier « {shown} » n'est pas un PDF (contenu reconnu : {describe_content(uploaded)})."
         )
+    refusal = content_refusal(uploaded, PDF, shown)
+    if refusal is not None:
+        raise refusal
     uploaded.seek(0)
     return uploaded.read()
 

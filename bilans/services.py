@@ -21,6 +21,7 @@ from django.utils import timezone
 from ami.uploads import MAX_FILE_SIZE, PDF, content_refusal, describe_content, detect_type, display_name, format_mo
 from bilans import aggregation, charts
 from bilans.models import K_MINIMUM, Bilan, BilanVersion, Commentaire, ExportPdf, Section
+from mlhg_app.jobs import enqueue, pause_for_tests
 from mlhg_app.messaging import message_send
 from mlhg_app.models import User
 from mlhg_app.pdf import render_pdf
@@ -555,6 +556,7 @@ def export_run(*, export_id: int) -> str:
             termine_le=timezone.now(),
         )  # fmt: skip
         raise
+    pause_for_tests(f"export {export.pk}")
     export.fichier.save(export_filename(export), ContentFile(data), save=False)
     export.status = ExportPdf.Status.PRET
     export.termine_le = timezone.now()
@@ -572,7 +574,7 @@ def _queue(task_name: str, **kwargs):
     """Queue a job of bilans/tasks.py by name (the tasks import this module)."""
     from bilans import tasks
 
-    getattr(tasks, task_name.rsplit(".", 1)[-1]).delay(**kwargs)
+    enqueue(getattr(tasks, task_name.rsplit(".", 1)[-1]), **kwargs)
 
 
 # ---------------------------------------------------------------------------

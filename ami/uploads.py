@@ -7,14 +7,23 @@ DOCX; a ``mimetype`` member reading ``application/vnd.oasis.opendocument.text``
 for an ODT). The ``filetype`` package guesses DOCX from the first four ZIP
 entries only, so the ZIP is read here with the standard library instead.
 
+Beyond the type, `content_problem` refuses what a type alone would let in: a
+DOCX or ODT that is a ZIP bomb (judged on the sizes and entry count declared in
+the ZIP's directory, before anything is decompressed), one that carries macros
+(``vbaProject.bin``, a macro-enabled content type, an ODT ``Basic/`` or
+``Scripts/`` folder), and a PDF or image that is also a ZIP archive (polyglot).
+
 Nothing here writes: storing is `ami.services.dossier.fichier_add`.
 """
 
 import hashlib
+import lzma
 import math
 import re
+import struct
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -24,6 +33,11 @@ MO = 1024 * 1024
 MAX_FILE_SIZE = 10 * MO
 MAX_DOSSIER_SIZE = 50 * MO
 MAX_NAME_LENGTH = 100
+MAX_SHOWN_NAME_LENGTH = 80
+# A DOCX or ODT of 10 Mo holds far less than this; more means a ZIP bomb.
+MAX_ZIP_ENTRIES = 1000
+MAX_ZIP_UNCOMPRESSED = 100 * MO
+MAX_XML_READ = 1 * MO
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -35,6 +49,21 @@ ACCEPTED_TYPES = {PDF, PNG, JPEG, DOCX, ODT}
 ODT_MIMETYPE = ODT.encode("ascii")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ZIP_SIGNATURE = b"PK\x03\x04"
+# What a damaged or hostile ZIP may raise while its directory or a member is read.
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    EOFError,
+    KeyError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+    zlib.error,
+    lzma.LZMAError,
+    struct.error,
+)
+WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(10)), *(f"LPT{n}" for n in range(10))}
 
 
 @dataclass(frozen=True)
@@ -61,13 +90,24 @@ def sanitize_filename(name: str) -> str:
     name = re.sub(r"_{2,}", "_", name).strip("._-")
     if not name:
         name = "fichier"
+    if name.split(".", 1)[0].upper() in WINDOWS_RESERVED:
+        name = "fichier_" + name
     if len(name) > MAX_NAME_LENGTH:
         stem, dot, ext = name.rpartition(".")
         if dot and 0 < len(ext) <= 10:
             name = stem[: MAX_NAME_LENGTH - len(ext) - 1].rstrip("._-") + "." + ext
         else:
-            name = name[:MAX_NAME_LENGTH]
+            name = name[:MAX_NAME_LENGTH].rstrip("._-")
     return name
+
+
+def display_name(name: str) -> str:
+    """The name the user gave, as shown in a message: no folders, no control or direction characters, short."""
+    name = re.split(r"[\\/]", name or "")[-1]
+    name = "".join(char for char in name if unicodedata.category(char)[0] not in "CZ" or char == " ").strip()
+    if len(name) > MAX_SHOWN_NAME_LENGTH:
+        name = name[: MAX_SHOWN_NAME_LENGTH - 1] + "…"
+    return name or "sans nom"
 
 
 def _read_head(upload, size: int = 4096) -> bytes:
@@ -87,11 +127,75 @@ def _zip_type(upload) -> str | None:
                 with archive.open("mimetype") as member:
                     if member.read(len(ODT_MIMETYPE) + 2).strip() == ODT_MIMETYPE:
                         return ODT
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, NotImplementedError):
+    except ZIP_ERRORS:
         return None
     finally:
         upload.seek(0)
     return None
+
+
+def _archive_problem(upload, mime: str) -> str | None:
+    """Why a DOCX or ODT is refused although its type is right: a ZIP bomb, or macros inside."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ZIP_ENTRIES:
+                return _("il contient %(n)s éléments compressés (au plus %(max)s) : c'est une archive piégée") % {
+                    "n": len(members),
+                    "max": MAX_ZIP_ENTRIES,
+                }
+            declared = sum(member.file_size for member in members)
+            if declared > MAX_ZIP_UNCOMPRESSED:
+                return _("une fois décompressé, il pèserait %(taille)s (au plus 100 Mo) : c'est une archive piégée") % {
+                    "taille": format_mo(declared)
+                }
+            names = [member.filename.replace("\\", "/").lower() for member in members]
+            macro = any(name.rsplit("/", 1)[-1] in {"vbaproject.bin", "vbadata.xml"} for name in names)
+            if mime == ODT:
+                macro = macro or any(name.startswith(("basic/", "scripts/")) for name in names)
+            elif "[Content_Types].xml" in archive.namelist():
+                with archive.open("[Content_Types].xml") as member:
+                    macro = macro or b"macroenabled" in member.read(MAX_XML_READ).lower()
+            if macro:
+                return _(
+                    "il contient des macros (du code exécutable) ; enregistrez-le sans macros "
+                    "(document DOCX ou ODT ordinaire) ou en PDF"
+                )
+    except ZIP_ERRORS:
+        return _("le document est endommagé ; enregistrez-le à nouveau ou en PDF")
+    finally:
+        upload.seek(0)
+    return None
+
+
+def content_problem(upload, mime: str) -> str | None:
+    """In French, why a file of an accepted type is still refused (None when it is fine).
+
+    A DOCX or ODT must not be a ZIP bomb nor carry macros; a PDF or an image must
+    not also be a ZIP archive (a polyglot file that opens differently elsewhere).
+    """
+    if mime in (DOCX, ODT):
+        return _archive_problem(upload, mime)
+    try:
+        polyglot = zipfile.is_zipfile(upload)
+    except ZIP_ERRORS:
+        polyglot = False
+    finally:
+        upload.seek(0)
+    if polyglot:
+        return _("il contient aussi une archive ZIP (fichier polyglotte) ; enregistrez-le à nouveau")
+    return None
+
+
+def content_refusal(upload, mime: str, shown: str) -> ValidationError | None:
+    """The French refusal of `content_problem` for the file shown as ``shown``, or None."""
+    problem = content_problem(upload, mime)
+    if problem is None:
+        return None
+    return ValidationError(
+        _("Le fichier « %(nom)s » est refusé : %(raison)s.") % {"nom": shown, "raison": problem},
+        code="file_content",
+    )
 
 
 def detect_type(upload) -> str | None:
@@ -152,28 +256,32 @@ def upload_check(upload, *, dossier_total: int = 0) -> UploadCheck:
 
     ``dossier_total`` is the size in bytes of the files already in the draft.
     """
-    original = re.split(r"[\\/]", upload.name or "")[-1] or "sans nom"
+    original = re.split(r"[\\/]", upload.name or "")[-1]
+    shown = display_name(original)
     size = upload.size
     if size > MAX_FILE_SIZE:
         raise ValidationError(
             _("Le fichier « %(nom)s » pèse %(taille)s : la limite est de 10 Mo par fichier.")
-            % {"nom": original, "taille": format_mo(size)},
+            % {"nom": shown, "taille": format_mo(size)},
             code="file_too_large",
         )
     mime = detect_type(upload)
     if mime is None:
         raise ValidationError(
             _("Le fichier « %(nom)s » n'est pas un PDF, DOCX, ODT, JPEG ou PNG (contenu reconnu : %(vu)s).")
-            % {"nom": original, "vu": describe_content(upload)},
+            % {"nom": shown, "vu": describe_content(upload)},
             code="file_type",
         )
+    refusal = content_refusal(upload, mime, shown)
+    if refusal is not None:
+        raise refusal
     if dossier_total + size > MAX_DOSSIER_SIZE:
         raise ValidationError(
             _(
                 "Le fichier « %(nom)s » (%(taille)s) ne peut pas être ajouté : les pièces du dossier pèsent déjà "
                 "%(total)s et la limite est de 50 Mo par dossier."
             )
-            % {"nom": original, "taille": format_mo(size), "total": format_mo(dossier_total)},
+            % {"nom": shown, "taille": format_mo(size), "total": format_mo(dossier_total)},
             code="dossier_too_large",
         )
     return UploadCheck(nom=sanitize_filename(original), taille=size, sha256=_sha256(upload), type_mime=mime)

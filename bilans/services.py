@@ -18,9 +18,10 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from ami.uploads import MAX_FILE_SIZE, PDF, describe_content, detect_type, format_mo
+from ami.uploads import MAX_FILE_SIZE, PDF, content_refusal, describe_content, detect_type, display_name, format_mo
 from bilans import aggregation, charts
 from bilans.models import K_MINIMUM, Bilan, BilanVersion, Commentaire, ExportPdf, Section
+from mlhg_app.jobs import enqueue, pause_for_tests
 from mlhg_app.messaging import message_send
 from mlhg_app.models import User
 from mlhg_app.pdf import render_pdf
@@ -424,14 +425,18 @@ def notify_reunion(*, bilan_id: int, sequence: int) -> int:
 
 def check_minutes(uploaded) -> bytes:
     """The réunion's minutes: a PDF (checked by its content), 10 Mo at most, else a French ValidationError."""
+    shown = display_name(uploaded.name)
     if uploaded.size > MAX_FILE_SIZE:
         raise ValidationError(
-            f"Le fichier « {uploaded.name} » pèse {format_mo(uploaded.size)} : la limite est de 10 Mo par fichier."
+            f"Le fichier « {shown} » pèse {format_mo(uploaded.size)} : la limite est de 10 Mo par fichier."
         )
     if detect_type(uploaded) != PDF:
         raise ValidationError(
-            f"Le fichier « {uploaded.name} » n'est pas un PDF (contenu reconnu : {describe_content(uploaded)})."
+            f"Le fichier « {shown} » n'est pas un PDF (contenu reconnu : {describe_content(uploaded)})."
         )
+    refusal = content_refusal(uploaded, PDF, shown)
+    if refusal is not None:
+        raise refusal
     uploaded.seek(0)
     return uploaded.read()
 
@@ -551,6 +556,7 @@ def export_run(*, export_id: int) -> str:
             termine_le=timezone.now(),
         )  # fmt: skip
         raise
+    pause_for_tests(f"export {export.pk}")
     export.fichier.save(export_filename(export), ContentFile(data), save=False)
     export.status = ExportPdf.Status.PRET
     export.termine_le = timezone.now()
@@ -568,7 +574,7 @@ def _queue(task_name: str, **kwargs):
     """Queue a job of bilans/tasks.py by name (the tasks import this module)."""
     from bilans import tasks
 
-    getattr(tasks, task_name.rsplit(".", 1)[-1]).delay(**kwargs)
+    enqueue(getattr(tasks, task_name.rsplit(".", 1)[-1]), **kwargs)
 
 
 # ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.views import View
 from bilans import charts, services
 from bilans.forms import CommentForm, MinutesForm, ReplyForm, ReunionForm, SectionsForm, ThresholdForm
 from bilans.models import Bilan, Commentaire, ExportPdf
+from mlhg_app import jobs
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.models import User
 from seances.models import Programme
@@ -333,9 +334,10 @@ class ExportCreateView(PermissionRequiredView, View):
     def post(self, request, pk):
         bilan = services.bilan_get(request.user, pk)
         services.export_request(bilan=bilan, user=request.user)
-        messages.info(
-            request, "L'export PDF est lancé : son état s'affiche ci-dessous, le lien apparaît quand il est prêt."
-        )
+        if not jobs.delayed_in_request():  # otherwise the page says the job will run later
+            messages.info(
+                request, "L'export PDF est lancé : son état s'affiche ci-dessous, le lien apparaît quand il est prêt."
+            )
         return redirect(reverse("bilans:detail", kwargs={"pk": bilan.pk}) + "#exports")
 
 

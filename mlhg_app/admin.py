@@ -5,7 +5,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from mlhg_app.models import WEEKDAYS, Antenne, OutgoingMessage, User
+from mlhg_app.jobs import enqueue
+from mlhg_app.models import WEEKDAYS, Antenne, OutgoingMessage, PendingJob, User
 
 
 class AntenneForm(forms.ModelForm):
@@ -85,7 +86,7 @@ class UserAdmin(BaseUserAdmin):
 
         ids = list(queryset.filter(is_active=True).values_list("pk", flat=True))
         for pk in ids:
-            transaction.on_commit(lambda pk=pk: send_welcome.delay(user_id=pk))
+            transaction.on_commit(lambda pk=pk: enqueue(send_welcome, user_id=pk))
         self.message_user(
             request, _("%(n)d invitation(s) mise(s) en file d'envoi.") % {"n": len(ids)}, messages.SUCCESS
         )
@@ -105,4 +106,18 @@ class OutgoingMessageAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PendingJob)
+class PendingJobAdmin(admin.ModelAdmin):
+    """Jobs waiting for Redis (mlhg_app/jobs.py): read only; `requeue_pending_jobs` empties the list."""
+
+    list_display = ["created_at", "task", "kwargs", "attempts", "last_error"]
+    list_filter = ["task"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

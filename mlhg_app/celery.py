@@ -16,12 +16,16 @@ logger = logging.getLogger(__name__)
 
 
 class MLHGTask(Task):
-    """Shared behaviour of every task: retries with backoff and logging.
+    """Shared behaviour of every task: retries with backoff, acknowledged late, and logging.
 
     Tasks take ids as keyword arguments, load the object, return quietly if it
-    is gone, and call a service; they are safe to run twice.
+    is gone, and call a service; they are safe to run twice. A job is
+    acknowledged once done (`acks_late`): if its worker dies, Redis gives it to
+    another worker after the visibility timeout (settings), and it runs again.
     """
 
+    acks_late = True
+    reject_on_worker_lost = True
     autoretry_for = (ConnectionError, TimeoutError, OSError)
     retry_backoff = True
     retry_backoff_max = 600
@@ -65,6 +69,11 @@ app.conf.beat_schedule = {
     "bilans-remind": {
         "task": "bilans.tasks.remind_bilans",
         "schedule": crontab(hour=9, minute=10),
+    },
+    # Jobs a page could not queue while Redis was down (mlhg_app/jobs.py).
+    "mlhg-requeue-pending-jobs": {
+        "task": "mlhg_app.tasks.requeue_pending_jobs",
+        "schedule": crontab(minute="*/5"),
     },
     # RGPD: what is past its retention period (mlhg_app/retention.py), at night.
     "mlhg-purge-expired": {

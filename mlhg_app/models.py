@@ -180,3 +180,22 @@ class OutgoingMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient} ({self.sent_at:%d/%m/%Y %H:%M})"
+
+
+class PendingJob(models.Model):
+    """A job a page could not hand to Redis (broker down): kept here, queued again by
+    `mlhg_app.tasks.requeue_pending_jobs` once the broker answers (mlhg_app/jobs.py)."""
+
+    task = models.CharField(_("tâche"), max_length=200)
+    kwargs = models.JSONField(_("paramètres"), default=dict)
+    created_at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("tentatives"), default=1)
+    last_error = models.CharField(_("dernière erreur"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("tâche en attente du service des tâches")
+        verbose_name_plural = _("tâches en attente du service des tâches")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.task} {self.kwargs}"

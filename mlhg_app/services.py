@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import message_send
 from mlhg_app.models import User
 
@@ -50,5 +51,5 @@ def user_invite(*, email: str, first_name: str, last_name: str, role: str, anten
             antenne=antenne,
             is_manager=is_manager,
         )
-        transaction.on_commit(lambda: send_welcome.delay(user_id=user.pk))
+        transaction.on_commit(lambda: enqueue(send_welcome, user_id=user.pk))
     return user

@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "mlhg_app.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "mlhg_app.jobs.JobsDelayedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -249,6 +250,20 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A job taken by a worker that dies is given again to another one after the visibility timeout (Redis):
+# longer than the slowest job (a bilan PDF takes seconds; 2 h leaves room), shorter than nothing at all.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Abandoned jobs are looked for every minute at most (every fifth of the timeout when it is short).
+    "unacked_restore_interval": max(1, min(60, CELERY_VISIBILITY_TIMEOUT // 5)),
+    "unacked_restore_throttle": 1,
+}
+# Queueing from a page when Redis is down fails fast (mlhg_app/jobs.py keeps the job for later).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Tests only: seconds a PDF job waits between rendering and storing, so a test can kill its worker there.
+JOB_TEST_PAUSE = env_int("JOB_TEST_PAUSE", 0)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}  # filled in mlhg_app/celery.py, in one place

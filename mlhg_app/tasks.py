@@ -27,3 +27,11 @@ def purge_expired() -> dict:
     from mlhg_app import retention
 
     return retention.purge_expired(now=timezone.now())
+
+
+@shared_task
+def requeue_pending_jobs() -> int:
+    """Every 5 minutes: queue again the jobs a page could not hand to Redis (mlhg_app/jobs.py)."""
+    from mlhg_app import jobs
+
+    return jobs.requeue_pending()

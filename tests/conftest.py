@@ -1,8 +1,19 @@
+import os
+
 import pytest
 from django.core.management import call_command
+from hypothesis import settings as hypothesis_settings
 
 from mlhg_app.models import Antenne, User
 from tests.factories import UserFactory
+
+# Fuzzed tests (hypothesis): bounded for CI, no example database, the same examples on every CI run.
+hypothesis_settings.register_profile("ci", max_examples=100, deadline=None, database=None, derandomize=True)
+hypothesis_settings.register_profile("dev", max_examples=100, deadline=None, database=None)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI", "").lower() in {"1", "true", "yes"} else "dev")
+)
 
 PASSWORD = "mot-de-passe-solide-42"
 ROLES = [r.value for r in User.Role]

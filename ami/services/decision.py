@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ami.models import AMI, Convention, Decision, Dossier, Lettre
 from ami.services.eligibility import ami_set_state
+from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import message_send
 
 NOTIFIED = [Dossier.Status.DEPOSE, Dossier.Status.RECEVABLE, Dossier.Status.IRRECEVABLE]
@@ -142,7 +143,7 @@ def _queue_letters(ids):
     from ami.tasks import send_letter
 
     for pk in ids:
-        send_letter.delay(lettre_id=pk)
+        enqueue(send_letter, lettre_id=pk)
 
 
 def letter_email(*, lettre: Lettre) -> int:

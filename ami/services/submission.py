@@ -9,6 +9,7 @@ from ami.completeness import dossier_completeness
 from ami.deadline_text import deadline_text
 from ami.models import Dossier, DossierVersion
 from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content, draft_files
+from mlhg_app.jobs import enqueue, pause_for_tests
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def dossier_submit(*, dossier: Dossier, user, now=None) -> DossierVersion:
 def _queue_receipt(version_id: int):
     from ami.tasks import send_receipt
 
-    send_receipt.delay(version_id=version_id)
+    enqueue(send_receipt, version_id=version_id)
 
 
 def dossier_withdraw(*, dossier: Dossier, user, now=None) -> Dossier:
@@ -103,6 +104,7 @@ def receipt_send(*, version: DossierVersion) -> int:
     from mlhg_app.messaging import message_send
 
     pdf = receipt_pdf(version)
+    pause_for_tests(f"receipt {version.pk}")
     sent = 0
     dossier = version.dossier
     for membre in dossier.prestataire.membres.select_related("user").filter(user__is_active=True):

@@ -16,7 +16,16 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from ami.uploads import DOCX, MAX_FILE_SIZE, ODT, describe_content, detect_type, format_mo
+from ami.uploads import (
+    DOCX,
+    MAX_FILE_SIZE,
+    ODT,
+    content_refusal,
+    describe_content,
+    detect_type,
+    display_name,
+    format_mo,
+)
 from mlhg_app.messaging import message_send
 from seances import calendar
 from seances.anonymisation import identifying_terms, names_for_filter, refusal_message
@@ -173,16 +182,18 @@ def check_sheet(uploaded) -> tuple[bytes, str]:
     """Read a scanned signed sheet: PDF, JPEG or PNG by content, else ValidationError (French).
 
     Returns the bytes and the file extension to store it with."""
+    shown = display_name(uploaded.name)
     if uploaded.size > MAX_FILE_SIZE:
         raise ValidationError(
-            f"Le fichier « {uploaded.name} » pèse {format_mo(uploaded.size)} : la limite est de 10 Mo par fichier."
+            f"Le fichier « {shown} » pèse {format_mo(uploaded.size)} : la limite est de 10 Mo par fichier."
         )
     mime = detect_type(uploaded)
     if mime not in SHEET_TYPES:
         seen = {DOCX: "DOCX", ODT: "ODT"}.get(mime) or describe_content(uploaded)
-        raise ValidationError(
-            f"Le fichier « {uploaded.name} » n'est pas un PDF, JPEG ou PNG (contenu reconnu : {seen})."
-        )
+        raise ValidationError(f"Le fichier « {shown} » n'est pas un PDF, JPEG ou PNG (contenu reconnu : {seen}).")
+    refusal = content_refusal(uploaded, mime, shown)
+    if refusal is not None:
+        raise refusal
     uploaded.seek(0)
     return uploaded.read(), SHEET_TYPES[mime]
 

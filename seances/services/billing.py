@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from ami.scoring import money
 from mlhg_app.french import long_date
+from mlhg_app.jobs import enqueue
 from mlhg_app.models import User
 from mlhg_app.pdf import render_pdf
 from seances.models import Annulation, LigneReleve, Programme, Releve, Seance
@@ -58,7 +59,7 @@ def _d(day: datetime.date) -> str:
 def _queue_cancel_notice(seance_id: int):
     from seances.tasks import notify_seance_cancel
 
-    notify_seance_cancel.delay(seance_id=seance_id)
+    enqueue(notify_seance_cancel, seance_id=seance_id)
 
 
 def seance_cancel(*, seance: Seance, user, motif: str) -> Annulation:

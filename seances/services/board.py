@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import message_send
 from seances.models import Seance
 
@@ -45,7 +46,7 @@ def seance_set_state(*, seance: Seance, status: str, user=None, reason: str = ""
 def _queue_convocation(seance_id: int):
     from seances.tasks import convoke_seance
 
-    convoke_seance.delay(seance_id=seance_id)
+    enqueue(convoke_seance, seance_id=seance_id)
 
 
 def seance_validate(*, seance: Seance, user) -> Seance:

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from ami.models import Convention
+from mlhg_app import jobs
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.french import long_date
 from mlhg_app.models import User
@@ -233,7 +234,8 @@ class SeanceValidateView(PermissionRequiredView, View):
         except board_services.BoardRefused as refusal:
             messages.error(request, str(refusal))
         else:
-            messages.success(request, f"Séance validée : {seance.groupe}, convocations envoyées.")
+            sent = "" if jobs.delayed_in_request() else ", convocations envoyées"
+            messages.success(request, f"Séance validée : {seance.groupe}{sent}.")
         return redirect("seances:board", pk=seance.programme_id)
 
 
@@ -244,9 +246,8 @@ class ValidateAllView(PermissionRequiredView, View):
     def post(self, request, pk):
         programme = programme_for(request.user, pk)
         count = board_services.programme_validate_all(programme=programme, user=request.user)
-        messages.success(
-            request, f"{count} séance(s) validée(s) ; les convocations partent aux membres et aux intervenants."
-        )
+        sent = "" if jobs.delayed_in_request() else " ; les convocations partent aux membres et aux intervenants"
+        messages.success(request, f"{count} séance(s) validée(s){sent}.")
         return redirect("seances:board", pk=programme.pk)
 
 

@@ -61,8 +61,17 @@ def programme_years(*dates: datetime.date) -> set[int]:
 
 
 def date_fr(value: datetime.date) -> str:
-    """ "8 octobre 2026" (the same shape as Django's ``date_format(value, "j F Y")`` in French)."""
-    return f"{value.day} {MONTHS_FR[value.month - 1]} {value.year}"
+    """ "8 octobre 2026", "1er février 2027"."""
+    return f"{_day(value)} {MONTHS_FR[value.month - 1]} {value.year}"
+
+
+def _day(value: datetime.date) -> str:
+    return "1er" if value.day == 1 else str(value.day)
+
+
+def time_fr(value: datetime.time) -> str:
+    """ "09 h 30"."""
+    return f"{value.hour:02d} h {value.minute:02d}"
 
 
 def date_long_fr(value: datetime.date) -> str:
@@ -73,5 +82,5 @@ def date_long_fr(value: datetime.date) -> str:
 def date_range_fr(start: datetime.date, end: datetime.date) -> str:
     """ "1 septembre – 19 décembre 2026", or with both years when they differ."""
     if start.year == end.year:
-        return f"{start.day} {MONTHS_FR[start.month - 1]} – {date_fr(end)}"
+        return f"{_day(start)} {MONTHS_FR[start.month - 1]} – {date_fr(end)}"
     return f"{date_fr(start)} – {date_fr(end)}"

@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from seances.calendar_rules import MONTHS_FR, WEEKDAYS_FR, date_fr, date_range_fr
+from seances.calendar_rules import MONTHS_FR, WEEKDAYS_FR, date_fr, date_range_fr, time_fr
 
 # -- Objective weights -------------------------------------------------------------------------
 
@@ -568,7 +568,7 @@ def _family_reason(inst: _Instance, family) -> str:
     g = inst.groups[a.group_key]
     name = inst.intervenants[a.intervenant_key].name if a.intervenant_key in inst.intervenants else ""
     return (
-        f"La séance déjà validée du {date_fr(a.date)} à {a.start:%H:%M} ({g.label}, {name}) "
+        f"La séance déjà validée du {date_fr(a.date)} à {time_fr(a.start)} ({g.label}, {name}) "
         "occupe un créneau nécessaire aux autres séances."
     )
 

@@ -337,9 +337,9 @@ def test_an_infeasible_combination_is_explained_by_the_rules_involved():
         "(fenêtres 1 et 2).",
         "Antenne Muretain : impossible de tenir 6 semaines entre les séances du groupe "
         "Antenne Muretain – sous-groupe 2/2 (fenêtres 1 et 2).",
-        "La séance déjà validée du 5 octobre 2026 à 09:30 (Antenne Ouest 2, Marc Olivier) "
+        "La séance déjà validée du 5 octobre 2026 à 09 h 30 (Antenne Ouest 2, Marc Olivier) "
         "occupe un créneau nécessaire aux autres séances.",
-        "La séance déjà validée du 17 novembre 2026 à 09:30 (Antenne Ouest 2, Marc Olivier) "
+        "La séance déjà validée du 17 novembre 2026 à 09 h 30 (Antenne Ouest 2, Marc Olivier) "
         "occupe un créneau nécessaire aux autres séances.",
     )
 
@@ -378,7 +378,7 @@ def test_check_summer():
 
 def test_check_window():
     assert check("comminges", "w1", D(2027, 1, 5), who="julie") == [
-        "Hors de la fenêtre 1 (1 septembre – 19 décembre 2026)."
+        "Hors de la fenêtre 1 (1er septembre – 19 décembre 2026)."
     ]
 
 

@@ -217,7 +217,7 @@ def test_a_manual_move_is_checked_against_the_hard_rules(programme):
     ]
     assert seance_move_check(seance=moved, date=D(2027, 7, 6), heure_debut=MORNING, intervenant=marc) == [
         "Juillet et août sont exclus.",
-        "Hors de la fenêtre 1 (1 septembre – 19 décembre 2026).",
+        "Hors de la fenêtre 1 (1er septembre – 19 décembre 2026).",
     ]
 
 
@@ -238,9 +238,9 @@ def test_the_command_prints_the_plan(tight_programme):
     out = StringIO()
     call_command("plan_seances", "--programme", str(tight_programme.pk), "--dry-run", stdout=out)
     assert out.getvalue().splitlines() == [
-        "lundi 12 octobre 2026 à 09:30 – Antenne Ouest – Marc Olivier",
-        "lundi 1 février 2027 à 09:30 – Antenne Ouest – Marc Olivier",
-        "mardi 1 juin 2027 à 09:30 – Antenne Ouest – Marc Olivier",
+        "lundi 12 octobre 2026 à 09 h 30 – Antenne Ouest – Marc Olivier",
+        "lundi 1er février 2027 à 09 h 30 – Antenne Ouest – Marc Olivier",
+        "mardi 1er juin 2027 à 09 h 30 – Antenne Ouest – Marc Olivier",
         "Objectif : 49 (optimal), calculé en " + out.getvalue().split("calculé en ")[1].splitlines()[0],
         "Simulation : 3 séance(s) à proposer, rien n'a été enregistré.",
     ]

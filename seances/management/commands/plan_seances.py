@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from seances.calendar_rules import date_long_fr
+from seances.calendar_rules import date_long_fr, time_fr
 from seances.models import Groupe, IntervenantProgramme, Programme
 from seances.services.planning import programme_plan
 
@@ -28,9 +28,7 @@ class Command(BaseCommand):
         groupes = {g.pk: g for g in Groupe.objects.filter(programme=programme).select_related("antenne")}
         intervenants = {i.pk: i for i in IntervenantProgramme.objects.filter(programme=programme)}
         for a in result.assignments:
-            line = (
-                f"{date_long_fr(a.date)} à {a.start:%H:%M} – {groupes[a.group_key]} – {intervenants[a.intervenant_key]}"
-            )
+            line = f"{date_long_fr(a.date)} à {time_fr(a.start)} – {groupes[a.group_key]} – {intervenants[a.intervenant_key]}"
             self.stdout.write(line + (" (déjà validée)" if a.fixed else ""))
         proven = "optimal" if result.optimal else "non prouvé optimal"
         self.stdout.write(f"Objectif : {result.objective} ({proven}), calculé en {result.wall_time:.1f} s.")

@@ -80,7 +80,7 @@ def date_long_fr(value: datetime.date) -> str:
 
 
 def date_range_fr(start: datetime.date, end: datetime.date) -> str:
-    """ "1 septembre – 19 décembre 2026", or with both years when they differ."""
+    """ "1er septembre – 19 décembre 2026", or with both years when they differ."""
     if start.year == end.year:
         return f"{_day(start)} {MONTHS_FR[start.month - 1]} – {date_fr(end)}"
     return f"{date_fr(start)} – {date_fr(end)}"

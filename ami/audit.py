@@ -7,12 +7,9 @@ object with `diff_against`, and returns the entries newest first.
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
-
-from django.db.models.fields.files import FieldFile
-from django.utils import formats, timezone
 
 from ami.models import AMI, Convention, Critere, Decision, Dossier, Evaluation, Lettre, Note
+from mlhg_app.history import ACTIONS, EMPTY, Change, plain_value
 
 # The fields each journal shows (other changes of these models are not part of the selection's record).
 TRACKED = {
@@ -35,15 +32,6 @@ TRACKED = {
     Convention: ["numero", "date_debut", "date_fin", "signable_from", "signed_at"],
 }
 USER_FIELDS = {"recevabilite_par", "decided_by"}
-ACTIONS = {"+": "Création", "~": "Modification", "-": "Suppression"}
-EMPTY = "—"
-
-
-@dataclass
-class Change:
-    label: str
-    before: str
-    after: str
 
 
 @dataclass
@@ -95,17 +83,7 @@ def _display(model, name, value, labels: _Labels) -> str:
     model_field = model._meta.get_field(name)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, datetime.datetime):
-        return formats.date_format(timezone.localtime(value), "j F Y à H:i:s")
-    if isinstance(value, datetime.date):
-        return formats.date_format(value, "j F Y")
-    if isinstance(value, Decimal | int):
-        return formats.localize(value)
-    if isinstance(value, FieldFile):
-        return value.name or EMPTY
-    return str(value)
+    return plain_value(value)
 
 
 def _subject(model, record, labels: _Labels) -> tuple[str, str]:

@@ -57,15 +57,10 @@ def _fields(model, hidden: set[str]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if f.name in recorded and f.name not in hidden | SKIPPED]
 
 
-def _display(field, value, users) -> str:
+def plain_value(value) -> str:
+    """A recorded value in French: « oui », « 12 octobre 2026 à 14:05:00 », « 1 234,5 », a file's name."""
     if value is None or value == "":
         return EMPTY
-    if isinstance(field, models.ForeignKey):
-        if field.related_model._meta.label_lower == "mlhg_app.user":
-            return str(users.get(value, f"utilisateur n° {value}"))
-        return f"n° {value}"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, datetime.datetime):
@@ -79,6 +74,18 @@ def _display(field, value, users) -> str:
     if hasattr(value, "name"):  # a file
         return value.name or EMPTY
     return str(value)
+
+
+def _display(field, value, users) -> str:
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(field, models.ForeignKey):
+        if field.related_model._meta.label_lower == "mlhg_app.user":
+            return str(users.get(value, f"utilisateur n° {value}"))
+        return f"n° {value}"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return plain_value(value)
 
 
 def object_history(label: str, pk: int) -> dict:

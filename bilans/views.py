@@ -9,7 +9,7 @@ from django.views import View
 
 from bilans import charts, services
 from bilans.forms import CommentForm, MinutesForm, ReplyForm, ReunionForm, SectionsForm, ThresholdForm
-from bilans.models import Bilan, Commentaire, ExportPdf
+from bilans.models import K_DEFAULT, Bilan, Commentaire, ExportPdf
 from mlhg_app import jobs
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.models import User
@@ -41,10 +41,13 @@ class BilanListView(PermissionRequiredView, View):
         if user.role == User.Role.STAFF:
             programmes = Programme.objects.select_related("prestataire", "bilan").order_by("-annee_debut")
             context["programmes"] = [
-                {"programme": p, "bilan": getattr(p, "bilan", None),
-                 "form": ThresholdForm(initial={"seuil_k": getattr(getattr(p, "bilan", None), "seuil_k", 3)})}
+                {
+                    "programme": p,
+                    "bilan": getattr(p, "bilan", None),
+                    "k": getattr(getattr(p, "bilan", None), "seuil_k", K_DEFAULT),
+                }
                 for p in programmes
-            ]  # fmt: skip
+            ]
         return render(request, "bilans/list.html", context)
 
 

@@ -49,10 +49,10 @@ urlpatterns = [
     path("appel/<slug:reference>/resultats.csv", selection.ResultsCsvView.as_view(), name="results_csv"),
     path("appel/<slug:reference>/resultats.xlsx", selection.ResultsXlsxView.as_view(), name="results_xlsx"),
     # Reports (views/reports.py)
-    path("appel/<slug:reference>/rapport-analyse.pdf", reports.RapportView.as_view(), name="rapport"),
+    path("appel/<slug:reference>/rapport-analyse/", reports.RapportView.as_view(), name="rapport"),
     path("appel/<slug:reference>/simulation-prix/", reports.PriceSimulationView.as_view(), name="price_simulation"),
     path("appel/<slug:reference>/journal/", reports.AuditView.as_view(), name="audit"),
-    path("appel/<slug:reference>/archive.zip", reports.ArchiveView.as_view(), name="archive"),
+    path("appel/<slug:reference>/archive/", reports.ArchiveView.as_view(), name="archive"),
     # Decision, letters, convention (views/decision.py)
     path("appel/<slug:reference>/decision/", decision.DecisionView.as_view(), name="decision"),
     path("lettres/<int:pk>/", decision.LetterEditView.as_view(), name="letter_edit"),

@@ -8,7 +8,9 @@ class MlhgAppConfig(AppConfig):
 
     def ready(self):
         # checks: the URL-access check; twofactor: marks a session that waits for its code
-        from mlhg_app import checks, twofactor  # noqa: F401
+        from mlhg_app import checks, exports, twofactor  # noqa: F401
+
+        exports.register_retention()
 
 
 class MLHGAdminConfig(AdminConfig):

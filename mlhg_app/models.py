@@ -1,5 +1,6 @@
-"""Users and roles, the MLHG's places, and the outgoing-message log."""
+"""Users and roles, the MLHG's places, the outgoing-message log, pending jobs and stored exports."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -199,3 +200,33 @@ class PendingJob(models.Model):
 
     def __str__(self):
         return f"{self.task} {self.kwargs}"
+
+
+class StoredExport(models.Model):
+    """A slow export (a report PDF, an archive ZIP) made by a Celery job into a stored file; the page
+    polls its status, then links the file. Kinds are registered by their apps (mlhg_app/exports.py)."""
+
+    class Status(models.TextChoices):
+        EN_ATTENTE = "en_attente", _("en attente")
+        EN_COURS = "en_cours", _("en cours")
+        PRET = "pret", _("prêt")
+        ECHEC = "echec", _("échec")
+
+    kind = models.CharField(_("type d'export"), max_length=40)
+    object_id = models.PositiveIntegerField(_("objet exporté"))
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.EN_ATTENTE)
+    fichier = models.FileField(_("fichier"), upload_to="exports/", blank=True)
+    filename = models.CharField(_("nom du fichier"), max_length=150, blank=True)
+    content_type = models.CharField(_("type de contenu"), max_length=100, blank=True)
+    demande_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    demande_le = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    termine_le = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    erreur = models.CharField(_("erreur"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-demande_le", "-pk"]
+
+    def __str__(self):
+        return f"{self.kind} n° {self.object_id} ({self.get_status_display()})"

@@ -39,3 +39,5 @@ rules.add_perm("mlhg_app.view_antennes", is_staff_member | is_responsable | is_e
 rules.add_perm("mlhg_app.use_two_factor", is_staff_member | is_evaluateur)
 # The history of an object (who changed what, when): MLHG staff, read-only.
 rules.add_perm("mlhg_app.view_history", is_staff_member)
+# Slow exports made by a job (the rapport d'analyse, the AMI's archive): staff, each their own.
+rules.add_perm("mlhg_app.view_exports", is_staff_member)

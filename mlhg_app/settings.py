@@ -216,6 +216,8 @@ RETENTION_DOSSIER_RETENU_YEARS = env_int("RETENTION_DOSSIER_RETENU_YEARS", 10)
 RETENTION_EMARGEMENT_YEARS = env_int("RETENTION_EMARGEMENT_YEARS", 10)
 # Comptes rendus: deleted once the year's bilan is validated and this many days have passed.
 RETENTION_COMPTE_RENDU_GRACE_DAYS = env_int("RETENTION_COMPTE_RENDU_GRACE_DAYS", 90)
+# Files made by an export job (rapport d'analyse, archive): a copy for the download, kept this many days.
+RETENTION_EXPORT_DAYS = env_int("RETENTION_EXPORT_DAYS", 7)
 
 # -- internationalisation ------------------------------------------------------
 

@@ -35,3 +35,11 @@ def requeue_pending_jobs() -> int:
     from mlhg_app import jobs
 
     return jobs.requeue_pending()
+
+
+@shared_task(acks_late=True)
+def run_export(*, export_id: int) -> str:
+    """A slow export (report, archive) rendered into its stored file (mlhg_app/exports.py)."""
+    from mlhg_app import exports
+
+    return exports.export_run(export_id=export_id)

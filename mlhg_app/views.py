@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse, reverse_lazy
@@ -42,6 +42,56 @@ class HistoryView(PermissionRequiredView, View):
         from mlhg_app.history import object_history
 
         return render(request, "mlhg_app/history.html", object_history(label, pk))
+
+
+class ExportView(PermissionRequiredView, View):
+    """One's export made by a job: its status (polled by static/js/export-status.js), then its file."""
+
+    permission_required = "mlhg_app.view_exports"
+
+    def get(self, request, pk):
+        from mlhg_app import exports
+
+        export = exports.export_get(request.user, pk)
+        return render(request, "mlhg_app/export.html", {"export": export, "label": exports.label(export.kind)})
+
+
+class ExportStatusView(PermissionRequiredView, View):
+    permission_required = "mlhg_app.view_exports"
+
+    def get(self, request, pk):
+        from mlhg_app import exports
+        from mlhg_app.models import StoredExport
+
+        export = exports.export_get(request.user, pk)
+        ready = export.status == StoredExport.Status.PRET and bool(export.fichier)
+        return JsonResponse(
+            {
+                "status": export.status,
+                "label": export.get_status_display(),
+                "done": export.status in (StoredExport.Status.PRET, StoredExport.Status.ECHEC),
+                "url": reverse("export_download", kwargs={"pk": export.pk}) if ready else "",
+                "erreur": export.erreur,
+            }
+        )
+
+
+class ExportDownloadView(PermissionRequiredView, View):
+    permission_required = "mlhg_app.view_exports"
+
+    def get(self, request, pk):
+        from mlhg_app import exports
+        from mlhg_app.models import StoredExport
+
+        export = exports.export_get(request.user, pk)
+        if export.status != StoredExport.Status.PRET or not export.fichier:
+            raise Http404("Le fichier n'est pas encore prêt")
+        return FileResponse(
+            export.fichier.open("rb"),
+            content_type=export.content_type,
+            filename=export.filename,
+            as_attachment=export.content_type != "application/pdf",
+        )
 
 
 class AccountView(PermissionRequiredView, TemplateView):
@@ -262,6 +312,7 @@ class PrivacyView(PublicView, TemplateView):
             retenu_years=settings.RETENTION_DOSSIER_RETENU_YEARS,
             emargement_years=settings.RETENTION_EMARGEMENT_YEARS,
             compte_rendu_days=settings.RETENTION_COMPTE_RENDU_GRACE_DAYS,
+            export_days=settings.RETENTION_EXPORT_DAYS,
             **kwargs,
         )
 

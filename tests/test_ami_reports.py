@@ -20,6 +20,17 @@ from tests.factories import AMIFactory
 from tests.test_ami_evaluation import AFTER, committee, grade, login  # noqa: F401  (committee is a fixture)
 
 
+def exported(client, name, capture, reference="ami-2026"):
+    """Ask for an export made by a job (eager here), follow its page and status, return the file's response."""
+    with capture(execute=True):
+        response = client.post(reverse(name, args=[reference]))
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and "préparé en arrière-plan" in page.content.decode()
+    status = client.get(response["Location"] + "statut/").json()
+    assert (status["status"], status["done"]) == ("pret", True)
+    return client.get(status["url"])
+
+
 def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
@@ -56,14 +67,17 @@ def decide(committee):  # noqa: F811
 
 
 @pytest.mark.django_db
-def test_rapport_holds_committee_eligibility_grid_comments_and_decision(committee):  # noqa: F811
+def test_rapport_holds_committee_eligibility_grid_comments_and_decision(
+    committee,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
     with time_machine.travel(AFTER, tick=False):
         scored(committee)
         decide(committee)
-        response = login(committee["staff"]).get(reverse("ami:rapport", args=["ami-2026"]))
+        response = exported(login(committee["staff"]), "ami:rapport", django_capture_on_commit_callbacks)
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="rapport-analyse-ami-2026.pdf"'
-    text = pdf_text(response.content)
+    text = pdf_text(b"".join(response.streaming_content))
     for expected in (
         "Rapport d'analyse des candidatures",
         "Éval1 Comité",
@@ -89,9 +103,10 @@ def test_rapport_holds_committee_eligibility_grid_comments_and_decision(committe
 
 
 @pytest.mark.django_db
-def test_rapport_before_any_eligibility_says_so(committee):  # noqa: F811
+def test_rapport_before_any_eligibility_says_so(committee, django_capture_on_commit_callbacks):  # noqa: F811
     with time_machine.travel(AFTER, tick=False):
-        text = pdf_text(login(committee["staff"]).get(reverse("ami:rapport", args=["ami-2026"])).content)
+        response = exported(login(committee["staff"]), "ami:rapport", django_capture_on_commit_callbacks)
+    text = pdf_text(b"".join(response.streaming_content))
     assert "Aucun dossier recevable à classer." in text
     assert "Aucune décision n'est encore prise." in text
     assert "Non examiné" in text
@@ -100,9 +115,10 @@ def test_rapport_before_any_eligibility_says_so(committee):  # noqa: F811
 @pytest.mark.django_db
 def test_reports_are_for_staff_only(committee):  # noqa: F811
     evaluator = committee["evaluators"][0]
-    for name in ("ami:rapport", "ami:price_simulation", "ami:audit", "ami:archive"):
-        assert login(evaluator).get(reverse(name, args=["ami-2026"])).status_code == 403, name
-        assert login(committee["staff"]).get(reverse(name, args=["inconnu"])).status_code == 404, name
+    for name, method in (("ami:rapport", "post"), ("ami:price_simulation", "get"), ("ami:audit", "get"),
+                         ("ami:archive", "post")):  # fmt: skip
+        assert getattr(login(evaluator), method)(reverse(name, args=["ami-2026"])).status_code == 403, name
+        assert getattr(login(committee["staff"]), method)(reverse(name, args=["inconnu"])).status_code == 404, name
 
 
 # -- price simulation ---------------------------------------------------------------
@@ -268,11 +284,14 @@ def read_csv(archive, name):
 
 
 @pytest.mark.django_db
-def test_archive_holds_every_version_grids_results_rapport_decision_letters_convention(committee):  # noqa: F811
+def test_archive_holds_every_version_grids_results_rapport_decision_letters_convention(
+    committee,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
     with time_machine.travel(AFTER, tick=False):
         scored(committee)
         decide(committee)
-        response = login(committee["staff"]).get(reverse("ami:archive", args=["ami-2026"]))
+        response = exported(login(committee["staff"]), "ami:archive", django_capture_on_commit_callbacks)
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"] == 'attachment; filename="archive-ami-2026.zip"'
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
@@ -350,3 +369,50 @@ def test_archive_before_the_decision_has_no_decision_letters_or_convention(commi
         "rapport-analyse-ami-2026.pdf",
     ]
     assert len([n for n in names if n.startswith("dossiers/")]) == 4 * 3
+
+
+@pytest.mark.django_db
+def test_an_export_is_its_requesters_own_and_a_failure_says_so_in_french(committee, monkeypatch):  # noqa: F811
+    from mlhg_app import exports
+    from mlhg_app.models import StoredExport
+    from tests.factories import UserFactory
+
+    export = exports.export_request(kind="ami.rapport", object_id=committee["ami"].pk, user=committee["staff"])
+    other = UserFactory(email="autre.staff@ml31.org", role="staff", is_staff=True, antenne=None)
+    for name in ("export", "export_status", "export_download"):
+        assert login(other).get(reverse(name, kwargs={"pk": export.pk})).status_code == 404, name
+    # not ready yet: the page says so, the file is not there
+    assert "en attente" in login(committee["staff"]).get(reverse("export", kwargs={"pk": export.pk})).content.decode()
+    assert login(committee["staff"]).get(reverse("export_download", kwargs={"pk": export.pk})).status_code == 404
+
+    def broken(ami_id):
+        raise RuntimeError("mise en page impossible")
+
+    monkeypatch.setitem(exports._kinds, "ami.rapport", exports.Kind("ami.rapport", broken, "Rapport d'analyse (PDF)"))
+    with pytest.raises(RuntimeError):
+        exports.export_run(export_id=export.pk)
+    status = login(committee["staff"]).get(reverse("export_status", kwargs={"pk": export.pk})).json()
+    assert (status["status"], status["done"], status["url"]) == ("echec", True, "")
+    assert status["erreur"] == "L'export a échoué (RuntimeError)."
+    assert StoredExport.objects.get(pk=export.pk).fichier.name == ""
+
+
+@pytest.mark.django_db
+def test_export_files_are_purged_after_a_week(committee, django_capture_on_commit_callbacks):  # noqa: F811
+    import datetime
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from mlhg_app import exports, retention
+
+    export = exports.export_request(kind="ami.rapport", object_id=committee["ami"].pk, user=committee["staff"])
+    exports.export_run(export_id=export.pk)
+    export.refresh_from_db()
+    assert default_storage.exists(export.fichier.name)
+    now = timezone.now()
+    assert retention.purge_expired(now=now + datetime.timedelta(days=6))["mlhg_app.exports"]["exports"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = retention.purge_expired(now=now + datetime.timedelta(days=8))["mlhg_app.exports"]
+    assert counts == {"exports": 1, "fichiers": 1}
+    assert not default_storage.exists(export.fichier.name)

@@ -1,36 +1,41 @@
-"""Staff reports of the selection: rapport d'analyse, price simulation, audit journal, archive."""
+"""Staff reports of the selection: price simulation, audit journal; the rapport d'analyse and the archive
+are exports made by a job (ami/exports.py)."""
 
-import tempfile
 from decimal import Decimal
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.utils.text import slugify
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
-from ami.archive import ami_archive
+from ami import exports as ami_exports
 from ami.audit import ami_journal
 from ami.models import AMI, Critere
-from ami.rapport import rapport_filename, rapport_pdf
 from ami.scoring import annual_totals, money, price_points
 from ami.views.selection import opened_ami
 from mlhg_app import french
 from mlhg_app.access import PermissionRequiredView
+from mlhg_app.exports import export_request
 
 MAX_ROWS = 100
 JOURNAL_PAGE_SIZE = 50
 
 
-class RapportView(PermissionRequiredView, View):
-    permission_required = "ami.manage_selection"
+class ExportRequestView(PermissionRequiredView, View):
+    """Staff ask for a slow export of the AMI: a job makes the file, the export's page follows it."""
 
-    def get(self, request, reference):
+    permission_required = "ami.manage_selection"
+    http_method_names = ["post"]
+    kind = ""
+
+    def post(self, request, reference):
         ami = opened_ami(reference)
-        response = HttpResponse(rapport_pdf(ami), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{rapport_filename(ami)}"'
-        return response
+        export = export_request(kind=self.kind, object_id=ami.pk, user=request.user)
+        return redirect("export", pk=export.pk)
+
+
+class RapportView(ExportRequestView):
+    kind = ami_exports.RAPPORT
 
 
 def _amount(label, **kwargs):
@@ -203,21 +208,5 @@ class AuditView(PermissionRequiredView, View):
         return render(request, self.template_name, {"ami": ami, "page": page})
 
 
-class ArchiveView(PermissionRequiredView, View):
-    permission_required = "ami.manage_selection"
-
-    def get(self, request, reference):
-        ami = opened_ami(reference)
-        handle = tempfile.TemporaryFile(suffix=".zip")  # on disk, streamed, closed by the response
-        try:
-            ami_archive(ami, handle)
-        except BaseException:
-            handle.close()
-            raise
-        handle.seek(0)
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=f"archive-{slugify(ami.reference)}.zip",
-            content_type="application/zip",
-        )
+class ArchiveView(ExportRequestView):
+    kind = ami_exports.ARCHIVE

@@ -4,7 +4,22 @@ def _seance_history(world):
     return {"label": "seances.seance", "pk": seance(world).pk}
 
 
+def _export(world):
+    """A ready export of the staff user (the rapport d'analyse of the AMI sample)."""
+    if "export" not in world:
+        from mlhg_app.exports import export_request, export_run
+        from tests.url_samples.ami import dossier
+
+        export = export_request(kind="ami.rapport", object_id=dossier(world).ami_id, user=world["users"]["staff"])
+        export_run(export_id=export.pk)
+        world["export"] = export
+    return {"pk": world["export"].pk}
+
+
 SAMPLES = {
+    "export": _export,
+    "export_status": _export,
+    "export_download": _export,
     "password_reset_confirm": lambda world: {"uidb64": "MQ", "token": "jeton-invalide"},
     "history": _seance_history,
 }

@@ -1,4 +1,4 @@
-// The bilan's PDF exports: poll each pending export's status until it is ready (or failed).
+// Exports made by a job (the bilan PDF, reports, archives): poll each pending export until it is ready (or failed).
 (function () {
   "use strict";
   function poll(item) {

@@ -1,0 +1,36 @@
+"""The AMI's slow exports, made by a job into a stored file (mlhg_app/exports.py): the rapport
+d'analyse (PDF) and the archive (ZIP). Registered in `AmiConfig.ready`."""
+
+import tempfile
+
+from django.core.files import File
+from django.utils.text import slugify
+
+from mlhg_app import exports
+
+RAPPORT = "ami.rapport"
+ARCHIVE = "ami.archive"
+
+
+def render_rapport(ami_id: int):
+    from ami.models import AMI
+    from ami.rapport import rapport_filename, rapport_pdf
+
+    ami = AMI.objects.get(pk=ami_id)
+    return rapport_pdf(ami), rapport_filename(ami), "application/pdf"
+
+
+def render_archive(ami_id: int):
+    from ami.archive import ami_archive
+    from ami.models import AMI
+
+    ami = AMI.objects.get(pk=ami_id)
+    handle = tempfile.TemporaryFile(suffix=".zip")  # on disk: an archive holds every dossier's files
+    ami_archive(ami, handle)
+    handle.seek(0)
+    return File(handle), f"archive-{slugify(ami.reference)}.zip", "application/zip"
+
+
+def register() -> None:
+    exports.register(RAPPORT, render_rapport, label="Rapport d'analyse (PDF)")
+    exports.register(ARCHIVE, render_archive, label="Archive de l'AMI (ZIP)")

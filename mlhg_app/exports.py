@@ -1,0 +1,127 @@
+"""Slow exports as jobs that store a file (CONVENTIONS: « Slow exports are tasks that store a file »).
+
+An app registers a kind in its AppConfig.ready:
+
+    exports.register("ami.rapport", render, label="Rapport d'analyse (PDF)")
+
+where `render(object_id) -> (File or bytes, filename, content_type)` builds the file. A page calls
+`export_request(kind=…, object_id=…, user=…)`: a `StoredExport` row, then the job `run_export` after
+commit (`mlhg_app.jobs.enqueue`: never raises when Redis is down). The export's page polls its status
+(static/js/bilan-export.js) and links the file once ready. Only the person who asked reads an export;
+the view that queues it checks the kind's permission. `export_run` is safe to run twice.
+(The bilan's PDF has its own model, bilans.ExportPdf: a remitted version is readable by every reader.)
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile, File
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from mlhg_app.jobs import enqueue, pause_for_tests
+from mlhg_app.models import StoredExport
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    render: Callable
+    label: str
+
+
+_kinds: dict[str, Kind] = {}
+
+
+def register(name: str, render: Callable, *, label: str) -> None:
+    _kinds[name] = Kind(name=name, render=render, label=label)
+
+
+def label(kind: str) -> str:
+    return _kinds[kind].label if kind in _kinds else kind
+
+
+def export_request(*, kind: str, object_id: int, user) -> StoredExport:
+    if kind not in _kinds:
+        raise ValueError(f"type d'export inconnu : {kind}")
+    export = StoredExport.objects.create(kind=kind, object_id=object_id, demande_par=user)
+
+    def queue():
+        from mlhg_app.tasks import run_export
+
+        enqueue(run_export, export_id=export.pk)
+
+    transaction.on_commit(queue)
+    return export
+
+
+def export_get(user, pk) -> StoredExport:
+    """The user's own export, else 404."""
+    export = StoredExport.objects.filter(pk=pk, demande_par=user).first()
+    if export is None:
+        raise Http404("Export introuvable")
+    return export
+
+
+def export_run(*, export_id: int) -> str:
+    """Render and store one export; a ready export is left as it is. The status says what happened."""
+    export = StoredExport.objects.filter(pk=export_id).first()
+    if export is None:
+        return "absent"
+    if export.status == StoredExport.Status.PRET and export.fichier:
+        return export.status
+    StoredExport.objects.filter(pk=export.pk).update(status=StoredExport.Status.EN_COURS)
+    try:
+        content, filename, content_type = _kinds[export.kind].render(export.object_id)
+    except Exception as exc:  # the status tells the user; the task logs it
+        StoredExport.objects.filter(pk=export.pk).update(
+            status=StoredExport.Status.ECHEC,
+            erreur=f"L'export a échoué ({type(exc).__name__}).",
+            termine_le=timezone.now(),
+        )
+        raise
+    pause_for_tests(f"export {export.pk}")
+    if isinstance(content, bytes):
+        content = ContentFile(content)
+    export.fichier.save(filename, content if isinstance(content, File) else File(content), save=False)
+    export.filename, export.content_type = filename, content_type
+    export.status, export.termine_le, export.erreur = StoredExport.Status.PRET, timezone.now(), ""
+    export.save(update_fields=["fichier", "filename", "content_type", "status", "termine_le", "erreur"])
+    return export.status
+
+
+# -- retention: an export is a copy made for one download ------------------------------------------
+
+
+def purge_exports(now) -> dict[str, int]:
+    """Delete exports (and their files, after commit) older than RETENTION_EXPORT_DAYS."""
+    import datetime
+
+    from django.conf import settings
+
+    from mlhg_app import retention
+
+    cutoff = now - datetime.timedelta(days=settings.RETENTION_EXPORT_DAYS)
+    with transaction.atomic():
+        old = StoredExport.objects.filter(demande_le__lt=cutoff)
+        files = [name for name in old.values_list("fichier", flat=True) if name]
+        count = old.count()
+        old.delete()
+        retention.delete_files_on_commit(files)
+    return {"exports": count, "fichiers": len(files)}
+
+
+def register_retention() -> None:
+    from django.conf import settings
+
+    from mlhg_app import retention
+
+    retention.register(
+        "mlhg_app.exports",
+        purge_exports,
+        reason=lambda now: f"exports (rapports, archives) de plus de {settings.RETENTION_EXPORT_DAYS} jours",
+    )

@@ -12,6 +12,7 @@ from bilans.forms import CommentForm, MinutesForm, ReplyForm, ReunionForm, Secti
 from bilans.models import K_DEFAULT, Bilan, Commentaire, ExportPdf
 from mlhg_app import jobs
 from mlhg_app.access import PermissionRequiredView
+from mlhg_app.exports import status_payload
 from mlhg_app.models import User
 from seances.models import Programme
 
@@ -356,16 +357,8 @@ class ExportStatusView(PermissionRequiredView, View):
 
     def get(self, request, pk):
         export = _export(request, pk)
-        ready = export.status == ExportPdf.Status.PRET and bool(export.fichier)
-        return JsonResponse(
-            {
-                "status": export.status,
-                "label": export.get_status_display(),
-                "done": export.status in (ExportPdf.Status.PRET, ExportPdf.Status.ECHEC),
-                "url": reverse("bilans:export_download", kwargs={"pk": export.pk}) if ready else "",
-                "erreur": export.erreur,
-            }
-        )
+        url = reverse("bilans:export_download", kwargs={"pk": export.pk})
+        return JsonResponse(status_payload(export, url))
 
 
 class ExportDownloadView(PermissionRequiredView, View):

@@ -59,6 +59,20 @@ def export_request(*, kind: str, object_id: int, user) -> StoredExport:
     return export
 
 
+def status_payload(export, download_url: str) -> dict:
+    """What static/js/export-status.js reads: the status, its French label, done, the file's link once ready.
+    Shared by every export made by a job (StoredExport, bilans.ExportPdf: same statuses)."""
+    done = export.status in (StoredExport.Status.PRET, StoredExport.Status.ECHEC)
+    ready = export.status == StoredExport.Status.PRET and bool(export.fichier)
+    return {
+        "status": export.status,
+        "label": export.get_status_display(),
+        "done": done,
+        "url": download_url if ready else "",
+        "erreur": export.erreur,
+    }
+
+
 def export_get(user, pk) -> StoredExport:
     """The user's own export, else 404."""
     export = StoredExport.objects.filter(pk=pk, demande_par=user).first()

@@ -61,19 +61,9 @@ class ExportStatusView(PermissionRequiredView, View):
 
     def get(self, request, pk):
         from mlhg_app import exports
-        from mlhg_app.models import StoredExport
 
         export = exports.export_get(request.user, pk)
-        ready = export.status == StoredExport.Status.PRET and bool(export.fichier)
-        return JsonResponse(
-            {
-                "status": export.status,
-                "label": export.get_status_display(),
-                "done": export.status in (StoredExport.Status.PRET, StoredExport.Status.ECHEC),
-                "url": reverse("export_download", kwargs={"pk": export.pk}) if ready else "",
-                "erreur": export.erreur,
-            }
-        )
+        return JsonResponse(exports.status_payload(export, reverse("export_download", kwargs={"pk": export.pk})))
 
 
 class ExportDownloadView(PermissionRequiredView, View):

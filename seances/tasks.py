@@ -50,3 +50,9 @@ def remind_seances() -> int:
 @shared_task
 def remind_seance(*, seance_id: int, occurrence: str) -> int:
     return convocations.seance_remind(seance_id=seance_id, occurrence=occurrence)
+
+
+@shared_task
+def notify_member_moved(*, groupe_id: int, user_id: int, joined: bool) -> int:
+    """Queued on commit when a conseiller joins or leaves a group: invitations or withdrawals, once each."""
+    return convocations.member_moved(groupe_id=groupe_id, user_id=user_id, joined=joined)

@@ -287,3 +287,35 @@ def test_a_late_reminder_task_for_a_moved_seance_sends_nothing(seance):
     with _at(datetime.date(2026, 10, 6)):
         assert tasks.remind_seance.delay(seance_id=seance.pk, occurrence="J-7").get() == 0
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_conseiller_removed_then_added_back_gets_the_withdrawal_then_the_invitation(
+    users, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from tests.web import login
+
+    programme = build_programme(users)  # the conseiller's group has a séance convoquée on 13 October 2026
+    seance = programme.seances.get()
+    conseiller = users["conseiller"]
+    staff = login(users["staff"])
+    url = reverse("seances:sites", kwargs={"pk": programme.pk})
+    with time_machine.travel(datetime.datetime(2026, 10, 1, 10, tzinfo=PARIS), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            staff.post(url, {"action": "retirer", "groupe": seance.groupe_id, "user": conseiller.pk})
+        assert [m.to for m in mail.outbox] == [[conseiller.email]]
+        withdrawal = mail.outbox[0]
+        assert "ne faites plus partie du groupe" in withdrawal.subject
+        cancel = Calendar.from_ical(withdrawal.attachments[0][1])
+        assert cancel["METHOD"] == "CANCEL" and str(cancel.walk("VEVENT")[0]["UID"]).startswith(str(seance.uid))
+        with django_capture_on_commit_callbacks(execute=True):
+            staff.post(url, {"action": "ajouter", "groupe": seance.groupe_id, "user": conseiller.pk})
+        assert len(mail.outbox) == 2 and mail.outbox[1].subject.startswith("Convocation")
+        assert Calendar.from_ical(mail.outbox[1].attachments[0][1])["METHOD"] == "REQUEST"
+    # after the séance: leaving the group sends nothing about it
+    with time_machine.travel(datetime.datetime(2026, 10, 20, 10, tzinfo=PARIS), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            staff.post(url, {"action": "retirer", "groupe": seance.groupe_id, "user": conseiller.pk})
+    assert len(mail.outbox) == 2

@@ -169,6 +169,41 @@ def seance_notify_cancel(*, seance) -> int:
     )
 
 
+def member_moved(*, groupe_id: int, user_id: int, joined: bool) -> int:
+    """A conseiller joined or left a group: for each of the group's convoked séances still to come, the
+    invitation (METHOD:REQUEST) or its withdrawal (METHOD:CANCEL), to that person only, once."""
+    from mlhg_app.models import User
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return 0
+    seances = Seance.objects.filter(
+        groupe_id=groupe_id, status=Seance.Status.CONVOQUEE, date__gte=timezone.localdate()
+    ).select_related("groupe__antenne", "programme", "intervenant", "fenetre")
+    name = user.get_full_name() or user.email
+    sent = 0
+    for seance in seances:
+        method = "REQUEST" if joined else "CANCEL"
+        sent += message_send(
+            kind=KIND_CONVOCATION if joined else KIND_ANNULATION,
+            recipient=user.email,
+            subject=(
+                f"Convocation : analyse de pratiques professionnelles le {calendar.seance_when_text(seance)}"
+                if joined
+                else f"Vous ne faites plus partie du groupe : séance du {calendar.seance_when_text(seance)}"
+            ),
+            template="seance_convocation" if joined else "seance_annulation",
+            context={**_context(seance), "nom": name, "est_intervenant": False, "membre_retire": not joined},
+            obj=seance,
+            occurrence=f"{'ajout' if joined else 'retrait'}-{user.pk}-seq{seance.sequence}",
+            attachments=[
+                ("invitation.ics" if joined else "annulation.ics", calendar.seance_ics(seance, method),
+                 f"text/calendar; method={method}")
+            ],
+        )  # fmt: skip
+    return sent
+
+
 def seance_remind(*, seance_id: int, occurrence: str) -> int:
     """Remind each member and the intervenant of a convoked séance, 7 days (`J-7`) and 1 day (`J-1`) before.
 

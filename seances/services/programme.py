@@ -163,13 +163,27 @@ def groupe_add_member(*, groupe: Groupe, user: User) -> Groupe:
     with transaction.atomic():
         for other in Groupe.objects.filter(programme=groupe.programme, membres=user).exclude(pk=groupe.pk):
             other.membres.remove(user)
-        groupe.membres.add(user)
+            _queue_member_moved(other.pk, user.pk, joined=False)
+        if not groupe.membres.filter(pk=user.pk).exists():
+            groupe.membres.add(user)
+            _queue_member_moved(groupe.pk, user.pk, joined=True)
     return groupe
 
 
 def groupe_remove_member(*, groupe: Groupe, user: User) -> Groupe:
-    groupe.membres.remove(user)
+    with transaction.atomic():
+        if groupe.membres.filter(pk=user.pk).exists():
+            groupe.membres.remove(user)
+            _queue_member_moved(groupe.pk, user.pk, joined=False)
     return groupe
+
+
+def _queue_member_moved(groupe_id: int, user_id: int, *, joined: bool):
+    """After commit: the group's convoked séances still to come are sent to (or withdrawn from) the person."""
+    from mlhg_app.jobs import enqueue
+    from seances.tasks import notify_member_moved
+
+    transaction.on_commit(lambda: enqueue(notify_member_moved, groupe_id=groupe_id, user_id=user_id, joined=joined))
 
 
 def seances_due(programme: Programme) -> dict:

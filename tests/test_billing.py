@@ -444,3 +444,18 @@ def test_board_links_and_cancel_action_by_role(programme, client_for):
     assert cancel_url in prestataire and reverse("seances:dashboard", args=[programme.pk]) not in prestataire
     responsable = client_for("responsable").get(url).content.decode()
     assert cancel_url not in responsable and reverse("seances:statements", args=[programme.pk]) not in responsable
+
+
+@pytest.mark.django_db
+def test_a_seance_held_but_recorded_after_its_statement_is_billed_on_the_next_one(programme, autumn, users):
+    statement_create(programme=programme, debut=D(2026, 9, 1), fin=D(2026, 12, 31), user=users["staff"])
+    late = make_seance(programme, groupe_of(programme, "ouest"), D(2027, 2, 9), Seance.Status.CONVOQUEE, fenetre=2)
+    make_seance(programme, groupe_of(programme, "lauragais"), D(2027, 2, 11), fenetre=2)
+    statement_create(programme=programme, debut=D(2027, 1, 1), fin=D(2027, 2, 15), user=users["staff"])
+    Seance.objects.filter(pk=late.pk).update(status=Seance.Status.REALISEE)  # its compte rendu came late
+    third = statement_create(programme=programme, debut=D(2027, 2, 16), fin=D(2027, 3, 31), user=users["staff"])
+    lines = list(third.lignes.values_list("libelle", flat=True))
+    assert lines == ["Séance du mardi 9 février 2027 – Antenne Ouest (rattrapage d'une période précédente)"]
+    # billed once: the next statement finds nothing left
+    with pytest.raises(BillingRefused, match="Aucune séance"):
+        statement_create(programme=programme, debut=D(2027, 4, 1), fin=D(2027, 6, 30), user=users["staff"])

@@ -153,8 +153,10 @@ def totals(programme: Programme, total_ht: Decimal) -> dict:
 
 
 def _billable_seances(programme: Programme, debut, fin):
+    """Séances réalisées and billable cancellations up to the period's end and not yet on a statement: those
+    of the period, and any earlier one recorded or decided after its own period's statement (catch-up)."""
     return (
-        Seance.objects.filter(programme=programme, date__gte=debut, date__lte=fin, ligne_releve__isnull=True)
+        Seance.objects.filter(programme=programme, date__lte=fin, ligne_releve__isnull=True)
         .filter(Q(status=Seance.Status.REALISEE) | Q(status=Seance.Status.ANNULEE, annulation__facturable=True))
         .select_related("groupe__antenne")
         .order_by("date", "heure_debut", "groupe__antenne__ordre", "groupe__numero")
@@ -163,7 +165,7 @@ def _billable_seances(programme: Programme, debut, fin):
 
 def statement_lines(programme: Programme, debut, fin) -> list[dict]:
     """The lines of a statement for the period: each séance réalisée and each billable cancellation
-    not yet on a statement, at the full-group or the sub-group price HT."""
+    not yet on a statement (earlier ones included, marked as catch-up), at the full-group or sub-group price HT."""
     lines = []
     for seance in _billable_seances(programme, debut, fin):
         sous_groupe = seance.groupe.est_sous_groupe
@@ -171,6 +173,8 @@ def statement_lines(programme: Programme, debut, fin) -> list[dict]:
         libelle = f"Séance du {_d(seance.date)} – {seance.groupe}"
         if annulee:
             libelle += " (annulation facturable)"
+        if seance.date < debut:
+            libelle += " (rattrapage d'une période précédente)"
         lines.append(
             {
                 "seance": seance,

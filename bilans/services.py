@@ -199,7 +199,8 @@ def bilan_remettre(*, bilan: Bilan, user) -> BilanVersion:
         refusal = remise_refusal(bilan)
         if refusal:
             raise BilanRefused(refusal)
-        numero = (latest_version(bilan).numero if latest_version(bilan) else 0) + 1
+        previous = latest_version(bilan)
+        numero = (previous.numero if previous else 0) + 1
         version = BilanVersion.objects.create(
             bilan=bilan,
             numero=numero,

@@ -1,12 +1,18 @@
+"""The people and sites screens (staff and superusers) and the technical logs (superusers only).
+
+People are saved through the services (mlhg_app/services.py: `user_invite`, `user_update`): the hierarchy
+rule, no role `staff` given or taken, no email address or password changed for another person (a reset
+link is sent instead)."""
+
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from mlhg_app.admin_site import ConsoleAdmin
 from mlhg_app.jobs import enqueue
 from mlhg_app.models import WEEKDAYS, Antenne, OutgoingMessage, PendingJob, User
+from mlhg_app.services import AccountRefused, user_invite, user_password_reset_send, user_update, user_update_check
 
 
 class AntenneForm(forms.ModelForm):
@@ -32,9 +38,17 @@ class AntenneForm(forms.ModelForm):
             "ordre",
         ]
 
+    def clean(self):
+        from seances.services.programme import ProgrammeRefused, antenne_headcount_check
 
-# Roles carry the permissions: Django's groups are not used.
-admin.site.unregister(Group)
+        cleaned = super().clean()
+        effectif = cleaned.get("effectif_conseillers")
+        if self.instance.pk and effectif is not None and effectif != self.instance.effectif_conseillers:
+            try:
+                antenne_headcount_check(antenne=self.instance, effectif=effectif)
+            except ProgrammeRefused as refusal:
+                self.add_error("effectif_conseillers", str(refusal))
+        return cleaned
 
 
 @admin.register(Antenne)
@@ -45,40 +59,92 @@ class AntenneAdmin(admin.ModelAdmin):
     search_fields = ["nom", "adresse", "ville", "code_postal"]
     ordering = ["ordre"]
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class UserForm(forms.ModelForm):
+    """A person as the people screen edits them: no password, the email address fixed once created."""
+
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name", "role", "antenne", "is_manager", "is_active"]
+
+    def __init__(self, *args, by: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by = by
+
+    def clean(self):
+        cleaned = super().clean()
+        if "role" in cleaned and "antenne" in cleaned:
+            try:
+                user_update_check(
+                    user=self.instance,
+                    by=self.by,
+                    role=cleaned["role"],
+                    antenne=cleaned["antenne"],
+                    is_manager=cleaned.get("is_manager", False),
+                )
+            except AccountRefused as refusal:
+                self.add_error(refusal.field if refusal.field in self.fields else None, refusal.message)
+        return cleaned
+
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(admin.ModelAdmin):
+    form = UserForm
     ordering = ["last_name", "first_name", "email"]
     list_display = ["email", "last_name", "first_name", "role", "antenne", "is_manager", "is_active"]
     list_filter = ["role", "antenne", "is_manager", "is_active", "is_staff"]
-    filter_horizontal: tuple = ()
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = (
-        (None, {"fields": ("email", "password")}),
+        (None, {"fields": ("email",)}),
         (_("Identité"), {"fields": ("first_name", "last_name")}),
         (_("Rôle"), {"fields": ("role", "antenne", "is_manager")}),
         (_("Droits"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = (
-        (
-            None,
-            {
-                "classes": ("wide",),
-                "fields": (
-                    "email",
-                    "first_name",
-                    "last_name",
-                    "role",
-                    "antenne",
-                    "is_manager",
-                    "password1",
-                    "password2",
-                ),
-            },
-        ),
-    )
-    actions = ["send_invitation"]
+    add_fieldsets = ((None, {"fields": ("email", "first_name", "last_name", "role", "antenne", "is_manager")}),)
+    actions = ["send_invitation", "send_password_reset", "reset_two_factor"]
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["email", "is_staff", "is_superuser", "last_login", "date_joined"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class BoundUserForm(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, by=request.user, **kw)
+
+        return BoundUserForm
+
+    def has_change_permission(self, request, obj=None):
+        # A technical superuser's account is not staff's to edit.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an account is deactivated, never deleted (its history stays)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        fields = {name: data[name] for name in ("first_name", "last_name", "role", "antenne", "is_manager")}
+        if change:
+            saved = user_update(user=obj, by=request.user, is_active=data["is_active"], **fields)
+        else:
+            saved = user_invite(email=data["email"], **fields)
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        pass  # nothing else to save: the person's groups are edited in the programme's pages
 
     @admin.action(description=_("Envoyer l'invitation (lien pour choisir un mot de passe)"))
     def send_invitation(self, request, queryset):
@@ -91,33 +157,40 @@ class UserAdmin(BaseUserAdmin):
             request, _("%(n)d invitation(s) mise(s) en file d'envoi.") % {"n": len(ids)}, messages.SUCCESS
         )
 
+    @admin.action(description=_("Envoyer un lien de réinitialisation du mot de passe"))
+    def send_password_reset(self, request, queryset):
+        sent = sum(1 for user in queryset.filter(is_active=True) if user_password_reset_send(user=user))
+        self.message_user(
+            request,
+            _("%(n)d lien de réinitialisation envoyé.") % {"n": sent}
+            if sent == 1
+            else _("%(n)d liens de réinitialisation envoyés.") % {"n": sent},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Réinitialiser la double authentification (téléphone perdu)"))
+    def reset_two_factor(self, request, queryset):
+        from mlhg_app.twofactor import twofactor_reset
+
+        if not request.user.is_superuser:
+            queryset = queryset.filter(is_superuser=False)
+        count = twofactor_reset(users=queryset)
+        self.message_user(
+            request, _("Double authentification réinitialisée pour %(n)d compte(s).") % {"n": count}, messages.SUCCESS
+        )
+
 
 @admin.register(OutgoingMessage)
-class OutgoingMessageAdmin(admin.ModelAdmin):
+class OutgoingMessageAdmin(ConsoleAdmin):
     list_display = ["sent_at", "kind", "recipient", "subject", "object_type", "object_id", "occurrence"]
     list_filter = ["kind", "object_type"]
     search_fields = ["recipient", "subject", "object_id"]
     date_hierarchy = "sent_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PendingJob)
-class PendingJobAdmin(admin.ModelAdmin):
+class PendingJobAdmin(ConsoleAdmin):
     """Jobs waiting for Redis (mlhg_app/jobs.py): read only; `requeue_pending_jobs` empties the list."""
 
     list_display = ["created_at", "task", "kwargs", "attempts", "last_error"]
     list_filter = ["task"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -1,14 +1,68 @@
+"""The Django admin: a console for technical superusers, read-only on the domain.
+
+Who enters: an active superuser, or MLHG staff (role `staff`, `is_staff`), with their second factor
+verified when two-factor authentication is required (mlhg_app/twofactor.py). Staff see only the
+people and sites screens (their model permissions, mlhg_app/backends.py); superusers read every other
+registered model through `ConsoleAdmin`, which adds, changes and deletes nothing (delete pages, whose
+confirmation lists related rows, answer 403). Some models are never registered at all (`NEVER_SHOWN`):
+comptes rendus and their themes, attendance, TOTP secrets, Django's groups.
+"""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+NEVER_SHOWN = frozenset(
+    {
+        "seances.compterendu",  # what was said in a séance, and its themes: the prestataire's alone
+        "seances.emargement",  # who attended: billing proof, restricted access
+        "otp_totp.totpdevice",  # its pages show the key and its QR code
+        "auth.group",  # roles carry the permissions: Django's groups are not used
+    }
+)
+
 
 class MLHGAdminSite(admin.AdminSite):
-    """The Django admin, in French, for MLHG staff only (role `staff`)."""
-
     site_header = _("Administration de la plateforme APP – MLHG")
     site_title = _("Administration MLHG APP")
     index_title = _("Gestion")
 
     def has_permission(self, request):
+        from mlhg_app import twofactor
+
         user = request.user
-        return bool(user.is_active and user.is_staff and getattr(user, "role", None) == "staff")
+        if not (user.is_active and user.is_staff and (user.is_superuser or getattr(user, "role", None) == "staff")):
+            return False
+        return not (twofactor.required_for(user) and not user.is_verified())
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        models = [model_or_iterable] if isinstance(model_or_iterable, type) else list(model_or_iterable)
+        shown = [m for m in models if m._meta.label_lower not in NEVER_SHOWN]
+        if shown:
+            super().register(shown, admin_class, **options)
+
+
+class ReadOnly:
+    """Nothing is added, changed or deleted here; superusers only may look."""
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ConsoleAdmin(ReadOnly, admin.ModelAdmin):
+    """A domain model in the console: read-only, for superusers."""
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+
+class ConsoleInline(ReadOnly, admin.TabularInline):
+    extra = 0

@@ -1,9 +1,8 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mlhg_app.messaging import message_send
+from mlhg_app.services import user_password_reset_send
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -31,16 +30,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
     ):
-        user = context["user"]
-        message_send(
-            kind="account.password_reset",
-            recipient=to_email,
-            subject="Réinitialisation de votre mot de passe – MLHG APP",
-            template="password_reset",
-            context={"user": user, "uid": context["uid"], "token": context["token"]},
-            obj=user,
-            occurrence=timezone.now().strftime("%Y%m%d%H%M"),
-        )
+        user_password_reset_send(user=context["user"])
 
 
 class CodeForm(forms.Form):

@@ -1,7 +1,7 @@
 """Users and roles, the MLHG's places, the outgoing-message log, pending jobs and stored exports."""
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.auth.models import AbstractUser, BaseUserManager, _user_has_module_perms, _user_has_perm
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -145,6 +145,14 @@ class User(AbstractUser):
         self.email = (self.email or "").strip().lower()
         if self.role == self.Role.CONSEILLER and self.antenne_id is None:
             raise ValidationError({"antenne": _("Un conseiller doit être rattaché à un site.")})
+
+    def has_perm(self, perm, obj=None):
+        """Every permission comes from the backends (the role's rules, the object's predicates): the
+        superuser flag alone grants none of the product's (the admin console reads it itself)."""
+        return self.is_active and _user_has_perm(self, perm, obj)
+
+    def has_module_perms(self, app_label):
+        return self.is_active and _user_has_module_perms(self, app_label)
 
     @property
     def is_line_manager(self) -> bool:

@@ -211,3 +211,15 @@ def _with_next(target: str, request) -> str:
     if request.method == "GET" and request.get_full_path() not in {"/", target}:
         return f"{target}?{urlencode({'next': request.get_full_path()})}"
     return target
+
+
+def twofactor_reset(*, users) -> int:
+    """Remove the devices of people who lost their phone, showing no key: each enrols again at the next
+    login (when two-factor authentication is required). Returns how many people had a device.
+
+    Side effects: their TOTP devices deleted.
+    """
+    devices = TOTPDevice.objects.filter(user__in=users)
+    count = devices.values("user").distinct().count()
+    devices.delete()
+    return count

@@ -1,28 +1,28 @@
-"""The séances in the admin. Comptes rendus are never registered here: they are the prestataire's alone."""
+"""The séances in the console: read-only, for superusers (mlhg_app/admin_site.py). Comptes rendus, their
+themes and attendance are never registered: they are the prestataire's alone."""
 
 from django.contrib import admin
 
+from mlhg_app.admin_site import ConsoleAdmin, ConsoleInline
 from seances.models import Fenetre, Groupe, IntervenantProgramme, Programme, ProgrammeSite, Releve, Seance, Theme
 
 
-class FenetreInline(admin.TabularInline):
+class FenetreInline(ConsoleInline):
     model = Fenetre
-    extra = 0
 
 
-class SiteInline(admin.TabularInline):
+class SiteInline(ConsoleInline):
     model = ProgrammeSite
-    extra = 0
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ConsoleAdmin):
     list_display = ["__str__", "prestataire", "responsable", "methode", "prix_seance_groupe", "prix_seance_sous_groupe"]
     inlines = [FenetreInline, SiteInline]
 
 
 @admin.register(IntervenantProgramme)
-class IntervenantAdmin(admin.ModelAdmin):
+class IntervenantAdmin(ConsoleAdmin):
     list_display = ["__str__", "programme", "email"]
     list_filter = ["programme"]
     search_fields = ["nom", "prenom", "email"]
@@ -30,14 +30,14 @@ class IntervenantAdmin(admin.ModelAdmin):
 
 
 @admin.register(Groupe)
-class GroupeAdmin(admin.ModelAdmin):
+class GroupeAdmin(ConsoleAdmin):
     list_display = ["__str__", "programme"]
     list_filter = ["programme", "antenne"]
     filter_horizontal = ["membres"]
 
 
 @admin.register(Seance)
-class SeanceAdmin(admin.ModelAdmin):
+class SeanceAdmin(ConsoleAdmin):
     list_display = ["groupe", "date", "heure_debut", "intervenant", "status"]
     list_filter = ["programme", "status", "fenetre__numero", "groupe__antenne"]
     date_hierarchy = "date"
@@ -45,12 +45,11 @@ class SeanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(ConsoleAdmin):
     list_display = ["libelle", "actif", "ordre"]
-    list_editable = ["actif", "ordre"]
 
 
 @admin.register(Releve)
-class ReleveAdmin(admin.ModelAdmin):
+class ReleveAdmin(ConsoleAdmin):
     list_display = ["numero", "programme", "periode_debut", "periode_fin", "total_ttc", "paye_le"]
     readonly_fields = ["numero", "sequence", "total_ht", "total_tva", "total_ttc", "emis_par", "emis_le"]

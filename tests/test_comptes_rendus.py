@@ -286,7 +286,7 @@ def test_no_staff_responsable_or_admin_page_shows_a_compte_rendu(users, client_f
         if role == "staff":
             for url in _admin_urls():
                 response = client.get(url)
-                assert response.status_code == 200, url
+                assert response.status_code in {200, 403}, url  # staff keep only the people and sites screens
                 body = _body(response)
                 assert not any(needle in body for needle in needles), url
                 seen.append((role, url, response.status_code))

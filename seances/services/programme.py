@@ -4,6 +4,7 @@ import datetime
 import math
 
 from django.db import transaction
+from django.utils import timezone
 
 from ami.models import Convention
 from mlhg_app.models import Antenne, User
@@ -97,12 +98,8 @@ def site_set_groups(*, site: ProgrammeSite, nb_groupes: int, justification: str 
 
     Side effects: the site's groups rebuilt and its conseillers rebalanced.
     """
+    site_groups_check(site=site, nb_groupes=nb_groupes)
     default = default_group_count(site.antenne.effectif_conseillers, site.programme.taille_max_groupe)
-    if nb_groupes < default:
-        raise ProgrammeRefused(
-            f"{site.antenne.nom} : {site.antenne.effectif_conseillers} conseillers demandent au moins "
-            f"{default} groupe(s) de {site.programme.taille_max_groupe} personnes au plus."
-        )
     if nb_groupes > default and not justification.strip():
         raise ProgrammeRefused(
             f"{site.antenne.nom} : justifiez le choix de {nb_groupes} sous-groupes (le nombre par défaut est {default})."
@@ -113,6 +110,37 @@ def site_set_groups(*, site: ProgrammeSite, nb_groupes: int, justification: str 
         site.save()
         groups_build(programme=site.programme, antennes=[site.antenne])
     return site
+
+
+def site_groups_check(*, site: ProgrammeSite, nb_groupes: int, effectif: int | None = None) -> None:
+    """Refuse fewer groups than the site's headcount (`effectif`, by default the site's) needs."""
+    effectif = site.antenne.effectif_conseillers if effectif is None else effectif
+    default = default_group_count(effectif, site.programme.taille_max_groupe)
+    if nb_groupes < default:
+        raise ProgrammeRefused(
+            f"{site.antenne.nom} : {effectif} conseillers demandent au moins "
+            f"{default} groupe(s) de {site.programme.taille_max_groupe} personnes au plus."
+        )
+
+
+def _current_year(today: datetime.date | None) -> int:
+    """The start year of the programme year (September to August) that `today` (default: today) is in."""
+    today = today or timezone.localdate()
+    return today.year if today.month >= 9 else today.year - 1
+
+
+def antenne_headcount_check(*, antenne: Antenne, effectif: int, today: datetime.date | None = None) -> None:
+    """Refuse a site's new headcount that the groups planned for it, in programme years not yet over, cannot
+    hold (groups of `taille_max_groupe` at most)."""
+    sites = ProgrammeSite.objects.filter(antenne=antenne, programme__annee_debut__gte=_current_year(today))
+    for site in sites.select_related("programme", "antenne"):
+        try:
+            site_groups_check(site=site, nb_groupes=site.nb_groupes, effectif=effectif)
+        except ProgrammeRefused as refusal:
+            raise ProgrammeRefused(
+                f"{refusal} Le {site.programme} en prévoit {site.nb_groupes} : changez d'abord le nombre de "
+                "groupes du site dans le programme."
+            ) from None
 
 
 def eligible_members(antenne: Antenne):
@@ -151,8 +179,9 @@ def groups_build(*, programme: Programme, antennes=None) -> None:
             groupes[index % n].membres.add(user)
 
 
-def groupe_add_member(*, groupe: Groupe, user: User) -> Groupe:
-    """Add a conseiller to a group; a line manager is refused (séances hors présence hiérarchique)."""
+def groupe_member_check(*, groupe: Groupe, user: User) -> None:
+    """Refuse (ProgrammeRefused) a member the group may not have, as the person is or is about to be saved:
+    a line manager (séances hors présence hiérarchique), or anyone but a conseiller of the group's site."""
     if user.is_line_manager:
         raise ProgrammeRefused(
             f"{user.get_full_name() or user.email} est encadrant hiérarchique : il ne peut pas être membre d'un "
@@ -160,6 +189,29 @@ def groupe_add_member(*, groupe: Groupe, user: User) -> Groupe:
         )
     if user.role != User.Role.CONSEILLER or user.antenne_id != groupe.antenne_id:
         raise ProgrammeRefused(f"{user} n'est pas conseiller de l'{groupe.antenne.nom}.")
+
+
+def member_change_check(*, user: User, today: datetime.date | None = None) -> None:
+    """Refuse a change of a person (role, site, manager flag) that would break a membership: checked
+    against every group he belongs to in a programme year not yet over; the message names the groups."""
+    groupes = Groupe.objects.filter(
+        membres__pk=user.pk, programme__annee_debut__gte=_current_year(today)
+    ).select_related("programme", "antenne")
+    reason, broken = None, []
+    for groupe in groupes:
+        try:
+            groupe_member_check(groupe=groupe, user=user)
+        except ProgrammeRefused as refusal:
+            reason = reason or str(refusal)
+            broken.append(f"{groupe} ({groupe.programme})")
+    if broken:
+        which = "ce groupe" if len(broken) == 1 else "ces groupes"
+        raise ProgrammeRefused(f"{reason} Membre de : {', '.join(broken)}. Retirez-le d'abord de {which}.")
+
+
+def groupe_add_member(*, groupe: Groupe, user: User) -> Groupe:
+    """Add a conseiller to a group; a line manager is refused (séances hors présence hiérarchique)."""
+    groupe_member_check(groupe=groupe, user=user)
     with transaction.atomic():
         for other in Groupe.objects.filter(programme=groupe.programme, membres=user).exclude(pk=groupe.pk):
             other.membres.remove(user)

@@ -6,6 +6,7 @@ import html
 import re
 
 import pytest
+import time_machine
 from django.contrib import admin
 from django.core import mail
 from django.urls import reverse
@@ -17,6 +18,9 @@ from seances import reference
 from seances.models import CompteRendu, Emargement, Groupe, IntervenantProgramme, Seance, Theme
 from tests.factories import UserFactory
 from tests.web import login
+
+# The demo-like programme is 2026-2027: its groups are the current ones during that year.
+IN_THE_YEAR = datetime.datetime(2026, 10, 15, 10, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
@@ -280,6 +284,7 @@ def test_hole_10_the_group_admin_adds_no_one(world, users, superuser):
 
 
 @pytest.mark.django_db
+@time_machine.travel(IN_THE_YEAR, tick=False)
 def test_hole_10_a_member_flagged_manager_is_refused_naming_his_groups(world, users):
     member = users["conseiller"]
     groupe = Groupe.objects.get(membres=member)
@@ -315,6 +320,80 @@ def test_hole_10_a_conseiller_in_no_group_can_be_flagged_manager(world, users):
     assert response.status_code == 302
     outsider.refresh_from_db()
     assert outsider.is_manager is True
+
+
+@pytest.mark.django_db
+@time_machine.travel(IN_THE_YEAR, tick=False)
+def test_hole_10_the_group_services_use_the_same_check(world, users):
+    from seances.services.programme import ProgrammeRefused, groupe_add_member
+
+    groupe = Groupe.objects.get(membres=users["conseiller"])
+    with pytest.raises(ProgrammeRefused, match="est encadrant hiérarchique : il ne peut pas être membre"):
+        groupe_add_member(groupe=groupe, user=users["responsable"])
+    assert not groupe.membres.filter(pk=users["responsable"].pk).exists()
+
+
+@pytest.mark.django_db
+@time_machine.travel(IN_THE_YEAR, tick=False)
+def test_a_site_headcount_its_planned_groups_cannot_hold_is_refused(world, users):
+    antenne = Groupe.objects.get(membres=users["conseiller"]).antenne
+    before = antenne.effectif_conseillers
+    data = {
+        "code": antenne.code,
+        "nom": antenne.nom,
+        "kind": antenne.kind,
+        "adresse": antenne.adresse,
+        "code_postal": antenne.code_postal,
+        "ville": antenne.ville,
+        "ordre": antenne.ordre,
+    }
+    client = login(users["staff"])
+    url = reverse("admin:mlhg_app_antenne_change", args=[antenne.pk])
+    response = client.post(url, data | {"effectif_conseillers": 30})
+    assert response.status_code == 200
+    assert (
+        f"{antenne.nom} : 30 conseillers demandent au moins 2 groupe(s) de 17 personnes au plus. "
+        "Le Programme 2026-2027 en prévoit 1 : changez d'abord le nombre de groupes du site dans le programme."
+    ) in html.unescape(_body(response))
+    antenne.refresh_from_db()
+    assert antenne.effectif_conseillers == before
+    assert client.post(url, data | {"effectif_conseillers": 17}).status_code == 302
+    antenne.refresh_from_db()
+    assert antenne.effectif_conseillers == 17
+
+
+@pytest.mark.django_db
+def test_a_person_added_in_the_admin_is_invited_without_a_password(users, django_capture_on_commit_callbacks):
+    client = login(users["staff"])
+    page = _body(client.get(reverse("admin:mlhg_app_user_add")))
+    assert 'name="password1"' not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:mlhg_app_user_add"),
+            {"email": "Nouvelle@Exemple.fr", "first_name": "Inès", "last_name": "Garcia", "role": "responsable"},
+        )
+    assert response.status_code == 302
+    person = User.objects.get(email="nouvelle@exemple.fr")
+    assert (person.role, person.is_staff, person.has_usable_password()) == ("responsable", False, False)
+    assert [m.to for m in mail.outbox] == [["nouvelle@exemple.fr"]]
+    refused = client.post(
+        reverse("admin:mlhg_app_user_add"),
+        {"email": "autre@exemple.fr", "first_name": "Paul", "last_name": "Roux", "role": "staff"},
+    )
+    assert "Le rôle « Administration MLHG » ne se donne pas et ne se retire pas ici" in html.unescape(_body(refused))
+    assert not User.objects.filter(email="autre@exemple.fr").exists()
+
+
+@pytest.mark.django_db
+def test_a_superuser_enters_the_console_with_the_second_factor_only(superuser, settings):
+    from django.test import Client
+
+    settings.OTP_REQUIRED_FOR_STAFF = True
+    client = Client()
+    client.post(reverse("admin:login"), {"username": superuser.email, "password": "mot-de-passe-solide-42"})
+    response = client.get(reverse("admin:seances_seance_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("otp_setup"))
 
 
 # -- hole 11: the admin bypasses every service rule ---------------------------------------------------

@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from mlhg_app.admin_site import ConsoleAdmin
+from mlhg_app.admin_site import ConsoleAdmin, NoHiddenLookups
 from mlhg_app.jobs import enqueue
 from mlhg_app.models import WEEKDAYS, Antenne, OutgoingMessage, PendingJob, User
 from mlhg_app.services import AccountRefused, user_invite, user_password_reset_send, user_update, user_update_check
@@ -52,7 +52,7 @@ class AntenneForm(forms.ModelForm):
 
 
 @admin.register(Antenne)
-class AntenneAdmin(admin.ModelAdmin):
+class AntenneAdmin(NoHiddenLookups, admin.ModelAdmin):
     form = AntenneForm
     list_display = ["nom", "kind", "ville", "effectif_conseillers", "ordre"]
     list_filter = ["kind", "ville"]
@@ -91,7 +91,7 @@ class UserForm(forms.ModelForm):
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(NoHiddenLookups, admin.ModelAdmin):
     form = UserForm
     ordering = ["last_name", "first_name", "email"]
     list_display = ["email", "last_name", "first_name", "role", "antenne", "is_manager", "is_active"]

@@ -9,6 +9,8 @@ comptes rendus and their themes, attendance, TOTP secrets, Django's groups.
 """
 
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 
 NEVER_SHOWN = frozenset(
@@ -41,6 +43,29 @@ class MLHGAdminSite(admin.AdminSite):
             super().register(shown, admin_class, **options)
 
 
+def reaches_hidden_model(model, lookup: str) -> bool:
+    """Whether a changelist filter of the URL (`?comptes_rendus=3` on themes) goes through a model that
+    is never shown: filtering by it would tell what that model holds."""
+    for part in lookup.split(LOOKUP_SEP):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if not field.is_relation:
+            return False
+        model = field.related_model
+        if model._meta.label_lower in NEVER_SHOWN:
+            return True
+    return False
+
+
+class NoHiddenLookups:
+    """Refuses (400) the changelist filters of the URL that go through a model never shown."""
+
+    def lookup_allowed(self, lookup, value, request=None):
+        return not reaches_hidden_model(self.model, lookup) and super().lookup_allowed(lookup, value, request)
+
+
 class ReadOnly:
     """Nothing is added, changed or deleted here; superusers only may look."""
 
@@ -57,7 +82,7 @@ class ReadOnly:
         return False
 
 
-class ConsoleAdmin(ReadOnly, admin.ModelAdmin):
+class ConsoleAdmin(NoHiddenLookups, ReadOnly, admin.ModelAdmin):
     """A domain model in the console: read-only, for superusers."""
 
     def has_module_permission(self, request):

@@ -110,6 +110,23 @@ def test_hole_04_delete_pages_of_seance_and_theme_are_unreachable(world, users, 
     assert world["compte_rendu"].themes.count() == 2
 
 
+@pytest.mark.django_db
+def test_hole_04_no_changelist_filter_goes_through_comptes_rendus_or_attendance(world, users, superuser):
+    compte_rendu = world["compte_rendu"]
+    emargement = world["seance"].emargement
+    for url in [
+        f"/admin/seances/theme/?comptes_rendus={compte_rendu.pk}",
+        f"/admin/seances/theme/?comptes_rendus__seance={world['seance'].pk}",
+        f"/admin/seances/seance/?compte_rendu={compte_rendu.pk}",
+        "/admin/seances/seance/?compte_rendu__isnull=False",
+        f"/admin/seances/seance/?emargement={emargement.pk}",
+    ]:
+        response = login(superuser).get(url)
+        assert response.status_code == 400, url
+    response = login(users["staff"]).get(f"/admin/mlhg_app/user/?groupes_app__seances__compte_rendu={compte_rendu.pk}")
+    assert response.status_code == 400
+
+
 # -- hole 5: staff can become an intervenant ----------------------------------------------------------
 
 

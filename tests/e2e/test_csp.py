@@ -11,7 +11,6 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from ami.models import AMI
 from mlhg_app.access import iter_urls
 from tests.conftest import ROLES
 from tests.e2e.conftest import describe_csp_violations
@@ -20,7 +19,7 @@ from tests.web import login
 
 pytestmark = pytest.mark.e2e
 
-ADMIN_PAGES = ["/admin/", "/admin/mlhg_app/user/", "/admin/mlhg_app/user/add/", "/admin/ami/ami/"]
+ADMIN_PAGES = ["/admin/", "/admin/mlhg_app/user/", "/admin/mlhg_app/user/add/", "/admin/mlhg_app/antenne/"]
 
 
 def _html_pages_for(role, users) -> list[str]:
@@ -61,7 +60,7 @@ def test_every_page_of_the_role_loads_without_a_csp_violation(page, live_server,
         login_through_form(page, users[role].email)
         expect(page).to_have_url(f"{live_server.url}/")
     if role == "staff":
-        pages += [*ADMIN_PAGES, f"/admin/ami/ami/{AMI.objects.first().pk}/change/"]
+        pages += [*ADMIN_PAGES, f"/admin/mlhg_app/user/{users['conseiller'].pk}/change/"]
     _open_all(page, pages)
 
 

@@ -242,7 +242,7 @@ class TwoFactorSetupView(PermissionRequiredView, View):
 
     def _render(self, request, device, form, status=200):
         context = {"form": form, "device": device, "required": twofactor.required_for(request.user)}
-        context["next"] = request.POST.get("next") or request.GET.get("next") or ""
+        context["next"] = redirects.next_url(request, default="")
         if device is None:
             secret = request.session.get(twofactor.SESSION_SECRET)
             if not secret:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ami.models import Prestataire
+from mlhg_app.client_address import client_ip
 from mlhg_app.throttle import REFUSED
 from tests.conftest import PASSWORD
 from tests.test_ami_registration import FORM
@@ -159,3 +160,22 @@ def test_hole_16_a_login_locked_behind_the_proxy_locks_only_that_client(users, s
         other.post(reverse("login"), {"username": "prestataire@exemple.fr", "password": "faux"})
     late = behind_proxy("198.51.100.33")
     assert late.post(reverse("login"), {"username": "prestataire@exemple.fr", "password": PASSWORD}).status_code == 429
+
+
+@pytest.mark.parametrize(
+    "count, forwarded_for, expected",
+    [
+        (0, "198.51.100.20", PROXY),
+        (1, "198.51.100.20", "198.51.100.20"),
+        (1, "198.51.100.99, 198.51.100.20", "198.51.100.20"),
+        (2, "198.51.100.99, 198.51.100.20, 10.0.0.1", "198.51.100.20"),
+        (2, "198.51.100.20", PROXY),  # fewer hops than configured: not trusted
+        (1, "", PROXY),
+    ],
+)
+def test_hole_16_the_client_is_the_address_the_first_trusted_proxy_received_from(
+    settings, rf, count, forwarded_for, expected
+):
+    settings.TRUSTED_PROXY_COUNT = count
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
+    assert client_ip(rf.get("/", REMOTE_ADDR=PROXY, **headers)) == expected

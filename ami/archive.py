@@ -14,40 +14,17 @@
 CSV files are UTF-8 with a BOM, « ; »-separated, French decimals (as the results export).
 """
 
-import csv
-import io
 import shutil
 import zipfile
 
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.text import slugify
 
 from ami.documents import dossier_pdf, dossier_pdf_filename
 from ami.models import AMI, Decision, Dossier, DossierVersion, Evaluation
 from ami.rapport import rapport_filename, rapport_pdf
 from ami.receipts import receipt_filename, receipt_pdf
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if hasattr(value, "tzinfo"):
-        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M:%S")
-    if isinstance(value, str):
-        return value
-    return str(value).replace(".", ",")
-
-
-def _csv(header, rows) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+from mlhg_app.spreadsheets import csv_bytes as _csv  # the one CSV writer: formulas neutralised
 
 
 def _copy(archive: zipfile.ZipFile, name: str, field_file):

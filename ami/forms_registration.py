@@ -14,10 +14,6 @@ EMAIL_TAKEN = (
     "Un compte existe déjà avec cette adresse électronique. Connectez-vous, ou utilisez « Mot de passe oublié » "
     "si vous ne vous en souvenez plus."
 )
-SIRET_TAKEN = (
-    "Une organisation avec ce SIRET est déjà inscrite. Demandez à une personne qui y a déjà un compte de vous "
-    "inviter depuis la page « Mon organisation »."
-)
 
 
 def _email_is_free(email: str) -> str:
@@ -73,9 +69,10 @@ class OrganisationForm(forms.ModelForm):
         if not value.isdigit():
             raise ValidationError("Le SIRET ne contient que des chiffres : saisissez ses 14 chiffres.")
         validate_siret(value)
-        if Prestataire.objects.filter(siret=value).exists():
-            raise ValidationError(SIRET_TAKEN)
         return value
+
+    def validate_unique(self):
+        """Not here: a SIRET already registered gets the same answer as a new one (ami.services.registration)."""
 
 
 class AccountForm(forms.Form):
@@ -106,7 +103,8 @@ class AccountForm(forms.Form):
     )
 
     def clean_email(self):
-        return _email_is_free(self.cleaned_data["email"])
+        # An address that has an account gets the same answer as a new one (ami.services.registration).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()

@@ -45,6 +45,8 @@ JPEG = "image/jpeg"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
 ACCEPTED_TYPES = {PDF, PNG, JPEG, DOCX, ODT}
+# The extensions a stored name may end with, per recognised type (the first is given to a name without one).
+EXTENSIONS = {PDF: ("pdf",), PNG: ("png",), JPEG: ("jpg", "jpeg"), DOCX: ("docx",), ODT: ("odt",)}
 
 ODT_MIMETYPE = ODT.encode("ascii")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -99,6 +101,16 @@ def sanitize_filename(name: str) -> str:
         else:
             name = name[:MAX_NAME_LENGTH].rstrip("._-")
     return name
+
+
+def name_for_type(name: str, mime: str) -> str:
+    """A sanitised name whose extension is the content's (« rapport.html » holding a PDF → « rapport.pdf »)."""
+    stem, dot, extension = name.rpartition(".")
+    if dot and extension.lower() in EXTENSIONS[mime]:
+        return name
+    extension = EXTENSIONS[mime][0]
+    stem = (stem if dot else name)[: MAX_NAME_LENGTH - len(extension) - 1].rstrip("._-") or "fichier"
+    return f"{stem}.{extension}"
 
 
 def display_name(name: str) -> str:
@@ -284,4 +296,6 @@ def upload_check(upload, *, dossier_total: int = 0) -> UploadCheck:
             % {"nom": shown, "taille": format_mo(size), "total": format_mo(dossier_total)},
             code="dossier_too_large",
         )
-    return UploadCheck(nom=sanitize_filename(original), taille=size, sha256=_sha256(upload), type_mime=mime)
+    return UploadCheck(
+        nom=name_for_type(sanitize_filename(original), mime), taille=size, sha256=_sha256(upload), type_mime=mime
+    )

@@ -184,6 +184,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # the login form field that holds the email
 AXES_VERBOSE = False
+# The client's address behind TRUSTED_PROXY_COUNT reverse proxies (X-Forwarded-For), the same for
+# axes and the throttles; 0 (the default) ignores X-Forwarded-For, which any client could write.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "mlhg_app.client_address.client_ip"
 
 # Two-factor authentication (TOTP, django-otp): staff and evaluators may enable it from
 # /compte/; with OTP_REQUIRED_FOR_STAFF every staff page first asks staff to enrol.

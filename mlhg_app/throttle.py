@@ -3,8 +3,8 @@
 Registration, password reset and verification links: without a limit, anyone could
 flood an address with our emails (email bombing). Each kind of request is counted
 per address (`THROTTLE_PER_ADDRESS`) and per client IP (`THROTTLE_PER_IP`, the same
-address django-axes sees) over `THROTTLE_WINDOW` (an hour from the first request
-counted), in Django's cache (see CACHES in settings). Over the limit, the view sends
+address django-axes sees: `mlhg_app.client_address.client_ip`, behind the trusted proxies)
+over `THROTTLE_WINDOW` (an hour from the first request counted), in Django's cache (see CACHES in settings). Over the limit, the view sends
 nothing and shows `REFUSED`, the same whether the address has an account or not.
 
 If the cache is unavailable, the request is let through (logged): a broken cache must
@@ -14,9 +14,10 @@ not lock people out of their account.
 import hashlib
 import logging
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.cache import cache
+
+from mlhg_app.client_address import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def request_allowed(*, request, action: str, email: str) -> bool:
 
     A refused request is not counted, so the limits reopen an hour after the first one.
     """
-    keys = _keys(action, email, get_client_ip_address(request))
+    keys = _keys(action, email, client_ip(request))
     timeout = int(settings.THROTTLE_WINDOW.total_seconds())
     try:
         counts = cache.get_many([key for key, _limit in keys])

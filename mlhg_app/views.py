@@ -11,11 +11,10 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from mlhg_app import forms, personal_data, throttle, twofactor
+from mlhg_app import forms, personal_data, redirects, throttle, twofactor
 from mlhg_app.access import PermissionRequiredView, PublicView
 from mlhg_app.celery import app as celery_app
 from mlhg_app.models import Antenne
@@ -158,6 +157,9 @@ class LoginView(PublicView, auth_views.LoginView):
     form_class = forms.LoginForm
     redirect_authenticated_user = True
 
+    def get_redirect_url(self):
+        return redirects.next_url(self.request, default="")
+
     def form_valid(self, form):
         response = super().form_valid(form)
         if self.request.session.get(twofactor.SESSION_PENDING):
@@ -166,10 +168,7 @@ class LoginView(PublicView, auth_views.LoginView):
 
 
 def _safe_next(request, default: str = "home") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return reverse(default)
+    return redirects.next_url(request, default=reverse(default))
 
 
 class TwoFactorVerifyView(PermissionRequiredView, View):
@@ -243,7 +242,7 @@ class TwoFactorSetupView(PermissionRequiredView, View):
 
     def _render(self, request, device, form, status=200):
         context = {"form": form, "device": device, "required": twofactor.required_for(request.user)}
-        context["next"] = request.POST.get("next") or request.GET.get("next") or ""
+        context["next"] = redirects.next_url(request, default="")
         if device is None:
             secret = request.session.get(twofactor.SESSION_SECRET)
             if not secret:

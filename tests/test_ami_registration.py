@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ami import selectors
-from ami.forms_registration import EMAIL_TAKEN, SIRET_TAKEN
+from ami.forms_registration import EMAIL_TAKEN
 from ami.models import Membre, Prestataire
 from mlhg_app.models import OutgoingMessage, User
 from tests.factories import MembreFactory, PrestataireFactory, UserFactory
@@ -246,19 +246,81 @@ def test_a_wrong_siret_is_refused_at_the_field_and_nothing_typed_is_lost(
     assert mail.outbox == []
 
 
+ATTEMPT_SUBJECT = "Tentative d'inscription avec votre adresse – MLHG APP"
+
+
+def answer(response, client) -> tuple:
+    """What a visitor sees after posting the registration form: the status, where it leads, the page there."""
+    page = client.get(response["Location"]) if response.status_code == 302 else response
+    return response.status_code, response.get("Location"), texts(page, "h1"), texts(page, "main p")
+
+
+# Replaces test_duplicate_email_and_siret_are_refused_at_their_fields, which asserted the hole
+# (« Un compte existe déjà… » and « Une organisation avec ce SIRET est déjà inscrite » at the fields).
 @pytest.mark.django_db
-def test_duplicate_email_and_siret_are_refused_at_their_fields(reference, django_capture_on_commit_callbacks):
-    PrestataireFactory(siret=VALID_SIRET)
-    UserFactory(email="claire.delmas@horizons.fr", role=User.Role.PRESTATAIRE, antenne=None)
+def test_hole_12_registration_answers_the_same_for_a_new_and_an_existing_email(
+    reference, django_capture_on_commit_callbacks
+):
+    existing = MembreFactory(user__email="claire.delmas@horizons.fr", user__first_name="Claire").user
+    known_client, new_client = Client(), Client()
+    known = register(known_client, django_capture_on_commit_callbacks, siret="44200000000012")
+    assert [m.to for m in mail.outbox] == [["claire.delmas@horizons.fr"]]
+    new = register(
+        new_client, django_capture_on_commit_callbacks, email="Claire.Delmas@Horizons.org", siret=VALID_SIRET
+    )
 
-    response = register(Client(), django_capture_on_commit_callbacks)
+    seen_known, seen_new = answer(known, known_client), answer(new, new_client)
+    assert seen_known[:3] == seen_new[:3] == (302, reverse("ami:register_done"), ["Vérifiez votre messagerie"])
+    assert [p.replace("horizons.org", "horizons.fr") for p in seen_new[3]] == seen_known[3]
+    # Nothing was created for the known address; its owner is told, with a way to log in or reset.
+    assert User.objects.filter(email="claire.delmas@horizons.fr").count() == 1
+    assert Prestataire.objects.filter(siret="44200000000012").count() == 0
+    notice = mail.outbox[0]
+    assert notice.subject == ATTEMPT_SUBJECT
+    assert "Quelqu'un vient de demander à inscrire une organisation avec votre adresse" in notice.body
+    assert "https://app.test/connexion/" in notice.body
+    assert "https://app.test" + reverse("password_reset") in notice.body
+    existing.refresh_from_db()
+    assert existing.check_password("mot-de-passe-solide-42")  # the account is untouched
+    # The new address got its verification link.
+    assert [m.subject for m in mail.outbox] == [ATTEMPT_SUBJECT, VERIFY_SUBJECT]
+    assert mail.outbox[1].to == ["claire.delmas@horizons.org"]
 
-    assert field_errors(response, "email") == [EMAIL_TAKEN]
-    assert field_errors(response, "siret") == [SIRET_TAKEN]
-    assert EMAIL_TAKEN.startswith("Un compte existe déjà avec cette adresse électronique.")
-    assert SIRET_TAKEN.startswith("Une organisation avec ce SIRET est déjà inscrite.")
-    assert Prestataire.objects.count() == 1
-    assert mail.outbox == []
+
+@pytest.mark.django_db
+def test_hole_12_an_existing_siret_is_not_revealed_and_its_accounts_are_told(
+    reference, django_capture_on_commit_callbacks
+):
+    organisation = PrestataireFactory(siret=VALID_SIRET, raison_sociale="Horizons Supervision")
+    MembreFactory(prestataire=organisation, user__email="gerant@horizons.fr")
+    client = Client()
+    response = register(client, django_capture_on_commit_callbacks, email="nouvelle@horizons.fr")
+
+    assert answer(response, client)[:3] == (302, reverse("ami:register_done"), ["Vérifiez votre messagerie"])
+    assert Prestataire.objects.filter(siret=VALID_SIRET).count() == 1
+    assert not User.objects.filter(email="nouvelle@horizons.fr").exists()
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["gerant@horizons.fr"], "Demande d'accès à Horizons Supervision – MLHG APP")
+    ]
+    body = mail.outbox[0].body
+    assert "Claire Delmas (nouvelle@horizons.fr) a demandé à inscrire Horizons Supervision" in body
+    assert "https://app.test" + reverse("ami:organisation") in body
+
+
+@pytest.mark.django_db
+def test_hole_12_registration_posts_are_throttled_per_ip_whatever_the_answer(
+    reference, settings, django_capture_on_commit_callbacks
+):
+    settings.THROTTLE_PER_IP = 10
+    for n in range(12):
+        UserFactory(email=f"compte{n}@exemple.fr", role=User.Role.PRESTATAIRE, antenne=None)
+    client = Client(REMOTE_ADDR="198.51.100.12")
+    statuses = [
+        register(client, django_capture_on_commit_callbacks, email=f"compte{n}@exemple.fr").status_code
+        for n in range(12)
+    ]
+    assert statuses == [302] * 10 + [429] * 2
+    assert len(mail.outbox) == 10
 
 
 @pytest.mark.django_db
@@ -424,3 +486,14 @@ def test_another_organisation_cannot_resend_our_invitations(claire, django_captu
     assert len(mail.outbox) == 1
     page = member_client(other).get(reverse("ami:organisation"))
     assert texts(page, "tbody tr td:nth-child(2)") == [other.user.email]
+
+
+@pytest.mark.django_db
+def test_registering_again_before_verifying_sends_the_verification_link_again(
+    reference, django_capture_on_commit_callbacks
+):
+    register(Client(), django_capture_on_commit_callbacks)
+    again = register(Client(), django_capture_on_commit_callbacks, siret="44200000000012")
+    assert again["Location"] == reverse("ami:register_done")
+    assert [(m.to, m.subject) for m in mail.outbox] == [(["claire.delmas@horizons.fr"], VERIFY_SUBJECT)] * 2
+    assert Prestataire.objects.count() == 1

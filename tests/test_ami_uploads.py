@@ -93,7 +93,7 @@ def test_type_is_read_from_the_content(content, expected):
 
 def test_a_docx_built_with_zipfile_is_accepted_whatever_its_name(dossier):
     fichier = fichier_add(dossier=dossier, upload=upload("lettre.bin", docx_bytes()), kind="recommandation")
-    assert (fichier.type_mime, fichier.nom) == (DOCX, "lettre.bin")
+    assert (fichier.type_mime, fichier.nom) == (DOCX, "lettre.docx")  # the extension follows the content
     assert fichier_add(dossier=dossier, upload=upload("cv.odt", odt_bytes()), kind="cv").type_mime == ODT
 
 
@@ -257,3 +257,36 @@ def test_another_organisation_cannot_download_or_remove(dossier):
     staff = Client()
     staff.force_login(UserFactory(role="staff", antenne=None), backend="django.contrib.auth.backends.ModelBackend")
     assert staff.get(reverse("ami:fichier_download", kwargs=kwargs)).status_code == 404  # sealed, never submitted
+
+
+@pytest.mark.parametrize(
+    "next_value", ["x", "ami:dossier", "admin:index", "javascript:alert(1)", "//ailleurs.example/", "\x00"]
+)
+def test_hole_13_a_crafted_next_falls_back_to_the_dossier_page(client, dossier, next_value):
+    fichier = fichier_add(dossier=dossier, upload=upload("lettre.pdf", PDF), kind="recommandation")
+    url = reverse("ami:fichier_remove", kwargs={"pk": dossier.pk, "fichier_pk": fichier.pk})
+    response = client.post(url, {"next": next_value})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("ami:dossier", kwargs={"pk": dossier.pk})
+    assert not Fichier.objects.filter(pk=fichier.pk, detache_at__isnull=True).exists()
+
+
+@pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        ("rapport.html", PDF, "rapport.pdf"),
+        ("rapport", PDF, "rapport.pdf"),
+        ("photo.pdf", JPEG, "photo.jpg"),
+        ("photo.jpeg", JPEG, "photo.jpeg"),
+        ("CV.PDF", PDF, "CV.PDF"),
+        ("lettre.pdf", docx_bytes(), "lettre.docx"),
+        ("a" * 150 + ".html", PDF, "a" * 95 + ".pdf"),
+    ],
+)
+def test_hole_14_the_stored_name_takes_the_extension_of_the_content(client, dossier, name, content, expected):
+    fichier = fichier_add(dossier=dossier, upload=upload(name, content), kind="recommandation")
+    assert fichier.nom == expected
+    assert fichier.fichier.name.endswith("-" + expected)
+    response = client.get(reverse("ami:fichier_download", kwargs={"pk": dossier.pk, "fichier_pk": fichier.pk}))
+    assert response["Content-Disposition"] == f'attachment; filename="{expected}"'
+    assert response["Content-Type"] == fichier.type_mime

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ami.models import Prestataire
+from mlhg_app.client_address import client_ip
 from mlhg_app.throttle import REFUSED
+from tests.conftest import PASSWORD
 from tests.test_ami_registration import FORM
 
 RESET_SENT = "Réinitialisation de votre mot de passe – MLHG APP"
@@ -104,3 +106,76 @@ def test_verification_links_are_limited_per_address(reference, django_capture_on
     assert refused.status_code == 429
     assert REFUSED in text(refused)
     assert len(mail.outbox) == 4
+
+
+# -- the client's address behind the reverse proxy -----------------------------------------
+
+PROXY = "10.0.0.2"
+
+
+def behind_proxy(forwarded_for: str) -> Client:
+    """A client reaching the app through the reverse proxy, which appends its peer to X-Forwarded-For."""
+    return Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for)
+
+
+@pytest.mark.django_db
+def test_hole_16_behind_one_trusted_proxy_two_clients_are_counted_apart(users, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.THROTTLE_PER_IP = 1
+    first, second = behind_proxy("198.51.100.20"), behind_proxy("198.51.100.21")
+    assert first.post(reverse("password_reset"), {"email": "staff@exemple.fr"}).status_code == 302
+    assert first.post(reverse("password_reset"), {"email": "inconnu@exemple.fr"}).status_code == 429
+    # the other client behind the same proxy is not concerned
+    assert second.post(reverse("password_reset"), {"email": "prestataire@exemple.fr"}).status_code == 302
+    # a client cannot pass for another by writing its own X-Forwarded-For: the proxy appends the real one
+    spoofing = behind_proxy("198.51.100.99, 198.51.100.20")
+    assert spoofing.post(reverse("password_reset"), {"email": "conseiller@exemple.fr"}).status_code == 429
+    assert [m.to for m in mail.outbox] == [["staff@exemple.fr"], ["prestataire@exemple.fr"]]
+
+
+@pytest.mark.django_db
+def test_hole_16_without_a_trusted_proxy_x_forwarded_for_is_ignored(users, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    settings.THROTTLE_PER_IP = 1
+    assert (
+        behind_proxy("198.51.100.20").post(reverse("password_reset"), {"email": "staff@exemple.fr"}).status_code == 302
+    )
+    # a new X-Forwarded-For does not make a new client: the address is REMOTE_ADDR's
+    refused = behind_proxy("198.51.100.21").post(reverse("password_reset"), {"email": "prestataire@exemple.fr"})
+    assert refused.status_code == 429
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_hole_16_a_login_locked_behind_the_proxy_locks_only_that_client(users, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    attacker, colleague = behind_proxy("198.51.100.30"), behind_proxy("198.51.100.31")
+    for _ in range(5):
+        attacker.post(reverse("login"), {"username": "staff@exemple.fr", "password": "faux"})
+    assert attacker.post(reverse("login"), {"username": "staff@exemple.fr", "password": PASSWORD}).status_code == 429
+    assert colleague.post(reverse("login"), {"username": "staff@exemple.fr", "password": PASSWORD}).status_code == 302
+    settings.TRUSTED_PROXY_COUNT = 0  # without a trusted proxy, everyone behind it has the proxy's address
+    other = behind_proxy("198.51.100.32")
+    for _ in range(5):
+        other.post(reverse("login"), {"username": "prestataire@exemple.fr", "password": "faux"})
+    late = behind_proxy("198.51.100.33")
+    assert late.post(reverse("login"), {"username": "prestataire@exemple.fr", "password": PASSWORD}).status_code == 429
+
+
+@pytest.mark.parametrize(
+    "count, forwarded_for, expected",
+    [
+        (0, "198.51.100.20", PROXY),
+        (1, "198.51.100.20", "198.51.100.20"),
+        (1, "198.51.100.99, 198.51.100.20", "198.51.100.20"),
+        (2, "198.51.100.99, 198.51.100.20, 10.0.0.1", "198.51.100.20"),
+        (2, "198.51.100.20", PROXY),  # fewer hops than configured: not trusted
+        (1, "", PROXY),
+    ],
+)
+def test_hole_16_the_client_is_the_address_the_first_trusted_proxy_received_from(
+    settings, rf, count, forwarded_for, expected
+):
+    settings.TRUSTED_PROXY_COUNT = count
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
+    assert client_ip(rf.get("/", REMOTE_ADDR=PROXY, **headers)) == expected

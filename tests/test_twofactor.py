@@ -164,3 +164,13 @@ def test_an_evaluator_disables_two_factor_with_a_current_code(users):
     assert not TOTPDevice.objects.filter(user=users["evaluateur"]).exists()
     _client, again = password_step("evaluateur@exemple.fr")
     assert again["Location"] == reverse("home")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("next_value", ["x", "account", "//ailleurs.example/", "https://ailleurs.example/"])
+def test_hole_13_a_crafted_next_after_the_code_leads_home(users, next_value):
+    device = enrol(users["staff"])
+    client, _response = password_step("staff@exemple.fr")
+    done = client.post(reverse("otp_verify"), {"code": code_for(device.key), "next": next_value})
+    assert done.status_code == 302
+    assert done["Location"] == reverse("home")

@@ -358,7 +358,7 @@ def test_a_hostile_name_is_shown_short_and_stored_clean():
         f"Le fichier « {'x' * 79}… » n'est pas un PDF, DOCX, ODT, JPEG ou PNG (contenu reconnu : exécutable)."
     ]
     assert upload_check(SimpleUploadedFile("CON.pdf", real_pdf())).nom == "fichier_CON.pdf"
-    assert upload_check(SimpleUploadedFile("....", real_pdf())).nom == "fichier"
+    assert upload_check(SimpleUploadedFile("....", real_pdf())).nom == "fichier.pdf"
 
 
 # -- the upload pages -----------------------------------------------------------------------------

@@ -7,8 +7,10 @@ because using them changes that state.
 """
 
 import datetime
+import hashlib
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -77,32 +79,95 @@ def _resend_occurrence() -> str:
 # -- registration and verification ---------------------------------------------------------
 
 
-def prestataire_register(*, organisation: dict, first_name: str, last_name: str, email: str, password: str) -> Membre:
+def prestataire_register(
+    *, organisation: dict, first_name: str, last_name: str, email: str, password: str
+) -> Membre | None:
     """Register an organisation and its first account, inactive until its address is verified.
 
-    Side effects: a `Prestataire`, an inactive `User` (role prestataire) and its
-    `Membre`; after commit, the verification email. Raises ValidationError
-    (keyed by field) when the SIRET or the email was taken meanwhile.
+    The visitor gets the same answer whether the address or the SIRET is known or not (an
+    anonymous visitor must not learn who has an account nor which organisation is registered):
+    - a new address and a new SIRET: a `Prestataire`, an inactive `User` (role prestataire) and
+      its `Membre`; after commit, the verification email. Returns the `Membre`.
+    - an address that has an account: nothing is created; after commit, that account is told
+      by email (a registration still waiting for its verification gets its link again).
+    - a new address and a registered SIRET: nothing is created; after commit, the
+      organisation's active accounts are told that this person asks to join it.
+    Returns None when nothing was created. The password is hashed in every case, so that the
+    answer's timing does not tell the cases apart either.
     """
-    try:
-        with transaction.atomic():
-            prestataire = Prestataire.objects.create(**organisation)
-            user = User.objects.create_user(
-                email=email,
-                password=password,
-                first_name=first_name,
-                last_name=last_name,
-                role=User.Role.PRESTATAIRE,
-                antenne=None,
-                is_active=False,
-            )
-            membre = Membre.objects.create(user=user, prestataire=prestataire)
-            transaction.on_commit(lambda: prestataire_verification_send(user=user))
-    except IntegrityError:
-        if Prestataire.objects.filter(siret=organisation.get("siret")).exists():
-            raise ValidationError({"siret": "Une organisation avec ce SIRET est déjà inscrite."}) from None
-        raise ValidationError({"email": "Un compte existe déjà avec cette adresse électronique."}) from None
-    return membre
+    email = email.strip().lower()
+    siret = organisation.get("siret")
+    known = User.objects.filter(email__iexact=email).first()
+    if known is None and not Prestataire.objects.filter(siret=siret).exists():
+        try:
+            with transaction.atomic():
+                prestataire = Prestataire.objects.create(**organisation)
+                user = User.objects.create_user(
+                    email=email,
+                    password=password,
+                    first_name=first_name,
+                    last_name=last_name,
+                    role=User.Role.PRESTATAIRE,
+                    antenne=None,
+                    is_active=False,
+                )
+                membre = Membre.objects.create(user=user, prestataire=prestataire)
+                transaction.on_commit(lambda: prestataire_verification_send(user=user))
+            return membre
+        except IntegrityError:  # registered meanwhile: answered as below
+            known = User.objects.filter(email__iexact=email).first()
+    else:
+        make_password(password)
+    if known is not None:
+        transaction.on_commit(lambda: _known_address_notify(user=known))
+    elif prestataire := Prestataire.objects.filter(siret=siret).first():
+        requester = {"first_name": first_name, "last_name": last_name, "email": email}
+        transaction.on_commit(lambda: _join_request_notify(prestataire=prestataire, requester=requester))
+    return None
+
+
+def _known_address_notify(*, user: User) -> bool:
+    """Someone registered with this account's address: a pending registration gets its link again;
+    any other account is told, with the login and password-reset links."""
+    pending = Membre.objects.filter(user=user, user__is_active=False, email_verified_at__isnull=True).exists()
+    if pending:
+        return account_link_resend(email=user.email)
+    return message_send(
+        kind="prestataire.register_attempt",
+        recipient=user.email,
+        subject="Tentative d'inscription avec votre adresse – MLHG APP",
+        template="prestataire_register_attempt",
+        context={
+            "user": user,
+            "login_url": settings.SITE_URL + reverse("login"),
+            "reset_url": settings.SITE_URL + reverse("password_reset"),
+        },
+        obj=user,
+        occurrence=_resend_occurrence(),
+    )
+
+
+def _join_request_notify(*, prestataire: Prestataire, requester: dict) -> int:
+    """Someone registered an organisation already registered: its active accounts are told who,
+    so that one of them may invite that person. Returns the number of emails sent."""
+    digest = hashlib.sha256(requester["email"].encode()).hexdigest()[:16]
+    sent = 0
+    for membre in prestataire.membres.filter(user__is_active=True).select_related("user"):
+        sent += message_send(
+            kind="prestataire.join_request",
+            recipient=membre.user.email,
+            subject=f"Demande d'accès à {prestataire.raison_sociale} – MLHG APP",
+            template="prestataire_join_request",
+            context={
+                "user": membre.user,
+                "prestataire": prestataire,
+                "requester": requester,
+                "url": settings.SITE_URL + reverse("ami:organisation"),
+            },
+            obj=prestataire,
+            occurrence=f"{digest}-{_resend_occurrence()}",
+        )
+    return sent
 
 
 def prestataire_verification_send(*, user: User, resend: bool = False) -> bool:

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -13,6 +12,7 @@ from ami.completeness import SECTIONS, dossier_completeness
 from ami.forms_dossier import SECTION_CLASSES
 from ami.selectors import amis_public, dossier_for_member, fichier_for, prestataire_of
 from ami.services.dossier import dossier_is_editable, dossier_start, fichier_remove
+from mlhg_app import redirects
 from mlhg_app.access import PermissionRequiredView
 
 
@@ -160,9 +160,7 @@ class FichierRemoveView(PermissionRequiredView, View):
     def post(self, request, pk, fichier_pk):
         dossier = dossier_for_member(request.user, pk)
         fichier = get_object_or_404(dossier.fichiers.filter(detache_at__isnull=True), pk=fichier_pk)
-        next_url = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-            next_url = reverse("ami:dossier", kwargs={"pk": dossier.pk})
+        next_url = redirects.next_url(request, default=reverse("ami:dossier", kwargs={"pk": dossier.pk}))
         if not dossier_is_editable(dossier):
             messages.error(request, _("Ce dossier a été examiné : il ne peut plus être modifié."))
             return redirect(next_url)

@@ -96,31 +96,26 @@ class RegisterView(PublicView, View):
     def post(self, request):
         organisation_form = OrganisationForm(request.POST)
         account_form = AccountForm(request.POST)
-        if organisation_form.is_valid() and account_form.is_valid():
+        # Every POST counts per client IP (valid or not), and once valid per address typed: the
+        # same answer for a known and a new address would otherwise be tried without limit.
+        allowed = throttle.request_allowed(request=request, action="registration", email="")
+        if allowed and organisation_form.is_valid() and account_form.is_valid():
             account = account_form.cleaned_data
-            if not throttle.request_allowed(request=request, action="registration", email=account["email"]):
-                context = {
-                    "organisation_form": organisation_form,
-                    "account_form": account_form,
-                    "throttled": throttle.REFUSED,
-                }
-                return render(request, self.template_name, context, status=429)
-            try:
-                membre = services.prestataire_register(
+            allowed = throttle.request_allowed(request=request, action="registration_address", email=account["email"])
+            if allowed:
+                services.prestataire_register(
                     organisation={name: organisation_form.cleaned_data[name] for name in OrganisationForm.Meta.fields},
                     first_name=account["first_name"],
                     last_name=account["last_name"],
                     email=account["email"],
                     password=account["password1"],
                 )
-            except ValidationError as error:
-                _add_errors([organisation_form, account_form], error)
-            else:
-                request.session[SESSION_EMAIL] = membre.user.email
+                request.session[SESSION_EMAIL] = account["email"]
                 return redirect("ami:register_done")
-        return render(
-            request, self.template_name, {"organisation_form": organisation_form, "account_form": account_form}
-        )
+        context = {"organisation_form": organisation_form, "account_form": account_form}
+        if not allowed:
+            context["throttled"] = throttle.REFUSED
+        return render(request, self.template_name, context, status=200 if allowed else 429)
 
 
 class RegisterDoneView(PublicView, View):

@@ -1,8 +1,5 @@
 """Staff's side of the selection: eligibility, committee, results and their exports."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
@@ -18,6 +15,7 @@ from ami.models import AMI, Dossier
 from ami.results import ami_results
 from ami.scoring import money
 from ami.services.eligibility import EligibilityRefused, dossier_set_eligibility
+from mlhg_app import spreadsheets
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.models import User
 
@@ -159,12 +157,7 @@ class ResultsCsvView(PermissionRequiredView, View):
     def get(self, request, reference):
         ami = opened_ami(reference)
         header, rows = results_table(ami)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([str(v).replace(".", ",") if not isinstance(v, str) else v for v in row])
-        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(spreadsheets.csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="resultats-{ami.reference}.csv"'
         return response
 
@@ -173,20 +166,11 @@ class ResultsXlsxView(PermissionRequiredView, View):
     permission_required = "ami.manage_selection"
 
     def get(self, request, reference):
-        from openpyxl import Workbook
-
         ami = opened_ami(reference)
         header, rows = results_table(ami)
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Résultats"
-        sheet.append(header)
-        for row in rows:
-            sheet.append([float(v) if not isinstance(v, (str, int)) else v for v in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
         response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            spreadsheets.xlsx_bytes(title="Résultats", header=header, rows=rows),
+            content_type=spreadsheets.XLSX_CONTENT_TYPE,
         )
         response["Content-Disposition"] = f'attachment; filename="resultats-{ami.reference}.xlsx"'
         return response

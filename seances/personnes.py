@@ -9,11 +9,16 @@
   adjectives (« Forte charge », « Atelier Mobilité ») or a lone proper noun that is no known
   first name (« Tisséo ») is not one: the model tags those wrongly now and then.
   Places (« Muret », « Saint-Gaudens ») and organisations (« Mission Locale ») are LOC, ORG
-  or MISC entities, never persons.
+  or MISC entities, never persons; nor is a name after a place word (« boulevard Florence
+  Arthaud », « lycée Pierre de Fermat »);
+- a first name on its own (« Kevin est arrivé en retard »), when the model reads it as a proper
+  noun and it is no French word or place too (« Rose », « Clément », « France » are not).
 
-The text is read through its visual skeleton (`visible`): invisible characters dropped and
-letters of other scripts that look like Latin ones (Cyrillic « а ») replaced by those.
-The model is loaded once per process, on first use (about two seconds).
+The first names are Faker's lists (French, Belgian, Swiss, Algerian and US locales). The text
+is read through its visual skeleton (`visible`): invisible characters dropped and letters of
+other scripts that look like Latin ones (Cyrillic « а ») replaced by those. The model is
+loaded once per process, on first use (about 4 s of CPU, mostly compiling the French
+tokenizer's patterns); a 300-character text then takes about 10 ms.
 """
 
 import functools
@@ -207,7 +212,7 @@ def _is_civility(word: str) -> bool:
 def _is_person(entity) -> bool:
     words = [t for t in entity if not (t.is_punct or t.is_space)]
     before = entity.doc[entity.start - 1] if entity.start > 0 else None
-    civility = bool(words) and _is_civility(words[0].text) or (before is not None and _is_civility(before.text))
+    civility = (bool(words) and _is_civility(words[0].text)) or (before is not None and _is_civility(before.text))
     words = [t for t in words if not _is_civility(t.text)]
     if not words or _fold(words[0].text) in NOT_A_NAME:
         return False

@@ -436,3 +436,14 @@ def test_demo_window_1_held_with_attendance_and_anonymous_comptes_rendus(setting
         presents = seance.emargement.presents.count()
         assert members and members - 2 <= presents <= members and presents > members / 2
     assert CompteRendu.objects.values("observations").distinct().count() == len(held)
+
+
+def test_manage_py_check_fails_without_the_name_filter_model(monkeypatch):
+    from mlhg_app.checks import check_the_name_filter_model_is_installed
+    from seances import personnes
+
+    assert check_the_name_filter_model_is_installed(None) == []
+    monkeypatch.setattr(personnes, "MODEL", "fr_modele_absent")
+    errors = check_the_name_filter_model_is_installed(None)
+    assert [e.id for e in errors] == ["mlhg_app.E002"]
+    assert "« fr_modele_absent » du filtre des noms n'est pas installé" in errors[0].msg

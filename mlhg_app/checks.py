@@ -15,3 +15,21 @@ def check_every_view_declares_access(app_configs, **kwargs):
         )
         for route in undeclared_urls()
     ]
+
+
+@register()
+def check_the_name_filter_model_is_installed(app_configs, **kwargs):
+    """`manage.py check` fails when the French model of the comptes rendus' name filter is missing."""
+    import importlib.util
+
+    from seances.personnes import MODEL
+
+    if importlib.util.find_spec(MODEL) is not None:
+        return []
+    return [
+        Error(
+            f"Le modèle français « {MODEL} » du filtre des noms n'est pas installé.",
+            hint="Installez les dépendances : .venv/bin/pip install -r requirements.txt",
+            id="mlhg_app.E002",
+        )
+    ]

@@ -4,9 +4,15 @@
 typed, in the order they appear:
 
 - a name (first or last name of at least 3 letters) written as a whole word
-  or words: accents, hyphens and case are ignored (« Hélène » matches
-  « helene », « Jean-Pierre » matches « jean pierre »), but a name inside a
-  longer word is not a match (« Martin » is not found in « Martinez »);
+  or words, compared on a skeleton: accents, hyphens and case are ignored
+  (« Hélène » matches « helene », « Jean-Pierre » matches « jean pierre »),
+  letters of other scripts that look Latin count as those (« Mаnon » with a
+  Cyrillic а matches « Manon »), invisible characters are dropped, and a name
+  split into pieces is joined again (« D-u-p-u-y », « D.u.p.u.y », « Du puy »
+  match « Dupuy »); but a name inside a longer word is not a match (« Martin »
+  is not found in « Martinez »);
+- the name of a person who is not on the platform (« Madame Lefebvre »,
+  « Kevin Moreau »): see seances.personnes;
 - an email address;
 - a French phone number (06 12 34 56 78, 06.12.34.56.78, +33 6 12 34 56 78,
   0612345678).
@@ -16,8 +22,11 @@ its group's members, the programme's intervenants and every active MLHG user;
 `names_for_programme(programme)` the names a bilan may not contain.
 """
 
+import functools
 import re
 import unicodedata
+
+from seances.personnes import mapped, person_spans, visible_char
 
 # Roles whose active users' names are never written in a compte rendu.
 MLHG_ROLES = ("staff", "evaluateur", "responsable", "conseiller", "intervenant")
@@ -33,23 +42,33 @@ PHONE_RE = re.compile(
 WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 # What may separate the parts of a compound name in a text: spaces, hyphens, apostrophes.
 SEPARATOR_RE = re.compile(r"[\s\-‐‑–'’]+")
+# What may split one name into pieces (« D-u-p-u-y », « D. u. p. u. y », « Du puy »).
+JOIN_GAP_RE = re.compile(r"[\s.\-‐‑–—'’_·•*/|+:]{1,3}")
+MAX_SPACED_LETTERS = 3
 
 
 def fold(value: str) -> str:
-    """Lower case without accents: « Hélène » → « helene », « Œuvre » → « oeuvre »."""
+    """The skeleton of a word: lower case, no accents, Latin look-alikes of other scripts replaced, invisible
+    characters dropped: « Hélène » → « helene », « Œuvre » → « oeuvre », « Mаnon » (Cyrillic а) → « manon »."""
     value = value.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", value)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    decomposed = unicodedata.normalize("NFKD", "".join(visible_char(c) for c in value))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return "".join(visible_char(c) for c in stripped)
+
+
+_fold_char = functools.lru_cache(maxsize=8192)(fold)
 
 
 def name_tokens(name: str) -> tuple[str, ...]:
     """A name as its folded words: « Jean-Pierre » → ("jean", "pierre")."""
-    return tuple(fold(word) for word in WORD_RE.findall(name or ""))
+    return tuple(WORD_RE.findall(fold(name or "")))
 
 
-def _name_index(names) -> dict[str, list[tuple[str, ...]]]:
-    """Names of at least 3 letters, indexed by their first word (longest first)."""
+def _name_index(names) -> tuple[dict[str, list[tuple[str, ...]]], set[str], set[str]]:
+    """Names of at least 3 letters indexed by their first word (longest first), their words joined
+    (« jeanpierre », « ndiaye ») and the prefixes of those."""
     index: dict[str, list[tuple[str, ...]]] = {}
+    joined: set[str] = set()
     for name in names:
         tokens = name_tokens(name)
         if not tokens or sum(len(t) for t in tokens) < MIN_LETTERS:
@@ -57,13 +76,40 @@ def _name_index(names) -> dict[str, list[tuple[str, ...]]]:
         index.setdefault(tokens[0], [])
         if tokens not in index[tokens[0]]:
             index[tokens[0]].append(tokens)
+        joined.add("".join(tokens))
     for variants in index.values():
         variants.sort(key=len, reverse=True)
-    return index
+    prefixes = {name[:n] for name in joined for n in range(1, len(name) + 1)}
+    return index, joined, prefixes
+
+
+def _split_name(skeleton, words, i, joined, prefixes) -> int:
+    """How many words from words[i] spell a platform name once joined (0 if none): « D-u-p-u-y »,
+    « D.u.p.u.y », « Du puy », « ndiaye ». Words apart by spaces are joined only when each is short
+    (at most 3 letters), so that « la pointe » never makes « Lapointe »."""
+    best = 0
+    spelled = ""
+    spaced = False
+    for j in range(i, len(words)):
+        if j > i:
+            gap = skeleton[words[j - 1][1] : words[j][0]]
+            if not JOIN_GAP_RE.fullmatch(gap):
+                break
+            spaced = spaced or any(c.isspace() for c in gap)
+        spelled += skeleton[words[j][0] : words[j][1]]
+        if spelled not in prefixes:
+            break
+        short = all(b - a <= MAX_SPACED_LETTERS for a, b in words[i : j + 1])
+        if spelled in joined and (not spaced or short):
+            best = j - i + 1
+    return best
 
 
 def identifying_terms(text: str, names) -> list[str]:
-    """The identifying terms found in `text` (as typed, in order, each once); [] when it is anonymous."""
+    """The identifying terms found in `text` (as typed, in order, each once); [] when it is anonymous.
+
+    The names of persons who are not on the platform count too (seances.personnes: civilities and
+    French named entities)."""
     text = text or ""
     found: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
@@ -73,9 +119,18 @@ def identifying_terms(text: str, names) -> list[str]:
                 continue
             taken.append(match.span())
             found.append((match.start(), match.group().strip()))
-    words = [m for m in WORD_RE.finditer(text) if not any(s < m.end() and m.start() < e for s, e in taken)]
-    folded = [fold(m.group()) for m in words]
-    index = _name_index(names)
+    skeleton, positions = mapped(text, _fold_char)
+    words = [
+        m.span()
+        for m in WORD_RE.finditer(skeleton)
+        if not any(s < positions[m.end() - 1] + 1 and positions[m.start()] < e for s, e in taken)
+    ]
+    folded = [skeleton[a:b] for a, b in words]
+    index, joined, prefixes = _name_index(names)
+
+    def original(first, last):
+        return positions[words[first][0]], positions[words[last][1] - 1] + 1
+
     i = 0
     while i < len(words):
         matched = 0
@@ -84,14 +139,25 @@ def identifying_terms(text: str, names) -> list[str]:
             if tuple(folded[i : i + n]) != tokens:
                 continue
             # The parts of a compound name are separated by spaces, hyphens or apostrophes only.
-            if all(SEPARATOR_RE.fullmatch(text[words[k].end() : words[k + 1].start()]) for k in range(i, i + n - 1)):
+            if all(SEPARATOR_RE.fullmatch(skeleton[words[k][1] : words[k + 1][0]]) for k in range(i, i + n - 1)):
                 matched = n
                 break
+        matched = matched or _split_name(skeleton, words, i, joined, prefixes)
         if matched:
-            found.append((words[i].start(), text[words[i].start() : words[i + matched - 1].end()]))
+            start, end = original(i, i + matched - 1)
+            taken.append((start, end))
+            found.append((start, text[start:end]))
             i += matched
         else:
             i += 1
+    for start, end in person_spans(text):
+        # A person's full name replaces the platform names inside it (« Sophie Martin », not « Martin »).
+        inside = [(s, e) for s, e in taken if start <= s and e <= end]
+        if any(s < end and start < e for s, e in taken if (s, e) not in inside):
+            continue
+        found = [(s, term) for s, term in found if not any(a == s for a, _e in inside)]
+        taken.append((start, end))
+        found.append((start, text[start:end]))
     out: list[str] = []
     seen: set[str] = set()
     for _pos, term in sorted(found, key=lambda item: item[0]):

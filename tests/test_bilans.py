@@ -195,6 +195,54 @@ def test_a_section_with_a_name_is_kept_but_cannot_be_remis(bilan, users, program
     assert bilan.status == Bilan.Status.BROUILLON and not bilan.versions.exists()
 
 
+def _refused_section(client, bilan, text, *terms):
+    response = write(client, bilan, attention=text)
+    assert response.status_code == 200
+    assert "éléments identifiants : " + ", ".join(f"« {term} »" for term in terms) in page(response)
+    bilan.refresh_from_db()
+    assert bilan.attention == text  # kept as typed
+    response = client.post(reverse("bilans:remettre", kwargs={"pk": bilan.pk}), follow=True)
+    assert "éléments identifiants" in flash(response)
+    bilan.refresh_from_db()
+    assert bilan.status == Bilan.Status.BROUILLON and not bilan.versions.exists()
+
+
+@pytest.mark.django_db
+def test_hole_15_homoglyph_name_refused_in_a_bilan_section(bilan, users, programme):
+    member = Emargement.objects.first().presents.first()
+    # The member's first name with its vowels in Cyrillic (а, е, о) and a zero-width space.
+    disguised = member.first_name.translate(str.maketrans("aeo", "\u0430\u0435\u043e"))
+    disguised = disguised[:1] + "\u200b" + disguised[1:]
+    assert disguised != member.first_name
+    _refused_section(login(users["prestataire"]), bilan, f"Un échange avec {disguised} a marqué le groupe.", disguised)
+
+
+@pytest.mark.django_db
+def test_hole_15_split_name_refused_in_a_bilan_section(bilan, users, programme):
+    member = Emargement.objects.first().presents.first()
+    spelled = ".".join(member.last_name.replace("-", "").replace(" ", ""))
+    _refused_section(login(users["prestataire"]), bilan, f"Un échange avec {spelled} a marqué le groupe.", spelled)
+
+
+@pytest.mark.django_db
+def test_hole_15_unknown_person_refused_in_a_bilan_section(bilan, users):
+    text = "Madame Lefebvre, partenaire, a été associée. Kevin Moreau a témoigné devant le groupe."
+    _refused_section(login(users["prestataire"]), bilan, text, "Madame Lefebvre", "Kevin Moreau")
+
+
+@pytest.mark.django_db
+def test_a_bilan_section_naming_places_and_partners_is_accepted(bilan, users):
+    text = (
+        "Les groupes de Muret, Toulouse, du Comminges et de Saint-Gaudens ont travaillé avec la Mission Locale, "
+        "France Travail et la MDPH. Madame la directrice a ouvert la réunion de bilan."
+    )
+    response = write(login(users["prestataire"]), bilan, attention=text)
+    assert response.status_code == 302
+    bilan.refresh_from_db()
+    assert bilan.attention == text
+    assert services.section_refusals(bilan) == {}
+
+
 @pytest.mark.django_db
 def test_an_empty_section_cannot_be_remis(bilan, users):
     client = login(users["prestataire"])

@@ -8,8 +8,9 @@ difference, the themes one group spoke about. The rule, checked at each remise a
 - each confidential figure of the version — each theme (shown or merged), « autres thèmes », each period's
   participation and the masked periods together — must have changed in no group or in at least k groups
   since that version (a group changes a figure when one of its séances enters, leaves or moves within it);
-- no séance counted in that version may have changed since (its compte rendu rewritten, its attendance or
-  its status changed): what it counted before is not kept, so the change could not be measured.
+- no séance counted in that version may have changed since (its compte rendu rewritten, its attendance
+  sheet or its group's number of members, its status): what it counted before is not kept (only a
+  fingerprint), so the change could not be measured.
 
 When the rule holds, the version shows today's figures. Otherwise it keeps the previous version's
 confidential figures, all of them (themes, « autres thèmes », participation, k), and says so; the planning's

@@ -109,10 +109,13 @@ def version_figures(bilan) -> dict:
         {"numero": v.numero, "synthese": v.synthese, "empreintes": v.empreintes}
         for v in bilan.versions.order_by("numero")
     ]
-    synthese, empreintes = differences.protect_against_differences(
-        earlier, synthese_live(bilan), aggregation.shares(bilan.programme), bilan.seuil_k
-    )
-    return {"synthese": synthese, "empreintes": empreintes}
+    for _attempt in range(3):  # the figures and the séances' fingerprints must describe the same data
+        shares = aggregation.shares(bilan.programme)
+        live = synthese_live(bilan)
+        if aggregation.shares(bilan.programme) == shares:
+            synthese, empreintes = differences.protect_against_differences(earlier, live, shares, bilan.seuil_k)
+            return {"synthese": synthese, "empreintes": empreintes}
+    raise BilanRefused("Des comptes rendus sont en cours d'enregistrement : remettez le bilan dans un instant.")
 
 
 def section_refusals(bilan, texts: dict | None = None) -> dict[str, list[str]]:

@@ -172,24 +172,25 @@ def page_figures(client, bilan, numero) -> dict:
     }
 
 
-def pdf_figures(client, bilan) -> dict:
-    """The figures of the PDF of the version the reader reads (the latest), exported as a user does."""
-    with_callbacks = ExportPdf.objects.count()
+def pdf_figures(client, bilan) -> tuple[dict, str]:
+    """The figures and the text of the PDF of the version the reader reads (the latest), exported as a user does."""
+    exports = ExportPdf.objects.count()
     client.post(reverse("bilans:export", kwargs={"pk": bilan.pk}))
     export = ExportPdf.objects.order_by("-pk").first()
-    assert ExportPdf.objects.count() == with_callbacks + 1
+    assert ExportPdf.objects.count() == exports + 1
     services.export_run(export_id=export.pk)
     data = b"".join(client.get(reverse("bilans:export_download", kwargs={"pk": export.pk})).streaming_content)
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
     table = text.split("Thème Séances", 1)[1]
     found = {label: re.search(re.escape(label) + r" (\d+|masqué)", table) for label in THEMES}
     autres = re.search(r"Autres thèmes \((\d+)\) (\d+|masqué)", table)
-    return {
+    figures = {
         "themes": {label: m.group(1) for label, m in found.items() if m},
         "autres": autres.groups() if autres else None,
         "participation": re.search(r"Participation sur l'année : ([^.]+)\.", text).group(1),
         "periodes": re.findall(r"(septembre – décembre|janvier – mars|avril – juin) (\d+|masqué)", text),
     }
+    return figures, text
 
 
 # -- hole 6: the attack -----------------------------------------------------------------------------
@@ -200,7 +201,7 @@ def test_hole_06_two_versions_subtracted_reveal_nothing(bilan, groupes, users, d
     clients = {role: login(users[role]) for role in READERS}
     remettre(bilan, users, django_capture_on_commit_callbacks)
     v1_pages = {role: page_figures(c, bilan, 1) for role, c in clients.items()}
-    v1_pdfs = {role: pdf_figures(c, bilan) for role, c in clients.items()}
+    v1_pdfs = {role: pdf_figures(c, bilan)[0] for role, c in clients.items()}
     assert v1_pages["responsable"]["themes"]["Partenariats"] == ["4"]
     assert v1_pdfs["responsable"]["themes"]["Charge émotionnelle"] == "4"
 
@@ -211,7 +212,9 @@ def test_hole_06_two_versions_subtracted_reveal_nothing(bilan, groupes, users, d
 
     for role, client in clients.items():
         v2_page = page_figures(client, bilan, 2)
-        v2_pdf = pdf_figures(client, bilan)
+        v2_pdf, v2_text = pdf_figures(client, bilan)
+        assert "Cette version reprend les chiffres de la version 1" in v2_text
+        assert "ne montre jamais ce que moins de 3 groupes ont dit" in v2_text  # the annex
         # Subtract every figure of version 1 from version 2: nothing comes from one group.
         assert v2_page == v1_pages[role], role
         assert v2_pdf == v1_pdfs[role], role

@@ -300,3 +300,25 @@ def test_a_total_of_two_groups_is_masked(groupes):
         held(programme, groupe, ["Charge émotionnelle"], day=AUTUMN, presents=2)
     data = synthese(programme, 3)["participation"]
     assert data["masque"] and data["taux"] is None and all(f["masque"] for f in data["par_fenetre"][:1])
+
+
+@pytest.mark.django_db
+def test_hole_06_a_compte_rendu_rewritten_after_a_remise_changes_no_figure_of_the_next_version(
+    bilan, groupes, users, django_capture_on_commit_callbacks
+):
+    from seances.models import Theme
+    from seances.services.after import compte_rendu_save
+
+    remettre(bilan, users, django_capture_on_commit_callbacks)
+    v1 = BilanVersion.objects.get(numero=1).synthese
+    seance = groupes[3].seances.get()
+    themes = [Theme.objects.get(libelle=label) for label in THEMES]  # « Logement » added to one group's
+    compte_rendu_save(seance=seance, user=seance.intervenant.user, tenue=True, methode="codeveloppement",
+                      themes=themes, observations="Échanges sur les partenariats.")  # fmt: skip
+    assert services.synthese_live(bilan)["autres"] == {"themes": 2, "seances": 4} != v1["autres"]
+    remettre(bilan, users, django_capture_on_commit_callbacks)
+    v2 = BilanVersion.objects.get(numero=2).synthese
+    assert {key: v2[key] for key in ("themes", "autres", "participation")} == {
+        key: v1[key] for key in ("themes", "autres", "participation")
+    }
+    assert v2["reprise"] == {"version": 1}

@@ -86,6 +86,14 @@ class BilanVersion(models.Model):
     attention = models.TextField(_("points d'attention et recommandations générales"))
     preconisations = models.TextField(_("préconisations pour les séances à venir"))
     synthese = models.JSONField(_("synthèse chiffrée"), default=dict)
+    empreintes = models.JSONField(
+        _("empreintes des séances comptées"), null=True, blank=True, editable=False,
+        help_text=_(
+            "Pour chaque séance comptée dans les chiffres : son groupe et une empreinte de son compte rendu et de "
+            "son émargement (jamais ses thèmes). Sert à vérifier qu'une version suivante ne diffère pas de "
+            "celle-ci par ce que moins de k groupes ont apporté."
+        ),
+    )  # fmt: skip
     remis_le = models.DateTimeField(_("remis le"), auto_now_add=True)
     remis_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ami.uploads import MAX_FILE_SIZE, PDF, content_refusal, describe_content, detect_type, display_name, format_mo
-from bilans import aggregation, charts
+from bilans import aggregation, charts, differences
 from bilans.models import K_MINIMUM, Bilan, BilanVersion, Commentaire, ExportPdf, Section
 from mlhg_app.jobs import enqueue, pause_for_tests
 from mlhg_app.messaging import message_send
@@ -100,6 +100,22 @@ def due_date(programme) -> datetime.date:
 
 def synthese_live(bilan) -> dict:
     return aggregation.synthese(bilan.programme, bilan.seuil_k)
+
+
+def version_figures(bilan) -> dict:
+    """The figures a new version freezes: today's, unless subtracting an earlier version's from them would
+    show what fewer than k groups contributed; then the previous version's (bilans/differences.py)."""
+    earlier = [
+        {"numero": v.numero, "synthese": v.synthese, "empreintes": v.empreintes}
+        for v in bilan.versions.order_by("numero")
+    ]
+    for _attempt in range(3):  # the figures and the séances' fingerprints must describe the same data
+        shares = aggregation.shares(bilan.programme)
+        live = synthese_live(bilan)
+        if aggregation.shares(bilan.programme) == shares:
+            synthese, empreintes = differences.protect_against_differences(earlier, live, shares, bilan.seuil_k)
+            return {"synthese": synthese, "empreintes": empreintes}
+    raise BilanRefused("Des comptes rendus sont en cours d'enregistrement : remettez le bilan dans un instant.")
 
 
 def section_refusals(bilan, texts: dict | None = None) -> dict[str, list[str]]:
@@ -207,7 +223,7 @@ def bilan_remettre(*, bilan: Bilan, user) -> BilanVersion:
             thematiques=bilan.thematiques,
             attention=bilan.attention,
             preconisations=bilan.preconisations,
-            synthese=synthese_live(bilan),
+            **version_figures(bilan),
             remis_par=user,
         )
         bilan.status = Bilan.Status.REMIS

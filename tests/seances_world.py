@@ -5,8 +5,20 @@ from decimal import Decimal
 
 from ami.models import Membre
 from mlhg_app.models import Antenne
-from seances.models import Fenetre, Groupe, IntervenantProgramme, Programme, ProgrammeSite, Seance
-from tests.factories import PrestataireFactory
+from seances.models import (
+    CompteRendu,
+    Emargement,
+    Fenetre,
+    Groupe,
+    IntervenantProgramme,
+    Programme,
+    ProgrammeSite,
+    Seance,
+    Theme,
+)
+from tests.factories import PrestataireFactory, UserFactory
+
+SECRET = "Le jeune a parlé de son frère incarcéré à Seysses"  # a compte rendu's free text: never in a bilan
 
 
 def build_programme(users, annee=2026):
@@ -85,3 +97,26 @@ def add_seance(programme, *, date: datetime.date, fenetre: int = 2) -> Seance:
         intervenant=first.intervenant,
         status=Seance.Status.CONVOQUEE,
     )
+
+
+def held(programme, groupe, themes, *, day, observations=SECRET, presents=0, fenetre=1):
+    """A séance réalisée of `groupe` with its compte rendu (`themes`) and, with `presents`, an attendance sheet
+    (`presents` of `presents + 1` new members)."""
+    seance = Seance.objects.create(
+        programme=programme,
+        groupe=groupe,
+        fenetre=Fenetre.objects.get(programme=programme, numero=fenetre),
+        date=day,
+        heure_debut=datetime.time(9, 30),
+        intervenant=programme.intervenants.first(),
+        status=Seance.Status.REALISEE,
+    )
+    cr = CompteRendu.objects.create(seance=seance, methode="codev", observations=observations,
+                                    written_by=programme.intervenants.first().user)  # fmt: skip
+    cr.themes.set([Theme.objects.get_or_create(libelle=label)[0] for label in themes])
+    if presents:
+        members = [UserFactory(first_name="Gaëlle", last_name=f"Esquirol{groupe.pk}x{i}") for i in range(presents + 1)]
+        groupe.membres.add(*members)
+        emargement = Emargement.objects.create(seance=seance, recorded_by=programme.intervenants.first().user)
+        emargement.presents.set(members[:presents])
+    return seance

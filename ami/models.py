@@ -617,7 +617,14 @@ def convention_upload_to(instance, filename):
 
 
 class Convention(models.Model):
-    """The convention de prestation with the retained candidate (seed §9)."""
+    """The convention de prestation with the retained candidate (seed §9).
+
+    Its state follows from its dates (no status column): « établie » once created, « signée » once
+    `signed_at` is set, by `ami.services.convention.convention_set_state` only."""
+
+    class Status(models.TextChoices):
+        ETABLIE = "etablie", _("Établie")
+        SIGNEE = "signee", _("Signée")
 
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="convention")
     dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="convention")
@@ -636,3 +643,10 @@ class Convention(models.Model):
 
     def __str__(self) -> str:
         return f"Convention {self.numero} – {self.dossier.prestataire}"
+
+    @property
+    def status(self) -> str:
+        return self.Status.SIGNEE if self.signed_at is not None else self.Status.ETABLIE
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label

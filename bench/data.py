@@ -158,7 +158,7 @@ def _groupes_and_seances(n_groupes, n_seances):
     antennes = list(Antenne.objects.filter(kind=Antenne.Kind.ANTENNE).order_by("ordre"))
     created = [Seance.objects.filter(groupe__membres=conseiller).count()]
 
-    def fill(programme, count):
+    def fill(programme, count, status=Seance.Status.PROPOSEE):
         fenetres = list(programme.fenetres.order_by("numero"))
         intervenant = programme.intervenants.order_by("pk").first()
         groupes = []
@@ -185,14 +185,15 @@ def _groupes_and_seances(n_groupes, n_seances):
                         date=day,
                         heure_debut=datetime.time(9, 30) if g_index % 2 else datetime.time(14, 0),
                         intervenant=intervenant,
-                        status=Seance.Status.PROPOSEE,
+                        status=status,
                     )
                 )
                 created[0] += 1
         Seance.objects.bulk_create(seances)
 
     if demo is not None:
-        fill(demo, n_groupes - demo.groupes.filter(numero__gte=10).count())
+        # Created held (with their compte rendu and sheet, `_comptes_rendus`): no change of state to make.
+        fill(demo, n_groupes - demo.groupes.filter(numero__gte=10).count(), status=Seance.Status.REALISEE)
     year = 2000 + Programme.objects.filter(annee_debut__lt=2020).count()
     per_programme = 40
     while created[0] < n_seances and demo is not None:
@@ -231,14 +232,13 @@ THEMES = ["Charge émotionnelle", "Partenariats", "Posture professionnelle", "Sa
 
 
 def _comptes_rendus():
-    """Every synthetic séance of the demo programme is held, with a compte rendu (themes) and a sheet."""
+    """Every synthetic séance of the demo programme (created réalisée) gets a compte rendu (themes) and a sheet."""
     from seances.models import CompteRendu, Emargement, Groupe, Programme, Seance, Theme
 
     demo = Programme.objects.filter(annee_debut=2026).first()
     if demo is None:
         return
     seances = list(Seance.objects.filter(programme=demo, groupe__numero__gte=10, compte_rendu__isnull=True))
-    Seance.objects.filter(pk__in=[s.pk for s in seances]).update(status=Seance.Status.REALISEE)
     author = demo.intervenants.order_by("pk").first().user
     themes = [Theme.objects.get_or_create(libelle=label)[0] for label in THEMES]
     comptes = CompteRendu.objects.bulk_create(

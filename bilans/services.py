@@ -21,6 +21,7 @@ from django.utils import timezone
 from ami.uploads import MAX_FILE_SIZE, PDF, content_refusal, describe_content, detect_type, display_name, format_mo
 from bilans import aggregation, charts, differences
 from bilans.models import K_MINIMUM, Bilan, BilanVersion, Commentaire, ExportPdf, Section
+from bilans.states import BilanRefused, bilan_set_state
 from mlhg_app.jobs import enqueue, pause_for_tests
 from mlhg_app.messaging import message_send
 from mlhg_app.models import User
@@ -30,10 +31,6 @@ from seances.anonymisation import identifying_terms, names_for_programme
 from seances.models import Programme
 
 logger = logging.getLogger(__name__)
-
-
-class BilanRefused(Exception):
-    """An action the bilan's state or the user's role does not allow; the message is French."""
 
 
 SECTIONS = [(section.value, section.label) for section in Section]
@@ -226,9 +223,7 @@ def bilan_remettre(*, bilan: Bilan, user) -> BilanVersion:
             **version_figures(bilan),
             remis_par=user,
         )
-        bilan.status = Bilan.Status.REMIS
-        bilan.save(update_fields=["status", "updated_at"])
-        transaction.on_commit(lambda: _queue("bilans.tasks.notify_remise", bilan_id=bilan.pk, numero=numero))
+        bilan_set_state(bilan=bilan, status=Bilan.Status.REMIS, by=user)  # the responsable emailed on commit
     return version
 
 
@@ -264,8 +259,7 @@ def comment_add(*, bilan: Bilan, user, section: str, texte: str) -> Commentaire:
             raise BilanRefused(f"Le bilan est {bilan.get_status_display()} : il ne peut pas être commenté.")
         version = latest_version(bilan)
         commentaire = Commentaire.objects.create(version=version, section=section, texte=texte, auteur=user)
-        bilan.status = Bilan.Status.COMMENTE
-        bilan.save(update_fields=["status", "updated_at"])
+        bilan_set_state(bilan=bilan, status=Bilan.Status.COMMENTE, by=user)
         transaction.on_commit(lambda: _queue("bilans.tasks.notify_comment", commentaire_id=commentaire.pk))
     return commentaire
 
@@ -312,11 +306,7 @@ def bilan_validate(*, bilan: Bilan, user) -> Bilan:
         bilan = Bilan.objects.select_for_update().get(pk=bilan.pk)
         if bilan.status not in REVIEWABLE:
             raise BilanRefused(f"Le bilan est {bilan.get_status_display()} : il ne peut pas être validé.")
-        bilan.status = Bilan.Status.VALIDE
-        bilan.valide_le = timezone.now()
-        bilan.valide_par = user
-        bilan.save(update_fields=["status", "valide_le", "valide_par", "updated_at"])
-        transaction.on_commit(lambda: _queue("bilans.tasks.notify_validation", bilan_id=bilan.pk))
+        bilan_set_state(bilan=bilan, status=Bilan.Status.VALIDE, by=user)  # the prestataire emailed on commit
     return bilan
 
 

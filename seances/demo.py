@@ -1,5 +1,5 @@
 """Demo programme 2026-2027: from the AMI 2026 convention, with sub-groups, window 1 dated
-September–November 2026 (held or convoked as of today), windows 2 and 3 planned by the planner."""
+September–December 2026 (held or convoked as of today), windows 2 and 3 planned by the planner."""
 
 import datetime
 
@@ -50,10 +50,7 @@ def load(*, today) -> list[tuple[str, str, str]]:
         groupe = groupes.get((code, numero))
         if groupe is None:
             continue
-        if date < today:
-            status = Seance.Status.REALISEE
-        else:
-            status = Seance.Status.CONVOQUEE
+        # Created convoked; `load_after` records the attendance of the held ones, which become réalisées.
         Seance.objects.create(
             programme=programme,
             groupe=groupe,
@@ -61,7 +58,7 @@ def load(*, today) -> list[tuple[str, str, str]]:
             date=date,
             heure_debut=heure,
             intervenant=intervenants[nom],
-            status=status,
+            status=Seance.Status.CONVOQUEE,
             validated_by=responsable,
             validated_at=datetime.datetime(2026, 9, 10, 10, 0, tzinfo=datetime.UTC),
         )

@@ -1,4 +1,5 @@
-"""Demo after the séance: window 1 séances held, with attendance and realistic anonymous comptes rendus.
+"""Demo after the séance: window 1 séances held (attendance recorded through the service, so they become
+réalisées), with realistic anonymous comptes rendus.
 
 Called by the séances demo: `load_after(programme=..., today=...)`. Idempotent.
 Every observation passes the anonymity filter (no name, email or phone number).
@@ -7,6 +8,7 @@ Every observation passes the anonymity filter (no name, email or phone number).
 from seances import reference
 from seances.anonymisation import identifying_terms, names_for_filter
 from seances.models import CompteRendu, Emargement, Seance, Theme
+from seances.services.after import attendance_record
 
 # (themes, observations): plausible professional situations, never a person's name.
 COMPTES_RENDUS = [
@@ -89,7 +91,12 @@ def load_after(*, programme, today) -> int:
         reference.load()
     themes = {t.libelle: t for t in Theme.objects.all()}
     seances = (
-        Seance.objects.filter(programme=programme, fenetre__numero=1, status=Seance.Status.REALISEE, date__lt=today)
+        Seance.objects.filter(
+            programme=programme,
+            fenetre__numero=1,
+            status__in=[Seance.Status.CONVOQUEE, Seance.Status.REALISEE],
+            date__lt=today,
+        )
         .select_related("groupe", "intervenant__user", "programme__prestataire")
         .order_by("date", "heure_debut", "pk")
     )
@@ -103,8 +110,8 @@ def load_after(*, programme, today) -> int:
             absent = {members[(index * 5) % len(members)].pk} if len(members) >= 4 else set()
             if len(members) >= 10:
                 absent.add(members[(index * 5 + 3) % len(members)].pk)
-            emargement = Emargement.objects.create(seance=seance, recorded_by=recorder)
-            emargement.presents.set([m for m in members if m.pk not in absent])
+            # The attendance service: the séance becomes « réalisée » (history: the recorder, « Émargement saisi »).
+            attendance_record(seance=seance, user=recorder, presents=[m for m in members if m.pk not in absent])
         if not CompteRendu.objects.filter(seance=seance).exists():
             libelles, text = COMPTES_RENDUS[index % len(COMPTES_RENDUS)]
             if identifying_terms(text, names_for_filter(seance)):

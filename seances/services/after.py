@@ -30,7 +30,7 @@ from mlhg_app.messaging import message_send
 from seances import calendar
 from seances.anonymisation import identifying_terms, names_for_filter, refusal_message
 from seances.models import CompteRendu, Emargement, Seance
-from seances.services.board import seance_set_state
+from seances.services.state import SeanceRefused, seance_set_state
 
 
 class AfterRefused(Exception):
@@ -224,7 +224,10 @@ def attendance_record(*, seance: Seance, user, presents, sheet: tuple[bytes, str
         emargement.save()
         emargement.presents.set(presents)
         if seance.status in (Seance.Status.CONVOQUEE, Seance.Status.VALIDEE):
-            seance_set_state(seance=seance, status=Seance.Status.REALISEE, user=user, reason="Émargement saisi")
+            try:
+                seance_set_state(seance=seance, status=Seance.Status.REALISEE, by=user, motif="Émargement saisi")
+            except SeanceRefused as refusal:  # e.g. a date on a weekend: nothing is recorded
+                raise AfterRefused(str(refusal)) from refusal
     return emargement
 
 

@@ -16,12 +16,11 @@ from django.utils import timezone
 
 from ami.scoring import money
 from mlhg_app.french import long_date
-from mlhg_app.jobs import enqueue
 from mlhg_app.models import User
 from mlhg_app.pdf import render_pdf
 from seances.models import Annulation, LigneReleve, Programme, Releve, Seance
-from seances.services.board import seance_set_state
 from seances.services.programme import seances_due
+from seances.services.state import seance_set_state
 
 BUYER = {
     "nom": "Mission Locale Haute-Garonne",
@@ -56,12 +55,6 @@ def _d(day: datetime.date) -> str:
 # -- cancellations --------------------------------------------------------------------------------
 
 
-def _queue_cancel_notice(seance_id: int):
-    from seances.tasks import notify_seance_cancel
-
-    enqueue(notify_seance_cancel, seance_id=seance_id)
-
-
 def seance_cancel(*, seance: Seance, user, motif: str) -> Annulation:
     """Cancel a séance, by the MLHG (a staff user) or by the prestataire (any other user), with a reason.
 
@@ -80,16 +73,13 @@ def seance_cancel(*, seance: Seance, user, motif: str) -> Annulation:
             raise BillingRefused("Une séance réalisée ne peut pas être annulée.")
         if seance.status not in CANCELLABLE:
             raise BillingRefused(f"Cette séance est déjà « {seance.get_status_display().lower()} ».")
-        was_convoked = seance.status == Seance.Status.CONVOQUEE
-        seance_set_state(
+        seance_set_state(  # a convoked séance's cancellation (.ics) is queued on commit
             seance=seance,
             status=Seance.Status.ANNULEE,
-            user=user,
-            reason=f"Annulée par {'la MLHG' if par == Annulation.Par.MLHG else 'le prestataire'} : {motif}"[:100],
+            by=user,
+            motif=f"Annulée par {'la MLHG' if par == Annulation.Par.MLHG else 'le prestataire'} : {motif}"[:100],
         )
         annulation = Annulation.objects.create(seance=seance, par=par, motif=motif, annulee_par=user)
-        if was_convoked:
-            transaction.on_commit(lambda: _queue_cancel_notice(seance.pk))
     return annulation
 
 

@@ -4,49 +4,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import message_send
 from seances.models import Seance
+from seances.services.state import SeanceRefused, seance_set_state
 
-
-class BoardRefused(Exception):
-    pass
-
-
-ALLOWED = {
-    Seance.Status.PROPOSEE: {Seance.Status.VALIDEE, Seance.Status.ANNULEE},
-    Seance.Status.VALIDEE: {
-        Seance.Status.CONVOQUEE,
-        Seance.Status.PROPOSEE,
-        Seance.Status.REALISEE,
-        Seance.Status.ANNULEE,
-    },
-    Seance.Status.CONVOQUEE: {Seance.Status.PROPOSEE, Seance.Status.REALISEE, Seance.Status.ANNULEE},
-}
-
-
-def seance_set_state(*, seance: Seance, status: str, user=None, reason: str = "") -> bool:
-    """One function per state change: returns False when nothing changes, refuses what is not allowed."""
-    if seance.status == status:
-        return False
-    if status not in ALLOWED.get(seance.status, set()):
-        raise BoardRefused(
-            f"Une séance « {seance.get_status_display().lower()} » ne peut pas devenir « {Seance.Status(status).label.lower()} »."
-        )
-    seance.status = status
-    if status == Seance.Status.VALIDEE:
-        seance.validated_by, seance.validated_at = user, timezone.now()
-    seance._change_reason = reason or f"Statut : {Seance.Status(status).label}"
-    if user is not None:
-        seance._history_user = user
-    seance.save()
-    return True
-
-
-def _queue_convocation(seance_id: int):
-    from seances.tasks import convoke_seance
-
-    enqueue(convoke_seance, seance_id=seance_id)
+BoardRefused = SeanceRefused  # the board's refusals and the state function's are one type
 
 
 def seance_validate(*, seance: Seance, user) -> Seance:
@@ -56,8 +18,7 @@ def seance_validate(*, seance: Seance, user) -> Seance:
         if seance.status != Seance.Status.PROPOSEE:
             raise BoardRefused("Seule une séance proposée peut être validée.")
         seance.demande_modification = ""
-        seance_set_state(seance=seance, status=Seance.Status.VALIDEE, user=user)
-        transaction.on_commit(lambda: _queue_convocation(seance.pk))
+        seance_set_state(seance=seance, status=Seance.Status.VALIDEE, by=user)  # convocations on commit
     return seance
 
 
@@ -116,9 +77,7 @@ def seance_move(*, seance: Seance, date, heure_debut, intervenant, user) -> Sean
             seance.sequence += 1
         seance.save()
         if was in {Seance.Status.VALIDEE, Seance.Status.CONVOQUEE}:
-            seance_set_state(
-                seance=seance, status=Seance.Status.PROPOSEE, user=user, reason="Déplacée par le prestataire"
-            )
+            seance_set_state(seance=seance, status=Seance.Status.PROPOSEE, by=user, motif="Déplacée par le prestataire")
             responsable = seance.programme.responsable
             if responsable is not None:
                 message_send(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from mlhg_app.messaging import message_send
 from seances import calendar
 from seances.models import IntervenantProgramme, Seance
+from seances.services.state import seance_set_state
 
 KIND_CONVOCATION = "seance.convocation"
 KIND_MODIFICATION = "seance.modification"
@@ -83,16 +84,15 @@ def _send_all(
 def seance_convoke(*, seance) -> int:
     """Email each member and the intervenant an .ics invitation (METHOD:REQUEST); status → convoquée.
 
-    Side effects: a validated séance becomes « convoquée » (saved through the
-    model, so its history records it); one email per attendee, kind
+    Side effects: a validated séance becomes « convoquée » (`seance_set_state`,
+    so its history records it); one email per attendee, kind
     `seance.convocation`, occurrence `seq{n}`. A séance neither validated nor
     convoked is left alone. Returns the number of emails sent now (0 if
     already sent: outgoing-message log)."""
     with transaction.atomic():
         seance = _load(seance, lock=True)
         if seance.status == Seance.Status.VALIDEE:
-            seance.status = Seance.Status.CONVOQUEE
-            seance.save(update_fields=["status", "updated_at"])
+            seance_set_state(seance=seance, status=Seance.Status.CONVOQUEE, motif="Convocations envoyées")
         elif seance.status != Seance.Status.CONVOQUEE:
             return 0
     return _send_all(

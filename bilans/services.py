@@ -236,15 +236,15 @@ def notify_remise(*, bilan_id: int, numero: int) -> int:
 
 def comment_add(*, bilan: Bilan, user, section: str, texte: str) -> Commentaire:
     """The responsable comments one section of the latest remitted version; the prestataire is emailed."""
-    if not user.has_perm("bilans.review_bilan", bilan):
-        raise BilanRefused("Seul le responsable de secteur référent du programme commente le bilan remis.")
     texte = (texte or "").strip()
     if section not in Section.values:
         raise BilanRefused("Choisissez la section commentée.")
     if not texte:
         raise BilanRefused("Écrivez votre commentaire.")
     with transaction.atomic():
-        bilan = Bilan.objects.select_for_update().get(pk=bilan.pk)
+        bilan = Bilan.objects.select_for_update(of=("self",)).select_related("programme").get(pk=bilan.pk)
+        if not user.has_perm("bilans.review_bilan", bilan):
+            raise BilanRefused("Seul le responsable de secteur référent du programme commente le bilan remis.")
         if bilan.status not in REVIEWABLE:
             raise BilanRefused(f"Le bilan est {bilan.get_status_display()} : il ne peut pas être commenté.")
         version = latest_version(bilan)
@@ -291,10 +291,10 @@ def comment_reply(*, commentaire: Commentaire, user, reponse: str) -> Commentair
 
 def bilan_validate(*, bilan: Bilan, user) -> Bilan:
     """The responsable accepts the latest remitted version; the prestataire is emailed."""
-    if not user.has_perm("bilans.review_bilan", bilan):
-        raise BilanRefused("Seul le responsable de secteur référent du programme valide le bilan remis.")
     with transaction.atomic():
-        bilan = Bilan.objects.select_for_update().get(pk=bilan.pk)
+        bilan = Bilan.objects.select_for_update(of=("self",)).select_related("programme").get(pk=bilan.pk)
+        if not user.has_perm("bilans.review_bilan", bilan):
+            raise BilanRefused("Seul le responsable de secteur référent du programme valide le bilan remis.")
         if bilan.status not in REVIEWABLE:
             raise BilanRefused(f"Le bilan est {bilan.get_status_display()} : il ne peut pas être validé.")
         bilan.status = Bilan.Status.VALIDE

@@ -140,9 +140,10 @@ def prestataire_recipients(bilan) -> list[User]:
 
 
 def responsable_recipients(bilan) -> list[User]:
+    """The programme's référent responsable (the only one who may open the bilan)."""
     if bilan.programme.responsable and bilan.programme.responsable.is_active:
         return [bilan.programme.responsable]
-    return list(User.objects.filter(role=User.Role.RESPONSABLE, is_active=True))
+    return []
 
 
 def bilan_url(bilan) -> str:

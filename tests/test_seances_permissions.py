@@ -141,3 +141,26 @@ def test_another_prestataire_cannot_cancel_or_record(programme, users):
     assert client.get(reverse("seances:attendance", kwargs={"pk": seance.pk})).status_code in (403, 404)
     seance.refresh_from_db()
     assert seance.status == Seance.Status.CONVOQUEE
+
+
+@pytest.mark.django_db
+def test_hole_07_another_responsable_does_not_see_the_programme(programme, other_responsable, users):
+    client = login(other_responsable)
+    assert client.get(reverse("seances:board", kwargs={"pk": programme.pk})).status_code == 403
+    assert client.get(reverse("seances:dashboard", kwargs={"pk": programme.pk})).status_code == 403
+    assert str(programme.prestataire.raison_sociale) not in client.get(reverse("seances:programme_list")).text
+    referent = login(users["responsable"])
+    assert referent.get(reverse("seances:board", kwargs={"pk": programme.pk})).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_intervenant_records_only_the_seances_they_facilitate(programme):
+    from seances.models import IntervenantProgramme
+    from seances.services import after as after_services
+
+    other = UserFactory(email="autre.intervenant@exemple.fr", role=User.Role.INTERVENANT)
+    IntervenantProgramme.objects.create(programme=programme, user=other, prenom="Paul", nom="Autre", email=other.email)
+    seance = programme.seances.get()
+    assert login(other).get(reverse("seances:compte_rendu", kwargs={"pk": seance.pk})).status_code == 403
+    with pytest.raises(after_services.AfterRefused, match="intervenant de la séance"):
+        after_services.attendance_record(seance=seance, user=other, presents=[])

@@ -1,17 +1,56 @@
-"""Permissions of the bilans (role-level; `bilans.services.bilans_visible_to` scopes to the user's bilans,
-and keeps drafts from everyone but their prestataire)."""
+"""Permissions of the bilans.
+
+`bilans.view` opens the list; object permissions are predicates over the bilan (or its version,
+comment, export): the programme's prestataire writes it and alone reads its draft; the programme's
+référent responsable alone comments and validates it; staff read it once remitted.
+`bilans.services.bilans_visible_to` returns exactly the bilans `bilans.view_bilan` allows.
+"""
 
 import rules
 
 from mlhg_app.rules import is_prestataire, is_responsable, is_staff_member
+from seances.rules import is_programme_prestataire, is_programme_responsable
 
-# The list of bilans, a bilan's page, its versions and charts, its PDF exports.
+
+def bilan_of(obj):
+    from bilans.models import Bilan
+
+    while obj is not None and not isinstance(obj, Bilan):
+        obj = getattr(obj, "version", None) or getattr(obj, "bilan", None)
+    return obj
+
+
+@rules.predicate
+def is_remitted(user, obj):
+    """Remitted at least once: no longer a draft only its prestataire reads."""
+    bilan = bilan_of(obj)
+    return bool(bilan is not None and bilan.status != "brouillon")
+
+
+@rules.predicate
+def is_version_export(user, export):
+    """An export of a remitted version (a draft's export is its prestataire's)."""
+    return bool(export is not None and export.version_id is not None)
+
+
+is_writer = is_prestataire & is_programme_prestataire
+is_referent = is_responsable & is_programme_responsable
+
+# The list of bilans (each then by `bilans.view_bilan`).
 rules.add_perm("bilans.view", is_prestataire | is_responsable | is_staff_member)
-# Open, write, remettre the bilan, reply to comments: the prestataire.
+# Writing bilans is the prestataires' part (the list's wording, the bilan to open).
 rules.add_perm("bilans.write", is_prestataire)
-# Comment and validate: the responsable de secteur.
-rules.add_perm("bilans.review", is_responsable)
-# The réunion de bilan (date, .ics, minutes): the prestataire and the responsable.
-rules.add_perm("bilans.meet", is_prestataire | is_responsable)
-# The anonymity threshold k: MLHG staff.
+# A bilan's page, its charts and PDF exports: its prestataire (drafts only them), its référent and staff once remitted.
+rules.add_perm("bilans.view_bilan", is_writer | ((is_referent | is_staff_member) & is_remitted))
+# One remitted version of it: the same readers.
+rules.add_perm("bilans.view_version", is_writer | ((is_referent | is_staff_member) & is_remitted))
+# Open (on the programme), write, remettre the bilan, reply to comments: the programme's prestataire.
+rules.add_perm("bilans.write_bilan", is_writer)
+# Comment and validate: the programme's référent responsable de secteur, once remitted.
+rules.add_perm("bilans.review_bilan", is_referent & is_remitted)
+# The réunion de bilan (date, .ics, minutes): the prestataire, and the référent once remitted.
+rules.add_perm("bilans.meet", is_writer | (is_referent & is_remitted))
+# An export's status and file: who reads the bilan, a remitted version's (a draft's: its prestataire).
+rules.add_perm("bilans.view_export", is_writer | ((is_referent | is_staff_member) & is_remitted & is_version_export))
+# The anonymity threshold k (on a programme): MLHG staff.
 rules.add_perm("bilans.set_threshold", is_staff_member)

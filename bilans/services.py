@@ -14,7 +14,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,9 +28,11 @@ from mlhg_app.jobs import enqueue, pause_for_tests
 from mlhg_app.messaging import message_send
 from mlhg_app.models import User
 from mlhg_app.pdf import render_pdf
+from mlhg_app.rules import is_prestataire, is_responsable, is_staff_member
 from seances import calendar
 from seances.anonymisation import identifying_terms, names_for_programme
 from seances.models import Programme
+from seances.rules import prestataire_id_of
 
 logger = logging.getLogger(__name__)
 
@@ -43,42 +47,39 @@ REMINDER_KIND = "bilan.rappel"
 # ---------------------------------------------------------------------------
 
 
-def _prestataire_id(user):
-    membre = getattr(user, "membre", None)
-    return membre.prestataire_id if membre else None
-
-
 def _base():
     return Bilan.objects.select_related("programme__prestataire", "programme__responsable", "valide_par")
 
 
 def bilans_visible_to(user):
-    """The prestataire: its programmes' bilans, drafts included. The responsable and staff: only
-    bilans remitted at least once (they read the remitted versions, never the draft)."""
-    if user.role == User.Role.PRESTATAIRE:
-        prestataire_id = _prestataire_id(user)
-        return _base().filter(programme__prestataire_id=prestataire_id) if prestataire_id else _base().none()
-    if user.role in (User.Role.RESPONSABLE, User.Role.STAFF):
-        return _base().exclude(status=Bilan.Status.BROUILLON)
-    return _base().none()
+    """Exactly the bilans `bilans.view_bilan` allows: the prestataire its programmes' bilans, drafts
+    included; the programme's référent responsable and staff only bilans remitted at least once (they
+    read the remitted versions, never the draft)."""
+    prestataire_id = prestataire_id_of(user)
+    q = Q(pk__in=[])
+    if is_prestataire(user) and prestataire_id:
+        q |= Q(programme__prestataire_id=prestataire_id)
+    if is_staff_member(user):
+        q |= ~Q(status=Bilan.Status.BROUILLON)
+    elif is_responsable(user):
+        q |= Q(programme__responsable=user) & ~Q(status=Bilan.Status.BROUILLON)
+    return _base().filter(q)
 
 
-def bilan_get(user, pk) -> Bilan:
-    bilan = bilans_visible_to(user).filter(pk=pk).first()
-    if bilan is None:
-        raise Http404("Bilan introuvable")
-    return bilan
+def bilan_get(pk) -> Bilan:
+    """One bilan for a view's permission check (404 if it does not exist)."""
+    return get_object_or_404(_base(), pk=pk)
 
 
 def programmes_without_bilan(user):
     """The programmes whose bilan the prestataire can open (no bilan yet)."""
-    if user.role != User.Role.PRESTATAIRE:
+    if not is_prestataire(user) or not prestataire_id_of(user):
         return Programme.objects.none()
-    return Programme.objects.filter(prestataire_id=_prestataire_id(user), bilan__isnull=True).order_by("-annee_debut")
+    return Programme.objects.filter(prestataire_id=prestataire_id_of(user), bilan__isnull=True).order_by("-annee_debut")
 
 
 def is_writer(user, bilan) -> bool:
-    return user.role == User.Role.PRESTATAIRE and _prestataire_id(user) == bilan.programme.prestataire_id
+    return user.has_perm("bilans.write_bilan", bilan)
 
 
 def latest_version(bilan) -> BilanVersion | None:
@@ -152,9 +153,10 @@ def prestataire_recipients(bilan) -> list[User]:
 
 
 def responsable_recipients(bilan) -> list[User]:
+    """The programme's référent responsable (the only one who may open the bilan)."""
     if bilan.programme.responsable and bilan.programme.responsable.is_active:
         return [bilan.programme.responsable]
-    return list(User.objects.filter(role=User.Role.RESPONSABLE, is_active=True))
+    return []
 
 
 def bilan_url(bilan) -> str:
@@ -182,7 +184,7 @@ def _notify(bilan, users, *, kind, subject, template, occurrence, context=None, 
 
 def bilan_open(*, programme: Programme, user) -> Bilan:
     """The prestataire opens the year's bilan (once; opening again returns it)."""
-    if user.role != User.Role.PRESTATAIRE or _prestataire_id(user) != programme.prestataire_id:
+    if not user.has_perm("bilans.write_bilan", programme):
         raise BilanRefused("Seul le prestataire du programme ouvre son bilan.")
     bilan, _created = Bilan.objects.get_or_create(programme=programme, defaults={"echeance": due_date(programme)})
     return bilan
@@ -246,15 +248,15 @@ def notify_remise(*, bilan_id: int, numero: int) -> int:
 
 def comment_add(*, bilan: Bilan, user, section: str, texte: str) -> Commentaire:
     """The responsable comments one section of the latest remitted version; the prestataire is emailed."""
-    if user.role != User.Role.RESPONSABLE:
-        raise BilanRefused("Seul le responsable de secteur commente le bilan.")
     texte = (texte or "").strip()
     if section not in Section.values:
         raise BilanRefused("Choisissez la section commentée.")
     if not texte:
         raise BilanRefused("Écrivez votre commentaire.")
     with transaction.atomic():
-        bilan = Bilan.objects.select_for_update().get(pk=bilan.pk)
+        bilan = Bilan.objects.select_for_update(of=("self",)).select_related("programme").get(pk=bilan.pk)
+        if not user.has_perm("bilans.review_bilan", bilan):
+            raise BilanRefused("Seul le responsable de secteur référent du programme commente le bilan remis.")
         if bilan.status not in REVIEWABLE:
             raise BilanRefused(f"Le bilan est {bilan.get_status_display()} : il ne peut pas être commenté.")
         version = latest_version(bilan)
@@ -300,10 +302,10 @@ def comment_reply(*, commentaire: Commentaire, user, reponse: str) -> Commentair
 
 def bilan_validate(*, bilan: Bilan, user) -> Bilan:
     """The responsable accepts the latest remitted version; the prestataire is emailed."""
-    if user.role != User.Role.RESPONSABLE:
-        raise BilanRefused("Seul le responsable de secteur valide le bilan.")
     with transaction.atomic():
-        bilan = Bilan.objects.select_for_update().get(pk=bilan.pk)
+        bilan = Bilan.objects.select_for_update(of=("self",)).select_related("programme").get(pk=bilan.pk)
+        if not user.has_perm("bilans.review_bilan", bilan):
+            raise BilanRefused("Seul le responsable de secteur référent du programme valide le bilan remis.")
         if bilan.status not in REVIEWABLE:
             raise BilanRefused(f"Le bilan est {bilan.get_status_display()} : il ne peut pas être validé.")
         bilan_set_state(bilan=bilan, status=Bilan.Status.VALIDE, by=user)  # the prestataire emailed on commit
@@ -328,7 +330,7 @@ def notify_validation(*, bilan_id: int) -> int:
 
 def k_set(*, bilan: Bilan, user, k: int) -> Bilan:
     """Staff set the anonymity threshold; it applies to the figures and to the next remitted version."""
-    if user.role != User.Role.STAFF:
+    if not user.has_perm("bilans.set_threshold", bilan):
         raise BilanRefused("Seule l'administration de la MLHG fixe le seuil d'anonymat.")
     if k < K_MINIMUM:
         raise BilanRefused(f"Le seuil k vaut au moins {K_MINIMUM} : en dessous, un thème pourrait désigner un groupe.")
@@ -341,7 +343,7 @@ def k_set(*, bilan: Bilan, user, k: int) -> Bilan:
 
 def k_default_set(*, programme: Programme, user, k: int):
     """Staff set k before the bilan is opened: it is opened (as a draft) with it."""
-    if user.role != User.Role.STAFF:
+    if not user.has_perm("bilans.set_threshold", programme):
         raise BilanRefused("Seule l'administration de la MLHG fixe le seuil d'anonymat.")
     bilan, _ = Bilan.objects.get_or_create(programme=programme, defaults={"echeance": due_date(programme)})
     return k_set(bilan=bilan, user=user, k=k)
@@ -353,7 +355,7 @@ def k_default_set(*, programme: Programme, user, k: int):
 
 
 def can_meet(user, bilan) -> bool:
-    return is_writer(user, bilan) or (user.role == User.Role.RESPONSABLE and bilan.status != Bilan.Status.BROUILLON)
+    return user.has_perm("bilans.meet", bilan)
 
 
 def reunion_set(*, bilan: Bilan, user, when: datetime.datetime, lieu: str) -> Bilan:
@@ -536,9 +538,10 @@ def export_request(*, bilan: Bilan, user) -> ExportPdf:
 def exports_visible_to(user):
     """The exports of the bilans a user reads: a remitted version's for everyone who reads the bilan,
     a draft's (no version) for the prestataire only."""
-    exports = ExportPdf.objects.filter(bilan__in=bilans_visible_to(user))
-    if user.role != User.Role.PRESTATAIRE:
-        exports = exports.filter(version__isnull=False)
+    prestataire_id = prestataire_id_of(user) if is_prestataire(user) else None
+    exports = ExportPdf.objects.filter(bilan__in=bilans_visible_to(user)).filter(
+        Q(version__isnull=False) | Q(bilan__programme__prestataire_id=prestataire_id or 0)
+    )
     return exports.select_related("bilan__programme", "version")
 
 

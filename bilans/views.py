@@ -13,10 +13,19 @@ from bilans.models import K_DEFAULT, Bilan, Commentaire, ExportPdf
 from mlhg_app import jobs
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.exports import status_payload
-from mlhg_app.models import User
 from seances.models import Programme
+from seances.views.permission_objects import ProgrammeObject
 
 CHARTS = {"themes": charts.themes_svg, "sites": charts.sites_svg}
+
+
+class BilanObject:
+    """The bilan of the URL's `pk`, loaded once for the view's object permission (404 if none)."""
+
+    def get_permission_object(self):
+        if not hasattr(self, "bilan"):
+            self.bilan = services.bilan_get(self.kwargs["pk"])
+        return self.bilan
 
 
 def _refused(request, exc, pk):
@@ -37,9 +46,10 @@ class BilanListView(PermissionRequiredView, View):
             "bilans": bilans,
             "a_ouvrir": services.programmes_without_bilan(user),
             "latest": bilans[0] if bilans else None,
-            "trends": services.theme_trends(bilans[0]) if bilans and user.role != User.Role.PRESTATAIRE else [],
+            "writes_bilans": user.has_perm("bilans.write"),
+            "trends": services.theme_trends(bilans[0]) if bilans and not user.has_perm("bilans.write") else [],
         }
-        if user.role == User.Role.STAFF:
+        if user.has_perm("bilans.set_threshold"):
             programmes = Programme.objects.select_related("prestataire", "bilan").order_by("-annee_debut")
             context["programmes"] = [
                 {
@@ -52,24 +62,24 @@ class BilanListView(PermissionRequiredView, View):
         return render(request, "bilans/list.html", context)
 
 
-class BilanOpenView(PermissionRequiredView, View):
-    permission_required = "bilans.write"
+class BilanOpenView(ProgrammeObject, PermissionRequiredView, View):
+    permission_required = "bilans.write_bilan"
 
     def post(self, request, pk):
-        programme = get_object_or_404(Programme, pk=pk)
         try:
-            bilan = services.bilan_open(programme=programme, user=request.user)
-        except services.BilanRefused:
-            raise Http404("Programme introuvable") from None
+            bilan = services.bilan_open(programme=self.programme, user=request.user)
+        except services.BilanRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("bilans:list")
         messages.success(request, f"Le bilan {bilan.annee} est ouvert, pré-rempli avec les chiffres de l'année.")
         return redirect("bilans:detail", pk=bilan.pk)
 
 
-class ThresholdView(PermissionRequiredView, View):
+class ThresholdView(ProgrammeObject, PermissionRequiredView, View):
     permission_required = "bilans.set_threshold"
 
     def post(self, request, pk):
-        programme = get_object_or_404(Programme, pk=pk)
+        programme = self.programme
         form = ThresholdForm(request.POST)
         if not form.is_valid():
             for error in form.errors.get("seuil_k", []):
@@ -89,11 +99,11 @@ def _version_number(request) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-class BilanDetailView(PermissionRequiredView, View):
-    permission_required = "bilans.view"
+class BilanDetailView(BilanObject, PermissionRequiredView, View):
+    permission_required = "bilans.view_bilan"
 
     def get(self, request, pk):
-        bilan = services.bilan_get(request.user, pk)
+        bilan = self.bilan
         user = request.user
         shown = services.bilan_shown(bilan, user, numero=_version_number(request))
         latest = services.latest_version(bilan)
@@ -115,7 +125,9 @@ class BilanDetailView(PermissionRequiredView, View):
             "can_write": writer and bilan.status in services.WRITABLE,
             "remise_refusal": services.remise_refusal(bilan) if writer else "",
             "refusals": services.section_refusals(bilan) if writer and bilan.status in services.WRITABLE else {},
-            "can_review": user.role == User.Role.RESPONSABLE and bilan.status in services.REVIEWABLE and viewing_latest,
+            "can_review": user.has_perm("bilans.review_bilan", bilan)
+            and bilan.status in services.REVIEWABLE
+            and viewing_latest,
             "can_reply": writer and bilan.status == Bilan.Status.COMMENTE,
             "can_meet": services.can_meet(user, bilan),
             "reunion": services.reunion_text(bilan),
@@ -128,14 +140,8 @@ class BilanDetailView(PermissionRequiredView, View):
         return render(request, "bilans/detail.html", context)
 
 
-class BilanWriteView(PermissionRequiredView, View):
-    permission_required = "bilans.write"
-
-    def _bilan(self, request, pk):
-        bilan = services.bilan_get(request.user, pk)
-        if not services.is_writer(request.user, bilan):
-            raise Http404("Bilan introuvable")
-        return bilan
+class BilanWriteView(BilanObject, PermissionRequiredView, View):
+    permission_required = "bilans.write_bilan"
 
     def _render(self, request, bilan, form, refusals):
         return render(
@@ -145,7 +151,7 @@ class BilanWriteView(PermissionRequiredView, View):
         )
 
     def get(self, request, pk):
-        bilan = self._bilan(request, pk)
+        bilan = self.bilan
         if bilan.status not in services.WRITABLE:
             messages.info(request, f"Le bilan est {bilan.get_status_display()} : il n'est plus modifiable.")
             return redirect("bilans:detail", pk=bilan.pk)
@@ -153,7 +159,7 @@ class BilanWriteView(PermissionRequiredView, View):
         return self._render(request, bilan, form, services.section_refusals(bilan))
 
     def post(self, request, pk):
-        bilan = self._bilan(request, pk)
+        bilan = self.bilan
         form = SectionsForm(request.POST)
         if not form.is_valid():
             return self._render(request, bilan, form, {})
@@ -174,11 +180,11 @@ class BilanWriteView(PermissionRequiredView, View):
         return redirect("bilans:detail", pk=bilan.pk)
 
 
-class BilanRemettreView(PermissionRequiredView, View):
-    permission_required = "bilans.write"
+class BilanRemettreView(BilanObject, PermissionRequiredView, View):
+    permission_required = "bilans.write_bilan"
 
     def post(self, request, pk):
-        bilan = services.bilan_get(request.user, pk)
+        bilan = self.bilan
         try:
             version = services.bilan_remettre(bilan=bilan, user=request.user)
         except services.BilanRefused as exc:
@@ -189,11 +195,11 @@ class BilanRemettreView(PermissionRequiredView, View):
         return redirect("bilans:detail", pk=bilan.pk)
 
 
-class CommentView(PermissionRequiredView, View):
-    permission_required = "bilans.review"
+class CommentView(BilanObject, PermissionRequiredView, View):
+    permission_required = "bilans.review_bilan"
 
     def post(self, request, pk):
-        bilan = services.bilan_get(request.user, pk)
+        bilan = self.bilan
         form = CommentForm(request.POST)
         if not form.is_valid():
             messages.error(request, "Écrivez votre commentaire.")
@@ -207,13 +213,18 @@ class CommentView(PermissionRequiredView, View):
 
 
 class ReplyView(PermissionRequiredView, View):
-    permission_required = "bilans.write"
+    permission_required = "bilans.write_bilan"
+
+    def get_permission_object(self):
+        if not hasattr(self, "commentaire"):
+            self.commentaire = get_object_or_404(
+                Commentaire.objects.select_related("version__bilan__programme"), pk=self.kwargs["pk"]
+            )
+        return self.commentaire
 
     def post(self, request, pk):
-        commentaire = Commentaire.objects.select_related("version__bilan").filter(pk=pk).first()
-        if commentaire is None:
-            raise Http404("Commentaire introuvable")
-        bilan = services.bilan_get(request.user, commentaire.version.bilan_id)
+        commentaire = self.commentaire
+        bilan = commentaire.version.bilan
         form = ReplyForm(request.POST)
         if not form.is_valid():
             messages.error(request, "Écrivez votre réponse.")
@@ -226,11 +237,11 @@ class ReplyView(PermissionRequiredView, View):
         return redirect("bilans:detail", pk=bilan.pk)
 
 
-class ValidateView(PermissionRequiredView, View):
-    permission_required = "bilans.review"
+class ValidateView(BilanObject, PermissionRequiredView, View):
+    permission_required = "bilans.review_bilan"
 
     def post(self, request, pk):
-        bilan = services.bilan_get(request.user, pk)
+        bilan = self.bilan
         try:
             services.bilan_validate(bilan=bilan, user=request.user)
         except services.BilanRefused as exc:
@@ -239,14 +250,8 @@ class ValidateView(PermissionRequiredView, View):
         return redirect("bilans:detail", pk=bilan.pk)
 
 
-class ReunionView(PermissionRequiredView, View):
+class ReunionView(BilanObject, PermissionRequiredView, View):
     permission_required = "bilans.meet"
-
-    def _bilan(self, request, pk):
-        bilan = services.bilan_get(request.user, pk)
-        if not services.can_meet(request.user, bilan):
-            raise Http404("Bilan introuvable")
-        return bilan
 
     def _render(self, request, bilan, form, minutes_form):
         return render(
@@ -256,7 +261,7 @@ class ReunionView(PermissionRequiredView, View):
         )
 
     def get(self, request, pk):
-        bilan = self._bilan(request, pk)
+        bilan = self.bilan
         initial = {}
         if bilan.reunion_le:
             local = services.timezone.localtime(bilan.reunion_le)
@@ -264,7 +269,7 @@ class ReunionView(PermissionRequiredView, View):
         return self._render(request, bilan, ReunionForm(initial=initial), MinutesForm())
 
     def post(self, request, pk):
-        bilan = self._bilan(request, pk)
+        bilan = self.bilan
         if "fichier" in request.FILES or request.POST.get("action") == "compte_rendu":
             form = MinutesForm(request.POST, request.FILES)
             if not form.is_valid():
@@ -293,7 +298,7 @@ class ReunionView(PermissionRequiredView, View):
 
 class ReunionIcsView(ReunionView):
     def get(self, request, pk):
-        bilan = self._bilan(request, pk)
+        bilan = self.bilan
         if bilan.reunion_le is None:
             raise Http404("Aucune réunion fixée")
         response = HttpResponse(services.reunion_ics(bilan), content_type="text/calendar; charset=utf-8")
@@ -306,7 +311,7 @@ class ReunionIcsView(ReunionView):
 
 class MinutesDownloadView(ReunionView):
     def get(self, request, pk):
-        bilan = self._bilan(request, pk)
+        bilan = self.bilan
         if not bilan.reunion_compte_rendu:
             raise Http404("Aucun compte rendu joint")
         return FileResponse(
@@ -319,24 +324,24 @@ class MinutesDownloadView(ReunionView):
         return HttpResponse(status=405)
 
 
-class ChartView(PermissionRequiredView, View):
-    permission_required = "bilans.view"
+class ChartView(BilanObject, PermissionRequiredView, View):
+    permission_required = "bilans.view_bilan"
 
     def get(self, request, pk, name):
         if name not in CHARTS:
             raise Http404("Graphique inconnu")
-        bilan = services.bilan_get(request.user, pk)
+        bilan = self.bilan
         shown = services.bilan_shown(bilan, request.user, numero=_version_number(request))
         response = HttpResponse(CHARTS[name](shown["synthese"]), content_type="image/svg+xml; charset=utf-8")
         response["Cache-Control"] = "private, no-store"
         return response
 
 
-class ExportCreateView(PermissionRequiredView, View):
-    permission_required = "bilans.view"
+class ExportCreateView(BilanObject, PermissionRequiredView, View):
+    permission_required = "bilans.view_bilan"
 
     def post(self, request, pk):
-        bilan = services.bilan_get(request.user, pk)
+        bilan = self.bilan
         services.export_request(bilan=bilan, user=request.user)
         if not jobs.delayed_in_request():  # otherwise the page says the job will run later
             messages.info(
@@ -345,27 +350,27 @@ class ExportCreateView(PermissionRequiredView, View):
         return redirect(reverse("bilans:detail", kwargs={"pk": bilan.pk}) + "#exports")
 
 
-def _export(request, pk) -> ExportPdf:
-    export = services.exports_visible_to(request.user).filter(pk=pk).first()
-    if export is None:
-        raise Http404("Export introuvable")
-    return export
+class ExportObject:
+    def get_permission_object(self):
+        if not hasattr(self, "export"):
+            self.export = get_object_or_404(ExportPdf.objects.select_related("bilan__programme"), pk=self.kwargs["pk"])
+        return self.export
 
 
-class ExportStatusView(PermissionRequiredView, View):
-    permission_required = "bilans.view"
+class ExportStatusView(ExportObject, PermissionRequiredView, View):
+    permission_required = "bilans.view_export"
 
     def get(self, request, pk):
-        export = _export(request, pk)
+        export = self.export
         url = reverse("bilans:export_download", kwargs={"pk": export.pk})
         return JsonResponse(status_payload(export, url))
 
 
-class ExportDownloadView(PermissionRequiredView, View):
-    permission_required = "bilans.view"
+class ExportDownloadView(ExportObject, PermissionRequiredView, View):
+    permission_required = "bilans.view_export"
 
     def get(self, request, pk):
-        export = _export(request, pk)
+        export = self.export
         if export.status != ExportPdf.Status.PRET or not export.fichier:
             raise Http404("Le PDF n'est pas encore prêt")
         return FileResponse(

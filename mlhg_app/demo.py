@@ -13,6 +13,8 @@ PEOPLE = [
     (User.Role.EVALUATEUR, "evaluateur@demo.ml31.org", "Karim", "Benali", "siege", False),
     (User.Role.EVALUATEUR, "evaluatrice.rh@demo.ml31.org", "Hélène", "Marty", "siege", False),
     (User.Role.RESPONSABLE, "responsable@demo.ml31.org", "Nathalie", "Cazals", "siege", True),
+    # Another responsable de secteur, not the référent of the demo programme: she sees none of it.
+    (User.Role.RESPONSABLE, "responsable.adjointe@demo.ml31.org", "Sandrine", "Pujol", "siege", True),
     (User.Role.PRESTATAIRE, "contact@horizons-supervision.demo", "Claire", "Delmas", None, False),
     (User.Role.INTERVENANT, "marc.olivier@horizons-supervision.demo", "Marc", "Olivier", None, False),
 ]

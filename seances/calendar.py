@@ -219,10 +219,11 @@ def feed_ics(seances, name: str) -> bytes:
 def seances_attended(user):
     """The séances of `seances_for(user)` the person may see: a conseiller sees the decided ones
     (validated, convoked, held, cancelled), not proposals that may still move; an intervenant sees all."""
+    from mlhg_app.rules import is_conseiller
     from seances.selectors import seances_for
 
     qs = seances_for(user).select_related("programme", "intervenant__user")
-    if user.role == "conseiller":
+    if is_conseiller(user):
         qs = qs.filter(status__in=[*CONFIRMED_STATUSES, "annulee"])
     return qs.distinct().order_by("date", "heure_debut")
 

@@ -1,27 +1,120 @@
-"""Permissions of the séances (role-level; selectors scope to the user's programme, group or site)."""
+"""Permissions of the séances.
+
+Role-level permissions (`seances.view_board`, `seances.view_own`, ...) open the lists and the menu;
+object permissions are predicates over the object (pretalx style): the programme's référent
+responsable (`Programme.responsable`) alone validates its séances, a prestataire's account acts on
+its organisation's programme only, an intervenant on the séances they facilitate, a conseiller reads
+his group's séances. The selectors (`seances.selectors`) return exactly what the view permissions allow.
+"""
 
 import rules
 
 from mlhg_app.rules import is_conseiller, is_intervenant, is_prestataire, is_responsable, is_staff_member
 
-# Staff set up the programme: intervenants, windows, sites and sub-groups, members.
+
+def programme_of(obj):
+    """The programme an object belongs to (a programme, a séance, a group, a statement, a bilan...)."""
+    from seances.models import Programme
+
+    if obj is None or isinstance(obj, Programme):
+        return obj
+    for path in ("programme", "bilan", "version"):
+        parent = getattr(obj, path, None)
+        if parent is not None:
+            return programme_of(parent)
+    return None
+
+
+def prestataire_id_of(user):
+    membre = getattr(user, "membre", None) if user and user.is_authenticated else None
+    return membre.prestataire_id if membre else None
+
+
+@rules.predicate
+def is_programme_responsable(user, obj):
+    """The programme's référent responsable de secteur."""
+    programme = programme_of(obj)
+    return bool(programme is not None and programme.responsable_id and programme.responsable_id == user.pk)
+
+
+@rules.predicate
+def is_programme_prestataire(user, obj):
+    """An account of the programme's prestataire organisation."""
+    programme = programme_of(obj)
+    prestataire_id = prestataire_id_of(user)
+    return bool(programme is not None and prestataire_id and programme.prestataire_id == prestataire_id)
+
+
+@rules.predicate
+def is_seance_intervenant(user, seance):
+    """The intervenant who facilitates this séance."""
+    return bool(seance is not None and user.pk and seance.intervenant.user_id == user.pk)
+
+
+@rules.predicate
+def is_seance_member(user, seance):
+    """A member of the séance's group."""
+    return bool(seance is not None and user.pk and seance.groupe.membres.filter(pk=user.pk).exists())
+
+
+@rules.predicate
+def is_groupe_member(user, groupe):
+    return bool(groupe is not None and user.pk and groupe.membres.filter(pk=user.pk).exists())
+
+
+@rules.predicate
+def is_seance_decided(user, seance):
+    """Validated, convoked, held or cancelled: no longer a proposal that may still move."""
+    return bool(seance is not None and seance.status in ("validee", "convoquee", "realisee", "annulee"))
+
+
+is_programme_reader = (
+    is_staff_member | (is_responsable & is_programme_responsable) | (is_prestataire & is_programme_prestataire)
+)
+is_programme_planner = is_staff_member | (is_prestataire & is_programme_prestataire)
+is_programme_referent = is_responsable & is_programme_responsable
+is_seance_facilitator = is_intervenant & is_seance_intervenant
+is_seance_participant = is_conseiller & is_seance_member
+
+# -- Role level: lists and menus ------------------------------------------------------------------
+# Staff create a programme from a convention.
 rules.add_perm("seances.manage_programme", is_staff_member)
-# The planning board: sites × windows and the calendar.
+# The list of programmes (each then by `seances.view_programme`).
 rules.add_perm("seances.view_board", is_staff_member | is_responsable | is_prestataire)
-# Propose, move, run the planner: the prestataire (and staff).
-rules.add_perm("seances.plan", is_prestataire | is_staff_member)
-# Validate the planning, or ask for a change: the responsable de secteur.
-rules.add_perm("seances.validate", is_responsable)
 # One's own séances and convocations: conseillers and intervenants.
 rules.add_perm("seances.view_own", is_conseiller | is_intervenant)
-# After the séance: attendance and the anonymous compte rendu (an intervenant: only their own séances).
-rules.add_perm("seances.record", is_intervenant | is_prestataire)
-# Named attendance is billing proof: the prestataire's side and staff, never the responsable.
-rules.add_perm("seances.view_attendance", is_staff_member | is_prestataire | is_intervenant)
-# Cancelling a séance: MLHG staff or the prestataire (with who and why).
-rules.add_perm("seances.cancel", is_staff_member | is_prestataire)
-# Billing: staff issue statements, decide billable cancellations, mark paid; the prestataire reads its own.
+# One's séances are the ones one facilitates (the intervenant's wording of the pages).
+rules.add_perm("seances.facilitate", is_intervenant)
+# The group's confidentiality charter: the conseillers accept it.
+rules.add_perm("seances.accept_charte", is_conseiller)
+
+# -- On the object ---------------------------------------------------------------------------------
+# A programme, its board: staff, its référent responsable, its prestataire's accounts.
+rules.add_perm("seances.view_programme", is_programme_reader)
+# A group: who reads its programme, and its members.
+rules.add_perm("seances.view_groupe", is_programme_reader | (is_conseiller & is_groupe_member))
+# A programme's sites, sub-groups and members: staff.
+rules.add_perm("seances.manage_groupe", is_staff_member)
+# A séance: who reads its programme, its intervenant, the members of its group.
+rules.add_perm("seances.view_seance", is_programme_reader | is_seance_facilitator | is_seance_participant)
+# The invitation (.ics) of a séance one attends: its intervenant, a member of its group once it is decided.
+rules.add_perm("seances.attend_seance", (is_seance_participant & is_seance_decided) | is_seance_facilitator)
+# Propose, move, run the planner (a programme or one of its séances): its prestataire, staff.
+rules.add_perm("seances.plan_programme", is_programme_planner)
+# Validate a séance or the whole planning, ask for a change: the programme's référent responsable only.
+rules.add_perm("seances.validate_seance", is_programme_referent)
+# Attendance and the anonymous compte rendu of a séance: its intervenant, or its programme's prestataire.
+rules.add_perm("seances.record_seance", is_seance_facilitator | (is_prestataire & is_programme_prestataire))
+# Named attendance is billing proof: the séance's recorders and staff, never the responsable.
+rules.add_perm(
+    "seances.view_attendance", is_staff_member | is_seance_facilitator | (is_prestataire & is_programme_prestataire)
+)
+# Cancel a séance (with who and why): staff or its programme's prestataire.
+rules.add_perm("seances.cancel_seance", is_programme_planner)
+# Billing: staff issue statements, decide billable cancellations, mark paid.
 rules.add_perm("seances.manage_billing", is_staff_member)
-rules.add_perm("seances.view_statements", is_staff_member | is_prestataire)
-# The follow-up dashboard (counts and amounts, never comptes rendus).
-rules.add_perm("seances.view_dashboard", is_staff_member | is_responsable)
+# A programme's statements and cancellations, one statement: staff and the programme's prestataire.
+rules.add_perm("seances.view_statements", is_programme_planner)
+rules.add_perm("seances.view_releve", is_programme_planner)
+# A programme's follow-up dashboard (counts and amounts, never comptes rendus): staff, its référent.
+rules.add_perm("seances.view_dashboard", is_staff_member | is_programme_referent)

@@ -1,32 +1,88 @@
-"""Reads that carry the séances' rules: who sees which programme and séance."""
+"""Reads that carry the séances' rules: who sees which programme, group, séance and statement.
 
-from django.http import Http404
+Each list returns exactly the objects its view permission allows (`seances.rules`; a test walks the
+demo to say so): `programmes_visible_to` ⇔ `seances.view_programme`, `groupes_visible_to` ⇔
+`seances.view_groupe`, `seances_visible_to` ⇔ `seances.view_seance`, `releves_visible_to` ⇔
+`seances.view_releve`. The `*_get` functions load one object for a view's permission check (404 if
+it does not exist); the permission, not the lookup, decides who may use it.
+"""
 
-from seances.models import Programme, Seance
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from mlhg_app.rules import is_conseiller, is_intervenant, is_prestataire, is_responsable, is_staff_member
+from seances.models import Groupe, Programme, Releve, Seance
+from seances.rules import prestataire_id_of
+
+
+def _programmes_filter(user, prefix=""):
+    """A Q over programmes (through `prefix`) matching `seances.view_programme`; None for all of them."""
+    if is_staff_member(user):
+        return None
+    q = Q(pk__in=[])
+    if is_responsable(user):
+        q |= Q(**{f"{prefix}responsable": user})
+    if is_prestataire(user) and prestataire_id_of(user):
+        q |= Q(**{f"{prefix}prestataire_id": prestataire_id_of(user)})
+    return q
 
 
 def programmes_visible_to(user):
     base = Programme.objects.select_related("prestataire", "responsable")
-    if user.role in {"staff", "responsable"}:
+    q = _programmes_filter(user)
+    return base if q is None else base.filter(q)
+
+
+def groupes_visible_to(user):
+    base = Groupe.objects.select_related("programme", "antenne")
+    q = _programmes_filter(user, "programme__")
+    if q is None:
         return base
-    if user.role == "prestataire":
-        membre = getattr(user, "membre", None)
-        return base.filter(prestataire_id=membre.prestataire_id) if membre else base.none()
+    if is_conseiller(user):
+        q |= Q(pk__in=Groupe.objects.filter(membres=user).values("pk"))
+    return base.filter(q)
+
+
+def seances_visible_to(user):
+    base = Seance.objects.select_related("groupe__antenne", "fenetre", "intervenant", "programme")
+    q = _programmes_filter(user, "programme__")
+    if q is None:
+        return base
+    if is_intervenant(user):
+        q |= Q(intervenant__user=user)
+    if is_conseiller(user):
+        q |= Q(groupe__in=Groupe.objects.filter(membres=user))
+    return base.filter(q)
+
+
+def releves_visible_to(user):
+    base = Releve.objects.select_related("programme__prestataire")
+    if is_staff_member(user):
+        return base
+    if is_prestataire(user) and prestataire_id_of(user):
+        return base.filter(programme__prestataire_id=prestataire_id_of(user))
     return base.none()
 
 
-def programme_for(user, pk: int) -> Programme:
-    programme = programmes_visible_to(user).filter(pk=pk).first()
-    if programme is None:
-        raise Http404("Programme introuvable")
-    return programme
+def programme_get(pk) -> Programme:
+    return get_object_or_404(Programme.objects.select_related("prestataire", "responsable"), pk=pk)
+
+
+def seance_get(pk) -> Seance:
+    return get_object_or_404(
+        Seance.objects.select_related("programme", "groupe__antenne", "fenetre", "intervenant__user"), pk=pk
+    )
+
+
+def releve_get(pk) -> Releve:
+    return get_object_or_404(Releve.objects.select_related("programme__prestataire"), pk=pk)
 
 
 def seances_for(user):
     """The séances a conseiller (as a member) or an intervenant (as facilitator) attends."""
     base = Seance.objects.select_related("groupe__antenne", "fenetre", "intervenant", "programme")
-    if user.role == "conseiller":
+    if is_conseiller(user):
         return base.filter(groupe__membres=user)
-    if user.role == "intervenant":
+    if is_intervenant(user):
         return base.filter(intervenant__user=user)
     return base.none()

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,6 +26,7 @@ from ami.uploads import (
     format_mo,
 )
 from mlhg_app.messaging import message_send
+from mlhg_app.rules import is_intervenant
 from seances import calendar
 from seances.anonymisation import identifying_terms, names_for_filter, refusal_message
 from seances.models import CompteRendu, Emargement, Seance
@@ -35,6 +35,9 @@ from seances.services.state import SeanceRefused, seance_set_state
 
 class AfterRefused(Exception):
     pass
+
+
+NOT_RECORDER = "Seuls l'intervenant de la séance et le prestataire du programme l'enregistrent."
 
 
 # A signed sheet may be a scan (PDF) or a photo (JPEG, PNG).
@@ -55,43 +58,14 @@ def _base():
     return Seance.objects.select_related("groupe__antenne", "programme__prestataire", "intervenant__user", "fenetre")
 
 
-def _prestataire_id(user):
-    membre = getattr(user, "membre", None)
-    return membre.prestataire_id if membre else None
-
-
-def seances_recordable_by(user):
-    """The séances whose attendance and compte rendu a user writes: an intervenant the séances
-    they facilitate, a prestataire's account those of its programmes."""
-    if user.role == "intervenant":
-        return _base().filter(intervenant__user=user)
-    if user.role == "prestataire":
-        prestataire_id = _prestataire_id(user)
-        return _base().filter(programme__prestataire_id=prestataire_id) if prestataire_id else _base().none()
-    return _base().none()
-
-
-def seances_attendance_visible_to(user):
-    """The séances whose named attendance sheet a user may read: the recorders, and MLHG staff."""
-    if user.role == "staff":
-        return _base()
-    return seances_recordable_by(user)
-
-
-def seance_get(queryset, pk) -> Seance:
-    seance = queryset.filter(pk=pk).first()
-    if seance is None:
-        raise Http404("Séance introuvable")
-    return seance
-
-
 def seances_past_for_intervenant(user, *, today=None):
     """An intervenant's séances of today and before (not cancelled), most recent first, with what is recorded."""
     today = today or timezone.localdate()
-    if user.role != "intervenant":
+    if not is_intervenant(user):
         return Seance.objects.none()
     return (
-        seances_recordable_by(user)
+        _base()
+        .filter(intervenant__user=user)
         .filter(date__lte=today, status__in=ATTENDANCE_STATUSES)
         .annotate(
             a_emargement=Exists(Emargement.objects.filter(seance=OuterRef("pk"))),
@@ -205,6 +179,8 @@ def attendance_record(*, seance: Seance, user, presents, sheet: tuple[bytes, str
     stores the sheet under `emargements/`, and sets the séance « réalisée »
     if it was « convoquée » or « validée ». Refuses (AfterRefused) before the séance.
     """
+    if not user.has_perm("seances.record_seance", seance):
+        raise AfterRefused(NOT_RECORDER)
     with transaction.atomic():
         seance = Seance.objects.select_for_update().select_related("groupe__antenne", "programme").get(pk=seance.pk)
         refusal = attendance_refusal(seance)
@@ -238,6 +214,8 @@ def compte_rendu_save(*, seance: Seance, user, tenue: bool, methode: str, themes
     member or an MLHG user, or hold an email address or a phone number.
     Side effect: one `CompteRendu` row per séance (no history: the text never leaves the prestataire).
     """
+    if not user.has_perm("seances.record_seance", seance):
+        raise AfterRefused(NOT_RECORDER)
     observations = (observations or "").strip()
     with transaction.atomic():
         seance = Seance.objects.select_for_update().select_related("groupe", "programme").get(pk=seance.pk)

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from ami.scoring import money
 from mlhg_app.french import long_date
-from mlhg_app.models import User
 from mlhg_app.pdf import render_pdf
+from mlhg_app.rules import is_staff_member
 from seances.models import Annulation, LigneReleve, Programme, Releve, Seance
 from seances.services.programme import seances_due
 from seances.services.state import seance_set_state
@@ -63,10 +63,12 @@ def seance_cancel(*, seance: Seance, user, motif: str) -> Annulation:
     convoked, the cancellation (.ics METHOD:CANCEL) is queued on commit to every
     attendee. A realised séance cannot be cancelled.
     """
+    if not user.has_perm("seances.cancel_seance", seance):
+        raise BillingRefused("Seuls le prestataire du programme et la MLHG annulent ses séances.")
     motif = (motif or "").strip()
     if not motif:
         raise BillingRefused("Indiquez le motif de l'annulation.")
-    par = Annulation.Par.MLHG if user.role == User.Role.STAFF else Annulation.Par.PRESTATAIRE
+    par = Annulation.Par.MLHG if is_staff_member(user) else Annulation.Par.PRESTATAIRE
     with transaction.atomic():
         seance = Seance.objects.select_for_update().get(pk=seance.pk)
         if seance.status == Seance.Status.REALISEE:

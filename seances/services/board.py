@@ -11,8 +11,14 @@ from seances.services.state import SeanceRefused, seance_set_state
 BoardRefused = SeanceRefused  # the board's refusals and the state function's are one type
 
 
+NOT_REFERENT = "Seul le responsable de secteur référent du programme valide ses séances."
+NOT_PLANNER = "Seuls le prestataire du programme et la MLHG déplacent ses séances."
+
+
 def seance_validate(*, seance: Seance, user) -> Seance:
     """The responsable validates a proposed séance; the convocations leave after commit."""
+    if not user.has_perm("seances.validate_seance", seance):
+        raise BoardRefused(NOT_REFERENT)
     with transaction.atomic():
         seance = Seance.objects.select_for_update().get(pk=seance.pk)
         if seance.status != Seance.Status.PROPOSEE:
@@ -23,6 +29,8 @@ def seance_validate(*, seance: Seance, user) -> Seance:
 
 
 def programme_validate_all(*, programme, user) -> int:
+    if not user.has_perm("seances.validate_seance", programme):
+        raise BoardRefused(NOT_REFERENT)
     count = 0
     for seance in programme.seances.filter(status=Seance.Status.PROPOSEE).order_by("date"):
         seance_validate(seance=seance, user=user)
@@ -32,6 +40,8 @@ def programme_validate_all(*, programme, user) -> int:
 
 def seance_request_change(*, seance: Seance, user, comment: str) -> Seance:
     """The responsable asks the prestataire for a change, with a comment (emailed to the prestataire)."""
+    if not user.has_perm("seances.validate_seance", seance):
+        raise BoardRefused(NOT_REFERENT)
     comment = comment.strip()
     if not comment:
         raise BoardRefused("Expliquez la modification demandée.")
@@ -60,6 +70,8 @@ def seance_move(*, seance: Seance, date, heure_debut, intervenant, user) -> Sean
     """
     from seances.services.planning import seance_move_check
 
+    if not user.has_perm("seances.plan_programme", seance):
+        raise BoardRefused(NOT_PLANNER)
     with transaction.atomic():
         seance = (
             Seance.objects.select_for_update(of=("self",))

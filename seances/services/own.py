@@ -5,16 +5,17 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
+from mlhg_app.rules import is_conseiller, is_intervenant
 from seances.models import CalendarFeed, CharteAcceptation, Programme
 
 
 def feed_kind_for(user) -> str:
-    return CalendarFeed.Kind.INTERVENANT if user.role == "intervenant" else CalendarFeed.Kind.CONSEILLER
+    return CalendarFeed.Kind.INTERVENANT if is_intervenant(user) else CalendarFeed.Kind.CONSEILLER
 
 
 def charte_pending_programmes(user):
     """The programmes of the conseiller's groups whose charter they have not accepted yet."""
-    if user.role != "conseiller":
+    if not is_conseiller(user):
         return Programme.objects.none()
     return (
         Programme.objects.filter(groupes__membres=user).exclude(chartes__user=user).distinct().order_by("-annee_debut")

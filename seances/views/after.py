@@ -16,15 +16,20 @@ from seances import calendar
 from seances.forms_after import AttendanceForm, CompteRenduForm
 from seances.models import CompteRendu, Emargement
 from seances.services import after as services
+from seances.views.permission_objects import SeanceObject
 
 ATTENDANCE_SAVED = "L'émargement est enregistré : {n} présent(s) sur {total}."
 COMPTE_RENDU_SAVED = "Le compte rendu anonyme est enregistré."
 
 
-def _back_url(user, seance) -> str:
-    if user.role == "intervenant":
-        return reverse("seances:my_seances")
-    return reverse("seances:board", kwargs={"pk": seance.programme_id})
+def _back(user, seance) -> dict:
+    """The breadcrumb: the programme's board for who reads it, otherwise one's own séances."""
+    if user.has_perm("seances.view_programme", seance.programme):
+        return {
+            "back_url": reverse("seances:board", kwargs={"pk": seance.programme_id}),
+            "back_label": seance.programme,
+        }
+    return {"back_url": reverse("seances:my_seances"), "back_label": "Mes séances"}
 
 
 def _page(seance) -> dict:
@@ -36,20 +41,20 @@ def _page(seance) -> dict:
     }
 
 
-class AttendancePdfView(PermissionRequiredView, View):
+class AttendancePdfView(SeanceObject, PermissionRequiredView, View):
     """The sheet to print and have signed (the séance's intervenant, the prestataire, staff)."""
 
     permission_required = "seances.view_attendance"
 
     def get(self, request, pk):
-        seance = services.seance_get(services.seances_attendance_visible_to(request.user), pk)
+        seance = self.seance
         response = HttpResponse(services.attendance_sheet_pdf(seance), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{services.attendance_sheet_filename(seance)}"'
         return response
 
 
-class AttendanceView(PermissionRequiredView, View):
-    permission_required = "seances.record"
+class AttendanceView(SeanceObject, PermissionRequiredView, View):
+    permission_required = "seances.record_seance"
 
     def _render(self, request, seance, form, refusal):
         emargement = Emargement.objects.filter(seance=seance).first()
@@ -61,19 +66,19 @@ class AttendanceView(PermissionRequiredView, View):
                 "form": form,
                 "refusal": refusal,
                 "emargement": emargement,
-                "back_url": _back_url(request.user, seance),
+                **_back(request.user, seance),
             },
         )
 
     def get(self, request, pk):
-        seance = services.seance_get(services.seances_recordable_by(request.user), pk)
+        seance = self.seance
         emargement = Emargement.objects.filter(seance=seance).first()
         initial = {"presents": list(emargement.presents.all())} if emargement else {}
         form = AttendanceForm(seance=seance, initial=initial)
         return self._render(request, seance, form, services.attendance_refusal(seance))
 
     def post(self, request, pk):
-        seance = services.seance_get(services.seances_recordable_by(request.user), pk)
+        seance = self.seance
         form = AttendanceForm(request.POST, request.FILES, seance=seance)
         refusal = services.attendance_refusal(seance)
         if refusal or not form.is_valid():
@@ -90,18 +95,18 @@ class AttendanceView(PermissionRequiredView, View):
         return redirect("seances:attendance", pk=seance.pk)
 
 
-class CompteRenduView(PermissionRequiredView, View):
-    permission_required = "seances.record"
+class CompteRenduView(SeanceObject, PermissionRequiredView, View):
+    permission_required = "seances.record_seance"
 
     def _render(self, request, seance, form, refusal):
         return render(
             request,
             "seances/after/compte_rendu.html",
-            {**_page(seance), "form": form, "refusal": refusal, "back_url": _back_url(request.user, seance)},
+            {**_page(seance), "form": form, "refusal": refusal, **_back(request.user, seance)},
         )
 
     def get(self, request, pk):
-        seance = services.seance_get(services.seances_recordable_by(request.user), pk)
+        seance = self.seance
         compte_rendu = CompteRendu.objects.filter(seance=seance).first()
         if compte_rendu:
             initial = {
@@ -116,7 +121,7 @@ class CompteRenduView(PermissionRequiredView, View):
         return self._render(request, seance, form, services.compte_rendu_refusal(seance))
 
     def post(self, request, pk):
-        seance = services.seance_get(services.seances_recordable_by(request.user), pk)
+        seance = self.seance
         compte_rendu = CompteRendu.objects.filter(seance=seance).first()
         form = CompteRenduForm(request.POST, seance=seance, compte_rendu=compte_rendu)
         refusal = services.compte_rendu_refusal(seance)

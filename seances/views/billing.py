@@ -2,18 +2,16 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views import View
 
 from mlhg_app import french
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.french import long_date
-from seances.models import Annulation, Releve, Seance
-from seances.selectors import programme_for
+from seances.models import Annulation, Seance
 from seances.services import billing as billing_services
-from seances.views.board import seance_of
+from seances.views.permission_objects import ProgrammeObject, ReleveObject, SeanceObject
 
 
 class CancelForm(forms.Form):
@@ -24,21 +22,20 @@ class CancelForm(forms.Form):
     )
 
 
-class CancelView(PermissionRequiredView, View):
+class CancelView(SeanceObject, PermissionRequiredView, View):
     """Staff or the programme's prestataire cancel a séance not yet held, with a reason."""
 
-    permission_required = "seances.cancel"
+    permission_required = "seances.cancel_seance"
     template_name = "seances/billing/cancel.html"
 
     def render_form(self, request, seance, form, status=200):
         return render(request, self.template_name, {"seance": seance, "form": form}, status=status)
 
     def get(self, request, pk):
-        seance = seance_of(request.user, pk)
-        return self.render_form(request, seance, CancelForm())
+        return self.render_form(request, self.seance, CancelForm())
 
     def post(self, request, pk):
-        seance = seance_of(request.user, pk)
+        seance = self.seance
         form = CancelForm(request.POST)
         if not form.is_valid():
             return self.render_form(request, seance, form)
@@ -52,14 +49,14 @@ class CancelView(PermissionRequiredView, View):
         return redirect("seances:board", pk=seance.programme_id)
 
 
-class BillableView(PermissionRequiredView, View):
+class BillableView(SeanceObject, PermissionRequiredView, View):
     """Staff decide whether a cancelled séance is billable (POST facturable=oui|non)."""
 
     permission_required = "seances.manage_billing"
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        seance = seance_of(request.user, pk)
+        seance = self.seance
         annulation = Annulation.objects.filter(seance=seance).first()
         choice = request.POST.get("facturable")
         if annulation is None:
@@ -98,14 +95,14 @@ class PeriodForm(forms.Form):
         return data
 
 
-class StatementsView(PermissionRequiredView, View):
+class StatementsView(ProgrammeObject, PermissionRequiredView, View):
     """The programme's statements and cancellations; staff issue a statement for a period."""
 
     permission_required = "seances.view_statements"
     template_name = "seances/billing/statements.html"
 
     def render_page(self, request, programme, form=None, status=200):
-        can_manage = request.user.has_perm("seances.manage_billing")
+        can_manage = request.user.has_perm("seances.manage_billing", programme)
         annulations = (
             Annulation.objects.filter(seance__programme=programme)
             .select_related("seance__groupe__antenne", "seance__ligne_releve__releve", "annulee_par")
@@ -123,12 +120,12 @@ class StatementsView(PermissionRequiredView, View):
         return render(request, self.template_name, context, status=status)
 
     def get(self, request, pk):
-        return self.render_page(request, programme_for(request.user, pk))
+        return self.render_page(request, self.programme)
 
     def post(self, request, pk):
-        programme = programme_for(request.user, pk)
-        if not request.user.has_perm("seances.manage_billing"):
-            raise PermissionDenied
+        programme = self.programme
+        if not request.user.has_perm("seances.manage_billing", programme):
+            return self.handle_no_permission()
         form = PeriodForm(request.POST)
         if not form.is_valid():
             return self.render_page(request, programme, form)
@@ -146,17 +143,11 @@ class StatementsView(PermissionRequiredView, View):
         return redirect("seances:statements", pk=programme.pk)
 
 
-def releve_of(user, pk) -> Releve:
-    releve = get_object_or_404(Releve.objects.select_related("programme__prestataire"), pk=pk)
-    programme_for(user, releve.programme_id)  # 404 when the programme is not the user's
-    return releve
-
-
-class StatementPdfView(PermissionRequiredView, View):
-    permission_required = "seances.view_statements"
+class StatementPdfView(ReleveObject, PermissionRequiredView, View):
+    permission_required = "seances.view_releve"
 
     def get(self, request, pk):
-        releve = releve_of(request.user, pk)
+        releve = self.releve
         filename = f"{releve.numero}.pdf"
         if releve.fichier:
             return FileResponse(releve.fichier.open("rb"), content_type="application/pdf", filename=filename)
@@ -173,12 +164,12 @@ class PaidForm(forms.Form):
     )
 
 
-class StatementPaidView(PermissionRequiredView, View):
+class StatementPaidView(ReleveObject, PermissionRequiredView, View):
     permission_required = "seances.manage_billing"
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        releve = releve_of(request.user, pk)
+        releve = self.releve
         form = PaidForm(request.POST)
         if not form.is_valid():
             messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
@@ -192,27 +183,27 @@ class StatementPaidView(PermissionRequiredView, View):
         return redirect("seances:statements", pk=releve.programme_id)
 
 
-class DashboardView(PermissionRequiredView, View):
+class DashboardView(ProgrammeObject, PermissionRequiredView, View):
     """Staff and the responsable: séances and amounts per site against the minimum and the forecast."""
 
     permission_required = "seances.view_dashboard"
     template_name = "seances/billing/dashboard.html"
 
     def get(self, request, pk):
-        programme = programme_for(request.user, pk)
+        programme = self.programme
         return render(
             request,
             self.template_name,
             {
                 "programme": programme,
                 "board": billing_services.programme_dashboard(programme),
-                "can_view_statements": request.user.has_perm("seances.view_statements"),
+                "can_view_statements": request.user.has_perm("seances.view_statements", programme),
                 "statuses": Seance.Status,
             },
         )
 
 
-class DashboardChartView(PermissionRequiredView, View):
+class DashboardChartView(ProgrammeObject, PermissionRequiredView, View):
     """The dashboard's charts (SVG): séances per site (due, planned, held, cancelled), amounts per site."""
 
     permission_required = "seances.view_dashboard"
@@ -222,7 +213,7 @@ class DashboardChartView(PermissionRequiredView, View):
 
         if name not in ("seances", "budget"):
             raise Http404("Graphique inconnu")
-        board = billing_services.programme_dashboard(programme_for(request.user, pk))
+        board = billing_services.programme_dashboard(self.programme)
         labels = [charts.short_site(row["antenne"].nom) for row in board["sites"]]
         if name == "seances":
             series = [

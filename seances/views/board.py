@@ -16,9 +16,10 @@ from mlhg_app.french import long_date
 from mlhg_app.models import User
 from seances.calendar_rules import MONTHS_FR
 from seances.models import Groupe, IntervenantProgramme, ProgrammeSite, Seance
-from seances.selectors import programme_for, programmes_visible_to
+from seances.selectors import programmes_visible_to
 from seances.services import board as board_services
 from seances.services import programme as programme_services
+from seances.views.permission_objects import ProgrammeObject, SeanceObject
 
 
 class ProgrammeListView(PermissionRequiredView, View):
@@ -27,7 +28,7 @@ class ProgrammeListView(PermissionRequiredView, View):
     def get(self, request):
         programmes = programmes_visible_to(request.user)
         conventions = []
-        if request.user.role == "staff":
+        if request.user.has_perm("seances.manage_programme"):
             conventions = Convention.objects.filter(programme__isnull=True).select_related("dossier__prestataire")
         return render(
             request, "seances/board/programme_list.html", {"programmes": programmes, "conventions": conventions}
@@ -62,10 +63,10 @@ class SiteForm(forms.Form):
     )
 
 
-class SitesView(PermissionRequiredView, View):
+class SitesView(ProgrammeObject, PermissionRequiredView, View):
     """Staff: each site's headcount, sub-groups (default ceil(headcount ÷ 17)), members, séances due."""
 
-    permission_required = "seances.manage_programme"
+    permission_required = "seances.manage_groupe"
     template_name = "seances/board/sites.html"
 
     def render_page(self, request, programme, forms_by_site=None):
@@ -104,10 +105,10 @@ class SitesView(PermissionRequiredView, View):
         return render(request, self.template_name, {"programme": programme, "rows": rows, "due": due})
 
     def get(self, request, pk):
-        return self.render_page(request, programme_for(request.user, pk))
+        return self.render_page(request, self.programme)
 
     def post(self, request, pk):
-        programme = programme_for(request.user, pk)
+        programme = self.programme
         action = request.POST.get("action")
         try:
             if action == "groupes":
@@ -173,14 +174,14 @@ class MoveForm(forms.Form):
         self.fields["intervenant"].queryset = programme.intervenants.all()
 
 
-class BoardView(PermissionRequiredView, View):
-    """Sites × windows and a month calendar, each séance with its status; actions by role."""
+class BoardView(ProgrammeObject, PermissionRequiredView, View):
+    """Sites × windows and a month calendar, each séance with its status; actions by permission."""
 
-    permission_required = "seances.view_board"
+    permission_required = "seances.view_programme"
     template_name = "seances/board/board.html"
 
     def get(self, request, pk):
-        programme = programme_for(request.user, pk)
+        programme = self.programme
         fenetres = list(programme.fenetres.all())
         seances = list(
             programme.seances.exclude(status__in=[Seance.Status.ANNULEE, Seance.Status.REPORTEE]).select_related(
@@ -210,25 +211,19 @@ class BoardView(PermissionRequiredView, View):
                 "due": due,
                 "planned": len(seances),
                 "proposed": sum(1 for s in seances if s.status == Seance.Status.PROPOSEE),
-                "can_plan": request.user.has_perm("seances.plan"),
-                "can_validate": request.user.has_perm("seances.validate"),
+                "can_plan": request.user.has_perm("seances.plan_programme", programme),
+                "can_validate": request.user.has_perm("seances.validate_seance", programme),
                 "move_form": MoveForm(programme=programme),
             },
         )
 
 
-def seance_of(user, pk) -> Seance:
-    seance = get_object_or_404(Seance.objects.select_related("programme", "groupe", "intervenant"), pk=pk)
-    programme_for(user, seance.programme_id)  # 404 when the programme is not the user's
-    return seance
-
-
-class SeanceValidateView(PermissionRequiredView, View):
-    permission_required = "seances.validate"
+class SeanceValidateView(SeanceObject, PermissionRequiredView, View):
+    permission_required = "seances.validate_seance"
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        seance = seance_of(request.user, pk)
+        seance = self.seance
         try:
             board_services.seance_validate(seance=seance, user=request.user)
         except board_services.BoardRefused as refusal:
@@ -239,24 +234,24 @@ class SeanceValidateView(PermissionRequiredView, View):
         return redirect("seances:board", pk=seance.programme_id)
 
 
-class ValidateAllView(PermissionRequiredView, View):
-    permission_required = "seances.validate"
+class ValidateAllView(ProgrammeObject, PermissionRequiredView, View):
+    permission_required = "seances.validate_seance"
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        programme = programme_for(request.user, pk)
+        programme = self.programme
         count = board_services.programme_validate_all(programme=programme, user=request.user)
         sent = "" if jobs.delayed_in_request() else " ; les convocations partent aux membres et aux intervenants"
         messages.success(request, f"{count} séance(s) validée(s){sent}.")
         return redirect("seances:board", pk=programme.pk)
 
 
-class SeanceRequestChangeView(PermissionRequiredView, View):
-    permission_required = "seances.validate"
+class SeanceRequestChangeView(SeanceObject, PermissionRequiredView, View):
+    permission_required = "seances.validate_seance"
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        seance = seance_of(request.user, pk)
+        seance = self.seance
         try:
             board_services.seance_request_change(
                 seance=seance, user=request.user, comment=request.POST.get("commentaire", "")
@@ -268,12 +263,12 @@ class SeanceRequestChangeView(PermissionRequiredView, View):
         return redirect("seances:board", pk=seance.programme_id)
 
 
-class SeanceMoveView(PermissionRequiredView, View):
-    permission_required = "seances.plan"
+class SeanceMoveView(SeanceObject, PermissionRequiredView, View):
+    permission_required = "seances.plan_programme"
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        seance = seance_of(request.user, pk)
+        seance = self.seance
         form = MoveForm(request.POST, programme=seance.programme)
         if not form.is_valid():
             messages.error(
@@ -289,14 +284,14 @@ class SeanceMoveView(PermissionRequiredView, View):
         return redirect("seances:board", pk=seance.programme_id)
 
 
-class PlanView(PermissionRequiredView, View):
-    permission_required = "seances.plan"
+class PlanView(ProgrammeObject, PermissionRequiredView, View):
+    permission_required = "seances.plan_programme"
     http_method_names = ["post"]
 
     def post(self, request, pk):
         from seances.services.planning import programme_plan
 
-        programme = programme_for(request.user, pk)
+        programme = self.programme
         result = programme_plan(programme=programme)
         if result.ok:
             messages.success(request, f"Planification proposée : {len(result.assignments)} séance(s) placée(s).")

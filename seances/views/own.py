@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
 from mlhg_app.access import PermissionRequiredView, PublicView
 from seances import calendar
 from seances.models import CalendarFeed
+from seances.selectors import seance_get
 from seances.services import own as services
 from seances.services.after import seances_past_for_intervenant
 
@@ -58,18 +59,23 @@ class CharteView(PermissionRequiredView, View):
 
     def post(self, request):
         services.charte_accept(user=request.user)
-        if request.user.role == "conseiller":
+        if request.user.has_perm("seances.accept_charte"):
             messages.success(request, CHARTE_ACCEPTEE)
         return redirect("seances:my_seances")
 
 
 class SeanceIcsView(PermissionRequiredView, View):
-    """The invitation of a séance the user attends (METHOD:REQUEST; CANCEL once cancelled); 404 otherwise."""
+    """The invitation of a séance the user attends (METHOD:REQUEST; CANCEL once cancelled)."""
 
-    permission_required = "seances.view_own"
+    permission_required = "seances.attend_seance"
+
+    def get_permission_object(self):
+        if not hasattr(self, "seance"):
+            self.seance = seance_get(self.kwargs["pk"])
+        return self.seance
 
     def get(self, request, pk):
-        seance = get_object_or_404(calendar.seances_attended(request.user), pk=pk)
+        seance = self.seance
         method = "CANCEL" if seance.status == "annulee" else "REQUEST"
         response = HttpResponse(
             calendar.seance_ics(seance, method), content_type=f"{ICS_CONTENT_TYPE}; method={method}"

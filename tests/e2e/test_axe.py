@@ -21,7 +21,7 @@ from mlhg_app.access import PUBLIC, declared_access, iter_urls
 from tests.conftest import ROLES
 from tests.e2e.conftest import RUN_AXE, WCAG_TAGS
 from tests.factories import AMIFactory, DossierFactory
-from tests.test_access import _method, _resolve_url
+from tests.test_access import _allowed, _method, _resolve_url
 from tests.web import login
 
 ANONYMOUS = "anonyme"
@@ -48,12 +48,15 @@ def pages_by_role(users) -> dict[str, list[str]]:
     for _route, name, callback in iter_urls():
         if _method(callback) != "get":
             continue
-        urls.append((_resolve_url(name, world), declared_access(callback)))
+        url, kwargs = _resolve_url(name, world)
+        urls.append((url, declared_access(callback), callback, kwargs))
     pages = {}
     for role in [None, *ROLES]:
         user = users[role] if role else None
         pages[role or ANONYMOUS] = [
-            url for url, rule in urls if rule == PUBLIC or (user is not None and user.has_perm(rule))
+            url
+            for url, rule, callback, kwargs in urls
+            if rule == PUBLIC or _allowed(user, rule, callback, url, "get", kwargs)
         ]
     return pages
 

@@ -173,8 +173,7 @@ def _product_urls(sealed, users) -> list[tuple[str, str]]:
                 except Exception:  # e.g. a decision cannot be taken before the deadline
                     dossier.refresh_from_db()
                     kwargs = None
-            if kwargs is None:
-                continue
+            assert kwargs is not None, f"{name} : aucun exemple d'arguments ne s'applique"
         url = reverse(name, kwargs=kwargs or {})
         if name in EXPORT_POSTS:
             urls.append(("post", url))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ami.models import AMI, Critere, Dossier, EtapeDeroule, Fichier, Intervenant, Jalon, Membre, Prestataire, Reference
 from ami.reference import REFERENCE
 from ami.services.dossier import fichier_add
+from ami.services.states import ami_set_state
 from ami.services.submission import dossier_submit
 from mlhg_app.demo import DEMO_PASSWORD, ensure_user
 from mlhg_app.models import Antenne, User
@@ -258,9 +259,9 @@ def load(*, today) -> list[tuple[str, str, str]]:
     evaluateurs = User.objects.filter(role=User.Role.EVALUATEUR)
     ami.evaluateurs.add(*evaluateurs)
     fresh = not ami.dossiers.exists()
-    if fresh:
-        ami.status = AMI.Status.PUBLIE
-        ami.save(update_fields=["status"])
+    if fresh:  # published on its publication day, through the state function
+        published = datetime.datetime.combine(ami.date_publication, datetime.time(9), tzinfo=PARIS)
+        ami_set_state(ami=ami, status=AMI.Status.PUBLIE, now=min(published, timezone.now()))
     for data in CANDIDATS:
         prestataire, user = _organisation(data)
         accounts.append((user.role, user.email, DEMO_PASSWORD))
@@ -285,8 +286,7 @@ def load(*, today) -> list[tuple[str, str, str]]:
         defaults={"presentation": "Cabinet de coaching d'équipes.", "statut_juridique": "SAS", "approche": "autre"},
     )
     if ami.is_past_deadline() and ami.status == AMI.Status.PUBLIE:
-        ami.status = AMI.Status.CLOS
-        ami.save(update_fields=["status"])
+        ami_set_state(ami=ami, status=AMI.Status.CLOS)
     if fresh and ami.is_past_deadline():
         _select(ami)
 

@@ -104,6 +104,18 @@ class AMI(models.Model):
                 _("La somme des pondérations des critères doit être égale à 100 (actuellement %(total)s).")
                 % {"total": self.poids_total}
             )
+        stored = AMI.objects.filter(pk=self.pk).values("status", "date_limite").first() if self.pk else None
+        if stored is None:
+            return
+        errors = {}
+        if stored["status"] != self.status:
+            errors["status"] = _("Le statut d'un AMI change par ses étapes (publication, clôture, décision) seulement.")
+        if stored["status"] != self.Status.BROUILLON and stored["date_limite"] != self.date_limite:
+            errors["date_limite"] = _(
+                "La date limite d'un AMI publié ne se déplace que par un rectificatif, et seulement plus tard."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     def is_past_deadline(self, now=None) -> bool:
         """True once the deadline second has passed (a submission at the deadline is on time)."""
@@ -112,6 +124,34 @@ class AMI(models.Model):
     def is_open(self, now=None) -> bool:
         """Open for submissions: published and the deadline not passed."""
         return self.status == self.Status.PUBLIE and not self.is_past_deadline(now)
+
+
+class Rectificatif(models.Model):
+    """A dated notice that moves a published AMI's deadline later; every candidate is told (ami_deadline_postpone)."""
+
+    ami = models.ForeignKey(AMI, verbose_name=_("AMI"), on_delete=models.PROTECT, related_name="rectificatifs")
+    publie_le = models.DateTimeField(_("publié le"))
+    ancienne_date_limite = models.DateTimeField(_("ancienne date limite"))
+    nouvelle_date_limite = models.DateTimeField(_("nouvelle date limite"))
+    motif = models.TextField(_("motif"))
+    par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("publié par"), on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rectificatif de date limite")
+        verbose_name_plural = _("rectificatifs de date limite")
+        ordering = ["ami", "publie_le"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(nouvelle_date_limite__gt=models.F("ancienne_date_limite")),
+                name="rectificatif_date_limite_plus_tard",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rectificatif du {timezone.localtime(self.publie_le):%d/%m/%Y} – {self.ami}"
 
 
 class Critere(models.Model):
@@ -375,6 +415,13 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prestataire} – {self.ami}"
+
+    def clean(self):
+        stored = Dossier.objects.filter(pk=self.pk).values_list("status", flat=True).first() if self.pk else None
+        if stored is not None and stored != self.status:
+            raise ValidationError(
+                {"status": _("Le statut d'un dossier change par le dépôt, le retrait ou la recevabilité seulement.")}
+            )
 
     @property
     def derniere_version(self):

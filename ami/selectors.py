@@ -140,7 +140,7 @@ def amis_past(now=None):
 
 def ami_public_detail(reference: str) -> AMI:
     """A public AMI with everything its page shows, or 404 (drafts answer 404)."""
-    ami = amis_public().prefetch_related("sections").filter(reference=reference).first()
+    ami = amis_public().prefetch_related("sections", "rectificatifs").filter(reference=reference).first()
     if ami is None:
         raise Http404("Appel introuvable")
     return ami

@@ -72,3 +72,13 @@ def send_letter(*, lettre_id: int) -> int:
     if lettre is None or lettre.sent_at is None:
         return 0
     return services.decision.letter_email(lettre=lettre)
+
+
+@shared_task
+def notify_rectificatif(*, rectificatif_id: int) -> int:
+    from ami.models import Rectificatif
+
+    rectificatif = Rectificatif.objects.select_related("ami").filter(pk=rectificatif_id).first()
+    if rectificatif is None:
+        return 0
+    return services.rectificatif.rectificatif_notify(rectificatif=rectificatif)

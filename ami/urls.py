@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from ami.views import decision, evaluation, portal, public, registration, reports, selection, staff, submission
+from ami.views import (
+    decision,
+    evaluation,
+    portal,
+    public,
+    rectificatif,
+    registration,
+    reports,
+    selection,
+    staff,
+    submission,
+)
 
 app_name = "ami"
 urlpatterns = [
@@ -48,6 +59,8 @@ urlpatterns = [
     path("appel/<slug:reference>/resultats/", selection.ResultsView.as_view(), name="results"),
     path("appel/<slug:reference>/resultats.csv", selection.ResultsCsvView.as_view(), name="results_csv"),
     path("appel/<slug:reference>/resultats.xlsx", selection.ResultsXlsxView.as_view(), name="results_xlsx"),
+    # The deadline, postponed by a dated rectificatif (views/rectificatif.py)
+    path("appel/<slug:reference>/date-limite/", rectificatif.DeadlinePostponeView.as_view(), name="deadline"),
     # Reports (views/reports.py)
     path("appel/<slug:reference>/rapport-analyse/", reports.RapportView.as_view(), name="rapport"),
     path("appel/<slug:reference>/simulation-prix/", reports.PriceSimulationView.as_view(), name="price_simulation"),

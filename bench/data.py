@@ -78,7 +78,6 @@ def _amis(n):
 def _dossiers(n, graded):
     import time_machine
 
-    from ami.models import AMI
     from ami.services.eligibility import dossier_set_eligibility
     from mlhg_app.models import User
     from tests.factories import AMIFactory
@@ -88,8 +87,8 @@ def _dossiers(n, graded):
     evaluators = list(User.objects.filter(role=User.Role.EVALUATEUR).order_by("email")[:2])
     ami.evaluateurs.add(*evaluators)
     staff = User.objects.filter(role=User.Role.STAFF).order_by("email").first()
-    AMI.objects.filter(pk=ami.pk).update(status=AMI.Status.PUBLIE)
-    ami.refresh_from_db()
+    if ami.status != ami.Status.PUBLIE:
+        _reopen(ami)
     start = ami.dossiers.count()
     new = []
     # The receipts (a PDF and an email per version) are measured apart: not sent while building.
@@ -101,9 +100,17 @@ def _dossiers(n, graded):
             if index < graded:
                 for k, evaluator in enumerate(evaluators):
                     grade(evaluator, dossier, [(index + k) % 10 + 1, 6, 8])
-    AMI.objects.filter(pk=ami.pk).update(status=AMI.Status.CLOS)
-    ami.refresh_from_db()
+    ami.refresh_from_db()  # « en analyse » since the first eligibility (ami_set_state)
     return ami
+
+
+def _reopen(ami):
+    """The benchmark grows its synthetic AMI between two measures: back to « publié » to take more dossiers.
+
+    Bench data only, never a path of the product (whose AMIs change status through `ami_set_state`)."""
+    ami.status = ami.Status.PUBLIE  # bench only: the synthetic AMI grows between two measures
+    ami._change_reason = "Banc d'essai : AMI synthétique rouvert pour de nouveaux dossiers"
+    ami.save(update_fields=["status"])
 
 
 def _submit_all(ami, start, n, new):

@@ -1,5 +1,5 @@
 """Writes of the AMI app, one module per part of the candidate journey."""
 
-from ami.services import decision, eligibility, evaluation, reminders, submission
+from ami.services import decision, eligibility, evaluation, rectificatif, reminders, states, submission
 
-__all__ = ["decision", "eligibility", "evaluation", "reminders", "submission"]
+__all__ = ["decision", "eligibility", "evaluation", "rectificatif", "reminders", "states", "submission"]

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ami.models import AMI, Convention, Decision, Dossier, Lettre
-from ami.services.eligibility import ami_set_state
+from ami.services.states import ami_set_state
 from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import message_send
 
@@ -92,9 +92,9 @@ def decision_make(*, ami: AMI, user, dossier: Dossier | None = None, justificati
                 texte_libre=default_letter_text(letter_kind, candidate),
             )
         if ami.status == AMI.Status.PUBLIE:
-            ami_set_state(ami=ami, status=AMI.Status.CLOS)
+            ami_set_state(ami=ami, status=AMI.Status.CLOS, by=user, now=now)
         if ami.status == AMI.Status.CLOS and kind == Decision.Kind.ATTRIBUE:
-            ami_set_state(ami=ami, status=AMI.Status.EN_ANALYSE)
+            ami_set_state(ami=ami, status=AMI.Status.EN_ANALYSE, by=user, now=now)
     return decision
 
 
@@ -130,10 +130,10 @@ def letters_send(*, decision: Decision, user, now=None) -> int:
         decision.save(update_fields=["letters_sent_at"])
         target = AMI.Status.ATTRIBUE if decision.kind == Decision.Kind.ATTRIBUE else AMI.Status.SANS_SUITE
         if decision.ami.status == AMI.Status.PUBLIE:  # the closing job may not have run yet
-            ami_set_state(ami=decision.ami, status=AMI.Status.CLOS)
+            ami_set_state(ami=decision.ami, status=AMI.Status.CLOS, by=user, now=now)
         if decision.ami.status == AMI.Status.CLOS and target == AMI.Status.ATTRIBUE:
-            ami_set_state(ami=decision.ami, status=AMI.Status.EN_ANALYSE)
-        ami_set_state(ami=decision.ami, status=target)
+            ami_set_state(ami=decision.ami, status=AMI.Status.EN_ANALYSE, by=user, now=now)
+        ami_set_state(ami=decision.ami, status=target, by=user, now=now)
         ids = [lettre.pk for lettre in lettres]
         transaction.on_commit(lambda: _queue_letters(ids))
     return len(lettres)

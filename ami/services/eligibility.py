@@ -4,29 +4,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from ami.models import AMI, Dossier
+from ami.services.states import ami_set_state, dossier_set_state
 
 
 class EligibilityRefused(Exception):
     pass
-
-
-def ami_set_state(*, ami: AMI, status: str, now=None) -> bool:
-    """Move the AMI to `status` if the transition is allowed; True when it changed."""
-    allowed = {
-        AMI.Status.BROUILLON: {AMI.Status.PUBLIE},
-        AMI.Status.PUBLIE: {AMI.Status.CLOS},
-        AMI.Status.CLOS: {AMI.Status.EN_ANALYSE, AMI.Status.SANS_SUITE},
-        AMI.Status.EN_ANALYSE: {AMI.Status.ATTRIBUE, AMI.Status.SANS_SUITE},
-    }
-    if ami.status == status:
-        return False
-    if status not in allowed.get(ami.status, set()):
-        raise EligibilityRefused(
-            f"L'AMI ne peut pas passer de « {ami.get_status_display()} » à « {AMI.Status(status).label} »."
-        )
-    AMI.objects.filter(pk=ami.pk).update(status=status)
-    ami.status = status
-    return True
 
 
 def amis_close_past_deadline(now=None) -> int:
@@ -34,7 +16,7 @@ def amis_close_past_deadline(now=None) -> int:
     now = now or timezone.now()
     count = 0
     for ami in AMI.objects.filter(status=AMI.Status.PUBLIE, date_limite__lt=now):
-        count += ami_set_state(ami=ami, status=AMI.Status.CLOS)
+        count += ami_set_state(ami=ami, status=AMI.Status.CLOS, now=now)
     return count
 
 
@@ -65,16 +47,16 @@ def dossier_set_eligibility(
         new_motif = "" if recevable else motif
         if (dossier.status, dossier.motif_irrecevabilite, dossier.motif_detail) == (new_status, new_motif, detail):
             return dossier
-        dossier.status = new_status
         dossier.motif_irrecevabilite = new_motif
         dossier.motif_detail = detail
         dossier.recevabilite_par = user
         dossier.recevabilite_le = now
-        dossier._change_reason = f"Recevabilité : {dossier.get_status_display()}"
-        dossier._history_user = user
-        dossier.save()
+        reason = f"Recevabilité : {Dossier.Status(new_status).label}"
+        if not dossier_set_state(dossier=dossier, status=new_status, by=user, motif=reason):
+            dossier._change_reason, dossier._history_user = reason, user
+            dossier.save()
         if ami.status == AMI.Status.PUBLIE:
-            ami_set_state(ami=ami, status=AMI.Status.CLOS)
+            ami_set_state(ami=ami, status=AMI.Status.CLOS, by=user, now=now)
         if ami.status == AMI.Status.CLOS:
-            ami_set_state(ami=ami, status=AMI.Status.EN_ANALYSE)
+            ami_set_state(ami=ami, status=AMI.Status.EN_ANALYSE, by=user, now=now)
     return dossier

@@ -9,6 +9,7 @@ from ami.completeness import dossier_completeness
 from ami.deadline_text import deadline_text
 from ami.models import Dossier, DossierVersion
 from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content, draft_files
+from ami.services.states import dossier_set_state
 from mlhg_app.jobs import enqueue, pause_for_tests
 
 logger = logging.getLogger(__name__)
@@ -60,10 +61,10 @@ def dossier_submit(*, dossier: Dossier, user, now=None) -> DossierVersion:
             sha256=sha256,
         )
         version.fichiers.set(draft_files(dossier))
-        locked.status = Dossier.Status.DEPOSE
-        locked._change_reason = f"Dépôt de la version {version.numero}"
-        locked._history_user = user
-        locked.save(update_fields=["status", "updated_at"])
+        motif = f"Dépôt de la version {version.numero}"
+        if not dossier_set_state(dossier=locked, status=Dossier.Status.DEPOSE, by=user, motif=motif):
+            locked._change_reason, locked._history_user = motif, user
+            locked.save(update_fields=["updated_at"])
         transaction.on_commit(lambda: _queue_receipt(version.pk))
     logger.info("dossier %s submitted: version %s, sha256 %s", dossier.pk, version.numero, sha256)
     return version
@@ -92,8 +93,7 @@ def dossier_withdraw(*, dossier: Dossier, user, now=None) -> Dossier:
             )
         if dossier.status != Dossier.Status.DEPOSE:
             raise SubmissionRefused("Seul un dossier déposé peut être retiré.")
-        dossier.status = Dossier.Status.RETIRE
-        dossier.save(update_fields=["status", "updated_at"])
+        dossier_set_state(dossier=dossier, status=Dossier.Status.RETIRE, by=user, motif="Retrait du dossier")
     logger.info("dossier %s withdrawn by %s", dossier.pk, user.pk)
     return dossier
 

@@ -65,6 +65,7 @@ SAMPLES.update(
         "ami:results": lambda w: {"reference": dossier(w).ami.reference},
         "ami:results_csv": lambda w: {"reference": dossier(w).ami.reference},
         "ami:results_xlsx": lambda w: {"reference": dossier(w).ami.reference},
+        "ami:deadline": lambda w: {"reference": dossier(w).ami.reference},
         "ami:evaluation": lambda w: {"pk": evaluable(w).pk},
         "ami:evaluation_declare": lambda w: {"pk": evaluable(w).pk},
     }

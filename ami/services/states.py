@@ -1,0 +1,86 @@
+"""The only place the status of an AMI or of a dossier changes (pretalx `set_submission_state`).
+
+Each model has one table of allowed transitions. A state function returns
+False when nothing changes, raises `StateRefused` (French message) for a
+transition the table does not allow, and otherwise saves through the model so
+that django-simple-history records who, when and why.
+"""
+
+from django.utils import timezone
+
+from ami.deadline_text import deadline_text
+from ami.models import AMI, Dossier
+
+
+class StateRefused(Exception):
+    """A status change the product refuses; the message is for the user, in French."""
+
+
+A = AMI.Status
+AMI_TRANSITIONS: dict[str, set[str]] = {
+    A.BROUILLON: {A.PUBLIE},
+    A.PUBLIE: {A.CLOS},
+    A.CLOS: {A.EN_ANALYSE, A.SANS_SUITE},
+    A.EN_ANALYSE: {A.ATTRIBUE, A.SANS_SUITE},
+    A.ATTRIBUE: set(),
+    A.SANS_SUITE: set(),
+}
+
+D = Dossier.Status
+DOSSIER_TRANSITIONS: dict[str, set[str]] = {
+    D.BROUILLON: {D.DEPOSE},
+    # Withdrawn before the deadline, submitted again; eligibility after the deadline.
+    D.DEPOSE: {D.RETIRE, D.RECEVABLE, D.IRRECEVABLE},
+    D.RETIRE: {D.DEPOSE},
+    # Eligibility may be revised until the AMI is decided.
+    D.RECEVABLE: {D.IRRECEVABLE},
+    D.IRRECEVABLE: {D.RECEVABLE},
+}
+
+
+def _refuse(kind: str, current_label, target: str, labels) -> StateRefused:
+    return StateRefused(f"{kind} ne peut pas passer de « {current_label} » à « {labels(target).label} ».")
+
+
+def ami_set_state(*, ami: AMI, status: str, by=None, now=None) -> bool:
+    """Move the AMI to `status`; True when it changed, False when it already was there.
+
+    Refused: a transition outside `AMI_TRANSITIONS` (never back to brouillon,
+    never from one decision to another), publishing with a deadline already
+    passed, closing before the deadline. Side effects: the status saved, one
+    history entry by `by`.
+    """
+    now = now or timezone.now()
+    if ami.status == status:
+        return False
+    if status not in AMI_TRANSITIONS.get(ami.status, set()):
+        raise _refuse("L'AMI", ami.get_status_display(), status, AMI.Status)
+    if status == A.PUBLIE and ami.is_past_deadline(now):
+        raise StateRefused(
+            f"La date limite ({deadline_text(ami)}) est déjà passée : l'AMI ne peut pas être publié avec cette date."
+        )
+    if status == A.CLOS and not ami.is_past_deadline(now):
+        raise StateRefused(f"L'AMI reste ouvert aux dépôts jusqu'à sa date limite ({deadline_text(ami)}).")
+    ami.status = status
+    ami._change_reason = f"Statut : {ami.get_status_display()}"
+    ami._history_user = by
+    ami.save(update_fields=["status"])
+    return True
+
+
+def dossier_set_state(*, dossier: Dossier, status: str, by=None, motif: str = "") -> bool:
+    """Move the dossier to `status`; True when it changed, False when it already was there.
+
+    Refused: a transition outside `DOSSIER_TRANSITIONS`. Other fields set on
+    `dossier` by the caller are saved with the status. Side effects: the
+    dossier saved, one history entry by `by` with `motif` as its reason.
+    """
+    if dossier.status == status:
+        return False
+    if status not in DOSSIER_TRANSITIONS.get(dossier.status, set()):
+        raise _refuse("Le dossier", dossier.get_status_display(), status, Dossier.Status)
+    dossier.status = status
+    dossier._change_reason = motif or f"Statut : {dossier.get_status_display()}"
+    dossier._history_user = by
+    dossier.save()
+    return True

@@ -1,0 +1,59 @@
+"""Staff: postpone a published AMI's deadline by a dated rectificatif (never earlier)."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+
+from ami.deadline_text import deadline_text
+from ami.forms_rectificatif import RectificatifForm
+from ami.models import AMI
+from ami.services.rectificatif import RectificatifRefused, ami_deadline_postpone
+from mlhg_app.access import PermissionRequiredView
+
+
+class DeadlinePostponeView(PermissionRequiredView, View):
+    permission_required = "ami.manage_selection"
+    template_name = "ami/selection/rectificatif.html"
+
+    def get_ami(self):
+        if not hasattr(self, "_ami"):
+            self._ami = get_object_or_404(
+                AMI.objects.exclude(status=AMI.Status.BROUILLON), reference=self.kwargs["reference"]
+            )
+        return self._ami
+
+    def render_page(self, request, form=None):
+        ami = self.get_ami()
+        context = {
+            "ami": ami,
+            "deadline": deadline_text(ami),
+            "can_postpone": ami.is_open(),
+            "rectificatifs": ami.rectificatifs.select_related("par").order_by("-publie_le"),
+            "form": form or RectificatifForm(),
+        }
+        return render(request, self.template_name, context)
+
+    def get(self, request, reference):
+        return self.render_page(request)
+
+    def post(self, request, reference):
+        ami = self.get_ami()
+        form = RectificatifForm(request.POST)
+        if form.is_valid():
+            try:
+                rectificatif = ami_deadline_postpone(
+                    ami=ami,
+                    new_deadline=form.cleaned_data["nouvelle_date_limite"],
+                    motif=form.cleaned_data["motif"],
+                    by=request.user,
+                )
+            except RectificatifRefused as refusal:
+                form.add_error(refusal.field, str(refusal))
+            else:
+                messages.success(
+                    request,
+                    f"Rectificatif publié : la date limite est reportée au {deadline_text(rectificatif.ami)}. "
+                    "Les candidats en sont informés par courriel.",
+                )
+                return redirect("ami:deadline", reference=ami.reference)
+        return self.render_page(request, form)

@@ -14,6 +14,8 @@ class StaffRoleBackend(BaseBackend):
     """
 
     def has_perm(self, user_obj, perm, obj=None):
+        if obj is not None:  # a permission on an object is the product's rule (django-rules), never granted here
+            return False
         if not (user_obj.is_active and user_obj.is_staff and getattr(user_obj, "role", None) == "staff"):
             return False
         app_label, _, codename = perm.partition(".")

@@ -6,7 +6,8 @@ from urllib.parse import urlparse
 
 import pytest
 from django.http import HttpResponse
-from django.urls import path, reverse
+from django.test import RequestFactory
+from django.urls import path, resolve, reverse
 
 from mlhg_app.access import PUBLIC, declared_access, iter_urls, undeclared_urls
 from tests.conftest import ROLES
@@ -68,6 +69,16 @@ def _method(callback):
     return "get"
 
 
+def _permission_object(callback, url):
+    """The object the view checks its permission against (`get_permission_object`; None: role-level)."""
+    view_class = getattr(callback, "view_class", None)
+    if view_class is None or not hasattr(view_class, "get_permission_object"):
+        return None
+    view = view_class()
+    view.setup(RequestFactory().get(url), **resolve(url).kwargs)
+    return view.get_permission_object()
+
+
 def _is_login_redirect(response):
     if response.status_code not in (301, 302):
         return False
@@ -94,6 +105,7 @@ def test_every_url_answers_each_role_as_declared(users, client_for):
             problems.append(f"{route}: pas d'exemple d'arguments ({exc})")
             continue
         method = _method(callback)
+        obj = _permission_object(callback, url) if rule != PUBLIC else None
         for role in [None, *ROLES]:
             client = client_for(role)
             response = getattr(client, method)(url)
@@ -101,7 +113,7 @@ def test_every_url_answers_each_role_as_declared(users, client_for):
             if rule == PUBLIC:
                 allowed = True
             else:
-                allowed = user is not None and user.has_perm(rule)
+                allowed = user is not None and user.has_perm(rule, obj)
             if allowed:
                 ok = response.status_code in ALLOWED or (
                     _is_inside_redirect(response) and not _is_login_redirect(response)

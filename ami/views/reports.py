@@ -29,7 +29,7 @@ class ExportRequestView(PermissionRequiredView, View):
     kind = ""
 
     def post(self, request, reference):
-        ami = opened_ami(reference)
+        ami = getattr(self, "ami", None) or opened_ami(reference)
         export = export_request(kind=self.kind, object_id=ami.pk, user=request.user)
         return redirect("export", pk=export.pk)
 
@@ -209,4 +209,15 @@ class AuditView(PermissionRequiredView, View):
 
 
 class ArchiveView(ExportRequestView):
+    """The AMI's archive holds every dossier's content: refused while the dossiers are sealed."""
+
     kind = ami_exports.ARCHIVE
+    permission_required = "ami.archive_ami"
+
+    def get_permission_denied_message(self):
+        return ami_exports.ARCHIVE_SEALED if self.request.user.has_perm("ami.manage_selection") else ""
+
+    def get_permission_object(self):
+        if not hasattr(self, "ami"):
+            self.ami = opened_ami(self.kwargs["reference"])
+        return self.ami

@@ -192,6 +192,8 @@ rules.add_perm("ami.change_lettre", is_staff_member)  # a sent letter: the servi
 rules.add_perm("ami.view_convention", is_staff_member | is_own_organisation)
 # The AMI's decision and its history: staff.
 rules.add_perm("ami.view_decision", is_staff_member)
+# The dossiers received for an AMI (existence and status): staff; the AMI's evaluators.
+rules.add_perm("ami.list_dossiers", is_staff_member | is_assigned_evaluator)
 # An AMI's own page for staff (its history): staff.
 rules.add_perm("ami.view_ami", is_staff_member)
 # The archive of an AMI (every dossier's content): staff, after the deadline only.

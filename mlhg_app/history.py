@@ -16,10 +16,20 @@ from django.db import models
 from django.http import Http404
 from django.utils import formats, timezone
 
+# A dossier's fields are its organisation's draft: its history shows its status and eligibility only (the
+# submitted versions are read on the dossier's own page, once the seal is lifted).
+DOSSIER_DRAFT = {
+    "presentation", "statut_juridique", "activite", "references_resume", "approche", "approche_autre", "posture",
+    "garantie_cadre", "garantie_intelligence_collective", "garantie_non_jugement", "garantie_problematique",
+    "justification", "prix_seance_groupe", "prix_seance_sous_groupe", "regime_tva", "taux_tva",
+    "mention_exoneration", "modalites_facturation", "demarrage_septembre", "demarrage_commentaire",
+    "disponibilites_saisies_at",
+}  # fmt: skip
+
 # label → (French name, fields never shown)
 SHOWN: dict[str, tuple[str, set[str]]] = {
     "ami.ami": ("AMI", set()),
-    "ami.dossier": ("Dossier", set()),
+    "ami.dossier": ("Dossier", DOSSIER_DRAFT),
     "ami.evaluation": ("Grille d'évaluation", set()),
     "ami.decision": ("Décision", set()),
     "ami.convention": ("Convention", set()),

@@ -10,7 +10,7 @@ from ami.letters import letter_filename, letter_pdf
 from ami.models import Convention, Decision, Dossier, Lettre
 from ami.results import ami_results
 from ami.services.decision import DecisionRefused, convention_create, decision_make, letter_update, letters_send
-from ami.views.selection import opened_ami
+from ami.views.objects import AMIObjectMixin
 from mlhg_app.access import PermissionRequiredView
 
 
@@ -35,7 +35,7 @@ class DecisionForm(forms.Form):
         ] + [("sans_suite", "Clore l'AMI sans suite")]
 
 
-class DecisionView(PermissionRequiredView, View):
+class DecisionView(AMIObjectMixin, PermissionRequiredView, View):
     permission_required = "ami.manage_selection"
     template_name = "ami/selection/decision.html"
 
@@ -57,10 +57,10 @@ class DecisionView(PermissionRequiredView, View):
         )
 
     def get(self, request, reference):
-        return self.render_page(request, opened_ami(reference))
+        return self.render_page(request, self.ami)
 
     def post(self, request, reference):
-        ami = opened_ami(reference)
+        ami = self.ami
         form = DecisionForm(request.POST, results=ami_results(ami))
         if not form.is_valid():
             return self.render_page(request, ami, form)
@@ -132,12 +132,12 @@ class LetterPdfView(LettreObjectMixin, PermissionRequiredView, View):
         return response
 
 
-class LettersSendView(PermissionRequiredView, View):
+class LettersSendView(AMIObjectMixin, PermissionRequiredView, View):
     permission_required = "ami.manage_selection"
     http_method_names = ["post"]
 
     def post(self, request, reference):
-        ami = opened_ami(reference)
+        ami = self.ami
         decision = get_object_or_404(Decision, ami=ami)
         try:
             count = letters_send(decision=decision, user=request.user)
@@ -148,12 +148,12 @@ class LettersSendView(PermissionRequiredView, View):
         return redirect("ami:decision", reference=ami.reference)
 
 
-class ConventionView(PermissionRequiredView, View):
+class ConventionView(AMIObjectMixin, PermissionRequiredView, View):
     permission_required = "ami.manage_selection"
     http_method_names = ["post"]
 
     def post(self, request, reference):
-        ami = opened_ami(reference)
+        ami = self.ami
         decision = get_object_or_404(Decision, ami=ami)
         try:
             convention = convention_create(decision=decision, user=request.user)

@@ -2,7 +2,18 @@
 
 from django.shortcuts import get_object_or_404
 
-from ami.models import Dossier
+from ami.models import AMI, Dossier
+
+
+class AMIObjectMixin:
+    """The URL's AMI (`reference`, never a draft), checked against the view's object permission."""
+
+    def get_permission_object(self):
+        if not hasattr(self, "ami"):
+            self.ami = get_object_or_404(
+                AMI.objects.exclude(status=AMI.Status.BROUILLON), reference=self.kwargs["reference"]
+            )
+        return self.ami
 
 
 class DossierObjectMixin:

@@ -12,7 +12,7 @@ from ami import exports as ami_exports
 from ami.audit import ami_journal
 from ami.models import AMI, Critere
 from ami.scoring import annual_totals, money, price_points
-from ami.views.selection import opened_ami
+from ami.views.objects import AMIObjectMixin
 from mlhg_app import french
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.exports import export_request
@@ -21,7 +21,7 @@ MAX_ROWS = 100
 JOURNAL_PAGE_SIZE = 50
 
 
-class ExportRequestView(PermissionRequiredView, View):
+class ExportRequestView(AMIObjectMixin, PermissionRequiredView, View):
     """Staff ask for a slow export of the AMI: a job makes the file, the export's page follows it."""
 
     permission_required = "ami.manage_selection"
@@ -29,7 +29,7 @@ class ExportRequestView(PermissionRequiredView, View):
     kind = ""
 
     def post(self, request, reference):
-        ami = getattr(self, "ami", None) or opened_ami(reference)
+        ami = self.ami
         export = export_request(kind=self.kind, object_id=ami.pk, user=request.user)
         return redirect("export", pk=export.pk)
 
@@ -198,12 +198,12 @@ class PriceSimulationView(PermissionRequiredView, View):
         )
 
 
-class AuditView(PermissionRequiredView, View):
+class AuditView(AMIObjectMixin, PermissionRequiredView, View):
     permission_required = "ami.manage_selection"
     template_name = "ami/reports/audit.html"
 
     def get(self, request, reference):
-        ami = opened_ami(reference)
+        ami = self.ami
         page = Paginator(ami_journal(ami), JOURNAL_PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, self.template_name, {"ami": ami, "page": page})
 
@@ -216,8 +216,3 @@ class ArchiveView(ExportRequestView):
 
     def get_permission_denied_message(self):
         return ami_exports.ARCHIVE_SEALED if self.request.user.has_perm("ami.manage_selection") else ""
-
-    def get_permission_object(self):
-        if not hasattr(self, "ami"):
-            self.ami = opened_ami(self.kwargs["reference"])
-        return self.ami

@@ -5,24 +5,22 @@ import zipfile
 
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from ami.deadline_text import deadline_text
 from ami.documents import dossier_pdf, dossier_pdf_filename
-from ami.models import AMI
 from ami.selectors import dossiers_visible_to
-from ami.views.objects import DossierObjectMixin
+from ami.views.objects import AMIObjectMixin, DossierObjectMixin
 from mlhg_app.access import PermissionRequiredView
 
 
-class DossierListView(PermissionRequiredView, TemplateView):
-    permission_required = "ami.read_dossiers"
+class DossierListView(AMIObjectMixin, PermissionRequiredView, TemplateView):
+    permission_required = "ami.list_dossiers"
     template_name = "ami/staff/dossier_list.html"
 
     def get_context_data(self, **kwargs):
-        ami = get_object_or_404(AMI.objects.exclude(status=AMI.Status.BROUILLON), reference=self.kwargs["reference"])
+        ami = self.ami
         dossiers = (
             dossiers_visible_to(self.request.user)
             .filter(ami=ami)

@@ -138,18 +138,12 @@ def is_sent(user, lettre) -> bool:
 
 # A prestataire's portal: its organisation, its dossiers, its files and receipts.
 rules.add_perm("ami.use_portal", is_prestataire)
-# MLHG staff: the dossiers that arrived, their PDF and ZIP once the deadline has passed.
-rules.add_perm("ami.manage_dossiers", is_staff_member)
-# The list of the dossiers that arrived (staff; evaluators: those of their AMIs).
+# The menu's entry to the dossiers that arrived (staff; evaluators: those of their AMIs).
 rules.add_perm("ami.read_dossiers", is_staff_member | is_evaluateur)
-# Downloading a dossier's file (the file itself is checked by `ami.view_fichier`).
-rules.add_perm("ami.download_fichier", is_prestataire | is_staff_member | is_evaluateur)
 # The committee: an evaluator's own grids.
 rules.add_perm("ami.evaluate", is_evaluateur)
 # MLHG staff run the selection: eligibility, committee, results, decision, letters, convention, archive.
 rules.add_perm("ami.manage_selection", is_staff_member)
-# A letter or the convention (the object itself is checked by `ami.view_lettre`, `ami.view_convention`).
-rules.add_perm("ami.view_notification", is_staff_member | is_prestataire)
 
 # -- object permissions ---------------------------------------------------------------------------
 

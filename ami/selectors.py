@@ -26,14 +26,6 @@ def dossiers_of_member(user):
     return Dossier.objects.filter(prestataire=prestataire).select_related("ami", "prestataire")
 
 
-def dossier_for_member(user, pk: int) -> Dossier:
-    """The user's organisation's dossier, or 404 (another organisation's id answers 404)."""
-    dossier = dossiers_of_member(user).filter(pk=pk).first()
-    if dossier is None:
-        raise Http404("Dossier introuvable")
-    return dossier
-
-
 def _own_dossiers_q(user) -> Q:
     prestataire = prestataire_of(user)
     return Q(prestataire=prestataire) if prestataire is not None else Q(pk__in=[])

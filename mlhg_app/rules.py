@@ -1,8 +1,8 @@
 """Role predicates shared by every app, and the foundation's permissions.
 
 Each view declares one permission (see `mlhg_app.access`); the permissions
-are built here from role predicates. Object scoping (a prestataire sees its
-own organisation only) is done by selectors, which answer 404 otherwise.
+are built here from role predicates. Permissions on an object (a dossier, a
+séance) are declared in each app's `rules.py` as predicates over the object.
 """
 
 import rules

@@ -1,7 +1,7 @@
 """Users and roles, the MLHG's places, the outgoing-message log, pending jobs and stored exports."""
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.auth.models import AbstractUser, BaseUserManager, _user_has_perm
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -139,6 +139,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    def has_perm(self, perm, obj=None):
+        """A permission on an object is the product's rule for everyone: a superuser holds Django's
+        permissions (the admin console), never a way past the seal or another object rule."""
+        if obj is not None:
+            return self.is_active and _user_has_perm(self, perm, obj)
+        return super().has_perm(perm, obj)
 
     def clean(self):
         super().clean()

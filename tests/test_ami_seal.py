@@ -158,3 +158,18 @@ def test_staff_read_no_content_and_no_file_before_the_deadline(committee):  # no
         assert "Cabinet de psychologues" not in staff.get(doors["lecture"]).content.decode()
         for name in ("pdf", "zip", "fichier"):
             assert staff.get(doors[name]).status_code == 403, name
+
+
+@pytest.mark.django_db
+def test_hole_01_a_superuser_reads_no_sealed_dossier_either(committee):  # noqa: F811
+    """The technical console's superusers hold every Django permission, never a rule on an object (the seal)."""
+    from tests.factories import UserFactory
+
+    root = UserFactory(email="root@ml31.org", role="staff", is_staff=True, is_superuser=True, antenne=None)
+    dossier = committee["dossiers"]["A"]
+    with time_machine.travel(BEFORE, tick=True):
+        doors = _doors(dossier)
+        for name in ("pdf", "zip", "fichier"):
+            assert login(root).get(doors[name]).status_code == 403, name
+        assert not root.has_perm("ami.read_dossier", dossier)
+        assert not root.has_perm("ami.archive_ami", committee["ami"])

@@ -124,7 +124,9 @@ def test_hole_08_an_evaluator_in_conflict_reads_nothing_of_the_dossier(committee
         evaluation_declare(dossier=dossier, user=e3, conflit=True, motif="Associé")
         evaluation_declare(dossier=dossier, user=e1, conflit=False)
         for name, url in _doors(dossier).items():
-            assert login(e3).get(url).status_code == 403, name
+            refused = login(e3).get(url)
+            assert refused.status_code == 403, name
+            assert "Vous avez déclaré un conflit d'intérêts pour ce dossier" in html.unescape(refused.content.decode())
             assert login(e1).get(url).status_code == 200, name
 
 
@@ -157,7 +159,9 @@ def test_staff_read_no_content_and_no_file_before_the_deadline(committee):  # no
         staff = login(committee["staff"])
         assert "Cabinet de psychologues" not in staff.get(doors["lecture"]).content.decode()
         for name in ("pdf", "zip", "fichier"):
-            assert staff.get(doors[name]).status_code == 403, name
+            refused = staff.get(doors[name])
+            assert refused.status_code == 403, name
+            assert "Ce dossier est scellé jusqu'à la date limite" in html.unescape(refused.content.decode())
 
 
 @pytest.mark.django_db

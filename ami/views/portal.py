@@ -14,7 +14,7 @@ from ami.forms_dossier import SECTION_CLASSES
 from ami.models import Fichier
 from ami.selectors import amis_public, prestataire_of
 from ami.services.dossier import dossier_is_editable, dossier_start, fichier_remove
-from ami.views.objects import DossierObjectMixin
+from ami.views.objects import DossierObjectMixin, dossier_refusal
 from mlhg_app.access import PermissionRequiredView
 
 
@@ -150,6 +150,9 @@ class FichierDownloadView(PermissionRequiredView, View):
                 dossier_id=self.kwargs["pk"],
             )
         return self.fichier
+
+    def get_permission_denied_message(self):
+        return dossier_refusal(self.request.user, self.fichier.dossier) if self.request.user.is_authenticated else ""
 
     def get(self, request, pk, fichier_pk):
         fichier = self.fichier

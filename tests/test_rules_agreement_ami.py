@@ -6,9 +6,11 @@ import pytest
 from django.core.management import call_command
 
 from ami.models import Convention, Dossier, Evaluation, Fichier, Lettre
+from ami.rules import has_declared_conflict
 from ami.selectors import (
     conventions_visible_to,
     dossiers_readable_by,
+    dossiers_to_evaluate,
     dossiers_visible_to,
     evaluations_visible_to,
     fichiers_visible_to,
@@ -46,6 +48,14 @@ def test_every_ami_list_selector_agrees_with_its_object_permission_for_every_dem
                         f"{perm} {model.__name__} n° {obj.pk} pour {user.email} ({user.role}) : "
                         f"sélecteur {obj.pk in listed}, permission {allowed}"
                     )
+    # the evaluator's list: the dossiers they may evaluate, and those they stepped back from (a conflict)
+    dossiers = list(Dossier.objects.all())
+    for user in users:
+        listed = set(dossiers_to_evaluate(user).values_list("pk", flat=True))
+        for dossier in dossiers:
+            allowed = user.has_perm("ami.evaluate_dossier", dossier) or has_declared_conflict(user, dossier)
+            if (dossier.pk in listed) != allowed:
+                problems.append(f"dossiers_to_evaluate n° {dossier.pk} pour {user.email} : {dossier.pk in listed}")
     assert problems == []
     # the demo exercises both answers of every permission
     assert all(answers == {True, False} for answers in seen.values()), seen

@@ -21,7 +21,7 @@ from django.db.models import Prefetch
 from django.utils.text import slugify
 
 from ami.documents import dossier_pdf, dossier_pdf_filename
-from ami.models import AMI, Decision, Dossier, DossierVersion, Evaluation
+from ami.models import AMI, Decision, DossierVersion, Evaluation
 from ami.rapport import rapport_filename, rapport_pdf
 from ami.receipts import receipt_filename, receipt_pdf
 from mlhg_app.spreadsheets import csv_bytes as _csv  # the one CSV writer: formulas neutralised
@@ -83,12 +83,16 @@ def _evaluation_rows(ami):
             yield [*common, note.critere.libelle, note.score, note.commentaire, *tail]
 
 
-def ami_archive(ami: AMI, fileobj) -> None:
-    """Write the AMI's complete file as a ZIP into `fileobj` (a binary file open for writing)."""
+def ami_archive(ami: AMI, fileobj, *, user) -> None:
+    """Write the AMI's complete file as a ZIP into `fileobj` (a binary file open for writing).
+
+    Only the dossiers `user` may read (`ami.read_dossier`: the seal) are in it."""
+    from ami.selectors import dossiers_readable_by
     from ami.views.selection import results_table
 
     dossiers = list(
-        Dossier.objects.filter(ami=ami, versions__isnull=False)
+        dossiers_readable_by(user)
+        .filter(ami=ami, versions__isnull=False)
         .distinct()
         .select_related("prestataire", "recevabilite_par", "ami")
         .prefetch_related(

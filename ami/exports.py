@@ -3,6 +3,7 @@ d'analyse (PDF) and the archive (ZIP). Registered in `AmiConfig.ready`."""
 
 import tempfile
 
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.utils.text import slugify
 
@@ -10,9 +11,10 @@ from mlhg_app import exports
 
 RAPPORT = "ami.rapport"
 ARCHIVE = "ami.archive"
+ARCHIVE_SEALED = "L'archive de l'AMI ne peut être préparée qu'après la date limite : les dossiers sont scellés."
 
 
-def render_rapport(ami_id: int):
+def render_rapport(ami_id: int, user):
     from ami.models import AMI
     from ami.rapport import rapport_filename, rapport_pdf
 
@@ -20,13 +22,16 @@ def render_rapport(ami_id: int):
     return rapport_pdf(ami), rapport_filename(ami), "application/pdf"
 
 
-def render_archive(ami_id: int):
+def render_archive(ami_id: int, user):
+    """The archive for the staff member who asked, checked again here: the job may have been queued earlier."""
     from ami.archive import ami_archive
     from ami.models import AMI
 
     ami = AMI.objects.get(pk=ami_id)
+    if not user.has_perm("ami.archive_ami", ami):
+        raise PermissionDenied(ARCHIVE_SEALED)
     handle = tempfile.TemporaryFile(suffix=".zip")  # on disk: an archive holds every dossier's files
-    ami_archive(ami, handle)
+    ami_archive(ami, handle, user=user)
     handle.seek(0)
     return File(handle), f"archive-{slugify(ami.reference)}.zip", "application/zip"
 

@@ -1,10 +1,11 @@
 """Reads that carry the AMI's rules: who sees which AMI, dossier and file."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
 from ami.models import AMI, Dossier, Fichier, Membre, Prestataire
+from mlhg_app.rules import is_evaluateur, is_staff_member
 
 
 def amis_public():
@@ -25,51 +26,62 @@ def dossiers_of_member(user):
     return Dossier.objects.filter(prestataire=prestataire).select_related("ami", "prestataire")
 
 
-def dossier_for_member(user, pk: int) -> Dossier:
-    """The user's organisation's dossier, or 404 (another organisation's id answers 404)."""
-    dossier = dossiers_of_member(user).filter(pk=pk).first()
-    if dossier is None:
-        raise Http404("Dossier introuvable")
-    return dossier
+def _own_dossiers_q(user) -> Q:
+    prestataire = prestataire_of(user)
+    return Q(prestataire=prestataire) if prestataire is not None else Q(pk__in=[])
+
+
+def _declared(user, conflit: bool):
+    from ami.models import Evaluation
+
+    return Exists(Evaluation.objects.filter(dossier=OuterRef("pk"), evaluateur=user.pk, conflit=conflit))
 
 
 def dossiers_visible_to(user):
-    """Dossiers a staff member or an evaluator may list (existence and status).
+    """Dossiers whose existence and status the user may see: exactly `ami.view_dossier`.
 
-    Staff see every dossier that was submitted at least once; an evaluator only
-    those of the AMIs they are assigned to. Content stays sealed until the
-    deadline: see `dossier_content_readable`.
+    The organisation's own; staff: every dossier submitted at least once; an evaluator: those of the
+    AMIs they are assigned to, unless they declared a conflict on it. Content is `dossiers_readable_by`.
     """
-    base = Dossier.objects.exclude(status=Dossier.Status.BROUILLON).select_related("ami", "prestataire")
-    if user.role == "staff":
-        return base
-    if user.role == "evaluateur":
-        return base.filter(ami__evaluateurs=user)
-    return Dossier.objects.none()
+    q = _own_dossiers_q(user)
+    submitted = ~Q(status=Dossier.Status.BROUILLON)
+    if is_staff_member(user):
+        q |= submitted
+    elif is_evaluateur(user):
+        q |= submitted & Q(ami__evaluateurs=user) & ~_declared(user, True)
+    return Dossier.objects.filter(q).distinct().select_related("ami", "prestataire")
 
 
-def dossier_content_readable(dossier: Dossier, now=None) -> bool:
-    """Dossiers are sealed until the deadline, as on a public buyer's platform."""
-    return dossier.ami.is_past_deadline(now)
+def dossiers_readable_by(user, now=None):
+    """Dossiers whose content the user may read: exactly `ami.read_dossier` (the seal).
 
-
-def fichier_for(user, dossier_pk: int, fichier_pk: int, now=None) -> Fichier:
-    """A file the user may download, or 404.
-
-    The organisation's own accounts; staff and the evaluators assigned to the
-    AMI after the deadline, and only files of a submitted version.
+    The organisation's own; staff: submitted dossiers once the deadline has passed; an evaluator of
+    the AMI: recevable dossiers after the deadline, once they declared no conflict of interest.
     """
-    fichier = Fichier.objects.select_related("dossier__ami").filter(pk=fichier_pk, dossier_id=dossier_pk).first()
-    if fichier is None:
-        raise Http404("Fichier introuvable")
-    dossier = fichier.dossier
-    if prestataire_of(user) is not None and dossier.prestataire_id == prestataire_of(user).pk:
-        return fichier
-    if user.role in {"staff", "evaluateur"}:
-        allowed = dossiers_visible_to(user).filter(pk=dossier.pk).exists()
-        if allowed and dossier_content_readable(dossier, now) and fichier.versions.exists():
-            return fichier
-    raise Http404("Fichier introuvable")
+    now = now or timezone.now()
+    q = _own_dossiers_q(user)
+    opened = Q(ami__date_limite__lt=now)
+    if is_staff_member(user):
+        q |= opened & ~Q(status=Dossier.Status.BROUILLON)
+    elif is_evaluateur(user):
+        q |= opened & Q(ami__evaluateurs=user, status=Dossier.Status.RECEVABLE) & _declared(user, False)
+    return Dossier.objects.filter(q).distinct().select_related("ami", "prestataire")
+
+
+def fichiers_visible_to(user):
+    """Files the user may download: exactly `ami.view_fichier`.
+
+    The organisation's own; for the others, the files of a submitted version of a dossier they may read.
+    """
+    own = _own_dossiers_q(user)
+    readable = dossiers_readable_by(user).values("pk")
+    return (
+        Fichier.objects.filter(
+            Q(dossier__in=Dossier.objects.filter(own).values("pk")) | Q(dossier__in=readable, versions__isnull=False)
+        )
+        .distinct()
+        .select_related("dossier__ami")
+    )
 
 
 # -- evaluation ---------------------------------------------------------------------
@@ -90,19 +102,6 @@ def dossiers_to_evaluate(user):
         .select_related("ami", "prestataire")
         .order_by("ami__date_limite", "prestataire__raison_sociale")
     )
-
-
-def dossier_for_evaluator(user, pk: int):
-    """A dossier the evaluator may score, or 404: assigned, recevable, opened, and no conflict declared."""
-    from ami.models import Evaluation
-
-    dossier = dossiers_to_evaluate(user).filter(pk=pk).first()
-    if dossier is None:
-        raise Http404("Dossier introuvable")
-    evaluation = Evaluation.objects.filter(dossier=dossier, evaluateur=user).first()
-    if evaluation is not None and evaluation.conflit:
-        raise Http404("Vous avez déclaré un conflit d'intérêts pour ce dossier")
-    return dossier
 
 
 def other_submitted_grids(evaluation):
@@ -156,34 +155,33 @@ def membres_of(prestataire: Prestataire):
 # -- decision -------------------------------------------------------------------------
 
 
-def lettre_for(user, pk: int):
-    """A letter: staff see every one (drafts included); a candidate only its own, once sent."""
+def lettres_visible_to(user):
+    """Letters the user may read: exactly `ami.view_lettre` (staff every one; a candidate its own, once sent)."""
     from ami.models import Lettre
 
-    lettre = Lettre.objects.select_related("decision__ami", "dossier__prestataire").filter(pk=pk).first()
-    if lettre is None:
-        raise Http404("Lettre introuvable")
-    if user.role == "staff":
-        return lettre
-    prestataire = prestataire_of(user)
-    if prestataire is not None and lettre.dossier.prestataire_id == prestataire.pk and lettre.sent_at:
-        return lettre
-    raise Http404("Lettre introuvable")
+    q = Q(dossier__in=Dossier.objects.filter(_own_dossiers_q(user)).values("pk"), sent_at__isnull=False)
+    if is_staff_member(user):
+        q = Q()
+    return Lettre.objects.filter(q).select_related("decision__ami", "dossier__prestataire")
 
 
-def convention_for(user, reference: str):
+def conventions_visible_to(user):
+    """Conventions the user may read: exactly `ami.view_convention` (staff; the retained organisation)."""
     from ami.models import Convention
 
-    convention = (
-        Convention.objects.select_related("dossier__prestataire", "decision__ami")
-        .filter(decision__ami__reference=reference)
-        .first()
+    q = Q(dossier__in=Dossier.objects.filter(_own_dossiers_q(user)).values("pk"))
+    if is_staff_member(user):
+        q = Q()
+    return Convention.objects.filter(q).select_related("dossier__prestataire", "decision__ami")
+
+
+def evaluations_visible_to(user):
+    """Grids the user may read: exactly `ami.view_evaluation` (own; staff; others' submitted once theirs is)."""
+    from ami.models import Evaluation
+
+    if is_staff_member(user):
+        return Evaluation.objects.all()
+    submitted_own = Evaluation.objects.filter(evaluateur=user.pk, submitted_at__isnull=False).values("dossier_id")
+    return Evaluation.objects.filter(
+        Q(evaluateur=user.pk) | Q(submitted_at__isnull=False, conflit=False, dossier__in=submitted_own)
     )
-    if convention is None:
-        raise Http404("Convention introuvable")
-    if user.role == "staff":
-        return convention
-    prestataire = prestataire_of(user)
-    if prestataire is not None and convention.dossier.prestataire_id == prestataire.pk:
-        return convention
-    raise Http404("Convention introuvable")

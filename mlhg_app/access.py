@@ -2,6 +2,9 @@
 
 - Class-based views inherit `PermissionRequiredView` and set
   `permission_required` (a django-rules permission), or inherit `PublicView`.
+  A view that handles an object overrides `get_permission_object()`: it loads
+  the object once (404 if it does not exist), caches it on the view, and the
+  permission's predicates are checked against it (`has_perm(perm, obj)`: 403).
 - Function views are decorated with `permission_required(perm)` or `public`.
 
 Anonymous visitors of a protected view are sent to the login page; a logged-in
@@ -28,7 +31,7 @@ class PermissionRequiredView(PermissionRequiredMixin):
     permission_required: str = ""
 
     def get_permission_object(self):
-        # Permissions are role-level; object scoping is done by selectors (404).
+        """The object the permission is checked against; None for a role-level permission (lists)."""
         return None
 
 

@@ -4,7 +4,9 @@ An app registers a kind in its AppConfig.ready:
 
     exports.register("ami.rapport", render, label="Rapport d'analyse (PDF)")
 
-where `render(object_id) -> (File or bytes, filename, content_type)` builds the file. A page calls
+where `render(object_id, user) -> (File or bytes, filename, content_type)` builds the file for the user who
+asked (what they may read, checked again when the job runs: it may have been queued earlier); it raises
+PermissionDenied with a French message to refuse, and the export's page shows that message. A page calls
 `export_request(kind=…, object_id=…, user=…)`: a `StoredExport` row, then the job `run_export` after
 commit (`mlhg_app.jobs.enqueue`: never raises when Redis is down). The export's page polls its status
 (static/js/bilan-export.js) and links the file once ready. Only the person who asked reads an export;
@@ -16,6 +18,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.http import Http404
@@ -90,7 +93,12 @@ def export_run(*, export_id: int) -> str:
         return export.status
     StoredExport.objects.filter(pk=export.pk).update(status=StoredExport.Status.EN_COURS)
     try:
-        content, filename, content_type = _kinds[export.kind].render(export.object_id)
+        content, filename, content_type = _kinds[export.kind].render(export.object_id, export.demande_par)
+    except PermissionDenied as refusal:
+        StoredExport.objects.filter(pk=export.pk).update(
+            status=StoredExport.Status.ECHEC, erreur=str(refusal), termine_le=timezone.now()
+        )
+        return StoredExport.Status.ECHEC
     except Exception as exc:  # the status tells the user; the task logs it
         StoredExport.objects.filter(pk=export.pk).update(
             status=StoredExport.Status.ECHEC,

@@ -16,10 +16,20 @@ from django.db import models
 from django.http import Http404
 from django.utils import formats, timezone
 
+# A dossier's fields are its organisation's draft: its history shows its status and eligibility only (the
+# submitted versions are read on the dossier's own page, once the seal is lifted).
+DOSSIER_DRAFT = {
+    "presentation", "statut_juridique", "activite", "references_resume", "approche", "approche_autre", "posture",
+    "garantie_cadre", "garantie_intelligence_collective", "garantie_non_jugement", "garantie_problematique",
+    "justification", "prix_seance_groupe", "prix_seance_sous_groupe", "regime_tva", "taux_tva",
+    "mention_exoneration", "modalites_facturation", "demarrage_septembre", "demarrage_commentaire",
+    "disponibilites_saisies_at",
+}  # fmt: skip
+
 # label → (French name, fields never shown)
 SHOWN: dict[str, tuple[str, set[str]]] = {
     "ami.ami": ("AMI", set()),
-    "ami.dossier": ("Dossier", set()),
+    "ami.dossier": ("Dossier", DOSSIER_DRAFT),
     "ami.evaluation": ("Grille d'évaluation", set()),
     "ami.decision": ("Décision", set()),
     "ami.convention": ("Convention", set()),
@@ -29,6 +39,21 @@ SHOWN: dict[str, tuple[str, set[str]]] = {
     "seances.annulation": ("Annulation", set()),
     "seances.releve": ("Relevé de prestations", set()),
     "bilans.bilan": ("Bilan annuel", {"thematiques", "attention", "preconisations"}),
+}
+# label → (the object's own read permission, the attribute that gives the object it is checked on, or "").
+# Each page asks it on top of `mlhg_app.view_history`; a model with no entry has no page.
+PERMISSIONS: dict[str, tuple[str, str]] = {
+    "ami.ami": ("ami.view_ami", ""),
+    "ami.dossier": ("ami.read_dossier", ""),
+    "ami.evaluation": ("ami.view_evaluation", ""),
+    "ami.decision": ("ami.view_decision", ""),
+    "ami.convention": ("ami.view_convention", ""),
+    "seances.programme": ("seances.view_programme", ""),
+    "seances.seance": ("seances.view_seance", ""),
+    "seances.emargement": ("seances.view_seance", "seance"),
+    "seances.annulation": ("seances.view_seance", "seance"),
+    "seances.releve": ("seances.view_releve", ""),
+    "bilans.bilan": ("bilans.view_bilan", ""),
 }
 ACTIONS = {"+": "Création", "~": "Modification", "-": "Suppression"}
 EMPTY = "—"
@@ -86,6 +111,21 @@ def _display(field, value, users) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     return plain_value(value)
+
+
+def history_permission(label: str, pk: int) -> tuple[str, object]:
+    """The permission the object's history page asks, and the object it is checked on (None once deleted:
+    refused). Http404 for a label without a page."""
+    if label not in SHOWN or label not in PERMISSIONS:
+        raise Http404("Historique introuvable")
+    perm, attribute = PERMISSIONS[label]
+    model = apps.get_model(label)
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None and not model.history.filter(id=pk).exists():
+        raise Http404("Historique introuvable")
+    if obj is not None and attribute:
+        obj = getattr(obj, attribute)
+    return perm, obj
 
 
 def object_history(label: str, pk: int) -> dict:

@@ -1,8 +1,8 @@
 """Role predicates shared by every app, and the foundation's permissions.
 
 Each view declares one permission (see `mlhg_app.access`); the permissions
-are built here from role predicates. Object scoping (a prestataire sees its
-own organisation only) is done by selectors, which answer 404 otherwise.
+are built here from role predicates. Permissions on an object (a dossier, a
+séance) are declared in each app's `rules.py` as predicates over the object.
 """
 
 import rules
@@ -31,6 +31,11 @@ def is_logged_in(user):
     return bool(user and user.is_authenticated and user.is_active)
 
 
+@rules.predicate
+def has_admin_access(user):
+    return bool(user and user.is_authenticated and user.is_staff)
+
+
 # The account pages (password change, personal home).
 rules.add_perm("mlhg_app.use_account", is_logged_in)
 # The MLHG's reference data (sites) as a read-only page for MLHG people.
@@ -39,5 +44,7 @@ rules.add_perm("mlhg_app.view_antennes", is_staff_member | is_responsable | is_e
 rules.add_perm("mlhg_app.use_two_factor", is_staff_member | is_evaluateur)
 # The history of an object (who changed what, when): MLHG staff, read-only.
 rules.add_perm("mlhg_app.view_history", is_staff_member)
+# The link to the Django admin in the menu (the admin site decides who gets in: mlhg_app/admin_site.py).
+rules.add_perm("mlhg_app.open_admin", is_staff_member & has_admin_access)
 # Slow exports made by a job (the rapport d'analyse, the AMI's archive): staff, each their own.
 rules.add_perm("mlhg_app.view_exports", is_staff_member)

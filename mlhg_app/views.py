@@ -37,6 +37,18 @@ class HistoryView(PermissionRequiredView, View):
 
     permission_required = "mlhg_app.view_history"
 
+    def get_permission_required(self):
+        """`mlhg_app.view_history` and the object's own read permission (`history.PERMISSIONS`)."""
+        self.get_permission_object()
+        return (self.permission_required, self.object_permission)
+
+    def get_permission_object(self):
+        if not hasattr(self, "history_object"):
+            from mlhg_app.history import history_permission
+
+            self.object_permission, self.history_object = history_permission(self.kwargs["label"], self.kwargs["pk"])
+        return self.history_object
+
     def get(self, request, label, pk):
         from mlhg_app.history import object_history
 

@@ -18,7 +18,7 @@ from tests.web import login
 URL_KWARGS = all_samples()
 
 # The apps whose every URL with an object checks its permission on that object.
-OBJECT_PERMISSION_APPS = {"seances", "bilans"}
+OBJECT_PERMISSION_APPS = {"ami", "seances", "bilans"}
 
 # What a request may answer.
 ALLOWED = {200}

@@ -103,12 +103,12 @@ def test_a_candidate_reads_its_own_letter_only_once_sent(ranked):
         decision = decision_make(ami=ranked["ami"], user=staff, dossier=d["B"])
         a_letter = Lettre.objects.get(decision=decision, dossier=d["A"])
         url = reverse("ami:letter_pdf", args=[a_letter.pk])
-        assert login(a_user).get(url).status_code == 404  # not sent yet
+        assert login(a_user).get(url).status_code == 403  # not sent yet
         preview = login(staff).get(url)
         assert "Candidat A" in pdf_text(preview.content)
         letters_send(decision=decision, user=staff)
         assert login(a_user).get(url).status_code == 200
-        assert login(c_user).get(url).status_code == 404
+        assert login(c_user).get(url).status_code == 403
         page = login(a_user).get(reverse("ami:dossier", args=[d["A"].pk])).content.decode()
         assert url in page
 

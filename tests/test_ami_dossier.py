@@ -615,20 +615,20 @@ def test_sections_filled_through_the_pages_make_a_complete_dossier(client, dossi
 # -- another organisation -----------------------------------------------------------------------
 
 
-def test_another_organisation_gets_404_everywhere(dossier, antennes):
+def test_another_organisation_is_refused_everywhere(dossier, antennes):
     f = Fichier(dossier=dossier, kind="cv", nom="cv.pdf", taille=len(PDF), sha256="a" * 64, type_mime="application/pdf")
     f.fichier.save("cv.pdf", io.BytesIO(PDF), save=False)
     f.save()
     other = Client()
     other.force_login(MembreFactory().user, backend="django.contrib.auth.backends.ModelBackend")
     kwargs = {"pk": dossier.pk}
-    assert other.get(reverse("ami:dossier", kwargs=kwargs)).status_code == 404
+    assert other.get(reverse("ami:dossier", kwargs=kwargs)).status_code == 403
     for code in ("structure", "equipe", "financier"):
-        assert other.get(section_url(dossier, code)).status_code == 404
-        assert other.post(section_url(dossier, code), {}).status_code == 404
+        assert other.get(section_url(dossier, code)).status_code == 403
+        assert other.post(section_url(dossier, code), {}).status_code == 403
     file_kwargs = {"pk": dossier.pk, "fichier_pk": f.pk}
-    assert other.get(reverse("ami:fichier_download", kwargs=file_kwargs)).status_code == 404
-    assert other.post(reverse("ami:fichier_remove", kwargs=file_kwargs)).status_code == 404
+    assert other.get(reverse("ami:fichier_download", kwargs=file_kwargs)).status_code == 403
+    assert other.post(reverse("ami:fichier_remove", kwargs=file_kwargs)).status_code == 403
     assert Fichier.objects.filter(pk=f.pk).exists()
 
 

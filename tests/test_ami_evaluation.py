@@ -245,17 +245,17 @@ def test_conflict_or_no_assignment_keeps_the_evaluator_out(committee):
     with time_machine.travel(AFTER, tick=True):
         dossier_set_eligibility(dossier=dossier, recevable=True, user=committee["staff"])
         url = reverse("ami:evaluation", args=[dossier.pk])
-        assert login(outsider).get(url).status_code == 404
+        assert login(outsider).get(url).status_code == 403
         response = login(e3).post(
             reverse("ami:evaluation_declare", args=[dossier.pk]), {"conflit": "oui", "motif": "Associé"}
         )
         assert flash(response) == "Conflit d'intérêts enregistré : vous êtes exclu de l'évaluation de ce dossier."
-        assert login(e3).get(url).status_code == 404
+        assert login(e3).get(url).status_code == 403
         # an irrecevable dossier is never scored
         dossier_set_eligibility(
             dossier=committee["dossiers"]["B"], recevable=False, motif="incomplet", user=committee["staff"]
         )
-        assert login(e1).get(reverse("ami:evaluation", args=[committee["dossiers"]["B"].pk])).status_code == 404
+        assert login(e1).get(reverse("ami:evaluation", args=[committee["dossiers"]["B"].pk])).status_code == 403
 
 
 @pytest.mark.django_db

@@ -359,7 +359,7 @@ def test_archive_holds_every_version_grids_results_rapport_decision_letters_conv
 @pytest.mark.django_db
 def test_archive_before_the_decision_has_no_decision_letters_or_convention(committee, tmp_path):  # noqa: F811
     with time_machine.travel(AFTER, tick=False), open(tmp_path / "a.zip", "w+b") as handle:
-        ami_archive(committee["ami"], handle)
+        ami_archive(committee["ami"], handle, user=committee["staff"])
         handle.seek(0)
         names = zipfile.ZipFile(handle).namelist()
     assert [n for n in names if not n.startswith("dossiers/")] == [
@@ -385,7 +385,7 @@ def test_an_export_is_its_requesters_own_and_a_failure_says_so_in_french(committ
     assert "en attente" in login(committee["staff"]).get(reverse("export", kwargs={"pk": export.pk})).content.decode()
     assert login(committee["staff"]).get(reverse("export_download", kwargs={"pk": export.pk})).status_code == 404
 
-    def broken(ami_id):
+    def broken(ami_id, user):
         raise RuntimeError("mise en page impossible")
 
     monkeypatch.setitem(exports._kinds, "ami.rapport", exports.Kind("ami.rapport", broken, "Rapport d'analyse (PDF)"))

@@ -13,6 +13,8 @@ from pypdf import PdfReader
 
 from ami.models import Dossier, DossierVersion, Fichier
 from ami.serialisation import version_verify
+from ami.services.eligibility import dossier_set_eligibility
+from ami.services.evaluation import evaluation_declare
 from ami.services.submission import SubmissionRefused, dossier_submit
 from ami.tasks import remind_draft_dossiers
 from mlhg_app.models import OutgoingMessage
@@ -196,7 +198,7 @@ def test_receipt_is_downloadable_by_the_organisation_only(candidate):
     assert "Horizons Supervision" in pdf_text(response.content)
 
     other = member(PrestataireFactory(), "autre@concurrent.fr")
-    assert login(other).get(url).status_code == 404
+    assert login(other).get(url).status_code == 403
     assert candidate["client"].get(reverse("ami:receipt", args=[candidate["dossier"].pk, 2])).status_code == 404
 
 
@@ -255,14 +257,17 @@ def test_dossiers_are_sealed_until_the_deadline_then_open(candidate):
         assert "scellé jusqu'à la date limite" in read
         assert "Cabinet de psychologues" not in read
         for key in ("pdf", "zip", "file"):
-            assert login(staff).get(urls[key]).status_code == 404, key
-            assert login(evaluateur).get(urls[key]).status_code == 404, key
+            assert login(staff).get(urls[key]).status_code == 403, key
+            assert login(evaluateur).get(urls[key]).status_code == 403, key
 
     with time_machine.travel(DEADLINE + datetime.timedelta(seconds=1), tick=True):
+        # an evaluator reads a dossier once recevable and after declaring no conflict of interest
+        dossier_set_eligibility(dossier=Dossier.objects.get(pk=dossier.pk), recevable=True, user=staff)
+        evaluation_declare(dossier=dossier, user=evaluateur, conflit=False)
         read = login(evaluateur).get(urls["read"]).content.decode()
         assert "Cabinet de psychologues du travail fondé en 2009 à Toulouse." in read
-        assert login(outsider).get(urls["read"]).status_code == 404
-        assert login(outsider).get(urls["file"]).status_code == 404
+        assert login(outsider).get(urls["read"]).status_code == 403
+        assert login(outsider).get(urls["file"]).status_code == 403
         pdf = login(staff).get(urls["pdf"])
         assert pdf["Content-Type"] == "application/pdf"
         text = pdf_text(pdf.content)

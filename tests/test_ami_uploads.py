@@ -247,8 +247,8 @@ def test_another_organisation_cannot_download_or_remove(dossier):
     other = Client()
     other.force_login(other_membre.user, backend="django.contrib.auth.backends.ModelBackend")
     kwargs = {"pk": dossier.pk, "fichier_pk": fichier.pk}
-    assert other.get(reverse("ami:fichier_download", kwargs=kwargs)).status_code == 404
-    assert other.post(reverse("ami:fichier_remove", kwargs=kwargs)).status_code == 404
+    assert other.get(reverse("ami:fichier_download", kwargs=kwargs)).status_code == 403
+    assert other.post(reverse("ami:fichier_remove", kwargs=kwargs)).status_code == 403
     # The file's id under the other organisation's own dossier does not work either.
     own = DossierFactory(ami=dossier.ami, prestataire=other_membre.prestataire)
     assert (
@@ -256,7 +256,7 @@ def test_another_organisation_cannot_download_or_remove(dossier):
     )
     staff = Client()
     staff.force_login(UserFactory(role="staff", antenne=None), backend="django.contrib.auth.backends.ModelBackend")
-    assert staff.get(reverse("ami:fichier_download", kwargs=kwargs)).status_code == 404  # sealed, never submitted
+    assert staff.get(reverse("ami:fichier_download", kwargs=kwargs)).status_code == 403  # sealed, never submitted
 
 
 @pytest.mark.parametrize(

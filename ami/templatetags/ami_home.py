@@ -20,9 +20,10 @@ def prestataire_dossiers(context):
 def staff_amis(context):
     user = context["request"].user
     amis = AMI.objects.exclude(status=AMI.Status.BROUILLON)
-    if user.role == "evaluateur":
+    can_select = user.has_perm("ami.manage_selection")
+    if not can_select:  # an evaluator: the AMIs they are assigned to
         amis = amis.filter(evaluateurs=user)
     amis = amis.annotate(
         nb_dossiers=Count("dossiers", filter=~Q(dossiers__status=Dossier.Status.BROUILLON), distinct=True)
     ).order_by("-date_limite")
-    return {"amis": amis, "user": user}
+    return {"amis": amis, "user": user, "can_select": can_select}

@@ -7,11 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from ami.letters import letter_filename, letter_pdf
-from ami.models import Decision, Dossier
+from ami.models import Convention, Decision, Dossier, Lettre
 from ami.results import ami_results
-from ami.selectors import convention_for, lettre_for
 from ami.services.decision import DecisionRefused, convention_create, decision_make, letter_update, letters_send
-from ami.views.selection import opened_ami
+from ami.views.objects import AMIObjectMixin
 from mlhg_app.access import PermissionRequiredView
 
 
@@ -36,7 +35,7 @@ class DecisionForm(forms.Form):
         ] + [("sans_suite", "Clore l'AMI sans suite")]
 
 
-class DecisionView(PermissionRequiredView, View):
+class DecisionView(AMIObjectMixin, PermissionRequiredView, View):
     permission_required = "ami.manage_selection"
     template_name = "ami/selection/decision.html"
 
@@ -58,10 +57,10 @@ class DecisionView(PermissionRequiredView, View):
         )
 
     def get(self, request, reference):
-        return self.render_page(request, opened_ami(reference))
+        return self.render_page(request, self.ami)
 
     def post(self, request, reference):
-        ami = opened_ami(reference)
+        ami = self.ami
         form = DecisionForm(request.POST, results=ami_results(ami))
         if not form.is_valid():
             return self.render_page(request, ami, form)
@@ -86,17 +85,26 @@ class LetterForm(forms.Form):
     )
 
 
-class LetterEditView(PermissionRequiredView, View):
-    permission_required = "ami.manage_selection"
+class LettreObjectMixin:
+    def get_permission_object(self):
+        if not hasattr(self, "lettre"):
+            self.lettre = get_object_or_404(
+                Lettre.objects.select_related("decision__ami", "dossier__prestataire"), pk=self.kwargs["pk"]
+            )
+        return self.lettre
+
+
+class LetterEditView(LettreObjectMixin, PermissionRequiredView, View):
+    permission_required = "ami.change_lettre"
     template_name = "ami/selection/letter_edit.html"
 
     def get(self, request, pk):
-        lettre = lettre_for(request.user, pk)
+        lettre = self.lettre
         form = LetterForm(initial={"texte_libre": lettre.texte_libre})
         return render(request, self.template_name, {"lettre": lettre, "form": form})
 
     def post(self, request, pk):
-        lettre = lettre_for(request.user, pk)
+        lettre = self.lettre
         form = LetterForm(request.POST)
         if not form.is_valid():
             return render(request, self.template_name, {"lettre": lettre, "form": form})
@@ -109,11 +117,11 @@ class LetterEditView(PermissionRequiredView, View):
         return redirect("ami:decision", reference=lettre.decision.ami.reference)
 
 
-class LetterPdfView(PermissionRequiredView, View):
-    permission_required = "ami.view_notification"
+class LetterPdfView(LettreObjectMixin, PermissionRequiredView, View):
+    permission_required = "ami.view_lettre"
 
     def get(self, request, pk):
-        lettre = lettre_for(request.user, pk)
+        lettre = self.lettre
         if lettre.fichier:
             with lettre.fichier.open("rb") as handle:
                 data = handle.read()
@@ -124,12 +132,12 @@ class LetterPdfView(PermissionRequiredView, View):
         return response
 
 
-class LettersSendView(PermissionRequiredView, View):
+class LettersSendView(AMIObjectMixin, PermissionRequiredView, View):
     permission_required = "ami.manage_selection"
     http_method_names = ["post"]
 
     def post(self, request, reference):
-        ami = opened_ami(reference)
+        ami = self.ami
         decision = get_object_or_404(Decision, ami=ami)
         try:
             count = letters_send(decision=decision, user=request.user)
@@ -140,12 +148,12 @@ class LettersSendView(PermissionRequiredView, View):
         return redirect("ami:decision", reference=ami.reference)
 
 
-class ConventionView(PermissionRequiredView, View):
+class ConventionView(AMIObjectMixin, PermissionRequiredView, View):
     permission_required = "ami.manage_selection"
     http_method_names = ["post"]
 
     def post(self, request, reference):
-        ami = opened_ami(reference)
+        ami = self.ami
         decision = get_object_or_404(Decision, ami=ami)
         try:
             convention = convention_create(decision=decision, user=request.user)
@@ -157,10 +165,18 @@ class ConventionView(PermissionRequiredView, View):
 
 
 class ConventionPdfView(PermissionRequiredView, View):
-    permission_required = "ami.view_notification"
+    permission_required = "ami.view_convention"
+
+    def get_permission_object(self):
+        if not hasattr(self, "convention"):
+            self.convention = get_object_or_404(
+                Convention.objects.select_related("dossier__prestataire", "decision__ami"),
+                decision__ami__reference=self.kwargs["reference"],
+            )
+        return self.convention
 
     def get(self, request, reference):
-        convention = convention_for(request.user, reference)
+        convention = self.convention
         with convention.fichier.open("rb") as handle:
             response = HttpResponse(handle.read(), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{convention.numero}.pdf"'

@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 
 from ami.forms_evaluation import DeclarationForm, GridForm
 from ami.models import Evaluation
-from ami.selectors import dossier_for_evaluator, dossiers_to_evaluate, last_version, other_submitted_grids
+from ami.selectors import dossiers_to_evaluate, last_version, other_submitted_grids
 from ami.services.evaluation import (
     EvaluationRefused,
     evaluation_declare,
@@ -16,6 +16,7 @@ from ami.services.evaluation import (
     evaluation_submit,
     scored_criteria,
 )
+from ami.views.objects import DossierObjectMixin
 from mlhg_app.access import PermissionRequiredView
 
 
@@ -31,10 +32,10 @@ class MyEvaluationsView(PermissionRequiredView, TemplateView):
         return {**super().get_context_data(**kwargs), "rows": rows}
 
 
-class EvaluationView(PermissionRequiredView, View):
+class EvaluationView(DossierObjectMixin, PermissionRequiredView, View):
     """GET: the declaration, then the dossier beside the grid. POST: save or submit the grid."""
 
-    permission_required = "ami.evaluate"
+    permission_required = "ami.evaluate_dossier"
     template_name = "ami/evaluation/grid.html"
 
     def render_page(self, request, dossier, evaluation, form=None, declaration=None, status=200):
@@ -42,7 +43,8 @@ class EvaluationView(PermissionRequiredView, View):
         notes = {n.critere_id: n for n in evaluation.notes.select_related("critere")} if evaluation else {}
         if form is None and evaluation and evaluation.conflit is False:
             form = GridForm(criteres=criteres, notes=notes)
-        version = last_version(dossier)
+        # The dossier's content only once readable (`ami.read_dossier`: declared no conflict).
+        version = last_version(dossier) if request.user.has_perm("ami.read_dossier", dossier) else None
         context = {
             "dossier": dossier,
             "evaluation": evaluation,
@@ -57,12 +59,12 @@ class EvaluationView(PermissionRequiredView, View):
         return render(request, self.template_name, context, status=status)
 
     def get(self, request, pk):
-        dossier = dossier_for_evaluator(request.user, pk)
+        dossier = self.dossier
         evaluation = Evaluation.objects.filter(dossier=dossier, evaluateur=request.user).first()
         return self.render_page(request, dossier, evaluation)
 
     def post(self, request, pk):
-        dossier = dossier_for_evaluator(request.user, pk)
+        dossier = self.dossier
         evaluation = evaluation_get_or_create(dossier=dossier, user=request.user)
         if evaluation.submitted_at is not None:
             messages.error(request, "Votre grille est déjà soumise : elle ne peut plus être modifiée.")
@@ -89,12 +91,12 @@ class EvaluationView(PermissionRequiredView, View):
         return redirect("ami:evaluation", pk=dossier.pk)
 
 
-class EvaluationDeclareView(PermissionRequiredView, View):
-    permission_required = "ami.evaluate"
+class EvaluationDeclareView(DossierObjectMixin, PermissionRequiredView, View):
+    permission_required = "ami.evaluate_dossier"
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        dossier = dossier_for_evaluator(request.user, pk)
+        dossier = self.dossier
         form = DeclarationForm(request.POST)
         if not form.is_valid():
             evaluation = Evaluation.objects.filter(dossier=dossier, evaluateur=request.user).first()

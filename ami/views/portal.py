@@ -10,8 +10,10 @@ from django.views import View
 
 from ami.completeness import SECTIONS, dossier_completeness
 from ami.forms_dossier import SECTION_CLASSES
-from ami.selectors import amis_public, dossier_for_member, fichier_for, prestataire_of
+from ami.models import Fichier
+from ami.selectors import amis_public, prestataire_of
 from ami.services.dossier import dossier_is_editable, dossier_start, fichier_remove
+from ami.views.objects import DossierObjectMixin, dossier_refusal
 from mlhg_app import redirects
 from mlhg_app.access import PermissionRequiredView
 
@@ -56,13 +58,13 @@ class DossierStartView(PermissionRequiredView, View):
         return redirect("ami:dossier", pk=dossier.pk)
 
 
-class DossierOverviewView(PermissionRequiredView, View):
+class DossierOverviewView(DossierObjectMixin, PermissionRequiredView, View):
     """The dossier's status and the completeness panel, then the submission panel."""
 
-    permission_required = "ami.use_portal"
+    permission_required = "ami.change_dossier"
 
     def get(self, request, pk):
-        dossier = dossier_for_member(request.user, pk)
+        dossier = self.dossier
         completeness = dossier_completeness(dossier)
         completes = sum(1 for state in completeness if state.complete)
         return render(
@@ -81,16 +83,16 @@ class DossierOverviewView(PermissionRequiredView, View):
         )
 
 
-class DossierSectionView(PermissionRequiredView, View):
+class DossierSectionView(DossierObjectMixin, PermissionRequiredView, View):
     """One of the six sections, saved as a draft."""
 
-    permission_required = "ami.use_portal"
+    permission_required = "ami.change_dossier"
     template_name = "ami/dossier/section.html"
 
     def _section(self, request, pk, section):
         if section not in SECTION_CLASSES:
             raise Http404("Section inconnue")
-        return dossier_for_member(request.user, pk), SECTION_CLASSES[section]
+        return self.dossier, SECTION_CLASSES[section]
 
     def _render(self, request, dossier, form_section, status=200):
         context = {
@@ -138,10 +140,22 @@ class DossierSectionView(PermissionRequiredView, View):
 class FichierDownloadView(PermissionRequiredView, View):
     """A dossier's file, for those who may read it (never served directly from MEDIA_ROOT)."""
 
-    permission_required = "ami.download_fichier"
+    permission_required = "ami.view_fichier"
+
+    def get_permission_object(self):
+        if not hasattr(self, "fichier"):
+            self.fichier = get_object_or_404(
+                Fichier.objects.select_related("dossier__ami"),
+                pk=self.kwargs["fichier_pk"],
+                dossier_id=self.kwargs["pk"],
+            )
+        return self.fichier
+
+    def get_permission_denied_message(self):
+        return dossier_refusal(self.request.user, self.fichier.dossier) if self.request.user.is_authenticated else ""
 
     def get(self, request, pk, fichier_pk):
-        fichier = fichier_for(request.user, pk, fichier_pk)
+        fichier = self.fichier
         try:
             handle = fichier.fichier.open("rb")
         except FileNotFoundError as exc:
@@ -151,14 +165,14 @@ class FichierDownloadView(PermissionRequiredView, View):
         return response
 
 
-class FichierRemoveView(PermissionRequiredView, View):
+class FichierRemoveView(DossierObjectMixin, PermissionRequiredView, View):
     """Remove a file from the draft (a file of a submitted version stays with it)."""
 
-    permission_required = "ami.use_portal"
+    permission_required = "ami.change_dossier"
     http_method_names = ["post"]
 
     def post(self, request, pk, fichier_pk):
-        dossier = dossier_for_member(request.user, pk)
+        dossier = self.dossier
         fichier = get_object_or_404(dossier.fichiers.filter(detache_at__isnull=True), pk=fichier_pk)
         next_url = redirects.next_url(request, default=reverse("ami:dossier", kwargs={"pk": dossier.pk}))
         if not dossier_is_editable(dossier):

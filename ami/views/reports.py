@@ -12,7 +12,7 @@ from ami import exports as ami_exports
 from ami.audit import ami_journal
 from ami.models import AMI, Critere
 from ami.scoring import annual_totals, money, price_points
-from ami.views.selection import opened_ami
+from ami.views.objects import AMIObjectMixin
 from mlhg_app import french
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.exports import export_request
@@ -21,7 +21,7 @@ MAX_ROWS = 100
 JOURNAL_PAGE_SIZE = 50
 
 
-class ExportRequestView(PermissionRequiredView, View):
+class ExportRequestView(AMIObjectMixin, PermissionRequiredView, View):
     """Staff ask for a slow export of the AMI: a job makes the file, the export's page follows it."""
 
     permission_required = "ami.manage_selection"
@@ -29,7 +29,7 @@ class ExportRequestView(PermissionRequiredView, View):
     kind = ""
 
     def post(self, request, reference):
-        ami = opened_ami(reference)
+        ami = self.ami
         export = export_request(kind=self.kind, object_id=ami.pk, user=request.user)
         return redirect("export", pk=export.pk)
 
@@ -198,15 +198,21 @@ class PriceSimulationView(PermissionRequiredView, View):
         )
 
 
-class AuditView(PermissionRequiredView, View):
+class AuditView(AMIObjectMixin, PermissionRequiredView, View):
     permission_required = "ami.manage_selection"
     template_name = "ami/reports/audit.html"
 
     def get(self, request, reference):
-        ami = opened_ami(reference)
+        ami = self.ami
         page = Paginator(ami_journal(ami), JOURNAL_PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, self.template_name, {"ami": ami, "page": page})
 
 
 class ArchiveView(ExportRequestView):
+    """The AMI's archive holds every dossier's content: refused while the dossiers are sealed."""
+
     kind = ami_exports.ARCHIVE
+    permission_required = "ami.archive_ami"
+
+    def get_permission_denied_message(self):
+        return ami_exports.ARCHIVE_SEALED if self.request.user.has_perm("ami.manage_selection") else ""

@@ -11,10 +11,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ami.forms_evaluation import EligibilityForm
-from ami.models import AMI, Dossier
+from ami.models import Dossier
 from ami.results import ami_results
 from ami.scoring import money
 from ami.services.eligibility import EligibilityRefused, dossier_set_eligibility
+from ami.views.objects import AMIObjectMixin
 from mlhg_app import spreadsheets
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.models import User
@@ -23,11 +24,7 @@ from mlhg_app.models import User
 ELIGIBILITY_PAGE_SIZE = 20
 
 
-def opened_ami(reference) -> AMI:
-    return get_object_or_404(AMI.objects.exclude(status=AMI.Status.BROUILLON), reference=reference)
-
-
-class EligibilityView(PermissionRequiredView, View):
+class EligibilityView(AMIObjectMixin, PermissionRequiredView, View):
     permission_required = "ami.manage_selection"
     template_name = "ami/selection/eligibility.html"
 
@@ -48,10 +45,10 @@ class EligibilityView(PermissionRequiredView, View):
         return render(request, self.template_name, context, status=status)
 
     def get(self, request, reference):
-        return self.render_page(request, opened_ami(reference))
+        return self.render_page(request, self.ami)
 
     def post(self, request, reference):
-        ami = opened_ami(reference)
+        ami = self.ami
         dossier = get_object_or_404(self.dossiers(ami), pk=request.POST.get("dossier"))
         form = EligibilityForm(request.POST, prefix=f"d{dossier.pk}")
         if not form.is_valid():
@@ -74,18 +71,18 @@ class EligibilityView(PermissionRequiredView, View):
         return redirect(f"{url}?page={page}#dossier-{dossier.pk}" if page.isdigit() and page != "1" else url)
 
 
-class CommitteeView(PermissionRequiredView, View):
+class CommitteeView(AMIObjectMixin, PermissionRequiredView, View):
     permission_required = "ami.manage_selection"
     template_name = "ami/selection/committee.html"
 
     def get(self, request, reference):
-        ami = opened_ami(reference)
+        ami = self.ami
         evaluateurs = User.objects.filter(role=User.Role.EVALUATEUR, is_active=True).order_by("last_name")
         assigned = set(ami.evaluateurs.values_list("pk", flat=True))
         return render(request, self.template_name, {"ami": ami, "evaluateurs": evaluateurs, "assigned": assigned})
 
     def post(self, request, reference):
-        ami = opened_ami(reference)
+        ami = self.ami
         ids = [int(pk) for pk in request.POST.getlist("evaluateurs") if pk.isdigit()]
         chosen = User.objects.filter(pk__in=ids, role=User.Role.EVALUATEUR, is_active=True)
         if not chosen:
@@ -96,12 +93,12 @@ class CommitteeView(PermissionRequiredView, View):
         return redirect("ami:committee", reference=ami.reference)
 
 
-class ResultsView(PermissionRequiredView, TemplateView):
+class ResultsView(AMIObjectMixin, PermissionRequiredView, TemplateView):
     permission_required = "ami.manage_selection"
     template_name = "ami/selection/results.html"
 
     def get_context_data(self, **kwargs):
-        ami = opened_ami(self.kwargs["reference"])
+        ami = self.ami
         results = ami_results(ami)
         criteres = list(ami.criteres.order_by("ordre"))
         for result in results:
@@ -151,22 +148,22 @@ def results_table(ami) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-class ResultsCsvView(PermissionRequiredView, View):
+class ResultsCsvView(AMIObjectMixin, PermissionRequiredView, View):
     permission_required = "ami.manage_selection"
 
     def get(self, request, reference):
-        ami = opened_ami(reference)
+        ami = self.ami
         header, rows = results_table(ami)
         response = HttpResponse(spreadsheets.csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="resultats-{ami.reference}.csv"'
         return response
 
 
-class ResultsXlsxView(PermissionRequiredView, View):
+class ResultsXlsxView(AMIObjectMixin, PermissionRequiredView, View):
     permission_required = "ami.manage_selection"
 
     def get(self, request, reference):
-        ami = opened_ami(reference)
+        ami = self.ami
         header, rows = results_table(ami)
         response = HttpResponse(
             spreadsheets.xlsx_bytes(title="Résultats", header=header, rows=rows),

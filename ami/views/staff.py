@@ -5,29 +5,22 @@ import zipfile
 
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from ami.deadline_text import deadline_text
 from ami.documents import dossier_pdf, dossier_pdf_filename
-from ami.models import AMI, Dossier
-from ami.selectors import dossier_content_readable, dossiers_visible_to
+from ami.selectors import dossiers_visible_to
+from ami.views.objects import AMIObjectMixin, DossierObjectMixin
 from mlhg_app.access import PermissionRequiredView
 
 
-def readable_dossier(user, pk) -> tuple[Dossier, object]:
-    """A dossier the user may list, its last version, and 404 while sealed or never submitted."""
-    dossier = get_object_or_404(dossiers_visible_to(user), pk=pk)
-    return dossier, dossier.versions.order_by("-numero").select_related("submitted_by").first()
-
-
-class DossierListView(PermissionRequiredView, TemplateView):
-    permission_required = "ami.read_dossiers"
+class DossierListView(AMIObjectMixin, PermissionRequiredView, TemplateView):
+    permission_required = "ami.list_dossiers"
     template_name = "ami/staff/dossier_list.html"
 
     def get_context_data(self, **kwargs):
-        ami = get_object_or_404(AMI.objects.exclude(status=AMI.Status.BROUILLON), reference=self.kwargs["reference"])
+        ami = self.ami
         dossiers = (
             dossiers_visible_to(self.request.user)
             .filter(ami=ami)
@@ -43,35 +36,39 @@ class DossierListView(PermissionRequiredView, TemplateView):
         }
 
 
-class DossierReadView(PermissionRequiredView, TemplateView):
-    permission_required = "ami.read_dossiers"
+class DossierReadView(DossierObjectMixin, PermissionRequiredView, TemplateView):
+    """A dossier's status; its content only for those who may read it (`ami.read_dossier`: the seal)."""
+
+    permission_required = "ami.view_dossier"
     template_name = "ami/staff/dossier_read.html"
 
     def get_context_data(self, **kwargs):
-        dossier, version = readable_dossier(self.request.user, self.kwargs["pk"])
-        sealed = not dossier_content_readable(dossier)
+        dossier = self.dossier
+        readable = self.request.user.has_perm("ami.read_dossier", dossier)
+        version = self.last_version() if readable else None
         return {
             **super().get_context_data(**kwargs),
             "dossier": dossier,
-            "version": None if sealed else version,
-            "contenu": None if sealed or version is None else version.contenu,
-            "sealed": sealed,
+            "version": version,
+            "contenu": version.contenu if version else None,
+            "sealed": not dossier.ami.is_past_deadline(),
+            "readable": readable,
             "deadline": deadline_text(dossier.ami),
             "now": timezone.now(),
         }
 
 
-class _OpenedDossierMixin:
+class _OpenedDossierMixin(DossierObjectMixin):
+    permission_required = "ami.read_dossier"
+
     def opened(self):
-        dossier, version = readable_dossier(self.request.user, self.kwargs["pk"])
-        if not dossier_content_readable(dossier) or version is None:
-            raise Http404("Dossier scellé jusqu'à la date limite")
-        return dossier, version
+        version = self.last_version()
+        if version is None:
+            raise Http404("Aucune version déposée")
+        return self.dossier, version
 
 
 class DossierPdfView(_OpenedDossierMixin, PermissionRequiredView, TemplateView):
-    permission_required = "ami.read_dossiers"
-
     def get(self, request, pk):
         _dossier, version = self.opened()
         response = HttpResponse(dossier_pdf(version), content_type="application/pdf")
@@ -80,8 +77,6 @@ class DossierPdfView(_OpenedDossierMixin, PermissionRequiredView, TemplateView):
 
 
 class DossierZipView(_OpenedDossierMixin, PermissionRequiredView, TemplateView):
-    permission_required = "ami.read_dossiers"
-
     def get(self, request, pk):
         dossier, version = self.opened()
         buffer = io.BytesIO()

@@ -8,17 +8,17 @@ from django.utils.formats import date_format
 from django.views import View
 
 from ami.receipts import receipt_filename, receipt_pdf
-from ami.selectors import dossier_for_member
 from ami.services.submission import SubmissionRefused, dossier_submit, dossier_withdraw
+from ami.views.objects import DossierObjectMixin
 from mlhg_app.access import PermissionRequiredView
 
 
-class DossierSubmitView(PermissionRequiredView, View):
-    permission_required = "ami.use_portal"
+class DossierSubmitView(DossierObjectMixin, PermissionRequiredView, View):
+    permission_required = "ami.change_dossier"
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        dossier = dossier_for_member(request.user, pk)
+        dossier = self.dossier
         try:
             version = dossier_submit(dossier=dossier, user=request.user)
         except SubmissionRefused as refusal:
@@ -34,12 +34,12 @@ class DossierSubmitView(PermissionRequiredView, View):
         return redirect("ami:dossier", pk=dossier.pk)
 
 
-class DossierWithdrawView(PermissionRequiredView, View):
-    permission_required = "ami.use_portal"
+class DossierWithdrawView(DossierObjectMixin, PermissionRequiredView, View):
+    permission_required = "ami.change_dossier"
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        dossier = dossier_for_member(request.user, pk)
+        dossier = self.dossier
         if request.POST.get("confirmer") != "oui":
             messages.error(request, "Cochez la case de confirmation pour retirer votre candidature.")
             return redirect("ami:dossier", pk=dossier.pk)
@@ -52,11 +52,11 @@ class DossierWithdrawView(PermissionRequiredView, View):
         return redirect("ami:dossier", pk=dossier.pk)
 
 
-class ReceiptView(PermissionRequiredView, View):
-    permission_required = "ami.use_portal"
+class ReceiptView(DossierObjectMixin, PermissionRequiredView, View):
+    permission_required = "ami.change_dossier"
 
     def get(self, request, pk, numero):
-        dossier = dossier_for_member(request.user, pk)
+        dossier = self.dossier
         version = dossier.versions.filter(numero=numero).select_related("submitted_by").first()
         if version is None:
             raise Http404("Version introuvable")

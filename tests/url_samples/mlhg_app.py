@@ -1,7 +1,8 @@
-def _seance_history(world):
-    from tests.url_samples.seances import seance
+def _dossier_history(world):
+    """A dossier past its deadline: its history asks `ami.read_dossier` on top of `mlhg_app.view_history`."""
+    from tests.url_samples.ami import dossier
 
-    return {"label": "seances.seance", "pk": seance(world).pk}
+    return {"label": "ami.dossier", "pk": dossier(world).pk}
 
 
 def _export(world):
@@ -21,5 +22,5 @@ SAMPLES = {
     "export_status": _export,
     "export_download": _export,
     "password_reset_confirm": lambda world: {"uidb64": "MQ", "token": "jeton-invalide"},
-    "history": _seance_history,
+    "history": _dossier_history,
 }

@@ -1,0 +1,46 @@
+"""The object a view handles, loaded once for its permission check and its page (404 if it does not exist)."""
+
+from django.shortcuts import get_object_or_404
+
+from ami.models import AMI, Dossier
+
+
+class AMIObjectMixin:
+    """The URL's AMI (`reference`, never a draft), checked against the view's object permission."""
+
+    def get_permission_object(self):
+        if not hasattr(self, "ami"):
+            self.ami = get_object_or_404(
+                AMI.objects.exclude(status=AMI.Status.BROUILLON), reference=self.kwargs["reference"]
+            )
+        return self.ami
+
+
+CONFLICT = "Vous avez déclaré un conflit d'intérêts pour ce dossier : son contenu ne vous est pas accessible."
+SEALED = "Ce dossier est scellé jusqu'à la date limite : son contenu et ses pièces ne sont pas consultables avant."
+
+
+def dossier_refusal(user, dossier) -> str:
+    """Why a dossier's page is refused, in French, when the reason is the conflict or the seal."""
+    from ami.rules import deadline_passed, has_declared_conflict, is_own_organisation
+
+    if has_declared_conflict(user, dossier):
+        return CONFLICT
+    if not is_own_organisation(user, dossier) and not deadline_passed(user, dossier):
+        return SEALED
+    return ""
+
+
+class DossierObjectMixin:
+    """The URL's dossier (`pk`), checked against the view's object permission."""
+
+    def get_permission_denied_message(self):
+        return dossier_refusal(self.request.user, self.dossier) if self.request.user.is_authenticated else ""
+
+    def get_permission_object(self):
+        if not hasattr(self, "dossier"):
+            self.dossier = get_object_or_404(Dossier.objects.select_related("ami", "prestataire"), pk=self.kwargs["pk"])
+        return self.dossier
+
+    def last_version(self):
+        return self.dossier.versions.order_by("-numero").select_related("submitted_by").first()

@@ -190,5 +190,9 @@ rules.add_perm("ami.view_decision", is_staff_member)
 rules.add_perm("ami.list_dossiers", is_staff_member | is_assigned_evaluator)
 # An AMI's own page for staff (its history): staff.
 rules.add_perm("ami.view_ami", is_staff_member)
+# Correct a published AMI (a rectificatif postpones its deadline; the service refuses an earlier one).
+rules.add_perm("ami.rectify_ami", is_staff_member)
+# Start or reopen the organisation's candidature to a public AMI (the page says when it is closed).
+rules.add_perm("ami.apply_ami", is_prestataire)
 # The archive of an AMI (every dossier's content): staff, after the deadline only.
 rules.add_perm("ami.archive_ami", is_staff_member & deadline_passed)

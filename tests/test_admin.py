@@ -283,7 +283,7 @@ def test_hole_05_a_superuser_holds_no_product_permission_by_the_flag_alone(super
     """The console reads the flag itself; the product's pages ask the role's rules (a superuser is staff)."""
     for perm in ["seances.record", "ami.evaluate", "ami.use_portal", "bilans.write", "seances.validate"]:
         assert not superuser.has_perm(perm), perm
-    assert superuser.has_perm("ami.manage_dossiers")  # the role staff's
+    assert superuser.has_perm("ami.manage_selection")  # the role staff's
 
 
 # -- hole 10: a manager in a group ---------------------------------------------------------------------

@@ -454,7 +454,7 @@ def test_hole_09_what_a_candidate_or_an_evaluator_types_stays_text_in_every_csv_
         xlsx = client.get(reverse("ami:results_xlsx", args=["ami-2026"])).content
         results_csv = client.get(reverse("ami:results_csv", args=["ami-2026"])).content.decode("utf-8-sig")
         with open(tmp_path / "a.zip", "w+b") as handle:
-            ami_archive(committee["ami"], handle)
+            ami_archive(committee["ami"], handle, user=committee["staff"])
             handle.seek(0)
             archive = zipfile.ZipFile(handle)
             eligibility = read_csv(archive, "recevabilite.csv")

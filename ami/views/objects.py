@@ -6,13 +6,15 @@ from ami.models import AMI, Dossier
 
 
 class AMIObjectMixin:
-    """The URL's AMI (`reference`, never a draft), checked against the view's object permission."""
+    """The URL's AMI (`reference`; a draft only where `include_drafts`), checked against the view's
+    object permission."""
+
+    include_drafts = False
 
     def get_permission_object(self):
         if not hasattr(self, "ami"):
-            self.ami = get_object_or_404(
-                AMI.objects.exclude(status=AMI.Status.BROUILLON), reference=self.kwargs["reference"]
-            )
+            amis = AMI.objects.all() if self.include_drafts else AMI.objects.exclude(status=AMI.Status.BROUILLON)
+            self.ami = get_object_or_404(amis, reference=self.kwargs["reference"])
         return self.ami
 
 

@@ -11,21 +11,21 @@ from django.views import View
 from ami.completeness import SECTIONS, dossier_completeness
 from ami.forms_dossier import SECTION_CLASSES
 from ami.models import Fichier
-from ami.selectors import amis_public, prestataire_of
+from ami.selectors import prestataire_of
 from ami.services.dossier import dossier_is_editable, dossier_start, fichier_remove
-from ami.views.objects import DossierObjectMixin, dossier_refusal
+from ami.views.objects import AMIObjectMixin, DossierObjectMixin, dossier_refusal
 from mlhg_app import redirects
 from mlhg_app.access import PermissionRequiredView
 
 
-class DossierStartView(PermissionRequiredView, View):
+class DossierStartView(AMIObjectMixin, PermissionRequiredView, View):
     """Start the organisation's candidature to an AMI (or go to the one already started)."""
 
-    permission_required = "ami.use_portal"
+    permission_required = "ami.apply_ami"
     template_name = "ami/dossier/start.html"
 
     def _context(self, request, reference):
-        ami = get_object_or_404(amis_public(), reference=reference)
+        ami = self.ami
         prestataire = prestataire_of(request.user)
         if prestataire is None:
             raise Http404("Aucune organisation")

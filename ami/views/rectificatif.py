@@ -1,29 +1,22 @@
 """Staff: postpone a published AMI's deadline by a dated rectificatif (never earlier)."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views import View
 
 from ami.deadline_text import deadline_text
 from ami.forms_rectificatif import RectificatifForm
-from ami.models import AMI
 from ami.services.rectificatif import RectificatifRefused, ami_deadline_postpone
+from ami.views.objects import AMIObjectMixin
 from mlhg_app.access import PermissionRequiredView
 
 
-class DeadlinePostponeView(PermissionRequiredView, View):
-    permission_required = "ami.manage_selection"
+class DeadlinePostponeView(AMIObjectMixin, PermissionRequiredView, View):
+    permission_required = "ami.rectify_ami"
     template_name = "ami/selection/rectificatif.html"
 
-    def get_ami(self):
-        if not hasattr(self, "_ami"):
-            self._ami = get_object_or_404(
-                AMI.objects.exclude(status=AMI.Status.BROUILLON), reference=self.kwargs["reference"]
-            )
-        return self._ami
-
     def render_page(self, request, form=None):
-        ami = self.get_ami()
+        ami = self.ami
         context = {
             "ami": ami,
             "deadline": deadline_text(ami),
@@ -37,7 +30,7 @@ class DeadlinePostponeView(PermissionRequiredView, View):
         return self.render_page(request)
 
     def post(self, request, reference):
-        ami = self.get_ami()
+        ami = self.ami
         form = RectificatifForm(request.POST)
         if form.is_valid():
             try:

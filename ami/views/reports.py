@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views import View
 
 from ami import exports as ami_exports
@@ -176,14 +176,15 @@ class PriceSimulationForm(forms.Form):
         return out
 
 
-class PriceSimulationView(PermissionRequiredView, View):
+class PriceSimulationView(AMIObjectMixin, PermissionRequiredView, View):
     """The points a range of prices would get, before publication (drafts included)."""
 
-    permission_required = "ami.manage_selection"
+    permission_required = "ami.view_ami"
+    include_drafts = True
     template_name = "ami/reports/price_simulation.html"
 
     def get(self, request, reference):
-        ami = get_object_or_404(AMI, reference=reference)
+        ami = self.ami
         price = ami.criteres.filter(mode=Critere.Mode.CALCULE).first()
         form = PriceSimulationForm(request.GET or PriceSimulationForm.DEFAULTS, ami=ami)
         rows = form.rows(weight=price.poids, chosen=ami.formule_prix) if price is not None and form.is_valid() else None

@@ -23,11 +23,12 @@ from django.utils import timezone
 from ami.uploads import MAX_FILE_SIZE, PDF, content_refusal, describe_content, detect_type, display_name, format_mo
 from bilans import aggregation, charts, differences
 from bilans.models import K_MINIMUM, Bilan, BilanVersion, Commentaire, ExportPdf, Section
-from bilans.states import BilanRefused, bilan_set_state
+from bilans.states import bilan_set_state
 from mlhg_app.jobs import enqueue, pause_for_tests
 from mlhg_app.messaging import message_send
 from mlhg_app.models import User
 from mlhg_app.pdf import render_pdf
+from mlhg_app.refusals import Refused
 from mlhg_app.rules import is_prestataire, is_responsable, is_staff_member
 from seances import calendar
 from seances.anonymisation import identifying_terms, names_for_programme
@@ -113,7 +114,7 @@ def version_figures(bilan) -> dict:
         if aggregation.shares(bilan.programme) == shares:
             synthese, empreintes = differences.protect_against_differences(earlier, live, shares, bilan.seuil_k)
             return {"synthese": synthese, "empreintes": empreintes}
-    raise BilanRefused("Des comptes rendus sont en cours d'enregistrement : remettez le bilan dans un instant.")
+    raise Refused("Des comptes rendus sont en cours d'enregistrement : remettez le bilan dans un instant.")
 
 
 def section_refusals(bilan, texts: dict | None = None) -> dict[str, list[str]]:
@@ -185,7 +186,7 @@ def _notify(bilan, users, *, kind, subject, template, occurrence, context=None, 
 def bilan_open(*, programme: Programme, user) -> Bilan:
     """The prestataire opens the year's bilan (once; opening again returns it)."""
     if not user.has_perm("bilans.write_bilan", programme):
-        raise BilanRefused("Seul le prestataire du programme ouvre son bilan.")
+        raise Refused("Seul le prestataire du programme ouvre son bilan.")
     bilan, _created = Bilan.objects.get_or_create(programme=programme, defaults={"echeance": due_date(programme)})
     return bilan
 
@@ -194,11 +195,11 @@ def bilan_write(*, bilan: Bilan, user, texts: dict) -> dict[str, list[str]]:
     """Save the three sections (a draft, or a revision after comments). Saved even with an identifying
     term, so that nothing typed is lost; such a bilan cannot be remitted. Returns the refusals."""
     if not is_writer(user, bilan):
-        raise BilanRefused("Seul le prestataire rédige le bilan.")
+        raise Refused("Seul le prestataire rédige le bilan.")
     with transaction.atomic():
         bilan = Bilan.objects.select_for_update().get(pk=bilan.pk)
         if bilan.status not in WRITABLE:
-            raise BilanRefused(f"Le bilan est {bilan.get_status_display()} : il n'est plus modifiable.")
+            raise Refused(f"Le bilan est {bilan.get_status_display()} : il n'est plus modifiable.")
         for key, _label in SECTIONS:
             setattr(bilan, key, (texts.get(key) or "").strip())
         bilan.save()
@@ -208,12 +209,12 @@ def bilan_write(*, bilan: Bilan, user, texts: dict) -> dict[str, list[str]]:
 def bilan_remettre(*, bilan: Bilan, user) -> BilanVersion:
     """Freeze a new version (texts and figures) and email the responsable."""
     if not is_writer(user, bilan):
-        raise BilanRefused("Seul le prestataire remet le bilan.")
+        raise Refused("Seul le prestataire remet le bilan.")
     with transaction.atomic():
         bilan = Bilan.objects.select_for_update().select_related("programme").get(pk=bilan.pk)
         refusal = remise_refusal(bilan)
         if refusal:
-            raise BilanRefused(refusal)
+            raise Refused(refusal)
         previous = latest_version(bilan)
         numero = (previous.numero if previous else 0) + 1
         version = BilanVersion.objects.create(
@@ -250,15 +251,15 @@ def comment_add(*, bilan: Bilan, user, section: str, texte: str) -> Commentaire:
     """The responsable comments one section of the latest remitted version; the prestataire is emailed."""
     texte = (texte or "").strip()
     if section not in Section.values:
-        raise BilanRefused("Choisissez la section commentée.")
+        raise Refused("Choisissez la section commentée.")
     if not texte:
-        raise BilanRefused("Écrivez votre commentaire.")
+        raise Refused("Écrivez votre commentaire.")
     with transaction.atomic():
         bilan = Bilan.objects.select_for_update(of=("self",)).select_related("programme").get(pk=bilan.pk)
         if not user.has_perm("bilans.review_bilan", bilan):
-            raise BilanRefused("Seul le responsable de secteur référent du programme commente le bilan remis.")
+            raise Refused("Seul le responsable de secteur référent du programme commente le bilan remis.")
         if bilan.status not in REVIEWABLE:
-            raise BilanRefused(f"Le bilan est {bilan.get_status_display()} : il ne peut pas être commenté.")
+            raise Refused(f"Le bilan est {bilan.get_status_display()} : il ne peut pas être commenté.")
         version = latest_version(bilan)
         commentaire = Commentaire.objects.create(version=version, section=section, texte=texte, auteur=user)
         bilan_set_state(bilan=bilan, status=Bilan.Status.COMMENTE, by=user)
@@ -287,12 +288,12 @@ def notify_comment(*, commentaire_id: int) -> int:
 def comment_reply(*, commentaire: Commentaire, user, reponse: str) -> Commentaire:
     bilan = commentaire.version.bilan
     if not is_writer(user, bilan):
-        raise BilanRefused("Seul le prestataire répond aux commentaires.")
+        raise Refused("Seul le prestataire répond aux commentaires.")
     reponse = (reponse or "").strip()
     if not reponse:
-        raise BilanRefused("Écrivez votre réponse.")
+        raise Refused("Écrivez votre réponse.")
     if bilan.status != Bilan.Status.COMMENTE or commentaire.version_id != latest_version(bilan).pk:
-        raise BilanRefused("On répond aux commentaires de la dernière version, tant que le bilan n'est pas validé.")
+        raise Refused("On répond aux commentaires de la dernière version, tant que le bilan n'est pas validé.")
     commentaire.reponse = reponse
     commentaire.repondu_par = user
     commentaire.repondu_le = timezone.now()
@@ -305,9 +306,9 @@ def bilan_validate(*, bilan: Bilan, user) -> Bilan:
     with transaction.atomic():
         bilan = Bilan.objects.select_for_update(of=("self",)).select_related("programme").get(pk=bilan.pk)
         if not user.has_perm("bilans.review_bilan", bilan):
-            raise BilanRefused("Seul le responsable de secteur référent du programme valide le bilan remis.")
+            raise Refused("Seul le responsable de secteur référent du programme valide le bilan remis.")
         if bilan.status not in REVIEWABLE:
-            raise BilanRefused(f"Le bilan est {bilan.get_status_display()} : il ne peut pas être validé.")
+            raise Refused(f"Le bilan est {bilan.get_status_display()} : il ne peut pas être validé.")
         bilan_set_state(bilan=bilan, status=Bilan.Status.VALIDE, by=user)  # the prestataire emailed on commit
     return bilan
 
@@ -331,11 +332,11 @@ def notify_validation(*, bilan_id: int) -> int:
 def k_set(*, bilan: Bilan, user, k: int) -> Bilan:
     """Staff set the anonymity threshold; it applies to the figures and to the next remitted version."""
     if not user.has_perm("bilans.set_threshold", bilan):
-        raise BilanRefused("Seule l'administration de la MLHG fixe le seuil d'anonymat.")
+        raise Refused("Seule l'administration de la MLHG fixe le seuil d'anonymat.")
     if k < K_MINIMUM:
-        raise BilanRefused(f"Le seuil k vaut au moins {K_MINIMUM} : en dessous, un thème pourrait désigner un groupe.")
+        raise Refused(f"Le seuil k vaut au moins {K_MINIMUM} : en dessous, un thème pourrait désigner un groupe.")
     if bilan.status == Bilan.Status.VALIDE:
-        raise BilanRefused("Le bilan est validé : son seuil ne change plus.")
+        raise Refused("Le bilan est validé : son seuil ne change plus.")
     bilan.seuil_k = k
     bilan.save(update_fields=["seuil_k", "updated_at"])
     return bilan
@@ -344,7 +345,7 @@ def k_set(*, bilan: Bilan, user, k: int) -> Bilan:
 def k_default_set(*, programme: Programme, user, k: int):
     """Staff set k before the bilan is opened: it is opened (as a draft) with it."""
     if not user.has_perm("bilans.set_threshold", programme):
-        raise BilanRefused("Seule l'administration de la MLHG fixe le seuil d'anonymat.")
+        raise Refused("Seule l'administration de la MLHG fixe le seuil d'anonymat.")
     bilan, _ = Bilan.objects.get_or_create(programme=programme, defaults={"echeance": due_date(programme)})
     return k_set(bilan=bilan, user=user, k=k)
 
@@ -363,11 +364,11 @@ def reunion_set(*, bilan: Bilan, user, when: datetime.datetime, lieu: str) -> Bi
     with transaction.atomic():
         bilan = Bilan.objects.select_for_update().select_related("programme").get(pk=bilan.pk)
         if not can_meet(user, bilan):
-            raise BilanRefused("La réunion de bilan se fixe entre le prestataire et le responsable de secteur.")
+            raise Refused("La réunion de bilan se fixe entre le prestataire et le responsable de secteur.")
         if bilan.status == Bilan.Status.BROUILLON:
-            raise BilanRefused("La réunion de bilan se tient à la remise du bilan : remettez-le d'abord.")
+            raise Refused("La réunion de bilan se tient à la remise du bilan : remettez-le d'abord.")
         if when <= timezone.now():
-            raise BilanRefused("Choisissez une date à venir pour la réunion de bilan.")
+            raise Refused("Choisissez une date à venir pour la réunion de bilan.")
         if bilan.reunion_le is not None:
             bilan.reunion_sequence += 1
         bilan.reunion_le = when
@@ -452,9 +453,9 @@ def check_minutes(uploaded) -> bytes:
 
 def reunion_minutes_attach(*, bilan: Bilan, user, data: bytes) -> Bilan:
     if not can_meet(user, bilan):
-        raise BilanRefused("Le compte rendu de la réunion est joint par le prestataire ou le responsable de secteur.")
+        raise Refused("Le compte rendu de la réunion est joint par le prestataire ou le responsable de secteur.")
     if bilan.reunion_le is None:
-        raise BilanRefused("Fixez d'abord la date de la réunion de bilan.")
+        raise Refused("Fixez d'abord la date de la réunion de bilan.")
     if bilan.reunion_compte_rendu:
         bilan.reunion_compte_rendu.delete(save=False)
     bilan.reunion_compte_rendu.save(f"reunion-bilan-{bilan.programme.annee_debut}.pdf", ContentFile(data), save=False)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from bilans.models import Bilan
 from mlhg_app.jobs import enqueue
+from mlhg_app.refusals import Refused
 
 B = Bilan.Status
 
@@ -20,10 +21,6 @@ TRANSITIONS: dict[str, set[str]] = {
     B.REMIS: {B.COMMENTE, B.VALIDE},
     B.COMMENTE: {B.REMIS, B.VALIDE},
 }
-
-
-class BilanRefused(Exception):
-    """An action the bilan's state or the user's role does not allow; the message is French."""
 
 
 def transition_refusal(bilan: Bilan, status: str) -> str:
@@ -53,7 +50,7 @@ def bilan_set_state(*, bilan: Bilan, status: str, by=None) -> bool:
     """Move `bilan` to `status`; the only place a bilan's status changes. Returns False (and does
     nothing: no history row, no email) when the status is already `status`.
 
-    Refuses (BilanRefused, in French) a transition absent from `TRANSITIONS`, « remis » unless the
+    Refuses (Refused, in French) a transition absent from `TRANSITIONS`, « remis » unless the
     latest version is new (no comment yet), « commenté » unless it has a comment. Side effects: the
     status saved through the model, so the history records `by`; « validé » records who and when
     (`valide_par`, `valide_le`); after commit, a remise emails the responsable (the version's
@@ -63,7 +60,7 @@ def bilan_set_state(*, bilan: Bilan, status: str, by=None) -> bool:
         return False
     refusal = transition_refusal(bilan, status)
     if refusal:
-        raise BilanRefused(refusal)
+        raise Refused(refusal)
     bilan.status = status
     fields = ["status", "updated_at"]
     if status == B.VALIDE:

@@ -13,6 +13,7 @@ from bilans.models import K_DEFAULT, Bilan, Commentaire, ExportPdf
 from mlhg_app import jobs
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.exports import status_payload
+from mlhg_app.refusals import Refused, refusal_message
 from seances.models import Programme
 from seances.views.permission_objects import ProgrammeObject
 
@@ -68,8 +69,8 @@ class BilanOpenView(ProgrammeObject, PermissionRequiredView, View):
     def post(self, request, pk):
         try:
             bilan = services.bilan_open(programme=self.programme, user=request.user)
-        except services.BilanRefused as exc:
-            messages.error(request, str(exc))
+        except Refused as exc:
+            refusal_message(request, exc)
             return redirect("bilans:list")
         messages.success(request, f"Le bilan {bilan.annee} est ouvert, pré-rempli avec les chiffres de l'année.")
         return redirect("bilans:detail", pk=bilan.pk)
@@ -87,8 +88,8 @@ class ThresholdView(ProgrammeObject, PermissionRequiredView, View):
             return redirect("bilans:list")
         try:
             bilan = services.k_default_set(programme=programme, user=request.user, k=form.cleaned_data["seuil_k"])
-        except services.BilanRefused as exc:
-            messages.error(request, str(exc))
+        except Refused as exc:
+            refusal_message(request, exc)
             return redirect("bilans:list")
         messages.success(request, f"Le seuil d'anonymat du bilan {bilan.annee} est fixé à k = {bilan.seuil_k}.")
         return redirect("bilans:list")
@@ -165,7 +166,7 @@ class BilanWriteView(BilanObject, PermissionRequiredView, View):
             return self._render(request, bilan, form, {})
         try:
             refusals = services.bilan_write(bilan=bilan, user=request.user, texts=form.cleaned_data)
-        except services.BilanRefused as exc:
+        except Refused as exc:
             return _refused(request, exc, bilan.pk)
         if refusals:
             terms = ", ".join(f"« {t} »" for ts in refusals.values() for t in ts)
@@ -187,7 +188,7 @@ class BilanRemettreView(BilanObject, PermissionRequiredView, View):
         bilan = self.bilan
         try:
             version = services.bilan_remettre(bilan=bilan, user=request.user)
-        except services.BilanRefused as exc:
+        except Refused as exc:
             return _refused(request, exc, bilan.pk)
         messages.success(
             request, f"La version {version.numero} du bilan est remise : le responsable de secteur est prévenu."
@@ -206,7 +207,7 @@ class CommentView(BilanObject, PermissionRequiredView, View):
             return redirect("bilans:detail", pk=bilan.pk)
         try:
             services.comment_add(bilan=bilan, user=request.user, **form.cleaned_data)
-        except services.BilanRefused as exc:
+        except Refused as exc:
             return _refused(request, exc, bilan.pk)
         messages.success(request, "Votre commentaire est enregistré : le prestataire est prévenu.")
         return redirect("bilans:detail", pk=bilan.pk)
@@ -231,7 +232,7 @@ class ReplyView(PermissionRequiredView, View):
             return redirect("bilans:detail", pk=bilan.pk)
         try:
             services.comment_reply(commentaire=commentaire, user=request.user, reponse=form.cleaned_data["reponse"])
-        except services.BilanRefused as exc:
+        except Refused as exc:
             return _refused(request, exc, bilan.pk)
         messages.success(request, "Votre réponse est enregistrée.")
         return redirect("bilans:detail", pk=bilan.pk)
@@ -244,7 +245,7 @@ class ValidateView(BilanObject, PermissionRequiredView, View):
         bilan = self.bilan
         try:
             services.bilan_validate(bilan=bilan, user=request.user)
-        except services.BilanRefused as exc:
+        except Refused as exc:
             return _refused(request, exc, bilan.pk)
         messages.success(request, f"Le bilan {bilan.annee} est validé : le prestataire est prévenu.")
         return redirect("bilans:detail", pk=bilan.pk)
@@ -276,7 +277,7 @@ class ReunionView(BilanObject, PermissionRequiredView, View):
                 return self._render(request, bilan, ReunionForm(), form)
             try:
                 services.reunion_minutes_attach(bilan=bilan, user=request.user, data=form.cleaned_data["fichier"])
-            except services.BilanRefused as exc:
+            except Refused as exc:
                 form.add_error(None, str(exc))
                 return self._render(request, bilan, ReunionForm(), form)
             messages.success(request, "Le compte rendu de la réunion de bilan est joint.")
@@ -287,7 +288,7 @@ class ReunionView(BilanObject, PermissionRequiredView, View):
         try:
             services.reunion_set(bilan=bilan, user=request.user, when=form.cleaned_data["when"],
                                  lieu=form.cleaned_data["lieu"])  # fmt: skip
-        except services.BilanRefused as exc:
+        except Refused as exc:
             form.add_error(None, str(exc))
             return self._render(request, bilan, form, MinutesForm())
         messages.success(

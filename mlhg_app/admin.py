@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from mlhg_app.admin_site import ConsoleAdmin, NoHiddenLookups
 from mlhg_app.jobs import enqueue
 from mlhg_app.models import WEEKDAYS, Antenne, OutgoingMessage, PendingJob, User
-from mlhg_app.services import AccountRefused, user_invite, user_password_reset_send, user_update, user_update_check
+from mlhg_app.refusals import Refused
+from mlhg_app.services import user_invite, user_password_reset_send, user_update, user_update_check
 
 
 class AntenneForm(forms.ModelForm):
@@ -39,14 +40,14 @@ class AntenneForm(forms.ModelForm):
         ]
 
     def clean(self):
-        from seances.services.programme import ProgrammeRefused, antenne_headcount_check
+        from seances.services.programme import antenne_headcount_check
 
         cleaned = super().clean()
         effectif = cleaned.get("effectif_conseillers")
         if self.instance.pk and effectif is not None and effectif != self.instance.effectif_conseillers:
             try:
                 antenne_headcount_check(antenne=self.instance, effectif=effectif)
-            except ProgrammeRefused as refusal:
+            except Refused as refusal:
                 self.add_error("effectif_conseillers", str(refusal))
         return cleaned
 
@@ -85,7 +86,7 @@ class UserForm(forms.ModelForm):
                     antenne=cleaned["antenne"],
                     is_manager=cleaned.get("is_manager", False),
                 )
-            except AccountRefused as refusal:
+            except Refused as refusal:
                 self.add_error(refusal.field if refusal.field in self.fields else None, refusal.message)
         return cleaned
 

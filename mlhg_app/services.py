@@ -11,6 +11,7 @@ from django.utils.http import urlsafe_base64_encode
 from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import message_send
 from mlhg_app.models import User
+from mlhg_app.refusals import Refused
 
 
 def password_set_url(user: User) -> str:
@@ -77,15 +78,6 @@ def user_password_reset_send(*, user: User) -> bool:
     )
 
 
-class AccountRefused(Exception):
-    """A change of a person that cannot be saved; `message` says why, in French."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
 STAFF_ROLE_REFUSED = (
     "Le rôle « Administration MLHG » ne se donne pas et ne se retire pas ici : "
     "demandez-le à l'administrateur technique de la plateforme."
@@ -93,22 +85,22 @@ STAFF_ROLE_REFUSED = (
 
 
 def user_update_check(*, user: User, by: User, role: str, antenne, is_manager: bool) -> None:
-    """Refuse (AccountRefused) what the people screen may not change on `user` (saved or new):
+    """Refuse (Refused) what the people screen may not change on `user` (saved or new):
     the role `staff` given or taken (by anyone but a technical superuser), and any change of role, site
     or manager flag that breaks a group membership (hierarchy rule, seances/services/programme.py)."""
-    from seances.services.programme import ProgrammeRefused, member_change_check
+    from seances.services.programme import member_change_check
 
     before = User.objects.filter(pk=user.pk).first() if user.pk else None
     was_staff = before is not None and before.role == User.Role.STAFF
     if was_staff != (role == User.Role.STAFF) and not by.is_superuser:
-        raise AccountRefused(STAFF_ROLE_REFUSED, field="role")
+        raise Refused(STAFF_ROLE_REFUSED, field="role")
     if before is None:
         return
     before.role, before.antenne, before.is_manager = role, antenne, is_manager
     try:
         member_change_check(user=before)
-    except ProgrammeRefused as refusal:
-        raise AccountRefused(str(refusal)) from None
+    except Refused as refusal:
+        raise Refused(str(refusal)) from None
 
 
 def user_update(

@@ -31,6 +31,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from mlhg_app.models import User
+from mlhg_app.refusals import Refused
 
 SESSION_PENDING = "mlhg_otp_pending"
 SESSION_SECRET = "mlhg_otp_secret"  # nosec B105 # the session key under which the secret waits, not a secret
@@ -114,14 +115,6 @@ def twofactor_enable(*, request, secret: str, code: str) -> TOTPDevice | None:
     return device
 
 
-class CodeRefused(Exception):
-    """A code that cannot be accepted; `message` says why, in French."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
 WRONG_CODE = (
     "Code incorrect. Saisissez le code à 6 chiffres affiché en ce moment par votre application "
     "d'authentification (il change toutes les 30 secondes)."
@@ -137,20 +130,20 @@ def _check_code(device: TOTPDevice, code: str) -> None:
 
         locked_until = (info or {}).get("locked_until")
         seconds = max(1, int((locked_until - timezone.now()).total_seconds()) + 1) if locked_until else 1
-        raise CodeRefused(TOO_MANY.format(seconds=f"{seconds} seconde" + ("s" if seconds > 1 else "")))
+        raise Refused(TOO_MANY.format(seconds=f"{seconds} seconde" + ("s" if seconds > 1 else "")))
     if not device.verify_token(code):
-        raise CodeRefused(WRONG_CODE)
+        raise Refused(WRONG_CODE)
 
 
 def twofactor_verify(*, request, code: str) -> TOTPDevice:
-    """Check the code of a logged-in user whose session waits for it; raises CodeRefused.
+    """Check the code of a logged-in user whose session waits for it; raises Refused.
 
     Side effects: the device's throttling counters (django-otp: 1, 2, 4… seconds after
     each wrong code); on success, the session marked verified.
     """
     device = device_of(request.user)
     if device is None:
-        raise CodeRefused(NO_DEVICE)
+        raise Refused(NO_DEVICE)
     _check_code(device, code)
     django_otp.login(request, device)
     request.session[SESSION_PENDING] = False
@@ -158,16 +151,16 @@ def twofactor_verify(*, request, code: str) -> TOTPDevice:
 
 
 def twofactor_disable(*, request, code: str) -> None:
-    """Remove the user's devices after checking a current code; raises CodeRefused."""
+    """Remove the user's devices after checking a current code; raises Refused."""
     user = request.user
     if required_for(user):
-        raise CodeRefused(
+        raise Refused(
             "La double authentification est obligatoire pour l'administration de la MLHG : "
             "elle ne peut pas être désactivée."
         )
     device = device_of(user)
     if device is None:
-        raise CodeRefused(NO_DEVICE)
+        raise Refused(NO_DEVICE)
     _check_code(device, code)
     TOTPDevice.objects.filter(user=user).delete()
     request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)

@@ -18,6 +18,7 @@ from mlhg_app import forms, personal_data, redirects, throttle, twofactor
 from mlhg_app.access import PermissionRequiredView, PublicView
 from mlhg_app.celery import app as celery_app
 from mlhg_app.models import Antenne
+from mlhg_app.refusals import Refused
 
 logger = logging.getLogger(__name__)
 
@@ -201,7 +202,7 @@ class TwoFactorVerifyView(PermissionRequiredView, View):
         if form.is_valid():
             try:
                 twofactor.twofactor_verify(request=request, code=form.cleaned_data["code"])
-            except twofactor.CodeRefused as refused:
+            except Refused as refused:
                 form.add_error("code", refused.message)
             else:
                 return redirect(_safe_next(request))
@@ -245,7 +246,7 @@ class TwoFactorSetupView(PermissionRequiredView, View):
         if form.is_valid():
             try:
                 twofactor.twofactor_disable(request=request, code=form.cleaned_data["code"])
-            except twofactor.CodeRefused as refused:
+            except Refused as refused:
                 form.add_error("code", refused.message)
             else:
                 messages.success(request, "La double authentification est désactivée.")

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from mlhg_app.models import Antenne, User
+from mlhg_app.refusals import Refused
 from seances import reference
 from seances.models import CompteRendu, Emargement, Groupe, IntervenantProgramme, Seance, Theme
 from tests.factories import UserFactory
@@ -350,10 +351,10 @@ def test_hole_10_a_conseiller_in_no_group_can_be_flagged_manager(world, users):
 @pytest.mark.django_db
 @time_machine.travel(IN_THE_YEAR, tick=False)
 def test_hole_10_the_group_services_use_the_same_check(world, users):
-    from seances.services.programme import ProgrammeRefused, groupe_add_member
+    from seances.services.programme import groupe_add_member
 
     groupe = Groupe.objects.get(membres=users["conseiller"])
-    with pytest.raises(ProgrammeRefused, match="est encadrant hiérarchique : il ne peut pas être membre"):
+    with pytest.raises(Refused, match="est encadrant hiérarchique : il ne peut pas être membre"):
         groupe_add_member(groupe=groupe, user=users["responsable"])
     assert not groupe.membres.filter(pk=users["responsable"].pk).exists()
 

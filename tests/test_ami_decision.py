@@ -9,8 +9,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from ami.models import AMI, Decision, Lettre
-from ami.services.decision import DecisionRefused, convention_create, decision_make, letters_send
+from ami.services.decision import convention_create, decision_make, letters_send
 from ami.services.eligibility import dossier_set_eligibility
+from mlhg_app.refusals import Refused
 from tests.test_ami_evaluation import AFTER, committee, grade, login  # noqa: F401  (fixture)
 
 
@@ -41,11 +42,11 @@ def ranked(committee):  # noqa: F811
 def test_retaining_a_dossier_not_ranked_first_needs_a_justification(ranked):
     staff, d = ranked["staff"], ranked["dossiers"]
     with time_machine.travel(AFTER, tick=False):
-        with pytest.raises(DecisionRefused, match="n'est pas classé premier : une justification est obligatoire"):
+        with pytest.raises(Refused, match="n'est pas classé premier : une justification est obligatoire"):
             decision_make(ami=ranked["ami"], user=staff, dossier=d["A"])
-        with pytest.raises(DecisionRefused, match="Seul un dossier recevable"):
+        with pytest.raises(Refused, match="Seul un dossier recevable"):
             decision_make(ami=ranked["ami"], user=staff, dossier=d["D"], justification="x")
-        with pytest.raises(DecisionRefused, match="motif de la clôture sans suite"):
+        with pytest.raises(Refused, match="motif de la clôture sans suite"):
             decision_make(ami=ranked["ami"], user=staff, dossier=None)
         decision = decision_make(ami=ranked["ami"], user=staff, dossier=d["B"])
     assert decision.kind == Decision.Kind.ATTRIBUE
@@ -90,7 +91,7 @@ def test_letters_tell_each_candidate_its_own_points_and_nothing_of_the_others(
     assert AMI.objects.get(pk=ranked["ami"].pk).status == AMI.Status.ATTRIBUE
 
     with time_machine.travel(AFTER, tick=False):
-        with pytest.raises(DecisionRefused, match="Les lettres sont envoyées"):
+        with pytest.raises(Refused, match="Les lettres sont envoyées"):
             decision_make(ami=ranked["ami"], user=staff, dossier=d["A"], justification="Changement d'avis")
 
 
@@ -118,7 +119,7 @@ def test_the_convention_holds_the_parties_the_volume_and_the_prices(ranked):
     staff, d = ranked["staff"], ranked["dossiers"]
     with time_machine.travel(AFTER, tick=False):
         decision = decision_make(ami=ranked["ami"], user=staff, dossier=d["B"])
-        with pytest.raises(DecisionRefused, match="une fois les lettres envoyées"):
+        with pytest.raises(Refused, match="une fois les lettres envoyées"):
             convention_create(decision=decision, user=staff)
         letters_send(decision=decision, user=staff)
         convention = convention_create(decision=decision, user=staff)

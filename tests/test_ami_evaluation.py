@@ -15,10 +15,11 @@ from openpyxl import load_workbook
 from ami.models import AMI, Dossier, Evaluation
 from ami.results import ami_results
 from ami.scoring import money
-from ami.services.eligibility import EligibilityRefused, dossier_set_eligibility
+from ami.services.eligibility import dossier_set_eligibility
 from ami.services.evaluation import evaluation_declare, evaluation_save, evaluation_submit, scored_criteria
 from ami.services.submission import dossier_submit
 from ami.tasks import close_past_deadline_amis, remind_evaluators
+from mlhg_app.refusals import Refused
 from tests.dossiers import complete_dossier, member
 from tests.factories import AMIFactory, PrestataireFactory, UserFactory
 from tests.web import flash, login
@@ -76,7 +77,7 @@ def grade(evaluator, dossier, scores):
 def test_eligibility_waits_for_the_deadline_and_needs_a_reason(committee):
     staff, dossier = committee["staff"], committee["dossiers"]["D"]
     with time_machine.travel(DEADLINE, tick=False):
-        with pytest.raises(EligibilityRefused, match="après la date limite"):
+        with pytest.raises(Refused, match="après la date limite"):
             dossier_set_eligibility(dossier=dossier, recevable=True, user=staff)
     with time_machine.travel(AFTER, tick=False):
         url = reverse("ami:eligibility", args=["ami-2026"])

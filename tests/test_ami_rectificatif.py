@@ -12,11 +12,12 @@ from django.core import mail
 from django.urls import reverse
 
 from ami.models import AMI, Rectificatif
-from ami.services.rectificatif import RectificatifRefused, ami_deadline_postpone
-from ami.services.states import StateRefused, ami_set_state
+from ami.services.rectificatif import ami_deadline_postpone
+from ami.services.states import ami_set_state
 from ami.services.submission import dossier_submit
 from ami.tasks import notify_rectificatif
 from mlhg_app.models import OutgoingMessage
+from mlhg_app.refusals import Refused
 from tests.dossiers import complete_dossier, member
 from tests.factories import AMIFactory, PrestataireFactory
 from tests.web import login
@@ -48,7 +49,7 @@ def open_ami(reference):
 @pytest.mark.django_db
 @pytest.mark.parametrize("new_deadline", [DEADLINE - datetime.timedelta(days=10), DEADLINE])
 def test_hole_03_earlier_deadline_refused(open_ami, users, new_deadline):
-    with time_machine.travel(TODAY, tick=False), pytest.raises(RectificatifRefused) as refusal:
+    with time_machine.travel(TODAY, tick=False), pytest.raises(Refused) as refusal:
         ami_deadline_postpone(ami=open_ami, new_deadline=new_deadline, motif="Erreur", by=users["staff"])
     assert str(refusal.value) == (
         "La nouvelle date limite doit être postérieure à la date actuelle (29 mai 2026 à 23:59:59) : "
@@ -75,11 +76,11 @@ def test_hole_03_earlier_deadline_refused_on_the_staff_page_keeping_the_input(op
 @pytest.mark.django_db
 def test_hole_03_postpone_refused_once_closed_or_not_published(open_ami, users):
     with time_machine.travel(DEADLINE + datetime.timedelta(seconds=1), tick=False):
-        with pytest.raises(RectificatifRefused, match="est passée : les dépôts sont clos"):
+        with pytest.raises(Refused, match="est passée : les dépôts sont clos"):
             ami_deadline_postpone(ami=open_ami, new_deadline=LATER, motif="Trop tard", by=users["staff"])
     brouillon = AMIFactory(reference="ami-brouillon", status=AMI.Status.BROUILLON, date_limite=DEADLINE)
     with time_machine.travel(TODAY, tick=False):
-        with pytest.raises(RectificatifRefused, match="^L'AMI est « Brouillon » : seule la date limite d'un AMI"):
+        with pytest.raises(Refused, match="^L'AMI est « Brouillon » : seule la date limite d'un AMI"):
             ami_deadline_postpone(ami=brouillon, new_deadline=LATER, motif="Brouillon", by=users["staff"])
     assert Rectificatif.objects.count() == 0
 
@@ -128,7 +129,7 @@ def test_hole_03_candidates_notified_once(open_ami, users, django_capture_on_com
 @pytest.mark.django_db
 def test_hole_03_status_cannot_go_back(open_ami, users):
     """Neither the state function nor a model form (the admin's) moves a published AMI back or its deadline."""
-    with pytest.raises(StateRefused, match="^L'AMI ne peut pas passer de « Publié » à « Brouillon ».$"):
+    with pytest.raises(Refused, match="^L'AMI ne peut pas passer de « Publié » à « Brouillon ».$"):
         ami_set_state(ami=open_ami, status=AMI.Status.BROUILLON)
 
     AMIForm = forms.modelform_factory(AMI, fields=["titre", "status", "date_limite"])
@@ -149,7 +150,7 @@ def test_hole_03_status_cannot_go_back(open_ami, users):
 def test_hole_03_cannot_publish_with_a_past_deadline(reference):
     ami = AMIFactory(reference="ami-passe", status=AMI.Status.BROUILLON, date_limite=DEADLINE)
     with time_machine.travel(DEADLINE + datetime.timedelta(seconds=1), tick=False):
-        with pytest.raises(StateRefused, match=r"^La date limite \(29 mai 2026 à 23:59:59\) est déjà passée"):
+        with pytest.raises(Refused, match=r"^La date limite \(29 mai 2026 à 23:59:59\) est déjà passée"):
             ami_set_state(ami=ami, status=AMI.Status.PUBLIE)
     ami.refresh_from_db()
     assert ami.status == AMI.Status.BROUILLON

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from ami.models import AMI, Dossier
-from ami.services.states import AMI_TRANSITIONS, DOSSIER_TRANSITIONS, StateRefused, ami_set_state, dossier_set_state
+from ami.services.states import AMI_TRANSITIONS, DOSSIER_TRANSITIONS, ami_set_state, dossier_set_state
+from mlhg_app.refusals import Refused
 from tests.dossiers import complete_dossier
 from tests.factories import AMIFactory
 
@@ -65,10 +66,10 @@ def test_every_allowed_dossier_transition_is_saved_with_its_history(src, dst, us
 def test_a_forbidden_transition_is_refused_in_french_and_changes_nothing(reference):
     ami = AMIFactory(status=AMI.Status.ATTRIBUE, date_limite=DEADLINE)
     entries = ami.history.count()
-    with pytest.raises(StateRefused, match="^L'AMI ne peut pas passer de « Attribué » à « Publié ».$"):
+    with pytest.raises(Refused, match="^L'AMI ne peut pas passer de « Attribué » à « Publié ».$"):
         ami_set_state(ami=ami, status=AMI.Status.PUBLIE, now=BEFORE)
     dossier = complete_dossier(ami=ami)
-    with pytest.raises(StateRefused, match="^Le dossier ne peut pas passer de « Brouillon » à « Recevable ».$"):
+    with pytest.raises(Refused, match="^Le dossier ne peut pas passer de « Brouillon » à « Recevable ».$"):
         dossier_set_state(dossier=dossier, status=Dossier.Status.RECEVABLE)
 
     ami.refresh_from_db()
@@ -91,9 +92,7 @@ def test_setting_the_current_status_is_a_no_op_without_history(reference):
 @pytest.mark.django_db
 def test_an_open_ami_is_not_closed_before_its_deadline(reference):
     ami = AMIFactory(status=AMI.Status.PUBLIE, date_limite=DEADLINE)
-    with pytest.raises(
-        StateRefused, match=r"reste ouvert aux dépôts jusqu'à sa date limite \(29 mai 2026 à 23:59:59\)"
-    ):
+    with pytest.raises(Refused, match=r"reste ouvert aux dépôts jusqu'à sa date limite \(29 mai 2026 à 23:59:59\)"):
         ami_set_state(ami=ami, status=AMI.Status.CLOS, now=DEADLINE)
     ami.refresh_from_db()
     assert ami.status == AMI.Status.PUBLIE

@@ -15,9 +15,10 @@ from ami.models import Dossier, DossierVersion, Fichier
 from ami.serialisation import version_verify
 from ami.services.eligibility import dossier_set_eligibility
 from ami.services.evaluation import evaluation_declare
-from ami.services.submission import SubmissionRefused, dossier_submit
+from ami.services.submission import dossier_submit
 from ami.tasks import remind_draft_dossiers
 from mlhg_app.models import OutgoingMessage
+from mlhg_app.refusals import Refused
 from tests.dossiers import attach, complete_dossier, member
 from tests.factories import AMIFactory, PrestataireFactory, UserFactory
 from tests.web import flash, login
@@ -93,7 +94,7 @@ def test_submission_one_second_after_the_deadline_is_refused_and_the_draft_is_ke
 def test_incomplete_dossier_cannot_be_submitted(candidate):
     Dossier.objects.filter(pk=candidate["dossier"].pk).update(presentation="")
     with time_machine.travel(DEADLINE - datetime.timedelta(days=1), tick=False):
-        with pytest.raises(SubmissionRefused, match="Le dossier est incomplet : complétez d'abord « 1. Structure »"):
+        with pytest.raises(Refused, match="Le dossier est incomplet : complétez d'abord « 1. Structure »"):
             dossier_submit(dossier=candidate["dossier"], user=candidate["user"])
     assert DossierVersion.objects.count() == 0
 

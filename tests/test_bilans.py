@@ -18,6 +18,7 @@ from bilans.aggregation import ThemeCount, suppress, synthese
 from bilans.models import Bilan, BilanVersion, ExportPdf
 from bilans.tasks import remind_bilans
 from mlhg_app.models import OutgoingMessage
+from mlhg_app.refusals import Refused
 from seances.models import CompteRendu, Emargement
 from tests.factories import UserFactory
 from tests.seances_world import SECRET, build_programme, held
@@ -324,7 +325,7 @@ def test_staff_set_k_but_never_below_two(programme, users):
     assert "k = 4" in flash(response)
     assert Bilan.objects.get(programme=programme).seuil_k == 4
     assert login(users["prestataire"]).post(url, {"seuil_k": "2"}).status_code == 403
-    with pytest.raises(services.BilanRefused):
+    with pytest.raises(Refused):
         services.k_set(bilan=Bilan.objects.get(), user=users["staff"], k=1)
 
 

@@ -13,14 +13,9 @@ from pypdf import PdfReader
 
 from ami.models import Membre
 from mlhg_app.models import Antenne
+from mlhg_app.refusals import Refused
 from seances.models import Annulation, Groupe, LigneReleve, ProgrammeSite, Releve, Seance
-from seances.services.billing import (
-    BillingRefused,
-    annulation_set_billable,
-    seance_cancel,
-    statement_create,
-    statement_lines,
-)
+from seances.services.billing import annulation_set_billable, seance_cancel, statement_create, statement_lines
 from tests.factories import PrestataireFactory, UserFactory
 from tests.seances_world import build_programme
 
@@ -177,7 +172,7 @@ def test_numbering_is_continuous_across_statements_and_programmes(programme, use
 
 
 def test_a_refused_statement_consumes_no_number(programme, users):
-    with pytest.raises(BillingRefused, match="Aucune séance réalisée ni annulation facturable"):
+    with pytest.raises(Refused, match="Aucune séance réalisée ni annulation facturable"):
         statement_create(programme=programme, debut=D(2026, 9, 1), fin=D(2026, 12, 31), user=users["staff"])
     make_seance(programme, groupe_of(programme, "ouest"), D(2026, 10, 5))
     releve = statement_create(programme=programme, debut=D(2026, 9, 1), fin=D(2026, 12, 31), user=users["staff"])
@@ -188,7 +183,7 @@ def test_an_overlapping_period_is_refused(programme, users):
     make_seance(programme, groupe_of(programme, "ouest"), D(2026, 10, 5))
     make_seance(programme, groupe_of(programme, "ouest"), D(2027, 1, 12), fenetre=2)
     statement_create(programme=programme, debut=D(2026, 9, 1), fin=D(2026, 12, 31), user=users["staff"])
-    with pytest.raises(BillingRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         statement_create(programme=programme, debut=D(2026, 12, 15), fin=D(2027, 1, 31), user=users["staff"])
     assert str(refusal.value) == (
         "La période du mardi 15 décembre 2026 au dimanche 31 janvier 2027 chevauche le relevé REL-2026-001 (du mardi 1er septembre 2026 au jeudi 31 décembre 2026) : "
@@ -206,7 +201,7 @@ def test_a_seance_is_never_billed_twice(programme, users):
     cancelled = make_seance(programme, groupe_of(programme, "nord-est"), D(2026, 11, 3), Seance.Status.VALIDEE)
     annulation = cancel(cancelled, users["staff"], facturable=True)
     statement_create(programme=programme, debut=D(2026, 11, 1), fin=D(2026, 11, 30), user=users["staff"])
-    with pytest.raises(BillingRefused, match="figure sur le relevé REL-2026-002"):
+    with pytest.raises(Refused, match="figure sur le relevé REL-2026-002"):
         annulation_set_billable(annulation=annulation, facturable=False, user=users["staff"])
 
 
@@ -457,5 +452,5 @@ def test_a_seance_held_but_recorded_after_its_statement_is_billed_on_the_next_on
     lines = list(third.lignes.values_list("libelle", flat=True))
     assert lines == ["Séance du mardi 9 février 2027 – Antenne Ouest (rattrapage d'une période précédente)"]
     # billed once: the next statement finds nothing left
-    with pytest.raises(BillingRefused, match="Aucune séance"):
+    with pytest.raises(Refused, match="Aucune séance"):
         statement_create(programme=programme, debut=D(2027, 4, 1), fin=D(2027, 6, 30), user=users["staff"])

@@ -14,10 +14,11 @@ from django.urls import reverse
 
 from mlhg_app.access import iter_urls
 from mlhg_app.models import OutgoingMessage
+from mlhg_app.refusals import Refused
 from seances import reference
 from seances.anonymisation import identifying_terms, names_for_filter
 from seances.models import CompteRendu, Emargement, Seance, Theme
-from seances.services.after import AfterRefused, compte_rendu_save
+from seances.services.after import compte_rendu_save
 from seances.tasks_after import remind_comptes_rendus
 from tests.factories import UserFactory
 from tests.seances_world import build_programme
@@ -209,7 +210,7 @@ def test_hole_15_unknown_person_refused(client, users, seance, after):
         ("K\u0435vin M\u043er\u0435au est venu.", "K\u0435vin M\u043er\u0435au"),  # in Cyrillic letters
     ]:
         assert identifying_terms(text, names_for_filter(seance)) == [term]
-    with pytest.raises(AfterRefused, match="« Kevin Moreau »"):
+    with pytest.raises(Refused, match="« Kevin Moreau »"):
         compte_rendu_save(
             seance=seance, user=users["intervenant"], tenue=True, methode="gease", themes=[], observations=typed
         )

@@ -4,15 +4,9 @@ import pytest
 from django.urls import reverse
 
 from mlhg_app.models import Antenne, User
+from mlhg_app.refusals import Refused
 from seances.models import Groupe
-from seances.services.programme import (
-    ProgrammeRefused,
-    default_group_count,
-    groupe_add_member,
-    seances_due,
-    site_set_groups,
-    split_sizes,
-)
+from seances.services.programme import default_group_count, groupe_add_member, seances_due, site_set_groups, split_sizes
 from tests.factories import UserFactory
 from tests.seances_world import build_programme
 from tests.web import login
@@ -41,7 +35,7 @@ def test_more_sub_groups_need_a_justification_and_members_are_rebalanced(program
         UserFactory(email=f"cm{i}@ml31.org", role="conseiller", antenne=muret, last_name=f"Membre{i}")
     UserFactory(email="chef@ml31.org", role="conseiller", antenne=muret, is_manager=True, last_name="Chef")
     site = programme.sites.get(antenne=muret)
-    with pytest.raises(ProgrammeRefused, match="20 conseillers demandent au moins 2 groupe"):
+    with pytest.raises(Refused, match="20 conseillers demandent au moins 2 groupe"):
         site_set_groups(site=site, nb_groupes=1)
     site_set_groups(site=site, nb_groupes=2)
     groupes = list(Groupe.objects.filter(programme=programme, antenne=muret).order_by("numero"))
@@ -49,7 +43,7 @@ def test_more_sub_groups_need_a_justification_and_members_are_rebalanced(program
     sizes = sorted(g.membres.count() for g in groupes)
     assert sizes == [3, 4]  # 7 eligible conseillers (the manager is never placed)
     assert not Groupe.objects.filter(membres__email="chef@ml31.org").exists()
-    with pytest.raises(ProgrammeRefused, match="justifiez le choix de 3 sous-groupes"):
+    with pytest.raises(Refused, match="justifiez le choix de 3 sous-groupes"):
         site_set_groups(site=site, nb_groupes=3)
     site_set_groups(site=site, nb_groupes=3, justification="Deux équipes aux horaires décalés.")
     assert Groupe.objects.filter(programme=programme, antenne=muret).count() == 3
@@ -69,7 +63,7 @@ def test_a_line_manager_is_refused_with_a_message(programme, users):
         last_name="Ribes",
     )
     groupe = Groupe.objects.get(programme=programme, antenne=users["conseiller"].antenne)
-    with pytest.raises(ProgrammeRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         groupe_add_member(groupe=groupe, user=chef)
     assert str(refusal.value) == (
         "Olivier Ribes est encadrant hiérarchique : il ne peut pas être membre d'un groupe d'APP "
@@ -82,7 +76,7 @@ def test_a_line_manager_is_refused_with_a_message(programme, users):
     )
     assert "Olivier Ribes est encadrant hiérarchique" in response.content.decode()
     assert not groupe.membres.filter(pk=chef.pk).exists()
-    with pytest.raises(ProgrammeRefused):
+    with pytest.raises(Refused):
         groupe_add_member(groupe=groupe, user=users["responsable"])
     assert User.objects.get(pk=users["responsable"].pk).is_line_manager
 

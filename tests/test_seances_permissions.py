@@ -8,6 +8,7 @@ from django.urls import reverse
 from bilans import services as bilan_services
 from bilans.models import Bilan, Commentaire
 from mlhg_app.models import User
+from mlhg_app.refusals import Refused
 from seances.models import Seance
 from seances.services import board as board_services
 from tests.factories import UserFactory
@@ -76,7 +77,7 @@ def test_hole_07_the_referent_validates_his_programmes_seance(proposed, users):
 
 @pytest.mark.django_db
 def test_hole_07_the_validation_service_refuses_another_responsable(proposed, other_responsable):
-    with pytest.raises(board_services.BoardRefused, match="responsable de secteur référent"):
+    with pytest.raises(Refused, match="responsable de secteur référent"):
         board_services.seance_validate(seance=proposed, user=other_responsable)
     proposed.refresh_from_db()
     assert proposed.status == Seance.Status.PROPOSEE
@@ -111,9 +112,9 @@ def test_hole_07_another_responsable_does_not_read_the_bilan(remitted, other_res
 
 @pytest.mark.django_db
 def test_hole_07_the_bilan_services_refuse_another_responsable(remitted, other_responsable):
-    with pytest.raises(bilan_services.BilanRefused, match="responsable de secteur référent"):
+    with pytest.raises(Refused, match="responsable de secteur référent"):
         bilan_services.comment_add(bilan=remitted, user=other_responsable, section="attention", texte="Précisez.")
-    with pytest.raises(bilan_services.BilanRefused, match="responsable de secteur référent"):
+    with pytest.raises(Refused, match="responsable de secteur référent"):
         bilan_services.bilan_validate(bilan=remitted, user=other_responsable)
     remitted.refresh_from_db()
     assert remitted.status == Bilan.Status.REMIS
@@ -162,5 +163,5 @@ def test_an_intervenant_records_only_the_seances_they_facilitate(programme):
     IntervenantProgramme.objects.create(programme=programme, user=other, prenom="Paul", nom="Autre", email=other.email)
     seance = programme.seances.get()
     assert login(other).get(reverse("seances:compte_rendu", kwargs={"pk": seance.pk})).status_code == 403
-    with pytest.raises(after_services.AfterRefused, match="intervenant de la séance"):
+    with pytest.raises(Refused, match="intervenant de la séance"):
         after_services.attendance_record(seance=seance, user=other, presents=[])

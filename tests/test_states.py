@@ -13,16 +13,15 @@ from django.core import mail
 from ami.models import Convention, Decision
 from ami.services.convention import TRANSITIONS as CONVENTION_TRANSITIONS
 from ami.services.convention import convention_set_state
-from ami.services.decision import DecisionRefused
 from bilans import services as bilan_services
 from bilans.models import Bilan, BilanVersion, Commentaire
 from bilans.states import TRANSITIONS as BILAN_TRANSITIONS
-from bilans.states import BilanRefused, bilan_set_state
+from bilans.states import bilan_set_state
+from mlhg_app.refusals import Refused
 from seances.models import Emargement, Seance
-from seances.services.after import AfterRefused, attendance_record
-from seances.services.board import BoardRefused, seance_set_state
+from seances.services.after import attendance_record
+from seances.services.board import seance_set_state
 from seances.services.state import TRANSITIONS as SEANCE_TRANSITIONS
-from seances.services.state import SeanceRefused
 from tests.factories import AMIFactory, DossierFactory
 from tests.seances_world import build_programme
 
@@ -148,7 +147,7 @@ def test_a_forbidden_seance_transition_is_refused_in_french_and_changes_nothing(
 ):
     seance = _seance(programme, was)
     _assert_refused(
-        django_capture_on_commit_callbacks, seance_set_state, SeanceRefused, message,
+        django_capture_on_commit_callbacks, seance_set_state, Refused, message,
         seance=seance, status=becomes, by=users["staff"],
     )  # fmt: skip
 
@@ -158,12 +157,6 @@ def test_a_forbidden_seance_transition_is_refused_in_french_and_changes_nothing(
 def test_a_seance_set_to_its_own_status_is_a_no_op(programme, users, status, django_capture_on_commit_callbacks):
     seance = _seance(programme, status)
     _assert_no_op(django_capture_on_commit_callbacks, seance_set_state, seance=seance, status=status, by=users["staff"])
-
-
-@pytest.mark.django_db
-def test_the_board_refusal_is_the_state_refusal(programme):
-    # The board's views catch BoardRefused: a refusal of the state function answers the same way.
-    assert BoardRefused is SeanceRefused
 
 
 # -- hole 11: réalisée only on a past weekday, outside summer and holidays, with its attendance --------
@@ -176,7 +169,7 @@ def test_hole_11_a_seance_becomes_realisee_only_on_a_past_weekday_with_its_atten
     Seance.objects.filter(pk=seance.pk).update(date=datetime.date(2027, 8, 14))  # test set-up only
     seance.refresh_from_db()
     with time_machine.travel(datetime.datetime(2027, 9, 1, 10, 0, tzinfo=datetime.UTC), tick=False):
-        with pytest.raises(BoardRefused) as refused:
+        with pytest.raises(Refused) as refused:
             seance_set_state(seance=seance, status=S.REALISEE)
     assert str(refused.value) == (
         "Cette séance ne peut pas être enregistrée comme réalisée : le samedi 14 août 2027 tombe un week-end ; "
@@ -190,7 +183,7 @@ def test_hole_11_a_seance_becomes_realisee_only_on_a_past_weekday_with_its_atten
     seance.refresh_from_db()
     Emargement.objects.create(seance=seance, recorded_by=users["intervenant"])
     with time_machine.travel(datetime.datetime(2026, 11, 2, 10, 0, tzinfo=datetime.UTC), tick=False):
-        with pytest.raises(BoardRefused) as refused:
+        with pytest.raises(Refused) as refused:
             seance_set_state(seance=seance, status=S.REALISEE)
     assert str(refused.value) == (
         "Cette séance ne peut pas être enregistrée comme réalisée : elle est prévue le mercredi 11 novembre 2026, "
@@ -211,7 +204,7 @@ def test_hole_11_attendance_on_a_weekend_seance_is_refused_and_nothing_is_record
     seance = programme.seances.get()
     Seance.objects.filter(pk=seance.pk).update(date=datetime.date(2026, 10, 17))  # a Saturday, test set-up
     seance.refresh_from_db()
-    with time_machine.travel(AFTER_SEANCE, tick=False), pytest.raises(AfterRefused) as refused:
+    with time_machine.travel(AFTER_SEANCE, tick=False), pytest.raises(Refused) as refused:
         attendance_record(seance=seance, user=users["intervenant"], presents=[users["conseiller"]])
     assert str(refused.value) == (
         "Cette séance ne peut pas être enregistrée comme réalisée : le samedi 17 octobre 2026 tombe un week-end."
@@ -317,7 +310,7 @@ def test_a_forbidden_bilan_transition_is_refused_in_french_and_changes_nothing(
 ):
     bilan = _bilan_in(bilan, was, users)
     _assert_refused(
-        django_capture_on_commit_callbacks, bilan_set_state, BilanRefused, message,
+        django_capture_on_commit_callbacks, bilan_set_state, Refused, message,
         bilan=bilan, status=becomes, by=users["responsable"],
     )  # fmt: skip
 
@@ -385,7 +378,7 @@ def test_a_convention_is_signed_once_with_who_and_when_after_the_standstill(conv
     assert convention.status == Convention.Status.ETABLIE
     before = _history_rows(convention)
     early = datetime.datetime(2026, 6, 25, 10, 0, tzinfo=datetime.UTC)
-    with pytest.raises(DecisionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         convention_set_state(convention=convention, status=Convention.Status.SIGNEE, by=staff, now=early)
     assert str(refused.value) == (
         "La convention ne peut être signée qu'à partir du 1 juillet 2026 à 12:00, à la fin du délai de suspension."
@@ -402,7 +395,7 @@ def test_a_convention_is_signed_once_with_who_and_when_after_the_standstill(conv
     # Signing again is a no-op; a signed convention cannot go back.
     assert convention_set_state(convention=convention, status=Convention.Status.SIGNEE, by=staff) is False
     assert _history_rows(convention) == before + 1
-    with pytest.raises(DecisionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         convention_set_state(convention=convention, status=Convention.Status.ETABLIE, by=staff)
     assert str(refused.value) == "La convention est signée : elle ne peut pas devenir établie."
     assert mail.outbox == []

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from ami.models import Convention
-from ami.services.decision import DecisionRefused
+from mlhg_app.refusals import Refused
 
 C = Convention.Status
 
@@ -17,7 +17,7 @@ def convention_set_state(*, convention: Convention, status: str, by=None, now=No
     """Move `convention` to `status`; the only place its state changes. Returns False (and does nothing:
     no history row) when it is already in `status`.
 
-    Refuses (DecisionRefused, in French) a transition absent from `TRANSITIONS`, and a signature before
+    Refuses (Refused, in French) a transition absent from `TRANSITIONS`, and a signature before
     the standstill period is over (`signable_from`). Side effects: « signée » records when
     (`signed_at`) and the history who (`by`). No email: nothing was sent on a signature before.
     """
@@ -28,15 +28,13 @@ def convention_set_state(*, convention: Convention, status: str, by=None, now=No
         if locked.status == status:
             return False
         if status not in TRANSITIONS.get(locked.status, set()):
-            raise DecisionRefused(
+            raise Refused(
                 f"La convention est {locked.get_status_display().lower()} : "
                 f"elle ne peut pas devenir {C(status).label.lower()}."
             )
         if status == C.SIGNEE and locked.signable_from is not None and now < locked.signable_from:
             when = date_format(timezone.localtime(locked.signable_from), "j F Y à H:i")
-            raise DecisionRefused(
-                f"La convention ne peut être signée qu'à partir du {when}, à la fin du délai de suspension."
-            )
+            raise Refused(f"La convention ne peut être signée qu'à partir du {when}, à la fin du délai de suspension.")
         locked.signed_at = convention.signed_at = now
         locked._change_reason = f"Statut : {C(status).label}"
         if by is not None:

@@ -11,12 +11,9 @@ from ami.models import AMI, Convention, Decision, Dossier, Lettre
 from ami.services.states import ami_set_state
 from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import message_send
+from mlhg_app.refusals import Refused
 
 NOTIFIED = [Dossier.Status.DEPOSE, Dossier.Status.RECEVABLE, Dossier.Status.IRRECEVABLE]
-
-
-class DecisionRefused(Exception):
-    pass
 
 
 def default_letter_text(kind: str, dossier: Dossier) -> str:
@@ -53,23 +50,24 @@ def decision_make(*, ami: AMI, user, dossier: Dossier | None = None, justificati
         ami = AMI.objects.select_for_update().get(pk=ami.pk)
         existing = Decision.objects.filter(ami=ami).first()
         if existing is not None and existing.letters_sent_at is not None:
-            raise DecisionRefused("Les lettres sont envoyées : la décision ne peut plus être modifiée.")
+            raise Refused("Les lettres sont envoyées : la décision ne peut plus être modifiée.")
         if not ami.is_past_deadline(now):
-            raise DecisionRefused("La décision se prend après la date limite de dépôt.")
+            raise Refused("La décision se prend après la date limite de dépôt.")
         justification = justification.strip()
         if dossier is None:
             if not justification:
-                raise DecisionRefused("Indiquez le motif de la clôture sans suite.")
+                raise Refused("Indiquez le motif de la clôture sans suite.", field="justification")
             kind = Decision.Kind.SANS_SUITE
         else:
             dossier = Dossier.objects.select_related("prestataire").get(pk=dossier.pk)
             if dossier.ami_id != ami.pk or dossier.status != Dossier.Status.RECEVABLE:
-                raise DecisionRefused("Seul un dossier recevable de cet AMI peut être retenu.")
+                raise Refused("Seul un dossier recevable de cet AMI peut être retenu.")
             ranking = ami_results(ami)
             first = ranking[0].dossier_id if ranking else None
             if dossier.pk != first and not justification:
-                raise DecisionRefused(
-                    "Ce dossier n'est pas classé premier : une justification est obligatoire pour le retenir."
+                raise Refused(
+                    "Ce dossier n'est pas classé premier : une justification est obligatoire pour le retenir.",
+                    field="justification",
                 )
             kind = Decision.Kind.ATTRIBUE
         decision = existing or Decision(ami=ami)
@@ -100,7 +98,7 @@ def decision_make(*, ami: AMI, user, dossier: Dossier | None = None, justificati
 
 def letter_update(*, lettre: Lettre, texte_libre: str) -> Lettre:
     if lettre.sent_at is not None:
-        raise DecisionRefused("Cette lettre est envoyée : elle ne peut plus être modifiée.")
+        raise Refused("Cette lettre est envoyée : elle ne peut plus être modifiée.")
     lettre.texte_libre = texte_libre.strip()
     lettre.save(update_fields=["texte_libre"])
     return lettre
@@ -118,7 +116,7 @@ def letters_send(*, decision: Decision, user, now=None) -> int:
     with transaction.atomic():
         decision = Decision.objects.select_for_update(of=("self",)).select_related("ami").get(pk=decision.pk)
         if decision.letters_sent_at is not None:
-            raise DecisionRefused("Les lettres ont déjà été envoyées.")
+            raise Refused("Les lettres ont déjà été envoyées.")
         lettres = list(decision.lettres.select_related("dossier__prestataire", "dossier__ami"))
         for lettre in lettres:
             pdf = letter_pdf(lettre, sent_on=timezone.localdate(now))
@@ -181,7 +179,7 @@ def convention_create(*, decision: Decision, user, now=None) -> Convention:
             .get(pk=decision.pk)
         )
         if decision.kind != Decision.Kind.ATTRIBUE or decision.letters_sent_at is None:
-            raise DecisionRefused("La convention s'établit avec le candidat retenu, une fois les lettres envoyées.")
+            raise Refused("La convention s'établit avec le candidat retenu, une fois les lettres envoyées.")
         existing = Convention.objects.filter(decision=decision).first()
         if existing is not None:
             return existing

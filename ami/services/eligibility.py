@@ -5,10 +5,7 @@ from django.utils import timezone
 
 from ami.models import AMI, Dossier
 from ami.services.states import ami_set_state, dossier_set_state
-
-
-class EligibilityRefused(Exception):
-    pass
+from mlhg_app.refusals import Refused
 
 
 def amis_close_past_deadline(now=None) -> int:
@@ -34,15 +31,15 @@ def dossier_set_eligibility(
         dossier = Dossier.objects.select_for_update(of=("self",)).select_related("ami").get(pk=dossier.pk)
         ami = dossier.ami
         if not ami.is_past_deadline(now):
-            raise EligibilityRefused("La recevabilité s'examine après la date limite de dépôt.")
+            raise Refused("La recevabilité s'examine après la date limite de dépôt.")
         if ami.status in {AMI.Status.ATTRIBUE, AMI.Status.SANS_SUITE}:
-            raise EligibilityRefused("L'AMI est déjà décidé : la recevabilité ne peut plus changer.")
+            raise Refused("L'AMI est déjà décidé : la recevabilité ne peut plus changer.")
         if dossier.status not in {Dossier.Status.DEPOSE, Dossier.Status.RECEVABLE, Dossier.Status.IRRECEVABLE}:
-            raise EligibilityRefused("Seul un dossier déposé peut être déclaré recevable ou irrecevable.")
+            raise Refused("Seul un dossier déposé peut être déclaré recevable ou irrecevable.")
         if not recevable and motif not in Dossier.Motif.values:
-            raise EligibilityRefused("Indiquez le motif d'irrecevabilité.")
+            raise Refused("Indiquez le motif d'irrecevabilité.")
         if not recevable and motif == Dossier.Motif.AUTRE and not detail.strip():
-            raise EligibilityRefused("Précisez le motif d'irrecevabilité.")
+            raise Refused("Précisez le motif d'irrecevabilité.")
         new_status = Dossier.Status.RECEVABLE if recevable else Dossier.Status.IRRECEVABLE
         new_motif = "" if recevable else motif
         if (dossier.status, dossier.motif_irrecevabilite, dossier.motif_detail) == (new_status, new_motif, detail):

@@ -4,10 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ami.models import Critere, Evaluation, Note
-
-
-class EvaluationRefused(Exception):
-    pass
+from mlhg_app.refusals import Refused
 
 
 def scored_criteria(ami):
@@ -29,9 +26,9 @@ def evaluation_declare(*, dossier, user, conflit: bool, motif: str = "", now=Non
     with transaction.atomic():
         evaluation, _ = Evaluation.objects.select_for_update().get_or_create(dossier=dossier, evaluateur=user)
         if evaluation.conflit is not None:
-            raise EvaluationRefused("Votre déclaration de conflit d'intérêts est déjà enregistrée.")
+            raise Refused("Votre déclaration de conflit d'intérêts est déjà enregistrée.")
         if conflit and not motif.strip():
-            raise EvaluationRefused("Décrivez la nature du conflit d'intérêts.")
+            raise Refused("Décrivez la nature du conflit d'intérêts.")
         evaluation.conflit = conflit
         evaluation.conflit_motif = motif.strip() if conflit else ""
         evaluation.declared_at = now
@@ -51,9 +48,9 @@ def evaluation_save(*, evaluation: Evaluation, scores: dict) -> Evaluation:
             Evaluation.objects.select_for_update(of=("self",)).select_related("dossier__ami").get(pk=evaluation.pk)
         )
         if evaluation.conflit is not False:
-            raise EvaluationRefused("Déclarez d'abord l'absence de conflit d'intérêts pour ce dossier.")
+            raise Refused("Déclarez d'abord l'absence de conflit d'intérêts pour ce dossier.")
         if evaluation.submitted_at is not None:
-            raise EvaluationRefused("Votre grille est déjà soumise : elle ne peut plus être modifiée.")
+            raise Refused("Votre grille est déjà soumise : elle ne peut plus être modifiée.")
         criteres = {c.pk: c for c in scored_criteria(evaluation.dossier.ami)}
         for critere_id, (score, comment) in scores.items():
             critere = criteres[critere_id]
@@ -76,7 +73,7 @@ def evaluation_submit(*, evaluation: Evaluation, now=None) -> Evaluation:
             Evaluation.objects.select_for_update(of=("self",)).select_related("dossier__ami").get(pk=evaluation.pk)
         )
         if evaluation.conflit is not False:
-            raise EvaluationRefused("Déclarez d'abord l'absence de conflit d'intérêts pour ce dossier.")
+            raise Refused("Déclarez d'abord l'absence de conflit d'intérêts pour ce dossier.")
         if evaluation.submitted_at is not None:
             return evaluation
         notes = {n.critere_id: n for n in evaluation.notes.all()}
@@ -86,9 +83,7 @@ def evaluation_submit(*, evaluation: Evaluation, now=None) -> Evaluation:
             if c.pk not in notes or notes[c.pk].score is None or not notes[c.pk].commentaire.strip()
         ]
         if missing:
-            raise EvaluationRefused(
-                "Notez et commentez chaque critère avant de soumettre : " + ", ".join(missing) + "."
-            )
+            raise Refused("Notez et commentez chaque critère avant de soumettre : " + ", ".join(missing) + ".")
         evaluation.submitted_at = now
         evaluation._history_user = evaluation.evaluateur
         evaluation.save(update_fields=["submitted_at"])

@@ -7,14 +7,7 @@ from ami.deadline_text import deadline_long_text, deadline_text
 from ami.models import AMI, Membre, Rectificatif
 from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import message_send
-
-
-class RectificatifRefused(Exception):
-    """A deadline change the product refuses; the message is for the user, in French."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
+from mlhg_app.refusals import Refused
 
 
 def ami_deadline_postpone(*, ami: AMI, new_deadline, motif: str, by, now=None) -> Rectificatif:
@@ -31,22 +24,22 @@ def ami_deadline_postpone(*, ami: AMI, new_deadline, motif: str, by, now=None) -
     with transaction.atomic():
         ami = AMI.objects.select_for_update().get(pk=ami.pk)
         if ami.status != AMI.Status.PUBLIE:
-            raise RectificatifRefused(
+            raise Refused(
                 f"L'AMI est « {ami.get_status_display()} » : seule la date limite d'un AMI publié peut être reportée."
             )
         if ami.is_past_deadline(now):
-            raise RectificatifRefused(
+            raise Refused(
                 f"La date limite ({deadline_text(ami)}) est passée : les dépôts sont clos, elle ne peut plus être "
                 "reportée."
             )
         if new_deadline <= ami.date_limite:
-            raise RectificatifRefused(
+            raise Refused(
                 f"La nouvelle date limite doit être postérieure à la date actuelle ({deadline_text(ami)}) : "
                 "une date limite publiée ne peut qu'être reportée, jamais avancée.",
                 field="nouvelle_date_limite",
             )
         if not motif:
-            raise RectificatifRefused("Indiquez le motif du rectificatif : il est communiqué aux candidats.", "motif")
+            raise Refused("Indiquez le motif du rectificatif : il est communiqué aux candidats.", "motif")
         rectificatif = Rectificatif.objects.create(
             ami=ami,
             publie_le=now,

@@ -1,7 +1,7 @@
 """The only place the status of an AMI or of a dossier changes (pretalx `set_submission_state`).
 
 Each model has one table of allowed transitions. A state function returns
-False when nothing changes, raises `StateRefused` (French message) for a
+False when nothing changes, raises `Refused` (French message) for a
 transition the table does not allow, and otherwise saves through the model so
 that django-simple-history records who, when and why.
 """
@@ -10,11 +10,7 @@ from django.utils import timezone
 
 from ami.deadline_text import deadline_text
 from ami.models import AMI, Dossier
-
-
-class StateRefused(Exception):
-    """A status change the product refuses; the message is for the user, in French."""
-
+from mlhg_app.refusals import Refused
 
 A = AMI.Status
 AMI_TRANSITIONS: dict[str, set[str]] = {
@@ -38,8 +34,8 @@ DOSSIER_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-def _refuse(kind: str, current_label, target: str, labels) -> StateRefused:
-    return StateRefused(f"{kind} ne peut pas passer de « {current_label} » à « {labels(target).label} ».")
+def _refuse(kind: str, current_label, target: str, labels) -> Refused:
+    return Refused(f"{kind} ne peut pas passer de « {current_label} » à « {labels(target).label} ».")
 
 
 def ami_set_state(*, ami: AMI, status: str, by=None, now=None) -> bool:
@@ -56,11 +52,11 @@ def ami_set_state(*, ami: AMI, status: str, by=None, now=None) -> bool:
     if status not in AMI_TRANSITIONS.get(ami.status, set()):
         raise _refuse("L'AMI", ami.get_status_display(), status, AMI.Status)
     if status == A.PUBLIE and ami.is_past_deadline(now):
-        raise StateRefused(
+        raise Refused(
             f"La date limite ({deadline_text(ami)}) est déjà passée : l'AMI ne peut pas être publié avec cette date."
         )
     if status == A.CLOS and not ami.is_past_deadline(now):
-        raise StateRefused(f"L'AMI reste ouvert aux dépôts jusqu'à sa date limite ({deadline_text(ami)}).")
+        raise Refused(f"L'AMI reste ouvert aux dépôts jusqu'à sa date limite ({deadline_text(ami)}).")
     ami.status = status
     ami._change_reason = f"Statut : {ami.get_status_display()}"
     ami._history_user = by

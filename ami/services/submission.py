@@ -11,12 +11,9 @@ from ami.models import Dossier, DossierVersion
 from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content, draft_files
 from ami.services.states import dossier_set_state
 from mlhg_app.jobs import enqueue, pause_for_tests
+from mlhg_app.refusals import Refused
 
 logger = logging.getLogger(__name__)
-
-
-class SubmissionRefused(Exception):
-    """A submission the server refuses; the message is for the user, in French."""
 
 
 def dossier_submit(*, dossier: Dossier, user, now=None) -> DossierVersion:
@@ -36,15 +33,15 @@ def dossier_submit(*, dossier: Dossier, user, now=None) -> DossierVersion:
         dossier = dossier_queryset_for_content().get(pk=locked.pk)
         ami = dossier.ami
         if ami.is_past_deadline(now):
-            raise SubmissionRefused(
+            raise Refused(
                 f"La date limite de dépôt ({deadline_text(ami)}, heure de Paris) est dépassée : "
                 "votre dossier n'a pas été déposé. Votre brouillon est conservé tel quel."
             )
         if ami.status != ami.Status.PUBLIE:
-            raise SubmissionRefused("Cet appel à manifestation d'intérêt n'est pas ouvert aux dépôts.")
+            raise Refused("Cet appel à manifestation d'intérêt n'est pas ouvert aux dépôts.")
         missing = [s for s in dossier_completeness(dossier) if not s.complete]
         if missing:
-            raise SubmissionRefused(
+            raise Refused(
                 "Le dossier est incomplet : complétez d'abord " + ", ".join(f"« {s.titre} »" for s in missing) + "."
             )
         contenu = dossier_content(dossier)
@@ -88,11 +85,11 @@ def dossier_withdraw(*, dossier: Dossier, user, now=None) -> Dossier:
         if dossier.status == Dossier.Status.RETIRE:
             return dossier
         if dossier.ami.is_past_deadline(now):
-            raise SubmissionRefused(
+            raise Refused(
                 f"La date limite ({deadline_text(dossier.ami)}) est passée : le dossier ne peut plus être retiré."
             )
         if dossier.status != Dossier.Status.DEPOSE:
-            raise SubmissionRefused("Seul un dossier déposé peut être retiré.")
+            raise Refused("Seul un dossier déposé peut être retiré.")
         dossier_set_state(dossier=dossier, status=Dossier.Status.RETIRE, by=user, motif="Retrait du dossier")
     logger.info("dossier %s withdrawn by %s", dossier.pk, user.pk)
     return dossier

@@ -9,9 +9,10 @@ from django.views import View
 from ami.letters import letter_filename, letter_pdf
 from ami.models import Convention, Decision, Dossier, Lettre
 from ami.results import ami_results
-from ami.services.decision import DecisionRefused, convention_create, decision_make, letter_update, letters_send
+from ami.services.decision import convention_create, decision_make, letter_update, letters_send
 from ami.views.objects import AMIObjectMixin
 from mlhg_app.access import PermissionRequiredView
+from mlhg_app.refusals import Refused, refusal_message, refusal_on_form
 
 
 class DecisionForm(forms.Form):
@@ -68,10 +69,8 @@ class DecisionView(AMIObjectMixin, PermissionRequiredView, View):
         dossier = None if choix == "sans_suite" else get_object_or_404(Dossier, pk=int(choix), ami=ami)
         try:
             decision_make(ami=ami, user=request.user, dossier=dossier, justification=form.cleaned_data["justification"])
-        except DecisionRefused as refusal:
-            form.add_error(
-                "justification" if "justification" in str(refusal) or "motif" in str(refusal) else None, str(refusal)
-            )
+        except Refused as refusal:
+            refusal_on_form(form, refusal)
             return self.render_page(request, ami, form)
         messages.success(
             request, "Décision enregistrée. Relisez les lettres, modifiez leur texte si besoin, puis envoyez-les."
@@ -110,8 +109,8 @@ class LetterEditView(LettreObjectMixin, PermissionRequiredView, View):
             return render(request, self.template_name, {"lettre": lettre, "form": form})
         try:
             letter_update(lettre=lettre, texte_libre=form.cleaned_data["texte_libre"])
-        except DecisionRefused as refusal:
-            messages.error(request, str(refusal))
+        except Refused as refusal:
+            refusal_message(request, refusal)
         else:
             messages.success(request, f"Lettre à {lettre.dossier.prestataire} enregistrée.")
         return redirect("ami:decision", reference=lettre.decision.ami.reference)
@@ -141,8 +140,8 @@ class LettersSendView(AMIObjectMixin, PermissionRequiredView, View):
         decision = get_object_or_404(Decision, ami=ami)
         try:
             count = letters_send(decision=decision, user=request.user)
-        except DecisionRefused as refusal:
-            messages.error(request, str(refusal))
+        except Refused as refusal:
+            refusal_message(request, refusal)
         else:
             messages.success(request, f"{count} lettre(s) envoyée(s) aux candidats, en PDF joint.")
         return redirect("ami:decision", reference=ami.reference)
@@ -157,8 +156,8 @@ class ConventionView(AMIObjectMixin, PermissionRequiredView, View):
         decision = get_object_or_404(Decision, ami=ami)
         try:
             convention = convention_create(decision=decision, user=request.user)
-        except DecisionRefused as refusal:
-            messages.error(request, str(refusal))
+        except Refused as refusal:
+            refusal_message(request, refusal)
         else:
             messages.success(request, f"Convention {convention.numero} établie.")
         return redirect("ami:decision", reference=ami.reference)

@@ -9,7 +9,6 @@ from ami.forms_evaluation import DeclarationForm, GridForm
 from ami.models import Evaluation
 from ami.selectors import dossiers_to_evaluate, last_version, other_submitted_grids
 from ami.services.evaluation import (
-    EvaluationRefused,
     evaluation_declare,
     evaluation_get_or_create,
     evaluation_save,
@@ -18,6 +17,7 @@ from ami.services.evaluation import (
 )
 from ami.views.objects import DossierObjectMixin
 from mlhg_app.access import PermissionRequiredView
+from mlhg_app.refusals import Refused, refusal_message
 
 
 class MyEvaluationsView(PermissionRequiredView, TemplateView):
@@ -78,8 +78,8 @@ class EvaluationView(DossierObjectMixin, PermissionRequiredView, View):
             evaluation_save(evaluation=evaluation, scores=form.scores())
             if submitting:
                 evaluation_submit(evaluation=evaluation)
-        except EvaluationRefused as refusal:
-            messages.error(request, str(refusal))
+        except Refused as refusal:
+            refusal_message(request, refusal)
             return redirect("ami:evaluation", pk=dossier.pk)
         if submitting:
             messages.success(
@@ -108,8 +108,8 @@ class EvaluationDeclareView(DossierObjectMixin, PermissionRequiredView, View):
                 conflit=form.cleaned_data["conflit"],
                 motif=form.cleaned_data["motif"],
             )
-        except EvaluationRefused as refusal:
-            messages.error(request, str(refusal))
+        except Refused as refusal:
+            refusal_message(request, refusal)
             return redirect("ami:evaluation", pk=dossier.pk)
         if form.cleaned_data["conflit"]:
             messages.info(request, "Conflit d'intérêts enregistré : vous êtes exclu de l'évaluation de ce dossier.")

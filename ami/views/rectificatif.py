@@ -6,9 +6,10 @@ from django.views import View
 
 from ami.deadline_text import deadline_text
 from ami.forms_rectificatif import RectificatifForm
-from ami.services.rectificatif import RectificatifRefused, ami_deadline_postpone
+from ami.services.rectificatif import ami_deadline_postpone
 from ami.views.objects import AMIObjectMixin
 from mlhg_app.access import PermissionRequiredView
+from mlhg_app.refusals import Refused, refusal_on_form
 
 
 class DeadlinePostponeView(AMIObjectMixin, PermissionRequiredView, View):
@@ -40,8 +41,8 @@ class DeadlinePostponeView(AMIObjectMixin, PermissionRequiredView, View):
                     motif=form.cleaned_data["motif"],
                     by=request.user,
                 )
-            except RectificatifRefused as refusal:
-                form.add_error(refusal.field, str(refusal))
+            except Refused as refusal:
+                refusal_on_form(form, refusal)
             else:
                 messages.success(
                     request,

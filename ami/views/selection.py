@@ -14,11 +14,12 @@ from ami.forms_evaluation import EligibilityForm
 from ami.models import Dossier
 from ami.results import ami_results
 from ami.scoring import money
-from ami.services.eligibility import EligibilityRefused, dossier_set_eligibility
+from ami.services.eligibility import dossier_set_eligibility
 from ami.views.objects import AMIObjectMixin
 from mlhg_app import spreadsheets
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.models import User
+from mlhg_app.refusals import Refused, refusal_message
 
 # Forms per page of the eligibility list: a few dossiers in a real AMI, hundreds in the benchmark.
 ELIGIBILITY_PAGE_SIZE = 20
@@ -62,8 +63,8 @@ class EligibilityView(AMIObjectMixin, PermissionRequiredView, View):
                 detail=form.cleaned_data["detail"],
                 user=request.user,
             )
-        except EligibilityRefused as refusal:
-            messages.error(request, str(refusal))
+        except Refused as refusal:
+            refusal_message(request, refusal)
         else:
             messages.success(request, f"Recevabilité de {dossier.prestataire} enregistrée.")
         page = request.POST.get("page", "")

@@ -8,9 +8,10 @@ from django.utils.formats import date_format
 from django.views import View
 
 from ami.receipts import receipt_filename, receipt_pdf
-from ami.services.submission import SubmissionRefused, dossier_submit, dossier_withdraw
+from ami.services.submission import dossier_submit, dossier_withdraw
 from ami.views.objects import DossierObjectMixin
 from mlhg_app.access import PermissionRequiredView
+from mlhg_app.refusals import Refused, refusal_message
 
 
 class DossierSubmitView(DossierObjectMixin, PermissionRequiredView, View):
@@ -21,8 +22,8 @@ class DossierSubmitView(DossierObjectMixin, PermissionRequiredView, View):
         dossier = self.dossier
         try:
             version = dossier_submit(dossier=dossier, user=request.user)
-        except SubmissionRefused as refusal:
-            messages.error(request, str(refusal))
+        except Refused as refusal:
+            refusal_message(request, refusal)
         else:
             local = timezone.localtime(version.submitted_at)
             messages.success(
@@ -45,8 +46,8 @@ class DossierWithdrawView(DossierObjectMixin, PermissionRequiredView, View):
             return redirect("ami:dossier", pk=dossier.pk)
         try:
             dossier_withdraw(dossier=dossier, user=request.user)
-        except SubmissionRefused as refusal:
-            messages.error(request, str(refusal))
+        except Refused as refusal:
+            refusal_message(request, refusal)
         else:
             messages.success(request, "Votre candidature est retirée. Les versions déposées restent archivées.")
         return redirect("ami:dossier", pk=dossier.pk)

@@ -26,16 +26,12 @@ from ami.uploads import (
     format_mo,
 )
 from mlhg_app.messaging import message_send
+from mlhg_app.refusals import Refused
 from mlhg_app.rules import is_intervenant
 from seances import calendar
 from seances.anonymisation import identifying_terms, names_for_filter, refusal_message
 from seances.models import CompteRendu, Emargement, Seance
-from seances.services.state import SeanceRefused, seance_set_state
-
-
-class AfterRefused(Exception):
-    pass
-
+from seances.services.state import seance_set_state
 
 NOT_RECORDER = "Seuls l'intervenant de la séance et le prestataire du programme l'enregistrent."
 
@@ -177,19 +173,19 @@ def attendance_record(*, seance: Seance, user, presents, sheet: tuple[bytes, str
 
     Side effects: creates or updates the séance's `Emargement` (history kept),
     stores the sheet under `emargements/`, and sets the séance « réalisée »
-    if it was « convoquée » or « validée ». Refuses (AfterRefused) before the séance.
+    if it was « convoquée » or « validée ». Refuses (Refused) before the séance.
     """
     if not user.has_perm("seances.record_seance", seance):
-        raise AfterRefused(NOT_RECORDER)
+        raise Refused(NOT_RECORDER)
     with transaction.atomic():
         seance = Seance.objects.select_for_update().select_related("groupe__antenne", "programme").get(pk=seance.pk)
         refusal = attendance_refusal(seance)
         if refusal:
-            raise AfterRefused(refusal)
+            raise Refused(refusal)
         member_ids = set(seance.groupe.membres.values_list("pk", flat=True))
         outsiders = [p for p in presents if p.pk not in member_ids]
         if outsiders:
-            raise AfterRefused("Seuls les membres du groupe peuvent être notés présents.")
+            raise Refused("Seuls les membres du groupe peuvent être notés présents.")
         emargement = Emargement.objects.filter(seance=seance).first() or Emargement(seance=seance)
         emargement.recorded_by = user
         emargement._history_user = user
@@ -202,29 +198,29 @@ def attendance_record(*, seance: Seance, user, presents, sheet: tuple[bytes, str
         if seance.status in (Seance.Status.CONVOQUEE, Seance.Status.VALIDEE):
             try:
                 seance_set_state(seance=seance, status=Seance.Status.REALISEE, by=user, motif="Émargement saisi")
-            except SeanceRefused as refusal:  # e.g. a date on a weekend: nothing is recorded
-                raise AfterRefused(str(refusal)) from refusal
+            except Refused as refusal:  # e.g. a date on a weekend: nothing is recorded
+                raise Refused(str(refusal)) from refusal
     return emargement
 
 
 def compte_rendu_save(*, seance: Seance, user, tenue: bool, methode: str, themes, observations: str) -> CompteRendu:
     """Write (or rewrite) the séance's anonymous compte rendu.
 
-    Refuses (AfterRefused) a séance not held yet, and observations that name a
+    Refuses (Refused) a séance not held yet, and observations that name a
     member or an MLHG user, or hold an email address or a phone number.
     Side effect: one `CompteRendu` row per séance (no history: the text never leaves the prestataire).
     """
     if not user.has_perm("seances.record_seance", seance):
-        raise AfterRefused(NOT_RECORDER)
+        raise Refused(NOT_RECORDER)
     observations = (observations or "").strip()
     with transaction.atomic():
         seance = Seance.objects.select_for_update().select_related("groupe", "programme").get(pk=seance.pk)
         refusal = compte_rendu_refusal(seance)
         if refusal:
-            raise AfterRefused(refusal)
+            raise Refused(refusal)
         terms = identifying_terms(observations, names_for_filter(seance))
         if terms:
-            raise AfterRefused(refusal_message(terms))
+            raise Refused(refusal_message(terms))
         compte_rendu = CompteRendu.objects.filter(seance=seance).first() or CompteRendu(seance=seance)
         compte_rendu.tenue = tenue
         compte_rendu.methode = methode

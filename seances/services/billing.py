@@ -17,6 +17,7 @@ from django.utils import timezone
 from ami.scoring import money
 from mlhg_app.french import long_date
 from mlhg_app.pdf import render_pdf
+from mlhg_app.refusals import Refused
 from mlhg_app.rules import is_staff_member
 from seances.models import Annulation, LigneReleve, Programme, Releve, Seance
 from seances.services.programme import seances_due
@@ -43,10 +44,6 @@ SERVICE = "Séances d'analyse de pratiques professionnelles (APP)"
 CANCELLABLE = {Seance.Status.PROPOSEE, Seance.Status.VALIDEE, Seance.Status.CONVOQUEE}
 
 
-class BillingRefused(Exception):
-    pass
-
-
 def _d(day: datetime.date) -> str:
     """« lundi 16 novembre 2026 »."""
     return long_date(day)
@@ -64,17 +61,17 @@ def seance_cancel(*, seance: Seance, user, motif: str) -> Annulation:
     attendee. A realised séance cannot be cancelled.
     """
     if not user.has_perm("seances.cancel_seance", seance):
-        raise BillingRefused("Seuls le prestataire du programme et la MLHG annulent ses séances.")
+        raise Refused("Seuls le prestataire du programme et la MLHG annulent ses séances.")
     motif = (motif or "").strip()
     if not motif:
-        raise BillingRefused("Indiquez le motif de l'annulation.")
+        raise Refused("Indiquez le motif de l'annulation.")
     par = Annulation.Par.MLHG if is_staff_member(user) else Annulation.Par.PRESTATAIRE
     with transaction.atomic():
         seance = Seance.objects.select_for_update().get(pk=seance.pk)
         if seance.status == Seance.Status.REALISEE:
-            raise BillingRefused("Une séance réalisée ne peut pas être annulée.")
+            raise Refused("Une séance réalisée ne peut pas être annulée.")
         if seance.status not in CANCELLABLE:
-            raise BillingRefused(f"Cette séance est déjà « {seance.get_status_display().lower()} ».")
+            raise Refused(f"Cette séance est déjà « {seance.get_status_display().lower()} ».")
         seance_set_state(  # a convoked séance's cancellation (.ics) is queued on commit
             seance=seance,
             status=Seance.Status.ANNULEE,
@@ -93,7 +90,7 @@ def annulation_set_billable(*, annulation: Annulation, facturable: bool, user) -
         annulation = Annulation.objects.select_for_update().select_related("seance").get(pk=annulation.pk)
         ligne = LigneReleve.objects.filter(seance_id=annulation.seance_id).select_related("releve").first()
         if ligne is not None:
-            raise BillingRefused(
+            raise Refused(
                 f"Cette annulation figure sur le relevé {ligne.releve.numero} : sa facturation ne peut plus changer."
             )
         annulation.facturable = facturable
@@ -223,7 +220,7 @@ def statement_create(*, programme: Programme, debut: datetime.date, fin: datetim
     statement at most), and its PDF stored in `Releve.fichier`.
     """
     if fin < debut:
-        raise BillingRefused("La fin de la période doit être postérieure ou égale à son début.")
+        raise Refused("La fin de la période doit être postérieure ou égale à son début.")
     with transaction.atomic():
         # One statement at a time: the sequence is taken as max + 1 under this lock.
         list(Programme.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
@@ -233,16 +230,14 @@ def statement_create(*, programme: Programme, debut: datetime.date, fin: datetim
             .first()
         )
         if previous is not None:
-            raise BillingRefused(
+            raise Refused(
                 f"La période du {_d(debut)} au {_d(fin)} chevauche le relevé {previous.numero} "
                 f"(du {_d(previous.periode_debut)} au {_d(previous.periode_fin)}) : "
                 "une séance n'est jamais facturée deux fois."
             )
         preview = statement_preview(programme, debut, fin)
         if not preview["lines"]:
-            raise BillingRefused(
-                f"Aucune séance réalisée ni annulation facturable à facturer du {_d(debut)} au {_d(fin)}."
-            )
+            raise Refused(f"Aucune séance réalisée ni annulation facturable à facturer du {_d(debut)} au {_d(fin)}.")
         last = Releve.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
         sequence = last + 1
         releve = Releve(
@@ -278,9 +273,9 @@ def statement_mark_paid(*, releve: Releve, paye_le: datetime.date, user) -> Rele
 
     Side effects: `paye_le` (history records the user)."""
     if paye_le > timezone.localdate():
-        raise BillingRefused("La date de paiement ne peut pas être dans le futur.")
+        raise Refused("La date de paiement ne peut pas être dans le futur.")
     if paye_le < timezone.localtime(releve.emis_le).date():
-        raise BillingRefused("La date de paiement ne peut pas précéder l'émission du relevé.")
+        raise Refused("La date de paiement ne peut pas précéder l'émission du relevé.")
     releve.paye_le = paye_le
     releve._history_user = user
     releve.save(update_fields=["paye_le"])

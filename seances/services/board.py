@@ -5,11 +5,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from mlhg_app.messaging import message_send
+from mlhg_app.refusals import Refused
 from seances.models import Seance
-from seances.services.state import SeanceRefused, seance_set_state
-
-BoardRefused = SeanceRefused  # the board's refusals and the state function's are one type
-
+from seances.services.state import seance_set_state
 
 NOT_REFERENT = "Seul le responsable de secteur référent du programme valide ses séances."
 NOT_PLANNER = "Seuls le prestataire du programme et la MLHG déplacent ses séances."
@@ -18,11 +16,11 @@ NOT_PLANNER = "Seuls le prestataire du programme et la MLHG déplacent ses séan
 def seance_validate(*, seance: Seance, user) -> Seance:
     """The responsable validates a proposed séance; the convocations leave after commit."""
     if not user.has_perm("seances.validate_seance", seance):
-        raise BoardRefused(NOT_REFERENT)
+        raise Refused(NOT_REFERENT)
     with transaction.atomic():
         seance = Seance.objects.select_for_update().get(pk=seance.pk)
         if seance.status != Seance.Status.PROPOSEE:
-            raise BoardRefused("Seule une séance proposée peut être validée.")
+            raise Refused("Seule une séance proposée peut être validée.")
         seance.demande_modification = ""
         seance_set_state(seance=seance, status=Seance.Status.VALIDEE, by=user)  # convocations on commit
     return seance
@@ -30,7 +28,7 @@ def seance_validate(*, seance: Seance, user) -> Seance:
 
 def programme_validate_all(*, programme, user) -> int:
     if not user.has_perm("seances.validate_seance", programme):
-        raise BoardRefused(NOT_REFERENT)
+        raise Refused(NOT_REFERENT)
     count = 0
     for seance in programme.seances.filter(status=Seance.Status.PROPOSEE).order_by("date"):
         seance_validate(seance=seance, user=user)
@@ -41,12 +39,12 @@ def programme_validate_all(*, programme, user) -> int:
 def seance_request_change(*, seance: Seance, user, comment: str) -> Seance:
     """The responsable asks the prestataire for a change, with a comment (emailed to the prestataire)."""
     if not user.has_perm("seances.validate_seance", seance):
-        raise BoardRefused(NOT_REFERENT)
+        raise Refused(NOT_REFERENT)
     comment = comment.strip()
     if not comment:
-        raise BoardRefused("Expliquez la modification demandée.")
+        raise Refused("Expliquez la modification demandée.")
     if seance.status != Seance.Status.PROPOSEE:
-        raise BoardRefused("Une modification se demande sur une séance proposée.")
+        raise Refused("Une modification se demande sur une séance proposée.")
     seance.demande_modification = comment
     seance.save(update_fields=["demande_modification", "updated_at"])
     for membre in seance.programme.prestataire.membres.select_related("user").filter(user__is_active=True):
@@ -71,7 +69,7 @@ def seance_move(*, seance: Seance, date, heure_debut, intervenant, user) -> Sean
     from seances.services.planning import seance_move_check
 
     if not user.has_perm("seances.plan_programme", seance):
-        raise BoardRefused(NOT_PLANNER)
+        raise Refused(NOT_PLANNER)
     with transaction.atomic():
         seance = (
             Seance.objects.select_for_update(of=("self",))
@@ -79,10 +77,10 @@ def seance_move(*, seance: Seance, date, heure_debut, intervenant, user) -> Sean
             .get(pk=seance.pk)
         )
         if seance.status not in {Seance.Status.PROPOSEE, Seance.Status.VALIDEE, Seance.Status.CONVOQUEE}:
-            raise BoardRefused("Cette séance ne peut plus être déplacée.")
+            raise Refused("Cette séance ne peut plus être déplacée.")
         problems = seance_move_check(seance=seance, date=date, heure_debut=heure_debut, intervenant=intervenant)
         if problems:
-            raise BoardRefused(" ".join(problems))
+            raise Refused(" ".join(problems))
         was = seance.status
         seance.date, seance.heure_debut, seance.intervenant = date, heure_debut, intervenant
         if was == Seance.Status.CONVOQUEE:

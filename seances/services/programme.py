@@ -8,13 +8,10 @@ from django.utils import timezone
 
 from ami.models import Convention
 from mlhg_app.models import Antenne, User
+from mlhg_app.refusals import Refused
 from seances.models import Fenetre, Groupe, IntervenantProgramme, Programme, ProgrammeSite, Seance
 
 METHODES = {"codeveloppement": "codeveloppement", "balint": "balint", "supervision": "supervision", "autre": "gease"}
-
-
-class ProgrammeRefused(Exception):
-    pass
 
 
 def default_windows(year: int) -> list[tuple[int, str, datetime.date, datetime.date, list[int]]]:
@@ -50,7 +47,7 @@ def programme_create_from_convention(*, convention: Convention, responsable: Use
     year = convention.date_debut.year
     with transaction.atomic():
         if Programme.objects.filter(annee_debut=year).exists():
-            raise ProgrammeRefused(f"Le programme {year}-{year + 1} existe déjà.")
+            raise Refused(f"Le programme {year}-{year + 1} existe déjà.")
         programme = Programme.objects.create(
             annee_debut=year,
             prestataire=dossier.prestataire,
@@ -101,7 +98,7 @@ def site_set_groups(*, site: ProgrammeSite, nb_groupes: int, justification: str 
     site_groups_check(site=site, nb_groupes=nb_groupes)
     default = default_group_count(site.antenne.effectif_conseillers, site.programme.taille_max_groupe)
     if nb_groupes > default and not justification.strip():
-        raise ProgrammeRefused(
+        raise Refused(
             f"{site.antenne.nom} : justifiez le choix de {nb_groupes} sous-groupes (le nombre par défaut est {default})."
         )
     with transaction.atomic():
@@ -117,7 +114,7 @@ def site_groups_check(*, site: ProgrammeSite, nb_groupes: int, effectif: int | N
     effectif = site.antenne.effectif_conseillers if effectif is None else effectif
     default = default_group_count(effectif, site.programme.taille_max_groupe)
     if nb_groupes < default:
-        raise ProgrammeRefused(
+        raise Refused(
             f"{site.antenne.nom} : {effectif} conseillers demandent au moins "
             f"{default} groupe(s) de {site.programme.taille_max_groupe} personnes au plus."
         )
@@ -136,8 +133,8 @@ def antenne_headcount_check(*, antenne: Antenne, effectif: int, today: datetime.
     for site in sites.select_related("programme", "antenne"):
         try:
             site_groups_check(site=site, nb_groupes=site.nb_groupes, effectif=effectif)
-        except ProgrammeRefused as refusal:
-            raise ProgrammeRefused(
+        except Refused as refusal:
+            raise Refused(
                 f"{refusal} Le {site.programme} en prévoit {site.nb_groupes} : changez d'abord le nombre de "
                 "groupes du site dans le programme."
             ) from None
@@ -168,7 +165,7 @@ def groups_build(*, programme: Programme, antennes=None) -> None:
             groupes.append(groupe)
         extra = Groupe.objects.filter(programme=programme, antenne=site.antenne, numero__gt=n)
         if Seance.objects.filter(groupe__in=extra).exists():
-            raise ProgrammeRefused(
+            raise Refused(
                 f"{site.antenne.nom} : des séances existent déjà pour un sous-groupe à supprimer ; annulez-les d'abord."
             )
         extra.delete()
@@ -180,15 +177,15 @@ def groups_build(*, programme: Programme, antennes=None) -> None:
 
 
 def groupe_member_check(*, groupe: Groupe, user: User) -> None:
-    """Refuse (ProgrammeRefused) a member the group may not have, as the person is or is about to be saved:
+    """Refuse (Refused) a member the group may not have, as the person is or is about to be saved:
     a line manager (séances hors présence hiérarchique), or anyone but a conseiller of the group's site."""
     if user.is_line_manager:
-        raise ProgrammeRefused(
+        raise Refused(
             f"{user.get_full_name() or user.email} est encadrant hiérarchique : il ne peut pas être membre d'un "
             "groupe d'APP (séances hors présence hiérarchique, AMI §5.1)."
         )
     if user.role != User.Role.CONSEILLER or user.antenne_id != groupe.antenne_id:
-        raise ProgrammeRefused(f"{user} n'est pas conseiller de l'{groupe.antenne.nom}.")
+        raise Refused(f"{user} n'est pas conseiller de l'{groupe.antenne.nom}.")
 
 
 def member_change_check(*, user: User, today: datetime.date | None = None) -> None:
@@ -201,12 +198,12 @@ def member_change_check(*, user: User, today: datetime.date | None = None) -> No
     for groupe in groupes:
         try:
             groupe_member_check(groupe=groupe, user=user)
-        except ProgrammeRefused as refusal:
+        except Refused as refusal:
             reason = reason or str(refusal)
             broken.append(f"{groupe} ({groupe.programme})")
     if broken:
         which = "ce groupe" if len(broken) == 1 else "ces groupes"
-        raise ProgrammeRefused(f"{reason} Membre de : {', '.join(broken)}. Retirez-le d'abord de {which}.")
+        raise Refused(f"{reason} Membre de : {', '.join(broken)}. Retirez-le d'abord de {which}.")
 
 
 def groupe_add_member(*, groupe: Groupe, user: User) -> Groupe:

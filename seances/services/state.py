@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from mlhg_app.french import long_date
 from mlhg_app.jobs import enqueue
+from mlhg_app.refusals import Refused
 from seances.calendar_rules import public_holidays
 from seances.models import Emargement, Seance
 from seances.planner import SUMMER_MONTHS
@@ -26,10 +27,6 @@ TRANSITIONS: dict[str, set[str]] = {
     S.VALIDEE: {S.CONVOQUEE, S.PROPOSEE, S.REALISEE, S.ANNULEE, S.REPORTEE},
     S.CONVOQUEE: {S.PROPOSEE, S.REALISEE, S.ANNULEE, S.REPORTEE},
 }
-
-
-class SeanceRefused(Exception):
-    """A change of state the séance's rules do not allow; the message is French."""
 
 
 def transition_refusal(seance: Seance, status: str) -> str:
@@ -76,7 +73,7 @@ def seance_set_state(*, seance: Seance, status: str, by=None, motif: str = "") -
     """Move `seance` to `status`; the only place a séance's status changes. Returns False (and does
     nothing: no history row, no email) when the status is already `status`.
 
-    Refuses (SeanceRefused, in French) a transition absent from `TRANSITIONS`, and « réalisée »
+    Refuses (Refused, in French) a transition absent from `TRANSITIONS`, and « réalisée »
     unless `realisation_refusal` is empty. Side effects: the status saved through the model, so the
     history records `by` and `motif` (or the new status); « validée » records who and when
     (`validated_by`, `validated_at`); after commit, a validated séance's convocations are queued
@@ -87,7 +84,7 @@ def seance_set_state(*, seance: Seance, status: str, by=None, motif: str = "") -
         return False
     refusal = transition_refusal(seance, status)
     if refusal:
-        raise SeanceRefused(refusal)
+        raise Refused(refusal)
     seance.status = status
     if status == S.VALIDEE:
         seance.validated_by, seance.validated_at = by, timezone.now()

@@ -88,7 +88,7 @@ class AttendanceView(SeanceObject, PermissionRequiredView, View):
             services.attendance_record(
                 seance=seance, user=request.user, presents=presents, sheet=form.cleaned_data["feuille"]
             )
-        except services.AfterRefused as exc:
+        except services.Refused as exc:
             return self._render(request, seance, form, str(exc))
         total = services.group_members(seance).count()
         messages.success(request, ATTENDANCE_SAVED.format(n=len(presents), total=total))
@@ -129,7 +129,7 @@ class CompteRenduView(SeanceObject, PermissionRequiredView, View):
             return self._render(request, seance, form, refusal)
         try:
             services.compte_rendu_save(seance=seance, user=request.user, **form.cleaned_data)
-        except services.AfterRefused as exc:
+        except services.Refused as exc:
             form.add_error(None, str(exc))
             return self._render(request, seance, form, "")
         messages.success(request, COMPTE_RENDU_SAVED)

@@ -41,7 +41,7 @@ class CancelView(SeanceObject, PermissionRequiredView, View):
             return self.render_form(request, seance, form)
         try:
             billing_services.seance_cancel(seance=seance, user=request.user, motif=form.cleaned_data["motif"])
-        except billing_services.BillingRefused as refusal:
+        except billing_services.Refused as refusal:
             form.add_error(None, str(refusal))
             return self.render_form(request, seance, form)
         notice = " Les participants sont prévenus (annulation d'agenda)." if seance.status == "convoquee" else ""
@@ -68,7 +68,7 @@ class BillableView(SeanceObject, PermissionRequiredView, View):
                 billing_services.annulation_set_billable(
                     annulation=annulation, facturable=choice == "oui", user=request.user
                 )
-            except billing_services.BillingRefused as refusal:
+            except billing_services.Refused as refusal:
                 messages.error(request, str(refusal))
             else:
                 verdict = "facturable" if choice == "oui" else "non facturable"
@@ -133,7 +133,7 @@ class StatementsView(ProgrammeObject, PermissionRequiredView, View):
             releve = billing_services.statement_create(
                 programme=programme, debut=form.cleaned_data["debut"], fin=form.cleaned_data["fin"], user=request.user
             )
-        except billing_services.BillingRefused as refusal:
+        except billing_services.Refused as refusal:
             form.add_error(None, str(refusal))
             return self.render_page(request, programme, form)
         messages.success(
@@ -176,7 +176,7 @@ class StatementPaidView(ReleveObject, PermissionRequiredView, View):
             return redirect("seances:statements", pk=releve.programme_id)
         try:
             billing_services.statement_mark_paid(releve=releve, paye_le=form.cleaned_data["paye_le"], user=request.user)
-        except billing_services.BillingRefused as refusal:
+        except billing_services.Refused as refusal:
             messages.error(request, str(refusal))
         else:
             messages.success(request, f"Relevé {releve.numero} marqué payé le {long_date(releve.paye_le)}.")

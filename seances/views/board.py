@@ -47,7 +47,7 @@ class ProgrammeCreateView(PermissionRequiredView, View):
             return redirect("seances:programme_list")
         try:
             programme = programme_services.programme_create_from_convention(convention=convention)
-        except programme_services.ProgrammeRefused as refusal:
+        except programme_services.Refused as refusal:
             messages.error(request, str(refusal))
             return redirect("seances:programme_list")
         messages.success(request, f"{programme} créé depuis la convention {convention.numero}.")
@@ -131,7 +131,7 @@ class SitesView(ProgrammeObject, PermissionRequiredView, View):
                 else:
                     programme_services.groupe_remove_member(groupe=groupe, user=user)
                     messages.success(request, f"{user} retiré de {groupe}.")
-        except programme_services.ProgrammeRefused as refusal:
+        except programme_services.Refused as refusal:
             messages.error(request, str(refusal))
         return redirect("seances:sites", pk=programme.pk)
 
@@ -226,7 +226,7 @@ class SeanceValidateView(SeanceObject, PermissionRequiredView, View):
         seance = self.seance
         try:
             board_services.seance_validate(seance=seance, user=request.user)
-        except board_services.BoardRefused as refusal:
+        except board_services.Refused as refusal:
             messages.error(request, str(refusal))
         else:
             sent = "" if jobs.delayed_in_request() else ", convocations envoyées"
@@ -256,7 +256,7 @@ class SeanceRequestChangeView(SeanceObject, PermissionRequiredView, View):
             board_services.seance_request_change(
                 seance=seance, user=request.user, comment=request.POST.get("commentaire", "")
             )
-        except board_services.BoardRefused as refusal:
+        except board_services.Refused as refusal:
             messages.error(request, str(refusal))
         else:
             messages.success(request, "Demande de modification transmise au prestataire.")
@@ -277,7 +277,7 @@ class SeanceMoveView(SeanceObject, PermissionRequiredView, View):
             return redirect("seances:board", pk=seance.programme_id)
         try:
             board_services.seance_move(seance=seance, user=request.user, **form.cleaned_data)
-        except board_services.BoardRefused as refusal:
+        except board_services.Refused as refusal:
             messages.error(request, f"Déplacement refusé : {refusal}")
         else:
             messages.success(request, f"Séance déplacée au {long_date(form.cleaned_data['date'])}.")

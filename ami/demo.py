@@ -11,6 +11,7 @@ from django.utils import timezone
 from ami.models import AMI, Critere, Dossier, EtapeDeroule, Fichier, Intervenant, Jalon, Membre, Prestataire, Reference
 from ami.reference import REFERENCE
 from ami.services.dossier import fichier_add
+from ami.services.rectificatif import ami_deadline_postpone
 from ami.services.states import ami_set_state
 from ami.services.submission import dossier_submit
 from mlhg_app.demo import DEMO_PASSWORD, ensure_user
@@ -224,8 +225,9 @@ def _open_demo_ami(today, source: AMI) -> AMI:
             "annee": today.year,
             "status": AMI.Status.PUBLIE,
             "date_publication": today - datetime.timedelta(days=7),
+            # Published with 23 days; a rectificatif (below) postpones it to 30.
             "date_limite": datetime.datetime.combine(
-                today + datetime.timedelta(days=30), datetime.time(23, 59, 59), tzinfo=PARIS
+                today + datetime.timedelta(days=23), datetime.time(23, 59, 59), tzinfo=PARIS
             ),
             "contact_nom": source.contact_nom,
             "contact_telephone": source.contact_telephone,
@@ -302,6 +304,14 @@ def load(*, today) -> list[tuple[str, str, str]]:
             "activite": CANDIDATS[0]["activite"],
         },
     )
+    if not demo_ami.rectificatifs.exists() and demo_ami.is_open():
+        # A dated rectificatif, told to the candidate with a draft (its email lands in var/mail/).
+        ami_deadline_postpone(
+            ami=demo_ami,
+            new_deadline=demo_ami.date_limite + datetime.timedelta(days=7),
+            motif="Report d'une semaine à la demande de candidats, pour tenir compte des congés de fin d'année.",
+            by=User.objects.filter(role=User.Role.STAFF).order_by("pk").first(),
+        )
     return accounts
 
 

@@ -21,6 +21,10 @@ class AntenneFactory(factory.django.DjangoModelFactory):
     effectif_conseillers = 12
 
 
+PASSWORD = "mot-de-passe-solide-42"  # every UserFactory user's
+ROLES = [r.value for r in User.Role]  # the `users` fixture makes one user per role
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -32,7 +36,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Dupont{n}")
     role = User.Role.CONSEILLER
     antenne = factory.SubFactory(AntenneFactory)
-    password = factory.PostGenerationMethodCall("set_password", "mot-de-passe-solide-42")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):

@@ -120,3 +120,30 @@ def held(programme, groupe, themes, *, day, observations=SECRET, presents=0, fen
         emargement = Emargement.objects.create(seance=seance, recorded_by=programme.intervenants.first().user)
         emargement.presents.set(members[:presents])
     return seance
+
+
+def groupe_of(programme, code, numero=1):
+    """The programme's group `numero` at the antenne `code`."""
+    return Groupe.objects.get(programme=programme, antenne__code=code, numero=numero)
+
+
+def split_site(programme, code):
+    """The site in 2 sub-groups."""
+    antenne = Antenne.objects.get(code=code)
+    ProgrammeSite.objects.filter(programme=programme, antenne=antenne).update(nb_groupes=2)
+    Groupe.objects.filter(programme=programme, antenne=antenne).update(nb_groupes_site=2)
+    Groupe.objects.create(programme=programme, antenne=antenne, numero=2, nb_groupes_site=2)
+    return groupe_of(programme, code, 1), groupe_of(programme, code, 2)
+
+
+def make_seance(programme, groupe, day, status=Seance.Status.REALISEE, fenetre=1):
+    """A séance of `groupe` on `day` at 9:30 with the programme's first intervenant (réalisée unless told)."""
+    return Seance.objects.create(
+        programme=programme,
+        groupe=groupe,
+        fenetre=programme.fenetres.get(numero=fenetre),
+        date=day,
+        heure_debut=datetime.time(9, 30),
+        intervenant=programme.intervenants.first(),
+        status=status,
+    )

@@ -10,32 +10,14 @@ from pypdf import PdfReader
 
 from ami.models import AMI, Decision, Lettre
 from ami.services.decision import convention_create, decision_make, letters_send
-from ami.services.eligibility import dossier_set_eligibility
 from mlhg_app.refusals import Refused
-from tests.test_ami_evaluation import AFTER, committee, grade, login  # noqa: F401  (fixture)
+from tests.committee import AFTER
+from tests.web import login
 
 
 def pdf_text(data: bytes) -> str:
     """The PDF's text with its line breaks and spaces folded to single spaces."""
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
-
-
-@pytest.fixture
-def ranked(committee):  # noqa: F811
-    """B first (80.00), A second (77.44), C third (72.29), D irrecevable."""
-    e1, e2, e3 = committee["evaluators"]
-    d = committee["dossiers"]
-    with time_machine.travel(AFTER, tick=False):
-        for name in "ABC":
-            dossier_set_eligibility(dossier=d[name], recevable=True, user=committee["staff"])
-        dossier_set_eligibility(dossier=d["D"], recevable=False, motif="couverture", user=committee["staff"])
-        for ev, scores in ((e1, [8, 7, 10]), (e2, [7, 8, 9]), (e3, [9, 6, 8])):
-            grade(ev, d["A"], scores)
-        grade(e1, d["B"], [6, 8, 6])
-        grade(e2, d["B"], [10, 8, 6])
-        for ev in (e1, e2, e3):
-            grade(ev, d["C"], [5 if ev != e3 else 4, 9, 10] if ev != e2 else [6, 9, 10])
-    return committee
 
 
 @pytest.mark.django_db

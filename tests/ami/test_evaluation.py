@@ -4,7 +4,6 @@ import csv
 import datetime
 import io
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -12,65 +11,16 @@ from django.core import mail
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from ami.models import AMI, Dossier, Evaluation
+from ami.models import AMI, Evaluation
 from ami.results import ami_results
 from ami.scoring import money
 from ami.services.eligibility import dossier_set_eligibility
-from ami.services.evaluation import evaluation_declare, evaluation_save, evaluation_submit, scored_criteria
-from ami.services.submission import dossier_submit
+from ami.services.evaluation import evaluation_declare, scored_criteria
 from ami.tasks import close_past_deadline_amis, remind_evaluators
 from mlhg_app.refusals import Refused
-from tests.dossiers import complete_dossier, member
-from tests.factories import AMIFactory, PrestataireFactory, UserFactory
+from tests.committee import AFTER, DEADLINE, PARIS, grade
+from tests.factories import UserFactory
 from tests.web import flash, login
-
-PARIS = ZoneInfo("Europe/Paris")
-DEADLINE = datetime.datetime(2026, 5, 29, 23, 59, 59, tzinfo=PARIS)
-AFTER = DEADLINE + datetime.timedelta(days=3)
-
-
-@pytest.fixture
-def committee(reference):
-    """4 submitted dossiers (prices 480 TTC 20 %, 420 exonéré, 510 TTC 20 %, 390), 3 evaluators."""
-    ami = AMIFactory(reference="ami-2026", date_limite=DEADLINE)
-    staff = UserFactory(email="achats@ml31.org", role="staff", is_staff=True, antenne=None)
-    evaluators = [
-        UserFactory(
-            email=f"eval{i}@ml31.org", role="evaluateur", antenne=None, first_name=f"Éval{i}", last_name="Comité"
-        )
-        for i in (1, 2, 3)
-    ]
-    ami.evaluateurs.set(evaluators)
-    dossiers = {}
-    specs = [
-        ("A", "480.00", "assujetti"),
-        ("B", "420.00", "exonere"),
-        ("C", "510.00", "assujetti"),
-        ("D", "390.00", "assujetti"),
-    ]
-    with time_machine.travel(DEADLINE - datetime.timedelta(days=1), tick=False):
-        for name, price, regime in specs:
-            prestataire = PrestataireFactory(raison_sociale=f"Candidat {name}")
-            user = member(prestataire, f"{name.lower()}@candidat.fr")
-            dossier = complete_dossier(ami=ami, prestataire=prestataire, prix=Decimal(price))
-            if regime == "exonere":
-                Dossier.objects.filter(pk=dossier.pk).update(
-                    regime_tva="exonere", taux_tva=None, mention_exoneration="TVA non applicable, art. 293 B du CGI"
-                )
-            dossier_submit(dossier=Dossier.objects.get(pk=dossier.pk), user=user)
-            dossiers[name] = Dossier.objects.get(pk=dossier.pk)
-    return {"ami": ami, "staff": staff, "evaluators": evaluators, "dossiers": dossiers}
-
-
-def grade(evaluator, dossier, scores):
-    evaluation_declare(dossier=dossier, user=evaluator, conflit=False)
-    evaluation = Evaluation.objects.get(dossier=dossier, evaluateur=evaluator)
-    criteres = scored_criteria(dossier.ami)
-    evaluation_save(
-        evaluation=evaluation,
-        scores={c.pk: (s, f"Commentaire {c.code}") for c, s in zip(criteres, scores, strict=True)},
-    )
-    evaluation_submit(evaluation=evaluation)
 
 
 @pytest.mark.django_db

@@ -26,7 +26,7 @@ PARIS = ZoneInfo("Europe/Paris")
 DEADLINE = datetime.datetime(2026, 5, 29, 23, 59, 59, tzinfo=PARIS)
 TODAY = datetime.datetime(2026, 5, 20, 10, 0, 0, tzinfo=PARIS)
 LATER = datetime.datetime(2026, 6, 12, 12, 0, 0, tzinfo=PARIS)
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -18,27 +18,12 @@ from ami.forms_registration import EMAIL_TAKEN
 from ami.models import Membre, Prestataire
 from mlhg_app.models import OutgoingMessage, User
 from tests.factories import MembreFactory, PrestataireFactory, UserFactory
+from tests.forms import REGISTRATION_FORM
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime.datetime(2026, 5, 4, 10, 0, 0, tzinfo=PARIS)
-PASSWORD = "Balint-et-codev-2026"
+PASSWORD = REGISTRATION_FORM["password1"]
 VALID_SIRET = "73282932000074"
-
-FORM = {
-    "raison_sociale": "Horizons Supervision",
-    "statut_juridique": "SARL",
-    "siret": "732 829 320 00074",
-    "adresse": "12 rue des Lois",
-    "code_postal": "31000",
-    "ville": "Toulouse",
-    "contact_nom": "Claire Delmas",
-    "contact_telephone": "05 61 00 00 00",
-    "first_name": "Claire",
-    "last_name": "Delmas",
-    "email": "Claire.Delmas@Horizons.fr",
-    "password1": PASSWORD,
-    "password2": PASSWORD,
-}
 
 VERIFY_SUBJECT = "Confirmez votre adresse électronique – MLHG APP"
 INVITATION_SUBJECT = "Invitation à rejoindre Horizons Supervision sur la plateforme APP de la MLHG"
@@ -74,7 +59,7 @@ def link_in(message) -> str:
 
 def register(client, capture, **changes):
     with capture(execute=True):
-        return client.post(reverse("ami:register"), {**FORM, **changes})
+        return client.post(reverse("ami:register"), {**REGISTRATION_FORM, **changes})
 
 
 # -- registration ------------------------------------------------------------------------

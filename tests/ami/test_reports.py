@@ -13,11 +13,10 @@ from pypdf import PdfReader
 
 from ami.archive import ami_archive
 from ami.models import AMI, Dossier
-from ami.services.decision import convention_create, decision_make, letters_send
 from ami.services.eligibility import dossier_set_eligibility
-from ami.services.evaluation import evaluation_declare
+from tests.committee import AFTER, decide, grade, scored
 from tests.factories import AMIFactory
-from tests.test_ami_evaluation import AFTER, committee, grade, login  # noqa: F401  (committee is a fixture)
+from tests.web import login
 
 
 def exported(client, name, capture, reference="ami-2026"):
@@ -35,40 +34,12 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
-def scored(committee):  # noqa: F811
-    """The hand-computed example: A, B, C recevable (B 80,00, A 77,44, C 72,29), D irrecevable, e3 in conflict on B."""
-    e1, e2, e3 = committee["evaluators"]
-    d, staff = committee["dossiers"], committee["staff"]
-    for name in "ABC":
-        dossier_set_eligibility(dossier=d[name], recevable=True, user=staff)
-    dossier_set_eligibility(
-        dossier=d["D"], recevable=False, motif="couverture", detail="Deux antennes seulement", user=staff
-    )
-    grade(e1, d["A"], [8, 7, 10])
-    grade(e2, d["A"], [7, 8, 9])
-    grade(e3, d["A"], [9, 6, 8])
-    grade(e1, d["B"], [6, 8, 6])
-    grade(e2, d["B"], [10, 8, 6])
-    evaluation_declare(dossier=d["B"], user=e3, conflit=True, motif="Ancienne collègue du gérant")
-    grade(e1, d["C"], [5, 9, 10])
-    grade(e2, d["C"], [6, 9, 10])
-    grade(e3, d["C"], [4, 9, 10])
-
-
-def decide(committee):  # noqa: F811
-    retained = Dossier.objects.get(pk=committee["dossiers"]["B"].pk)
-    decision = decision_make(ami=committee["ami"], user=committee["staff"], dossier=retained)
-    letters_send(decision=decision, user=committee["staff"])
-    convention_create(decision=decision, user=committee["staff"])
-    return decision
-
-
 # -- rapport d'analyse ----------------------------------------------------------------
 
 
 @pytest.mark.django_db
 def test_rapport_holds_committee_eligibility_grid_comments_and_decision(
-    committee,  # noqa: F811
+    committee,
     django_capture_on_commit_callbacks,
 ):
     with time_machine.travel(AFTER, tick=False):
@@ -103,7 +74,7 @@ def test_rapport_holds_committee_eligibility_grid_comments_and_decision(
 
 
 @pytest.mark.django_db
-def test_rapport_before_any_eligibility_says_so(committee, django_capture_on_commit_callbacks):  # noqa: F811
+def test_rapport_before_any_eligibility_says_so(committee, django_capture_on_commit_callbacks):
     with time_machine.travel(AFTER, tick=False):
         response = exported(login(committee["staff"]), "ami:rapport", django_capture_on_commit_callbacks)
     text = pdf_text(b"".join(response.streaming_content))
@@ -113,7 +84,7 @@ def test_rapport_before_any_eligibility_says_so(committee, django_capture_on_com
 
 
 @pytest.mark.django_db
-def test_reports_are_for_staff_only(committee):  # noqa: F811
+def test_reports_are_for_staff_only(committee):
     evaluator = committee["evaluators"][0]
     for name, method in (("ami:rapport", "post"), ("ami:price_simulation", "get"), ("ami:audit", "get"),
                          ("ami:archive", "post")):  # fmt: skip
@@ -124,12 +95,12 @@ def test_reports_are_for_staff_only(committee):  # noqa: F811
 # -- price simulation ---------------------------------------------------------------
 
 
-def simulate(committee, reference="ami-2026", **params):  # noqa: F811
+def simulate(committee, reference="ami-2026", **params):
     return login(committee["staff"]).get(reverse("ami:price_simulation", args=[reference]), params)
 
 
 @pytest.mark.django_db
-def test_price_simulation_defaults_show_both_formulas_with_the_ami_s_highlighted(committee):  # noqa: F811
+def test_price_simulation_defaults_show_both_formulas_with_the_ami_s_highlighted(committee):
     response = simulate(committee)
     assert response.status_code == 200
     rows = response.context["rows"]
@@ -146,7 +117,7 @@ def test_price_simulation_defaults_show_both_formulas_with_the_ami_s_highlighted
 
 
 @pytest.mark.django_db
-def test_price_simulation_with_a_lowest_annual_total_and_the_linear_formula(committee):  # noqa: F811
+def test_price_simulation_with_a_lowest_annual_total_and_the_linear_formula(committee):
     AMI.objects.filter(reference="ami-2026").update(formule_prix="lineaire")
     response = simulate(
         committee,
@@ -188,7 +159,7 @@ def test_price_simulation_with_a_lowest_annual_total_and_the_linear_formula(comm
         ),
     ],
 )
-def test_price_simulation_refuses_bad_input_at_the_field(committee, params, field, message):  # noqa: F811
+def test_price_simulation_refuses_bad_input_at_the_field(committee, params, field, message):
     data = {"prix_min": "300", "prix_max": "600", "pas": "50", "taux_tva": "20", "plus_bas_unite": "seance", **params}
     response = simulate(committee, **data)
     assert response.context["rows"] is None
@@ -196,7 +167,7 @@ def test_price_simulation_refuses_bad_input_at_the_field(committee, params, fiel
 
 
 @pytest.mark.django_db
-def test_price_simulation_accepts_french_decimals_and_works_before_publication(committee):  # noqa: F811
+def test_price_simulation_accepts_french_decimals_and_works_before_publication(committee):
     AMIFactory(reference="ami-brouillon", status=AMI.Status.BROUILLON)
     response = simulate(
         committee, reference="ami-brouillon", prix_min="399,50", prix_max="400", pas="0,5", taux_tva="20"
@@ -209,7 +180,7 @@ def test_price_simulation_accepts_french_decimals_and_works_before_publication(c
 
 
 @pytest.mark.django_db
-def test_journal_shows_who_when_and_before_after_newest_first(committee):  # noqa: F811
+def test_journal_shows_who_when_and_before_after_newest_first(committee):
     staff, d = committee["staff"], committee["dossiers"]
     with time_machine.travel(AFTER, tick=True):
         scored(committee)
@@ -252,7 +223,7 @@ def test_journal_shows_who_when_and_before_after_newest_first(committee):  # noq
     assert second.status_code == 200 and "page 2 sur" in second.content.decode()
 
 
-def journal_queries(committee, names):  # noqa: F811
+def journal_queries(committee, names):
     e1 = committee["evaluators"][0]
     for name in names:
         dossier_set_eligibility(dossier=committee["dossiers"][name], recevable=True, user=committee["staff"])
@@ -266,7 +237,7 @@ def journal_queries(committee, names):  # noqa: F811
 
 
 @pytest.mark.django_db
-def test_journal_query_count_does_not_grow(committee):  # noqa: F811
+def test_journal_query_count_does_not_grow(committee):
     with time_machine.travel(AFTER, tick=True):
         one = journal_queries(committee, "A")
         several = journal_queries(committee, "BCD")
@@ -285,7 +256,7 @@ def read_csv(archive, name):
 
 @pytest.mark.django_db
 def test_archive_holds_every_version_grids_results_rapport_decision_letters_convention(
-    committee,  # noqa: F811
+    committee,
     django_capture_on_commit_callbacks,
 ):
     with time_machine.travel(AFTER, tick=False):
@@ -357,7 +328,7 @@ def test_archive_holds_every_version_grids_results_rapport_decision_letters_conv
 
 
 @pytest.mark.django_db
-def test_archive_before_the_decision_has_no_decision_letters_or_convention(committee, tmp_path):  # noqa: F811
+def test_archive_before_the_decision_has_no_decision_letters_or_convention(committee, tmp_path):
     with time_machine.travel(AFTER, tick=False), open(tmp_path / "a.zip", "w+b") as handle:
         ami_archive(committee["ami"], handle, user=committee["staff"])
         handle.seek(0)
@@ -372,7 +343,7 @@ def test_archive_before_the_decision_has_no_decision_letters_or_convention(commi
 
 
 @pytest.mark.django_db
-def test_an_export_is_its_requesters_own_and_a_failure_says_so_in_french(committee, monkeypatch):  # noqa: F811
+def test_an_export_is_its_requesters_own_and_a_failure_says_so_in_french(committee, monkeypatch):
     from mlhg_app import exports
     from mlhg_app.models import StoredExport
     from tests.factories import UserFactory
@@ -398,7 +369,7 @@ def test_an_export_is_its_requesters_own_and_a_failure_says_so_in_french(committ
 
 
 @pytest.mark.django_db
-def test_export_files_are_purged_after_a_week(committee, django_capture_on_commit_callbacks):  # noqa: F811
+def test_export_files_are_purged_after_a_week(committee, django_capture_on_commit_callbacks):
     import datetime
 
     from django.core.files.storage import default_storage
@@ -436,7 +407,7 @@ def _formula_cells(workbook) -> list[str]:
 
 @pytest.mark.django_db
 def test_hole_09_what_a_candidate_or_an_evaluator_types_stays_text_in_every_csv_and_xlsx(
-    committee,  # noqa: F811
+    committee,
     tmp_path,
 ):
     from openpyxl import load_workbook

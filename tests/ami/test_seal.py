@@ -15,7 +15,8 @@ from ami.services.eligibility import dossier_set_eligibility
 from ami.services.evaluation import evaluation_declare
 from mlhg_app import exports
 from mlhg_app.models import StoredExport
-from tests.test_ami_evaluation import AFTER, DEADLINE, committee, login  # noqa: F401  (committee is a fixture)
+from tests.committee import AFTER, DEADLINE
+from tests.web import login
 
 BEFORE = DEADLINE - datetime.timedelta(hours=2)
 
@@ -31,7 +32,7 @@ def zip_names(export) -> list[str]:
 
 @pytest.mark.django_db
 def test_hole_01_the_archive_of_an_open_ami_is_refused_in_french(
-    committee,  # noqa: F811
+    committee,
     django_capture_on_commit_callbacks,
 ):
     staff = login(committee["staff"])
@@ -45,7 +46,7 @@ def test_hole_01_the_archive_of_an_open_ami_is_refused_in_french(
 
 
 @pytest.mark.django_db
-def test_hole_01_an_archive_queued_before_the_deadline_is_refused_by_the_job(committee):  # noqa: F811
+def test_hole_01_an_archive_queued_before_the_deadline_is_refused_by_the_job(committee):
     export = exports.export_request(kind=ami_exports.ARCHIVE, object_id=committee["ami"].pk, user=committee["staff"])
     with time_machine.travel(BEFORE, tick=False):
         exports.export_run(export_id=export.pk)
@@ -58,7 +59,7 @@ def test_hole_01_an_archive_queued_before_the_deadline_is_refused_by_the_job(com
 
 
 @pytest.mark.django_db
-def test_hole_01_the_archive_holds_only_what_its_requester_may_read(committee):  # noqa: F811
+def test_hole_01_the_archive_holds_only_what_its_requester_may_read(committee):
     """After the deadline, a dossier never submitted (a draft with a CV) stays out of the archive."""
     draft = Dossier.objects.get(pk=committee["dossiers"]["A"].pk)
     Dossier.objects.filter(pk=draft.pk).update(status=Dossier.Status.BROUILLON)
@@ -74,7 +75,7 @@ def test_hole_01_the_archive_holds_only_what_its_requester_may_read(committee): 
 
 
 @pytest.mark.django_db
-def test_hole_02_the_history_of_a_sealed_dossier_is_refused(committee):  # noqa: F811
+def test_hole_02_the_history_of_a_sealed_dossier_is_refused(committee):
     dossier = committee["dossiers"]["A"]
     url = reverse("history", kwargs={"label": "ami.dossier", "pk": dossier.pk})
     staff = login(committee["staff"])
@@ -91,7 +92,7 @@ def test_hole_02_the_history_of_a_sealed_dossier_is_refused(committee):  # noqa:
 
 
 @pytest.mark.django_db
-def test_hole_02_a_model_without_a_read_permission_has_no_history_page(committee):  # noqa: F811
+def test_hole_02_a_model_without_a_read_permission_has_no_history_page(committee):
     from mlhg_app.history import PERMISSIONS, SHOWN
 
     assert set(PERMISSIONS) == set(SHOWN)
@@ -116,7 +117,7 @@ def _doors(dossier):
 
 
 @pytest.mark.django_db
-def test_hole_08_an_evaluator_in_conflict_reads_nothing_of_the_dossier(committee):  # noqa: F811
+def test_hole_08_an_evaluator_in_conflict_reads_nothing_of_the_dossier(committee):
     e1, _e2, e3 = committee["evaluators"]
     dossier = committee["dossiers"]["A"]
     with time_machine.travel(AFTER, tick=True):
@@ -131,7 +132,7 @@ def test_hole_08_an_evaluator_in_conflict_reads_nothing_of_the_dossier(committee
 
 
 @pytest.mark.django_db
-def test_hole_08_an_evaluator_reads_the_content_only_after_declaring_no_conflict(committee):  # noqa: F811
+def test_hole_08_an_evaluator_reads_the_content_only_after_declaring_no_conflict(committee):
     e1 = committee["evaluators"][0]
     dossier = committee["dossiers"]["A"]
     with time_machine.travel(AFTER, tick=True):
@@ -152,7 +153,7 @@ def test_hole_08_an_evaluator_reads_the_content_only_after_declaring_no_conflict
 
 
 @pytest.mark.django_db
-def test_staff_read_no_content_and_no_file_before_the_deadline(committee):  # noqa: F811
+def test_staff_read_no_content_and_no_file_before_the_deadline(committee):
     dossier = committee["dossiers"]["A"]
     with time_machine.travel(BEFORE, tick=True):
         doors = _doors(dossier)
@@ -165,7 +166,7 @@ def test_staff_read_no_content_and_no_file_before_the_deadline(committee):  # no
 
 
 @pytest.mark.django_db
-def test_hole_01_a_superuser_reads_no_sealed_dossier_either(committee):  # noqa: F811
+def test_hole_01_a_superuser_reads_no_sealed_dossier_either(committee):
     """The technical console's superusers hold every Django permission, never a rule on an object (the seal)."""
     from tests.factories import UserFactory
 

@@ -21,15 +21,11 @@ from mlhg_app.models import OutgoingMessage
 from mlhg_app.refusals import Refused
 from seances.models import CompteRendu, Emargement
 from tests.factories import UserFactory
+from tests.forms import BILAN_TEXTS
 from tests.seances_world import SECRET, build_programme, held
 from tests.web import flash, login
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
-TEXTS = {
-    "thematiques": "La charge émotionnelle et les partenariats reviennent dans la plupart des groupes.",
-    "attention": "Prévoir un temps d'échange en équipe après un incident à l'accueil.",
-    "preconisations": "Garder des séances de deux heures, en début de matinée.",
-}
 
 
 def tc(libelle, seances, groupes):
@@ -140,7 +136,7 @@ def page(response) -> str:
 
 
 def write(client, bilan, **texts):
-    return client.post(reverse("bilans:write", kwargs={"pk": bilan.pk}), {**TEXTS, **texts})
+    return client.post(reverse("bilans:write", kwargs={"pk": bilan.pk}), {**BILAN_TEXTS, **texts})
 
 
 @pytest.mark.django_db
@@ -252,12 +248,12 @@ def test_remis_commented_replied_revised_and_validated_keeps_every_version(
     )
 
     shown = page(responsable.get(reverse("bilans:detail", kwargs={"pk": bilan.pk})))
-    assert "version 1" in shown and TEXTS["attention"] in shown
+    assert "version 1" in shown and BILAN_TEXTS["attention"] in shown
     assert SECRET not in shown
 
     # The prestataire cannot validate or comment; the responsable cannot write.
     assert prestataire.post(reverse("bilans:validate", kwargs={"pk": bilan.pk})).status_code == 403
-    assert responsable.post(reverse("bilans:write", kwargs={"pk": bilan.pk}), TEXTS).status_code == 403
+    assert responsable.post(reverse("bilans:write", kwargs={"pk": bilan.pk}), BILAN_TEXTS).status_code == 403
 
     with django_capture_on_commit_callbacks(execute=True):
         responsable.post(
@@ -275,12 +271,12 @@ def test_remis_commented_replied_revised_and_validated_keeps_every_version(
     bilan.refresh_from_db()
     assert bilan.status == Bilan.Status.REMIS
     v1, v2 = BilanVersion.objects.order_by("numero")
-    assert v1.attention == TEXTS["attention"] and v2.attention.startswith("Un temps d'échange systématique")
+    assert v1.attention == BILAN_TEXTS["attention"] and v2.attention.startswith("Un temps d'échange systématique")
     commentaire.refresh_from_db()
     assert commentaire.reponse == "Précisé en v2."
 
     old = page(responsable.get(reverse("bilans:detail", kwargs={"pk": bilan.pk}) + "?version=1"))
-    assert TEXTS["attention"] in old and "Précisé en v2." in old
+    assert BILAN_TEXTS["attention"] in old and "Précisé en v2." in old
 
     with django_capture_on_commit_callbacks(execute=True):
         response = responsable.post(reverse("bilans:validate", kwargs={"pk": bilan.pk}), follow=True)
@@ -297,7 +293,7 @@ def test_remis_commented_replied_revised_and_validated_keeps_every_version(
 
 @pytest.mark.django_db
 def test_a_version_freezes_its_figures(bilan, users, programme):
-    services.bilan_write(bilan=bilan, user=users["prestataire"], texts=TEXTS)
+    services.bilan_write(bilan=bilan, user=users["prestataire"], texts=BILAN_TEXTS)
     services.bilan_remettre(bilan=bilan, user=users["prestataire"])
     before = BilanVersion.objects.get().synthese
     held(
@@ -334,7 +330,7 @@ def test_staff_set_k_but_never_below_two(programme, users):
 
 @pytest.fixture
 def remis(bilan, users):
-    services.bilan_write(bilan=bilan, user=users["prestataire"], texts=TEXTS)
+    services.bilan_write(bilan=bilan, user=users["prestataire"], texts=BILAN_TEXTS)
     services.bilan_remettre(bilan=bilan, user=users["prestataire"])
     bilan.refresh_from_db()
     return bilan
@@ -416,7 +412,7 @@ def test_reminders_go_once_each_and_stop_at_the_remise(programme, users):
     run(datetime.date(2027, 7, 3))
     assert len(mail.outbox) == 3 and "est passée" in mail.outbox[-1].subject
     bilan = Bilan.objects.get(programme=programme)
-    services.bilan_write(bilan=bilan, user=users["prestataire"], texts=TEXTS)
+    services.bilan_write(bilan=bilan, user=users["prestataire"], texts=BILAN_TEXTS)
     services.bilan_remettre(bilan=bilan, user=users["prestataire"])
     run(datetime.date(2027, 7, 9))
     assert OutgoingMessage.objects.filter(kind=services.REMINDER_KIND).count() == 3
@@ -447,7 +443,7 @@ def test_the_pdf_export_is_a_job_with_a_status_and_holds_no_name_nor_free_text(
     assert "Charge émotionnelle" in text  # in the table and the chart (SVG text stays text)
     assert text.count("Charge émotionnelle") >= 2
     assert "Autres thèmes" in text and "Annexe" in text and "k = 3" in text
-    for section in TEXTS.values():
+    for section in BILAN_TEXTS.values():
         assert " ".join(section.split()[:6]) in text
     assert SECRET not in text and "Seysses" not in text
     members = [u for g in programme.groupes.all() for u in g.membres.all()]
@@ -460,7 +456,7 @@ def test_the_pdf_export_is_a_job_with_a_status_and_holds_no_name_nor_free_text(
 
 @pytest.mark.django_db
 def test_a_draft_export_is_never_readable_by_the_responsable(bilan, users):
-    services.bilan_write(bilan=bilan, user=users["prestataire"], texts=TEXTS)
+    services.bilan_write(bilan=bilan, user=users["prestataire"], texts=BILAN_TEXTS)
     export = services.export_request(bilan=bilan, user=users["prestataire"])
     services.export_run(export_id=export.pk)
     export.refresh_from_db()
@@ -519,7 +515,7 @@ def test_bilan_pages_keep_their_number_of_queries_as_the_year_grows(programme, u
     slots = [(g, f) for f in (1, 2, 3) for g in programme.groupes.exclude(membres=users["conseiller"]).order_by("pk")]
     themes = ["Charge émotionnelle", "Partenariats", "Posture professionnelle", "Logement"]
     bilan = services.bilan_open(programme=programme, user=users["prestataire"])
-    services.bilan_write(bilan=bilan, user=users["prestataire"], texts=TEXTS)
+    services.bilan_write(bilan=bilan, user=users["prestataire"], texts=BILAN_TEXTS)
 
     def grow(start, stop):
         for i, (groupe, fenetre) in enumerate(slots[start:stop], start):

@@ -18,10 +18,9 @@ from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 
 from mlhg_app.access import PUBLIC, declared_access, iter_urls
-from tests.conftest import ROLES
-from tests.e2e.conftest import RUN_AXE, WCAG_TAGS
-from tests.factories import AMIFactory, DossierFactory
-from tests.test_access import _allowed, _method, _resolve_url
+from tests.access import http_method, rule_allows, sample_url
+from tests.e2e.browser import RUN_AXE, WCAG_TAGS
+from tests.factories import ROLES, AMIFactory, DossierFactory
 from tests.web import login
 
 ANONYMOUS = "anonyme"
@@ -46,9 +45,9 @@ def pages_by_role(users) -> dict[str, list[str]]:
     world = {"users": users}
     urls = []
     for _route, name, callback in iter_urls():
-        if _method(callback) != "get":
+        if http_method(callback) != "get":
             continue
-        url, kwargs = _resolve_url(name, world)
+        url, kwargs = sample_url(name, world)
         urls.append((url, declared_access(callback), callback, kwargs))
     pages = {}
     for role in [None, *ROLES]:
@@ -56,7 +55,7 @@ def pages_by_role(users) -> dict[str, list[str]]:
         pages[role or ANONYMOUS] = [
             url
             for url, rule, callback, kwargs in urls
-            if rule == PUBLIC or _allowed(user, rule, callback, url, "get", kwargs)
+            if rule == PUBLIC or rule_allows(user, rule, callback, url, "get", kwargs)
         ]
     return pages
 

@@ -4,7 +4,7 @@ from django.test import Client
 from django.urls import reverse
 
 from mlhg_app.models import OutgoingMessage
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 WRONG = "Adresse électronique ou mot de passe incorrect."
 

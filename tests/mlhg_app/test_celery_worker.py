@@ -18,7 +18,7 @@ from mlhg_app.tasks import ping, send_welcome
 from tests.factories import UserFactory
 from tests.real_services import require_postgresql, require_redis
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def database_url() -> str:

@@ -40,7 +40,7 @@ def test_task_for_a_deleted_user_returns_quietly(users):
 
 @pytest.mark.django_db
 def test_a_failed_send_leaves_no_log_row_so_a_retry_sends(users, settings):
-    settings.EMAIL_BACKEND = "tests.test_messaging.BrokenBackend"
+    settings.EMAIL_BACKEND = "tests.mlhg_app.test_messaging.BrokenBackend"
     with pytest.raises(ConnectionRefusedError):
         services.user_welcome_send(user=users["staff"])
     assert OutgoingMessage.objects.count() == 0

@@ -13,8 +13,8 @@ from django.utils import timezone
 from ami.models import Prestataire
 from mlhg_app.client_address import client_ip
 from mlhg_app.throttle import REFUSED
-from tests.conftest import PASSWORD
-from tests.test_ami_registration import FORM
+from tests.factories import PASSWORD
+from tests.forms import REGISTRATION_FORM
 
 RESET_SENT = "Réinitialisation de votre mot de passe – MLHG APP"
 
@@ -77,9 +77,11 @@ def test_registrations_from_one_ip_are_limited_and_the_refused_one_creates_nothi
     settings.THROTTLE_PER_IP = 1
     client = Client(REMOTE_ADDR="198.51.100.4")
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(reverse("ami:register"), FORM).status_code == 302
+        assert client.post(reverse("ami:register"), REGISTRATION_FORM).status_code == 302
     assert len(mail.outbox) == 1
-    second = dict(FORM, email="autre@horizons.fr", siret=luhn_siret("4420000000001"), raison_sociale="Autre")
+    second = dict(
+        REGISTRATION_FORM, email="autre@horizons.fr", siret=luhn_siret("4420000000001"), raison_sociale="Autre"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         refused = client.post(reverse("ami:register"), second)
     assert refused.status_code == 429
@@ -93,16 +95,16 @@ def test_registrations_from_one_ip_are_limited_and_the_refused_one_creates_nothi
 def test_verification_links_are_limited_per_address(reference, django_capture_on_commit_callbacks):
     client = Client()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("ami:register"), FORM)
+        client.post(reverse("ami:register"), REGISTRATION_FORM)
     assert len(mail.outbox) == 1
     url = reverse("ami:verify_email", kwargs={"token": "lien-abime"})
     start = timezone.now()
     for minute in (0, 2, 4):
         with time_machine.travel(start + datetime.timedelta(minutes=minute), tick=False):
-            assert client.post(url, {"email": FORM["email"]}).status_code == 302
+            assert client.post(url, {"email": REGISTRATION_FORM["email"]}).status_code == 302
     assert len(mail.outbox) == 4
     with time_machine.travel(start + datetime.timedelta(minutes=6), tick=False):
-        refused = client.post(url, {"email": FORM["email"]})
+        refused = client.post(url, {"email": REGISTRATION_FORM["email"]})
     assert refused.status_code == 429
     assert REFUSED in text(refused)
     assert len(mail.outbox) == 4

@@ -12,7 +12,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mlhg_app import twofactor
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 from tests.web import flash, login
 
 

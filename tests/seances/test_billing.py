@@ -12,12 +12,11 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from ami.models import Membre
-from mlhg_app.models import Antenne
 from mlhg_app.refusals import Refused
-from seances.models import Annulation, Groupe, LigneReleve, ProgrammeSite, Releve, Seance
+from seances.models import Annulation, LigneReleve, Releve, Seance
 from seances.services.billing import annulation_set_billable, seance_cancel, statement_create, statement_lines
 from tests.factories import PrestataireFactory, UserFactory
-from tests.seances_world import build_programme
+from tests.seances_world import build_programme, groupe_of, make_seance, split_site
 
 D = datetime.date
 NOW = datetime.datetime(2027, 1, 15, 10, 0, tzinfo=datetime.UTC)
@@ -32,31 +31,6 @@ def _now():
 @pytest.fixture
 def programme(users):
     return build_programme(users)
-
-
-def groupe_of(programme, code, numero=1):
-    return Groupe.objects.get(programme=programme, antenne__code=code, numero=numero)
-
-
-def split_site(programme, code):
-    """The site in 2 sub-groups."""
-    antenne = Antenne.objects.get(code=code)
-    ProgrammeSite.objects.filter(programme=programme, antenne=antenne).update(nb_groupes=2)
-    Groupe.objects.filter(programme=programme, antenne=antenne).update(nb_groupes_site=2)
-    Groupe.objects.create(programme=programme, antenne=antenne, numero=2, nb_groupes_site=2)
-    return groupe_of(programme, code, 1), groupe_of(programme, code, 2)
-
-
-def make_seance(programme, groupe, day, status=Seance.Status.REALISEE, fenetre=1):
-    return Seance.objects.create(
-        programme=programme,
-        groupe=groupe,
-        fenetre=programme.fenetres.get(numero=fenetre),
-        date=day,
-        heure_debut=datetime.time(9, 30),
-        intervenant=programme.intervenants.first(),
-        status=status,
-    )
 
 
 def cancel(seance, user, facturable=None):

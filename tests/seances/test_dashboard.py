@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from seances.models import CompteRendu, Seance
-from seances.services.billing import percent_step, programme_dashboard, seance_cancel
-from tests.seances_world import build_programme
-from tests.test_billing import D, annulation_set_billable, groupe_of, make_seance, split_site
+from seances.services.billing import annulation_set_billable, percent_step, programme_dashboard, seance_cancel
+from tests.seances_world import build_programme, groupe_of, make_seance, split_site
+
+D = datetime.date
 
 SITES = ["nord-est", "nord-ouest", "muretain", "comminges", "sud-garonne", "ouest"]
 

@@ -11,7 +11,7 @@ from django.urls import path, reverse
 
 from mlhg_app.access import PUBLIC, declared_access, iter_urls, undeclared_urls
 from tests.access import http_method, permission_object, rule_allows, sample_url
-from tests.factories import ROLES
+from tests.factories import ROLES, IntervenantProgrammeFactory
 from tests.web import login
 
 # The apps whose every URL with an object checks its permission on that object.
@@ -60,7 +60,6 @@ def _others(world):
     responsable (not the référent), another organisation's account, an intervenant of no sample séance,
     a conseiller of another group."""
     from mlhg_app.models import Antenne
-    from seances.models import IntervenantProgramme
     from tests.factories import MembreFactory, UserFactory
     from tests.url_samples.seances import programme
 
@@ -70,9 +69,7 @@ def _others(world):
     other_conseiller = UserFactory(email="conseiller.autre@exemple.fr", role="conseiller", antenne=site)
     prog.groupes.filter(antenne=site).first().membres.add(other_conseiller)
     other_intervenant = UserFactory(email="intervenant.autre@exemple.fr", role="intervenant")
-    IntervenantProgramme.objects.create(
-        programme=prog, user=other_intervenant, prenom="Paul", nom="Autre", email=other_intervenant.email
-    )
+    IntervenantProgrammeFactory(programme=prog, user=other_intervenant, prenom="Paul", nom="Autre")
     return {
         "responsable": UserFactory(email="responsable.autre@exemple.fr", role="responsable"),
         "prestataire": MembreFactory(user__email="prestataire.autre@exemple.fr").user,

@@ -18,11 +18,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ami.completeness import dossier_completeness, dossier_is_complete
-from ami.models import Dossier, DossierVersion, EtapeDeroule, Fichier, Intervenant, Reference
+from ami.models import Dossier, EtapeDeroule, Fichier
 from ami.pricing import dossier_totaux, format_euros
 from ami.services.dossier import dossier_start
 from mlhg_app.models import Antenne
-from tests.factories import AMIFactory, DossierFactory, MembreFactory
+from tests.factories import (
+    AMIFactory,
+    DossierFactory,
+    DossierVersionFactory,
+    EtapeDerouleFactory,
+    IntervenantFactory,
+    MembreFactory,
+    ReferenceFactory,
+)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -209,13 +217,12 @@ def complete_dossier(dossier, antennes, nb_intervenants=1):
         disponibilites_saisies_at=timezone.now(),
     )
     for ordre, (libelle, duree) in enumerate([("Accueil", 15), ("Exposé du cas", 30), ("Consultation", 75)], 1):
-        EtapeDeroule.objects.create(dossier=dossier, ordre=ordre, libelle=libelle, duree_minutes=duree)
-    Reference.objects.create(dossier=dossier, structure="Mission Locale de l'Ariège", annee=2024)
+        EtapeDerouleFactory(dossier=dossier, ordre=ordre, libelle=libelle, duree_minutes=duree)
+    ReferenceFactory(dossier=dossier)
     for n in range(nb_intervenants):
-        intervenant = Intervenant.objects.create(
-            dossier=dossier, prenom="Anne", nom=f"Martin{n}", qualification="psychologue", annees_experience_app=8
+        intervenant = IntervenantFactory(
+            dossier=dossier, prenom="Anne", nom=f"Martin{n}", annees_experience_app=8, antennes=antennes[:3]
         )
-        intervenant.antennes.set(antennes[:3])
         f = Fichier(dossier=dossier, kind="cv", intervenant=intervenant, nom="cv.pdf", taille=len(PDF))
         f.sha256, f.type_mime = "a" * 64, "application/pdf"
         f.fichier.save("cv.pdf", io.BytesIO(PDF), save=False)
@@ -371,9 +378,7 @@ def test_a_cv_of_a_submitted_version_is_detached_not_deleted(client, dossier, an
     client.post(section_url(dossier, "equipe"), data)
     intervenant = dossier.intervenants.get()
     old = intervenant.fichiers.get()
-    version = DossierVersion.objects.create(
-        dossier=dossier, numero=1, submitted_at=timezone.now(), submitted_by=membre.user, contenu={}, sha256="0" * 64
-    )
+    version = DossierVersionFactory(dossier=dossier, submitted_by=membre.user)
     version.fichiers.add(old)
 
     data = equipe_data(antennes)

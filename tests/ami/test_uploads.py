@@ -14,10 +14,17 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from ami.models import DossierVersion, Fichier
+from ami.models import Fichier
 from ami.services.dossier import fichier_add
 from ami.uploads import DOCX, MO, ODT, detect_type, format_mo, sanitize_filename
-from tests.factories import AMIFactory, DossierFactory, MembreFactory, UserFactory
+from tests.factories import (
+    AMIFactory,
+    DossierFactory,
+    DossierVersionFactory,
+    FichierFactory,
+    MembreFactory,
+    UserFactory,
+)
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 20
@@ -134,9 +141,7 @@ def test_an_oversize_file_is_refused_with_its_size(dossier):
 def test_the_dossier_total_is_limited_to_50_mo(dossier):
     # Four stored files of 9,5 Mo (rows only: the limit counts the recorded sizes) = 38 Mo.
     for n in range(4):
-        Fichier.objects.create(
-            dossier=dossier, kind="cv", nom=f"cv{n}.pdf", taille=int(9.5 * MO), sha256="0" * 64, type_mime="x"
-        )
+        FichierFactory(dossier=dossier, kind="cv", nom=f"cv{n}.pdf", taille=int(9.5 * MO), type_mime="x")
     fichier_add(dossier=dossier, upload=upload("cinquieme.pdf", PDF + b"0" * (9 * MO)), kind="cv")  # 47 Mo
     assert refusal(dossier, "sixieme.pdf", PDF + b"0" * (4 * MO)) == [
         "Le fichier « sixieme.pdf » (4,1 Mo) ne peut pas être ajouté : les pièces du dossier pèsent déjà "
@@ -224,9 +229,7 @@ def test_a_draft_file_is_deleted_with_its_stored_file(client, dossier, django_ca
 
 def test_a_removed_file_of_a_submitted_version_stays(client, dossier, membre):
     fichier = fichier_add(dossier=dossier, upload=upload("cv.pdf", PDF), kind="cv")
-    version = DossierVersion.objects.create(
-        dossier=dossier, numero=1, submitted_at=timezone.now(), submitted_by=membre.user, contenu={}, sha256="0" * 64
-    )
+    version = DossierVersionFactory(dossier=dossier, submitted_by=membre.user)
     version.fichiers.add(fichier)
     url = reverse("ami:fichier_remove", kwargs={"pk": dossier.pk, "fichier_pk": fichier.pk})
     assert client.post(url).status_code == 302

@@ -20,7 +20,7 @@ from bilans.tasks import remind_bilans
 from mlhg_app.models import OutgoingMessage
 from mlhg_app.refusals import Refused
 from seances.models import CompteRendu, Emargement
-from tests.factories import UserFactory
+from tests.factories import BilanFactory, BilanVersionFactory, UserFactory
 from tests.forms import BILAN_TEXTS
 from tests.seances_world import SECRET, build_programme, held
 from tests.web import flash, login
@@ -485,15 +485,15 @@ def test_export_run_twice_keeps_one_file(remis, users):
 @pytest.mark.django_db
 def test_the_responsable_sees_each_year_and_the_theme_trend(remis, users):
     previous = build_programme(users, annee=2025)
-    old = Bilan.objects.create(programme=previous, echeance=datetime.date(2026, 6, 30), status=Bilan.Status.VALIDE)
-    BilanVersion.objects.create(
-        bilan=old, numero=1, thematiques="a", attention="b", preconisations="c", remis_par=users["prestataire"],
+    old = BilanFactory(programme=previous, status=Bilan.Status.VALIDE)  # due 30 June 2026
+    BilanVersionFactory(
+        bilan=old, remis_par=users["prestataire"],
         synthese={"themes": [{"libelle": "Charge émotionnelle", "seances": 2}, {"libelle": "Isolement", "seances": 3}]},
     )  # fmt: skip
     shown = page(login(users["responsable"]).get(reverse("bilans:list")))
     assert "Bilan 2026-2027" in shown and "Bilan 2025-2026" in shown
     assert "Tendances des thèmes" in shown and "Isolement" in shown
-    draft = Bilan.objects.create(programme=build_programme(users, annee=2027), echeance=datetime.date(2028, 6, 30))
+    draft = BilanFactory(programme=build_programme(users, annee=2027))  # due 30 June 2028
     assert "Bilan 2027-2028" not in login(users["responsable"]).get(reverse("bilans:list")).content.decode()
     assert draft.pk
 

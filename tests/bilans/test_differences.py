@@ -14,6 +14,7 @@ from bilans import services
 from bilans.aggregation import participation, synthese
 from bilans.differences import Share, protect_against_differences, revealing_figures
 from bilans.models import Bilan, BilanVersion, ExportPdf
+from tests.factories import BilanFactory, BilanVersionFactory
 from tests.seances_world import build_programme, held
 from tests.web import login
 
@@ -246,9 +247,9 @@ def test_hole_06_trends_show_no_year_changing_by_fewer_than_k_groups(
     bilan, groupes, users, django_capture_on_commit_callbacks
 ):
     previous = build_programme(users, annee=2025)
-    old = Bilan.objects.create(programme=previous, echeance=datetime.date(2026, 6, 30), status=Bilan.Status.VALIDE)
-    BilanVersion.objects.create(
-        bilan=old, numero=1, thematiques="a", attention="b", preconisations="c", remis_par=users["prestataire"],
+    old = BilanFactory(programme=previous, status=Bilan.Status.VALIDE)  # due 30 June 2026
+    BilanVersionFactory(
+        bilan=old, remis_par=users["prestataire"],
         synthese={"themes": [{"libelle": "Charge émotionnelle", "seances": 6}, {"libelle": "Partenariats",
                                                                                 "seances": 3}]},
     )  # fmt: skip

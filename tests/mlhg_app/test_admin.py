@@ -11,13 +11,18 @@ from django.contrib import admin
 from django.core import mail
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_otp.util import random_hex
 
 from mlhg_app.models import Antenne, User
 from mlhg_app.refusals import Refused
 from seances import reference
-from seances.models import CompteRendu, Emargement, Groupe, IntervenantProgramme, Seance, Theme
-from tests.factories import UserFactory
+from seances.models import Groupe, Seance, Theme
+from tests.factories import (
+    CompteRenduFactory,
+    EmargementFactory,
+    IntervenantProgrammeFactory,
+    TOTPDeviceFactory,
+    UserFactory,
+)
 from tests.web import login
 
 # The demo-like programme is 2026-2027: its groups are the current ones during that year.
@@ -33,15 +38,10 @@ def world(users):
     w = {"users": users}
     w["programme"] = programme(w)
     seance = realised(w)
-    compte_rendu = CompteRendu.objects.create(
-        seance=seance,
-        methode="codeveloppement",
-        observations="Échanges sur la posture.",
-        written_by=users["intervenant"],
+    compte_rendu = CompteRenduFactory(
+        seance=seance, observations="Échanges sur la posture.", themes=Theme.objects.order_by("pk")[:2]
     )
-    compte_rendu.themes.set(Theme.objects.order_by("pk")[:2])
-    emargement = Emargement.objects.create(seance=seance, recorded_by=users["intervenant"])
-    emargement.presents.set(seance.groupe.membres.all()[:1])
+    EmargementFactory(seance=seance, presents=seance.groupe.membres.all()[:1])
     w["seance"] = seance
     w["compte_rendu"] = compte_rendu
     return w
@@ -200,7 +200,7 @@ def test_hole_05_no_role_change_to_or_from_staff(users):
 @pytest.mark.django_db
 def test_hole_05_seance_intervenant_and_intervenant_account_cannot_be_changed(world, users, superuser):
     seance = world["seance"]
-    other = IntervenantProgramme.objects.create(
+    other = IntervenantProgrammeFactory(
         programme=world["programme"], prenom="Autre", nom="Animatrice", email="autre@exemple.fr"
     )
     intervenant = seance.intervenant
@@ -230,8 +230,8 @@ def test_hole_05_seance_intervenant_and_intervenant_account_cannot_be_changed(wo
 @pytest.mark.django_db
 def test_hole_05_no_totp_secret_in_the_admin(users, superuser):
     colleague = UserFactory(email="collegue@exemple.fr", role=User.Role.STAFF, is_staff=True)
-    key = random_hex(20)
-    device = TOTPDevice.objects.create(user=colleague, name="Téléphone", key=key, confirmed=True)
+    device = TOTPDeviceFactory(user=colleague)
+    key = device.key
     for client in [login(users["staff"]), login(superuser)]:
         for url in [
             f"/admin/otp_totp/totpdevice/{device.pk}/config/",
@@ -246,7 +246,7 @@ def test_hole_05_no_totp_secret_in_the_admin(users, superuser):
 @pytest.mark.django_db
 def test_hole_05_a_lost_phone_is_reset_without_showing_the_key(users):
     colleague = UserFactory(email="collegue@exemple.fr", role=User.Role.STAFF, is_staff=True)
-    TOTPDevice.objects.create(user=colleague, name="Téléphone", key=random_hex(20), confirmed=True)
+    TOTPDeviceFactory(user=colleague)
     response = login(users["staff"]).post(
         reverse("admin:mlhg_app_user_changelist"),
         {"action": "reset_two_factor", "_selected_action": [colleague.pk]},
@@ -474,8 +474,7 @@ def _admin_urls():
 @pytest.mark.django_db
 def test_the_admin_shows_no_theme_of_a_seance_no_totp_key_no_password_hash(world, users, superuser):
     colleague = UserFactory(email="collegue@exemple.fr", role=User.Role.STAFF, is_staff=True)
-    key = random_hex(20)
-    TOTPDevice.objects.create(user=colleague, name="Téléphone", key=key, confirmed=True)
+    key = TOTPDeviceFactory(user=colleague).key
     seance = world["seance"]
     themes = [str(t.libelle) for t in world["compte_rendu"].themes.all()]
     hashes = [u.password for u in User.objects.exclude(password="")]

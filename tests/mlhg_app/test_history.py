@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from bilans import services as bilans
-from seances.models import Seance
 from seances.services.board import seance_validate
+from tests.factories import SeanceFactory
 from tests.seances_world import build_programme
 from tests.web import login
 
@@ -15,7 +15,7 @@ from tests.web import login
 @pytest.mark.django_db
 def test_a_seance_history_names_who_validated_it_and_what_changed(users):
     programme = build_programme(users)
-    seance = Seance.objects.create(
+    seance = SeanceFactory(
         programme=programme, groupe=programme.groupes.last(), fenetre=programme.fenetres.get(numero=2),
         date=datetime.date(2027, 2, 9), heure_debut=datetime.time(14, 0), intervenant=programme.intervenants.get(),
     )  # fmt: skip

@@ -12,7 +12,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mlhg_app import twofactor
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, TOTPDeviceFactory
 from tests.web import flash, login
 
 
@@ -38,7 +38,7 @@ def password_step(email: str, next_url: str = ""):
 
 
 def enrol(user) -> TOTPDevice:
-    return TOTPDevice.objects.create(user=user, name="test", key=twofactor.new_secret(), confirmed=True)
+    return TOTPDeviceFactory(user=user, name="test", key=twofactor.new_secret())
 
 
 @pytest.mark.django_db

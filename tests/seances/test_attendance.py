@@ -11,8 +11,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from ami.models import Membre
-from seances.models import Emargement, IntervenantProgramme, Seance
-from tests.factories import PrestataireFactory, UserFactory
+from seances.models import Emargement, Seance
+from tests.factories import IntervenantProgrammeFactory, PrestataireFactory, SeanceFactory, UserFactory
 from tests.seances_world import build_programme
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -59,16 +59,13 @@ def _login(client, user):
 def _other_intervenant_seance(programme):
     """A séance facilitated by another intervenant (with their own account)."""
     account = UserFactory(email="autre.intervenant@exemple.fr", role="intervenant", antenne=None)
-    other = IntervenantProgramme.objects.create(
-        programme=programme, user=account, prenom="Anne", nom="Sabatier", email=account.email
-    )
+    other = IntervenantProgrammeFactory(programme=programme, user=account, prenom="Anne", nom="Sabatier")
     groupe = programme.groupes.exclude(antenne__code="muretain").first()
-    return Seance.objects.create(
+    return SeanceFactory(
         programme=programme,
         groupe=groupe,
         fenetre=programme.fenetres.get(numero=1),
         date=datetime.date(2026, 10, 15),
-        heure_debut=datetime.time(9, 30),
         intervenant=other,
         status=Seance.Status.CONVOQUEE,
     ), account

@@ -15,7 +15,7 @@ from ami.models import Membre
 from mlhg_app.refusals import Refused
 from seances.models import Annulation, LigneReleve, Releve, Seance
 from seances.services.billing import annulation_set_billable, seance_cancel, statement_create, statement_lines
-from tests.factories import PrestataireFactory, UserFactory
+from tests.factories import PrestataireFactory, ReleveFactory, UserFactory
 from tests.seances_world import build_programme, groupe_of, make_seance, split_site
 
 D = datetime.date
@@ -255,16 +255,8 @@ def test_prestataire_reads_its_statements_but_cannot_issue(programme, autumn, us
 
 
 def test_responsable_gets_403_on_statements(programme, client_for, users):
-    releve = Releve.objects.create(
-        programme=programme,
-        numero="REL-2026-001",
-        sequence=1,
-        periode_debut=D(2026, 9, 1),
-        periode_fin=D(2026, 12, 31),
-        total_ht=0,
-        total_tva=0,
-        total_ttc=0,
-        emis_par=users["staff"],
+    releve = ReleveFactory(
+        programme=programme, numero="REL-2026-001", sequence=1, periode_fin=D(2026, 12, 31), emis_par=users["staff"]
     )
     client = client_for("responsable")
     assert client.get(reverse("seances:statements", args=[programme.pk])).status_code == 403

@@ -17,10 +17,10 @@ from mlhg_app.models import OutgoingMessage
 from mlhg_app.refusals import Refused
 from seances import reference
 from seances.anonymisation import identifying_terms, names_for_filter
-from seances.models import CompteRendu, Emargement, Seance, Theme
+from seances.models import CompteRendu, Seance, Theme
 from seances.services.after import compte_rendu_save
 from seances.tasks_after import remind_comptes_rendus
-from tests.factories import UserFactory
+from tests.factories import CompteRenduFactory, EmargementFactory, SeanceFactory, UserFactory
 from tests.seances_world import build_programme
 from tests.url_samples import all_samples
 
@@ -309,8 +309,8 @@ def test_one_reminder_two_days_after_a_seance_without_compte_rendu(users, seance
 
 
 def test_no_reminder_once_the_compte_rendu_is_written_or_for_a_cancelled_seance(users, seance, programme):
-    CompteRendu.objects.create(seance=seance, methode="gease", written_by=users["intervenant"])
-    cancelled = Seance.objects.create(
+    CompteRenduFactory(seance=seance, methode="gease", written_by=users["intervenant"])
+    cancelled = SeanceFactory(
         programme=programme,
         groupe=programme.groupes.exclude(pk=seance.groupe_id).first(),
         fenetre=seance.fenetre,
@@ -370,12 +370,10 @@ def test_no_staff_responsable_or_admin_page_shows_a_compte_rendu(users, client_f
     world = {"users": users}
     urls = list(_crawl_urls(world))  # the samples first, in the URL order (as the access test builds them)
     seance = realised(world)
-    compte_rendu = CompteRendu.objects.create(
-        seance=seance, methode="codeveloppement", observations=SECRET, written_by=users["intervenant"]
+    CompteRenduFactory(
+        seance=seance, observations=SECRET, written_by=users["intervenant"], themes=Theme.objects.all()[:2]
     )
-    compte_rendu.themes.set(Theme.objects.all()[:2])
-    emargement = Emargement.objects.create(seance=seance, recorded_by=users["intervenant"])
-    emargement.presents.set(seance.groupe.membres.all())
+    EmargementFactory(seance=seance, recorded_by=users["intervenant"], presents=seance.groupe.membres.all())
     assert len(urls) > 30
 
     needles = [SECRET, html.escape(SECRET), "tournesols violets"]

@@ -12,9 +12,9 @@ from mlhg_app.celery import app as celery_app
 from mlhg_app.models import OutgoingMessage
 from seances import tasks
 from seances.calendar import feed_ics, seance_ics
-from seances.models import IntervenantProgramme, Seance
+from seances.models import Seance
 from seances.services.convocations import seance_convoke, seance_notify_cancel, seance_notify_change
-from tests.factories import UserFactory
+from tests.factories import IntervenantProgrammeFactory, UserFactory
 from tests.seances_world import build_programme
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -189,7 +189,7 @@ def test_change_resends_with_same_uid_and_higher_sequence(seance):
 def test_a_former_intervenant_gets_the_cancellation(seance, users):
     seance_convoke(seance=seance)
     mail.outbox.clear()
-    other = IntervenantProgramme.objects.create(
+    other = IntervenantProgrammeFactory(
         programme=seance.programme, prenom="Sophie", nom="Bernard", email="sophie.bernard@exemple.fr"
     )
     _move(seance, intervenant=other)

@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from seances.models import CompteRendu, Seance
+from seances.models import Seance
 from seances.services.billing import annulation_set_billable, percent_step, programme_dashboard, seance_cancel
+from tests.factories import CompteRenduFactory
 from tests.seances_world import build_programme, groupe_of, make_seance, split_site
 
 D = datetime.date
@@ -89,12 +90,7 @@ def test_dashboard_page_for_staff_and_responsable(figures, client_for, users):
 
 def test_responsable_never_sees_compte_rendu_text(figures, users, client_for):
     seance = figures.seances.filter(status=Seance.Status.REALISEE).first()
-    CompteRendu.objects.create(
-        seance=seance,
-        methode="codeveloppement",
-        observations="OBSERVATION-CONFIDENTIELLE-XYZ",
-        written_by=users["intervenant"],
-    )
+    CompteRenduFactory(seance=seance, observations="OBSERVATION-CONFIDENTIELLE-XYZ", written_by=users["intervenant"])
     for name in ["seances:dashboard", "seances:board"]:
         content = client_for("responsable").get(reverse(name, args=[figures.pk])).content.decode()
         assert "OBSERVATION-CONFIDENTIELLE-XYZ" not in content

@@ -12,7 +12,7 @@ from mlhg_app.models import Antenne
 from mlhg_app.navigation import sections_for
 from seances.models import CalendarFeed, CharteAcceptation, Groupe, Seance
 from seances.services.own import calendar_feed_create
-from tests.factories import UserFactory
+from tests.factories import SeanceFactory, UserFactory
 from tests.seances_world import build_programme
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -38,7 +38,7 @@ def before():
 
 def _other_group_seance(programme, status=Seance.Status.CONVOQUEE, day=14):
     groupe = Groupe.objects.filter(programme=programme).exclude(antenne__code="muretain").first()
-    return Seance.objects.create(
+    return SeanceFactory(
         programme=programme,
         groupe=groupe,
         fenetre=programme.fenetres.get(numero=1),

@@ -11,7 +11,7 @@ from mlhg_app.models import User
 from mlhg_app.refusals import Refused
 from seances.models import Seance
 from seances.services import board as board_services
-from tests.factories import UserFactory
+from tests.factories import IntervenantProgrammeFactory, UserFactory
 from tests.seances_world import build_programme
 from tests.web import login
 
@@ -156,11 +156,10 @@ def test_hole_07_another_responsable_does_not_see_the_programme(programme, other
 
 @pytest.mark.django_db
 def test_an_intervenant_records_only_the_seances_they_facilitate(programme):
-    from seances.models import IntervenantProgramme
     from seances.services import after as after_services
 
     other = UserFactory(email="autre.intervenant@exemple.fr", role=User.Role.INTERVENANT)
-    IntervenantProgramme.objects.create(programme=programme, user=other, prenom="Paul", nom="Autre", email=other.email)
+    IntervenantProgrammeFactory(programme=programme, user=other, prenom="Paul", nom="Autre")
     seance = programme.seances.get()
     assert login(other).get(reverse("seances:compte_rendu", kwargs={"pk": seance.pk})).status_code == 403
     with pytest.raises(Refused, match="intervenant de la séance"):

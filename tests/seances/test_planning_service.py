@@ -1,72 +1,28 @@
 """Planning a programme from the database: séances written (or not), the manual-move check, the command."""
 
 import datetime
-from decimal import Decimal
 from io import StringIO
 
-import factory
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from seances.models import Fenetre, Groupe, Indisponibilite, IntervenantProgramme, Programme, Seance
+from seances.models import Fenetre, Seance
 from seances.services.planning import programme_plan, programme_plan_input, seance_move_check
-from tests.factories import AntenneFactory, PrestataireFactory
+from tests.factories import (
+    AntenneFactory,
+    FenetreFactory,
+    GroupeFactory,
+    IndisponibiliteFactory,
+    IntervenantProgrammeFactory,
+    ProgrammeFactory,
+    SeanceFactory,
+)
 
 D = datetime.date
 MORNING, AFTERNOON = datetime.time(9, 30), datetime.time(14, 0)
 S = Seance.Status
-
-
-class ProgrammeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Programme
-
-    annee_debut = 2026
-    prestataire = factory.SubFactory(PrestataireFactory)
-    prix_seance_groupe = Decimal("450.00")
-    prix_seance_sous_groupe = Decimal("380.00")
-
-
-class FenetreFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Fenetre
-
-    programme = factory.SubFactory(ProgrammeFactory)
-    numero = 1
-    libelle = factory.LazyAttribute(lambda o: f"Fenêtre {o.numero}")
-    debut = D(2026, 9, 1)
-    fin = D(2026, 12, 19)
-
-
-class GroupeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Groupe
-
-    programme = factory.SubFactory(ProgrammeFactory)
-    antenne = factory.SubFactory(AntenneFactory)
-
-
-class IntervenantFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = IntervenantProgramme
-        skip_postgeneration_save = True
-
-    programme = factory.SubFactory(ProgrammeFactory)
-    prenom = "Marc"
-    nom = "Olivier"
-    email = factory.LazyAttribute(lambda o: f"{o.prenom}.{o.nom}@horizons.test".lower())
-
-    @factory.post_generation
-    def antennes(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.antennes.set(extracted)
-
-    @factory.post_generation
-    def indisponibles(obj, create, extracted, **kwargs):
-        for day in extracted or ():
-            Indisponibilite.objects.create(intervenant=obj, date=day)
 
 
 # The programme 2026-2027: three windows, Ouest, Comminges (closed on Wednesdays) and the
@@ -92,10 +48,10 @@ def programme(db):
     GroupeFactory(programme=programme, antenne=sites["comminges"])
     for numero in (1, 2):
         GroupeFactory(programme=programme, antenne=sites["muretain"], numero=numero, nb_groupes_site=2)
-    IntervenantFactory(
+    IntervenantProgrammeFactory(
         programme=programme, antennes=[sites["ouest"], sites["muretain"]], indisponibles=[D(2026, 10, 13)]
     )
-    IntervenantFactory(
+    IntervenantProgrammeFactory(
         programme=programme, prenom="Julie", nom="Bernard", antennes=[sites["muretain"], sites["comminges"]]
     )
     return programme
@@ -114,7 +70,7 @@ def intervenant(programme, prenom):
 
 
 def seance(programme, code, numero, day, start, prenom, status, groupe_numero=1):
-    return Seance.objects.create(
+    return SeanceFactory(
         programme=programme,
         groupe=groupe(programme, code, groupe_numero),
         fenetre=fenetre(programme, numero),
@@ -189,7 +145,9 @@ def test_the_input_is_read_in_a_constant_number_of_queries(programme):
     extra = AntenneFactory(code="lauragais", nom="Antenne Lauragais")
     for numero in (1, 2, 3):
         GroupeFactory(programme=programme, antenne=extra, numero=numero, nb_groupes_site=3)
-    IntervenantFactory(programme=programme, prenom="Anne", nom="Roux", antennes=[extra], indisponibles=[D(2026, 11, 2)])
+    IntervenantProgrammeFactory(
+        programme=programme, prenom="Anne", nom="Roux", antennes=[extra], indisponibles=[D(2026, 11, 2)]
+    )
     seance(programme, "comminges", 1, D(2026, 10, 15), MORNING, "Julie", S.CONVOQUEE)
     with CaptureQueriesContext(connection) as large:
         inp = programme_plan_input(programme=programme)
@@ -250,7 +208,7 @@ def test_the_command_prints_the_plan(tight_programme):
 
 
 def test_the_command_explains_an_impossible_plan_and_exits_with_1(tight_programme):
-    Indisponibilite.objects.create(intervenant=intervenant(tight_programme, "Marc"), date=D(2027, 2, 1))
+    IndisponibiliteFactory(intervenant=intervenant(tight_programme, "Marc"), date=D(2027, 2, 1))
     err = StringIO()
     with pytest.raises(CommandError) as raised:
         call_command("plan_seances", "--programme", str(tight_programme.pk), stdout=StringIO(), stderr=err)

@@ -1,9 +1,7 @@
 """The séances' and bilans' list selectors return exactly the objects their view permission allows,
 for every object of the demo and every demo user."""
 
-import datetime
 import io
-from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -13,6 +11,7 @@ from bilans.services import bilans_visible_to
 from mlhg_app.models import User
 from seances import selectors
 from seances.models import Groupe, Programme, Releve, Seance
+from tests.factories import ReleveFactory
 
 CASES = [
     (Programme, selectors.programmes_visible_to, "seances.view_programme"),
@@ -28,15 +27,10 @@ def demo(db, settings):
     settings.DEBUG = True
     call_command("load_demo", stdout=io.StringIO())
     if not Releve.objects.exists():  # the demo issues no statement: one of its programme, by staff
-        Releve.objects.create(
+        ReleveFactory(
             programme=Programme.objects.get(),
             numero="REL-2026-001",
             sequence=1,
-            periode_debut=datetime.date(2026, 9, 1),
-            periode_fin=datetime.date(2026, 10, 31),
-            total_ht=Decimal("0"),
-            total_tva=Decimal("0"),
-            total_ttc=Decimal("0"),
             emis_par=User.objects.filter(role=User.Role.STAFF).first(),
         )
 

@@ -106,7 +106,7 @@ def test_synthese_counts_held_seances_per_site_and_merges_rare_themes(year):
         assert set(row) == {"site", "dues", "tenues", "annulees"}
     assert data["seances"]["tenues"] == 5
     # Attendance sheets in 2 groups only (k = 3): the period and the year's rate would show them, so both are
-    # masked (hole 6, tests/test_bilan_differences.py); with k = 2 they are shown.
+    # masked (hole 6, tests/bilans/test_differences.py); with k = 2 they are shown.
     assert data["participation"]["masque"] and data["participation"]["taux"] is None
     assert data["participation"]["par_fenetre"][0]["masque"]
     shown = synthese(year, 2)["participation"]

@@ -82,7 +82,7 @@ def test_weights_not_summing_to_100_are_refused():
 
 @pytest.mark.django_db
 def test_the_admin_changes_no_weight(users):
-    """The admin is a read-only console (tests/test_admin.py): an AMI's criteria are not edited there."""
+    """The admin is a read-only console (tests/mlhg_app/test_admin.py): an AMI's criteria are not edited there."""
     from django.urls import reverse
 
     from mlhg_app.models import User

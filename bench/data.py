@@ -80,8 +80,8 @@ def _dossiers(n, graded):
 
     from ami.services.eligibility import dossier_set_eligibility
     from mlhg_app.models import User
+    from tests.committee import grade
     from tests.factories import AMIFactory
-    from tests.test_ami_evaluation import grade
 
     ami = AMIFactory(reference=BENCH_AMI, titre="AMI du banc d'essai", date_limite=DEADLINE)
     evaluators = list(User.objects.filter(role=User.Role.EVALUATEUR).order_by("email")[:2])

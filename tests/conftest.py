@@ -5,7 +5,8 @@ from django.core.management import call_command
 from hypothesis import settings as hypothesis_settings
 
 from mlhg_app.models import Antenne, User
-from tests.factories import UserFactory
+from tests.committee import build_committee, rank
+from tests.factories import ROLES, UserFactory
 
 # Fuzzed tests (hypothesis): bounded for CI, no example database, the same examples on every CI run.
 hypothesis_settings.register_profile("ci", max_examples=100, deadline=None, database=None, derandomize=True)
@@ -14,9 +15,6 @@ hypothesis_settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE")
     or ("ci" if os.environ.get("CI", "").lower() in {"1", "true", "yes"} else "dev")
 )
-
-PASSWORD = "mot-de-passe-solide-42"
-ROLES = [r.value for r in User.Role]
 
 
 @pytest.fixture(autouse=True)
@@ -84,3 +82,18 @@ def client_for(client, users):
         return login(users[role]) if role is not None else Client()
 
     return make
+
+
+# -- shared worlds (tests/committee.py) ----------------------------------------------------
+
+
+@pytest.fixture
+def committee(reference):
+    """The AMI 2026 committee: 4 submitted dossiers, 3 evaluators (tests.committee.build_committee)."""
+    return build_committee()
+
+
+@pytest.fixture
+def ranked(committee):
+    """The committee's dossiers judged: B first (80.00), A second (77.44), C third (72.29), D irrecevable."""
+    return rank(committee)

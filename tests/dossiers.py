@@ -5,10 +5,17 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from ami.models import Dossier, EtapeDeroule, Fichier, Intervenant, Membre, Reference
+from ami.models import Dossier, Fichier, Membre
 from ami.services.dossier import fichier_add
 from mlhg_app.models import Antenne
-from tests.factories import AMIFactory, PrestataireFactory, UserFactory
+from tests.factories import (
+    AMIFactory,
+    EtapeDerouleFactory,
+    IntervenantFactory,
+    PrestataireFactory,
+    ReferenceFactory,
+    UserFactory,
+)
 
 PDF_BYTES = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
@@ -58,15 +65,8 @@ def complete_dossier(ami=None, prestataire=None, prix=Decimal("450.00")) -> Doss
     for ordre, (libelle, minutes) in enumerate(
         [("Accueil et météo", 15), ("Exposé de la situation", 20), ("Questions", 25), ("Hypothèses", 40), ("Bilan", 20)]
     ):
-        EtapeDeroule.objects.create(dossier=dossier, ordre=ordre, libelle=libelle, duree_minutes=minutes)
-    intervenant = Intervenant.objects.create(
-        dossier=dossier,
-        prenom="Marc",
-        nom="Olivier",
-        qualification=Intervenant.Qualification.PSYCHOLOGUE,
-        annees_experience_app=12,
-    )
-    intervenant.antennes.set(antennes)
+        EtapeDerouleFactory(dossier=dossier, ordre=ordre, libelle=libelle, duree_minutes=minutes)
+    intervenant = IntervenantFactory(dossier=dossier, prenom="Marc", nom="Olivier", antennes=antennes)
     attach(dossier, Fichier.Kind.CV, "cv-marc-olivier.pdf", intervenant=intervenant)
-    Reference.objects.create(dossier=dossier, structure="Mission Locale de l'Ariège", annee=2024, contact="direction")
+    ReferenceFactory(dossier=dossier, contact="direction")
     return dossier

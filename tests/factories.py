@@ -1,10 +1,44 @@
+"""A factory_boy factory per model the tests create; defaults make a valid object, tests name what matters."""
+
 import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import factory
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
-from ami.models import AMI, Critere, Dossier, Membre, Prestataire, siret_is_valid
+from ami.models import (
+    AMI,
+    Convention,
+    Critere,
+    Decision,
+    Dossier,
+    DossierVersion,
+    EtapeDeroule,
+    Fichier,
+    Intervenant,
+    Membre,
+    Prestataire,
+    Reference,
+    siret_is_valid,
+)
+from bilans.models import Bilan, BilanVersion, Commentaire
 from mlhg_app.models import Antenne, User
+from seances.models import (
+    CompteRendu,
+    Emargement,
+    Fenetre,
+    Groupe,
+    Indisponibilite,
+    IntervenantProgramme,
+    Programme,
+    ProgrammeSite,
+    Releve,
+    Seance,
+    Theme,
+)
 
 
 class AntenneFactory(factory.django.DjangoModelFactory):
@@ -21,6 +55,10 @@ class AntenneFactory(factory.django.DjangoModelFactory):
     effectif_conseillers = 12
 
 
+PASSWORD = "mot-de-passe-solide-42"  # every UserFactory user's
+ROLES = [r.value for r in User.Role]  # the `users` fixture makes one user per role
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -32,7 +70,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Dupont{n}")
     role = User.Role.CONSEILLER
     antenne = factory.SubFactory(AntenneFactory)
-    password = factory.PostGenerationMethodCall("set_password", "mot-de-passe-solide-42")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):
@@ -70,7 +108,7 @@ class AMIFactory(factory.django.DjangoModelFactory):
                 ("prix", "Proposition financière", 15, Critere.Mode.CALCULE),
             ]
         ):
-            Critere.objects.create(ami=obj, code=code, libelle=libelle, poids=poids, mode=mode, ordre=ordre)
+            CritereFactory(ami=obj, code=code, libelle=libelle, poids=poids, mode=mode, ordre=ordre)
 
 
 def luhn_siret(n: int) -> str:
@@ -111,3 +149,304 @@ class DossierFactory(factory.django.DjangoModelFactory):
 
     ami = factory.SubFactory(AMIFactory)
     prestataire = factory.SubFactory(PrestataireFactory)
+
+
+class EtapeDerouleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EtapeDeroule
+
+    dossier = factory.SubFactory(DossierFactory)
+    ordre = factory.Sequence(lambda n: n)
+    libelle = "Exposé de la situation"
+    duree_minutes = 20
+
+
+class IntervenantFactory(factory.django.DjangoModelFactory):
+    """An intervenant named in a dossier (ami.Intervenant), `antennes=[…]`; a programme's is IntervenantProgrammeFactory."""
+
+    class Meta:
+        model = Intervenant
+        skip_postgeneration_save = True
+
+    dossier = factory.SubFactory(DossierFactory)
+    prenom = "Marc"
+    nom = "Olivier"
+    qualification = Intervenant.Qualification.PSYCHOLOGUE
+    annees_experience_app = 12
+
+    @factory.post_generation
+    def antennes(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.antennes.set(extracted)
+
+
+class ReferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reference
+
+    dossier = factory.SubFactory(DossierFactory)
+    structure = "Mission Locale de l'Ariège"
+    annee = 2024
+
+
+class DossierVersionFactory(factory.django.DjangoModelFactory):
+    """A submitted version, written directly (the submission service builds real ones)."""
+
+    class Meta:
+        model = DossierVersion
+
+    dossier = factory.SubFactory(DossierFactory)
+    numero = 1
+    submitted_at = factory.LazyFunction(timezone.now)
+    submitted_by = factory.SubFactory(UserFactory, role=User.Role.PRESTATAIRE, antenne=None)
+    contenu = factory.LazyFunction(dict)
+    sha256 = "0" * 64
+
+
+class CritereFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Critere
+
+    ami = factory.SubFactory(AMIFactory)
+    code = factory.Sequence(lambda n: f"critere-{n}")
+    libelle = factory.Sequence(lambda n: f"Critère {n}")
+    poids = 10
+    mode = Critere.Mode.NOTE
+    ordre = factory.Sequence(lambda n: n)
+
+
+class FichierFactory(factory.django.DjangoModelFactory):
+    """A file's row only (no stored file): the uploads service (`fichier_add`) stores real ones."""
+
+    class Meta:
+        model = Fichier
+
+    dossier = factory.SubFactory(DossierFactory)
+    kind = Fichier.Kind.CV
+    nom = factory.Sequence(lambda n: f"piece-{n}.pdf")
+    taille = 1000
+    sha256 = "0" * 64
+    type_mime = "application/pdf"
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    """A decision written directly (decision_make takes the real one)."""
+
+    class Meta:
+        model = Decision
+
+    ami = factory.SubFactory(AMIFactory)
+    kind = Decision.Kind.ATTRIBUE
+    dossier = factory.SubFactory(DossierFactory, ami=factory.SelfAttribute("..ami"))
+    decided_by = factory.SubFactory(UserFactory, role=User.Role.STAFF, is_staff=True, antenne=None)
+    decided_at = factory.LazyFunction(timezone.now)
+
+
+class ConventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Convention
+
+    decision = factory.SubFactory(DecisionFactory)
+    dossier = factory.SelfAttribute("decision.dossier")
+    numero = factory.Sequence(lambda n: f"CONV-APP-TEST-{n}")
+    date_debut = datetime.date(2026, 9, 1)
+    date_fin = datetime.date(2027, 8, 31)
+
+
+# -- séances -----------------------------------------------------------------------------
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    """A programme year without référent responsable nor VAT rate (tests/seances_world.py builds a full one)."""
+
+    class Meta:
+        model = Programme
+
+    annee_debut = 2026
+    prestataire = factory.SubFactory(PrestataireFactory)
+    prix_seance_groupe = Decimal("450.00")
+    prix_seance_sous_groupe = Decimal("380.00")
+
+
+class FenetreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Fenetre
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    numero = 1
+    libelle = factory.LazyAttribute(lambda o: f"Fenêtre {o.numero}")
+    debut = datetime.date(2026, 9, 1)
+    fin = datetime.date(2026, 12, 19)
+
+
+class ProgrammeSiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgrammeSite
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    antenne = factory.SubFactory(AntenneFactory)
+    nb_groupes = 1
+
+
+class GroupeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Groupe
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    antenne = factory.SubFactory(AntenneFactory)
+    numero = 1
+    nb_groupes_site = 1
+
+
+class IntervenantProgrammeFactory(factory.django.DjangoModelFactory):
+    """A facilitator of a programme, with or without an account (`user`); `antennes=[…]`, `indisponibles=[dates]`."""
+
+    class Meta:
+        model = IntervenantProgramme
+        skip_postgeneration_save = True
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    user = None
+    prenom = "Marc"
+    nom = "Olivier"
+    email = factory.LazyAttribute(lambda o: o.user.email if o.user else f"{o.prenom}.{o.nom}@horizons.test".lower())
+
+    @factory.post_generation
+    def antennes(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.antennes.set(extracted)
+
+    @factory.post_generation
+    def indisponibles(obj, create, extracted, **kwargs):
+        for day in extracted or ():
+            IndisponibiliteFactory(intervenant=obj, date=day)
+
+
+class IndisponibiliteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indisponibilite
+
+    intervenant = factory.SubFactory(IntervenantProgrammeFactory)
+    date = datetime.date(2026, 10, 13)
+
+
+class SeanceFactory(factory.django.DjangoModelFactory):
+    """A séance at 9:30; its group, window and intervenant belong to its programme unless given."""
+
+    class Meta:
+        model = Seance
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    groupe = factory.SubFactory(GroupeFactory, programme=factory.SelfAttribute("..programme"))
+    fenetre = factory.SubFactory(FenetreFactory, programme=factory.SelfAttribute("..programme"))
+    date = datetime.date(2026, 10, 13)
+    heure_debut = datetime.time(9, 30)
+    intervenant = factory.SubFactory(IntervenantProgrammeFactory, programme=factory.SelfAttribute("..programme"))
+    status = Seance.Status.PROPOSEE
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+        django_get_or_create = ("libelle",)
+
+    libelle = factory.Sequence(lambda n: f"Thème {n}")
+
+
+class CompteRenduFactory(factory.django.DjangoModelFactory):
+    """A séance's anonymous compte rendu, written by its intervenant's account unless told."""
+
+    class Meta:
+        model = CompteRendu
+        skip_postgeneration_save = True
+
+    seance = factory.SubFactory(SeanceFactory, status=Seance.Status.REALISEE)
+    methode = CompteRendu.Methode.CODEV
+    written_by = factory.LazyAttribute(lambda o: o.seance.intervenant.user)
+
+    @factory.post_generation
+    def themes(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.themes.set(extracted)
+
+
+class EmargementFactory(factory.django.DjangoModelFactory):
+    """A séance's attendance sheet, recorded by its intervenant's account unless told; `presents=[…]`."""
+
+    class Meta:
+        model = Emargement
+        skip_postgeneration_save = True
+
+    seance = factory.SubFactory(SeanceFactory, status=Seance.Status.REALISEE)
+    recorded_by = factory.LazyAttribute(lambda o: o.seance.intervenant.user)
+
+    @factory.post_generation
+    def presents(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.presents.set(extracted)
+
+
+class ReleveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Releve
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    sequence = factory.Sequence(lambda n: n + 1)
+    numero = factory.LazyAttribute(lambda o: f"REL-{o.programme.annee_debut}-{o.sequence:03d}")
+    periode_debut = datetime.date(2026, 9, 1)
+    periode_fin = datetime.date(2026, 10, 31)
+    total_ht = Decimal("0")
+    total_tva = Decimal("0")
+    total_ttc = Decimal("0")
+    emis_par = factory.SubFactory(UserFactory, role=User.Role.STAFF, is_staff=True, antenne=None)
+
+
+# -- bilans ------------------------------------------------------------------------------
+
+
+class BilanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Bilan
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    echeance = factory.LazyAttribute(lambda o: datetime.date(o.programme.annee_debut + 1, 6, 30))
+
+
+class BilanVersionFactory(factory.django.DjangoModelFactory):
+    """A version handed in, written directly (bilan_remettre builds real ones)."""
+
+    class Meta:
+        model = BilanVersion
+
+    bilan = factory.SubFactory(BilanFactory)
+    numero = 1
+    thematiques = "a"
+    attention = "b"
+    preconisations = "c"
+    remis_par = factory.SubFactory(UserFactory, role=User.Role.PRESTATAIRE, antenne=None)
+    synthese = factory.LazyFunction(dict)
+
+
+class CommentaireFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commentaire
+
+    version = factory.SubFactory(BilanVersionFactory)
+    section = "attention"
+    texte = "À préciser."
+    auteur = factory.SubFactory(UserFactory, role=User.Role.RESPONSABLE, antenne=None)
+
+
+# -- two-factor authentication -----------------------------------------------------------
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    """A confirmed TOTP device (django-otp) with a fresh secret."""
+
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "Téléphone"
+    key = factory.LazyFunction(lambda: random_hex(20))
+    confirmed = True

@@ -6,17 +6,23 @@ from decimal import Decimal
 from ami.models import Membre
 from mlhg_app.models import Antenne
 from seances.models import (
-    CompteRendu,
-    Emargement,
     Fenetre,
     Groupe,
-    IntervenantProgramme,
     Programme,
     ProgrammeSite,
     Seance,
-    Theme,
 )
-from tests.factories import PrestataireFactory, UserFactory
+from tests.factories import (
+    CompteRenduFactory,
+    EmargementFactory,
+    GroupeFactory,
+    IntervenantProgrammeFactory,
+    PrestataireFactory,
+    ProgrammeSiteFactory,
+    SeanceFactory,
+    ThemeFactory,
+    UserFactory,
+)
 
 SECRET = "Le jeune a parlé de son frère incarcéré à Seysses"  # a compte rendu's free text: never in a bilan
 
@@ -60,25 +66,23 @@ def build_programme(users, annee=2026):
         fin=datetime.date(annee + 1, 6, 30),
         mois_indicatifs=[6],
     )
-    intervenant = IntervenantProgramme.objects.create(
-        programme=programme, user=users["intervenant"], prenom="Marc", nom="Olivier", email=users["intervenant"].email
-    )
     antennes = list(Antenne.objects.filter(kind=Antenne.Kind.ANTENNE))
-    intervenant.antennes.set(antennes)
+    intervenant = IntervenantProgrammeFactory(
+        programme=programme, user=users["intervenant"], prenom="Marc", nom="Olivier", antennes=antennes
+    )
     conseiller = users["conseiller"]
     first = None
     for antenne in antennes:
-        ProgrammeSite.objects.create(programme=programme, antenne=antenne, nb_groupes=1)
-        groupe = Groupe.objects.create(programme=programme, antenne=antenne, numero=1, nb_groupes_site=1)
+        ProgrammeSiteFactory(programme=programme, antenne=antenne, nb_groupes=1)
+        groupe = GroupeFactory(programme=programme, antenne=antenne, numero=1, nb_groupes_site=1)
         if antenne.pk == conseiller.antenne_id:
             groupe.membres.add(conseiller)
             first = groupe
-    Seance.objects.create(
+    SeanceFactory(
         programme=programme,
         groupe=first,
         fenetre=f1,
         date=datetime.date(annee, 10, 13),
-        heure_debut=datetime.time(9, 30),
         intervenant=intervenant,
         status=Seance.Status.CONVOQUEE,
     )
@@ -88,12 +92,11 @@ def build_programme(users, annee=2026):
 def add_seance(programme, *, date: datetime.date, fenetre: int = 2) -> Seance:
     """Another convened séance of the programme's first one's group, on `date`, in window `fenetre`."""
     first = programme.seances.order_by("date").first()
-    return Seance.objects.create(
+    return SeanceFactory(
         programme=programme,
         groupe=first.groupe,
         fenetre=programme.fenetres.get(numero=fenetre),
         date=date,
-        heure_debut=datetime.time(9, 30),
         intervenant=first.intervenant,
         status=Seance.Status.CONVOQUEE,
     )
@@ -102,21 +105,38 @@ def add_seance(programme, *, date: datetime.date, fenetre: int = 2) -> Seance:
 def held(programme, groupe, themes, *, day, observations=SECRET, presents=0, fenetre=1):
     """A séance réalisée of `groupe` with its compte rendu (`themes`) and, with `presents`, an attendance sheet
     (`presents` of `presents + 1` new members)."""
-    seance = Seance.objects.create(
-        programme=programme,
-        groupe=groupe,
-        fenetre=Fenetre.objects.get(programme=programme, numero=fenetre),
-        date=day,
-        heure_debut=datetime.time(9, 30),
-        intervenant=programme.intervenants.first(),
-        status=Seance.Status.REALISEE,
+    seance = make_seance(programme, groupe, day, fenetre=fenetre)
+    CompteRenduFactory(
+        seance=seance, methode="codev", observations=observations, themes=[ThemeFactory(libelle=t) for t in themes]
     )
-    cr = CompteRendu.objects.create(seance=seance, methode="codev", observations=observations,
-                                    written_by=programme.intervenants.first().user)  # fmt: skip
-    cr.themes.set([Theme.objects.get_or_create(libelle=label)[0] for label in themes])
     if presents:
         members = [UserFactory(first_name="Gaëlle", last_name=f"Esquirol{groupe.pk}x{i}") for i in range(presents + 1)]
         groupe.membres.add(*members)
-        emargement = Emargement.objects.create(seance=seance, recorded_by=programme.intervenants.first().user)
-        emargement.presents.set(members[:presents])
+        EmargementFactory(seance=seance, presents=members[:presents])
     return seance
+
+
+def groupe_of(programme, code, numero=1):
+    """The programme's group `numero` at the antenne `code`."""
+    return Groupe.objects.get(programme=programme, antenne__code=code, numero=numero)
+
+
+def split_site(programme, code):
+    """The site in 2 sub-groups."""
+    antenne = Antenne.objects.get(code=code)
+    ProgrammeSite.objects.filter(programme=programme, antenne=antenne).update(nb_groupes=2)
+    Groupe.objects.filter(programme=programme, antenne=antenne).update(nb_groupes_site=2)
+    GroupeFactory(programme=programme, antenne=antenne, numero=2, nb_groupes_site=2)
+    return groupe_of(programme, code, 1), groupe_of(programme, code, 2)
+
+
+def make_seance(programme, groupe, day, status=Seance.Status.REALISEE, fenetre=1):
+    """A séance of `groupe` on `day` at 9:30 with the programme's first intervenant (réalisée unless told)."""
+    return SeanceFactory(
+        programme=programme,
+        groupe=groupe,
+        fenetre=programme.fenetres.get(numero=fenetre),
+        date=day,
+        intervenant=programme.intervenants.first(),
+        status=status,
+    )

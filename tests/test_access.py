@@ -5,17 +5,14 @@ import types
 from urllib.parse import urlparse
 
 import pytest
-from django.http import Http404, HttpResponse
-from django.test import Client, RequestFactory
+from django.http import HttpResponse
+from django.test import Client
 from django.urls import path, reverse
 
 from mlhg_app.access import PUBLIC, declared_access, iter_urls, undeclared_urls
-from tests.conftest import ROLES
-from tests.url_samples import all_samples
+from tests.access import http_method, permission_object, rule_allows, sample_url
+from tests.factories import ROLES, IntervenantProgrammeFactory
 from tests.web import login
-
-# Sample URL arguments for every URL that takes some (tests/url_samples/): a URL missing there fails the test.
-URL_KWARGS = all_samples()
 
 # The apps whose every URL with an object checks its permission on that object.
 OBJECT_PERMISSION_APPS = {"ami", "seances", "bilans"}
@@ -58,49 +55,11 @@ def test_a_view_without_rule_is_reported(settings):
         del sys.modules["tests_fake_urls"]
 
 
-def _resolve_url(name, world):
-    factory = URL_KWARGS.get(name)
-    kwargs = factory(world) if factory else {}
-    return reverse(name, kwargs=kwargs), kwargs
-
-
-def _method(callback):
-    view_class = getattr(callback, "view_class", None)
-    if view_class is not None and "get" not in view_class.http_method_names:
-        return "post"
-    if view_class is not None and not hasattr(view_class, "get"):
-        return "post"
-    return "get"
-
-
-def _allowed(user, rule, callback, url, method, kwargs) -> bool:
-    """What the declaration allows this user: for a view that checks an object, the permission on the
-    object it loads (`get_permission_object`; none → refused)."""
-    if user is None:
-        return False
-    try:
-        obj = _permission_object(callback, url, method, kwargs)
-    except Http404:
-        return False
-    return user.has_perm(rule, obj)
-
-
-def _permission_object(callback, url, method, kwargs):
-    view_class = getattr(callback, "view_class", None)
-    if view_class is None or not hasattr(view_class, "get_permission_object"):
-        return None
-    request = getattr(RequestFactory(), method)(url)
-    view = view_class(**getattr(callback, "view_initkwargs", {}))
-    view.setup(request, **kwargs)
-    return view.get_permission_object()
-
-
 def _others(world):
     """For each role that owns objects, an account of the same role that owns none of the samples: another
     responsable (not the référent), another organisation's account, an intervenant of no sample séance,
     a conseiller of another group."""
     from mlhg_app.models import Antenne
-    from seances.models import IntervenantProgramme
     from tests.factories import MembreFactory, UserFactory
     from tests.url_samples.seances import programme
 
@@ -110,9 +69,7 @@ def _others(world):
     other_conseiller = UserFactory(email="conseiller.autre@exemple.fr", role="conseiller", antenne=site)
     prog.groupes.filter(antenne=site).first().membres.add(other_conseiller)
     other_intervenant = UserFactory(email="intervenant.autre@exemple.fr", role="intervenant")
-    IntervenantProgramme.objects.create(
-        programme=prog, user=other_intervenant, prenom="Paul", nom="Autre", email=other_intervenant.email
-    )
+    IntervenantProgrammeFactory(programme=prog, user=other_intervenant, prenom="Paul", nom="Autre")
     return {
         "responsable": UserFactory(email="responsable.autre@exemple.fr", role="responsable"),
         "prestataire": MembreFactory(user__email="prestataire.autre@exemple.fr").user,
@@ -143,20 +100,20 @@ def test_every_url_answers_each_role_as_declared(users, client_for):
         assert name, f"l'URL {route} n'a pas de nom"
         rule = declared_access(callback)
         try:
-            url, kwargs = _resolve_url(name, world)
-        except Exception as exc:  # a URL with arguments needs a sample in URL_KWARGS
+            url, kwargs = sample_url(name, world)
+        except Exception as exc:  # a URL with arguments needs a sample in tests/url_samples/
             problems.append(f"{route}: pas d'exemple d'arguments ({exc})")
             continue
-        method = _method(callback)
+        method = http_method(callback)
         accounts = [(role, users[role] if role else None) for role in [None, *ROLES]]
-        has_object = _permission_object(callback, url, method, kwargs) is not None
+        has_object = permission_object(callback, url, method, kwargs) is not None
         if kwargs and rule != PUBLIC and name.split(":")[0] in OBJECT_PERMISSION_APPS and not has_object:
             problems.append(f"{route}: la vue ne charge pas son objet (get_permission_object)")
         # A same-role account that owns none of it (where the view checks its permission on the object).
         accounts += [(f"{role} (un autre)", other) for role, other in others.items() if has_object]
         for role, user in accounts:
             client = login(user) if user else Client()
-            allowed = rule == PUBLIC or _allowed(user, rule, callback, url, method, kwargs)
+            allowed = rule == PUBLIC or rule_allows(user, rule, callback, url, method, kwargs)
             response = getattr(client, method)(url)
             if allowed:
                 ok = response.status_code in ALLOWED or (

@@ -11,7 +11,7 @@ import types
 from django.test import Client
 from django.urls import path
 
-from tests.test_settings import STRONG_KEY, run
+from tests.processes import STRONG_KEY, run
 
 CLOSED_DATABASE = "postgres://postgres@127.0.0.1:1/absente"
 

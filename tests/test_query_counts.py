@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from ami.services.eligibility import dossier_set_eligibility
 from ami.services.submission import dossier_submit
+from tests.committee import DEADLINE, grade
 from tests.dossiers import complete_dossier, member
 from tests.factories import AMIFactory, PrestataireFactory, UserFactory
-from tests.test_ami_evaluation import DEADLINE, grade
 from tests.web import login
 
 AFTER = DEADLINE + datetime.timedelta(days=2)

@@ -17,11 +17,10 @@ from mlhg_app import retention
 from mlhg_app.tasks import purge_expired
 from seances.models import Emargement, Seance
 from seances.services.after import attendance_record
+from tests.committee import AFTER
 from tests.dossiers import complete_dossier
 from tests.factories import AMIFactory, PrestataireFactory, UserFactory
 from tests.seances_world import add_seance, build_programme
-from tests.test_ami_decision import ranked  # noqa: F401  (fixture)
-from tests.test_ami_evaluation import AFTER, committee  # noqa: F401  (fixture)
 from tests.web import login
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -119,7 +118,7 @@ def stored(name: str) -> bool:
 
 
 @pytest.fixture
-def notified(ranked, django_capture_on_commit_callbacks):  # noqa: F811
+def notified(ranked, django_capture_on_commit_callbacks):
     """The AMI decided for B, the four letters sent at AFTER."""
     with time_machine.travel(AFTER, tick=False):
         decision = decision_make(ami=ranked["ami"], user=ranked["staff"], dossier=ranked["dossiers"]["B"])

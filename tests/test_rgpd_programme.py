@@ -12,15 +12,14 @@ from bilans import services as bilans
 from mlhg_app import retention
 from seances.models import Programme, Seance
 from seances.services.programme import programme_create_from_convention
-from tests.test_ami_evaluation import AFTER, committee  # noqa: F401  (committee is a fixture)
-from tests.test_ami_reports import decide, scored
+from tests.committee import AFTER, decide, scored
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
 @pytest.mark.django_db
 def test_the_programme_the_retained_dossier_and_its_convention_go_ten_years_after_the_programme(
-    committee,  # noqa: F811
+    committee,
     users,
 ):
     with time_machine.travel(AFTER, tick=False):

@@ -8,8 +8,8 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
-from tests.test_settings import STRONG_KEY, run
+from tests.factories import PASSWORD
+from tests.processes import STRONG_KEY, run
 
 POLICY = {
     "default-src 'none'",

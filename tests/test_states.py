@@ -10,11 +10,11 @@ import pytest
 import time_machine
 from django.core import mail
 
-from ami.models import Convention, Decision
+from ami.models import Convention
 from ami.services.convention import TRANSITIONS as CONVENTION_TRANSITIONS
 from ami.services.convention import convention_set_state
 from bilans import services as bilan_services
-from bilans.models import Bilan, BilanVersion, Commentaire
+from bilans.models import Bilan, BilanVersion
 from bilans.states import TRANSITIONS as BILAN_TRANSITIONS
 from bilans.states import bilan_set_state
 from mlhg_app.refusals import Refused
@@ -22,7 +22,16 @@ from seances.models import Emargement, Seance
 from seances.services.after import attendance_record
 from seances.services.board import seance_set_state
 from seances.services.state import TRANSITIONS as SEANCE_TRANSITIONS
-from tests.factories import AMIFactory, DossierFactory
+from tests.factories import (
+    AMIFactory,
+    BilanFactory,
+    BilanVersionFactory,
+    CommentaireFactory,
+    ConventionFactory,
+    DecisionFactory,
+    DossierFactory,
+    EmargementFactory,
+)
 from tests.seances_world import build_programme
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -45,7 +54,7 @@ def _seance(programme, status) -> Seance:
     """The programme's séance of Tuesday 13 October 2026, in `status`, with its attendance recorded."""
     seance = programme.seances.get()
     Seance.objects.filter(pk=seance.pk).update(status=status)  # test set-up only
-    Emargement.objects.create(seance=seance, recorded_by=programme.intervenants.first().user)
+    EmargementFactory(seance=seance)  # recorded by the séance's intervenant
     seance.refresh_from_db()
     return seance
 
@@ -181,7 +190,7 @@ def test_hole_11_a_seance_becomes_realisee_only_on_a_past_weekday_with_its_atten
     # A public holiday (Wednesday 11 November 2026) and a date still to come.
     Seance.objects.filter(pk=seance.pk).update(date=datetime.date(2026, 11, 11))
     seance.refresh_from_db()
-    Emargement.objects.create(seance=seance, recorded_by=users["intervenant"])
+    EmargementFactory(seance=seance, recorded_by=users["intervenant"])
     with time_machine.travel(datetime.datetime(2026, 11, 2, 10, 0, tzinfo=datetime.UTC), tick=False):
         with pytest.raises(Refused) as refused:
             seance_set_state(seance=seance, status=S.REALISEE)
@@ -233,14 +242,14 @@ def test_recording_attendance_sets_realisee_with_the_recorder_in_the_history(pro
 
 @pytest.fixture
 def bilan(programme):
-    return Bilan.objects.create(programme=programme, echeance=datetime.date(2027, 6, 30), **TEXTS)
+    return BilanFactory(programme=programme, echeance=datetime.date(2027, 6, 30), **TEXTS)
 
 
 def _version(bilan, user, *, commented_by=None) -> BilanVersion:
     numero = bilan.versions.count() + 1
-    version = BilanVersion.objects.create(bilan=bilan, numero=numero, remis_par=user, synthese={}, **TEXTS)
+    version = BilanVersionFactory(bilan=bilan, numero=numero, remis_par=user, **TEXTS)
     if commented_by is not None:
-        Commentaire.objects.create(version=version, section="attention", texte="À préciser.", auteur=commented_by)
+        CommentaireFactory(version=version, section="attention", texte="À préciser.", auteur=commented_by)
     return version
 
 
@@ -280,9 +289,7 @@ def test_every_allowed_bilan_transition_records_a_history_row_with_who(
     if was == B.BROUILLON or (was, becomes) == (B.COMMENTE, B.REMIS):
         _version(bilan, users["prestataire"])  # the remise froze a new version
     if (was, becomes) == (B.REMIS, B.COMMENTE):
-        Commentaire.objects.create(
-            version=bilan.versions.get(), section="attention", texte="À préciser.", auteur=users["responsable"]
-        )
+        CommentaireFactory(version=bilan.versions.get(), auteur=users["responsable"])
     before = _history_rows(bilan)
     with django_capture_on_commit_callbacks(execute=True):
         assert bilan_set_state(bilan=bilan, status=becomes, by=by) is True
@@ -354,17 +361,11 @@ def convention(users):
     ami = AMIFactory(reference="ami-etats", titre="AMI des états")
     dossier = DossierFactory(ami=ami)
     sent = datetime.datetime(2026, 6, 20, 10, 0, tzinfo=datetime.UTC)
-    decision = Decision.objects.create(
-        ami=ami, kind=Decision.Kind.ATTRIBUE, dossier=dossier, decided_by=users["staff"], decided_at=sent,
-        letters_sent_at=sent,
-    )  # fmt: skip
-    return Convention.objects.create(
-        decision=decision,
-        dossier=dossier,
-        numero="CONV-APP-2026-ETATS",
-        date_debut=datetime.date(2026, 9, 1),
-        date_fin=datetime.date(2027, 8, 31),
-        signable_from=sent + datetime.timedelta(days=11),
+    decision = DecisionFactory(
+        ami=ami, dossier=dossier, decided_by=users["staff"], decided_at=sent, letters_sent_at=sent
+    )
+    return ConventionFactory(
+        decision=decision, numero="CONV-APP-2026-ETATS", signable_from=sent + datetime.timedelta(days=11)
     )
 
 

@@ -47,6 +47,7 @@ from bilans.services import check_minutes
 from seances.models import Emargement
 from seances.services.after import check_sheet
 from tests.factories import AMIFactory, DossierFactory, MembreFactory
+from tests.forms import BILAN_TEXTS
 from tests.seances_world import build_programme
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -445,12 +446,10 @@ def test_fuzz_attendance_sheet_upload_page(attendance_page, name, data, raw):
 
 @pytest.fixture
 def reunion_page(users):
-    from tests.test_bilans import TEXTS
-
     programme = build_programme(users)
     with time_machine.travel(datetime.datetime(2027, 6, 1, 10, 0, tzinfo=PARIS), tick=False):
         bilan = bilan_services.bilan_open(programme=programme, user=users["prestataire"])
-        bilan_services.bilan_write(bilan=bilan, user=users["prestataire"], texts=TEXTS)
+        bilan_services.bilan_write(bilan=bilan, user=users["prestataire"], texts=BILAN_TEXTS)
         bilan_services.bilan_remettre(bilan=bilan, user=users["prestataire"])
         bilan_services.reunion_set(
             bilan=bilan, user=users["responsable"], when=datetime.datetime(2027, 6, 15, 14, tzinfo=PARIS), lieu="Siège"

@@ -25,9 +25,9 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from mlhg_app.models import User
-from tests.factories import UserFactory
+from tests.e2e.browser import describe_csp_violations
+from tests.factories import PASSWORD, UserFactory
 
-PASSWORD = "mot-de-passe-solide-42"
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -42,14 +42,6 @@ CHROMIUM_ARGS = [
 SCREENSHOT_DIR = Path(settings.BASE_DIR) / "docs" / "screenshots"
 # axe-core, from the npm registry (package.json / package-lock.json, `npm ci` in `make install`).
 AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-# WCAG 2.0 / 2.1 A and AA (the RGAA's level), and axe's best practices (headings in order,
-# one h1, content inside landmarks, a skip link that leads somewhere).
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-RUN_AXE = """tags => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
-  .then(r => r.violations.map(v => ({
-    rule: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.map(n => ({target: n.target.join(" "), html: n.html.slice(0, 160)})),
-  })))"""
 TIMEOUT_MS = 10_000  # a page of this app answers in well under a second
 
 
@@ -111,19 +103,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
   });
 });
 """
-
-
-def describe_csp_violations(violations: list[dict]) -> str:
-    """One line per violation: the directive, what it blocked, on which page (and from where)."""
-    lines = []
-    for v in violations:
-        if "console" in v:
-            lines.append(f"console : {v['console']}")
-        else:
-            where = f" ({v['source']})" if v["source"] else ""
-            sample = f" « {v['sample']} »" if v["sample"] else ""
-            lines.append(f"{v['directive']} a bloqué {v['blocked']}{sample} sur {v['page']}{where}")
-    return "\n".join(lines)
 
 
 @pytest.fixture

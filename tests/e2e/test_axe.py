@@ -2,7 +2,7 @@
 
 axe-core comes from the npm registry, pinned by package.json / package-lock.json and
 installed in node_modules/ by `make install` (`npm ci`). The crawl reuses the URL list
-and the URL samples of tests/test_access.py: for each role (and the anonymous visitor),
+and the URL samples of tests/access.py (as tests/test_access.py): for each role (and the anonymous visitor),
 one browser context logged in as that role opens every GET page the role may use, keeps
 those answering 200 in HTML, and runs axe on each; a few forms are also sent empty, to
 check the page with its errors. One failure lists every violation with its rule, the
@@ -12,17 +12,19 @@ page and the elements.
 import datetime
 from urllib.parse import urlparse
 
+import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 
 from mlhg_app.access import PUBLIC, declared_access, iter_urls
-from tests.conftest import ROLES
-from tests.e2e.conftest import RUN_AXE, WCAG_TAGS
-from tests.factories import AMIFactory, DossierFactory
-from tests.test_access import _allowed, _method, _resolve_url
+from tests.access import http_method, rule_allows, sample_url
+from tests.e2e.browser import RUN_AXE, WCAG_TAGS
+from tests.factories import ROLES, AMIFactory, DossierFactory
 from tests.web import login
+
+pytestmark = pytest.mark.e2e  # tests/e2e/conftest.py marks it too, but after `-m "not e2e"` has chosen
 
 ANONYMOUS = "anonyme"
 # Forms sent empty: the page with its errors is checked too (and each error is tied to its field).
@@ -46,9 +48,9 @@ def pages_by_role(users) -> dict[str, list[str]]:
     world = {"users": users}
     urls = []
     for _route, name, callback in iter_urls():
-        if _method(callback) != "get":
+        if http_method(callback) != "get":
             continue
-        url, kwargs = _resolve_url(name, world)
+        url, kwargs = sample_url(name, world)
         urls.append((url, declared_access(callback), callback, kwargs))
     pages = {}
     for role in [None, *ROLES]:
@@ -56,7 +58,7 @@ def pages_by_role(users) -> dict[str, list[str]]:
         pages[role or ANONYMOUS] = [
             url
             for url, rule, callback, kwargs in urls
-            if rule == PUBLIC or _allowed(user, rule, callback, url, "get", kwargs)
+            if rule == PUBLIC or rule_allows(user, rule, callback, url, "get", kwargs)
         ]
     return pages
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from mlhg_app.access import iter_urls
-from tests.conftest import ROLES
-from tests.e2e.conftest import describe_csp_violations
-from tests.test_access import URL_KWARGS, _method
+from tests.access import URL_KWARGS, http_method
+from tests.e2e.browser import describe_csp_violations
+from tests.factories import ROLES
 from tests.web import login
 
 pytestmark = pytest.mark.e2e
@@ -28,7 +28,7 @@ def _html_pages_for(role, users) -> list[str]:
     client = login(users[role]) if role else Client()
     pages = []
     for _route, name, callback in iter_urls():
-        if _method(callback) != "get":
+        if http_method(callback) != "get":
             continue
         sample = URL_KWARGS.get(name)
         url = reverse(name, kwargs=sample(world) if sample else {})

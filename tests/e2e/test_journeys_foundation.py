@@ -5,9 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.factories import PASSWORD
+
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "mot-de-passe-solide-42"  # tests.factories.UserFactory's
 WRONG_LOGIN = "Adresse électronique ou mot de passe incorrect."
 
 

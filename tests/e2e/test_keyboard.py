@@ -13,8 +13,7 @@ from playwright.sync_api import expect
 from ami.models import Dossier, Membre
 from seances.models import Seance
 from seances.services.planning import programme_plan
-from tests.e2e.conftest import PASSWORD
-from tests.factories import AMIFactory, DossierFactory, PrestataireFactory
+from tests.factories import PASSWORD, AMIFactory, DossierFactory, PrestataireFactory
 from tests.seances_world import build_programme
 
 pytestmark = pytest.mark.e2e

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from seances.models import Seance
 from seances.services.planning import programme_plan
-from tests.e2e.conftest import RUN_AXE, WCAG_TAGS
+from tests.e2e.browser import RUN_AXE, WCAG_TAGS
 from tests.factories import AMIFactory
 from tests.seances_world import build_programme
 

@@ -1,0 +1,215 @@
+"""A real Celery worker on Redis: a task round trip, and 'sent once' under two deliveries."""
+
+import email
+import email.policy
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from mlhg_app.models import OutgoingMessage
+from mlhg_app.tasks import ping, send_welcome
+from tests.factories import UserFactory
+from tests.real_services import require_postgresql, require_redis
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+def start_worker(settings, queue: str, mail_dir: Path, log_path: Path, **extra_env) -> subprocess.Popen:
+    """A real Celery worker (2 processes) on its own queue, in its own process group, logging to a file."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "DJANGO_SETTINGS_MODULE": "mlhg_app.settings",
+        **{key: str(value) for key, value in extra_env.items()},
+    }
+    node = f"{queue}-{uuid.uuid4().hex[:4]}@localhost"
+    log = open(log_path, "a")  # noqa: SIM115 - closed with the process
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "mlhg_app", "worker", "-Q", queue, "-n", node, "-c", "2",
+         "--loglevel=INFO"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    process.node, process.log = node, log
+    from mlhg_app.celery import app
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if app.control.ping(destination=[node], timeout=1):
+            return process
+        assert process.poll() is None, log_path.read_text()
+    pytest.fail("le worker Celery n'a pas démarré en 60 secondes")
+
+
+def stop_worker(process: subprocess.Popen, *, kill: bool = False):
+    """Stop a worker: warm shutdown, or SIGKILL to its whole process group (the main process and its pool)."""
+    if process.poll() is None:
+        if kill:
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=20)
+    process.log.close()
+
+
+@pytest.fixture
+def worker(transactional_db, _celery_eager, settings, tmp_path):
+    require_redis()
+    require_postgresql()
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    mail_dir = tmp_path / "mail"
+    app = _celery_eager
+    app.conf.task_always_eager = False
+    process = start_worker(settings, queue, mail_dir, tmp_path / "worker.log")
+    try:
+        yield {"queue": queue, "mail_dir": mail_dir}
+    finally:
+        stop_worker(process)
+
+
+def test_task_round_trip_through_redis(worker):
+    result = ping.apply_async(queue=worker["queue"])
+    assert result.get(timeout=30) == "pong"
+
+
+def test_two_deliveries_of_the_same_reminder_send_one_email(worker):
+    user = UserFactory(email="deux.livraisons@exemple.fr", role="intervenant", antenne=None)
+    first = send_welcome.apply_async(kwargs={"user_id": user.pk}, queue=worker["queue"])
+    second = send_welcome.apply_async(kwargs={"user_id": user.pk}, queue=worker["queue"])
+
+    assert sorted([first.get(timeout=30), second.get(timeout=30)]) == [False, True]
+    assert OutgoingMessage.objects.filter(kind="account.welcome", recipient=user.email).count() == 1
+    files = list(worker["mail_dir"].glob("*.log"))
+    assert len(files) == 1
+    raw = files[0].read_text().split("\n" + "-" * 79)[0]
+    message = email.message_from_string(raw, policy=email.policy.default)
+    assert message["To"] == "deux.livraisons@exemple.fr"
+    assert message["Subject"].strip() == "Votre accès à la plateforme APP de la Mission Locale Haute-Garonne"
+
+
+def test_the_bilan_pdf_export_runs_on_the_worker(worker, users):
+    """The export job leaves the web process: the worker renders the PDF into the shared media folder."""
+    from bilans import services, tasks
+    from bilans.models import ExportPdf
+    from tests.seances_world import build_programme
+
+    programme = build_programme(users)
+    bilan = services.bilan_open(programme=programme, user=users["prestataire"])
+    services.bilan_write(
+        bilan=bilan,
+        user=users["prestataire"],
+        texts={"thematiques": "Charge.", "attention": "A.", "preconisations": "P."},
+    )
+    services.bilan_remettre(bilan=bilan, user=users["prestataire"])
+    export = ExportPdf.objects.create(bilan=bilan, version=bilan.versions.get(), demande_par=users["responsable"])
+    result = tasks.export_pdf.apply_async(kwargs={"export_id": export.pk}, queue=worker["queue"])
+    assert result.get(timeout=120) == "pret"
+    export.refresh_from_db()
+    assert export.status == "pret" and export.fichier.read().startswith(b"%PDF")
+
+
+def wait_for(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.5)
+    pytest.fail(f"{what} : pas en {timeout} secondes")
+
+
+def test_a_worker_killed_in_the_middle_of_pdf_jobs_leaves_one_pdf_and_one_email(
+    transactional_db, _celery_eager, settings, tmp_path, users
+):
+    """SIGKILL to a worker (and its pool) while it renders a bilan export and a dossier receipt, each paused
+    between rendering and storing; a new worker takes both jobs again (acks_late, visibility timeout) and
+    the result is one PDF for the export and one email (with its PDF) for the receipt."""
+    require_redis()
+    require_postgresql()
+    from django.utils import timezone
+
+    from ami.models import DossierVersion
+    from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content
+    from ami.tasks import send_receipt
+    from bilans import services, tasks
+    from bilans.models import ExportPdf
+    from tests.dossiers import complete_dossier, member
+    from tests.seances_world import build_programme
+
+    programme = build_programme(users)
+    bilan = services.bilan_open(programme=programme, user=users["prestataire"])
+    export = ExportPdf.objects.create(bilan=bilan, demande_par=users["prestataire"])
+    dossier = complete_dossier()
+    candidate = member(dossier.prestataire, "tuee.en.route@exemple.fr")
+    contenu = dossier_content(dossier_queryset_for_content().get(pk=dossier.pk))
+    version = DossierVersion.objects.create(dossier=dossier, numero=1, submitted_at=timezone.now(),
+                                            submitted_by=candidate, contenu=contenu, sha256=content_hash(contenu))  # fmt: skip
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    mail_dir, log_path = tmp_path / "mail", tmp_path / "worker.log"
+    _celery_eager.conf.task_always_eager = False
+    short = {"CELERY_VISIBILITY_TIMEOUT": 5}  # a dead worker's jobs come back after 5 s (2 h in production)
+    first = start_worker(settings, queue, mail_dir, log_path, JOB_TEST_PAUSE=120, **short)
+    try:
+        tasks.export_pdf.apply_async(kwargs={"export_id": export.pk}, queue=queue)
+        send_receipt.apply_async(kwargs={"version_id": version.pk}, queue=queue)
+        wait_for(lambda: log_path.read_text().count("job paused for tests") == 2, 90, "les deux PDF rendus")
+    finally:
+        stop_worker(first, kill=True)
+
+    export.refresh_from_db()
+    exports_dir = Path(settings.MEDIA_ROOT) / "bilans" / "exports"
+    assert export.status == ExportPdf.Status.EN_COURS and not export.fichier
+    assert not exports_dir.exists() or list(exports_dir.iterdir()) == []
+    assert OutgoingMessage.objects.count() == 0 and not mail_dir.exists()
+
+    second = start_worker(settings, queue, mail_dir, log_path, JOB_TEST_PAUSE=0, **short)
+    try:
+        wait_for(
+            lambda: (
+                ExportPdf.objects.get(pk=export.pk).status == ExportPdf.Status.PRET
+                and OutgoingMessage.objects.filter(kind="dossier.receipt").exists()
+            ),
+            90,
+            "l'export et l'accusé de réception repris par le nouveau worker",
+        )
+        time.sleep(8)  # past another visibility timeout: nothing runs a third time
+    finally:
+        stop_worker(second)
+
+    export.refresh_from_db()
+    assert export.status == ExportPdf.Status.PRET
+    assert [p.name for p in exports_dir.iterdir()] == [Path(export.fichier.name).name]
+    assert export.fichier.read().startswith(b"%PDF")
+    assert list(OutgoingMessage.objects.values_list("kind", "recipient")) == [
+        ("dossier.receipt", "tuee.en.route@exemple.fr")
+    ]
+    files = list(mail_dir.glob("*.log"))
+    assert len(files) == 1
+    raw = files[0].read_text().split("\n" + "-" * 79)[0]
+    message = email.message_from_string(raw, policy=email.policy.default)
+    assert message["To"] == "tuee.en.route@exemple.fr"
+    attachments = [part.get_filename() for part in message.iter_attachments()]
+    assert attachments == [f"accuse-reception-{dossier.ami.reference}-v1.pdf"]

@@ -3,7 +3,8 @@
 Read from the source with `ast`, nothing imported:
 - a module's load-time imports are its `import` statements outside any function (module and class bodies,
   `if`/`try` blocks included; `if TYPE_CHECKING:` blocks excluded); `from x import y` counts as importing
-  the module `x.y` when there is one, else `x`;
+  the module `x.y` when there is one, else `x`, and the packages entered on the way (`ami.services` for
+  `ami.services.submission`, unless the importer is inside that package);
 - no circle among modules at load time;
 - the apps depend one way, `bilans → seances → ami → mlhg_app`: no module imports a later app at load time.
   Nothing is exempt: the URLconf includes the apps' URLs by their dotted names (`include("ami.urls")`), the
@@ -107,6 +108,14 @@ def targets(node, module: str, is_package: bool) -> set[str]:
     return found
 
 
+def packages_entered(module: str, target: str) -> set[str]:
+    """The packages whose `__init__` importing `target` runs first, those `module` is inside apart (they are
+    already being imported when it runs)."""
+    parts = target.split(".")
+    ancestors = (".".join(parts[:n]) for n in range(1, len(parts)))
+    return {a for a in ancestors if a in FILES and not (module == a or module.startswith(a + "."))}
+
+
 def read(path: Path):
     source = path.read_text(encoding="utf-8")
     comments = {}
@@ -126,7 +135,8 @@ def graph():
         import_lines = {node.lineno for node, _late in found}
         for node, late in found:
             if not late:
-                edges[module] |= targets(node, module, path.name == "__init__.py") - {module}
+                for target in targets(node, module, path.name == "__init__.py"):
+                    edges[module] |= ({target} | packages_entered(module, target)) - {module}
             elif not has_reason(node, lines, comments, import_lines):
                 uncommented.append((module, node.lineno, lines[node.lineno - 1].strip()))
     return edges, uncommented
@@ -219,4 +229,7 @@ def test_the_graph_reads_what_it_should():
     assert "mlhg_app.models" in EDGES["mlhg_app.services"]
     assert {"mlhg_app.exports", "mlhg_app.jobs", "mlhg_app.retention"} <= EDGES["mlhg_app.tasks"]
     assert not any(".migrations" in m for m in EDGES)
+    assert packages_entered("ami.tasks", "ami.services.submission") == {"ami.services"}
+    assert packages_entered("seances.tasks", "mlhg_app.models") == {"mlhg_app"}
+    assert packages_entered("ami.services.dossier", "ami.services.submission") == set()
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

@@ -13,6 +13,7 @@ callback and tells which rule it declared; the URL-access test uses it to fail
 on any view that forgets.
 """
 
+from django.urls import URLResolver, get_resolver
 from rules.contrib.views import PermissionRequiredMixin
 from rules.contrib.views import permission_required as rules_permission_required
 
@@ -65,7 +66,6 @@ def iter_urls(urlconf=None):
 
     The admin's URLs are guarded by the admin site itself (`MLHGAdminSite.has_permission`).
     """
-    from django.urls import URLResolver, get_resolver
 
     def walk(resolver, prefix, namespace):
         for pattern in resolver.url_patterns:

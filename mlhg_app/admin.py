@@ -6,14 +6,19 @@ link is sent instead)."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from mlhg_app.admin_site import ConsoleAdmin, NoHiddenLookups
-from mlhg_app.jobs import enqueue
 from mlhg_app.models import WEEKDAYS, Antenne, OutgoingMessage, PendingJob, User
 from mlhg_app.refusals import Refused
-from mlhg_app.services import user_invite, user_password_reset_send, user_update, user_update_check
+from mlhg_app.services import (
+    user_invite,
+    user_password_reset_send,
+    user_update,
+    user_update_check,
+    users_invitation_send,
+)
+from mlhg_app.twofactor import twofactor_reset
 
 
 class AntenneForm(forms.ModelForm):
@@ -40,6 +45,7 @@ class AntenneForm(forms.ModelForm):
         ]
 
     def clean(self):
+        # late: seances depends on mlhg_app (bilans → seances → ami → mlhg_app), not the reverse
         from seances.services.programme import antenne_headcount_check
 
         cleaned = super().clean()
@@ -149,14 +155,8 @@ class UserAdmin(NoHiddenLookups, admin.ModelAdmin):
 
     @admin.action(description=_("Envoyer l'invitation (lien pour choisir un mot de passe)"))
     def send_invitation(self, request, queryset):
-        from mlhg_app.tasks import send_welcome
-
-        ids = list(queryset.filter(is_active=True).values_list("pk", flat=True))
-        for pk in ids:
-            transaction.on_commit(lambda pk=pk: enqueue(send_welcome, user_id=pk))
-        self.message_user(
-            request, _("%(n)d invitation(s) mise(s) en file d'envoi.") % {"n": len(ids)}, messages.SUCCESS
-        )
+        count = users_invitation_send(users=queryset)
+        self.message_user(request, _("%(n)d invitation(s) mise(s) en file d'envoi.") % {"n": count}, messages.SUCCESS)
 
     @admin.action(description=_("Envoyer un lien de réinitialisation du mot de passe"))
     def send_password_reset(self, request, queryset):
@@ -171,8 +171,6 @@ class UserAdmin(NoHiddenLookups, admin.ModelAdmin):
 
     @admin.action(description=_("Réinitialiser la double authentification (téléphone perdu)"))
     def reset_two_factor(self, request, queryset):
-        from mlhg_app.twofactor import twofactor_reset
-
         if not request.user.is_superuser:
             queryset = queryset.filter(is_superuser=False)
         count = twofactor_reset(users=queryset)

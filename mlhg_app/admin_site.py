@@ -13,6 +13,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 
+from mlhg_app import twofactor
+
 NEVER_SHOWN = frozenset(
     {
         "seances.compterendu",  # what was said in a séance, and its themes: the prestataire's alone
@@ -29,8 +31,6 @@ class MLHGAdminSite(admin.AdminSite):
     index_title = _("Gestion")
 
     def has_permission(self, request):
-        from mlhg_app import twofactor
-
         user = request.user
         if not (user.is_active and user.is_staff and (user.is_superuser or getattr(user, "role", None) == "staff")):
             return False

@@ -7,7 +7,8 @@ class MlhgAppConfig(AppConfig):
     verbose_name = "MLHG – référentiel et comptes"
 
     def ready(self):
-        # checks: the URL-access check; twofactor: marks a session that waits for its code
+        # late: AppConfig.ready, once models are loaded; checks: the URL-access check; twofactor: marks a
+        # session that waits for its code (its signal receiver); exports: the retention of exports
         from mlhg_app import checks, exports, twofactor  # noqa: F401
 
         exports.register_retention()

@@ -1,3 +1,5 @@
+import importlib.util
+
 from django.core.checks import Error, register
 
 from mlhg_app.access import undeclared_urls
@@ -20,8 +22,7 @@ def check_every_view_declares_access(app_configs, **kwargs):
 @register()
 def check_the_name_filter_model_is_installed(app_configs, **kwargs):
     """`manage.py check` fails when the French model of the comptes rendus' name filter is missing."""
-    import importlib.util
-
+    # late: the name filter is seances' (bilans → seances → ami → mlhg_app); mlhg_app never imports it at load
     from seances.personnes import MODEL
 
     if importlib.util.find_spec(MODEL) is not None:

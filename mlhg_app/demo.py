@@ -1,6 +1,11 @@
-"""Demo accounts: at least one per role, several conseillers per antenne, French names."""
+"""Demo accounts: at least one per role, several conseillers per antenne, French names.
+
+Accounts are made by the services (`user_create`, `users_create`), with the demo's password."""
+
+import unicodedata
 
 from mlhg_app.models import Antenne, User
+from mlhg_app.services import user_create, users_create
 
 # Only for the demo accounts: load_demo refuses to run with DEBUG off.
 DEMO_PASSWORD = "demo-mlhg-2026"  # nosec B105
@@ -36,15 +41,14 @@ def ensure_user(role, email, first_name, last_name, antenne=None, is_manager=Fal
     user = User.objects.filter(email=email).first()
     if user is not None:
         return user, False
-    user = User.objects.create_user(
+    user = user_create(
         email=email,
-        password=DEMO_PASSWORD,
         first_name=first_name,
         last_name=last_name,
         role=role,
         antenne=antenne,
         is_manager=is_manager,
-        is_staff=role == User.Role.STAFF,
+        password=DEMO_PASSWORD,
     )
     return user, True
 
@@ -133,33 +137,21 @@ NOMS = [
 
 
 def _fill_site(antenne, headcount):
-    """Conseillers up to the site's headcount (one password hash for all: the demo must load fast)."""
-    from django.contrib.auth.hashers import make_password
-
+    """Conseillers up to the site's headcount (`users_create`: one password hash for all, the demo loads fast)."""
     existing = User.objects.filter(role=User.Role.CONSEILLER, antenne=antenne, is_manager=False).count()
     if existing >= headcount:
         return
-    password = make_password(DEMO_PASSWORD)
     offset = antenne.ordre * 7
-    users = []
+    people = []
     for index in range(existing, headcount):
         first = PRENOMS[(offset + index) % len(PRENOMS)]
         last = NOMS[(offset * 3 + index) % len(NOMS)]
         email = f"{_ascii(first)}.{_ascii(last)}.{antenne.code}{index}@demo.ml31.org"
-        users.append(
-            User(
-                email=email,
-                first_name=first,
-                last_name=last,
-                role=User.Role.CONSEILLER,
-                antenne=antenne,
-                password=password,
-            )
+        people.append(
+            {"email": email, "first_name": first, "last_name": last, "role": User.Role.CONSEILLER, "antenne": antenne}
         )
-    User.objects.bulk_create(users, ignore_conflicts=True)
+    users_create(people=people, password=DEMO_PASSWORD)
 
 
 def _ascii(value: str) -> str:
-    import unicodedata
-
     return unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower().replace(" ", "-")

@@ -8,22 +8,26 @@ where `render(object_id, user) -> (File or bytes, filename, content_type)` build
 asked (what they may read, checked again when the job runs: it may have been queued earlier); it raises
 PermissionDenied with a French message to refuse, and the export's page shows that message. A page calls
 `export_request(kind=…, object_id=…, user=…)`: a `StoredExport` row, then the job `run_export` after
-commit (`mlhg_app.jobs.enqueue`: never raises when Redis is down). The export's page polls its status
-(static/js/bilan-export.js) and links the file once ready. Only the person who asked reads an export;
-the view that queues it checks the kind's permission. `export_run` is safe to run twice.
+commit (`mlhg_app.jobs.enqueue`: never raises when Redis is down; the task sits here, beside the function
+it calls). The export's page polls its status (static/js/export-status.js) and links the file once ready.
+Only the person who asked reads an export; the view that queues it checks the kind's permission. `export_run` is safe to run twice.
 (The bilan's PDF has its own model, bilans.ExportPdf: a remitted version is readable by every reader.)
 """
 
+import datetime
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from celery import shared_task
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from mlhg_app import retention
 from mlhg_app.jobs import enqueue, pause_for_tests
 from mlhg_app.models import StoredExport
 
@@ -52,13 +56,7 @@ def export_request(*, kind: str, object_id: int, user) -> StoredExport:
     if kind not in _kinds:
         raise ValueError(f"type d'export inconnu : {kind}")
     export = StoredExport.objects.create(kind=kind, object_id=object_id, demande_par=user)
-
-    def queue():
-        from mlhg_app.tasks import run_export
-
-        enqueue(run_export, export_id=export.pk)
-
-    transaction.on_commit(queue)
+    transaction.on_commit(lambda: enqueue(run_export, export_id=export.pk))
     return export
 
 
@@ -116,17 +114,18 @@ def export_run(*, export_id: int) -> str:
     return export.status
 
 
+# The name queued jobs carry (Redis, PendingJob): kept from when the task lived in mlhg_app/tasks.py.
+@shared_task(name="mlhg_app.tasks.run_export", acks_late=True)
+def run_export(*, export_id: int) -> str:
+    """A slow export (report, archive) rendered into its stored file; safe to run twice."""
+    return export_run(export_id=export_id)
+
+
 # -- retention: an export is a copy made for one download ------------------------------------------
 
 
 def purge_exports(now) -> dict[str, int]:
     """Delete exports (and their files, after commit) older than RETENTION_EXPORT_DAYS."""
-    import datetime
-
-    from django.conf import settings
-
-    from mlhg_app import retention
-
     cutoff = now - datetime.timedelta(days=settings.RETENTION_EXPORT_DAYS)
     with transaction.atomic():
         old = StoredExport.objects.filter(demande_le__lt=cutoff)
@@ -138,10 +137,6 @@ def purge_exports(now) -> dict[str, int]:
 
 
 def register_retention() -> None:
-    from django.conf import settings
-
-    from mlhg_app import retention
-
     retention.register(
         "mlhg_app.exports",
         purge_exports,

@@ -17,6 +17,9 @@ from django.contrib import messages
 from kombu.exceptions import KombuError, OperationalError
 from redis.exceptions import RedisError
 
+from mlhg_app.celery import app
+from mlhg_app.models import PendingJob
+
 logger = logging.getLogger(__name__)
 
 DELAYED_MESSAGE = (
@@ -39,8 +42,6 @@ def enqueue(task, **kwargs) -> bool:
         # Redis would first be retried for ~20 s by the result backend, then break it for the process.
         task.apply_async(kwargs=kwargs, ignore_result=True)
     except BROKER_ERRORS as exc:
-        from mlhg_app.models import PendingJob
-
         logger.error("job %s %s not queued (broker unreachable: %r); kept for later", task.name, kwargs, exc)
         PendingJob.objects.create(task=task.name, kwargs=kwargs, last_error=repr(exc)[:255])
         delayed = _delayed.get()
@@ -65,9 +66,6 @@ def delayed_in_request() -> bool:
 
 def requeue_pending(limit: int = 500) -> int:
     """Queue the kept jobs again, oldest first; each one handed to the broker is deleted. Returns how many."""
-    from mlhg_app.celery import app
-    from mlhg_app.models import PendingJob
-
     done = 0
     for job in PendingJob.objects.order_by("created_at")[:limit]:
         task = app.tasks.get(job.task)

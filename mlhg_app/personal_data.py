@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mlhg_app.models import OutgoingMessage, User
 
@@ -32,8 +33,6 @@ def iso(value) -> str | None:
 
 
 def _account(user: User) -> dict:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     return {
         "adresse_electronique": user.email,
         "prenom": user.first_name,

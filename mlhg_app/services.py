@@ -1,6 +1,8 @@
-"""Writes of the foundation: accounts."""
+"""Writes of the foundation: accounts, and the task that sends an invitation (beside the service it calls)."""
 
+from celery import shared_task
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
@@ -36,26 +38,79 @@ def user_welcome_send(*, user: User) -> bool:
     )
 
 
+# The name queued jobs carry (Redis, PendingJob): kept from when the task lived in mlhg_app/tasks.py.
+@shared_task(name="mlhg_app.tasks.send_welcome")
+def send_welcome(*, user_id: int) -> bool:
+    """Send a new account its invitation email (once, however often queued)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    return user_welcome_send(user=user)
+
+
+def _account(*, email: str, first_name: str, last_name: str, role: str, antenne=None, is_manager=False) -> User:
+    """An unsaved account without password: the address lowercased, `is_staff` following the role."""
+    if not email:
+        raise ValueError("L'adresse électronique est obligatoire.")
+    return User(
+        email=User.objects.normalize_email(email).lower(),
+        first_name=first_name,
+        last_name=last_name,
+        role=role,
+        antenne=antenne,
+        is_manager=is_manager,
+        is_staff=role == User.Role.STAFF,
+    )
+
+
+def user_create(*, password=None, **person) -> User:
+    """Create an account (`email`, `first_name`, `last_name`, `role`, `antenne`, `is_manager`) and send nothing.
+
+    `password` is for the demo and the tests only: people choose theirs from the invitation's link
+    (`user_invite`); without it the account has no usable password. Side effects: one user.
+    """
+    user = _account(**person)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def users_create(*, people: list[dict], password: str) -> int:
+    """Create several accounts with one password (the demo's sites filled up to their headcount), hashed
+    once so that the demo loads fast; an address already taken is skipped. Returns how many were asked.
+
+    For the demo and the tests only. Side effects: the users.
+    """
+    hashed = make_password(password)
+    users = [_account(**person) for person in people]
+    for user in users:
+        user.password = hashed
+    User.objects.bulk_create(users, ignore_conflicts=True)
+    return len(users)
+
+
 def user_invite(*, email: str, first_name: str, last_name: str, role: str, antenne=None, is_manager=False) -> User:
     """Create an account without a usable password and queue its invitation.
 
     Side effects: one user; after commit, the `send_welcome` task.
     """
-    from mlhg_app.tasks import send_welcome
-
     with transaction.atomic():
-        user = User.objects.create_user(
-            email=email,
-            password=None,
-            first_name=first_name,
-            last_name=last_name,
-            role=role,
-            antenne=antenne,
-            is_manager=is_manager,
-            is_staff=role == User.Role.STAFF,
+        user = user_create(
+            email=email, first_name=first_name, last_name=last_name, role=role, antenne=antenne, is_manager=is_manager
         )
         transaction.on_commit(lambda: enqueue(send_welcome, user_id=user.pk))
     return user
+
+
+def users_invitation_send(*, users) -> int:
+    """Queue, after commit, the invitation of each active account of `users`; returns how many.
+
+    Side effects: after commit, one `send_welcome` task per active account.
+    """
+    ids = list(users.filter(is_active=True).values_list("pk", flat=True))
+    for pk in ids:
+        transaction.on_commit(lambda pk=pk: enqueue(send_welcome, user_id=pk))
+    return len(ids)
 
 
 def user_password_reset_send(*, user: User) -> bool:
@@ -88,6 +143,7 @@ def user_update_check(*, user: User, by: User, role: str, antenne, is_manager: b
     """Refuse (Refused) what the people screen may not change on `user` (saved or new):
     the role `staff` given or taken (by anyone but a technical superuser), and any change of role, site
     or manager flag that breaks a group membership (hierarchy rule, seances/services/programme.py)."""
+    # late: seances depends on mlhg_app (bilans → seances → ami → mlhg_app), not the reverse
     from seances.services.programme import member_change_check
 
     before = User.objects.filter(pk=user.pk).first() if user.pk else None

@@ -311,7 +311,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF],
         "img-src": [SELF],
         "font-src": [SELF],
-        "connect-src": [SELF],  # htmx requests
+        "connect-src": [SELF],  # the export pages poll their status (static/js/export-status.js)
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
@@ -325,7 +325,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"  # Strict would log out a user who follows a link from an email
-CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token, htmx gets it from the page
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token
 CSRF_COOKIE_SAMESITE = "Lax"
 FILE_UPLOAD_PERMISSIONS = 0o640
 

@@ -48,7 +48,7 @@ def csv_bytes(header, rows) -> bytes:
 
 def xlsx_bytes(*, title: str, header, rows) -> bytes:
     """An XLSX workbook of one sheet: texts are string cells, never formulas; numbers are numbers."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # late: heavy, and only needed for XLSX files
 
     workbook = Workbook()
     sheet = workbook.active

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
@@ -126,8 +127,6 @@ NO_DEVICE = "La double authentification n'est pas activée sur ce compte."
 def _check_code(device: TOTPDevice, code: str) -> None:
     allowed, info = device.verify_is_allowed()
     if not allowed:
-        from django.utils import timezone
-
         locked_until = (info or {}).get("locked_until")
         seconds = max(1, int((locked_until - timezone.now()).total_seconds()) + 1) if locked_until else 1
         raise Refused(TOO_MANY.format(seconds=f"{seconds} seconde" + ("s" if seconds > 1 else "")))

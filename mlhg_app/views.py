@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from mlhg_app import forms, personal_data, redirects, throttle, twofactor
+from mlhg_app import exports, forms, personal_data, redirects, throttle, twofactor
 from mlhg_app.access import PermissionRequiredView, PublicView
 from mlhg_app.celery import app as celery_app
-from mlhg_app.models import Antenne
+from mlhg_app.history import history_permission, object_history
+from mlhg_app.models import Antenne, StoredExport
 from mlhg_app.refusals import Refused
 
 logger = logging.getLogger(__name__)
@@ -45,14 +46,10 @@ class HistoryView(PermissionRequiredView, View):
 
     def get_permission_object(self):
         if not hasattr(self, "history_object"):
-            from mlhg_app.history import history_permission
-
             self.object_permission, self.history_object = history_permission(self.kwargs["label"], self.kwargs["pk"])
         return self.history_object
 
     def get(self, request, label, pk):
-        from mlhg_app.history import object_history
-
         return render(request, "mlhg_app/history.html", object_history(label, pk))
 
 
@@ -62,8 +59,6 @@ class ExportView(PermissionRequiredView, View):
     permission_required = "mlhg_app.view_exports"
 
     def get(self, request, pk):
-        from mlhg_app import exports
-
         export = exports.export_get(request.user, pk)
         return render(request, "mlhg_app/export.html", {"export": export, "label": exports.label(export.kind)})
 
@@ -72,8 +67,6 @@ class ExportStatusView(PermissionRequiredView, View):
     permission_required = "mlhg_app.view_exports"
 
     def get(self, request, pk):
-        from mlhg_app import exports
-
         export = exports.export_get(request.user, pk)
         return JsonResponse(exports.status_payload(export, reverse("export_download", kwargs={"pk": export.pk})))
 
@@ -82,9 +75,6 @@ class ExportDownloadView(PermissionRequiredView, View):
     permission_required = "mlhg_app.view_exports"
 
     def get(self, request, pk):
-        from mlhg_app import exports
-        from mlhg_app.models import StoredExport
-
         export = exports.export_get(request.user, pk)
         if export.status != StoredExport.Status.PRET or not export.fichier:
             raise Http404("Le fichier n'est pas encore prêt")

@@ -28,5 +28,4 @@
 
   document.addEventListener("DOMContentLoaded", function () { update(document); });
   window.addEventListener("resize", function () { update(document); });
-  document.addEventListener("htmx:afterSettle", function () { update(document); });
 })();

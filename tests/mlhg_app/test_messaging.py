@@ -3,8 +3,8 @@ from django.core import mail
 
 from mlhg_app import services
 from mlhg_app.messaging import message_send
-from mlhg_app.models import OutgoingMessage
-from mlhg_app.tasks import send_welcome
+from mlhg_app.models import OutgoingMessage, User
+from mlhg_app.services import send_welcome
 
 
 @pytest.mark.django_db
@@ -79,6 +79,34 @@ def test_user_invite_queues_the_invitation_after_commit(reference):
     assert user.email == "nouvelle.conseillere@exemple.fr"
     assert not user.has_usable_password()
     assert [m.to for m in mail.outbox] == [["nouvelle.conseillere@exemple.fr"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_user_create_with_a_password_sends_nothing(reference):
+    user = services.user_create(
+        email="Direction@Exemple.fr", first_name="Ana", last_name="Roig", role="staff", password="demo-mlhg-2026"
+    )
+    assert (user.email, user.is_staff, user.is_manager, user.antenne) == ("direction@exemple.fr", True, False, None)
+    assert user.check_password("demo-mlhg-2026")
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_users_create_hashes_one_password_and_skips_a_taken_address(reference, users):
+    antenne = reference.get(code="ouest")
+    people = [
+        {"email": "un@exemple.fr", "first_name": "Un", "last_name": "A", "role": "conseiller", "antenne": antenne},
+        {"email": "deux@exemple.fr", "first_name": "Deux", "last_name": "B", "role": "conseiller", "antenne": antenne},
+        {"email": users["intervenant"].email, "first_name": "X", "last_name": "Y", "role": "conseiller"},
+    ]
+    services.users_create(people=people, password="demo-mlhg-2026")
+    created = User.objects.filter(email__in=["un@exemple.fr", "deux@exemple.fr"]).order_by("email")
+    assert [(u.email, u.role, u.antenne) for u in created] == [
+        ("deux@exemple.fr", "conseiller", antenne),
+        ("un@exemple.fr", "conseiller", antenne),
+    ]
+    assert all(u.check_password("demo-mlhg-2026") for u in created)
+    assert User.objects.get(email=users["intervenant"].email).role == "intervenant"
 
 
 class BrokenBackend:

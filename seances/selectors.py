@@ -7,12 +7,16 @@ demo to say so): `programmes_visible_to` ⇔ `seances.view_programme`, `groupes_
 it does not exist); the permission, not the lookup, decides who may use it.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from mlhg_app.rules import is_conseiller, is_intervenant, is_prestataire, is_responsable, is_staff_member
-from seances.models import Groupe, Programme, Releve, Seance
+from seances.models import CompteRendu, Emargement, Groupe, Programme, Releve, Seance
 from seances.rules import prestataire_id_of
+
+# The séances whose attendance may be recorded (once held).
+ATTENDANCE_STATUSES = (Seance.Status.VALIDEE, Seance.Status.CONVOQUEE, Seance.Status.REALISEE)
 
 
 def _programmes_filter(user, prefix=""):
@@ -86,3 +90,25 @@ def seances_for(user):
     if is_intervenant(user):
         return base.filter(intervenant__user=user)
     return base.none()
+
+
+def seances_past_for_intervenant(user, *, today=None):
+    """An intervenant's séances of today and before (not cancelled), most recent first, with what is recorded."""
+    today = today or timezone.localdate()
+    if not is_intervenant(user):
+        return Seance.objects.none()
+    return (
+        Seance.objects.select_related("groupe__antenne", "programme__prestataire", "intervenant__user", "fenetre")
+        .filter(intervenant__user=user)
+        .filter(date__lte=today, status__in=ATTENDANCE_STATUSES)
+        .annotate(
+            a_emargement=Exists(Emargement.objects.filter(seance=OuterRef("pk"))),
+            a_compte_rendu=Exists(CompteRendu.objects.filter(seance=OuterRef("pk"))),
+        )
+        .order_by("-date", "-heure_debut")[:30]
+    )
+
+
+def group_members(seance):
+    """The group's active members, by name."""
+    return seance.groupe.membres.filter(is_active=True).order_by("last_name", "first_name", "email")

@@ -9,9 +9,8 @@ from django.views import View
 from mlhg_app.access import PermissionRequiredView, PublicView
 from seances import calendar
 from seances.models import CalendarFeed
-from seances.selectors import seance_get
+from seances.selectors import seance_get, seances_past_for_intervenant
 from seances.services import own as services
-from seances.services.after import seances_past_for_intervenant
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 CHARTE_ACCEPTEE = "Merci : vous avez accepté la charte de confidentialité du groupe."

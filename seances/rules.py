@@ -68,6 +68,12 @@ def is_seance_decided(user, seance):
     return bool(seance is not None and seance.status in ("validee", "convoquee", "realisee", "annulee"))
 
 
+@rules.predicate
+def is_seance_movable(user, seance):
+    """Proposed, validated or convoked: a séance that may still move (never once held, cancelled or postponed)."""
+    return bool(seance is not None and seance.status in ("proposee", "validee", "convoquee"))
+
+
 is_programme_reader = (
     is_staff_member | (is_responsable & is_programme_responsable) | (is_prestataire & is_programme_prestataire)
 )
@@ -101,6 +107,8 @@ rules.add_perm("seances.view_seance", is_programme_reader | is_seance_facilitato
 rules.add_perm("seances.attend_seance", (is_seance_participant & is_seance_decided) | is_seance_facilitator)
 # Propose, move, run the planner (a programme or one of its séances): its prestataire, staff.
 rules.add_perm("seances.plan_programme", is_programme_planner)
+# Move one séance (the board's « Déplacer »): its programme's planners, while it may still move.
+rules.add_perm("seances.move_seance", is_programme_planner & is_seance_movable)
 # Validate a séance or the whole planning, ask for a change: the programme's référent responsable only.
 rules.add_perm("seances.validate_seance", is_programme_referent)
 # Attendance and the anonymous compte rendu of a séance: its intervenant, or its programme's prestataire.

@@ -7,11 +7,15 @@ demo to say so): `programmes_visible_to` ⇔ `seances.view_programme`, `groupes_
 it does not exist); the permission, not the lookup, decides who may use it.
 """
 
+from collections import defaultdict
+
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from mlhg_app.models import User
 from mlhg_app.rules import is_conseiller, is_intervenant, is_prestataire, is_responsable, is_staff_member
+from seances.group_sizes import default_group_count, split_sizes
 from seances.models import CompteRendu, Emargement, Groupe, Programme, Releve, Seance
 from seances.rules import prestataire_id_of
 
@@ -112,3 +116,34 @@ def seances_past_for_intervenant(user, *, today=None):
 def group_members(seance):
     """The group's active members, by name."""
     return seance.groupe.membres.filter(is_active=True).order_by("last_name", "first_name", "email")
+
+
+def programme_sites_overview(programme) -> list[dict]:
+    """Each site of the programme, by antenne order: its default number of groups (ceil(headcount ÷ max
+    size)), the balanced sizes of its groups, whether one exceeds the method's usual size, its groups
+    with their members, and the conseillers who may be added. Four queries, whatever the number of sites."""
+    sites = list(programme.sites.select_related("antenne").order_by("antenne__ordre"))
+    groupes = defaultdict(list)
+    for groupe in programme.groupes.select_related("antenne").prefetch_related("membres"):
+        groupes[groupe.antenne_id].append(groupe)
+    candidates = defaultdict(list)
+    conseillers = User.objects.filter(
+        role=User.Role.CONSEILLER, antenne__in=[site.antenne_id for site in sites], is_active=True
+    ).order_by("last_name")
+    for conseiller in conseillers:
+        candidates[conseiller.antenne_id].append(conseiller)
+    rows = []
+    for site in sites:
+        headcount = site.antenne.effectif_conseillers
+        sizes = split_sizes(headcount, site.nb_groupes)
+        rows.append(
+            {
+                "site": site,
+                "default": default_group_count(headcount, programme.taille_max_groupe),
+                "sizes": sizes,
+                "groupes": groupes[site.antenne_id],
+                "too_big": any(size > programme.taille_usuelle for size in sizes),
+                "candidates": candidates[site.antenne_id],
+            }
+        )
+    return rows

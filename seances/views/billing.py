@@ -1,6 +1,5 @@
 """Cancellations, billing statements and the follow-up dashboard."""
 
-from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,17 +8,10 @@ from django.views import View
 from mlhg_app import french
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.french import long_date
+from seances.forms.billing import CancelForm, PaidForm, PeriodForm
 from seances.models import Annulation, Seance
 from seances.services import billing as billing_services
 from seances.views.permission_objects import ProgrammeObject, ReleveObject, SeanceObject
-
-
-class CancelForm(forms.Form):
-    motif = forms.CharField(
-        label="Motif de l'annulation",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Indiquez le motif de l'annulation."},
-    )
 
 
 class CancelView(SeanceObject, PermissionRequiredView, View):
@@ -74,25 +66,6 @@ class BillableView(SeanceObject, PermissionRequiredView, View):
                 verdict = "facturable" if choice == "oui" else "non facturable"
                 messages.success(request, f"Annulation du {long_date(seance.date)} ({seance.groupe}) : {verdict}.")
         return redirect("seances:statements", pk=seance.programme_id)
-
-
-class PeriodForm(forms.Form):
-    debut = forms.DateField(
-        label="Période du",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Indiquez le début de la période.", "invalid": "Date invalide."},
-    )
-    fin = forms.DateField(
-        label="au",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Indiquez la fin de la période.", "invalid": "Date invalide."},
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("debut") and data.get("fin") and data["fin"] < data["debut"]:
-            self.add_error("fin", "La fin de la période doit être postérieure ou égale à son début.")
-        return data
 
 
 class StatementsView(ProgrammeObject, PermissionRequiredView, View):
@@ -154,14 +127,6 @@ class StatementPdfView(ReleveObject, PermissionRequiredView, View):
         response = HttpResponse(billing_services.statement_pdf(releve), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{filename}"'
         return response
-
-
-class PaidForm(forms.Form):
-    paye_le = forms.DateField(
-        label="Payé le",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Indiquez la date du paiement.", "invalid": "Date de paiement invalide."},
-    )
 
 
 class StatementPaidView(ReleveObject, PermissionRequiredView, View):

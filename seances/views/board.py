@@ -4,7 +4,6 @@ import calendar
 import datetime
 from collections import defaultdict
 
-from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
@@ -14,11 +13,13 @@ from mlhg_app import jobs
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.french import long_date
 from mlhg_app.models import User
-from seances.calendar_rules import MONTHS_FR
-from seances.models import Groupe, IntervenantProgramme, ProgrammeSite, Seance
-from seances.selectors import programmes_visible_to
+from seances.calendar_rules import MONTHS_FR, public_holidays, school_holidays_zone_c
+from seances.forms.board import MoveForm, SiteForm
+from seances.models import Groupe, ProgrammeSite, Seance
+from seances.selectors import programme_sites_overview, programmes_visible_to
 from seances.services import board as board_services
 from seances.services import programme as programme_services
+from seances.services.planning import programme_plan
 from seances.views.permission_objects import ProgrammeObject, SeanceObject
 
 
@@ -54,15 +55,6 @@ class ProgrammeCreateView(PermissionRequiredView, View):
         return redirect("seances:sites", pk=programme.pk)
 
 
-class SiteForm(forms.Form):
-    nb_groupes = forms.IntegerField(label="Nombre de groupes", min_value=1, max_value=10)
-    justification = forms.CharField(
-        label="Justification (si plus de sous-groupes que par défaut)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
 class SitesView(ProgrammeObject, PermissionRequiredView, View):
     """Staff: each site's headcount, sub-groups (default ceil(headcount ÷ 17)), members, séances due."""
 
@@ -71,35 +63,11 @@ class SitesView(ProgrammeObject, PermissionRequiredView, View):
 
     def render_page(self, request, programme, forms_by_site=None):
         forms_by_site = forms_by_site or {}
-        sites = programme.sites.select_related("antenne").order_by("antenne__ordre")
-        groupes = defaultdict(list)
-        for groupe in programme.groupes.select_related("antenne").prefetch_related("membres"):
-            groupes[groupe.antenne_id].append(groupe)
-        rows = []
-        for site in sites:
-            default = programme_services.default_group_count(
-                site.antenne.effectif_conseillers, programme.taille_max_groupe
-            )
-            site_groupes = groupes[site.antenne_id]
-            rows.append(
-                {
-                    "site": site,
-                    "default": default,
-                    "sizes": programme_services.split_sizes(site.antenne.effectif_conseillers, site.nb_groupes),
-                    "groupes": site_groupes,
-                    "too_big": any(
-                        size > programme.taille_usuelle
-                        for size in programme_services.split_sizes(site.antenne.effectif_conseillers, site.nb_groupes)
-                    ),
-                    "form": forms_by_site.get(site.pk)
-                    or SiteForm(
-                        prefix=f"s{site.pk}",
-                        initial={"nb_groupes": site.nb_groupes, "justification": site.justification},
-                    ),
-                    "candidates": User.objects.filter(
-                        role=User.Role.CONSEILLER, antenne=site.antenne, is_active=True
-                    ).order_by("last_name"),
-                }
+        rows = programme_sites_overview(programme)
+        for row in rows:
+            site = row["site"]
+            row["form"] = forms_by_site.get(site.pk) or SiteForm(
+                prefix=f"s{site.pk}", initial={"nb_groupes": site.nb_groupes, "justification": site.justification}
             )
         due = programme_services.seances_due(programme)
         return render(request, self.template_name, {"programme": programme, "rows": rows, "due": due})
@@ -164,16 +132,6 @@ def month_calendars(programme, seances, school_holidays=frozenset(), public_holi
     return months
 
 
-class MoveForm(forms.Form):
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
-    heure_debut = forms.TimeField(label="Heure de début", widget=forms.TimeInput(attrs={"type": "time"}))
-    intervenant = forms.ModelChoiceField(label="Intervenant", queryset=IntervenantProgramme.objects.none())
-
-    def __init__(self, *args, programme, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["intervenant"].queryset = programme.intervenants.all()
-
-
 class BoardView(ProgrammeObject, PermissionRequiredView, View):
     """Sites × windows and a month calendar, each séance with its status; actions by permission."""
 
@@ -192,13 +150,8 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
         rows = []
         for groupe in programme.groupes.select_related("antenne").order_by("antenne__ordre", "numero"):
             rows.append({"groupe": groupe, "cells": [cell.get((groupe.pk, f.pk)) for f in fenetres]})
-        try:
-            from seances.calendar_rules import public_holidays, school_holidays_zone_c
-
-            years = [programme.annee_debut, programme.annee_debut + 1]
-            school, public = school_holidays_zone_c(years), public_holidays(years)
-        except ImportError:
-            school, public = frozenset(), frozenset()
+        years = [programme.annee_debut, programme.annee_debut + 1]
+        school, public = school_holidays_zone_c(years), public_holidays(years)
         due = programme_services.seances_due(programme)
         return render(
             request,
@@ -289,8 +242,6 @@ class PlanView(ProgrammeObject, PermissionRequiredView, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        from seances.services.planning import programme_plan
-
         programme = self.programme
         result = programme_plan(programme=programme)
         if result.ok:

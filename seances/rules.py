@@ -9,13 +9,13 @@ his group's séances. The selectors (`seances.selectors`) return exactly what th
 
 import rules
 
+from ami.selectors import prestataire_of
 from mlhg_app.rules import is_conseiller, is_intervenant, is_prestataire, is_responsable, is_staff_member
+from seances.models import Programme
 
 
 def programme_of(obj):
     """The programme an object belongs to (a programme, a séance, a group, a statement, a bilan...)."""
-    from seances.models import Programme
-
     if obj is None or isinstance(obj, Programme):
         return obj
     for path in ("programme", "bilan", "version"):
@@ -23,11 +23,6 @@ def programme_of(obj):
         if parent is not None:
             return programme_of(parent)
     return None
-
-
-def prestataire_id_of(user):
-    membre = getattr(user, "membre", None) if user and user.is_authenticated else None
-    return membre.prestataire_id if membre else None
 
 
 @rules.predicate
@@ -41,8 +36,8 @@ def is_programme_responsable(user, obj):
 def is_programme_prestataire(user, obj):
     """An account of the programme's prestataire organisation."""
     programme = programme_of(obj)
-    prestataire_id = prestataire_id_of(user)
-    return bool(programme is not None and prestataire_id and programme.prestataire_id == prestataire_id)
+    prestataire = prestataire_of(user) if programme is not None else None
+    return bool(prestataire is not None and programme.prestataire_id == prestataire.pk)
 
 
 @rules.predicate

@@ -5,6 +5,11 @@ demo to say so): `programmes_visible_to` ⇔ `seances.view_programme`, `groupes_
 `seances.view_groupe`, `seances_visible_to` ⇔ `seances.view_seance`, `releves_visible_to` ⇔
 `seances.view_releve`. The `*_get` functions load one object for a view's permission check (404 if
 it does not exist); the permission, not the lookup, decides who may use it.
+
+Beside them, one function per question: one's own séances and calendars (`seances_for`,
+`seances_attended`, `seances_upcoming`, `feed_seances`, `user_feed`), an intervenant's past séances,
+a group's members, the sites page (`programme_sites_overview`), the charters to accept, the
+conventions still without a programme. « Which prestataire is this user's » is `ami.selectors.prestataire_of`.
 """
 
 from collections import defaultdict
@@ -13,12 +18,15 @@ from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from ami.models import Convention
+from ami.selectors import prestataire_of
 from mlhg_app.models import User
 from mlhg_app.rules import is_conseiller, is_intervenant, is_prestataire, is_responsable, is_staff_member
 from seances.group_sizes import default_group_count, split_sizes
-from seances.models import CompteRendu, Emargement, Groupe, Programme, Releve, Seance
-from seances.rules import prestataire_id_of
+from seances.models import CalendarFeed, CompteRendu, Emargement, Groupe, Programme, Releve, Seance
 
+# Statuses a conseiller's calendar shows: the séance is decided (a proposal may still move).
+CONFIRMED_STATUSES = ("validee", "convoquee", "realisee")
 # The séances whose attendance may be recorded (once held).
 ATTENDANCE_STATUSES = (Seance.Status.VALIDEE, Seance.Status.CONVOQUEE, Seance.Status.REALISEE)
 
@@ -30,8 +38,9 @@ def _programmes_filter(user, prefix=""):
     q = Q(pk__in=[])
     if is_responsable(user):
         q |= Q(**{f"{prefix}responsable": user})
-    if is_prestataire(user) and prestataire_id_of(user):
-        q |= Q(**{f"{prefix}prestataire_id": prestataire_id_of(user)})
+    prestataire = prestataire_of(user) if is_prestataire(user) else None
+    if prestataire is not None:
+        q |= Q(**{f"{prefix}prestataire": prestataire})
     return q
 
 
@@ -67,8 +76,9 @@ def releves_visible_to(user):
     base = Releve.objects.select_related("programme__prestataire")
     if is_staff_member(user):
         return base
-    if is_prestataire(user) and prestataire_id_of(user):
-        return base.filter(programme__prestataire_id=prestataire_id_of(user))
+    prestataire = prestataire_of(user) if is_prestataire(user) else None
+    if prestataire is not None:
+        return base.filter(programme__prestataire=prestataire)
     return base.none()
 
 
@@ -147,3 +157,58 @@ def programme_sites_overview(programme) -> list[dict]:
             }
         )
     return rows
+
+
+def seances_attended(user):
+    """The séances of `seances_for(user)` the person may see: a conseiller sees the decided ones
+    (validated, convoked, held, cancelled), not proposals that may still move; an intervenant sees all."""
+    qs = seances_for(user).select_related("programme", "intervenant__user")
+    if is_conseiller(user):
+        qs = qs.filter(status__in=[*CONFIRMED_STATUSES, "annulee"])
+    return qs.distinct().order_by("date", "heure_debut")
+
+
+def seances_upcoming(user):
+    """The person's next séances, from today on (postponed ones apart: their replacement is listed)."""
+    return seances_attended(user).filter(date__gte=timezone.localdate()).exclude(status="reportee")
+
+
+def feed_seances(feed):
+    """The séances of a private feed, cancelled and postponed ones apart."""
+    qs = Seance.objects.select_related("groupe__antenne", "programme", "intervenant")
+    if feed.kind == "site":
+        qs = qs.filter(groupe__antenne=feed.antenne, status__in=CONFIRMED_STATUSES)
+    elif feed.user is None or not feed.user.is_active:
+        return qs.none()
+    elif feed.kind == "intervenant":
+        qs = seances_for(feed.user).exclude(status__in=["annulee", "reportee"])
+    else:
+        qs = seances_for(feed.user).filter(status__in=CONFIRMED_STATUSES)
+    return qs.distinct().order_by("date", "heure_debut")
+
+
+def feed_kind_for(user) -> str:
+    return CalendarFeed.Kind.INTERVENANT if is_intervenant(user) else CalendarFeed.Kind.CONSEILLER
+
+
+def charte_pending_programmes(user):
+    """The programmes of the conseiller's groups whose charter they have not accepted yet."""
+    if not is_conseiller(user):
+        return Programme.objects.none()
+    return (
+        Programme.objects.filter(groupes__membres=user).exclude(chartes__user=user).distinct().order_by("-annee_debut")
+    )
+
+
+def user_feed(user):
+    """The user's active private feed, or None."""
+    return (
+        CalendarFeed.objects.filter(user=user, kind=feed_kind_for(user), revoked_at__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def conventions_without_programme():
+    """The conventions no programme was created from yet (staff create one from each)."""
+    return Convention.objects.filter(programme__isnull=True).select_related("dossier__prestataire")

@@ -5,21 +5,8 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from mlhg_app.rules import is_conseiller, is_intervenant
-from seances.models import CalendarFeed, CharteAcceptation, Programme
-
-
-def feed_kind_for(user) -> str:
-    return CalendarFeed.Kind.INTERVENANT if is_intervenant(user) else CalendarFeed.Kind.CONSEILLER
-
-
-def charte_pending_programmes(user):
-    """The programmes of the conseiller's groups whose charter they have not accepted yet."""
-    if not is_conseiller(user):
-        return Programme.objects.none()
-    return (
-        Programme.objects.filter(groupes__membres=user).exclude(chartes__user=user).distinct().order_by("-annee_debut")
-    )
+from seances.models import CalendarFeed, CharteAcceptation
+from seances.selectors import charte_pending_programmes, feed_kind_for, user_feed
 
 
 def charte_accept(*, user) -> int:
@@ -33,15 +20,6 @@ def charte_accept(*, user) -> int:
             _obj, new = CharteAcceptation.objects.get_or_create(user=user, programme=programme)
             created += new
     return created
-
-
-def user_feed(user):
-    """The user's active private feed, or None."""
-    return (
-        CalendarFeed.objects.filter(user=user, kind=feed_kind_for(user), revoked_at__isnull=True)
-        .order_by("-created_at")
-        .first()
-    )
 
 
 def calendar_feed_create(*, kind: str, user=None, antenne=None) -> CalendarFeed:

@@ -6,10 +6,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from ami.models import Convention
+from mlhg_app.jobs import enqueue
 from mlhg_app.models import Antenne, User
 from mlhg_app.refusals import Refused
 from seances.group_sizes import default_group_count
 from seances.models import Fenetre, Groupe, IntervenantProgramme, Programme, ProgrammeSite, Seance
+from seances.tasks import notify_member_moved
 
 METHODES = {"codeveloppement": "codeveloppement", "balint": "balint", "supervision": "supervision", "autre": "gease"}
 
@@ -218,9 +220,6 @@ def groupe_remove_member(*, groupe: Groupe, user: User) -> Groupe:
 
 def _queue_member_moved(groupe_id: int, user_id: int, *, joined: bool):
     """After commit: the group's convoked séances still to come are sent to (or withdrawn from) the person."""
-    from mlhg_app.jobs import enqueue
-    from seances.tasks import notify_member_moved
-
     transaction.on_commit(lambda: enqueue(notify_member_moved, groupe_id=groupe_id, user_id=user_id, joined=joined))
 
 

@@ -8,6 +8,8 @@ from django.views import View
 from mlhg_app import french
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.french import long_date
+from seances import pricing
+from seances.documents import releve as releve_document
 from seances.forms.billing import CancelForm, PaidForm, PeriodForm
 from seances.models import Annulation, Seance
 from seances.services import billing as billing_services
@@ -87,8 +89,8 @@ class StatementsView(ProgrammeObject, PermissionRequiredView, View):
             "annulations": annulations,
             "can_manage": can_manage,
             "form": form or (PeriodForm() if can_manage else None),
-            "taux": billing_services.vat_rate(programme),
-            "mention": billing_services.exemption_mention(programme),
+            "taux": pricing.vat_rate(programme),
+            "mention": pricing.exemption_mention(programme),
         }
         return render(request, self.template_name, context, status=status)
 
@@ -124,7 +126,7 @@ class StatementPdfView(ReleveObject, PermissionRequiredView, View):
         filename = f"{releve.numero}.pdf"
         if releve.fichier:
             return FileResponse(releve.fichier.open("rb"), content_type="application/pdf", filename=filename)
-        response = HttpResponse(billing_services.statement_pdf(releve), content_type="application/pdf")
+        response = HttpResponse(releve_document.statement_pdf(releve), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{filename}"'
         return response
 
@@ -174,7 +176,7 @@ class DashboardChartView(ProgrammeObject, PermissionRequiredView, View):
     permission_required = "seances.view_dashboard"
 
     def get(self, request, pk, name):
-        from mlhg_app import charts
+        from mlhg_app import charts  # late: matplotlib takes a second to import; only these two charts use it
 
         if name not in ("seances", "budget"):
             raise Http404("Graphique inconnu")

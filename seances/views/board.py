@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
-from ami.models import Convention
 from mlhg_app import jobs
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.french import long_date
@@ -16,7 +15,7 @@ from mlhg_app.models import User
 from seances.calendar_rules import MONTHS_FR, public_holidays, school_holidays_zone_c
 from seances.forms.board import MoveForm, SiteForm
 from seances.models import Groupe, ProgrammeSite, Seance
-from seances.selectors import programme_sites_overview, programmes_visible_to
+from seances.selectors import conventions_without_programme, programme_sites_overview, programmes_visible_to
 from seances.services import board as board_services
 from seances.services import programme as programme_services
 from seances.services.planning import programme_plan
@@ -30,7 +29,7 @@ class ProgrammeListView(PermissionRequiredView, View):
         programmes = programmes_visible_to(request.user)
         conventions = []
         if request.user.has_perm("seances.manage_programme"):
-            conventions = Convention.objects.filter(programme__isnull=True).select_related("dossier__prestataire")
+            conventions = conventions_without_programme()
         return render(
             request, "seances/board/programme_list.html", {"programmes": programmes, "conventions": conventions}
         )
@@ -42,7 +41,7 @@ class ProgrammeCreateView(PermissionRequiredView, View):
 
     def post(self, request):
         pk = request.POST.get("convention", "")
-        convention = Convention.objects.filter(pk=pk, programme__isnull=True).first() if pk.isdigit() else None
+        convention = conventions_without_programme().filter(pk=pk).first() if pk.isdigit() else None
         if convention is None:
             messages.error(request, "Choisissez une convention qui n'a pas encore de programme.")
             return redirect("seances:programme_list")

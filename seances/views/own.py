@@ -9,7 +9,14 @@ from django.views import View
 from mlhg_app.access import PermissionRequiredView, PublicView
 from seances import calendar
 from seances.models import CalendarFeed
-from seances.selectors import seance_get, seances_past_for_intervenant
+from seances.selectors import (
+    charte_pending_programmes,
+    feed_seances,
+    seance_get,
+    seances_past_for_intervenant,
+    seances_upcoming,
+    user_feed,
+)
 from seances.services import own as services
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -34,14 +41,14 @@ class MySeancesView(PermissionRequiredView, View):
                 "adresse": calendar.antenne_address(s.groupe.antenne),
                 "intervenant": calendar.intervenant_name(s),
             }
-            for s in calendar.seances_upcoming(request.user)
+            for s in seances_upcoming(request.user)
         ]
         return render(
             request,
             "seances/own/list.html",
             {
                 "seances": seances,
-                "charte_pending": services.charte_pending_programmes(request.user).exists(),
+                "charte_pending": charte_pending_programmes(request.user).exists(),
                 "passees": seances_past_for_intervenant(request.user),
             },
         )
@@ -53,7 +60,7 @@ class CharteView(PermissionRequiredView, View):
     permission_required = "seances.view_own"
 
     def get(self, request):
-        pending = list(services.charte_pending_programmes(request.user))
+        pending = list(charte_pending_programmes(request.user))
         return render(request, "seances/own/charte.html", {"pending": pending})
 
     def post(self, request):
@@ -89,7 +96,7 @@ class FeedsView(PermissionRequiredView, View):
     permission_required = "seances.view_own"
 
     def get(self, request):
-        feed = services.user_feed(request.user)
+        feed = user_feed(request.user)
         url = request.build_absolute_uri(reverse("seances:feed", kwargs={"token": feed.token})) if feed else None
         return render(request, "seances/own/feeds.html", {"feed": feed, "feed_url": url})
 
@@ -113,7 +120,7 @@ class FeedView(PublicView, View):
         if feed is None:
             raise Http404("Calendrier introuvable")
         response = HttpResponse(
-            calendar.feed_ics(calendar.feed_seances(feed), calendar.feed_name(feed)), content_type=ICS_CONTENT_TYPE
+            calendar.feed_ics(feed_seances(feed), calendar.feed_name(feed)), content_type=ICS_CONTENT_TYPE
         )
         response["Cache-Control"] = "private, no-cache"
         response["X-Robots-Tag"] = "noindex"

@@ -212,3 +212,20 @@ def user_feed(user):
 def conventions_without_programme():
     """The conventions no programme was created from yet (staff create one from each)."""
     return Convention.objects.filter(programme__isnull=True).select_related("dossier__prestataire")
+
+
+def programme_board(programme) -> tuple[list, list, list[dict]]:
+    """The planning board's grid: the programme's windows, its séances (cancelled and postponed ones
+    apart), and one row per group (by antenne order, then number) with its séance in each window."""
+    fenetres = list(programme.fenetres.all())
+    seances = list(
+        programme.seances.exclude(status__in=[Seance.Status.ANNULEE, Seance.Status.REPORTEE]).select_related(
+            "groupe__antenne", "fenetre", "intervenant"
+        )
+    )
+    cell = {(s.groupe_id, s.fenetre_id): s for s in seances}
+    rows = [
+        {"groupe": groupe, "cells": [cell.get((groupe.pk, f.pk)) for f in fenetres]}
+        for groupe in programme.groupes.select_related("antenne").order_by("antenne__ordre", "numero")
+    ]
+    return fenetres, seances, rows

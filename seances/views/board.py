@@ -15,7 +15,12 @@ from mlhg_app.models import User
 from seances.calendar_rules import MONTHS_FR, public_holidays, school_holidays_zone_c
 from seances.forms.board import MoveForm, SiteForm
 from seances.models import Groupe, ProgrammeSite, Seance
-from seances.selectors import conventions_without_programme, programme_sites_overview, programmes_visible_to
+from seances.selectors import (
+    conventions_without_programme,
+    programme_board,
+    programme_sites_overview,
+    programmes_visible_to,
+)
 from seances.services import board as board_services
 from seances.services import programme as programme_services
 from seances.services.planning import programme_plan
@@ -139,16 +144,7 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
 
     def get(self, request, pk):
         programme = self.programme
-        fenetres = list(programme.fenetres.all())
-        seances = list(
-            programme.seances.exclude(status__in=[Seance.Status.ANNULEE, Seance.Status.REPORTEE]).select_related(
-                "groupe__antenne", "fenetre", "intervenant"
-            )
-        )
-        cell = {(s.groupe_id, s.fenetre_id): s for s in seances}
-        rows = []
-        for groupe in programme.groupes.select_related("antenne").order_by("antenne__ordre", "numero"):
-            rows.append({"groupe": groupe, "cells": [cell.get((groupe.pk, f.pk)) for f in fenetres]})
+        fenetres, seances, rows = programme_board(programme)
         years = [programme.annee_debut, programme.annee_debut + 1]
         school, public = school_holidays_zone_c(years), public_holidays(years)
         due = programme_services.seances_due(programme)

@@ -17,7 +17,7 @@ from seances.selectors import (
     seances_upcoming,
     user_feed,
 )
-from seances.services import own as services
+from seances.services import calendar_feeds, charte
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 CHARTE_ACCEPTEE = "Merci : vous avez accepté la charte de confidentialité du groupe."
@@ -64,7 +64,7 @@ class CharteView(PermissionRequiredView, View):
         return render(request, "seances/own/charte.html", {"pending": pending})
 
     def post(self, request):
-        services.charte_accept(user=request.user)
+        charte.charte_accept(user=request.user)
         if request.user.has_perm("seances.accept_charte"):
             messages.success(request, CHARTE_ACCEPTEE)
         return redirect("seances:my_seances")
@@ -102,10 +102,10 @@ class FeedsView(PermissionRequiredView, View):
 
     def post(self, request):
         if request.POST.get("action") == "renew":
-            services.user_feed_renew(user=request.user)
+            calendar_feeds.user_feed_renew(user=request.user)
             messages.success(request, FEED_RENEWED)
         else:
-            services.user_feed_get_or_create(user=request.user)
+            calendar_feeds.user_feed_get_or_create(user=request.user)
             messages.success(request, FEED_CREATED)
         return redirect("seances:feeds")
 

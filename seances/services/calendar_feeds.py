@@ -1,25 +1,12 @@
-"""A conseiller's and an intervenant's own writes: the confidentiality charter, private calendar feeds."""
+"""Private calendar feeds (.ics): one per conseiller or intervenant, created on demand, renewed by revoking."""
 
 import secrets
 
 from django.db import transaction
 from django.utils import timezone
 
-from seances.models import CalendarFeed, CharteAcceptation
-from seances.selectors import charte_pending_programmes, feed_kind_for, user_feed
-
-
-def charte_accept(*, user) -> int:
-    """The conseiller accepts the confidentiality charter of each programme where they are a member.
-
-    Side effects: one `CharteAcceptation(user, programme)` per programme not
-    yet accepted (idempotent). Returns how many were created."""
-    created = 0
-    with transaction.atomic():
-        for programme in charte_pending_programmes(user):
-            _obj, new = CharteAcceptation.objects.get_or_create(user=user, programme=programme)
-            created += new
-    return created
+from seances.models import CalendarFeed
+from seances.selectors import feed_kind_for, user_feed
 
 
 def calendar_feed_create(*, kind: str, user=None, antenne=None) -> CalendarFeed:

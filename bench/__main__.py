@@ -106,8 +106,9 @@ def measure_pdfs() -> dict[str, float]:
     from ami.rapport import rapport_pdf
     from ami.receipts import receipt_pdf
     from mlhg_app.models import User
+    from seances.documents.releve import statement_pdf
     from seances.models import Programme, Releve
-    from seances.services.billing import statement_create, statement_pdf
+    from seances.services.billing import statement_create
 
     version = DossierVersion.objects.filter(dossier__ami__reference=BENCH_AMI).order_by("pk").first()
     out = {

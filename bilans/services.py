@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from ami.selectors import prestataire_of
 from ami.uploads import MAX_FILE_SIZE, PDF, content_refusal, describe_content, detect_type, display_name, format_mo
 from bilans import aggregation, charts, differences
 from bilans.models import K_MINIMUM, Bilan, BilanVersion, Commentaire, ExportPdf, Section
@@ -33,7 +34,6 @@ from mlhg_app.rules import is_prestataire, is_responsable, is_staff_member
 from seances import calendar
 from seances.anonymisation import identifying_terms, names_for_programme
 from seances.models import Programme
-from seances.rules import prestataire_id_of
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def bilans_visible_to(user):
     """Exactly the bilans `bilans.view_bilan` allows: the prestataire its programmes' bilans, drafts
     included; the programme's référent responsable and staff only bilans remitted at least once (they
     read the remitted versions, never the draft)."""
-    prestataire_id = prestataire_id_of(user)
+    prestataire_id = getattr(prestataire_of(user), "pk", None)
     q = Q(pk__in=[])
     if is_prestataire(user) and prestataire_id:
         q |= Q(programme__prestataire_id=prestataire_id)
@@ -74,9 +74,11 @@ def bilan_get(pk) -> Bilan:
 
 def programmes_without_bilan(user):
     """The programmes whose bilan the prestataire can open (no bilan yet)."""
-    if not is_prestataire(user) or not prestataire_id_of(user):
+    if not is_prestataire(user) or not getattr(prestataire_of(user), "pk", None):
         return Programme.objects.none()
-    return Programme.objects.filter(prestataire_id=prestataire_id_of(user), bilan__isnull=True).order_by("-annee_debut")
+    return Programme.objects.filter(
+        prestataire_id=getattr(prestataire_of(user), "pk", None), bilan__isnull=True
+    ).order_by("-annee_debut")
 
 
 def is_writer(user, bilan) -> bool:
@@ -539,7 +541,7 @@ def export_request(*, bilan: Bilan, user) -> ExportPdf:
 def exports_visible_to(user):
     """The exports of the bilans a user reads: a remitted version's for everyone who reads the bilan,
     a draft's (no version) for the prestataire only."""
-    prestataire_id = prestataire_id_of(user) if is_prestataire(user) else None
+    prestataire_id = getattr(prestataire_of(user), "pk", None) if is_prestataire(user) else None
     exports = ExportPdf.objects.filter(bilan__in=bilans_visible_to(user)).filter(
         Q(version__isnull=False) | Q(bilan__programme__prestataire_id=prestataire_id or 0)
     )

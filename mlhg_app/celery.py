@@ -42,7 +42,6 @@ class MLHGTask(Task):
 app = Celery("mlhg_app", task_cls=MLHGTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(related_name="tasks_after")
 
 # Periodic jobs (Celery beat), in one place. Each fans out one task per object.
 app.conf.beat_schedule = {
@@ -63,7 +62,7 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=8, minute=0),
     },
     "seances-remind-comptes-rendus": {
-        "task": "seances.tasks_after.remind_comptes_rendus",
+        "task": "seances.tasks.remind_comptes_rendus",
         "schedule": crontab(hour=8, minute=30),
     },
     "bilans-remind": {

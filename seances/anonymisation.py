@@ -26,6 +26,7 @@ import functools
 import re
 import unicodedata
 
+from mlhg_app.models import User
 from seances.personnes import mapped, person_spans, visible_char
 
 # Roles whose active users' names are never written in a compte rendu.
@@ -184,8 +185,6 @@ def _names(pairs) -> set[str]:
 
 
 def _mlhg_and_intervenants(programme) -> list:
-    from mlhg_app.models import User
-
     pairs = list(User.objects.filter(is_active=True, role__in=MLHG_ROLES).values_list("first_name", "last_name"))
     return pairs + list(programme.intervenants.values_list("prenom", "nom"))
 
@@ -200,7 +199,5 @@ def names_for_filter(seance) -> set[str]:
 def names_for_programme(programme) -> set[str]:
     """The names the bilan may not contain: every group member of the programme (active or not), its
     intervenants and every active MLHG user."""
-    from mlhg_app.models import User
-
     members = User.objects.filter(groupes_app__programme=programme).values_list("first_name", "last_name")
     return _names(list(members) + _mlhg_and_intervenants(programme))

@@ -22,8 +22,6 @@ UID_DOMAIN = "app.ml31.org"
 TZID = "Europe/Paris"
 PARIS = zoneinfo.ZoneInfo(TZID)
 METHODS = {"REQUEST", "CANCEL"}
-# Statuses a conseiller's calendar shows: the séance is decided (a proposal may still move).
-CONFIRMED_STATUSES = ("validee", "convoquee", "realisee")
 
 
 # ---------------------------------------------------------------------------
@@ -209,45 +207,6 @@ def feed_ics(seances, name: str) -> bytes:
     for seance in seances:
         cal.add_component(seance_event(seance, method=None))
     return cal.to_ical()
-
-
-# ---------------------------------------------------------------------------
-# Which séances a person's page and calendar show
-# ---------------------------------------------------------------------------
-
-
-def seances_attended(user):
-    """The séances of `seances_for(user)` the person may see: a conseiller sees the decided ones
-    (validated, convoked, held, cancelled), not proposals that may still move; an intervenant sees all."""
-    from mlhg_app.rules import is_conseiller
-    from seances.selectors import seances_for
-
-    qs = seances_for(user).select_related("programme", "intervenant__user")
-    if is_conseiller(user):
-        qs = qs.filter(status__in=[*CONFIRMED_STATUSES, "annulee"])
-    return qs.distinct().order_by("date", "heure_debut")
-
-
-def seances_upcoming(user):
-    """The person's next séances, from today on (postponed ones apart: their replacement is listed)."""
-    return seances_attended(user).filter(date__gte=timezone.localdate()).exclude(status="reportee")
-
-
-def feed_seances(feed):
-    """The séances of a private feed, cancelled and postponed ones apart."""
-    from seances.models import Seance
-    from seances.selectors import seances_for
-
-    qs = Seance.objects.select_related("groupe__antenne", "programme", "intervenant")
-    if feed.kind == "site":
-        qs = qs.filter(groupe__antenne=feed.antenne, status__in=CONFIRMED_STATUSES)
-    elif feed.user is None or not feed.user.is_active:
-        return qs.none()
-    elif feed.kind == "intervenant":
-        qs = seances_for(feed.user).exclude(status__in=["annulee", "reportee"])
-    else:
-        qs = seances_for(feed.user).filter(status__in=CONFIRMED_STATUSES)
-    return qs.distinct().order_by("date", "heure_debut")
 
 
 def feed_name(feed) -> str:

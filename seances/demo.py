@@ -6,7 +6,9 @@ import datetime
 from ami.models import Convention
 from mlhg_app.demo import DEMO_PASSWORD, ensure_user
 from mlhg_app.models import User
+from seances.demo_held import load_held
 from seances.models import Programme, Seance
+from seances.services.planning import programme_plan
 from seances.services.programme import programme_create_from_convention
 
 # Window 1 of the demo, as the responsable validated it: (antenne code, group number, date, time, intervenant).
@@ -50,7 +52,7 @@ def load(*, today) -> list[tuple[str, str, str]]:
         groupe = groupes.get((code, numero))
         if groupe is None:
             continue
-        # Created convoked; `load_after` records the attendance of the held ones, which become réalisées.
+        # Created convoked; `load_held` records the attendance of the held ones, which become réalisées.
         Seance.objects.create(
             programme=programme,
             groupe=groupe,
@@ -62,9 +64,6 @@ def load(*, today) -> list[tuple[str, str, str]]:
             validated_by=responsable,
             validated_at=datetime.datetime(2026, 9, 10, 10, 0, tzinfo=datetime.UTC),
         )
-    from seances.demo_after import load_after
-    from seances.services.planning import programme_plan
-
-    load_after(programme=programme, today=today)
+    load_held(programme=programme, today=today)
     programme_plan(programme=programme)
     return accounts

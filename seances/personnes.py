@@ -22,6 +22,7 @@ tokenizer's patterns); a 300-character text then takes about 10 ms.
 """
 
 import functools
+import importlib
 import re
 import unicodedata
 
@@ -133,7 +134,7 @@ def _fold(value: str) -> str:
 @functools.cache
 def _latin_lookalikes() -> dict[str, str]:
     """Each non-Latin letter that looks like a Latin letter (Unicode confusables) → that letter."""
-    from confusable_homoglyphs.confusables import confusables_data
+    from confusable_homoglyphs.confusables import confusables_data  # late: a large table, read once (cached)
 
     table = {}
     for char, homoglyphs in confusables_data.items():
@@ -182,8 +183,6 @@ def visible(text: str) -> tuple[str, list[int]]:
 @functools.cache
 def first_names() -> frozenset[str]:
     """Folded first names (« kevin », « manon », « yanis »…) of Faker's French and neighbouring locales."""
-    import importlib
-
     names: set[str] = set()
     for locale in FIRST_NAME_LOCALES:
         provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
@@ -196,7 +195,7 @@ def first_names() -> frozenset[str]:
 @functools.cache
 def nlp():
     """spaCy's French pipeline, loaded once per process (tagger and entities only)."""
-    import spacy
+    import spacy  # late: spaCy takes seconds to import; only the name filter needs it, once per process
 
     return spacy.load(MODEL, exclude=["parser", "lemmatizer", "attribute_ruler"])
 

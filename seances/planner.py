@@ -333,7 +333,11 @@ class _Instance:
 
 class _Model:
     """The CP-SAT model over the instance's domains; with ``assumptions`` the rule families are
-    enforced by literals (for explaining infeasibility) and there is no objective."""
+    enforced by literals (for explaining infeasibility) and there is no objective.
+
+    Built in named steps, in this order (the order of variables and constraints is kept, so that
+    the solver's search, and hence the plan, is the same): the variables, then the hard rules one
+    by one, then the objective's terms."""
 
     def __init__(self, inst: _Instance, *, assumptions: bool = False):
         self.inst = inst
@@ -341,17 +345,34 @@ class _Model:
         self.x: dict[tuple, cp_model.IntVar] = {}
         self.families: dict[int, tuple] = {}  # literal index -> (kind, key)
         self.literals: dict[tuple, cp_model.IntVar] = {}
-        inp = inst.inp
-        m = self.model
-        base = min((w.start for w in inst.windows), default=datetime.date.today()).toordinal()
-        Sum, Weighted = cp_model.LinearExpr.sum, cp_model.LinearExpr.weighted_sum
+        self.by_gw = defaultdict(list)  # (group, window) -> [(day offset, var)]
+        self.by_slot = defaultdict(list)  # (intervenant, date) -> vars
+        self.slot_windows = defaultdict(set)  # (intervenant, date) -> windows
+        self.by_gwi = defaultdict(list)  # (group, window, intervenant) -> vars
+        self.by_week = defaultdict(list)  # (window, iso week) -> vars
+        self.cost_vars: list = []
+        self.cost_coeffs: list[int] = []
 
-        by_gw = defaultdict(list)  # (group, window) -> [(day offset, var)]
-        by_slot = defaultdict(list)  # (intervenant, date) -> vars
-        slot_windows = defaultdict(set)
-        by_gwi = defaultdict(list)
-        by_week = defaultdict(list)  # (window, iso week) -> vars
-        cost_vars, cost_coeffs = [], []
+        self._add_variables()
+        self._add_one_seance_per_group_and_window()
+        self._add_gap_between_windows(assumptions=assumptions)
+        if assumptions:
+            self._add_intervenant_capacity_assumed()
+            self.model.add_assumptions(list(self.literals.values()))
+            return
+        self._add_intervenant_capacity()
+        constant = self._add_pair_terms()
+        self._add_peak_week_terms()
+        constant += self._fixed_seances_cost()
+        self.model.minimize(cp_model.LinearExpr.weighted_sum(self.cost_vars, self.cost_coeffs) + constant)
+
+    # -- Variables ---------------------------------------------------------------------------
+
+    def _add_variables(self):
+        """One Boolean ``x[g, w, d, i]`` per feasible (date, intervenant) of each (g, w), indexed
+        by group and window, slot, intervenant and week; a day's own cost goes to the objective."""
+        inst = self.inst
+        base = min((w.start for w in inst.windows), default=datetime.date.today()).toordinal()
         for (gk, wk), options in inst.options.items():
             g, w = inst.groups[gk], inst.window_by_key[wk]
             for day, intervenant_keys in options.items():
@@ -359,82 +380,102 @@ class _Model:
                 week = day.isocalendar()[:2]
                 offset = day.toordinal() - base
                 for ik in intervenant_keys:
-                    var = m.new_bool_var(f"x_{gk}_{wk}_{day:%Y%m%d}_{ik}")
+                    var = self.model.new_bool_var(f"x_{gk}_{wk}_{day:%Y%m%d}_{ik}")
                     self.x[gk, wk, day, ik] = var
-                    by_gw[gk, wk].append((offset, var))
-                    by_slot[ik, day].append(var)
-                    slot_windows[ik, day].add(wk)
-                    by_gwi[gk, wk, ik].append(var)
-                    by_week[wk, week].append(var)
+                    self.by_gw[gk, wk].append((offset, var))
+                    self.by_slot[ik, day].append(var)
+                    self.slot_windows[ik, day].add(wk)
+                    self.by_gwi[gk, wk, ik].append(var)
+                    self.by_week[wk, week].append(var)
                     if cost:
-                        cost_vars.append(var)
-                        cost_coeffs.append(cost)
+                        self.cost_vars.append(var)
+                        self.cost_coeffs.append(cost)
 
-        for pairs in by_gw.values():
-            m.add_exactly_one(var for _, var in pairs)
+    # -- Hard rules ----------------------------------------------------------------------------
 
-        # The 6-week gap between a group's séances in consecutive windows (both to plan; the gap
-        # to a fixed séance is already in the domains).
-        for g in inp.groups:
+    def _add_one_seance_per_group_and_window(self):
+        for pairs in self.by_gw.values():
+            self.model.add_exactly_one(var for _, var in pairs)
+
+    def _add_gap_between_windows(self, *, assumptions: bool):
+        """The 6-week gap between a group's séances in consecutive windows (both to plan; the gap
+        to a fixed séance is already in the domains)."""
+        inst, min_gap = self.inst, self.inst.inp.min_gap_days
+        for g in inst.inp.groups:
             for w1, w2 in zip(inst.windows, inst.windows[1:], strict=False):
-                first, second = by_gw.get((g.key, w1.key)), by_gw.get((g.key, w2.key))
-                if not first or not second or min(o for o, _ in second) - max(o for o, _ in first) >= inp.min_gap_days:
+                first, second = self.by_gw.get((g.key, w1.key)), self.by_gw.get((g.key, w2.key))
+                if not first or not second or min(o for o, _ in second) - max(o for o, _ in first) >= min_gap:
                     continue
                 terms = [(-o, v) for o, v in first] + list(second)
-                c = m.add(Weighted([v for _, v in terms], [o for o, _ in terms]) >= inp.min_gap_days)
+                c = self.model.add(
+                    cp_model.LinearExpr.weighted_sum([v for _, v in terms], [o for o, _ in terms]) >= min_gap
+                )
                 if assumptions:
                     c.only_enforce_if(self._literal(("gap", g.key)))
 
-        # An intervenant at most once per half-day: two half-days minus the fixed ones.
-        for (ik, day), vars_ in by_slot.items():
-            if assumptions:
-                held = [self._literal(("fixed", (a.group_key, a.window_key))) for a in inst.fixed_at.get((ik, day), [])]
-                if len(vars_) + len(held) > 2:
-                    c = m.add(Sum(vars_ + held) <= 2)
-                    windows = sorted(slot_windows[ik, day], key=str)
-                    c.only_enforce_if([self._literal(("capacity", (ik, wk))) for wk in windows])
-            else:
-                capacity = len(inst.free_halves(ik, day))
-                if len(vars_) > capacity:
-                    m.add(Sum(vars_) <= capacity)
+    def _add_intervenant_capacity(self):
+        """An intervenant at most once per half-day: two half-days minus the fixed ones."""
+        for (ik, day), vars_ in self.by_slot.items():
+            capacity = len(self.inst.free_halves(ik, day))
+            if len(vars_) > capacity:
+                self.model.add(cp_model.LinearExpr.sum(vars_) <= capacity)
 
-        if assumptions:
-            m.add_assumptions(list(self.literals.values()))
-            return
+    def _add_intervenant_capacity_assumed(self):
+        """The same rule for explaining infeasibility: each fixed séance holds its slot by a literal,
+        and the capacity of the intervenant in each window is a named family."""
+        for (ik, day), vars_ in self.by_slot.items():
+            fixed = self.inst.fixed_at.get((ik, day), [])
+            held = [self._literal(("fixed", (a.group_key, a.window_key))) for a in fixed]
+            if len(vars_) + len(held) > 2:
+                c = self.model.add(cp_model.LinearExpr.sum(vars_ + held) <= 2)
+                windows = sorted(self.slot_windows[ik, day], key=str)
+                c.only_enforce_if([self._literal(("capacity", (ik, wk))) for wk in windows])
 
-        # (intervenant, antenne) pairs used; the fixed séances' pairs are used already.
+    # -- Objective terms -----------------------------------------------------------------------
+
+    def _add_pair_terms(self) -> int:
+        """``W_PAIR`` per (intervenant, antenne) pair used; the fixed séances' pairs are used
+        already (returned as the objective's constant)."""
+        inst = self.inst
         fixed_pairs = {(a.intervenant_key, inst.groups[a.group_key].antenne_key) for a in inst.fixed.values()}
         pairs = {}
-        for (gk, _wk, ik), vars_ in by_gwi.items():
+        for (gk, _wk, ik), vars_ in self.by_gwi.items():
             pair = (ik, inst.groups[gk].antenne_key)
             if pair in fixed_pairs:
                 continue
             if pair not in pairs:
-                pairs[pair] = m.new_bool_var(f"pair_{ik}_{pair[1]}")
-            m.add(pairs[pair] >= Sum(vars_))
-        constant = W_PAIR * len(fixed_pairs)
-        cost_vars += list(pairs.values())
-        cost_coeffs += [W_PAIR] * len(pairs)
+                pairs[pair] = self.model.new_bool_var(f"pair_{ik}_{pair[1]}")
+            self.model.add(pairs[pair] >= cp_model.LinearExpr.sum(vars_))
+        self.cost_vars += list(pairs.values())
+        self.cost_coeffs += [W_PAIR] * len(pairs)
+        return W_PAIR * len(fixed_pairs)
 
-        # The busiest week of each window (fixed séances included).
+    def _add_peak_week_terms(self):
+        """``W_PEAK`` × the séances of the busiest week of each window (fixed séances included)."""
+        inst = self.inst
         fixed_weeks = defaultdict(int)
         for a in inst.fixed.values():
             fixed_weeks[a.window_key, a.date.isocalendar()[:2]] += 1
         for w in inst.windows:
-            weeks = {week for (wk, week) in [*by_week, *fixed_weeks] if wk == w.key}
+            weeks = {week for (wk, week) in [*self.by_week, *fixed_weeks] if wk == w.key}
             if not weeks:
                 continue
             total = sum(1 for _, wk in [*inst.options, *inst.fixed] if wk == w.key)
-            peak = m.new_int_var(0, total, f"peak_{w.key}")
+            peak = self.model.new_int_var(0, total, f"peak_{w.key}")
             for week in weeks:
-                m.add(peak >= Sum(by_week.get((w.key, week), [])) + fixed_weeks.get((w.key, week), 0))
-            cost_vars.append(peak)
-            cost_coeffs.append(W_PEAK)
+                self.model.add(
+                    peak
+                    >= cp_model.LinearExpr.sum(self.by_week.get((w.key, week), [])) + fixed_weeks.get((w.key, week), 0)
+                )
+            self.cost_vars.append(peak)
+            self.cost_coeffs.append(W_PEAK)
 
-        # The fixed séances' own costs, so that the objective is the whole plan's.
-        for a in inst.fixed.values():
-            constant += inst.cost(inst.groups[a.group_key], inst.window_by_key[a.window_key], a.date)
-        m.minimize(Weighted(cost_vars, cost_coeffs) + constant)
+    def _fixed_seances_cost(self) -> int:
+        """The fixed séances' own costs, so that the objective is the whole plan's."""
+        inst = self.inst
+        return sum(
+            inst.cost(inst.groups[a.group_key], inst.window_by_key[a.window_key], a.date) for a in inst.fixed.values()
+        )
 
     def _literal(self, family):
         if family not in self.literals:

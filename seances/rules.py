@@ -9,13 +9,13 @@ his group's séances. The selectors (`seances.selectors`) return exactly what th
 
 import rules
 
+from ami.selectors import prestataire_of
 from mlhg_app.rules import is_conseiller, is_intervenant, is_prestataire, is_responsable, is_staff_member
+from seances.models import Programme
 
 
 def programme_of(obj):
     """The programme an object belongs to (a programme, a séance, a group, a statement, a bilan...)."""
-    from seances.models import Programme
-
     if obj is None or isinstance(obj, Programme):
         return obj
     for path in ("programme", "bilan", "version"):
@@ -23,11 +23,6 @@ def programme_of(obj):
         if parent is not None:
             return programme_of(parent)
     return None
-
-
-def prestataire_id_of(user):
-    membre = getattr(user, "membre", None) if user and user.is_authenticated else None
-    return membre.prestataire_id if membre else None
 
 
 @rules.predicate
@@ -41,8 +36,8 @@ def is_programme_responsable(user, obj):
 def is_programme_prestataire(user, obj):
     """An account of the programme's prestataire organisation."""
     programme = programme_of(obj)
-    prestataire_id = prestataire_id_of(user)
-    return bool(programme is not None and prestataire_id and programme.prestataire_id == prestataire_id)
+    prestataire = prestataire_of(user) if programme is not None else None
+    return bool(prestataire is not None and programme.prestataire_id == prestataire.pk)
 
 
 @rules.predicate
@@ -66,6 +61,12 @@ def is_groupe_member(user, groupe):
 def is_seance_decided(user, seance):
     """Validated, convoked, held or cancelled: no longer a proposal that may still move."""
     return bool(seance is not None and seance.status in ("validee", "convoquee", "realisee", "annulee"))
+
+
+@rules.predicate
+def is_seance_movable(user, seance):
+    """Proposed, validated or convoked: a séance that may still move (never once held, cancelled or postponed)."""
+    return bool(seance is not None and seance.status in ("proposee", "validee", "convoquee"))
 
 
 is_programme_reader = (
@@ -101,6 +102,8 @@ rules.add_perm("seances.view_seance", is_programme_reader | is_seance_facilitato
 rules.add_perm("seances.attend_seance", (is_seance_participant & is_seance_decided) | is_seance_facilitator)
 # Propose, move, run the planner (a programme or one of its séances): its prestataire, staff.
 rules.add_perm("seances.plan_programme", is_programme_planner)
+# Move one séance (the board's « Déplacer »): its programme's planners, while it may still move.
+rules.add_perm("seances.move_seance", is_programme_planner & is_seance_movable)
 # Validate a séance or the whole planning, ask for a change: the programme's référent responsable only.
 rules.add_perm("seances.validate_seance", is_programme_referent)
 # Attendance and the anonymous compte rendu of a séance: its intervenant, or its programme's prestataire.

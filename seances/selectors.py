@@ -5,14 +5,30 @@ demo to say so): `programmes_visible_to` ⇔ `seances.view_programme`, `groupes_
 `seances.view_groupe`, `seances_visible_to` ⇔ `seances.view_seance`, `releves_visible_to` ⇔
 `seances.view_releve`. The `*_get` functions load one object for a view's permission check (404 if
 it does not exist); the permission, not the lookup, decides who may use it.
+
+Beside them, one function per question: one's own séances and calendars (`seances_for`,
+`seances_attended`, `seances_upcoming`, `feed_seances`, `user_feed`), an intervenant's past séances,
+a group's members, the sites page (`programme_sites_overview`), the charters to accept, the
+conventions still without a programme. « Which prestataire is this user's » is `ami.selectors.prestataire_of`.
 """
 
-from django.db.models import Q
-from django.shortcuts import get_object_or_404
+from collections import defaultdict
 
+from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from ami.models import Convention
+from ami.selectors import prestataire_of
+from mlhg_app.models import User
 from mlhg_app.rules import is_conseiller, is_intervenant, is_prestataire, is_responsable, is_staff_member
-from seances.models import Groupe, Programme, Releve, Seance
-from seances.rules import prestataire_id_of
+from seances.group_sizes import default_group_count, split_sizes
+from seances.models import CalendarFeed, CompteRendu, Emargement, Groupe, Programme, Releve, Seance
+
+# Statuses a conseiller's calendar shows: the séance is decided (a proposal may still move).
+CONFIRMED_STATUSES = ("validee", "convoquee", "realisee")
+# The séances whose attendance may be recorded (once held).
+ATTENDANCE_STATUSES = (Seance.Status.VALIDEE, Seance.Status.CONVOQUEE, Seance.Status.REALISEE)
 
 
 def _programmes_filter(user, prefix=""):
@@ -22,8 +38,9 @@ def _programmes_filter(user, prefix=""):
     q = Q(pk__in=[])
     if is_responsable(user):
         q |= Q(**{f"{prefix}responsable": user})
-    if is_prestataire(user) and prestataire_id_of(user):
-        q |= Q(**{f"{prefix}prestataire_id": prestataire_id_of(user)})
+    prestataire = prestataire_of(user) if is_prestataire(user) else None
+    if prestataire is not None:
+        q |= Q(**{f"{prefix}prestataire": prestataire})
     return q
 
 
@@ -59,8 +76,9 @@ def releves_visible_to(user):
     base = Releve.objects.select_related("programme__prestataire")
     if is_staff_member(user):
         return base
-    if is_prestataire(user) and prestataire_id_of(user):
-        return base.filter(programme__prestataire_id=prestataire_id_of(user))
+    prestataire = prestataire_of(user) if is_prestataire(user) else None
+    if prestataire is not None:
+        return base.filter(programme__prestataire=prestataire)
     return base.none()
 
 
@@ -86,3 +104,128 @@ def seances_for(user):
     if is_intervenant(user):
         return base.filter(intervenant__user=user)
     return base.none()
+
+
+def seances_past_for_intervenant(user, *, today=None):
+    """An intervenant's séances of today and before (not cancelled), most recent first, with what is recorded."""
+    today = today or timezone.localdate()
+    if not is_intervenant(user):
+        return Seance.objects.none()
+    return (
+        Seance.objects.select_related("groupe__antenne", "programme__prestataire", "intervenant__user", "fenetre")
+        .filter(intervenant__user=user)
+        .filter(date__lte=today, status__in=ATTENDANCE_STATUSES)
+        .annotate(
+            a_emargement=Exists(Emargement.objects.filter(seance=OuterRef("pk"))),
+            a_compte_rendu=Exists(CompteRendu.objects.filter(seance=OuterRef("pk"))),
+        )
+        .order_by("-date", "-heure_debut")[:30]
+    )
+
+
+def group_members(seance):
+    """The group's active members, by name."""
+    return seance.groupe.membres.filter(is_active=True).order_by("last_name", "first_name", "email")
+
+
+def programme_sites_overview(programme) -> list[dict]:
+    """Each site of the programme, by antenne order: its default number of groups (ceil(headcount ÷ max
+    size)), the balanced sizes of its groups, whether one exceeds the method's usual size, its groups
+    with their members, and the conseillers who may be added. Four queries, whatever the number of sites."""
+    sites = list(programme.sites.select_related("antenne").order_by("antenne__ordre"))
+    groupes = defaultdict(list)
+    for groupe in programme.groupes.select_related("antenne").prefetch_related("membres"):
+        groupes[groupe.antenne_id].append(groupe)
+    candidates = defaultdict(list)
+    conseillers = User.objects.filter(
+        role=User.Role.CONSEILLER, antenne__in=[site.antenne_id for site in sites], is_active=True
+    ).order_by("last_name")
+    for conseiller in conseillers:
+        candidates[conseiller.antenne_id].append(conseiller)
+    rows = []
+    for site in sites:
+        headcount = site.antenne.effectif_conseillers
+        sizes = split_sizes(headcount, site.nb_groupes)
+        rows.append(
+            {
+                "site": site,
+                "default": default_group_count(headcount, programme.taille_max_groupe),
+                "sizes": sizes,
+                "groupes": groupes[site.antenne_id],
+                "too_big": any(size > programme.taille_usuelle for size in sizes),
+                "candidates": candidates[site.antenne_id],
+            }
+        )
+    return rows
+
+
+def seances_attended(user):
+    """The séances of `seances_for(user)` the person may see: a conseiller sees the decided ones
+    (validated, convoked, held, cancelled), not proposals that may still move; an intervenant sees all."""
+    qs = seances_for(user).select_related("programme", "intervenant__user")
+    if is_conseiller(user):
+        qs = qs.filter(status__in=[*CONFIRMED_STATUSES, "annulee"])
+    return qs.distinct().order_by("date", "heure_debut")
+
+
+def seances_upcoming(user):
+    """The person's next séances, from today on (postponed ones apart: their replacement is listed)."""
+    return seances_attended(user).filter(date__gte=timezone.localdate()).exclude(status="reportee")
+
+
+def feed_seances(feed):
+    """The séances of a private feed, cancelled and postponed ones apart."""
+    qs = Seance.objects.select_related("groupe__antenne", "programme", "intervenant")
+    if feed.kind == "site":
+        qs = qs.filter(groupe__antenne=feed.antenne, status__in=CONFIRMED_STATUSES)
+    elif feed.user is None or not feed.user.is_active:
+        return qs.none()
+    elif feed.kind == "intervenant":
+        qs = seances_for(feed.user).exclude(status__in=["annulee", "reportee"])
+    else:
+        qs = seances_for(feed.user).filter(status__in=CONFIRMED_STATUSES)
+    return qs.distinct().order_by("date", "heure_debut")
+
+
+def feed_kind_for(user) -> str:
+    return CalendarFeed.Kind.INTERVENANT if is_intervenant(user) else CalendarFeed.Kind.CONSEILLER
+
+
+def charte_pending_programmes(user):
+    """The programmes of the conseiller's groups whose charter they have not accepted yet."""
+    if not is_conseiller(user):
+        return Programme.objects.none()
+    return (
+        Programme.objects.filter(groupes__membres=user).exclude(chartes__user=user).distinct().order_by("-annee_debut")
+    )
+
+
+def user_feed(user):
+    """The user's active private feed, or None."""
+    return (
+        CalendarFeed.objects.filter(user=user, kind=feed_kind_for(user), revoked_at__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def conventions_without_programme():
+    """The conventions no programme was created from yet (staff create one from each)."""
+    return Convention.objects.filter(programme__isnull=True).select_related("dossier__prestataire")
+
+
+def programme_board(programme) -> tuple[list, list, list[dict]]:
+    """The planning board's grid: the programme's windows, its séances (cancelled and postponed ones
+    apart), and one row per group (by antenne order, then number) with its séance in each window."""
+    fenetres = list(programme.fenetres.all())
+    seances = list(
+        programme.seances.exclude(status__in=[Seance.Status.ANNULEE, Seance.Status.REPORTEE]).select_related(
+            "groupe__antenne", "fenetre", "intervenant"
+        )
+    )
+    cell = {(s.groupe_id, s.fenetre_id): s for s in seances}
+    rows = [
+        {"groupe": groupe, "cells": [cell.get((groupe.pk, f.pk)) for f in fenetres]}
+        for groupe in programme.groupes.select_related("antenne").order_by("antenne__ordre", "numero")
+    ]
+    return fenetres, seances, rows

@@ -1,9 +1,9 @@
-"""Jobs of the séances: convocations and reminders. Thin, keyword ids, safe to run twice."""
+"""Jobs of the séances: convocations, reminders and the compte rendu reminder. Thin, keyword ids, safe to run twice."""
 
 from celery import shared_task
 
 from seances.models import Seance
-from seances.services import convocations
+from seances.services import compte_rendu, convocations
 
 
 def _seance(seance_id: int):
@@ -56,3 +56,19 @@ def remind_seance(*, seance_id: int, occurrence: str) -> int:
 def notify_member_moved(*, groupe_id: int, user_id: int, joined: bool) -> int:
     """Queued on commit when a conseiller joins or leaves a group: invitations or withdrawals, once each."""
     return convocations.member_moved(groupe_id=groupe_id, user_id=user_id, joined=joined)
+
+
+@shared_task
+def remind_comptes_rendus() -> int:
+    """Daily: fan out one reminder per séance held 2 days ago or more with no compte rendu."""
+    queued = 0
+    for seance_id in compte_rendu.seances_compte_rendu_due():
+        remind_compte_rendu.delay(seance_id=seance_id)
+        queued += 1
+    return queued
+
+
+@shared_task
+def remind_compte_rendu(*, seance_id: int) -> int:
+    """The reminder of one séance: sent once (fixed occurrence in the outgoing-message log)."""
+    return int(compte_rendu.compte_rendu_remind(seance_id=seance_id))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from seances.views import after, billing, board, own
+from seances.views import attendance, billing, board, compte_rendu, own
 
 app_name = "seances"
 urlpatterns = [
@@ -18,10 +18,10 @@ urlpatterns = [
         "seance/<int:pk>/demander-modification/", board.SeanceRequestChangeView.as_view(), name="seance_request_change"
     ),
     path("seance/<int:pk>/deplacer/", board.SeanceMoveView.as_view(), name="seance_move"),
-    # After the séance (views/after.py)
-    path("seance/<int:pk>/emargement.pdf", after.AttendancePdfView.as_view(), name="attendance_pdf"),
-    path("seance/<int:pk>/emargement/", after.AttendanceView.as_view(), name="attendance"),
-    path("seance/<int:pk>/compte-rendu/", after.CompteRenduView.as_view(), name="compte_rendu"),
+    # After the séance: attendance (views/attendance.py), the compte rendu (views/compte_rendu.py)
+    path("seance/<int:pk>/emargement.pdf", attendance.AttendancePdfView.as_view(), name="attendance_pdf"),
+    path("seance/<int:pk>/emargement/", attendance.AttendanceView.as_view(), name="attendance"),
+    path("seance/<int:pk>/compte-rendu/", compte_rendu.CompteRenduView.as_view(), name="compte_rendu"),
     # Cancellations, billing, follow-up (views/billing.py)
     path("seance/<int:pk>/annuler/", billing.CancelView.as_view(), name="cancel"),
     path("seance/<int:pk>/facturable/", billing.BillableView.as_view(), name="billable"),

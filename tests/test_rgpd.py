@@ -16,7 +16,7 @@ from ami.services.decision import decision_make, letters_send
 from mlhg_app import retention
 from mlhg_app.tasks import purge_expired
 from seances.models import Emargement, Seance
-from seances.services.after import attendance_record
+from seances.services.attendance import attendance_record
 from tests.committee import AFTER
 from tests.dossiers import complete_dossier
 from tests.factories import AMIFactory, PrestataireFactory, UserFactory

@@ -19,7 +19,7 @@ from bilans.states import TRANSITIONS as BILAN_TRANSITIONS
 from bilans.states import bilan_set_state
 from mlhg_app.refusals import Refused
 from seances.models import Emargement, Seance
-from seances.services.after import attendance_record
+from seances.services.attendance import attendance_record
 from seances.services.board import seance_set_state
 from seances.services.state import TRANSITIONS as SEANCE_TRANSITIONS
 from tests.factories import (

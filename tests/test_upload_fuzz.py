@@ -45,7 +45,7 @@ from ami.uploads import (
 from bilans import services as bilan_services
 from bilans.services import check_minutes
 from seances.models import Emargement
-from seances.services.after import check_sheet
+from seances.services.attendance import check_sheet
 from tests.factories import AMIFactory, DossierFactory, MembreFactory
 from tests.forms import BILAN_TEXTS
 from tests.seances_world import build_programme

@@ -14,33 +14,15 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ami.scoring import money
 from mlhg_app.french import long_date
-from mlhg_app.pdf import render_pdf
 from mlhg_app.refusals import Refused
 from mlhg_app.rules import is_staff_member
+from seances.documents.releve import statement_pdf
 from seances.models import Annulation, LigneReleve, Programme, Releve, Seance
+from seances.pricing import totals, unit_price, vat_rate
 from seances.services.programme import seances_due
 from seances.services.state import seance_set_state
 
-BUYER = {
-    "nom": "Mission Locale Haute-Garonne",
-    "adresse": "6-8 boulevard Florence Arthaud",
-    "code_postal": "31200",
-    "ville": "Toulouse",
-}
-DEFAULT_EXEMPTION = "TVA non applicable, article 293 B du code général des impôts"
-DEFAULT_PAYMENT_TERMS = "Paiement à 30 jours à compter de la réception du relevé, par virement bancaire."
-LATE_PENALTY = (
-    "En cas de retard de paiement, des pénalités de retard sont exigibles au taux égal à trois fois le taux "
-    "d'intérêt légal (article L. 441-10 du code de commerce)."
-)
-RECOVERY_INDEMNITY = (
-    "Tout retard de paiement rend de plein droit exigible une indemnité forfaitaire pour frais de recouvrement "
-    "de 40 € (articles L. 441-10 et D. 441-5 du code de commerce)."
-)
-NO_DISCOUNT = "Aucun escompte n'est accordé pour paiement anticipé."
-SERVICE = "Séances d'analyse de pratiques professionnelles (APP)"
 CANCELLABLE = {Seance.Status.PROPOSEE, Seance.Status.VALIDEE, Seance.Status.CONVOQUEE}
 
 
@@ -103,44 +85,6 @@ def annulation_set_billable(*, annulation: Annulation, facturable: bool, user) -
 # -- statements -----------------------------------------------------------------------------------
 
 
-def vat_rate(programme: Programme) -> Decimal | None:
-    """The VAT rate (%) when the prestataire is liable to VAT, None when exempt."""
-    if programme.regime_tva == "assujetti" and programme.taux_tva is not None:
-        return Decimal(programme.taux_tva)
-    return None
-
-
-def exemption_mention(programme: Programme) -> str:
-    return (programme.mention_exoneration or "").strip() or DEFAULT_EXEMPTION
-
-
-def payment_terms(programme: Programme) -> str:
-    """The billing terms of the retained dossier (« modalités de facturation »), or the legal default."""
-    convention = programme.convention
-    terms = ""
-    if convention is not None:
-        terms = (convention.dossier.modalites_facturation or "").strip()
-    return terms or DEFAULT_PAYMENT_TERMS
-
-
-def unit_price(programme: Programme, *, sous_groupe: bool) -> Decimal:
-    return money(Decimal(programme.prix_seance_sous_groupe if sous_groupe else programme.prix_seance_groupe))
-
-
-def totals(programme: Programme, total_ht: Decimal) -> dict:
-    """HT, TVA and TTC of an amount HT, rounded half-up to the cent; the rate or the exemption mention."""
-    ht = money(Decimal(total_ht))
-    rate = vat_rate(programme)
-    tva = money(ht * rate / 100) if rate is not None else Decimal("0.00")
-    return {
-        "ht": ht,
-        "tva": tva,
-        "ttc": ht + tva,
-        "taux": rate,
-        "mention": "" if rate is not None else exemption_mention(programme),
-    }
-
-
 def _billable_seances(programme: Programme, debut, fin):
     """Séances réalisées and billable cancellations up to the period's end and not yet on a statement: those
     of the period, and any earlier one recorded or decided after its own period's statement (catch-up)."""
@@ -179,34 +123,6 @@ def statement_lines(programme: Programme, debut, fin) -> list[dict]:
 def statement_preview(programme: Programme, debut, fin) -> dict:
     lines = statement_lines(programme, debut, fin)
     return {"lines": lines, **totals(programme, sum((line["prix_ht"] for line in lines), Decimal("0")))}
-
-
-def statement_context(releve: Releve) -> dict:
-    """What the statement's PDF shows, from the stored statement (never recomputed)."""
-    programme = releve.programme
-    lignes = list(releve.lignes.select_related("seance__groupe__antenne").order_by("seance__date", "pk"))
-    rate = vat_rate(programme)
-    return {
-        "releve": releve,
-        "programme": programme,
-        "prestataire": programme.prestataire,
-        "acheteur": BUYER,
-        "lignes": lignes,
-        "service": SERVICE,
-        "taux": rate,
-        "mention_tva": "" if rate is not None else exemption_mention(programme),
-        "prix_groupe": unit_price(programme, sous_groupe=False),
-        "prix_sous_groupe": unit_price(programme, sous_groupe=True),
-        "modalites": payment_terms(programme),
-        "penalites": LATE_PENALTY,
-        "indemnite": RECOVERY_INDEMNITY,
-        "escompte": NO_DISCOUNT,
-        "emis_le": timezone.localtime(releve.emis_le),
-    }
-
-
-def statement_pdf(releve: Releve) -> bytes:
-    return render_pdf("pdf/releve.html", statement_context(releve))
 
 
 def statement_create(*, programme: Programme, debut: datetime.date, fin: datetime.date, user) -> Releve:

@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from mlhg_app.messaging import message_send
 from mlhg_app.refusals import Refused
 from seances.models import Seance
+from seances.services.planning import seance_move_check
 from seances.services.state import seance_set_state
 
 NOT_REFERENT = "Seul le responsable de secteur référent du programme valide ses séances."
@@ -66,8 +67,6 @@ def seance_move(*, seance: Seance, date, heure_debut, intervenant, user) -> Sean
     A validated or convoked séance returns to « proposée » and the responsable
     is told; a convoked one gets a higher SEQUENCE for its next invitation.
     """
-    from seances.services.planning import seance_move_check
-
     if not user.has_perm("seances.plan_programme", seance):
         raise Refused(NOT_PLANNER)
     with transaction.atomic():
@@ -76,7 +75,7 @@ def seance_move(*, seance: Seance, date, heure_debut, intervenant, user) -> Sean
             .select_related("programme__responsable", "groupe")
             .get(pk=seance.pk)
         )
-        if seance.status not in {Seance.Status.PROPOSEE, Seance.Status.VALIDEE, Seance.Status.CONVOQUEE}:
+        if not user.has_perm("seances.move_seance", seance):
             raise Refused("Cette séance ne peut plus être déplacée.")
         problems = seance_move_check(seance=seance, date=date, heure_debut=heure_debut, intervenant=intervenant)
         if problems:

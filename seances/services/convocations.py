@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mlhg_app.messaging import message_send
+from mlhg_app.models import User
 from seances import calendar
 from seances.models import IntervenantProgramme, Seance
 from seances.services.state import seance_set_state
@@ -172,8 +173,6 @@ def seance_notify_cancel(*, seance) -> int:
 def member_moved(*, groupe_id: int, user_id: int, joined: bool) -> int:
     """A conseiller joined or left a group: for each of the group's convoked séances still to come, the
     invitation (METHOD:REQUEST) or its withdrawal (METHOD:CANCEL), to that person only, once."""
-    from mlhg_app.models import User
-
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return 0

@@ -1,15 +1,17 @@
 """Setting up the programme year: from the convention, windows, sites and their sub-groups, members."""
 
 import datetime
-import math
 
 from django.db import transaction
 from django.utils import timezone
 
 from ami.models import Convention
+from mlhg_app.jobs import enqueue
 from mlhg_app.models import Antenne, User
 from mlhg_app.refusals import Refused
+from seances.group_sizes import default_group_count
 from seances.models import Fenetre, Groupe, IntervenantProgramme, Programme, ProgrammeSite, Seance
+from seances.tasks import notify_member_moved
 
 METHODES = {"codeveloppement": "codeveloppement", "balint": "balint", "supervision": "supervision", "autre": "gease"}
 
@@ -21,17 +23,6 @@ def default_windows(year: int) -> list[tuple[int, str, datetime.date, datetime.d
         (2, "janvier – mars", datetime.date(year + 1, 1, 1), datetime.date(year + 1, 3, 31), [2, 3]),
         (3, "avril – juin", datetime.date(year + 1, 4, 1), datetime.date(year + 1, 6, 30), [6]),
     ]
-
-
-def default_group_count(headcount: int, max_size: int = 17) -> int:
-    """ceil(headcount ÷ max size), at least one group."""
-    return max(1, math.ceil(headcount / max_size))
-
-
-def split_sizes(headcount: int, groups: int) -> list[int]:
-    """Balanced sizes: 20 in 2 groups makes 10 + 10, not 17 + 3."""
-    base, extra = divmod(headcount, groups)
-    return [base + (1 if i < extra else 0) for i in range(groups)]
 
 
 def programme_create_from_convention(*, convention: Convention, responsable: User | None = None) -> Programme:
@@ -229,9 +220,6 @@ def groupe_remove_member(*, groupe: Groupe, user: User) -> Groupe:
 
 def _queue_member_moved(groupe_id: int, user_id: int, *, joined: bool):
     """After commit: the group's convoked séances still to come are sent to (or withdrawn from) the person."""
-    from mlhg_app.jobs import enqueue
-    from seances.tasks import notify_member_moved
-
     transaction.on_commit(lambda: enqueue(notify_member_moved, groupe_id=groupe_id, user_id=user_id, joined=joined))
 
 

@@ -63,10 +63,16 @@ def realisation_refusal(seance: Seance, *, today: datetime.date | None = None) -
     return "Cette séance ne peut pas être enregistrée comme réalisée : " + " ; ".join(problems) + "."
 
 
-def _queue(task_name: str, seance_id: int):
-    from seances import tasks
+def _queue_convocations(seance_id: int):
+    from seances.tasks import convoke_seance  # late: seances.tasks → services.convocations → this module
 
-    enqueue(getattr(tasks, task_name), seance_id=seance_id)
+    enqueue(convoke_seance, seance_id=seance_id)
+
+
+def _queue_cancellation(seance_id: int):
+    from seances.tasks import notify_seance_cancel  # late: seances.tasks → services.convocations → this module
+
+    enqueue(notify_seance_cancel, seance_id=seance_id)
 
 
 def seance_set_state(*, seance: Seance, status: str, by=None, motif: str = "") -> bool:
@@ -93,7 +99,7 @@ def seance_set_state(*, seance: Seance, status: str, by=None, motif: str = "") -
         seance._history_user = by
     seance.save()
     if status == S.VALIDEE:
-        transaction.on_commit(lambda: _queue("convoke_seance", seance.pk))
+        transaction.on_commit(lambda: _queue_convocations(seance.pk))
     elif was == S.CONVOQUEE and status in (S.ANNULEE, S.REPORTEE):
-        transaction.on_commit(lambda: _queue("notify_seance_cancel", seance.pk))
+        transaction.on_commit(lambda: _queue_cancellation(seance.pk))
     return True

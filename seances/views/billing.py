@@ -1,6 +1,5 @@
 """Cancellations, billing statements and the follow-up dashboard."""
 
-from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,17 +8,12 @@ from django.views import View
 from mlhg_app import french
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.french import long_date
+from seances import pricing
+from seances.documents import releve as releve_document
+from seances.forms.billing import CancelForm, PaidForm, PeriodForm
 from seances.models import Annulation, Seance
 from seances.services import billing as billing_services
 from seances.views.permission_objects import ProgrammeObject, ReleveObject, SeanceObject
-
-
-class CancelForm(forms.Form):
-    motif = forms.CharField(
-        label="Motif de l'annulation",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Indiquez le motif de l'annulation."},
-    )
 
 
 class CancelView(SeanceObject, PermissionRequiredView, View):
@@ -76,25 +70,6 @@ class BillableView(SeanceObject, PermissionRequiredView, View):
         return redirect("seances:statements", pk=seance.programme_id)
 
 
-class PeriodForm(forms.Form):
-    debut = forms.DateField(
-        label="Période du",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Indiquez le début de la période.", "invalid": "Date invalide."},
-    )
-    fin = forms.DateField(
-        label="au",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Indiquez la fin de la période.", "invalid": "Date invalide."},
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("debut") and data.get("fin") and data["fin"] < data["debut"]:
-            self.add_error("fin", "La fin de la période doit être postérieure ou égale à son début.")
-        return data
-
-
 class StatementsView(ProgrammeObject, PermissionRequiredView, View):
     """The programme's statements and cancellations; staff issue a statement for a period."""
 
@@ -114,8 +89,8 @@ class StatementsView(ProgrammeObject, PermissionRequiredView, View):
             "annulations": annulations,
             "can_manage": can_manage,
             "form": form or (PeriodForm() if can_manage else None),
-            "taux": billing_services.vat_rate(programme),
-            "mention": billing_services.exemption_mention(programme),
+            "taux": pricing.vat_rate(programme),
+            "mention": pricing.exemption_mention(programme),
         }
         return render(request, self.template_name, context, status=status)
 
@@ -151,17 +126,9 @@ class StatementPdfView(ReleveObject, PermissionRequiredView, View):
         filename = f"{releve.numero}.pdf"
         if releve.fichier:
             return FileResponse(releve.fichier.open("rb"), content_type="application/pdf", filename=filename)
-        response = HttpResponse(billing_services.statement_pdf(releve), content_type="application/pdf")
+        response = HttpResponse(releve_document.statement_pdf(releve), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{filename}"'
         return response
-
-
-class PaidForm(forms.Form):
-    paye_le = forms.DateField(
-        label="Payé le",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Indiquez la date du paiement.", "invalid": "Date de paiement invalide."},
-    )
 
 
 class StatementPaidView(ReleveObject, PermissionRequiredView, View):
@@ -209,7 +176,7 @@ class DashboardChartView(ProgrammeObject, PermissionRequiredView, View):
     permission_required = "seances.view_dashboard"
 
     def get(self, request, pk, name):
-        from mlhg_app import charts
+        from mlhg_app import charts  # late: matplotlib takes a second to import; only these two charts use it
 
         if name not in ("seances", "budget"):
             raise Http404("Graphique inconnu")

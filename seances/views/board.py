@@ -4,21 +4,26 @@ import calendar
 import datetime
 from collections import defaultdict
 
-from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
-from ami.models import Convention
 from mlhg_app import jobs
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.french import long_date
 from mlhg_app.models import User
-from seances.calendar_rules import MONTHS_FR
-from seances.models import Groupe, IntervenantProgramme, ProgrammeSite, Seance
-from seances.selectors import programmes_visible_to
+from seances.calendar_rules import MONTHS_FR, public_holidays, school_holidays_zone_c
+from seances.forms.board import MoveForm, SiteForm
+from seances.models import Groupe, ProgrammeSite, Seance
+from seances.selectors import (
+    conventions_without_programme,
+    programme_board,
+    programme_sites_overview,
+    programmes_visible_to,
+)
 from seances.services import board as board_services
 from seances.services import programme as programme_services
+from seances.services.planning import programme_plan
 from seances.views.permission_objects import ProgrammeObject, SeanceObject
 
 
@@ -29,7 +34,7 @@ class ProgrammeListView(PermissionRequiredView, View):
         programmes = programmes_visible_to(request.user)
         conventions = []
         if request.user.has_perm("seances.manage_programme"):
-            conventions = Convention.objects.filter(programme__isnull=True).select_related("dossier__prestataire")
+            conventions = conventions_without_programme()
         return render(
             request, "seances/board/programme_list.html", {"programmes": programmes, "conventions": conventions}
         )
@@ -41,7 +46,7 @@ class ProgrammeCreateView(PermissionRequiredView, View):
 
     def post(self, request):
         pk = request.POST.get("convention", "")
-        convention = Convention.objects.filter(pk=pk, programme__isnull=True).first() if pk.isdigit() else None
+        convention = conventions_without_programme().filter(pk=pk).first() if pk.isdigit() else None
         if convention is None:
             messages.error(request, "Choisissez une convention qui n'a pas encore de programme.")
             return redirect("seances:programme_list")
@@ -54,15 +59,6 @@ class ProgrammeCreateView(PermissionRequiredView, View):
         return redirect("seances:sites", pk=programme.pk)
 
 
-class SiteForm(forms.Form):
-    nb_groupes = forms.IntegerField(label="Nombre de groupes", min_value=1, max_value=10)
-    justification = forms.CharField(
-        label="Justification (si plus de sous-groupes que par défaut)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
 class SitesView(ProgrammeObject, PermissionRequiredView, View):
     """Staff: each site's headcount, sub-groups (default ceil(headcount ÷ 17)), members, séances due."""
 
@@ -71,35 +67,11 @@ class SitesView(ProgrammeObject, PermissionRequiredView, View):
 
     def render_page(self, request, programme, forms_by_site=None):
         forms_by_site = forms_by_site or {}
-        sites = programme.sites.select_related("antenne").order_by("antenne__ordre")
-        groupes = defaultdict(list)
-        for groupe in programme.groupes.select_related("antenne").prefetch_related("membres"):
-            groupes[groupe.antenne_id].append(groupe)
-        rows = []
-        for site in sites:
-            default = programme_services.default_group_count(
-                site.antenne.effectif_conseillers, programme.taille_max_groupe
-            )
-            site_groupes = groupes[site.antenne_id]
-            rows.append(
-                {
-                    "site": site,
-                    "default": default,
-                    "sizes": programme_services.split_sizes(site.antenne.effectif_conseillers, site.nb_groupes),
-                    "groupes": site_groupes,
-                    "too_big": any(
-                        size > programme.taille_usuelle
-                        for size in programme_services.split_sizes(site.antenne.effectif_conseillers, site.nb_groupes)
-                    ),
-                    "form": forms_by_site.get(site.pk)
-                    or SiteForm(
-                        prefix=f"s{site.pk}",
-                        initial={"nb_groupes": site.nb_groupes, "justification": site.justification},
-                    ),
-                    "candidates": User.objects.filter(
-                        role=User.Role.CONSEILLER, antenne=site.antenne, is_active=True
-                    ).order_by("last_name"),
-                }
+        rows = programme_sites_overview(programme)
+        for row in rows:
+            site = row["site"]
+            row["form"] = forms_by_site.get(site.pk) or SiteForm(
+                prefix=f"s{site.pk}", initial={"nb_groupes": site.nb_groupes, "justification": site.justification}
             )
         due = programme_services.seances_due(programme)
         return render(request, self.template_name, {"programme": programme, "rows": rows, "due": due})
@@ -164,16 +136,6 @@ def month_calendars(programme, seances, school_holidays=frozenset(), public_holi
     return months
 
 
-class MoveForm(forms.Form):
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
-    heure_debut = forms.TimeField(label="Heure de début", widget=forms.TimeInput(attrs={"type": "time"}))
-    intervenant = forms.ModelChoiceField(label="Intervenant", queryset=IntervenantProgramme.objects.none())
-
-    def __init__(self, *args, programme, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["intervenant"].queryset = programme.intervenants.all()
-
-
 class BoardView(ProgrammeObject, PermissionRequiredView, View):
     """Sites × windows and a month calendar, each séance with its status; actions by permission."""
 
@@ -182,23 +144,9 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
 
     def get(self, request, pk):
         programme = self.programme
-        fenetres = list(programme.fenetres.all())
-        seances = list(
-            programme.seances.exclude(status__in=[Seance.Status.ANNULEE, Seance.Status.REPORTEE]).select_related(
-                "groupe__antenne", "fenetre", "intervenant"
-            )
-        )
-        cell = {(s.groupe_id, s.fenetre_id): s for s in seances}
-        rows = []
-        for groupe in programme.groupes.select_related("antenne").order_by("antenne__ordre", "numero"):
-            rows.append({"groupe": groupe, "cells": [cell.get((groupe.pk, f.pk)) for f in fenetres]})
-        try:
-            from seances.calendar_rules import public_holidays, school_holidays_zone_c
-
-            years = [programme.annee_debut, programme.annee_debut + 1]
-            school, public = school_holidays_zone_c(years), public_holidays(years)
-        except ImportError:
-            school, public = frozenset(), frozenset()
+        fenetres, seances, rows = programme_board(programme)
+        years = [programme.annee_debut, programme.annee_debut + 1]
+        school, public = school_holidays_zone_c(years), public_holidays(years)
         due = programme_services.seances_due(programme)
         return render(
             request,
@@ -289,8 +237,6 @@ class PlanView(ProgrammeObject, PermissionRequiredView, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        from seances.services.planning import programme_plan
-
         programme = self.programme
         result = programme_plan(programme=programme)
         if result.ok:

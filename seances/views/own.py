@@ -9,9 +9,15 @@ from django.views import View
 from mlhg_app.access import PermissionRequiredView, PublicView
 from seances import calendar
 from seances.models import CalendarFeed
-from seances.selectors import seance_get
-from seances.services import own as services
-from seances.services.after import seances_past_for_intervenant
+from seances.selectors import (
+    charte_pending_programmes,
+    feed_seances,
+    seance_get,
+    seances_past_for_intervenant,
+    seances_upcoming,
+    user_feed,
+)
+from seances.services import calendar_feeds, charte
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 CHARTE_ACCEPTEE = "Merci : vous avez accepté la charte de confidentialité du groupe."
@@ -35,14 +41,14 @@ class MySeancesView(PermissionRequiredView, View):
                 "adresse": calendar.antenne_address(s.groupe.antenne),
                 "intervenant": calendar.intervenant_name(s),
             }
-            for s in calendar.seances_upcoming(request.user)
+            for s in seances_upcoming(request.user)
         ]
         return render(
             request,
             "seances/own/list.html",
             {
                 "seances": seances,
-                "charte_pending": services.charte_pending_programmes(request.user).exists(),
+                "charte_pending": charte_pending_programmes(request.user).exists(),
                 "passees": seances_past_for_intervenant(request.user),
             },
         )
@@ -54,11 +60,11 @@ class CharteView(PermissionRequiredView, View):
     permission_required = "seances.view_own"
 
     def get(self, request):
-        pending = list(services.charte_pending_programmes(request.user))
+        pending = list(charte_pending_programmes(request.user))
         return render(request, "seances/own/charte.html", {"pending": pending})
 
     def post(self, request):
-        services.charte_accept(user=request.user)
+        charte.charte_accept(user=request.user)
         if request.user.has_perm("seances.accept_charte"):
             messages.success(request, CHARTE_ACCEPTEE)
         return redirect("seances:my_seances")
@@ -90,16 +96,16 @@ class FeedsView(PermissionRequiredView, View):
     permission_required = "seances.view_own"
 
     def get(self, request):
-        feed = services.user_feed(request.user)
+        feed = user_feed(request.user)
         url = request.build_absolute_uri(reverse("seances:feed", kwargs={"token": feed.token})) if feed else None
         return render(request, "seances/own/feeds.html", {"feed": feed, "feed_url": url})
 
     def post(self, request):
         if request.POST.get("action") == "renew":
-            services.user_feed_renew(user=request.user)
+            calendar_feeds.user_feed_renew(user=request.user)
             messages.success(request, FEED_RENEWED)
         else:
-            services.user_feed_get_or_create(user=request.user)
+            calendar_feeds.user_feed_get_or_create(user=request.user)
             messages.success(request, FEED_CREATED)
         return redirect("seances:feeds")
 
@@ -114,7 +120,7 @@ class FeedView(PublicView, View):
         if feed is None:
             raise Http404("Calendrier introuvable")
         response = HttpResponse(
-            calendar.feed_ics(calendar.feed_seances(feed), calendar.feed_name(feed)), content_type=ICS_CONTENT_TYPE
+            calendar.feed_ics(feed_seances(feed), calendar.feed_name(feed)), content_type=ICS_CONTENT_TYPE
         )
         response["Cache-Control"] = "private, no-cache"
         response["X-Robots-Tag"] = "noindex"

@@ -308,7 +308,7 @@ def test_hole_06_a_compte_rendu_rewritten_after_a_remise_changes_no_figure_of_th
     bilan, groupes, users, django_capture_on_commit_callbacks
 ):
     from seances.models import Theme
-    from seances.services.after import compte_rendu_save
+    from seances.services.compte_rendu import compte_rendu_save
 
     remettre(bilan, users, django_capture_on_commit_callbacks)
     v1 = BilanVersion.objects.get(numero=1).synthese

@@ -21,7 +21,7 @@ from django.db import connection
 
 from ami.models import Dossier, Fichier
 from seances.models import Emargement, Seance
-from seances.services.after import attendance_record
+from seances.services.attendance import attendance_record
 from tests.dossiers import complete_dossier
 from tests.factories import AMIFactory
 from tests.seances_world import add_seance, build_programme

@@ -218,9 +218,9 @@ def test_statement_pdf_has_the_mandatory_mentions(programme, autumn, users, clie
 
 
 def test_payment_terms_come_from_the_dossier(programme, users, monkeypatch):
-    from seances.services import billing
+    from seances.documents import releve
 
-    monkeypatch.setattr(billing, "payment_terms", lambda p: "Facturation trimestrielle, paiement à 45 jours.")
+    monkeypatch.setattr(releve, "payment_terms", lambda p: "Facturation trimestrielle, paiement à 45 jours.")
     make_seance(programme, groupe_of(programme, "ouest"), D(2026, 10, 5))
     releve = statement_create(programme=programme, debut=D(2026, 9, 1), fin=D(2026, 12, 31), user=users["staff"])
     assert "Facturation trimestrielle, paiement à 45 jours." in pdf_text(releve.fichier.read())

@@ -4,10 +4,14 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mlhg_app.french import long_date
+from mlhg_app.refusals import Refused
 from seances.models import Seance
+from seances.services.board import seance_move
 from seances.services.planning import programme_plan
 from tests.seances_world import build_programme
 from tests.web import flash, login
@@ -91,3 +95,41 @@ def test_the_responsable_asks_for_a_change_with_a_comment(planned, users):
     assert "Modification demandée : Le mardi matin est pris par la réunion d&#x27;équipe." in board
     # only the responsable validates
     assert login(users["prestataire"]).post(reverse("seances:seance_validate", args=[seance.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_move_permission_is_the_services_rule_and_the_board_offers_moves_by_it(planned, users):
+    prestataire = users["prestataire"]
+    seance = planned.seances.filter(status=Seance.Status.PROPOSEE).first()
+    movable = {Seance.Status.PROPOSEE, Seance.Status.VALIDEE, Seance.Status.CONVOQUEE}
+    for status in Seance.Status:
+        seance.status = status
+        assert prestataire.has_perm("seances.move_seance", seance) == (status in movable), status
+    assert not users["responsable"].has_perm("seances.move_seance", planned.seances.first())
+    Seance.objects.filter(pk=seance.pk).update(status=Seance.Status.REALISEE)
+    seance.refresh_from_db()
+    with pytest.raises(Refused, match="Cette séance ne peut plus être déplacée."):
+        seance_move(
+            seance=seance,
+            date=seance.date,
+            heure_debut=seance.heure_debut,
+            intervenant=seance.intervenant,
+            user=prestataire,
+        )
+    board = login(prestataire).get(reverse("seances:board", args=[planned.pk])).content.decode()
+    shown = planned.seances.exclude(status__in=[Seance.Status.ANNULEE, Seance.Status.REPORTEE])
+    assert board.count('<summary class="small">Déplacer</summary>') == shown.filter(status__in=movable).count()
+
+
+@pytest.mark.django_db
+def test_the_sites_page_queries_do_not_grow_with_the_number_of_sites(planned, users):
+    client = login(users["staff"])
+    url = reverse("seances:sites", args=[planned.pk])
+    with CaptureQueriesContext(connection) as several:
+        assert client.get(url).status_code == 200
+    assert planned.sites.count() > 1
+    first = planned.sites.order_by("antenne__ordre").first()
+    planned.sites.exclude(pk=first.pk).delete()
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    assert len(several.captured_queries) == len(one.captured_queries)

@@ -18,8 +18,8 @@ from mlhg_app.refusals import Refused
 from seances import reference
 from seances.anonymisation import identifying_terms, names_for_filter
 from seances.models import CompteRendu, Seance, Theme
-from seances.services.after import compte_rendu_save
-from seances.tasks_after import remind_comptes_rendus
+from seances.services.compte_rendu import compte_rendu_save
+from seances.tasks import remind_comptes_rendus
 from tests.factories import CompteRenduFactory, EmargementFactory, SeanceFactory, UserFactory
 from tests.seances_world import build_programme
 from tests.url_samples import all_samples
@@ -233,7 +233,7 @@ ORDINARY_TEXTS = [
 
 def test_the_name_filter_accepts_places_themes_and_ordinary_texts(client, users, seance, after):
     from bilans.demo import TEXTS as BILAN_TEXTS
-    from seances.demo_after import COMPTES_RENDUS, FALLBACK
+    from seances.demo_held import COMPTES_RENDUS, FALLBACK
 
     names = names_for_filter(seance)
     themes = [theme.libelle for theme in Theme.objects.all()]
@@ -329,7 +329,7 @@ def test_the_reminder_is_scheduled_daily():
     from mlhg_app.celery import app
 
     entry = app.conf.beat_schedule["seances-remind-comptes-rendus"]
-    assert entry["task"] == "seances.tasks_after.remind_comptes_rendus"
+    assert entry["task"] == "seances.tasks.remind_comptes_rendus"
     assert remind_comptes_rendus.name == entry["task"]
 
 
@@ -413,7 +413,7 @@ def test_demo_window_1_held_with_attendance_and_anonymous_comptes_rendus(setting
 
     from django.core.management import call_command
 
-    from seances.demo_after import COMPTES_RENDUS, load_after
+    from seances.demo_held import COMPTES_RENDUS, load_held
     from seances.models import Programme
 
     settings.DEBUG = True
@@ -423,8 +423,8 @@ def test_demo_window_1_held_with_attendance_and_anonymous_comptes_rendus(setting
         programme = Programme.objects.get(annee_debut=2026)
         held = list(programme.seances.filter(fenetre__numero=1, status=Seance.Status.REALISEE))
         assert len(held) >= 5
-        assert CompteRendu.objects.count() == len(held)  # load_demo called load_after
-        assert load_after(programme=programme, today=today) == 0  # idempotent
+        assert CompteRendu.objects.count() == len(held)  # load_demo called load_held
+        assert load_held(programme=programme, today=today) == 0  # idempotent
     texts = {text for _themes, text in COMPTES_RENDUS}
     for seance in held:
         compte_rendu = seance.compte_rendu

@@ -11,7 +11,7 @@ from icalendar import Calendar
 from mlhg_app.models import Antenne
 from mlhg_app.navigation import sections_for
 from seances.models import CalendarFeed, CharteAcceptation, Groupe, Seance
-from seances.services.own import calendar_feed_create
+from seances.services.calendar_feeds import calendar_feed_create
 from tests.factories import SeanceFactory, UserFactory
 from tests.seances_world import build_programme
 

@@ -156,11 +156,11 @@ def test_hole_07_another_responsable_does_not_see_the_programme(programme, other
 
 @pytest.mark.django_db
 def test_an_intervenant_records_only_the_seances_they_facilitate(programme):
-    from seances.services import after as after_services
+    from seances.services import attendance as attendance_services
 
     other = UserFactory(email="autre.intervenant@exemple.fr", role=User.Role.INTERVENANT)
     IntervenantProgrammeFactory(programme=programme, user=other, prenom="Paul", nom="Autre")
     seance = programme.seances.get()
     assert login(other).get(reverse("seances:compte_rendu", kwargs={"pk": seance.pk})).status_code == 403
     with pytest.raises(Refused, match="intervenant de la séance"):
-        after_services.attendance_record(seance=seance, user=other, presents=[])
+        attendance_services.attendance_record(seance=seance, user=other, presents=[])

@@ -19,7 +19,7 @@ def seance(world):
 def feed_token(world):
     """A live feed of the conseiller: the feed answers 404 for an unknown token, 200 for a valid one."""
     if "feed" not in world:
-        from seances.services.own import user_feed_get_or_create
+        from seances.services.calendar_feeds import user_feed_get_or_create
 
         programme(world)
         world["feed"] = user_feed_get_or_create(user=world["users"]["conseiller"])

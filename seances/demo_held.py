@@ -1,14 +1,14 @@
-"""Demo after the séance: window 1 séances held (attendance recorded through the service, so they become
+"""Demo of the held séances: window 1 séances held (attendance recorded through the service, so they become
 réalisées), with realistic anonymous comptes rendus.
 
-Called by the séances demo: `load_after(programme=..., today=...)`. Idempotent.
+Called by the séances demo: `load_held(programme=..., today=...)`. Idempotent.
 Every observation passes the anonymity filter (no name, email or phone number).
 """
 
 from seances import reference
 from seances.anonymisation import identifying_terms, names_for_filter
 from seances.models import CompteRendu, Emargement, Seance, Theme
-from seances.services.after import attendance_record
+from seances.services.attendance import attendance_record
 
 # (themes, observations): plausible professional situations, never a person's name.
 COMPTES_RENDUS = [
@@ -82,7 +82,7 @@ def _recorder(seance):
     return membre.user if membre else None
 
 
-def load_after(*, programme, today) -> int:
+def load_held(*, programme, today) -> int:
     """Attendance (most members present) and an anonymous compte rendu for each held window 1 séance.
 
     Returns the number of comptes rendus created. Séances after `today` are left alone.

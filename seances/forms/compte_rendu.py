@@ -1,41 +1,10 @@
-"""Forms of the after-the-séance pages: attendance and the anonymous compte rendu."""
+"""The anonymous compte rendu's form: held or not, method, themes, observations (checked for names)."""
 
 from django import forms
 from django.db.models import Q
 
 from seances.anonymisation import identifying_terms, names_for_filter, refusal_message
 from seances.models import CompteRendu, Theme
-from seances.services.after import check_sheet, group_members
-
-
-class MemberChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.last_name.upper()} {obj.first_name}".strip() or obj.email
-
-
-class AttendanceForm(forms.Form):
-    presents = MemberChoiceField(
-        label="Présents",
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Cochez les membres du groupe présents à la séance.",
-    )
-    feuille = forms.FileField(
-        label="Feuille d'émargement signée (facultatif)",
-        required=False,
-        help_text="Le scan ou la photo de la feuille signée : PDF, JPEG ou PNG, 10 Mo au plus.",
-    )
-
-    def __init__(self, *args, seance, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["presents"].queryset = group_members(seance)
-
-    def clean_feuille(self):
-        uploaded = self.cleaned_data.get("feuille")
-        if not uploaded:
-            return None
-        return check_sheet(uploaded)
 
 
 class CompteRenduForm(forms.Form):

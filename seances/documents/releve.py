@@ -1,0 +1,62 @@
+"""The statement (relevé de prestations) as a PDF, from the stored statement: its lines and legal mentions."""
+
+from django.utils import timezone
+
+from mlhg_app.pdf import render_pdf
+from seances.models import Programme, Releve
+from seances.pricing import exemption_mention, unit_price, vat_rate
+
+BUYER = {
+    "nom": "Mission Locale Haute-Garonne",
+    "adresse": "6-8 boulevard Florence Arthaud",
+    "code_postal": "31200",
+    "ville": "Toulouse",
+}
+DEFAULT_PAYMENT_TERMS = "Paiement à 30 jours à compter de la réception du relevé, par virement bancaire."
+LATE_PENALTY = (
+    "En cas de retard de paiement, des pénalités de retard sont exigibles au taux égal à trois fois le taux "
+    "d'intérêt légal (article L. 441-10 du code de commerce)."
+)
+RECOVERY_INDEMNITY = (
+    "Tout retard de paiement rend de plein droit exigible une indemnité forfaitaire pour frais de recouvrement "
+    "de 40 € (articles L. 441-10 et D. 441-5 du code de commerce)."
+)
+NO_DISCOUNT = "Aucun escompte n'est accordé pour paiement anticipé."
+SERVICE = "Séances d'analyse de pratiques professionnelles (APP)"
+
+
+def payment_terms(programme: Programme) -> str:
+    """The billing terms of the retained dossier (« modalités de facturation »), or the legal default."""
+    convention = programme.convention
+    terms = ""
+    if convention is not None:
+        terms = (convention.dossier.modalites_facturation or "").strip()
+    return terms or DEFAULT_PAYMENT_TERMS
+
+
+def statement_context(releve: Releve) -> dict:
+    """What the statement's PDF shows, from the stored statement (never recomputed)."""
+    programme = releve.programme
+    lignes = list(releve.lignes.select_related("seance__groupe__antenne").order_by("seance__date", "pk"))
+    rate = vat_rate(programme)
+    return {
+        "releve": releve,
+        "programme": programme,
+        "prestataire": programme.prestataire,
+        "acheteur": BUYER,
+        "lignes": lignes,
+        "service": SERVICE,
+        "taux": rate,
+        "mention_tva": "" if rate is not None else exemption_mention(programme),
+        "prix_groupe": unit_price(programme, sous_groupe=False),
+        "prix_sous_groupe": unit_price(programme, sous_groupe=True),
+        "modalites": payment_terms(programme),
+        "penalites": LATE_PENALTY,
+        "indemnite": RECOVERY_INDEMNITY,
+        "escompte": NO_DISCOUNT,
+        "emis_le": timezone.localtime(releve.emis_le),
+    }
+
+
+def statement_pdf(releve: Releve) -> bytes:
+    return render_pdf("pdf/releve.html", statement_context(releve))

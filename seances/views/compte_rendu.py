@@ -1,0 +1,59 @@
+"""The anonymous compte rendu of a séance: written by its intervenant or its programme's prestataire.
+
+The compte rendu is the prestataire's alone: no staff or responsable page shows it.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views import View
+
+from mlhg_app.access import PermissionRequiredView
+from mlhg_app.refusals import Refused
+from seances.forms.compte_rendu import CompteRenduForm
+from seances.models import CompteRendu
+from seances.services import compte_rendu as services
+from seances.views.permission_objects import SeanceObject
+from seances.views.seance_page import seance_back_link, seance_facts
+
+COMPTE_RENDU_SAVED = "Le compte rendu anonyme est enregistré."
+
+
+class CompteRenduView(SeanceObject, PermissionRequiredView, View):
+    permission_required = "seances.record_seance"
+
+    def _render(self, request, seance, form, refusal):
+        return render(
+            request,
+            "seances/compte_rendu/edit.html",
+            {**seance_facts(seance), "form": form, "refusal": refusal, **seance_back_link(request.user, seance)},
+        )
+
+    def get(self, request, pk):
+        seance = self.seance
+        compte_rendu = CompteRendu.objects.filter(seance=seance).first()
+        if compte_rendu:
+            initial = {
+                "tenue": "1" if compte_rendu.tenue else "0",
+                "methode": compte_rendu.methode,
+                "themes": list(compte_rendu.themes.all()),
+                "observations": compte_rendu.observations,
+            }
+        else:
+            initial = {"tenue": "1", "methode": seance.programme.methode}
+        form = CompteRenduForm(seance=seance, compte_rendu=compte_rendu, initial=initial)
+        return self._render(request, seance, form, services.compte_rendu_refusal(seance))
+
+    def post(self, request, pk):
+        seance = self.seance
+        compte_rendu = CompteRendu.objects.filter(seance=seance).first()
+        form = CompteRenduForm(request.POST, seance=seance, compte_rendu=compte_rendu)
+        refusal = services.compte_rendu_refusal(seance)
+        if refusal or not form.is_valid():
+            return self._render(request, seance, form, refusal)
+        try:
+            services.compte_rendu_save(seance=seance, user=request.user, **form.cleaned_data)
+        except Refused as exc:
+            form.add_error(None, str(exc))
+            return self._render(request, seance, form, "")
+        messages.success(request, COMPTE_RENDU_SAVED)
+        return redirect("seances:compte_rendu", pk=seance.pk)

@@ -112,18 +112,20 @@ def test_two_deliveries_of_the_same_reminder_send_one_email(worker):
 
 def test_the_bilan_pdf_export_runs_on_the_worker(worker, users):
     """The export job leaves the web process: the worker renders the PDF into the shared media folder."""
-    from bilans import services, tasks
+    from bilans import tasks
     from bilans.models import ExportPdf
+    from bilans.services.opening import bilan_open
+    from bilans.services.writing import bilan_remettre, bilan_write
     from tests.seances_world import build_programme
 
     programme = build_programme(users)
-    bilan = services.bilan_open(programme=programme, user=users["prestataire"])
-    services.bilan_write(
+    bilan = bilan_open(programme=programme, user=users["prestataire"])
+    bilan_write(
         bilan=bilan,
         user=users["prestataire"],
         texts={"thematiques": "Charge.", "attention": "A.", "preconisations": "P."},
     )
-    services.bilan_remettre(bilan=bilan, user=users["prestataire"])
+    bilan_remettre(bilan=bilan, user=users["prestataire"])
     export = ExportPdf.objects.create(bilan=bilan, version=bilan.versions.get(), demande_par=users["responsable"])
     result = tasks.export_pdf.apply_async(kwargs={"export_id": export.pk}, queue=worker["queue"])
     assert result.get(timeout=120) == "pret"
@@ -153,13 +155,14 @@ def test_a_worker_killed_in_the_middle_of_pdf_jobs_leaves_one_pdf_and_one_email(
     from ami.models import DossierVersion
     from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content
     from ami.tasks import send_receipt
-    from bilans import services, tasks
+    from bilans import tasks
     from bilans.models import ExportPdf
+    from bilans.services.opening import bilan_open
     from tests.dossiers import complete_dossier, member
     from tests.seances_world import build_programme
 
     programme = build_programme(users)
-    bilan = services.bilan_open(programme=programme, user=users["prestataire"])
+    bilan = bilan_open(programme=programme, user=users["prestataire"])
     export = ExportPdf.objects.create(bilan=bilan, demande_par=users["prestataire"])
     dossier = complete_dossier()
     candidate = member(dossier.prestataire, "tuee.en.route@exemple.fr")

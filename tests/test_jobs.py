@@ -8,8 +8,8 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from bilans import services as bilan_services
 from bilans.models import ExportPdf
+from bilans.services.opening import bilan_open
 from mlhg_app.jobs import DELAYED_MESSAGE
 from mlhg_app.models import OutgoingMessage, PendingJob
 from mlhg_app.tasks import requeue_pending_jobs
@@ -52,7 +52,7 @@ def forget_connections(app):
 def test_bilan_export_with_redis_down_answers_and_runs_when_redis_is_back(users, redis_down):
     programme = build_programme(users)
     with time_machine.travel(datetime.datetime(2027, 6, 1, 10, 0, tzinfo=PARIS), tick=False):
-        bilan = bilan_services.bilan_open(programme=programme, user=users["prestataire"])
+        bilan = bilan_open(programme=programme, user=users["prestataire"])
         response = client_for(users["prestataire"]).post(reverse("bilans:export", kwargs={"pk": bilan.pk}))
 
     assert response.status_code == 302

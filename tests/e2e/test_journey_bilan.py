@@ -5,8 +5,10 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from bilans import services
 from bilans.models import Bilan, ExportPdf
+from bilans.services.export import export_run
+from bilans.services.opening import bilan_open
+from bilans.services.writing import bilan_write
 from tests.seances_world import build_programme
 
 pytestmark = pytest.mark.e2e
@@ -21,8 +23,8 @@ TEXTS = {
 @pytest.fixture
 def written(transactional_db, users):
     programme = build_programme(users)
-    bilan = services.bilan_open(programme=programme, user=users["prestataire"])
-    services.bilan_write(bilan=bilan, user=users["prestataire"], texts=TEXTS)
+    bilan = bilan_open(programme=programme, user=users["prestataire"])
+    bilan_write(bilan=bilan, user=users["prestataire"], texts=TEXTS)
     return bilan
 
 
@@ -73,6 +75,6 @@ def test_responsable_comments_and_validates_the_bilan(
     item = page.locator(f"[data-status-url$='/export/{pending.pk}/']")
     expect(item.get_by_role("status")).to_have_text("en attente")
     expect(item.get_by_role("link", name="Télécharger le PDF")).to_be_hidden()
-    services.export_run(export_id=pending.pk)
+    export_run(export_id=pending.pk)
     expect(item.get_by_role("status")).to_have_text("prêt")
     expect(item.get_by_role("link", name="Télécharger le PDF")).to_be_visible()

@@ -1,0 +1,140 @@
+"""Reads of the bilans that carry rules: who reaches which bilan (others answer 404), what each reader
+sees (texts and figures), the year's themes beside the previous year's, the PDF exports one reads."""
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from bilans import aggregation
+from bilans.models import Bilan, ExportPdf, Section
+from mlhg_app.rules import is_prestataire, is_responsable, is_staff_member
+from seances import calendar
+from seances.models import Programme
+from seances.rules import prestataire_id_of
+
+SECTIONS = [(section.value, section.label) for section in Section]
+WRITABLE = (Bilan.Status.BROUILLON, Bilan.Status.COMMENTE)
+REVIEWABLE = (Bilan.Status.REMIS, Bilan.Status.COMMENTE)
+
+
+def bilans_base():
+    """Bilans with what every page and email reads of them (the programme, its prestataire and responsable)."""
+    return Bilan.objects.select_related("programme__prestataire", "programme__responsable", "valide_par")
+
+
+def bilans_visible_to(user):
+    """Exactly the bilans `bilans.view_bilan` allows: the prestataire its programmes' bilans, drafts
+    included; the programme's référent responsable and staff only bilans remitted at least once (they
+    read the remitted versions, never the draft)."""
+    prestataire_id = prestataire_id_of(user)
+    q = Q(pk__in=[])
+    if is_prestataire(user) and prestataire_id:
+        q |= Q(programme__prestataire_id=prestataire_id)
+    if is_staff_member(user):
+        q |= ~Q(status=Bilan.Status.BROUILLON)
+    elif is_responsable(user):
+        q |= Q(programme__responsable=user) & ~Q(status=Bilan.Status.BROUILLON)
+    return bilans_base().filter(q)
+
+
+def bilan_get(pk) -> Bilan:
+    """One bilan for a view's permission check (404 if it does not exist)."""
+    return get_object_or_404(bilans_base(), pk=pk)
+
+
+def programmes_without_bilan(user):
+    """The programmes whose bilan the prestataire can open (no bilan yet)."""
+    if not is_prestataire(user) or not prestataire_id_of(user):
+        return Programme.objects.none()
+    return Programme.objects.filter(prestataire_id=prestataire_id_of(user), bilan__isnull=True).order_by("-annee_debut")
+
+
+def is_writer(user, bilan) -> bool:
+    return user.has_perm("bilans.write_bilan", bilan)
+
+
+def can_meet(user, bilan) -> bool:
+    return user.has_perm("bilans.meet", bilan)
+
+
+def latest_version(bilan):
+    """The latest remitted version (a `BilanVersion`), None before the first remise."""
+    return bilan.versions.order_by("-numero").first()
+
+
+# ---------------------------------------------------------------------------
+# What each reader sees
+# ---------------------------------------------------------------------------
+
+
+def synthese_live(bilan) -> dict:
+    """Today's figures of the bilan's programme, with the bilan's anonymity threshold k."""
+    return aggregation.synthese(bilan.programme, bilan.seuil_k)
+
+
+def bilan_shown(bilan, user, *, numero: int | None = None) -> dict:
+    """The texts and figures a user reads: the writer the live bilan while it can be written, the others
+    (and the writer once it is remitted or validated) a remitted version, the latest by default.
+    Raises Http404 for a version that does not exist."""
+    if numero is None and is_writer(user, bilan) and (bilan.status in WRITABLE or not bilan.versions.exists()):
+        return shown_live(bilan)
+    version = bilan.versions.filter(numero=numero).first() if numero else latest_version(bilan)
+    if version is None:
+        raise Http404("Version introuvable")
+    return version_shown(version)
+
+
+def shown_live(bilan) -> dict:
+    """The bilan as it is being written: its live texts and today's figures."""
+    return {"version": None, "texts": section_texts(bilan), "synthese": synthese_live(bilan)}
+
+
+def version_shown(version) -> dict:
+    """A remitted version as it was frozen: its texts and figures."""
+    return {"version": version, "texts": section_texts(version), "synthese": version.synthese}
+
+
+def section_texts(source) -> list[dict]:
+    """The three sections of a bilan or of a version, in order, with their titles."""
+    return [{"key": key, "titre": label, "texte": source.section_text(key)} for key, label in SECTIONS]
+
+
+def theme_trends(bilan) -> list[dict]:
+    """The latest remitted version's themes beside the previous year's (their own suppressed counts)."""
+    current = latest_version(bilan)
+    previous_bilan = (
+        Bilan.objects.filter(programme__annee_debut=bilan.programme.annee_debut - 1)
+        .exclude(status=Bilan.Status.BROUILLON)
+        .first()
+    )
+    previous = latest_version(previous_bilan) if previous_bilan else None
+    now = {t["libelle"]: t["seances"] for t in (current.synthese["themes"] if current else [])}
+    before = {t["libelle"]: t["seances"] for t in (previous.synthese["themes"] if previous else [])}
+    rows = []
+    for libelle in sorted(set(now) | set(before), key=lambda name: (-now.get(name, 0), name)):
+        rows.append({"libelle": libelle, "avant": before.get(libelle), "maintenant": now.get(libelle)})
+    return rows
+
+
+def reunion_text(bilan) -> str:
+    """When the réunion de bilan is, in French (« lundi 14 juin 2027 à 14 h 00 »); '' when not set."""
+    if not bilan.reunion_le:
+        return ""
+    local = timezone.localtime(bilan.reunion_le)
+    return f"{calendar.date_text(local.date())} à {calendar.time_text(local.time())}"
+
+
+# ---------------------------------------------------------------------------
+# The PDF exports
+# ---------------------------------------------------------------------------
+
+
+def exports_visible_to(user):
+    """The exports of the bilans a user reads: a remitted version's for everyone who reads the bilan,
+    a draft's (no version) for the prestataire only."""
+    prestataire_id = prestataire_id_of(user) if is_prestataire(user) else None
+    exports = ExportPdf.objects.filter(bilan__in=bilans_visible_to(user)).filter(
+        Q(version__isnull=False) | Q(bilan__programme__prestataire_id=prestataire_id or 0)
+    )
+    return exports.select_related("bilan__programme", "version")

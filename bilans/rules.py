@@ -8,7 +8,7 @@ référent responsable alone comments and validates it; staff read it once remit
 
 import rules
 
-from bilans.models import Bilan
+from bilans.models import EXPORT_VERSION, Bilan
 from mlhg_app.rules import is_prestataire, is_responsable, is_staff_member
 from seances.rules import is_programme_prestataire, is_programme_responsable
 
@@ -28,8 +28,9 @@ def is_remitted(user, obj):
 
 @rules.predicate
 def is_version_export(user, export):
-    """An export of a remitted version (a draft's export is its prestataire's)."""
-    return bool(export is not None and export.version_id is not None)
+    """An export of a remitted version (a draft's export is its prestataire's). The export is a
+    StoredExport given its `.bilan` and `.version` by `bilans.selectors.bilan_export_get`."""
+    return bool(export is not None and export.kind == EXPORT_VERSION)
 
 
 is_writer = is_prestataire & is_programme_prestataire

@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from bilans import aggregation
-from bilans.models import Bilan, ExportPdf, Section
+from bilans.models import EXPORT_DRAFT, EXPORT_VERSION, Bilan, BilanVersion, Section
+from mlhg_app.models import StoredExport
 from mlhg_app.rules import is_prestataire, is_responsable, is_staff_member
 from seances import calendar
 from seances.models import Programme
@@ -130,11 +131,37 @@ def reunion_text(bilan) -> str:
 # ---------------------------------------------------------------------------
 
 
-def exports_visible_to(user):
-    """The exports of the bilans a user reads: a remitted version's for everyone who reads the bilan,
-    a draft's (no version) for the prestataire only."""
-    prestataire_id = prestataire_id_of(user) if is_prestataire(user) else None
-    exports = ExportPdf.objects.filter(bilan__in=bilans_visible_to(user)).filter(
-        Q(version__isnull=False) | Q(bilan__programme__prestataire_id=prestataire_id or 0)
+def bilan_exports(bilan):
+    """Every PDF export of the bilan (its versions' and its draft's), whoever asked."""
+    return StoredExport.objects.filter(
+        Q(kind=EXPORT_VERSION, object_id__in=bilan.versions.values("pk")) | Q(kind=EXPORT_DRAFT, object_id=bilan.pk)
     )
-    return exports.select_related("bilan__programme", "version")
+
+
+def _with_bilan(export, bilan, version):
+    """Attach the exported bilan and version (None: the draft) to the export, as a prefetch's `to_attr`
+    does: the permission predicates (bilans/rules.py) and the page read them."""
+    export.bilan, export.version = bilan, version
+    return export
+
+
+def exports_of(bilan, user, *, limit: int = 5) -> list[StoredExport]:
+    """The user's latest exports of the bilan they may read (a remitted version's; a draft's for its
+    prestataire only), each with `.bilan` and `.version`. The bilan is one the user reads."""
+    versions = {version.pk: version for version in bilan.versions.all()}
+    exports = bilan_exports(bilan).filter(demande_par=user)
+    if not is_writer(user, bilan):
+        exports = exports.filter(kind=EXPORT_VERSION)
+    return [
+        _with_bilan(export, bilan, versions.get(export.object_id) if export.kind == EXPORT_VERSION else None)
+        for export in exports[:limit]
+    ]
+
+
+def bilan_export_get(pk) -> StoredExport:
+    """One PDF export of a bilan, with `.bilan` and `.version`, for a view's permission check (404 if none)."""
+    export = get_object_or_404(StoredExport, pk=pk, kind__in=(EXPORT_VERSION, EXPORT_DRAFT))
+    if export.kind == EXPORT_VERSION:
+        version = get_object_or_404(BilanVersion, pk=export.object_id)
+        return _with_bilan(export, bilan_get(version.bilan_id), version)
+    return _with_bilan(export, bilan_get(export.object_id), None)

@@ -1,4 +1,4 @@
-"""Jobs of the bilan: notifications, the PDF export, the reminders. Thin, keyword ids, safe to run twice.
+"""Jobs of the bilan: notifications and reminders (its PDF export is mlhg_app.tasks.run_export). Thin, keyword ids, safe to run twice.
 
 They call the services that send (notifications, reminders), which never queue a task: the services that
 queue these jobs (state, review, reunion) import this module at their top, and no circle forms.
@@ -28,14 +28,6 @@ def notify_validation(*, bilan_id: int) -> int:
 @shared_task
 def notify_reunion(*, bilan_id: int, sequence: int) -> int:
     return notifications.notify_reunion(bilan_id=bilan_id, sequence=sequence)
-
-
-@shared_task(acks_late=True)
-def export_pdf(*, export_id: int) -> str:
-    """Render one export to a stored PDF (status en cours → prêt, or échec with a French reason)."""
-    from bilans.services import export  # late: bilans.services.export imports this module to queue this job
-
-    return export.export_run(export_id=export_id)
 
 
 @shared_task

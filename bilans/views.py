@@ -10,15 +10,15 @@ from django.utils import timezone
 from django.views import View
 
 from bilans import charts, selectors
-from bilans.documents.bilan import bilan_pdf_filename
 from bilans.forms import CommentForm, MinutesForm, ReplyForm, ReunionForm, SectionsForm, ThresholdForm
-from bilans.models import K_DEFAULT, Bilan, Commentaire, ExportPdf
+from bilans.models import K_DEFAULT, Bilan, Commentaire
 from bilans.services import opening, reunion, review, threshold, writing
 from bilans.services.export import export_request
 from bilans.services.notifications import reunion_ics
 from mlhg_app import jobs
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.exports import status_payload
+from mlhg_app.models import StoredExport
 from mlhg_app.refusals import Refused, refusal_message
 from seances.models import Programme
 from seances.views.permission_objects import ProgrammeObject
@@ -138,7 +138,7 @@ class BilanDetailView(BilanObject, PermissionRequiredView, View):
             "can_reply": writer and bilan.status == Bilan.Status.COMMENTE,
             "can_meet": selectors.can_meet(user, bilan),
             "reunion": selectors.reunion_text(bilan),
-            "exports": selectors.exports_visible_to(user).filter(bilan=bilan, demande_par=user)[:5],
+            "exports": selectors.exports_of(bilan, user),
             "trends": selectors.theme_trends(bilan) if latest else [],
             "chart_query": version_query,
             "comment_form": CommentForm(),
@@ -360,7 +360,7 @@ class ExportCreateView(BilanObject, PermissionRequiredView, View):
 class ExportObject:
     def get_permission_object(self):
         if not hasattr(self, "export"):
-            self.export = get_object_or_404(ExportPdf.objects.select_related("bilan__programme"), pk=self.kwargs["pk"])
+            self.export = selectors.bilan_export_get(self.kwargs["pk"])
         return self.export
 
 
@@ -378,10 +378,10 @@ class ExportDownloadView(ExportObject, PermissionRequiredView, View):
 
     def get(self, request, pk):
         export = self.export
-        if export.status != ExportPdf.Status.PRET or not export.fichier:
+        if export.status != StoredExport.Status.PRET or not export.fichier:
             raise Http404("Le PDF n'est pas encore prêt")
         return FileResponse(
             export.fichier.open("rb"),
             content_type="application/pdf",
-            filename=bilan_pdf_filename(export.bilan, export.version),
+            filename=export.filename,
         )

@@ -12,12 +12,13 @@ from pypdf import PdfReader
 
 from bilans.aggregation import participation, synthese
 from bilans.differences import Share, protect_against_differences, revealing_figures
-from bilans.models import Bilan, BilanVersion, ExportPdf
+from bilans.models import Bilan, BilanVersion
 from bilans.selectors import synthese_live
-from bilans.services.export import export_run
 from bilans.services.opening import bilan_open
 from bilans.services.review import comment_add
 from bilans.services.writing import bilan_write
+from mlhg_app.exports import export_run
+from mlhg_app.models import StoredExport
 from tests.seances_world import build_programme, held
 from tests.web import login
 
@@ -178,10 +179,10 @@ def page_figures(client, bilan, numero) -> dict:
 
 def pdf_figures(client, bilan) -> tuple[dict, str]:
     """The figures and the text of the PDF of the version the reader reads (the latest), exported as a user does."""
-    exports = ExportPdf.objects.count()
+    exports = StoredExport.objects.count()
     client.post(reverse("bilans:export", kwargs={"pk": bilan.pk}))
-    export = ExportPdf.objects.order_by("-pk").first()
-    assert ExportPdf.objects.count() == exports + 1
+    export = StoredExport.objects.order_by("-pk").first()
+    assert StoredExport.objects.count() == exports + 1
     export_run(export_id=export.pk)
     data = b"".join(client.get(reverse("bilans:export_download", kwargs={"pk": export.pk})).streaming_content)
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())

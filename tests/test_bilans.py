@@ -14,9 +14,9 @@ from icalendar import Calendar
 from pypdf import PdfReader
 
 from bilans.aggregation import ThemeCount, suppress, synthese
-from bilans.models import Bilan, BilanVersion, ExportPdf
+from bilans.models import EXPORT_DRAFT, Bilan, BilanVersion
 from bilans.selectors import synthese_live
-from bilans.services.export import export_request, export_run
+from bilans.services.export import export_request
 from bilans.services.opening import bilan_open
 from bilans.services.reminders import REMINDER_KIND, reminder_occurrence
 from bilans.services.reunion import reunion_set
@@ -24,7 +24,8 @@ from bilans.services.review import bilan_validate, comment_add
 from bilans.services.threshold import k_set
 from bilans.services.writing import bilan_remettre, bilan_write, section_refusals
 from bilans.tasks import remind_bilans
-from mlhg_app.models import OutgoingMessage
+from mlhg_app.exports import export_run
+from mlhg_app.models import OutgoingMessage, StoredExport
 from mlhg_app.refusals import Refused
 from seances.models import CompteRendu, Emargement
 from tests.factories import UserFactory
@@ -445,7 +446,7 @@ def test_the_pdf_export_is_a_job_with_a_status_and_holds_no_name_nor_free_text(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("bilans:export", kwargs={"pk": remis.pk}), follow=True)
     assert "export PDF est lancé" in flash(response)
-    export = ExportPdf.objects.get()
+    export = StoredExport.objects.get()
     status = client.get(reverse("bilans:export_status", kwargs={"pk": export.pk})).json()
     assert status["status"] == "pret" and status["done"] and status["url"]
     data = b"".join(client.get(status["url"]).streaming_content)
@@ -471,7 +472,7 @@ def test_a_draft_export_is_never_readable_by_the_responsable(bilan, users):
     export = export_request(bilan=bilan, user=users["prestataire"])
     export_run(export_id=export.pk)
     export.refresh_from_db()
-    assert export.version is None and export.status == "pret"
+    assert export.kind == EXPORT_DRAFT and export.status == "pret"
     assert "Document de travail" in pdf_text(export.fichier.read())
     url = reverse("bilans:export_download", kwargs={"pk": export.pk})
     assert login(users["prestataire"]).get(url).status_code == 200

@@ -406,7 +406,7 @@ def test_a_convention_is_signed_once_with_who_and_when_after_the_standstill(conv
 
 CODE_DIRS = ["ami", "seances", "bilans", "mlhg_app", "bench"]
 # Other models' statuses (stored exports' progress; the AMI and the dossier have their own state functions).
-OTHER_STATUS_MODELS = {"ExportPdf", "StoredExport", "AMI", "Dossier"}
+OTHER_STATUS_MODELS = {"StoredExport", "AMI", "Dossier"}
 STATE_MODULES = {"seances/services/state.py", "bilans/services/state.py", "ami/services/convention.py"}
 
 

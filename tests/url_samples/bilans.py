@@ -13,11 +13,12 @@ MINUTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def bilan(world):
     if "bilan" not in world:
         from bilans.models import Bilan
-        from bilans.services.export import export_request, export_run
+        from bilans.services.export import export_request
         from bilans.services.opening import due_date
         from bilans.services.reunion import reunion_minutes_attach, reunion_set
         from bilans.services.review import comment_add
         from bilans.services.writing import bilan_remettre
+        from mlhg_app.exports import export_run
 
         users = world["users"]
         prog = programme(world)

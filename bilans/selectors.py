@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from bilans import aggregation
-from bilans.models import EXPORT_DRAFT, EXPORT_VERSION, Bilan, BilanVersion, Section
+from bilans.models import EXPORT_DRAFT, EXPORT_VERSION, K_DEFAULT, Bilan, BilanVersion, Commentaire, Section
 from mlhg_app.models import StoredExport
 from mlhg_app.rules import is_prestataire, is_responsable, is_staff_member
 from seances import calendar
@@ -44,11 +44,34 @@ def bilan_get(pk) -> Bilan:
     return get_object_or_404(bilans_base(), pk=pk)
 
 
+def commentaire_get(pk):
+    """One comment, with its version's bilan, for a view's permission check (404 if it does not exist)."""
+    return get_object_or_404(Commentaire.objects.select_related("version__bilan__programme"), pk=pk)
+
+
 def programmes_without_bilan(user):
     """The programmes whose bilan the prestataire can open (no bilan yet)."""
     if not is_prestataire(user) or not prestataire_id_of(user):
         return Programme.objects.none()
     return Programme.objects.filter(prestataire_id=prestataire_id_of(user), bilan__isnull=True).order_by("-annee_debut")
+
+
+def programmes_with_threshold() -> list[dict]:
+    """Every programme, latest first, with its bilan (None before it is opened) and its threshold k (for staff)."""
+    programmes = Programme.objects.select_related("prestataire", "bilan").order_by("-annee_debut")
+    rows = []
+    for programme in programmes:
+        bilan = getattr(programme, "bilan", None)
+        rows.append({"programme": programme, "bilan": bilan, "k": bilan.seuil_k if bilan else K_DEFAULT})
+    return rows
+
+
+def comments_by_section(version) -> dict[str, list]:
+    """A version's comments, by section key, in order (with their authors); {} for none."""
+    comments = {}
+    for commentaire in Commentaire.objects.filter(version=version).select_related("auteur"):
+        comments.setdefault(commentaire.section, []).append(commentaire)
+    return comments
 
 
 def is_writer(user, bilan) -> bool:

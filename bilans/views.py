@@ -4,14 +4,14 @@ by `bilans.selectors`."""
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
 from bilans import charts, selectors
 from bilans.forms import CommentForm, MinutesForm, ReplyForm, ReunionForm, SectionsForm, ThresholdForm
-from bilans.models import K_DEFAULT, Bilan, Commentaire
+from bilans.models import Bilan
 from bilans.services import opening, reunion, review, threshold, writing
 from bilans.services.export import export_request
 from bilans.services.notifications import reunion_ics
@@ -19,8 +19,7 @@ from mlhg_app import jobs
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.exports import status_payload
 from mlhg_app.models import StoredExport
-from mlhg_app.refusals import Refused, refusal_message
-from seances.models import Programme
+from mlhg_app.refusals import Refused, refusal_message, refusal_on_form
 from seances.views.permission_objects import ProgrammeObject
 
 CHARTS = {"themes": charts.themes_svg, "sites": charts.sites_svg}
@@ -35,8 +34,8 @@ class BilanObject:
         return self.bilan
 
 
-def _refused(request, exc, pk):
-    messages.error(request, str(exc))
+def _refused(request, refusal, pk):
+    refusal_message(request, refusal)
     return redirect("bilans:detail", pk=pk)
 
 
@@ -57,15 +56,7 @@ class BilanListView(PermissionRequiredView, View):
             "trends": selectors.theme_trends(bilans[0]) if bilans and not user.has_perm("bilans.write") else [],
         }
         if user.has_perm("bilans.set_threshold"):
-            programmes = Programme.objects.select_related("prestataire", "bilan").order_by("-annee_debut")
-            context["programmes"] = [
-                {
-                    "programme": p,
-                    "bilan": getattr(p, "bilan", None),
-                    "k": getattr(getattr(p, "bilan", None), "seuil_k", K_DEFAULT),
-                }
-                for p in programmes
-            ]
+            context["programmes"] = selectors.programmes_with_threshold()
         return render(request, "bilans/list.html", context)
 
 
@@ -116,9 +107,7 @@ class BilanDetailView(BilanObject, PermissionRequiredView, View):
         latest = selectors.latest_version(bilan)
         viewing_latest = shown["version"] is not None and latest is not None and shown["version"].pk == latest.pk
         writer = selectors.is_writer(user, bilan)
-        comments = {}
-        for commentaire in Commentaire.objects.filter(version=shown["version"] or latest).select_related("auteur"):
-            comments.setdefault(commentaire.section, []).append(commentaire)
+        comments = selectors.comments_by_section(shown["version"] or latest)
         for text in shown["texts"]:
             text["commentaires"] = comments.get(text["key"], [])
         version_query = f"?version={shown['version'].numero}" if shown["version"] else ""
@@ -224,9 +213,7 @@ class ReplyView(PermissionRequiredView, View):
 
     def get_permission_object(self):
         if not hasattr(self, "commentaire"):
-            self.commentaire = get_object_or_404(
-                Commentaire.objects.select_related("version__bilan__programme"), pk=self.kwargs["pk"]
-            )
+            self.commentaire = selectors.commentaire_get(self.kwargs["pk"])
         return self.commentaire
 
     def post(self, request, pk):
@@ -284,7 +271,7 @@ class ReunionView(BilanObject, PermissionRequiredView, View):
             try:
                 reunion.reunion_minutes_attach(bilan=bilan, user=request.user, data=form.cleaned_data["fichier"])
             except Refused as exc:
-                form.add_error(None, str(exc))
+                refusal_on_form(form, exc)
                 return self._render(request, bilan, ReunionForm(), form)
             messages.success(request, "Le compte rendu de la réunion de bilan est joint.")
             return redirect("bilans:reunion", pk=bilan.pk)
@@ -295,7 +282,7 @@ class ReunionView(BilanObject, PermissionRequiredView, View):
             reunion.reunion_set(bilan=bilan, user=request.user, when=form.cleaned_data["when"],
                                  lieu=form.cleaned_data["lieu"])  # fmt: skip
         except Refused as exc:
-            form.add_error(None, str(exc))
+            refusal_on_form(form, exc)
             return self._render(request, bilan, form, MinutesForm())
         messages.success(
             request, "La réunion de bilan est fixée : le responsable et le prestataire reçoivent l'invitation (.ics)."

@@ -131,10 +131,11 @@ def measure_pdfs() -> dict[str, float]:
             out["statement_error"] = str(exc)
     if releve is not None:
         out["statement_ms"] = timed(statement_pdf, releve)
-    from bilans import services as bilans
+    from bilans.documents.bilan import bilan_pdf
+    from bilans.selectors import shown_live
 
     bilan = Programme.objects.get(annee_debut=2026).bilan
-    out["bilan_with_charts_ms"] = timed(bilans.bilan_pdf, bilan, bilans.shown_live(bilan))
+    out["bilan_with_charts_ms"] = timed(bilan_pdf, bilan, shown_live(bilan))
     return out
 
 

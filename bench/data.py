@@ -270,17 +270,18 @@ def _comptes_rendus():
 
 def _bilan_remis():
     """The demo's draft bilan, completed and remitted (the responsable's pages need a version)."""
-    from bilans import services
     from bilans.models import Bilan
+    from bilans.selectors import SECTIONS
+    from bilans.services.writing import bilan_remettre, bilan_write
     from mlhg_app.models import User
 
     bilan = Bilan.objects.filter(programme__annee_debut=2026, status=Bilan.Status.BROUILLON).first()
     if bilan is None:
         return
     user = User.objects.get(email="contact@horizons-supervision.demo")
-    texts = {key: bilan.section_text(key) or "Préconisations de démonstration." for key, _ in services.SECTIONS}
-    services.bilan_write(bilan=bilan, user=user, texts=texts)
-    services.bilan_remettre(bilan=bilan, user=user)
+    texts = {key: bilan.section_text(key) or "Préconisations de démonstration." for key, _ in SECTIONS}
+    bilan_write(bilan=bilan, user=user, texts=texts)
+    bilan_remettre(bilan=bilan, user=user)
 
 
 def _messages(n):

@@ -5,7 +5,8 @@ anonymity filter (checked here, so a change of the demo's names cannot break it)
 """
 
 from bilans.models import Bilan
-from bilans.services import due_date, section_refusals
+from bilans.services.opening import due_date
+from bilans.services.writing import section_refusals
 from seances.models import Programme
 
 TEXTS = {

@@ -3,10 +3,11 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from ami.uploads import MAX_FILE_SIZE, PDF, content_refusal, describe_content, detect_type, display_name, format_mo
 from bilans.models import K_DEFAULT, K_MINIMUM, Section
-from bilans.services import check_minutes
 
 HELP = {
     "thematiques": "Commentez les thèmes les plus fréquents de l'année, de manière agrégée : jamais un groupe, un "
@@ -86,6 +87,24 @@ class ReunionForm(forms.Form):
                 raise forms.ValidationError("Choisissez une date à venir pour la réunion de bilan.")
             data["when"] = when
         return data
+
+
+def check_minutes(uploaded) -> bytes:
+    """The réunion's minutes: a PDF (checked by its content), 10 Mo at most, else a French ValidationError."""
+    shown = display_name(uploaded.name)
+    if uploaded.size > MAX_FILE_SIZE:
+        raise ValidationError(
+            f"Le fichier « {shown} » pèse {format_mo(uploaded.size)} : la limite est de 10 Mo par fichier."
+        )
+    if detect_type(uploaded) != PDF:
+        raise ValidationError(
+            f"Le fichier « {shown} » n'est pas un PDF (contenu reconnu : {describe_content(uploaded)})."
+        )
+    refusal = content_refusal(uploaded, PDF, shown)
+    if refusal is not None:
+        raise refusal
+    uploaded.seek(0)
+    return uploaded.read()
 
 
 class MinutesForm(forms.Form):

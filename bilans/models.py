@@ -1,4 +1,4 @@
-"""The annual anonymised bilan of a programme (seed §5.5), its versions, comments, réunion and PDF exports.
+"""The annual anonymised bilan of a programme (seed §5.5), its versions, comments and réunion.
 
 The bilan holds only what the prestataire writes (three sections) and the
 product's aggregates (counts, never a compte rendu's text). Each remise freezes
@@ -16,6 +16,12 @@ from simple_history.models import HistoricalRecords
 
 K_DEFAULT = 3
 K_MINIMUM = 2
+
+# A bilan's PDF exports are `mlhg_app.StoredExport` rows of these kinds (bilans/services/export.py):
+# a remitted version's (`object_id`: the BilanVersion), readable by every reader of the bilan, or the
+# draft's (`object_id`: the Bilan), its prestataire's only.
+EXPORT_VERSION = "bilans.version"
+EXPORT_DRAFT = "bilans.brouillon"
 
 
 class Section(models.TextChoices):
@@ -133,33 +139,3 @@ class Commentaire(models.Model):
 
     def __str__(self):
         return f"{self.version} – {self.get_section_display()}"
-
-
-class ExportPdf(models.Model):
-    """A PDF export of a bilan, made by a Celery job; the page polls its status."""
-
-    class Status(models.TextChoices):
-        EN_ATTENTE = "en_attente", _("en attente")
-        EN_COURS = "en_cours", _("en cours")
-        PRET = "pret", _("prêt")
-        ECHEC = "echec", _("échec")
-
-    bilan = models.ForeignKey(Bilan, on_delete=models.CASCADE, related_name="exports")
-    version = models.ForeignKey(
-        BilanVersion, on_delete=models.CASCADE, null=True, blank=True, related_name="exports",
-        help_text=_("La version remise exportée ; vide : l'état en cours de rédaction."),
-    )  # fmt: skip
-    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.EN_ATTENTE)
-    fichier = models.FileField(_("PDF"), upload_to="bilans/exports/", blank=True)
-    demande_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    demande_le = models.DateTimeField(_("demandé le"), auto_now_add=True)
-    termine_le = models.DateTimeField(_("terminé le"), null=True, blank=True)
-    erreur = models.CharField(_("erreur"), max_length=255, blank=True)
-
-    class Meta:
-        verbose_name = _("export PDF du bilan")
-        verbose_name_plural = _("exports PDF du bilan")
-        ordering = ["-demande_le", "-pk"]
-
-    def __str__(self):
-        return f"{self.bilan} – export du {self.demande_le:%d/%m/%Y %H:%M}"

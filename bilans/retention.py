@@ -23,7 +23,8 @@ from django.db.models import Max
 
 from ami.models import Convention, Decision
 from ami.retention import delete_dossiers
-from bilans.models import Bilan, ExportPdf
+from bilans.models import Bilan
+from bilans.selectors import bilan_exports
 from mlhg_app import retention
 from seances.models import CompteRendu, Emargement, Programme, Releve, Seance
 
@@ -64,11 +65,11 @@ def purge_programmes(now: datetime.datetime) -> dict[str, int]:
             files = []
             bilan = Bilan.objects.filter(programme=programme).first()
             if bilan is not None:
-                files += [bilan.reunion_compte_rendu.name] + [
-                    name for name in ExportPdf.objects.filter(bilan=bilan).values_list("fichier", flat=True)
-                ]
+                exports = bilan_exports(bilan)
+                files += [bilan.reunion_compte_rendu.name] + list(exports.values_list("fichier", flat=True))
+                exports.delete()
                 retention.delete_history(Bilan, [bilan.pk])
-                bilan.delete()  # versions, comments, exports cascade
+                bilan.delete()  # versions, comments cascade
             releves = Releve.objects.filter(programme=programme)
             files += list(releves.values_list("fichier", flat=True))
             releve_ids = list(releves.values_list("pk", flat=True))

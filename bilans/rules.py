@@ -3,18 +3,17 @@
 `bilans.view` opens the list; object permissions are predicates over the bilan (or its version,
 comment, export): the programme's prestataire writes it and alone reads its draft; the programme's
 référent responsable alone comments and validates it; staff read it once remitted.
-`bilans.services.bilans_visible_to` returns exactly the bilans `bilans.view_bilan` allows.
+`bilans.selectors.bilans_visible_to` returns exactly the bilans `bilans.view_bilan` allows.
 """
 
 import rules
 
+from bilans.models import EXPORT_VERSION, Bilan
 from mlhg_app.rules import is_prestataire, is_responsable, is_staff_member
 from seances.rules import is_programme_prestataire, is_programme_responsable
 
 
 def bilan_of(obj):
-    from bilans.models import Bilan
-
     while obj is not None and not isinstance(obj, Bilan):
         obj = getattr(obj, "version", None) or getattr(obj, "bilan", None)
     return obj
@@ -29,8 +28,9 @@ def is_remitted(user, obj):
 
 @rules.predicate
 def is_version_export(user, export):
-    """An export of a remitted version (a draft's export is its prestataire's)."""
-    return bool(export is not None and export.version_id is not None)
+    """An export of a remitted version (a draft's export is its prestataire's). The export is a
+    StoredExport given its `.bilan` and `.version` by `bilans.selectors.bilan_export_get`."""
+    return bool(export is not None and export.kind == EXPORT_VERSION)
 
 
 is_writer = is_prestataire & is_programme_prestataire

@@ -1,20 +1,25 @@
 """Pages of the bilan: the list, a bilan (figures, sections, comments, versions), writing, review,
-the réunion de bilan, charts and PDF exports. Every rule is checked by `bilans.services`."""
+the réunion de bilan, charts and PDF exports. Every rule is checked by `bilans.services` and the reads
+by `bilans.selectors`."""
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
-from bilans import charts, services
+from bilans import charts, selectors
 from bilans.forms import CommentForm, MinutesForm, ReplyForm, ReunionForm, SectionsForm, ThresholdForm
-from bilans.models import K_DEFAULT, Bilan, Commentaire, ExportPdf
+from bilans.models import Bilan
+from bilans.services import opening, reunion, review, threshold, writing
+from bilans.services.export import export_request
+from bilans.services.notifications import reunion_ics
 from mlhg_app import jobs
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.exports import status_payload
-from mlhg_app.refusals import Refused, refusal_message
-from seances.models import Programme
+from mlhg_app.models import StoredExport
+from mlhg_app.refusals import Refused, refusal_message, refusal_on_form
 from seances.views.permission_objects import ProgrammeObject
 
 CHARTS = {"themes": charts.themes_svg, "sites": charts.sites_svg}
@@ -25,12 +30,12 @@ class BilanObject:
 
     def get_permission_object(self):
         if not hasattr(self, "bilan"):
-            self.bilan = services.bilan_get(self.kwargs["pk"])
+            self.bilan = selectors.bilan_get(self.kwargs["pk"])
         return self.bilan
 
 
-def _refused(request, exc, pk):
-    messages.error(request, str(exc))
+def _refused(request, refusal, pk):
+    refusal_message(request, refusal)
     return redirect("bilans:detail", pk=pk)
 
 
@@ -42,24 +47,16 @@ class BilanListView(PermissionRequiredView, View):
 
     def get(self, request):
         user = request.user
-        bilans = list(services.bilans_visible_to(user).order_by("-programme__annee_debut"))
+        bilans = list(selectors.bilans_visible_to(user).order_by("-programme__annee_debut"))
         context = {
             "bilans": bilans,
-            "a_ouvrir": services.programmes_without_bilan(user),
+            "a_ouvrir": selectors.programmes_without_bilan(user),
             "latest": bilans[0] if bilans else None,
             "writes_bilans": user.has_perm("bilans.write"),
-            "trends": services.theme_trends(bilans[0]) if bilans and not user.has_perm("bilans.write") else [],
+            "trends": selectors.theme_trends(bilans[0]) if bilans and not user.has_perm("bilans.write") else [],
         }
         if user.has_perm("bilans.set_threshold"):
-            programmes = Programme.objects.select_related("prestataire", "bilan").order_by("-annee_debut")
-            context["programmes"] = [
-                {
-                    "programme": p,
-                    "bilan": getattr(p, "bilan", None),
-                    "k": getattr(getattr(p, "bilan", None), "seuil_k", K_DEFAULT),
-                }
-                for p in programmes
-            ]
+            context["programmes"] = selectors.programmes_with_threshold()
         return render(request, "bilans/list.html", context)
 
 
@@ -68,7 +65,7 @@ class BilanOpenView(ProgrammeObject, PermissionRequiredView, View):
 
     def post(self, request, pk):
         try:
-            bilan = services.bilan_open(programme=self.programme, user=request.user)
+            bilan = opening.bilan_open(programme=self.programme, user=request.user)
         except Refused as exc:
             refusal_message(request, exc)
             return redirect("bilans:list")
@@ -87,7 +84,7 @@ class ThresholdView(ProgrammeObject, PermissionRequiredView, View):
                 messages.error(request, error)
             return redirect("bilans:list")
         try:
-            bilan = services.k_default_set(programme=programme, user=request.user, k=form.cleaned_data["seuil_k"])
+            bilan = threshold.k_default_set(programme=programme, user=request.user, k=form.cleaned_data["seuil_k"])
         except Refused as exc:
             refusal_message(request, exc)
             return redirect("bilans:list")
@@ -106,13 +103,11 @@ class BilanDetailView(BilanObject, PermissionRequiredView, View):
     def get(self, request, pk):
         bilan = self.bilan
         user = request.user
-        shown = services.bilan_shown(bilan, user, numero=_version_number(request))
-        latest = services.latest_version(bilan)
+        shown = selectors.bilan_shown(bilan, user, numero=_version_number(request))
+        latest = selectors.latest_version(bilan)
         viewing_latest = shown["version"] is not None and latest is not None and shown["version"].pk == latest.pk
-        writer = services.is_writer(user, bilan)
-        comments = {}
-        for commentaire in Commentaire.objects.filter(version=shown["version"] or latest).select_related("auteur"):
-            comments.setdefault(commentaire.section, []).append(commentaire)
+        writer = selectors.is_writer(user, bilan)
+        comments = selectors.comments_by_section(shown["version"] or latest)
         for text in shown["texts"]:
             text["commentaires"] = comments.get(text["key"], [])
         version_query = f"?version={shown['version'].numero}" if shown["version"] else ""
@@ -123,17 +118,17 @@ class BilanDetailView(BilanObject, PermissionRequiredView, View):
             "versions": list(bilan.versions.all()),
             "latest": latest,
             "writer": writer,
-            "can_write": writer and bilan.status in services.WRITABLE,
-            "remise_refusal": services.remise_refusal(bilan) if writer else "",
-            "refusals": services.section_refusals(bilan) if writer and bilan.status in services.WRITABLE else {},
+            "can_write": writer and bilan.status in selectors.WRITABLE,
+            "remise_refusal": writing.remise_refusal(bilan) if writer else "",
+            "refusals": writing.section_refusals(bilan) if writer and bilan.status in selectors.WRITABLE else {},
             "can_review": user.has_perm("bilans.review_bilan", bilan)
-            and bilan.status in services.REVIEWABLE
+            and bilan.status in selectors.REVIEWABLE
             and viewing_latest,
             "can_reply": writer and bilan.status == Bilan.Status.COMMENTE,
-            "can_meet": services.can_meet(user, bilan),
-            "reunion": services.reunion_text(bilan),
-            "exports": services.exports_visible_to(user).filter(bilan=bilan, demande_par=user)[:5],
-            "trends": services.theme_trends(bilan) if latest else [],
+            "can_meet": selectors.can_meet(user, bilan),
+            "reunion": selectors.reunion_text(bilan),
+            "exports": selectors.exports_of(bilan, user),
+            "trends": selectors.theme_trends(bilan) if latest else [],
             "chart_query": version_query,
             "comment_form": CommentForm(),
             "reply_form": ReplyForm(),
@@ -148,16 +143,16 @@ class BilanWriteView(BilanObject, PermissionRequiredView, View):
         return render(
             request,
             "bilans/write.html",
-            {"bilan": bilan, "form": form, "refusals": refusals, "synthese": services.synthese_live(bilan)},
+            {"bilan": bilan, "form": form, "refusals": refusals, "synthese": selectors.synthese_live(bilan)},
         )
 
     def get(self, request, pk):
         bilan = self.bilan
-        if bilan.status not in services.WRITABLE:
+        if bilan.status not in selectors.WRITABLE:
             messages.info(request, f"Le bilan est {bilan.get_status_display()} : il n'est plus modifiable.")
             return redirect("bilans:detail", pk=bilan.pk)
-        form = SectionsForm(initial={key: bilan.section_text(key) for key, _label in services.SECTIONS})
-        return self._render(request, bilan, form, services.section_refusals(bilan))
+        form = SectionsForm(initial={key: bilan.section_text(key) for key, _label in selectors.SECTIONS})
+        return self._render(request, bilan, form, writing.section_refusals(bilan))
 
     def post(self, request, pk):
         bilan = self.bilan
@@ -165,7 +160,7 @@ class BilanWriteView(BilanObject, PermissionRequiredView, View):
         if not form.is_valid():
             return self._render(request, bilan, form, {})
         try:
-            refusals = services.bilan_write(bilan=bilan, user=request.user, texts=form.cleaned_data)
+            refusals = writing.bilan_write(bilan=bilan, user=request.user, texts=form.cleaned_data)
         except Refused as exc:
             return _refused(request, exc, bilan.pk)
         if refusals:
@@ -187,7 +182,7 @@ class BilanRemettreView(BilanObject, PermissionRequiredView, View):
     def post(self, request, pk):
         bilan = self.bilan
         try:
-            version = services.bilan_remettre(bilan=bilan, user=request.user)
+            version = writing.bilan_remettre(bilan=bilan, user=request.user)
         except Refused as exc:
             return _refused(request, exc, bilan.pk)
         messages.success(
@@ -206,7 +201,7 @@ class CommentView(BilanObject, PermissionRequiredView, View):
             messages.error(request, "Écrivez votre commentaire.")
             return redirect("bilans:detail", pk=bilan.pk)
         try:
-            services.comment_add(bilan=bilan, user=request.user, **form.cleaned_data)
+            review.comment_add(bilan=bilan, user=request.user, **form.cleaned_data)
         except Refused as exc:
             return _refused(request, exc, bilan.pk)
         messages.success(request, "Votre commentaire est enregistré : le prestataire est prévenu.")
@@ -218,9 +213,7 @@ class ReplyView(PermissionRequiredView, View):
 
     def get_permission_object(self):
         if not hasattr(self, "commentaire"):
-            self.commentaire = get_object_or_404(
-                Commentaire.objects.select_related("version__bilan__programme"), pk=self.kwargs["pk"]
-            )
+            self.commentaire = selectors.commentaire_get(self.kwargs["pk"])
         return self.commentaire
 
     def post(self, request, pk):
@@ -231,7 +224,7 @@ class ReplyView(PermissionRequiredView, View):
             messages.error(request, "Écrivez votre réponse.")
             return redirect("bilans:detail", pk=bilan.pk)
         try:
-            services.comment_reply(commentaire=commentaire, user=request.user, reponse=form.cleaned_data["reponse"])
+            review.comment_reply(commentaire=commentaire, user=request.user, reponse=form.cleaned_data["reponse"])
         except Refused as exc:
             return _refused(request, exc, bilan.pk)
         messages.success(request, "Votre réponse est enregistrée.")
@@ -244,7 +237,7 @@ class ValidateView(BilanObject, PermissionRequiredView, View):
     def post(self, request, pk):
         bilan = self.bilan
         try:
-            services.bilan_validate(bilan=bilan, user=request.user)
+            review.bilan_validate(bilan=bilan, user=request.user)
         except Refused as exc:
             return _refused(request, exc, bilan.pk)
         messages.success(request, f"Le bilan {bilan.annee} est validé : le prestataire est prévenu.")
@@ -258,14 +251,14 @@ class ReunionView(BilanObject, PermissionRequiredView, View):
         return render(
             request,
             "bilans/reunion.html",
-            {"bilan": bilan, "form": form, "minutes_form": minutes_form, "reunion": services.reunion_text(bilan)},
+            {"bilan": bilan, "form": form, "minutes_form": minutes_form, "reunion": selectors.reunion_text(bilan)},
         )
 
     def get(self, request, pk):
         bilan = self.bilan
         initial = {}
         if bilan.reunion_le:
-            local = services.timezone.localtime(bilan.reunion_le)
+            local = timezone.localtime(bilan.reunion_le)
             initial = {"date": local.date(), "heure": local.time(), "lieu": bilan.reunion_lieu}
         return self._render(request, bilan, ReunionForm(initial=initial), MinutesForm())
 
@@ -276,9 +269,9 @@ class ReunionView(BilanObject, PermissionRequiredView, View):
             if not form.is_valid():
                 return self._render(request, bilan, ReunionForm(), form)
             try:
-                services.reunion_minutes_attach(bilan=bilan, user=request.user, data=form.cleaned_data["fichier"])
+                reunion.reunion_minutes_attach(bilan=bilan, user=request.user, data=form.cleaned_data["fichier"])
             except Refused as exc:
-                form.add_error(None, str(exc))
+                refusal_on_form(form, exc)
                 return self._render(request, bilan, ReunionForm(), form)
             messages.success(request, "Le compte rendu de la réunion de bilan est joint.")
             return redirect("bilans:reunion", pk=bilan.pk)
@@ -286,10 +279,10 @@ class ReunionView(BilanObject, PermissionRequiredView, View):
         if not form.is_valid():
             return self._render(request, bilan, form, MinutesForm())
         try:
-            services.reunion_set(bilan=bilan, user=request.user, when=form.cleaned_data["when"],
+            reunion.reunion_set(bilan=bilan, user=request.user, when=form.cleaned_data["when"],
                                  lieu=form.cleaned_data["lieu"])  # fmt: skip
         except Refused as exc:
-            form.add_error(None, str(exc))
+            refusal_on_form(form, exc)
             return self._render(request, bilan, form, MinutesForm())
         messages.success(
             request, "La réunion de bilan est fixée : le responsable et le prestataire reçoivent l'invitation (.ics)."
@@ -302,7 +295,7 @@ class ReunionIcsView(ReunionView):
         bilan = self.bilan
         if bilan.reunion_le is None:
             raise Http404("Aucune réunion fixée")
-        response = HttpResponse(services.reunion_ics(bilan), content_type="text/calendar; charset=utf-8")
+        response = HttpResponse(reunion_ics(bilan), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="reunion-bilan-{bilan.programme.annee_debut}.ics"'
         return response
 
@@ -332,7 +325,7 @@ class ChartView(BilanObject, PermissionRequiredView, View):
         if name not in CHARTS:
             raise Http404("Graphique inconnu")
         bilan = self.bilan
-        shown = services.bilan_shown(bilan, request.user, numero=_version_number(request))
+        shown = selectors.bilan_shown(bilan, request.user, numero=_version_number(request))
         response = HttpResponse(CHARTS[name](shown["synthese"]), content_type="image/svg+xml; charset=utf-8")
         response["Cache-Control"] = "private, no-store"
         return response
@@ -343,7 +336,7 @@ class ExportCreateView(BilanObject, PermissionRequiredView, View):
 
     def post(self, request, pk):
         bilan = self.bilan
-        services.export_request(bilan=bilan, user=request.user)
+        export_request(bilan=bilan, user=request.user)
         if not jobs.delayed_in_request():  # otherwise the page says the job will run later
             messages.info(
                 request, "L'export PDF est lancé : son état s'affiche ci-dessous, le lien apparaît quand il est prêt."
@@ -354,7 +347,7 @@ class ExportCreateView(BilanObject, PermissionRequiredView, View):
 class ExportObject:
     def get_permission_object(self):
         if not hasattr(self, "export"):
-            self.export = get_object_or_404(ExportPdf.objects.select_related("bilan__programme"), pk=self.kwargs["pk"])
+            self.export = selectors.bilan_export_get(self.kwargs["pk"])
         return self.export
 
 
@@ -372,8 +365,10 @@ class ExportDownloadView(ExportObject, PermissionRequiredView, View):
 
     def get(self, request, pk):
         export = self.export
-        if export.status != ExportPdf.Status.PRET or not export.fichier:
+        if export.status != StoredExport.Status.PRET or not export.fichier:
             raise Http404("Le PDF n'est pas encore prêt")
         return FileResponse(
-            export.fichier.open("rb"), content_type="application/pdf", filename=services.export_filename(export)
+            export.fichier.open("rb"),
+            content_type="application/pdf",
+            filename=export.filename,
         )

@@ -9,9 +9,10 @@ asked (what they may read, checked again when the job runs: it may have been que
 PermissionDenied with a French message to refuse, and the export's page shows that message. A page calls
 `export_request(kind=…, object_id=…, user=…)`: a `StoredExport` row, then the job `run_export` after
 commit (`mlhg_app.jobs.enqueue`: never raises when Redis is down; the task sits here, beside the function
-it calls). The export's page polls its status (static/js/export-status.js) and links the file once ready.
-Only the person who asked reads an export; the view that queues it checks the kind's permission. `export_run` is safe to run twice.
-(The bilan's PDF has its own model, bilans.ExportPdf: a remitted version is readable by every reader.)
+it calls). The export's page polls its status (static/js/export-status.js) and links the file once ready. Only the person who asked reads an export;
+the view that queues it checks the kind's permission. `export_run` is safe to run twice.
+(The bilan's PDF kinds, bilans/services/export.py, have their own pages: a remitted version's export is
+readable by every reader of the bilan, `bilans.view_export`.)
 """
 
 import datetime
@@ -62,7 +63,7 @@ def export_request(*, kind: str, object_id: int, user) -> StoredExport:
 
 def status_payload(export, download_url: str) -> dict:
     """What static/js/export-status.js reads: the status, its French label, done, the file's link once ready.
-    Shared by every export made by a job (StoredExport, bilans.ExportPdf: same statuses)."""
+    Shared by the export page here and the bilan's page."""
     done = export.status in (StoredExport.Status.PRET, StoredExport.Status.ECHEC)
     ready = export.status == StoredExport.Status.PRET and bool(export.fichier)
     return {
@@ -140,5 +141,5 @@ def register_retention() -> None:
     retention.register(
         "mlhg_app.exports",
         purge_exports,
-        reason=lambda now: f"exports (rapports, archives) de plus de {settings.RETENTION_EXPORT_DAYS} jours",
+        reason=lambda now: f"exports (rapports, archives, bilans) de plus de {settings.RETENTION_EXPORT_DAYS} jours",
     )

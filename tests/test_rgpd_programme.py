@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from ami.models import Convention, Dossier, Fichier
-from bilans import services as bilans
+from bilans.services.opening import bilan_open
 from mlhg_app import retention
 from seances.models import Programme, Seance
 from seances.services.programme import programme_create_from_convention
@@ -29,7 +29,7 @@ def test_the_programme_the_retained_dossier_and_its_convention_go_ten_years_afte
     retained = convention.dossier
     assert Fichier.objects.filter(dossier=retained).exists()
     programme = programme_create_from_convention(convention=convention, responsable=users["responsable"])
-    bilan = bilans.bilan_open(programme=programme, user=retained.prestataire.membres.first().user)
+    bilan = bilan_open(programme=programme, user=retained.prestataire.membres.first().user)
     end = max(programme.fenetres.values_list("fin", flat=True))
 
     just_before = datetime.datetime.combine(end, datetime.time(12), tzinfo=PARIS).replace(year=end.year + 10)

@@ -13,10 +13,11 @@ from django.core import mail
 from ami.models import Convention
 from ami.services.convention import TRANSITIONS as CONVENTION_TRANSITIONS
 from ami.services.convention import convention_set_state
-from bilans import services as bilan_services
 from bilans.models import Bilan, BilanVersion
-from bilans.states import TRANSITIONS as BILAN_TRANSITIONS
-from bilans.states import bilan_set_state
+from bilans.services.review import bilan_validate, comment_add
+from bilans.services.state import TRANSITIONS as BILAN_TRANSITIONS
+from bilans.services.state import bilan_set_state
+from bilans.services.writing import bilan_remettre
 from mlhg_app.refusals import Refused
 from seances.models import Emargement, Seance
 from seances.services.attendance import attendance_record
@@ -335,11 +336,11 @@ def test_a_bilan_set_to_its_own_status_is_a_no_op(bilan, users, status, django_c
 def test_the_bilan_workflow_goes_through_the_state_function(bilan, users, django_capture_on_commit_callbacks):
     prestataire, responsable = users["prestataire"], users["responsable"]
     with django_capture_on_commit_callbacks(execute=True):
-        bilan_services.bilan_remettre(bilan=bilan, user=prestataire)
-        bilan_services.comment_add(bilan=bilan, user=responsable, section="attention", texte="À préciser.")
-        bilan_services.comment_add(bilan=bilan, user=responsable, section="thematiques", texte="Et ceci.")
-        bilan_services.bilan_remettre(bilan=bilan, user=prestataire)
-        bilan_services.bilan_validate(bilan=bilan, user=responsable)
+        bilan_remettre(bilan=bilan, user=prestataire)
+        comment_add(bilan=bilan, user=responsable, section="attention", texte="À préciser.")
+        comment_add(bilan=bilan, user=responsable, section="thematiques", texte="Et ceci.")
+        bilan_remettre(bilan=bilan, user=prestataire)
+        bilan_validate(bilan=bilan, user=responsable)
     changes = [(h.status, h.history_user) for h in bilan.history.order_by("history_id")][1:]
     # The second comment leaves the bilan « commenté »: no history row for it.
     assert changes == [
@@ -406,8 +407,8 @@ def test_a_convention_is_signed_once_with_who_and_when_after_the_standstill(conv
 
 CODE_DIRS = ["ami", "seances", "bilans", "mlhg_app", "bench"]
 # Other models' statuses (stored exports' progress; the AMI and the dossier have their own state functions).
-OTHER_STATUS_MODELS = {"ExportPdf", "StoredExport", "AMI", "Dossier"}
-STATE_MODULES = {"seances/services/state.py", "bilans/states.py", "ami/services/convention.py"}
+OTHER_STATUS_MODELS = {"StoredExport", "AMI", "Dossier"}
+STATE_MODULES = {"seances/services/state.py", "bilans/services/state.py", "ami/services/convention.py"}
 
 
 def _code_files():

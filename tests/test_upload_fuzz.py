@@ -42,8 +42,10 @@ from ami.uploads import (
     sanitize_filename,
     upload_check,
 )
-from bilans import services as bilan_services
-from bilans.services import check_minutes
+from bilans.forms import check_minutes
+from bilans.services.opening import bilan_open
+from bilans.services.reunion import reunion_set
+from bilans.services.writing import bilan_remettre, bilan_write
 from seances.models import Emargement
 from seances.services.attendance import check_sheet
 from tests.factories import AMIFactory, DossierFactory, MembreFactory
@@ -448,10 +450,10 @@ def test_fuzz_attendance_sheet_upload_page(attendance_page, name, data, raw):
 def reunion_page(users):
     programme = build_programme(users)
     with time_machine.travel(datetime.datetime(2027, 6, 1, 10, 0, tzinfo=PARIS), tick=False):
-        bilan = bilan_services.bilan_open(programme=programme, user=users["prestataire"])
-        bilan_services.bilan_write(bilan=bilan, user=users["prestataire"], texts=BILAN_TEXTS)
-        bilan_services.bilan_remettre(bilan=bilan, user=users["prestataire"])
-        bilan_services.reunion_set(
+        bilan = bilan_open(programme=programme, user=users["prestataire"])
+        bilan_write(bilan=bilan, user=users["prestataire"], texts=BILAN_TEXTS)
+        bilan_remettre(bilan=bilan, user=users["prestataire"])
+        reunion_set(
             bilan=bilan, user=users["responsable"], when=datetime.datetime(2027, 6, 15, 14, tzinfo=PARIS), lieu="Siège"
         )
         yield client_for(users["prestataire"]), reverse("bilans:reunion", kwargs={"pk": bilan.pk}), bilan

@@ -13,11 +13,19 @@ from django.urls import reverse
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from bilans import services
 from bilans.aggregation import ThemeCount, suppress, synthese
-from bilans.models import Bilan, BilanVersion, ExportPdf
+from bilans.models import EXPORT_DRAFT, Bilan, BilanVersion
+from bilans.selectors import synthese_live
+from bilans.services.export import export_request
+from bilans.services.opening import bilan_open
+from bilans.services.reminders import REMINDER_KIND, reminder_occurrence
+from bilans.services.reunion import reunion_set
+from bilans.services.review import bilan_validate, comment_add
+from bilans.services.threshold import k_set
+from bilans.services.writing import bilan_remettre, bilan_write, section_refusals
 from bilans.tasks import remind_bilans
-from mlhg_app.models import OutgoingMessage
+from mlhg_app.exports import export_run
+from mlhg_app.models import OutgoingMessage, StoredExport
 from mlhg_app.refusals import Refused
 from seances.models import CompteRendu, Emargement
 from tests.factories import BilanFactory, BilanVersionFactory, UserFactory
@@ -128,7 +136,7 @@ def test_with_k_2_the_theme_of_two_groups_is_shown(year):
 
 @pytest.fixture
 def bilan(year, users):
-    return services.bilan_open(programme=year, user=users["prestataire"])
+    return bilan_open(programme=year, user=users["prestataire"])
 
 
 def page(response) -> str:
@@ -220,7 +228,7 @@ def test_a_bilan_section_naming_places_and_partners_is_accepted(bilan, users):
     assert response.status_code == 302
     bilan.refresh_from_db()
     assert bilan.attention == text
-    assert services.section_refusals(bilan) == {}
+    assert section_refusals(bilan) == {}
 
 
 @pytest.mark.django_db
@@ -293,8 +301,8 @@ def test_remis_commented_replied_revised_and_validated_keeps_every_version(
 
 @pytest.mark.django_db
 def test_a_version_freezes_its_figures(bilan, users, programme):
-    services.bilan_write(bilan=bilan, user=users["prestataire"], texts=BILAN_TEXTS)
-    services.bilan_remettre(bilan=bilan, user=users["prestataire"])
+    bilan_write(bilan=bilan, user=users["prestataire"], texts=BILAN_TEXTS)
+    bilan_remettre(bilan=bilan, user=users["prestataire"])
     before = BilanVersion.objects.get().synthese
     held(
         programme,
@@ -304,7 +312,7 @@ def test_a_version_freezes_its_figures(bilan, users, programme):
         fenetre=2,
     )
     assert BilanVersion.objects.get().synthese == before
-    assert services.synthese_live(bilan) != before
+    assert synthese_live(bilan) != before
 
 
 # -- k --------------------------------------------------------------------------------------------
@@ -322,7 +330,7 @@ def test_staff_set_k_but_never_below_two(programme, users):
     assert Bilan.objects.get(programme=programme).seuil_k == 4
     assert login(users["prestataire"]).post(url, {"seuil_k": "2"}).status_code == 403
     with pytest.raises(Refused):
-        services.k_set(bilan=Bilan.objects.get(), user=users["staff"], k=1)
+        k_set(bilan=Bilan.objects.get(), user=users["staff"], k=1)
 
 
 # -- réunion de bilan -----------------------------------------------------------------------------
@@ -330,8 +338,8 @@ def test_staff_set_k_but_never_below_two(programme, users):
 
 @pytest.fixture
 def remis(bilan, users):
-    services.bilan_write(bilan=bilan, user=users["prestataire"], texts=BILAN_TEXTS)
-    services.bilan_remettre(bilan=bilan, user=users["prestataire"])
+    bilan_write(bilan=bilan, user=users["prestataire"], texts=BILAN_TEXTS)
+    bilan_remettre(bilan=bilan, user=users["prestataire"])
     bilan.refresh_from_db()
     return bilan
 
@@ -364,7 +372,7 @@ def test_the_reunion_invites_both_sides_and_a_move_raises_the_sequence(
 @pytest.mark.django_db
 @time_machine.travel(datetime.datetime(2027, 6, 1, 10, 0, tzinfo=PARIS), tick=False)
 def test_the_minutes_are_a_pdf(remis, users):
-    services.reunion_set(bilan=remis, user=users["responsable"], when=datetime.datetime(2027, 6, 15, 14, tzinfo=PARIS),
+    reunion_set(bilan=remis, user=users["responsable"], when=datetime.datetime(2027, 6, 15, 14, tzinfo=PARIS),
                          lieu="Siège")  # fmt: skip
     client = login(users["prestataire"])
     url = reverse("bilans:reunion", kwargs={"pk": remis.pk})
@@ -395,7 +403,7 @@ def test_the_minutes_are_a_pdf(remis, users):
     ],
 )
 def test_reminder_occurrences(today, occurrence):
-    assert services.reminder_occurrence(datetime.date(2027, 6, 30), today) == occurrence
+    assert reminder_occurrence(datetime.date(2027, 6, 30), today) == occurrence
 
 
 @pytest.mark.django_db
@@ -412,10 +420,10 @@ def test_reminders_go_once_each_and_stop_at_the_remise(programme, users):
     run(datetime.date(2027, 7, 3))
     assert len(mail.outbox) == 3 and "est passée" in mail.outbox[-1].subject
     bilan = Bilan.objects.get(programme=programme)
-    services.bilan_write(bilan=bilan, user=users["prestataire"], texts=BILAN_TEXTS)
-    services.bilan_remettre(bilan=bilan, user=users["prestataire"])
+    bilan_write(bilan=bilan, user=users["prestataire"], texts=BILAN_TEXTS)
+    bilan_remettre(bilan=bilan, user=users["prestataire"])
     run(datetime.date(2027, 7, 9))
-    assert OutgoingMessage.objects.filter(kind=services.REMINDER_KIND).count() == 3
+    assert OutgoingMessage.objects.filter(kind=REMINDER_KIND).count() == 3
     assert len(mail.outbox) == 3
 
 
@@ -434,7 +442,7 @@ def test_the_pdf_export_is_a_job_with_a_status_and_holds_no_name_nor_free_text(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("bilans:export", kwargs={"pk": remis.pk}), follow=True)
     assert "export PDF est lancé" in flash(response)
-    export = ExportPdf.objects.get()
+    export = StoredExport.objects.get()
     status = client.get(reverse("bilans:export_status", kwargs={"pk": export.pk})).json()
     assert status["status"] == "pret" and status["done"] and status["url"]
     data = b"".join(client.get(status["url"]).streaming_content)
@@ -456,11 +464,11 @@ def test_the_pdf_export_is_a_job_with_a_status_and_holds_no_name_nor_free_text(
 
 @pytest.mark.django_db
 def test_a_draft_export_is_never_readable_by_the_responsable(bilan, users):
-    services.bilan_write(bilan=bilan, user=users["prestataire"], texts=BILAN_TEXTS)
-    export = services.export_request(bilan=bilan, user=users["prestataire"])
-    services.export_run(export_id=export.pk)
+    bilan_write(bilan=bilan, user=users["prestataire"], texts=BILAN_TEXTS)
+    export = export_request(bilan=bilan, user=users["prestataire"])
+    export_run(export_id=export.pk)
     export.refresh_from_db()
-    assert export.version is None and export.status == "pret"
+    assert export.kind == EXPORT_DRAFT and export.status == "pret"
     assert "Document de travail" in pdf_text(export.fichier.read())
     url = reverse("bilans:export_download", kwargs={"pk": export.pk})
     assert login(users["prestataire"]).get(url).status_code == 200
@@ -470,11 +478,11 @@ def test_a_draft_export_is_never_readable_by_the_responsable(bilan, users):
 
 @pytest.mark.django_db
 def test_export_run_twice_keeps_one_file(remis, users):
-    export = services.export_request(bilan=remis, user=users["responsable"])
-    services.export_run(export_id=export.pk)
+    export = export_request(bilan=remis, user=users["responsable"])
+    export_run(export_id=export.pk)
     export.refresh_from_db()
     name = export.fichier.name
-    assert services.export_run(export_id=export.pk) == "pret"
+    assert export_run(export_id=export.pk) == "pret"
     export.refresh_from_db()
     assert export.fichier.name == name
 
@@ -514,15 +522,15 @@ def queries(client, url) -> int:
 def test_bilan_pages_keep_their_number_of_queries_as_the_year_grows(programme, users):
     slots = [(g, f) for f in (1, 2, 3) for g in programme.groupes.exclude(membres=users["conseiller"]).order_by("pk")]
     themes = ["Charge émotionnelle", "Partenariats", "Posture professionnelle", "Logement"]
-    bilan = services.bilan_open(programme=programme, user=users["prestataire"])
-    services.bilan_write(bilan=bilan, user=users["prestataire"], texts=BILAN_TEXTS)
+    bilan = bilan_open(programme=programme, user=users["prestataire"])
+    bilan_write(bilan=bilan, user=users["prestataire"], texts=BILAN_TEXTS)
 
     def grow(start, stop):
         for i, (groupe, fenetre) in enumerate(slots[start:stop], start):
             day = {1: datetime.date(2026, 10, 1), 2: datetime.date(2027, 2, 1), 3: datetime.date(2027, 5, 3)}[fenetre]
             held(programme, groupe, themes[: 1 + i % 4], day=day, fenetre=fenetre, presents=2)
-        services.bilan_remettre(bilan=bilan, user=users["prestataire"])
-        services.comment_add(bilan=bilan, user=users["responsable"], section="attention", texte="Précisez.")
+        bilan_remettre(bilan=bilan, user=users["prestataire"])
+        comment_add(bilan=bilan, user=users["responsable"], section="attention", texte="Précisez.")
 
     pages = [
         (users["prestataire"], reverse("bilans:detail", kwargs={"pk": bilan.pk})),
@@ -550,7 +558,7 @@ def test_comptes_rendus_are_purged_after_the_validated_bilan_and_its_grace_perio
     validated_at = datetime.datetime(2027, 7, 1, 10, tzinfo=PARIS)
     assert retention.purge_expired(now=validated_at)["bilans.comptes_rendus"] == {"comptes_rendus": 0}
     with time_machine.travel(validated_at, tick=False):
-        services.bilan_validate(bilan=remis, user=users["responsable"])
+        bilan_validate(bilan=remis, user=users["responsable"])
     before = page(login(users["responsable"]).get(reverse("bilans:detail", kwargs={"pk": remis.pk})))
     inside = validated_at + datetime.timedelta(days=89)
     assert retention.purge_expired(now=inside)["bilans.comptes_rendus"] == {"comptes_rendus": 0}

@@ -10,10 +10,15 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from bilans import services
 from bilans.aggregation import participation, synthese
 from bilans.differences import Share, protect_against_differences, revealing_figures
-from bilans.models import Bilan, BilanVersion, ExportPdf
+from bilans.models import Bilan, BilanVersion
+from bilans.selectors import synthese_live
+from bilans.services.opening import bilan_open
+from bilans.services.review import comment_add
+from bilans.services.writing import bilan_write
+from mlhg_app.exports import export_run
+from mlhg_app.models import StoredExport
 from tests.factories import BilanFactory, BilanVersionFactory
 from tests.seances_world import build_programme, held
 from tests.web import login
@@ -135,15 +140,15 @@ def year(groupes):
 
 @pytest.fixture
 def bilan(year, users):
-    bilan = services.bilan_open(programme=year, user=users["prestataire"])
-    services.bilan_write(bilan=bilan, user=users["prestataire"], texts=TEXTS)
+    bilan = bilan_open(programme=year, user=users["prestataire"])
+    bilan_write(bilan=bilan, user=users["prestataire"], texts=TEXTS)
     return bilan
 
 
 def remettre(bilan, users, django_capture_on_commit_callbacks):
     """The prestataire remits; for a second remise the responsable comments first."""
     if bilan.versions.exists():
-        services.comment_add(bilan=bilan, user=users["responsable"], section="attention", texte="Précisez.")
+        comment_add(bilan=bilan, user=users["responsable"], section="attention", texte="Précisez.")
     with django_capture_on_commit_callbacks(execute=True):
         login(users["prestataire"]).post(reverse("bilans:remettre", kwargs={"pk": bilan.pk}))
     bilan.refresh_from_db()
@@ -175,11 +180,11 @@ def page_figures(client, bilan, numero) -> dict:
 
 def pdf_figures(client, bilan) -> tuple[dict, str]:
     """The figures and the text of the PDF of the version the reader reads (the latest), exported as a user does."""
-    exports = ExportPdf.objects.count()
+    exports = StoredExport.objects.count()
     client.post(reverse("bilans:export", kwargs={"pk": bilan.pk}))
-    export = ExportPdf.objects.order_by("-pk").first()
-    assert ExportPdf.objects.count() == exports + 1
-    services.export_run(export_id=export.pk)
+    export = StoredExport.objects.order_by("-pk").first()
+    assert StoredExport.objects.count() == exports + 1
+    export_run(export_id=export.pk)
     data = b"".join(client.get(reverse("bilans:export_download", kwargs={"pk": export.pk})).streaming_content)
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
     table = text.split("Thème Séances", 1)[1]
@@ -316,7 +321,7 @@ def test_hole_06_a_compte_rendu_rewritten_after_a_remise_changes_no_figure_of_th
     themes = [Theme.objects.get(libelle=label) for label in THEMES]  # « Logement » added to one group's
     compte_rendu_save(seance=seance, user=seance.intervenant.user, tenue=True, methode="codeveloppement",
                       themes=themes, observations="Échanges sur les partenariats.")  # fmt: skip
-    assert services.synthese_live(bilan)["autres"] == {"themes": 2, "seances": 4} != v1["autres"]
+    assert synthese_live(bilan)["autres"] == {"themes": 2, "seances": 4} != v1["autres"]
     remettre(bilan, users, django_capture_on_commit_callbacks)
     v2 = BilanVersion.objects.get(numero=2).synthese
     assert {key: v2[key] for key in ("themes", "autres", "participation")} == {

@@ -5,8 +5,11 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from bilans import services
-from bilans.models import Bilan, ExportPdf
+from bilans.models import EXPORT_VERSION, Bilan
+from bilans.services.opening import bilan_open
+from bilans.services.writing import bilan_write
+from mlhg_app.exports import export_run
+from mlhg_app.models import StoredExport
 from tests.seances_world import build_programme
 
 pytestmark = pytest.mark.e2e
@@ -21,8 +24,8 @@ TEXTS = {
 @pytest.fixture
 def written(transactional_db, users):
     programme = build_programme(users)
-    bilan = services.bilan_open(programme=programme, user=users["prestataire"])
-    services.bilan_write(bilan=bilan, user=users["prestataire"], texts=TEXTS)
+    bilan = bilan_open(programme=programme, user=users["prestataire"])
+    bilan_write(bilan=bilan, user=users["prestataire"], texts=TEXTS)
     return bilan
 
 
@@ -68,11 +71,13 @@ def test_responsable_comments_and_validates_the_bilan(
     assert bilan.status == Bilan.Status.VALIDE
 
     # A job still queued: the page says so, polls, and shows the link once the worker is done.
-    pending = ExportPdf.objects.create(bilan=bilan, version=bilan.versions.get(), demande_par=users["responsable"])
+    pending = StoredExport.objects.create(
+        kind=EXPORT_VERSION, object_id=bilan.versions.get().pk, demande_par=users["responsable"]
+    )
     page.reload()
     item = page.locator(f"[data-status-url$='/export/{pending.pk}/']")
     expect(item.get_by_role("status")).to_have_text("en attente")
     expect(item.get_by_role("link", name="Télécharger le PDF")).to_be_hidden()
-    services.export_run(export_id=pending.pk)
+    export_run(export_id=pending.pk)
     expect(item.get_by_role("status")).to_have_text("prêt")
     expect(item.get_by_role("link", name="Télécharger le PDF")).to_be_visible()

@@ -113,20 +113,25 @@ def test_two_deliveries_of_the_same_reminder_send_one_email(worker):
 
 def test_the_bilan_pdf_export_runs_on_the_worker(worker, users):
     """The export job leaves the web process: the worker renders the PDF into the shared media folder."""
-    from bilans import services, tasks
-    from bilans.models import ExportPdf
+    from bilans.models import EXPORT_VERSION
+    from bilans.services.opening import bilan_open
+    from bilans.services.writing import bilan_remettre, bilan_write
+    from mlhg_app.models import StoredExport
+    from mlhg_app.tasks import run_export
     from tests.seances_world import build_programme
 
     programme = build_programme(users)
-    bilan = services.bilan_open(programme=programme, user=users["prestataire"])
-    services.bilan_write(
+    bilan = bilan_open(programme=programme, user=users["prestataire"])
+    bilan_write(
         bilan=bilan,
         user=users["prestataire"],
         texts={"thematiques": "Charge.", "attention": "A.", "preconisations": "P."},
     )
-    services.bilan_remettre(bilan=bilan, user=users["prestataire"])
-    export = ExportPdf.objects.create(bilan=bilan, version=bilan.versions.get(), demande_par=users["responsable"])
-    result = tasks.export_pdf.apply_async(kwargs={"export_id": export.pk}, queue=worker["queue"])
+    bilan_remettre(bilan=bilan, user=users["prestataire"])
+    export = StoredExport.objects.create(
+        kind=EXPORT_VERSION, object_id=bilan.versions.get().pk, demande_par=users["responsable"]
+    )
+    result = run_export.apply_async(kwargs={"export_id": export.pk}, queue=worker["queue"])
     assert result.get(timeout=120) == "pret"
     export.refresh_from_db()
     assert export.status == "pret" and export.fichier.read().startswith(b"%PDF")
@@ -154,14 +159,16 @@ def test_a_worker_killed_in_the_middle_of_pdf_jobs_leaves_one_pdf_and_one_email(
     from ami.models import DossierVersion
     from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content
     from ami.tasks import send_receipt
-    from bilans import services, tasks
-    from bilans.models import ExportPdf
+    from bilans.models import EXPORT_DRAFT
+    from bilans.services.opening import bilan_open
+    from mlhg_app.models import StoredExport
+    from mlhg_app.tasks import run_export
     from tests.dossiers import complete_dossier, member
     from tests.seances_world import build_programme
 
     programme = build_programme(users)
-    bilan = services.bilan_open(programme=programme, user=users["prestataire"])
-    export = ExportPdf.objects.create(bilan=bilan, demande_par=users["prestataire"])
+    bilan = bilan_open(programme=programme, user=users["prestataire"])
+    export = StoredExport.objects.create(kind=EXPORT_DRAFT, object_id=bilan.pk, demande_par=users["prestataire"])
     dossier = complete_dossier()
     candidate = member(dossier.prestataire, "tuee.en.route@exemple.fr")
     contenu = dossier_content(dossier_queryset_for_content().get(pk=dossier.pk))
@@ -174,15 +181,15 @@ def test_a_worker_killed_in_the_middle_of_pdf_jobs_leaves_one_pdf_and_one_email(
     short = {"CELERY_VISIBILITY_TIMEOUT": 5}  # a dead worker's jobs come back after 5 s (2 h in production)
     first = start_worker(settings, queue, mail_dir, log_path, JOB_TEST_PAUSE=120, **short)
     try:
-        tasks.export_pdf.apply_async(kwargs={"export_id": export.pk}, queue=queue)
+        run_export.apply_async(kwargs={"export_id": export.pk}, queue=queue)
         send_receipt.apply_async(kwargs={"version_id": version.pk}, queue=queue)
         wait_for(lambda: log_path.read_text().count("job paused for tests") == 2, 90, "les deux PDF rendus")
     finally:
         stop_worker(first, kill=True)
 
     export.refresh_from_db()
-    exports_dir = Path(settings.MEDIA_ROOT) / "bilans" / "exports"
-    assert export.status == ExportPdf.Status.EN_COURS and not export.fichier
+    exports_dir = Path(settings.MEDIA_ROOT) / "exports"
+    assert export.status == StoredExport.Status.EN_COURS and not export.fichier
     assert not exports_dir.exists() or list(exports_dir.iterdir()) == []
     assert OutgoingMessage.objects.count() == 0 and not mail_dir.exists()
 
@@ -190,7 +197,7 @@ def test_a_worker_killed_in_the_middle_of_pdf_jobs_leaves_one_pdf_and_one_email(
     try:
         wait_for(
             lambda: (
-                ExportPdf.objects.get(pk=export.pk).status == ExportPdf.Status.PRET
+                StoredExport.objects.get(pk=export.pk).status == StoredExport.Status.PRET
                 and OutgoingMessage.objects.filter(kind="dossier.receipt").exists()
             ),
             90,
@@ -201,7 +208,7 @@ def test_a_worker_killed_in_the_middle_of_pdf_jobs_leaves_one_pdf_and_one_email(
         stop_worker(second)
 
     export.refresh_from_db()
-    assert export.status == ExportPdf.Status.PRET
+    assert export.status == StoredExport.Status.PRET
     assert [p.name for p in exports_dir.iterdir()] == [Path(export.fichier.name).name]
     assert export.fichier.read().startswith(b"%PDF")
     assert list(OutgoingMessage.objects.values_list("kind", "recipient")) == [

@@ -26,7 +26,8 @@ def test_load_demo_prints_one_line_per_account_with_every_role(settings):
         assert User.objects.filter(role="conseiller", antenne__code=antenne_code, is_manager=False).count() >= 3
     # the bilan 2026-2027, a draft built from window 1's comptes rendus
     from bilans.models import Bilan
-    from bilans.services import section_refusals, synthese_live
+    from bilans.selectors import synthese_live
+    from bilans.services.writing import section_refusals
 
     bilan = Bilan.objects.get(programme__annee_debut=2026)
     assert bilan.status == Bilan.Status.BROUILLON and bilan.thematiques and not bilan.preconisations

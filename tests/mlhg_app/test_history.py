@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from bilans import services as bilans
+from bilans.services.opening import bilan_open
+from bilans.services.writing import bilan_remettre, bilan_write
 from seances.services.board import seance_validate
 from tests.factories import SeanceFactory
 from tests.seances_world import build_programme
@@ -41,10 +42,10 @@ def test_unknown_models_and_comptes_rendus_have_no_history_page(users):
 @pytest.mark.django_db
 def test_a_bilan_history_shows_its_steps_never_its_draft_text(users):
     programme = build_programme(users)
-    bilan = bilans.bilan_open(programme=programme, user=users["prestataire"])
+    bilan = bilan_open(programme=programme, user=users["prestataire"])
     draft = {"thematiques": "Texte de brouillon confidentiel", "attention": "A", "preconisations": "P"}
-    bilans.bilan_write(bilan=bilan, user=users["prestataire"], texts=draft)
-    bilans.bilan_remettre(bilan=bilan, user=users["prestataire"])
+    bilan_write(bilan=bilan, user=users["prestataire"], texts=draft)
+    bilan_remettre(bilan=bilan, user=users["prestataire"])
     page = login(users["staff"]).get(reverse("history", kwargs={"label": "bilans.bilan", "pk": bilan.pk}))
     text = page.content.decode()
     assert "brouillon → <strong>remis</strong>" in text

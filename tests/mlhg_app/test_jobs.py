@@ -8,10 +8,10 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from bilans import services as bilan_services
-from bilans.models import ExportPdf
+from bilans.models import EXPORT_DRAFT
+from bilans.services.opening import bilan_open
 from mlhg_app.jobs import DELAYED_MESSAGE
-from mlhg_app.models import OutgoingMessage, PendingJob
+from mlhg_app.models import OutgoingMessage, PendingJob, StoredExport
 from mlhg_app.tasks import requeue_pending_jobs
 from seances.models import Seance
 from tests.seances_world import build_programme
@@ -52,16 +52,16 @@ def forget_connections(app):
 def test_bilan_export_with_redis_down_answers_and_runs_when_redis_is_back(users, redis_down):
     programme = build_programme(users)
     with time_machine.travel(datetime.datetime(2027, 6, 1, 10, 0, tzinfo=PARIS), tick=False):
-        bilan = bilan_services.bilan_open(programme=programme, user=users["prestataire"])
+        bilan = bilan_open(programme=programme, user=users["prestataire"])
         response = client_for(users["prestataire"]).post(reverse("bilans:export", kwargs={"pk": bilan.pk}))
 
     assert response.status_code == 302
     assert flash(response) == DELAYED_MESSAGE
     assert DELAYED_MESSAGE.startswith("La tâche est enregistrée mais sera traitée plus tard")
-    export = ExportPdf.objects.get(bilan=bilan)
-    assert export.status == ExportPdf.Status.EN_ATTENTE and not export.fichier  # nothing claims it ran
+    export = StoredExport.objects.get(kind=EXPORT_DRAFT, object_id=bilan.pk)
+    assert export.status == StoredExport.Status.EN_ATTENTE and not export.fichier  # nothing claims it ran
     assert list(PendingJob.objects.values_list("task", "kwargs")) == [
-        ("bilans.tasks.export_pdf", {"export_id": export.pk})
+        ("mlhg_app.tasks.run_export", {"export_id": export.pk})
     ]
 
     # While Redis stays down, the periodic requeue keeps the job and says nothing to anyone.
@@ -72,7 +72,7 @@ def test_bilan_export_with_redis_down_answers_and_runs_when_redis_is_back(users,
     redis_down.conf.update(task_always_eager=True)
     assert requeue_pending_jobs.run() == 1
     export.refresh_from_db()
-    assert export.status == ExportPdf.Status.PRET and export.fichier.read().startswith(b"%PDF")
+    assert export.status == StoredExport.Status.PRET and export.fichier.read().startswith(b"%PDF")
     assert PendingJob.objects.count() == 0
     assert requeue_pending_jobs.run() == 0
 

@@ -5,8 +5,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from bilans import services as bilan_services
 from bilans.models import Bilan, Commentaire
+from bilans.selectors import bilans_visible_to
+from bilans.services.opening import due_date
+from bilans.services.review import bilan_validate, comment_add
+from bilans.services.writing import bilan_remettre
 from mlhg_app.models import User
 from mlhg_app.refusals import Refused
 from seances.models import Seance
@@ -43,8 +46,8 @@ def proposed(programme):
 
 @pytest.fixture
 def remitted(programme, users):
-    bilan = Bilan.objects.create(programme=programme, echeance=bilan_services.due_date(programme), **TEXTS)
-    bilan_services.bilan_remettre(bilan=bilan, user=users["prestataire"])
+    bilan = Bilan.objects.create(programme=programme, echeance=due_date(programme), **TEXTS)
+    bilan_remettre(bilan=bilan, user=users["prestataire"])
     bilan.refresh_from_db()
     mail.outbox.clear()
     return bilan
@@ -107,15 +110,15 @@ def test_hole_07_another_responsable_cannot_validate_the_bilan(remitted, other_r
 @pytest.mark.django_db
 def test_hole_07_another_responsable_does_not_read_the_bilan(remitted, other_responsable):
     assert login(other_responsable).get(reverse("bilans:detail", kwargs={"pk": remitted.pk})).status_code in (403, 404)
-    assert remitted not in bilan_services.bilans_visible_to(other_responsable)
+    assert remitted not in bilans_visible_to(other_responsable)
 
 
 @pytest.mark.django_db
 def test_hole_07_the_bilan_services_refuse_another_responsable(remitted, other_responsable):
     with pytest.raises(Refused, match="responsable de secteur référent"):
-        bilan_services.comment_add(bilan=remitted, user=other_responsable, section="attention", texte="Précisez.")
+        comment_add(bilan=remitted, user=other_responsable, section="attention", texte="Précisez.")
     with pytest.raises(Refused, match="responsable de secteur référent"):
-        bilan_services.bilan_validate(bilan=remitted, user=other_responsable)
+        bilan_validate(bilan=remitted, user=other_responsable)
     remitted.refresh_from_db()
     assert remitted.status == Bilan.Status.REMIS
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from bilans.models import Bilan
-from bilans.services import bilans_visible_to
+from bilans.selectors import bilans_visible_to
 from mlhg_app.models import User
 from seances import selectors
 from seances.models import Groupe, Programme, Releve, Seance

@@ -12,28 +12,31 @@ MINUTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def bilan(world):
     if "bilan" not in world:
-        from bilans import services
         from bilans.models import Bilan
+        from bilans.services.export import export_request
+        from bilans.services.opening import due_date
+        from bilans.services.reunion import reunion_minutes_attach, reunion_set
+        from bilans.services.review import comment_add
+        from bilans.services.writing import bilan_remettre
+        from mlhg_app.exports import export_run
 
         users = world["users"]
         prog = programme(world)
         # The « open » and « threshold » samples may have opened it already.
-        b, _ = Bilan.objects.get_or_create(programme=prog, defaults={"echeance": services.due_date(prog)})
+        b, _ = Bilan.objects.get_or_create(programme=prog, defaults={"echeance": due_date(prog)})
         b.thematiques = "La charge émotionnelle revient souvent."
         b.attention = "Prévoir un temps d'échange après un incident."
         b.preconisations = "Garder le même rythme."
         b.save()
-        services.bilan_remettre(bilan=b, user=users["prestataire"])
-        world["commentaire"] = services.comment_add(
+        bilan_remettre(bilan=b, user=users["prestataire"])
+        world["commentaire"] = comment_add(
             bilan=b, user=users["responsable"], section="attention", texte="Pouvez-vous préciser ?"
         )
-        services.reunion_set(
-            bilan=b, user=users["responsable"], when=timezone.now() + datetime.timedelta(days=10), lieu="Siège"
-        )
+        reunion_set(bilan=b, user=users["responsable"], when=timezone.now() + datetime.timedelta(days=10), lieu="Siège")
         b.refresh_from_db()
-        services.reunion_minutes_attach(bilan=b, user=users["responsable"], data=MINUTES)
-        export = services.export_request(bilan=b, user=users["responsable"])
-        services.export_run(export_id=export.pk)
+        reunion_minutes_attach(bilan=b, user=users["responsable"], data=MINUTES)
+        export = export_request(bilan=b, user=users["responsable"])
+        export_run(export_id=export.pk)
         world["export"] = export
         world["bilan"] = b
     return world["bilan"]

@@ -9,6 +9,7 @@ change with who, and the rules below hold whichever page asked for it.
 from django.db import transaction
 from django.utils import timezone
 
+from bilans import tasks
 from bilans.models import Bilan
 from mlhg_app.jobs import enqueue
 from mlhg_app.refusals import Refused
@@ -40,12 +41,6 @@ def transition_refusal(bilan: Bilan, status: str) -> str:
     return ""
 
 
-def _queue(task_name: str, **kwargs):
-    from bilans import tasks
-
-    enqueue(getattr(tasks, task_name), **kwargs)
-
-
 def bilan_set_state(*, bilan: Bilan, status: str, by=None) -> bool:
     """Move `bilan` to `status`; the only place a bilan's status changes. Returns False (and does
     nothing: no history row, no email) when the status is already `status`.
@@ -72,7 +67,7 @@ def bilan_set_state(*, bilan: Bilan, status: str, by=None) -> bool:
     bilan.save(update_fields=fields)
     if status == B.REMIS:
         numero = bilan.versions.order_by("-numero").values_list("numero", flat=True).first()
-        transaction.on_commit(lambda: _queue("notify_remise", bilan_id=bilan.pk, numero=numero))
+        transaction.on_commit(lambda: enqueue(tasks.notify_remise, bilan_id=bilan.pk, numero=numero))
     elif status == B.VALIDE:
-        transaction.on_commit(lambda: _queue("notify_validation", bilan_id=bilan.pk))
+        transaction.on_commit(lambda: enqueue(tasks.notify_validation, bilan_id=bilan.pk))
     return True

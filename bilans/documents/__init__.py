@@ -1,0 +1,1 @@
+"""The bilans' documents: the bilan's PDF (documents/bilan.py)."""

@@ -1,0 +1,142 @@
+"""The bilan's emails: who receives them, the remise, a comment, the validation, the réunion's invitation
+(with its .ics). Each sent once per occurrence (the outgoing-message log); called by bilans/tasks.py."""
+
+import datetime
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Event, vCalAddress, vText
+
+from bilans.models import Commentaire
+from bilans.selectors import bilans_base, reunion_text
+from mlhg_app.messaging import message_send
+from mlhg_app.models import User
+from seances import calendar
+
+
+def prestataire_recipients(bilan) -> list[User]:
+    membres = bilan.programme.prestataire.membres.select_related("user").filter(user__is_active=True)
+    return [m.user for m in membres]
+
+
+def responsable_recipients(bilan) -> list[User]:
+    """The programme's référent responsable (the only one who may open the bilan)."""
+    if bilan.programme.responsable and bilan.programme.responsable.is_active:
+        return [bilan.programme.responsable]
+    return []
+
+
+def bilan_url(bilan) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("bilans:detail", kwargs={"pk": bilan.pk})
+
+
+def _notify(bilan, users, *, kind, subject, template, occurrence, context=None, attachments=None):
+    for user in users:
+        message_send(
+            kind=kind,
+            recipient=user.email,
+            subject=subject,
+            template=template,
+            context={"bilan": bilan, "user": user, "url": bilan_url(bilan), **(context or {})},
+            obj=bilan,
+            occurrence=occurrence,
+            attachments=attachments,
+        )
+
+
+def notify_remise(*, bilan_id: int, numero: int) -> int:
+    bilan = bilans_base().filter(pk=bilan_id).first()
+    if bilan is None:
+        return 0
+    users = responsable_recipients(bilan)
+    _notify(
+        bilan,
+        users,
+        kind="bilan.remis",
+        subject=f"Bilan annuel {bilan.annee} remis par {bilan.programme.prestataire}",
+        template="bilan_remis",
+        occurrence=f"version-{numero}",
+        context={"numero": numero},
+    )
+    return len(users)
+
+
+def notify_comment(*, commentaire_id: int) -> int:
+    commentaire = Commentaire.objects.select_related("version__bilan").filter(pk=commentaire_id).first()
+    if commentaire is None:
+        return 0
+    bilan = bilans_base().get(pk=commentaire.version.bilan_id)
+    users = prestataire_recipients(bilan)
+    _notify(
+        bilan,
+        users,
+        kind="bilan.commentaire",
+        subject=f"Bilan annuel {bilan.annee} : un commentaire du responsable de secteur",
+        template="bilan_commentaire",
+        occurrence=f"commentaire-{commentaire.pk}",
+        context={"commentaire": commentaire},
+    )
+    return len(users)
+
+
+def notify_validation(*, bilan_id: int) -> int:
+    bilan = bilans_base().filter(pk=bilan_id).first()
+    if bilan is None:
+        return 0
+    users = prestataire_recipients(bilan)
+    _notify(
+        bilan,
+        users,
+        kind="bilan.valide",
+        subject=f"Bilan annuel {bilan.annee} validé",
+        template="bilan_valide",
+        occurrence="validation",
+    )
+    return len(users)
+
+
+def reunion_ics(bilan) -> bytes:
+    """The réunion's invitation (iCalendar REQUEST; its SEQUENCE grows each time it is moved)."""
+    cal = calendar.ics_calendar("REQUEST")
+    event = Event()
+    start = timezone.localtime(bilan.reunion_le)
+    event.add("uid", f"bilan-{bilan.reunion_uid}@mlhg-app")
+    event.add("sequence", bilan.reunion_sequence)
+    event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
+    event.add("dtstart", start)
+    event.add("dtend", start + datetime.timedelta(hours=2))
+    event.add("summary", f"Réunion de bilan APP {bilan.annee}")
+    event.add("location", bilan.reunion_lieu or "À préciser")
+    event.add(
+        "description", f"Réunion de bilan annuel entre le prestataire et le responsable de secteur.\n{bilan_url(bilan)}"
+    )
+    event.add("status", "CONFIRMED")
+    event.add("organizer", calendar.ics_organizer())
+    for user in responsable_recipients(bilan) + prestataire_recipients(bilan):
+        attendee = vCalAddress(f"mailto:{user.email}")
+        attendee.params["cn"] = vText(user.get_full_name() or user.email)
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        attendee.params["partstat"] = vText("NEEDS-ACTION")
+        event.add("attendee", attendee, encode=0)
+    cal.add_component(event)
+    return cal.to_ical()
+
+
+def notify_reunion(*, bilan_id: int, sequence: int) -> int:
+    bilan = bilans_base().filter(pk=bilan_id).first()
+    if bilan is None or bilan.reunion_le is None:
+        return 0
+    users = responsable_recipients(bilan) + prestataire_recipients(bilan)
+    ics = reunion_ics(bilan)
+    _notify(
+        bilan,
+        users,
+        kind="bilan.reunion",
+        subject=f"Réunion de bilan APP {bilan.annee} : {reunion_text(bilan)}",
+        template="bilan_reunion",
+        occurrence=f"reunion-{sequence}",
+        context={"quand": reunion_text(bilan), "sequence": sequence},
+        attachments=[("reunion-bilan.ics", ics, "text/calendar; method=REQUEST")],
+    )
+    return len(users)

@@ -20,7 +20,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from ami.uploads import MAX_FILE_SIZE, PDF, content_refusal, describe_content, detect_type, display_name, format_mo
 from bilans import aggregation, charts, differences
 from bilans.models import K_MINIMUM, Bilan, BilanVersion, Commentaire, ExportPdf, Section
 from bilans.states import bilan_set_state
@@ -30,6 +29,7 @@ from mlhg_app.models import User
 from mlhg_app.pdf import render_pdf
 from mlhg_app.refusals import Refused
 from mlhg_app.rules import is_prestataire, is_responsable, is_staff_member
+from mlhg_app.uploads import MAX_FILE_SIZE, PDF, content_refusal, describe_content, detect_type, display_name, format_mo
 from seances import calendar
 from seances.anonymisation import identifying_terms, names_for_programme
 from seances.models import Programme

@@ -31,7 +31,9 @@ from hypothesis import strategies as st
 from pypdf import PdfWriter
 
 from ami.models import Fichier
-from ami.uploads import (
+from bilans import services as bilan_services
+from bilans.services import check_minutes
+from mlhg_app.uploads import (
     ACCEPTED_TYPES,
     JPEG,
     ODT,
@@ -42,8 +44,6 @@ from ami.uploads import (
     sanitize_filename,
     upload_check,
 )
-from bilans import services as bilan_services
-from bilans.services import check_minutes
 from seances.models import Emargement
 from seances.services.after import check_sheet
 from tests.factories import AMIFactory, DossierFactory, MembreFactory

@@ -3,6 +3,7 @@
 from django.db import models, transaction
 
 from ami.models import Dossier
+from mlhg_app.french import deadline_text
 from mlhg_app.messaging import message_send
 
 
@@ -22,8 +23,6 @@ def dossier_remind(*, dossier_id: int, occurrence: str) -> int:
         )
         if dossier is None or not dossier.ami.is_open():
             return 0
-        from ami.deadline_text import deadline_text
-
         sent = 0
         for membre in dossier.prestataire.membres.select_related("user").filter(user__is_active=True):
             sent += message_send(
@@ -36,7 +35,7 @@ def dossier_remind(*, dossier_id: int, occurrence: str) -> int:
                     "ami": dossier.ami,
                     "user": membre.user,
                     "occurrence": occurrence,
-                    "deadline": deadline_text(dossier.ami),
+                    "deadline": deadline_text(dossier.ami.date_limite),
                 },
                 obj=dossier,
                 occurrence=occurrence,

@@ -6,10 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from ami.completeness import dossier_completeness
-from ami.deadline_text import deadline_text
 from ami.models import Dossier, DossierVersion
 from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content, draft_files
 from ami.services.states import dossier_set_state
+from mlhg_app.french import deadline_text
 from mlhg_app.jobs import enqueue, pause_for_tests
 from mlhg_app.refusals import Refused
 
@@ -34,7 +34,7 @@ def dossier_submit(*, dossier: Dossier, user, now=None) -> DossierVersion:
         ami = dossier.ami
         if ami.is_past_deadline(now):
             raise Refused(
-                f"La date limite de dépôt ({deadline_text(ami)}, heure de Paris) est dépassée : "
+                f"La date limite de dépôt ({deadline_text(ami.date_limite)}, heure de Paris) est dépassée : "
                 "votre dossier n'a pas été déposé. Votre brouillon est conservé tel quel."
             )
         if ami.status != ami.Status.PUBLIE:
@@ -86,7 +86,7 @@ def dossier_withdraw(*, dossier: Dossier, user, now=None) -> Dossier:
             return dossier
         if dossier.ami.is_past_deadline(now):
             raise Refused(
-                f"La date limite ({deadline_text(dossier.ami)}) est passée : le dossier ne peut plus être retiré."
+                f"La date limite ({deadline_text(dossier.ami.date_limite)}) est passée : le dossier ne peut plus être retiré."
             )
         if dossier.status != Dossier.Status.DEPOSE:
             raise Refused("Seul un dossier déposé peut être retiré.")

@@ -15,7 +15,10 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from ami.uploads import (
+from mlhg_app.messaging import message_send
+from mlhg_app.refusals import Refused
+from mlhg_app.rules import is_intervenant
+from mlhg_app.uploads import (
     DOCX,
     MAX_FILE_SIZE,
     ODT,
@@ -25,9 +28,6 @@ from ami.uploads import (
     display_name,
     format_mo,
 )
-from mlhg_app.messaging import message_send
-from mlhg_app.refusals import Refused
-from mlhg_app.rules import is_intervenant
 from seances import calendar
 from seances.anonymisation import identifying_terms, names_for_filter, refusal_message
 from seances.models import CompteRendu, Emargement, Seance

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views import View
 
-from ami.forms_rectificatif import RectificatifForm
+from ami.forms.rectificatif import RectificatifForm
 from ami.services.rectificatif import ami_deadline_postpone
 from ami.views.objects import AMIObjectMixin
 from mlhg_app.access import PermissionRequiredView

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from ami.forms_evaluation import EligibilityForm
+from ami.forms.evaluation import EligibilityForm
 from ami.models import Dossier
 from ami.results import ami_results
 from ami.scoring import money

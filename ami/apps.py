@@ -6,7 +6,8 @@ class AmiConfig(AppConfig):
     verbose_name = "AMI – appel à manifestation d'intérêt"
 
     def ready(self):
-        from ami import exports, personal_data, retention
+        from ami import personal_data, retention
+        from ami.documents import exports
 
         retention.register()
         personal_data.register()

@@ -13,8 +13,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from ami.models import AMI, Dossier, Evaluation
-from ami.results import ami_results
 from ami.scoring import money
+from ami.selectors import ami_results
 from ami.services.eligibility import dossier_set_eligibility
 from ami.services.evaluation import evaluation_declare, evaluation_save, evaluation_submit, scored_criteria
 from ami.services.submission import dossier_submit

@@ -7,7 +7,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from ami.documents.letters import convention_pdf, letter_filename, letter_pdf
 from ami.models import AMI, Convention, Decision, Dossier, Lettre
+from ami.selectors import ami_results
 from ami.services.states import ami_set_state
 from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import message_send
@@ -43,8 +45,6 @@ def decision_make(*, ami: AMI, user, dossier: Dossier | None = None, justificati
     Refused once the letters are sent. Side effects: the decision (history
     keeps every change), one draft letter per candidate, the AMI's status.
     """
-    from ami.results import ami_results
-
     now = now or timezone.now()
     with transaction.atomic():
         ami = AMI.objects.select_for_update().get(pk=ami.pk)
@@ -110,8 +110,6 @@ def letters_send(*, decision: Decision, user, now=None) -> int:
     Side effects: letter PDFs stored with their SHA-256, emails (once each, via
     the outgoing-message log), `letters_sent_at`, the AMI attribué or sans suite.
     """
-    from ami.letters import letter_filename, letter_pdf
-
     now = now or timezone.now()
     with transaction.atomic():
         decision = Decision.objects.select_for_update(of=("self",)).select_related("ami").get(pk=decision.pk)
@@ -169,8 +167,6 @@ def convention_create(*, decision: Decision, user, now=None) -> Convention:
     Side effects: the convention (numbered, dates of the programme year) and its
     PDF; signable after the AMI's standstill period.
     """
-    from ami.letters import convention_pdf
-
     now = now or timezone.now()
     with transaction.atomic():
         decision = (

@@ -6,11 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from ami.completeness import dossier_completeness
+from ami.documents.receipts import receipt_filename, receipt_pdf
 from ami.models import Dossier, DossierVersion
 from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content, draft_files
 from ami.services.states import dossier_set_state
 from mlhg_app.french import deadline_text
 from mlhg_app.jobs import enqueue, pause_for_tests
+from mlhg_app.messaging import message_send
 from mlhg_app.refusals import Refused
 
 logger = logging.getLogger(__name__)
@@ -97,9 +99,6 @@ def dossier_withdraw(*, dossier: Dossier, user, now=None) -> Dossier:
 
 def receipt_send(*, version: DossierVersion) -> int:
     """Email the receipt (PDF attached) to each active account of the organisation, once each."""
-    from ami.receipts import receipt_filename, receipt_pdf
-    from mlhg_app.messaging import message_send
-
     pdf = receipt_pdf(version)
     pause_for_tests(f"receipt {version.pk}")
     sent = 0

@@ -5,10 +5,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
+from ami.documents.letters import letter_filename, letter_pdf
 from ami.forms.decision import DecisionForm, LetterForm
-from ami.letters import letter_filename, letter_pdf
 from ami.models import Convention, Decision, Dossier, Lettre
-from ami.results import ami_results
+from ami.selectors import ami_results
 from ami.services.decision import convention_create, decision_make, letter_update, letters_send
 from ami.views.objects import AMIObjectMixin
 from mlhg_app.access import PermissionRequiredView

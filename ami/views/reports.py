@@ -1,15 +1,15 @@
 """Staff reports of the selection: price simulation, audit journal; the rapport d'analyse and the archive
-are exports made by a job (ami/exports.py)."""
+are exports made by a job (ami/documents/exports.py)."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views import View
 
-from ami import exports as ami_exports
-from ami.audit import ami_journal
+from ami.documents import exports as ami_exports
 from ami.forms.pricing import PriceSimulationForm
 from ami.models import AMI, Critere
 from ami.pricing import SIMULATION_MAX_ROWS
+from ami.selectors import ami_journal
 from ami.views.objects import AMIObjectMixin
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.exports import export_request

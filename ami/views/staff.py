@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from ami.documents import dossier_pdf, dossier_pdf_filename
+from ami.documents.dossier import dossier_pdf, dossier_pdf_filename
 from ami.selectors import dossiers_visible_to
 from ami.views.objects import AMIObjectMixin, DossierObjectMixin
 from mlhg_app.access import PermissionRequiredView

@@ -7,8 +7,8 @@ the archive show the same figures as the results page (`ami.results.ami_results`
 from django.utils.text import slugify
 
 from ami.models import AMI, Critere, Decision, Dossier, Evaluation
-from ami.results import ami_results
 from ami.scoring import money
+from ami.selectors import ami_results
 from mlhg_app.pdf import render_pdf
 
 NOT_EVALUATED = "—"

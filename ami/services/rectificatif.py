@@ -1,5 +1,6 @@
 """A published AMI's deadline moves later only, by a dated rectificatif that every candidate is told of."""
 
+from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
@@ -57,8 +58,6 @@ def ami_deadline_postpone(*, ami: AMI, new_deadline, motif: str, by, now=None) -
 
 
 def _queue_notification(rectificatif_id: int):
-    from ami.tasks import notify_rectificatif
-
     enqueue(notify_rectificatif, rectificatif_id=rectificatif_id)
 
 
@@ -89,3 +88,13 @@ def rectificatif_notify(*, rectificatif: Rectificatif) -> int:
             obj=rectificatif,
         )
     return sent
+
+
+# Beside the service it calls, so that the service queues it without importing ami.tasks; named as it was
+# in ami/tasks.py: kept jobs (mlhg_app.PendingJob) and queued messages find a task by its name.
+@shared_task(name="ami.tasks.notify_rectificatif")
+def notify_rectificatif(*, rectificatif_id: int) -> int:
+    rectificatif = Rectificatif.objects.select_related("ami").filter(pk=rectificatif_id).first()
+    if rectificatif is None:
+        return 0
+    return rectificatif_notify(rectificatif=rectificatif)

@@ -32,6 +32,9 @@ def amis_public():
 
 
 def prestataire_of(user) -> Prestataire | None:
+    """« Which prestataire is this user's »: the organisation of the user's account, None for anyone else.
+
+    The one answer to that question in every app (seances, bilans ask it here)."""
     membre = getattr(user, "membre", None) if user.is_authenticated else None
     return membre.prestataire if membre else None
 

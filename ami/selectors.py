@@ -170,6 +170,11 @@ def membres_of(prestataire: Prestataire):
 # -- decision -------------------------------------------------------------------------
 
 
+def decision_of(ami: AMI) -> Decision | None:
+    """The AMI's decision with the retained candidate and who decided, or None before the decision."""
+    return Decision.objects.filter(ami=ami).select_related("dossier__prestataire", "decided_by").first()
+
+
 def lettres_visible_to(user):
     """Letters the user may read: exactly `ami.view_lettre` (staff every one; a candidate its own, once sent)."""
     q = Q(dossier__in=Dossier.objects.filter(_own_dossiers_q(user)).values("pk"), sent_at__isnull=False)

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from django.utils.text import slugify
 
-from ami.models import AMI, Critere, Decision, Dossier, Evaluation
+from ami.models import AMI, Critere, Dossier, Evaluation
 from ami.scoring import money
-from ami.selectors import ami_results
+from ami.selectors import ami_results, decision_of
 from mlhg_app.pdf import render_pdf
 
 NOT_EVALUATED = "—"
@@ -134,7 +134,7 @@ def rapport_context(ami: AMI) -> dict:
     grids = {(e.dossier_id, e.evaluateur_id): e for e in evaluations}
     results = ami_results(ami)
     rows = [_result_row(r, scored=scored, price=price, grids=grids, evaluators=evaluators) for r in results]
-    decision = Decision.objects.filter(ami=ami).select_related("dossier__prestataire", "decided_by").first()
+    decision = decision_of(ami)
     return {
         "ami": ami,
         "criteres": criteres,

@@ -8,7 +8,7 @@ from django.views import View
 from ami.documents.letters import letter_filename, letter_pdf
 from ami.forms.decision import DecisionForm, LetterForm
 from ami.models import Convention, Decision, Dossier, Lettre
-from ami.selectors import ami_results
+from ami.selectors import ami_results, decision_of
 from ami.services.decision import convention_create, decision_make, letter_update, letters_send
 from ami.views.objects import AMIObjectMixin
 from mlhg_app.access import PermissionRequiredView
@@ -21,7 +21,7 @@ class DecisionView(AMIObjectMixin, PermissionRequiredView, View):
 
     def render_page(self, request, ami, form=None):
         results = ami_results(ami)
-        decision = Decision.objects.filter(ami=ami).select_related("dossier__prestataire", "decided_by").first()
+        decision = decision_of(ami)
         lettres = decision.lettres.select_related("dossier__prestataire") if decision else []
         return render(
             request,

@@ -6,7 +6,9 @@ class AmiConfig(AppConfig):
     verbose_name = "AMI – appel à manifestation d'intérêt"
 
     def ready(self):
-        from ami import exports, personal_data, retention
+        # late: these modules import the models, which exist only once the app registry is ready
+        from ami import personal_data, retention
+        from ami.documents import exports
 
         retention.register()
         personal_data.register()

@@ -8,9 +8,25 @@ from zoneinfo import ZoneInfo
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from ami.models import AMI, Critere, Dossier, EtapeDeroule, Fichier, Intervenant, Jalon, Membre, Prestataire, Reference
+from ami.models import (
+    AMI,
+    Critere,
+    Decision,
+    Dossier,
+    EtapeDeroule,
+    Fichier,
+    Intervenant,
+    Jalon,
+    Membre,
+    Prestataire,
+    Reference,
+    siret_is_valid,
+)
 from ami.reference import REFERENCE
+from ami.services.decision import convention_create, decision_make, letters_send
 from ami.services.dossier import fichier_add
+from ami.services.eligibility import dossier_set_eligibility
+from ami.services.evaluation import evaluation_declare, evaluation_get_or_create, evaluation_save, evaluation_submit
 from ami.services.rectificatif import ami_deadline_postpone
 from ami.services.states import ami_set_state
 from ami.services.submission import dossier_submit
@@ -101,15 +117,13 @@ DEROULE = [
 
 
 def _siret_ok(siret: str) -> str:
-    from ami.models import siret_is_valid
-
     if not siret_is_valid(siret):
         raise ValueError(f"SIRET de démonstration invalide : {siret}")
     return siret
 
 
 def _cv_pdf(prenom: str, nom: str, qualification: str, annees: int) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # late: heavy, and only the demo's CVs need it (as mlhg_app.pdf)
 
     html = (
         f"<html lang='fr'><body style='font-family: DejaVu Sans'><h1>{prenom} {nom}</h1>"
@@ -331,12 +345,7 @@ COMMENTS = {
 
 def _select(ami: AMI):
     """Eligibility, the three evaluators' grids, the decision, the letters and the convention (June 2026)."""
-    import time_machine
-
-    from ami.models import Decision
-    from ami.services.decision import convention_create, decision_make, letters_send
-    from ami.services.eligibility import dossier_set_eligibility
-    from ami.services.evaluation import evaluation_declare, evaluation_get_or_create, evaluation_save, evaluation_submit
+    import time_machine  # late: only the demo's selection travels to June 2026; importing ami.demo needs it not
 
     staff = User.objects.get(email="direction@demo.ml31.org")
     evaluateurs = list(User.objects.filter(role=User.Role.EVALUATEUR).order_by("email"))

@@ -1,9 +1,13 @@
-"""The annual cost of a dossier's financial proposal on the AMI's base volume (pure functions)."""
+"""The annual cost of a dossier's financial proposal on the AMI's base volume, and the price simulation
+of the staff's report (pure functions)."""
 
 from decimal import Decimal
 
-from ami.scoring import annual_totals, money
+from ami.models import AMI
+from ami.scoring import annual_totals, money, price_points
 from mlhg_app import french
+
+SIMULATION_MAX_ROWS = 100
 
 
 def to_cents(value: Decimal) -> Decimal:
@@ -36,3 +40,44 @@ def dossier_totaux(dossier) -> dict:
 def format_euros(value: Decimal | None) -> str:
     """French amount: ``Decimal("1234.5")`` → ``"1 234,50 €"`` (rounded half up to the cent); None → "—"."""
     return french.euros(None if value is None else to_cents(value))
+
+
+def simulated_total_ttc(prix: Decimal, *, taux_tva: Decimal, volume: int) -> Decimal:
+    """The annual total TTC of a séance price on ``volume`` séances, VAT at ``taux_tva`` %."""
+    return annual_totals(prix_groupe=prix, regime_tva="assujetti", taux_tva=taux_tva, volume=volume)["ttc"]
+
+
+def price_simulation(
+    *,
+    prix_min: Decimal,
+    prix_max: Decimal,
+    pas: Decimal,
+    taux_tva: Decimal,
+    volume: int,
+    lowest_total: Decimal,
+    weight: int,
+    chosen: str,
+) -> list[dict]:
+    """Per price from ``prix_min`` to ``prix_max`` by ``pas`` (``SIMULATION_MAX_ROWS`` at most): the annual
+    totals on the base volume and the points under each formula, the AMI's (``chosen``) flagged."""
+    out, prix = [], prix_min
+    while prix <= prix_max and len(out) < SIMULATION_MAX_ROWS:
+        totals = annual_totals(prix_groupe=prix, regime_tva="assujetti", taux_tva=taux_tva, volume=volume)
+        out.append(
+            {
+                "prix": prix,
+                "ht": totals["ht"],
+                "ttc": totals["ttc"],
+                "points": [
+                    {
+                        "value": money(
+                            price_points(weight=weight, total=totals["ttc"], lowest=lowest_total, formula=f)
+                        ),
+                        "chosen": f == chosen,
+                    }
+                    for f in AMI.FormulePrix.values
+                ],
+            }
+        )
+        prix += pas
+    return out

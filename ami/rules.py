@@ -10,6 +10,8 @@ for anyone but its own organisation.
 
 import rules
 
+from ami.models import AMI, Dossier, Evaluation
+from ami.selectors import prestataire_of
 from mlhg_app.rules import is_evaluateur, is_prestataire, is_staff_member
 
 # -- predicates over the object ------------------------------------------------------------------
@@ -19,14 +21,10 @@ def _dossier(obj):
     """The dossier an object belongs to (a dossier, a file, a version, a grid, a letter, a convention)."""
     if obj is None:
         return None
-    from ami.models import Dossier
-
     return obj if isinstance(obj, Dossier) else getattr(obj, "dossier", None)
 
 
 def _ami(obj):
-    from ami.models import AMI
-
     if obj is None or isinstance(obj, AMI):
         return obj
     dossier = _dossier(obj)
@@ -37,8 +35,8 @@ def _ami(obj):
 def is_own_organisation(user, obj) -> bool:
     """The object is of the user's own organisation's dossier."""
     dossier = _dossier(obj)
-    membre = getattr(user, "membre", None) if user.is_authenticated else None
-    return bool(dossier is not None and membre is not None and dossier.prestataire_id == membre.prestataire_id)
+    prestataire = prestataire_of(user) if dossier is not None else None
+    return bool(prestataire is not None and dossier.prestataire_id == prestataire.pk)
 
 
 @rules.predicate
@@ -50,16 +48,12 @@ def deadline_passed(user, obj) -> bool:
 @rules.predicate
 def is_submitted(user, obj) -> bool:
     """The dossier was submitted at least once (a never-submitted draft is its organisation's alone)."""
-    from ami.models import Dossier
-
     dossier = _dossier(obj)
     return bool(dossier is not None and dossier.status != Dossier.Status.BROUILLON)
 
 
 @rules.predicate
 def is_recevable(user, obj) -> bool:
-    from ami.models import Dossier
-
     dossier = _dossier(obj)
     return bool(dossier is not None and dossier.status == Dossier.Status.RECEVABLE)
 
@@ -72,8 +66,6 @@ def is_assigned_evaluator(user, obj) -> bool:
 
 
 def _declaration(user, obj):
-    from ami.models import Evaluation
-
     dossier = _dossier(obj)
     if dossier is None or not user.is_authenticated:
         return None
@@ -120,8 +112,6 @@ def is_grid_without_conflict(user, evaluation) -> bool:
 @rules.predicate
 def has_submitted_own_grid(user, evaluation) -> bool:
     """The user submitted their own grid for the same dossier (then the others' submitted grids show)."""
-    from ami.models import Evaluation
-
     if evaluation is None:
         return False
     return Evaluation.objects.filter(

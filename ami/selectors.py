@@ -1,10 +1,28 @@
-"""Reads that carry the AMI's rules: who sees which AMI, dossier and file."""
+"""Reads that carry the AMI's rules: who sees which AMI, dossier and file; the committee's results;
+the AMI's journal."""
 
-from django.db.models import Exists, OuterRef, Q
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
-from ami.models import AMI, Dossier, Fichier, Membre, Prestataire
+from ami.models import (
+    AMI,
+    Convention,
+    Critere,
+    Decision,
+    Dossier,
+    Evaluation,
+    Fichier,
+    Lettre,
+    Membre,
+    Note,
+    Prestataire,
+)
+from ami.scoring import annual_totals, compute_results, money
+from mlhg_app.history import ACTIONS, EMPTY, Change, plain_value
 from mlhg_app.rules import is_evaluateur, is_staff_member
 
 
@@ -14,6 +32,9 @@ def amis_public():
 
 
 def prestataire_of(user) -> Prestataire | None:
+    """« Which prestataire is this user's »: the organisation of the user's account, None for anyone else.
+
+    The one answer to that question in every app (seances, bilans ask it here)."""
     membre = getattr(user, "membre", None) if user.is_authenticated else None
     return membre.prestataire if membre else None
 
@@ -32,8 +53,6 @@ def _own_dossiers_q(user) -> Q:
 
 
 def _declared(user, conflit: bool):
-    from ami.models import Evaluation
-
     return Exists(Evaluation.objects.filter(dossier=OuterRef("pk"), evaluateur=user.pk, conflit=conflit))
 
 
@@ -93,8 +112,6 @@ def last_version(dossier):
 
 def dossiers_to_evaluate(user):
     """Recevable dossiers of the AMIs the evaluator is assigned to, once opened (after the deadline)."""
-    from django.utils import timezone
-
     return (
         Dossier.objects.filter(
             ami__evaluateurs=user, status=Dossier.Status.RECEVABLE, ami__date_limite__lt=timezone.now()
@@ -106,8 +123,6 @@ def dossiers_to_evaluate(user):
 
 def other_submitted_grids(evaluation):
     """The other evaluators' submitted grids, only once this evaluator has submitted theirs."""
-    from ami.models import Evaluation
-
     if evaluation is None or evaluation.submitted_at is None:
         return Evaluation.objects.none()
     return (
@@ -155,10 +170,13 @@ def membres_of(prestataire: Prestataire):
 # -- decision -------------------------------------------------------------------------
 
 
+def decision_of(ami: AMI) -> Decision | None:
+    """The AMI's decision with the retained candidate and who decided, or None before the decision."""
+    return Decision.objects.filter(ami=ami).select_related("dossier__prestataire", "decided_by").first()
+
+
 def lettres_visible_to(user):
     """Letters the user may read: exactly `ami.view_lettre` (staff every one; a candidate its own, once sent)."""
-    from ami.models import Lettre
-
     q = Q(dossier__in=Dossier.objects.filter(_own_dossiers_q(user)).values("pk"), sent_at__isnull=False)
     if is_staff_member(user):
         q = Q()
@@ -167,8 +185,6 @@ def lettres_visible_to(user):
 
 def conventions_visible_to(user):
     """Conventions the user may read: exactly `ami.view_convention` (staff; the retained organisation)."""
-    from ami.models import Convention
-
     q = Q(dossier__in=Dossier.objects.filter(_own_dossiers_q(user)).values("pk"))
     if is_staff_member(user):
         q = Q()
@@ -177,11 +193,276 @@ def conventions_visible_to(user):
 
 def evaluations_visible_to(user):
     """Grids the user may read: exactly `ami.view_evaluation` (own; staff; others' submitted once theirs is)."""
-    from ami.models import Evaluation
-
     if is_staff_member(user):
         return Evaluation.objects.all()
     submitted_own = Evaluation.objects.filter(evaluateur=user.pk, submitted_at__isnull=False).values("dossier_id")
     return Evaluation.objects.filter(
         Q(evaluateur=user.pk) | Q(submitted_at__isnull=False, conflit=False, dossier__in=submitted_own)
     )
+
+
+# -- results ---------------------------------------------------------------------------
+# The committee's results for an AMI, read from the database (the arithmetic is `ami.scoring`).
+
+
+def dossier_annual_totals(dossier: Dossier, version=None) -> dict | None:
+    """The annual totals of the dossier's last submitted version (what was deposited, not the draft)."""
+    version = version or dossier.versions.order_by("-numero").first()
+    if version is None:
+        return None
+    financier = version.contenu.get("financier", {})
+    if not financier.get("prix_seance_groupe"):
+        return None
+    return annual_totals(
+        prix_groupe=financier["prix_seance_groupe"],
+        regime_tva=financier.get("regime_tva", ""),
+        taux_tva=financier.get("taux_tva") or None,
+        volume=dossier.ami.volume_minimal,
+    )
+
+
+def ami_results(ami: AMI):
+    """Results of the recevable dossiers: per criterion each evaluator's score, mean, median,
+    points and disagreement; the price points; total and rank. A constant number of queries."""
+    dossiers = list(
+        ami.dossiers.filter(status=Dossier.Status.RECEVABLE)
+        .select_related("prestataire", "ami")
+        .prefetch_related(
+            "versions",
+            Prefetch(
+                "evaluations",
+                queryset=Evaluation.objects.filter(submitted_at__isnull=False, conflit=False)
+                .select_related("evaluateur")
+                .prefetch_related("notes__critere"),
+                to_attr="submitted_grids",
+            ),
+        )
+    )
+    criteres = [(c.code, c.libelle, c.poids, c.mode) for c in ami.criteres.order_by("ordre")]
+    inputs = []
+    for dossier in dossiers:
+        versions = sorted(dossier.versions.all(), key=lambda v: v.numero)
+        totals = dossier_annual_totals(dossier, versions[-1] if versions else None)
+        scores: dict[str, list] = {}
+        for grid in dossier.submitted_grids:
+            for note in grid.notes.all():
+                if note.score is not None:
+                    scores.setdefault(note.critere.code, []).append((str(grid.evaluateur), note.score))
+        inputs.append(
+            {
+                "id": dossier.pk,
+                "name": dossier.prestataire.raison_sociale,
+                "annual_total_ttc": totals["ttc"] if totals else None,
+                "scores": scores,
+            }
+        )
+    return compute_results(criteres=criteres, dossiers=inputs, threshold=ami.seuil_desaccord, formula=ami.formule_prix)
+
+
+def results_table(ami) -> tuple[list[str], list[list]]:
+    """The results grid as rows: rank, candidate, per criterion mean/median/points, price, total."""
+    criteres = list(ami.criteres.order_by("ordre"))
+    header = ["Rang", "Candidat"]
+    for c in criteres:
+        if c.mode == "calcule":
+            header += ["Total annuel TTC (€)", f"{c.libelle} – points /{c.poids}"]
+        else:
+            header += [
+                f"{c.libelle} – moyenne",
+                f"{c.libelle} – médiane",
+                f"{c.libelle} – points /{c.poids}",
+                f"{c.libelle} – désaccord",
+            ]
+    header.append("Total /100")
+    rows = []
+    for r in ami_results(ami):
+        row = [r.rank, r.name]
+        for c in criteres:
+            cr = r.criteria[c.code]
+            if c.mode == "calcule":
+                row += [money(r.annual_total_ttc) if r.annual_total_ttc else "", money(cr.points)]
+            else:
+                row += [
+                    money(cr.mean) if cr.mean is not None else "",
+                    money(cr.median) if cr.median is not None else "",
+                    money(cr.points),
+                    "oui" if cr.disagreement else "non",
+                ]
+        row.append(money(r.total))
+        rows.append(row)
+    return header, rows
+
+
+# -- journal ---------------------------------------------------------------------------
+# The journal of an AMI, read from django-simple-history: who changed what, when, before → after.
+#
+# `ami_journal(ami)` reads every history table once (a constant number of
+# queries, whatever the number of records), diffs consecutive records of each
+# object with `diff_against`, and returns the entries newest first.
+
+# The fields each journal shows (other changes of these models are not part of the selection's record).
+TRACKED = {
+    AMI: [
+        "titre",
+        "status",
+        "date_publication",
+        "date_limite",
+        "nb_sites",
+        "seances_par_site",
+        "formule_prix",
+        "seuil_desaccord",
+        "standstill_jours",
+    ],
+    Dossier: ["status", "motif_irrecevabilite", "motif_detail", "recevabilite_par"],
+    Evaluation: ["conflit", "conflit_motif", "declared_at", "submitted_at"],
+    Note: ["score", "commentaire"],
+    Decision: ["kind", "dossier", "justification", "decided_by", "decided_at", "letters_sent_at"],
+    Lettre: ["kind", "texte_libre", "sent_at", "sha256"],
+    Convention: ["numero", "date_debut", "date_fin", "signable_from", "signed_at"],
+}
+USER_FIELDS = {"recevabilite_par", "decided_by"}
+
+
+@dataclass
+class JournalEntry:
+    when: datetime.datetime
+    history_id: int
+    kind: str  # what the object is: « Recevabilité », « Note », …
+    subject: str  # which object: the candidate, the evaluator, the criterion
+    action: str
+    user: object
+    reason: str = ""
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def sort_key(self):
+        return (self.when, self.history_id)
+
+
+class _Labels:
+    """Names of the objects a history record points at, loaded once."""
+
+    def __init__(self, dossiers, evaluations, criteres, users):
+        self.dossiers = {d.pk: d.prestataire.raison_sociale for d in dossiers}
+        self.evaluations = {e.pk: e for e in evaluations}
+        self.criteres = {c.pk: c.libelle for c in criteres}
+        self.users = users
+
+    def user(self, pk):
+        user = self.users.get(pk)
+        return str(user) if user else (EMPTY if pk is None else f"utilisateur n° {pk}")
+
+    def dossier(self, pk):
+        return self.dossiers.get(pk, EMPTY if pk is None else f"dossier n° {pk}")
+
+    def evaluation(self, pk):
+        evaluation = self.evaluations.get(pk)
+        if evaluation is None:
+            return f"évaluation n° {pk}"
+        return f"{evaluation.evaluateur} – {self.dossier(evaluation.dossier_id)}"
+
+
+def _display(model, name, value, labels: _Labels) -> str:
+    if value is None or value == "":
+        return EMPTY
+    if name in USER_FIELDS:
+        return labels.user(value)
+    if name == "dossier":
+        return labels.dossier(value)
+    model_field = model._meta.get_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    return plain_value(value)
+
+
+def _subject(model, record, labels: _Labels) -> tuple[str, str]:
+    if model is AMI:
+        return "AMI", record.titre
+    if model is Dossier:
+        return "Dossier", labels.dossier(record.id)
+    if model is Evaluation:
+        return "Grille d'évaluation", labels.evaluation(record.id)
+    if model is Note:
+        return "Note", f"{labels.evaluation(record.evaluation_id)} – {labels.criteres.get(record.critere_id, '?')}"
+    if model is Decision:
+        return "Décision", ""
+    if model is Lettre:
+        return "Lettre", labels.dossier(record.dossier_id)
+    return "Convention", record.numero
+
+
+def _entries(model, records, labels: _Labels) -> list[JournalEntry]:
+    """Diff each record against the previous one of the same object; skip records that change nothing tracked."""
+    fields = TRACKED[model]
+    verbose = {name: str(model._meta.get_field(name).verbose_name) for name in fields}
+    previous = {}
+    out = []
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        before = previous.get(record.id)
+        previous[record.id] = record
+        if record.history_type == "-":
+            changes = []
+        elif before is None:
+            changes = [
+                Change(verbose[name], EMPTY, _display(model, name, getattr(record, _attname(model, name)), labels))
+                for name in fields
+                if getattr(record, _attname(model, name)) not in (None, "")
+            ]
+        else:
+            delta = record.diff_against(before, included_fields=fields)
+            changes = [
+                Change(
+                    verbose[c.field],
+                    _display(model, c.field, c.old, labels),
+                    _display(model, c.field, c.new, labels),
+                )
+                for c in sorted(delta.changes, key=lambda c: fields.index(c.field))
+            ]
+        if not changes and record.history_type != "-":
+            continue
+        kind, subject = _subject(model, record, labels)
+        out.append(
+            JournalEntry(
+                when=record.history_date,
+                history_id=record.history_id,
+                kind=kind,
+                subject=subject,
+                action=ACTIONS.get(record.history_type, record.history_type),
+                user=record.history_user,
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return out
+
+
+def _attname(model, name):
+    return model._meta.get_field(name).attname
+
+
+def ami_journal(ami: AMI) -> list[JournalEntry]:
+    """Every recorded change of the AMI's selection, newest first. A constant number of queries."""
+    dossiers = list(Dossier.objects.filter(ami=ami).select_related("prestataire"))
+    evaluations = list(Evaluation.objects.filter(dossier__ami=ami).select_related("evaluateur"))
+    criteres = list(Critere.objects.filter(ami=ami))
+    decisions = Decision.history.filter(ami_id=ami.pk).values("id")
+    history = {
+        AMI: AMI.history.filter(id=ami.pk),
+        Dossier: Dossier.history.filter(ami_id=ami.pk).select_related("recevabilite_par"),
+        Evaluation: Evaluation.history.filter(dossier_id__in=Dossier.objects.filter(ami=ami).values("pk")),
+        Note: Note.history.filter(evaluation_id__in=Evaluation.objects.filter(dossier__ami=ami).values("pk")),
+        Decision: Decision.history.filter(ami_id=ami.pk).select_related("decided_by"),
+        Lettre: Lettre.history.filter(decision_id__in=decisions),
+        Convention: Convention.history.filter(decision_id__in=decisions),
+    }
+    records = {model: list(qs.select_related("history_user")) for model, qs in history.items()}
+    users = {
+        getattr(r, f"{name}_id"): getattr(r, name)
+        for model in (Dossier, Decision)
+        for r in records[model]
+        for name in USER_FIELDS
+        if getattr(r, f"{name}_id", None)
+    }
+    labels = _Labels(dossiers, evaluations, criteres, users)
+    entries = [entry for model, rows in records.items() for entry in _entries(model, rows, labels)]
+    return sorted(entries, key=lambda e: e.sort_key, reverse=True)

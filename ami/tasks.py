@@ -1,20 +1,14 @@
-"""Jobs of the AMI: receipts and reminders. Thin, keyword ids, safe to run twice."""
+"""Jobs of the AMI: reminders and the closing of past deadlines. Thin, keyword ids, safe to run twice.
+
+The jobs a service queues sit beside it, so that no service imports this module: `send_receipt`
+(ami.services.submission), `send_letter` (ami.services.decision), `notify_rectificatif`
+(ami.services.rectificatif)."""
 
 from celery import shared_task
 from django.utils import timezone
 
 from ami import services
-from ami.models import AMI, Dossier, DossierVersion
-
-
-@shared_task
-def send_receipt(*, version_id: int) -> int:
-    version = (
-        DossierVersion.objects.select_related("dossier__ami", "dossier__prestataire").filter(pk=version_id).first()
-    )
-    if version is None:
-        return 0
-    return services.submission.receipt_send(version=version)
+from ami.models import AMI, Dossier
 
 
 @shared_task
@@ -62,23 +56,3 @@ def remind_evaluators() -> int:
 @shared_task
 def remind_evaluator(*, ami_id: int, user_id: int, occurrence: str) -> int:
     return services.reminders.evaluator_remind(ami_id=ami_id, user_id=user_id, occurrence=occurrence)
-
-
-@shared_task
-def send_letter(*, lettre_id: int) -> int:
-    from ami.models import Lettre
-
-    lettre = Lettre.objects.select_related("decision__ami", "dossier__prestataire").filter(pk=lettre_id).first()
-    if lettre is None or lettre.sent_at is None:
-        return 0
-    return services.decision.letter_email(lettre=lettre)
-
-
-@shared_task
-def notify_rectificatif(*, rectificatif_id: int) -> int:
-    from ami.models import Rectificatif
-
-    rectificatif = Rectificatif.objects.select_related("ami").filter(pk=rectificatif_id).first()
-    if rectificatif is None:
-        return 0
-    return services.rectificatif.rectificatif_notify(rectificatif=rectificatif)

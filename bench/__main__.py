@@ -101,10 +101,10 @@ def timed(fn, *args, repeat=1):
 
 
 def measure_pdfs() -> dict[str, float]:
-    from ami.documents import dossier_pdf
+    from ami.documents.dossier import dossier_pdf
+    from ami.documents.rapport import rapport_pdf
+    from ami.documents.receipts import receipt_pdf
     from ami.models import AMI, DossierVersion
-    from ami.rapport import rapport_pdf
-    from ami.receipts import receipt_pdf
     from mlhg_app.models import User
     from seances.documents.releve import statement_pdf
     from seances.models import Programme, Releve

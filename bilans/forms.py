@@ -6,8 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ami.uploads import MAX_FILE_SIZE, PDF, content_refusal, describe_content, detect_type, display_name, format_mo
 from bilans.models import K_DEFAULT, K_MINIMUM, Section
+from mlhg_app.uploads import MAX_FILE_SIZE, PDF, content_refusal, describe_content, detect_type, display_name, format_mo
 
 HELP = {
     "thematiques": "Commentez les thèmes les plus fréquents de l'année, de manière agrégée : jamais un groupe, un "

@@ -31,7 +31,11 @@ from hypothesis import strategies as st
 from pypdf import PdfWriter
 
 from ami.models import Fichier
-from ami.uploads import (
+from bilans.forms import check_minutes
+from bilans.services.opening import bilan_open
+from bilans.services.reunion import reunion_set
+from bilans.services.writing import bilan_remettre, bilan_write
+from mlhg_app.uploads import (
     ACCEPTED_TYPES,
     JPEG,
     ODT,
@@ -42,10 +46,6 @@ from ami.uploads import (
     sanitize_filename,
     upload_check,
 )
-from bilans.forms import check_minutes
-from bilans.services.opening import bilan_open
-from bilans.services.reunion import reunion_set
-from bilans.services.writing import bilan_remettre, bilan_write
 from seances.models import Emargement
 from seances.services.attendance import check_sheet
 from tests.factories import AMIFactory, DossierFactory, MembreFactory

@@ -3,11 +3,14 @@
 import datetime
 import hashlib
 
+from celery import shared_task
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from ami.documents.letters import convention_pdf, letter_filename, letter_pdf
 from ami.models import AMI, Convention, Decision, Dossier, Lettre
+from ami.selectors import ami_results
 from ami.services.states import ami_set_state
 from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import message_send
@@ -43,8 +46,6 @@ def decision_make(*, ami: AMI, user, dossier: Dossier | None = None, justificati
     Refused once the letters are sent. Side effects: the decision (history
     keeps every change), one draft letter per candidate, the AMI's status.
     """
-    from ami.results import ami_results
-
     now = now or timezone.now()
     with transaction.atomic():
         ami = AMI.objects.select_for_update().get(pk=ami.pk)
@@ -110,8 +111,6 @@ def letters_send(*, decision: Decision, user, now=None) -> int:
     Side effects: letter PDFs stored with their SHA-256, emails (once each, via
     the outgoing-message log), `letters_sent_at`, the AMI attribué or sans suite.
     """
-    from ami.letters import letter_filename, letter_pdf
-
     now = now or timezone.now()
     with transaction.atomic():
         decision = Decision.objects.select_for_update(of=("self",)).select_related("ami").get(pk=decision.pk)
@@ -138,8 +137,6 @@ def letters_send(*, decision: Decision, user, now=None) -> int:
 
 
 def _queue_letters(ids):
-    from ami.tasks import send_letter
-
     for pk in ids:
         enqueue(send_letter, lettre_id=pk)
 
@@ -169,8 +166,6 @@ def convention_create(*, decision: Decision, user, now=None) -> Convention:
     Side effects: the convention (numbered, dates of the programme year) and its
     PDF; signable after the AMI's standstill period.
     """
-    from ami.letters import convention_pdf
-
     now = now or timezone.now()
     with transaction.atomic():
         decision = (
@@ -194,3 +189,13 @@ def convention_create(*, decision: Decision, user, now=None) -> Convention:
         )
         convention.fichier.save(f"{convention.numero}.pdf", ContentFile(convention_pdf(convention)), save=True)
     return convention
+
+
+# Beside the service it calls, so that the service queues it without importing ami.tasks; named as it was
+# in ami/tasks.py: kept jobs (mlhg_app.PendingJob) and queued messages find a task by its name.
+@shared_task(name="ami.tasks.send_letter")
+def send_letter(*, lettre_id: int) -> int:
+    lettre = Lettre.objects.select_related("decision__ami", "dossier__prestataire").filter(pk=lettre_id).first()
+    if lettre is None or lettre.sent_at is None:
+        return 0
+    return letter_email(lettre=lettre)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ami.models import AMI, Dossier, EtapeDeroule, Fichier, Intervenant, Prestataire, Reference
-from ami.uploads import upload_check
+from mlhg_app.uploads import upload_check
 
 # A dossier's draft can be edited until the MLHG has ruled on it.
 EDITABLE_STATUSES = {Dossier.Status.BROUILLON, Dossier.Status.DEPOSE, Dossier.Status.RETIRE}

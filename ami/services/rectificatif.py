@@ -1,10 +1,11 @@
 """A published AMI's deadline moves later only, by a dated rectificatif that every candidate is told of."""
 
+from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from ami.deadline_text import deadline_long_text, deadline_text
 from ami.models import AMI, Membre, Rectificatif
+from mlhg_app.french import deadline_long_text, deadline_text
 from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import message_send
 from mlhg_app.refusals import Refused
@@ -29,12 +30,12 @@ def ami_deadline_postpone(*, ami: AMI, new_deadline, motif: str, by, now=None) -
             )
         if ami.is_past_deadline(now):
             raise Refused(
-                f"La date limite ({deadline_text(ami)}) est passée : les dépôts sont clos, elle ne peut plus être "
+                f"La date limite ({deadline_text(ami.date_limite)}) est passée : les dépôts sont clos, elle ne peut plus être "
                 "reportée."
             )
         if new_deadline <= ami.date_limite:
             raise Refused(
-                f"La nouvelle date limite doit être postérieure à la date actuelle ({deadline_text(ami)}) : "
+                f"La nouvelle date limite doit être postérieure à la date actuelle ({deadline_text(ami.date_limite)}) : "
                 "une date limite publiée ne peut qu'être reportée, jamais avancée.",
                 field="nouvelle_date_limite",
             )
@@ -49,7 +50,7 @@ def ami_deadline_postpone(*, ami: AMI, new_deadline, motif: str, by, now=None) -
             par=by,
         )
         ami.date_limite = new_deadline
-        ami._change_reason = f"Rectificatif : date limite reportée au {deadline_text(ami)}"
+        ami._change_reason = f"Rectificatif : date limite reportée au {deadline_text(ami.date_limite)}"
         ami._history_user = by
         ami.save(update_fields=["date_limite"])
         transaction.on_commit(lambda: _queue_notification(rectificatif.pk))
@@ -57,8 +58,6 @@ def ami_deadline_postpone(*, ami: AMI, new_deadline, motif: str, by, now=None) -
 
 
 def _queue_notification(rectificatif_id: int):
-    from ami.tasks import notify_rectificatif
-
     enqueue(notify_rectificatif, rectificatif_id=rectificatif_id)
 
 
@@ -89,3 +88,13 @@ def rectificatif_notify(*, rectificatif: Rectificatif) -> int:
             obj=rectificatif,
         )
     return sent
+
+
+# Beside the service it calls, so that the service queues it without importing ami.tasks; named as it was
+# in ami/tasks.py: kept jobs (mlhg_app.PendingJob) and queued messages find a task by its name.
+@shared_task(name="ami.tasks.notify_rectificatif")
+def notify_rectificatif(*, rectificatif_id: int) -> int:
+    rectificatif = Rectificatif.objects.select_related("ami").filter(pk=rectificatif_id).first()
+    if rectificatif is None:
+        return 0
+    return rectificatif_notify(rectificatif=rectificatif)

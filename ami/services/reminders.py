@@ -2,8 +2,10 @@
 
 from django.db import models, transaction
 
-from ami.models import Dossier
+from ami.models import AMI, Dossier, Evaluation
+from mlhg_app.french import deadline_text
 from mlhg_app.messaging import message_send
+from mlhg_app.models import User
 
 
 def dossier_remind(*, dossier_id: int, occurrence: str) -> int:
@@ -22,8 +24,6 @@ def dossier_remind(*, dossier_id: int, occurrence: str) -> int:
         )
         if dossier is None or not dossier.ami.is_open():
             return 0
-        from ami.deadline_text import deadline_text
-
         sent = 0
         for membre in dossier.prestataire.membres.select_related("user").filter(user__is_active=True):
             sent += message_send(
@@ -36,7 +36,7 @@ def dossier_remind(*, dossier_id: int, occurrence: str) -> int:
                     "ami": dossier.ami,
                     "user": membre.user,
                     "occurrence": occurrence,
-                    "deadline": deadline_text(dossier.ami),
+                    "deadline": deadline_text(dossier.ami.date_limite),
                 },
                 obj=dossier,
                 occurrence=occurrence,
@@ -46,8 +46,6 @@ def dossier_remind(*, dossier_id: int, occurrence: str) -> int:
 
 def grids_pending(ami, user):
     """Recevable dossiers of the AMI this evaluator has not yet submitted (conflicts excluded)."""
-    from ami.models import Evaluation
-
     done = Evaluation.objects.filter(evaluateur=user, dossier__ami=ami).filter(
         models.Q(submitted_at__isnull=False) | models.Q(conflit=True)
     )
@@ -56,9 +54,6 @@ def grids_pending(ami, user):
 
 def evaluator_remind(*, ami_id: int, user_id: int, occurrence: str) -> int:
     """Remind an evaluator of the grids still to submit; once per occurrence, nothing when done."""
-    from ami.models import AMI
-    from mlhg_app.models import User
-
     ami = AMI.objects.filter(pk=ami_id).first()
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if ami is None or user is None or not ami.evaluateurs.filter(pk=user.pk).exists():

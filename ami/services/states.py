@@ -8,8 +8,8 @@ that django-simple-history records who, when and why.
 
 from django.utils import timezone
 
-from ami.deadline_text import deadline_text
 from ami.models import AMI, Dossier
+from mlhg_app.french import deadline_text
 from mlhg_app.refusals import Refused
 
 A = AMI.Status
@@ -53,10 +53,10 @@ def ami_set_state(*, ami: AMI, status: str, by=None, now=None) -> bool:
         raise _refuse("L'AMI", ami.get_status_display(), status, AMI.Status)
     if status == A.PUBLIE and ami.is_past_deadline(now):
         raise Refused(
-            f"La date limite ({deadline_text(ami)}) est déjà passée : l'AMI ne peut pas être publié avec cette date."
+            f"La date limite ({deadline_text(ami.date_limite)}) est déjà passée : l'AMI ne peut pas être publié avec cette date."
         )
     if status == A.CLOS and not ami.is_past_deadline(now):
-        raise Refused(f"L'AMI reste ouvert aux dépôts jusqu'à sa date limite ({deadline_text(ami)}).")
+        raise Refused(f"L'AMI reste ouvert aux dépôts jusqu'à sa date limite ({deadline_text(ami.date_limite)}).")
     ami.status = status
     ami._change_reason = f"Statut : {ami.get_status_display()}"
     ami._history_user = by

@@ -1,9 +1,9 @@
 from django import template
 from django.utils import timezone
 
-from ami.deadline_text import deadline_text
 from ami.models import Dossier
 from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content
+from mlhg_app.french import deadline_text
 
 register = template.Library()
 
@@ -25,7 +25,7 @@ def submission_panel(context, dossier, completeness):
         "versions": versions,
         "complete": complete,
         "is_open": dossier.ami.is_open(now),
-        "deadline": deadline_text(dossier.ami),
+        "deadline": deadline_text(dossier.ami.date_limite),
         "changed": changed,
         "deposited": dossier.status == Dossier.Status.DEPOSE,
         "withdrawn": dossier.status == Dossier.Status.RETIRE,

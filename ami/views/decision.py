@@ -1,39 +1,18 @@
 """Staff decide, preview and send the letters, then establish the convention."""
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
-from ami.letters import letter_filename, letter_pdf
+from ami.documents.letters import letter_filename, letter_pdf
+from ami.forms.decision import DecisionForm, LetterForm
 from ami.models import Convention, Decision, Dossier, Lettre
-from ami.results import ami_results
+from ami.selectors import ami_results, decision_of
 from ami.services.decision import convention_create, decision_make, letter_update, letters_send
 from ami.views.objects import AMIObjectMixin
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.refusals import Refused, refusal_message, refusal_on_form
-
-
-class DecisionForm(forms.Form):
-    choix = forms.ChoiceField(
-        label="Décision",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choisissez le candidat retenu ou la clôture sans suite."},
-    )
-    justification = forms.CharField(
-        label="Justification ou motif",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Obligatoire pour retenir un dossier qui n'est pas classé premier, ou pour clore l'AMI sans suite.",
-    )
-
-    def __init__(self, *args, results, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["choix"].choices = [
-            (str(r.dossier_id), f"Retenir {r.name} (rang {r.rank}, {r.total:.2f} points)".replace(".", ","))
-            for r in results
-        ] + [("sans_suite", "Clore l'AMI sans suite")]
 
 
 class DecisionView(AMIObjectMixin, PermissionRequiredView, View):
@@ -42,7 +21,7 @@ class DecisionView(AMIObjectMixin, PermissionRequiredView, View):
 
     def render_page(self, request, ami, form=None):
         results = ami_results(ami)
-        decision = Decision.objects.filter(ami=ami).select_related("dossier__prestataire", "decided_by").first()
+        decision = decision_of(ami)
         lettres = decision.lettres.select_related("dossier__prestataire") if decision else []
         return render(
             request,
@@ -76,12 +55,6 @@ class DecisionView(AMIObjectMixin, PermissionRequiredView, View):
             request, "Décision enregistrée. Relisez les lettres, modifiez leur texte si besoin, puis envoyez-les."
         )
         return redirect("ami:decision", reference=ami.reference)
-
-
-class LetterForm(forms.Form):
-    texte_libre = forms.CharField(
-        label="Texte de la lettre (motifs ou suite)", widget=forms.Textarea(attrs={"rows": 6})
-    )
 
 
 class LettreObjectMixin:

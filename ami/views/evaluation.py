@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
-from ami.forms_evaluation import DeclarationForm, GridForm
+from ami.forms.evaluation import DeclarationForm, GridForm
 from ami.models import Evaluation
 from ami.selectors import dossiers_to_evaluate, last_version, other_submitted_grids
 from ami.services.evaluation import (

@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404
 
 from ami.models import AMI, Dossier
+from ami.rules import deadline_passed, has_declared_conflict, is_own_organisation
 
 
 class AMIObjectMixin:
@@ -24,8 +25,6 @@ SEALED = "Ce dossier est scellé jusqu'à la date limite : son contenu et ses pi
 
 def dossier_refusal(user, dossier) -> str:
     """Why a dossier's page is refused, in French, when the reason is the conflict or the seal."""
-    from ami.rules import deadline_passed, has_declared_conflict, is_own_organisation
-
     if has_declared_conflict(user, dossier):
         return CONFLICT
     if not is_own_organisation(user, dossier) and not deadline_passed(user, dossier):

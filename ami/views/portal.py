@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from ami.completeness import SECTIONS, dossier_completeness
-from ami.forms_dossier import SECTION_CLASSES
+from ami.forms.dossier import SECTION_CLASSES
 from ami.models import Fichier
 from ami.selectors import prestataire_of
 from ami.services.dossier import dossier_is_editable, dossier_start, fichier_remove

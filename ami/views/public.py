@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from ami import selectors
-from ami.deadline_text import deadline_long_text, time_left_text
 from mlhg_app.access import PublicView
+from mlhg_app.french import deadline_long_text, time_left_text
 
 
 def _status_label(ami, now) -> str:

@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views import View
 
-from ami.deadline_text import deadline_text
-from ami.forms_rectificatif import RectificatifForm
+from ami.forms.rectificatif import RectificatifForm
 from ami.services.rectificatif import ami_deadline_postpone
 from ami.views.objects import AMIObjectMixin
 from mlhg_app.access import PermissionRequiredView
+from mlhg_app.french import deadline_text
 from mlhg_app.refusals import Refused, refusal_on_form
 
 
@@ -20,7 +20,7 @@ class DeadlinePostponeView(AMIObjectMixin, PermissionRequiredView, View):
         ami = self.ami
         context = {
             "ami": ami,
-            "deadline": deadline_text(ami),
+            "deadline": deadline_text(ami.date_limite),
             "can_postpone": ami.is_open(),
             "rectificatifs": ami.rectificatifs.select_related("par").order_by("-publie_le"),
             "form": form or RectificatifForm(),
@@ -46,7 +46,7 @@ class DeadlinePostponeView(AMIObjectMixin, PermissionRequiredView, View):
             else:
                 messages.success(
                     request,
-                    f"Rectificatif publié : la date limite est reportée au {deadline_text(rectificatif.ami)}. "
+                    f"Rectificatif publié : la date limite est reportée au {deadline_text(rectificatif.ami.date_limite)}. "
                     "Les candidats en sont informés par courriel.",
                 )
                 return redirect("ami:deadline", reference=ami.reference)

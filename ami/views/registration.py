@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from ami import selectors
-from ami.forms_registration import AccountForm, InviteForm, OrganisationForm, ResendLinkForm
+from ami.forms.registration import AccountForm, InviteForm, OrganisationForm, ResendLinkForm
 from ami.services import registration as services
 from mlhg_app import throttle
 from mlhg_app.access import PermissionRequiredView, PublicView

@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from ami.forms_evaluation import EligibilityForm
+from ami.forms.evaluation import EligibilityForm
 from ami.models import Dossier
-from ami.results import ami_results
-from ami.scoring import money
+from ami.selectors import ami_results, results_table
 from ami.services.eligibility import dossier_set_eligibility
 from ami.views.objects import AMIObjectMixin
 from mlhg_app import spreadsheets
@@ -113,40 +112,6 @@ class ResultsView(AMIObjectMixin, PermissionRequiredView, TemplateView):
             "criteres": criteres,
             "now": timezone.now(),
         }
-
-
-def results_table(ami) -> tuple[list[str], list[list]]:
-    """The results grid as rows: rank, candidate, per criterion mean/median/points, price, total."""
-    criteres = list(ami.criteres.order_by("ordre"))
-    header = ["Rang", "Candidat"]
-    for c in criteres:
-        if c.mode == "calcule":
-            header += ["Total annuel TTC (€)", f"{c.libelle} – points /{c.poids}"]
-        else:
-            header += [
-                f"{c.libelle} – moyenne",
-                f"{c.libelle} – médiane",
-                f"{c.libelle} – points /{c.poids}",
-                f"{c.libelle} – désaccord",
-            ]
-    header.append("Total /100")
-    rows = []
-    for r in ami_results(ami):
-        row = [r.rank, r.name]
-        for c in criteres:
-            cr = r.criteria[c.code]
-            if c.mode == "calcule":
-                row += [money(r.annual_total_ttc) if r.annual_total_ttc else "", money(cr.points)]
-            else:
-                row += [
-                    money(cr.mean) if cr.mean is not None else "",
-                    money(cr.median) if cr.median is not None else "",
-                    money(cr.points),
-                    "oui" if cr.disagreement else "non",
-                ]
-        row.append(money(r.total))
-        rows.append(row)
-    return header, rows
 
 
 class ResultsCsvView(AMIObjectMixin, PermissionRequiredView, View):

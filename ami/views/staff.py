@@ -8,11 +8,11 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from ami.deadline_text import deadline_text
-from ami.documents import dossier_pdf, dossier_pdf_filename
+from ami.documents.dossier import dossier_pdf, dossier_pdf_filename
 from ami.selectors import dossiers_visible_to
 from ami.views.objects import AMIObjectMixin, DossierObjectMixin
 from mlhg_app.access import PermissionRequiredView
+from mlhg_app.french import deadline_text
 
 
 class DossierListView(AMIObjectMixin, PermissionRequiredView, TemplateView):
@@ -32,7 +32,7 @@ class DossierListView(AMIObjectMixin, PermissionRequiredView, TemplateView):
             "ami": ami,
             "dossiers": dossiers,
             "sealed": not ami.is_past_deadline(),
-            "deadline": deadline_text(ami),
+            "deadline": deadline_text(ami.date_limite),
         }
 
 
@@ -53,7 +53,7 @@ class DossierReadView(DossierObjectMixin, PermissionRequiredView, TemplateView):
             "contenu": version.contenu if version else None,
             "sealed": not dossier.ami.is_past_deadline(),
             "readable": readable,
-            "deadline": deadline_text(dossier.ami),
+            "deadline": deadline_text(dossier.ami.date_limite),
             "now": timezone.now(),
         }
 

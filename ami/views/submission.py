@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views import View
 
-from ami.receipts import receipt_filename, receipt_pdf
+from ami.documents.receipts import receipt_filename, receipt_pdf
 from ami.services.submission import dossier_submit, dossier_withdraw
 from ami.views.objects import DossierObjectMixin
 from mlhg_app.access import PermissionRequiredView

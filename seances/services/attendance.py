@@ -10,7 +10,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from ami.uploads import (
+from mlhg_app.refusals import Refused
+from mlhg_app.uploads import (
     DOCX,
     MAX_FILE_SIZE,
     ODT,
@@ -20,7 +21,6 @@ from ami.uploads import (
     display_name,
     format_mo,
 )
-from mlhg_app.refusals import Refused
 from seances import calendar
 from seances.models import Emargement, Seance
 from seances.selectors import ATTENDANCE_STATUSES

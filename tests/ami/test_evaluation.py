@@ -12,8 +12,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from ami.models import AMI, Evaluation
-from ami.results import ami_results
 from ami.scoring import money
+from ami.selectors import ami_results
 from ami.services.eligibility import dossier_set_eligibility
 from ami.services.evaluation import evaluation_declare, scored_criteria
 from ami.tasks import close_past_deadline_amis, remind_evaluators

@@ -11,9 +11,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from ami.deadline_text import deadline_long_text, time_left_text
 from ami.models import AMI, SectionAMI
 from ami.templatetags.ami_text import section_text
+from mlhg_app.french import deadline_long_text, time_left_text
 from tests.factories import AMIFactory
 
 PARIS = ZoneInfo("Europe/Paris")

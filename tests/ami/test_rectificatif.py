@@ -12,10 +12,9 @@ from django.core import mail
 from django.urls import reverse
 
 from ami.models import AMI, Rectificatif
-from ami.services.rectificatif import ami_deadline_postpone
+from ami.services.rectificatif import ami_deadline_postpone, notify_rectificatif
 from ami.services.states import ami_set_state
 from ami.services.submission import dossier_submit
-from ami.tasks import notify_rectificatif
 from mlhg_app.models import OutgoingMessage
 from mlhg_app.refusals import Refused
 from tests.dossiers import complete_dossier, member

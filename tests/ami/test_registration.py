@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ami import selectors
-from ami.forms_registration import EMAIL_TAKEN
+from ami.forms.registration import EMAIL_TAKEN
 from ami.models import Membre, Prestataire
 from mlhg_app.models import OutgoingMessage, User
 from tests.factories import MembreFactory, PrestataireFactory, UserFactory

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from ami.archive import ami_archive
+from ami.documents.archive import ami_archive
 from ami.models import AMI, Dossier
 from ami.services.eligibility import dossier_set_eligibility
 from tests.committee import AFTER, decide, grade, scored

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from ami import exports as ami_exports
+from ami.documents import exports as ami_exports
 from ami.models import Dossier, Fichier
 from ami.services.eligibility import dossier_set_eligibility
 from ami.services.evaluation import evaluation_declare

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from ami.models import Fichier
 from ami.services.dossier import fichier_add
-from ami.uploads import DOCX, MO, ODT, detect_type, format_mo, sanitize_filename
+from mlhg_app.uploads import DOCX, MO, ODT, detect_type, format_mo, sanitize_filename
 from tests.factories import (
     AMIFactory,
     DossierFactory,

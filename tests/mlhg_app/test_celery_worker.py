@@ -158,7 +158,7 @@ def test_a_worker_killed_in_the_middle_of_pdf_jobs_leaves_one_pdf_and_one_email(
 
     from ami.models import DossierVersion
     from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content
-    from ami.tasks import send_receipt
+    from ami.services.submission import send_receipt
     from bilans.models import EXPORT_DRAFT
     from bilans.services.opening import bilan_open
     from mlhg_app.models import StoredExport

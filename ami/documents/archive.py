@@ -20,10 +20,11 @@ import zipfile
 from django.db.models import Prefetch
 from django.utils.text import slugify
 
-from ami.documents import dossier_pdf, dossier_pdf_filename
+from ami.documents.dossier import dossier_pdf, dossier_pdf_filename
+from ami.documents.rapport import rapport_filename, rapport_pdf
+from ami.documents.receipts import receipt_filename, receipt_pdf
 from ami.models import AMI, Decision, DossierVersion, Evaluation
-from ami.rapport import rapport_filename, rapport_pdf
-from ami.receipts import receipt_filename, receipt_pdf
+from ami.selectors import dossiers_readable_by, results_table
 from mlhg_app.spreadsheets import csv_bytes as _csv  # the one CSV writer: formulas neutralised
 
 
@@ -87,9 +88,6 @@ def ami_archive(ami: AMI, fileobj, *, user) -> None:
     """Write the AMI's complete file as a ZIP into `fileobj` (a binary file open for writing).
 
     Only the dossiers `user` may read (`ami.read_dossier`: the seal) are in it."""
-    from ami.selectors import dossiers_readable_by
-    from ami.views.selection import results_table
-
     dossiers = list(
         dossiers_readable_by(user)
         .filter(ami=ami, versions__isnull=False)

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from ami.models import Convention, Decision, Lettre
-from ami.results import ami_results, dossier_annual_totals
 from ami.scoring import money
+from ami.selectors import ami_results, dossier_annual_totals
 from mlhg_app.pdf import render_pdf
 
 

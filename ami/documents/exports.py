@@ -7,6 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.utils.text import slugify
 
+from ami.documents.archive import ami_archive
+from ami.documents.rapport import rapport_filename, rapport_pdf
+from ami.models import AMI
 from mlhg_app import exports
 
 RAPPORT = "ami.rapport"
@@ -15,18 +18,12 @@ ARCHIVE_SEALED = "L'archive de l'AMI ne peut être préparée qu'après la date 
 
 
 def render_rapport(ami_id: int, user):
-    from ami.models import AMI
-    from ami.rapport import rapport_filename, rapport_pdf
-
     ami = AMI.objects.get(pk=ami_id)
     return rapport_pdf(ami), rapport_filename(ami), "application/pdf"
 
 
 def render_archive(ami_id: int, user):
     """The archive for the staff member who asked, checked again here: the job may have been queued earlier."""
-    from ami.archive import ami_archive
-    from ami.models import AMI
-
     ami = AMI.objects.get(pk=ami_id)
     if not user.has_perm("ami.archive_ami", ami):
         raise PermissionDenied(ARCHIVE_SEALED)

@@ -1,0 +1,1 @@
+"""Forms of the AMI app, one module per part of the journey (dossier, registration, evaluation, decision, …)."""

@@ -31,7 +31,7 @@ ORDER = ["mlhg_app", "ami", "seances", "bilans"]
 PRAGMAS = ("noqa", "nosec", "type:", "pragma", "fmt:")
 # Apps whose late imports are being given their reasons by other parts of issue 21 (h21-ami, h21-seances,
 # h21-bilans): expected to fail until merged. Strict: once they pass, empty this set.
-PENDING = {"ami", "seances", "bilans"}
+PENDING: set[str] = set()
 
 
 def module_name(path: Path) -> str:

@@ -24,7 +24,7 @@ from ami.uploads import MAX_FILE_SIZE, PDF, content_refusal, describe_content, d
 from bilans import aggregation, charts, differences
 from bilans.models import K_MINIMUM, Bilan, BilanVersion, Commentaire, ExportPdf, Section
 from bilans.states import bilan_set_state
-from mlhg_app.jobs import enqueue, pause_for_tests
+from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import message_send
 from mlhg_app.models import User
 from mlhg_app.pdf import render_pdf
@@ -567,7 +567,6 @@ def export_run(*, export_id: int) -> str:
             termine_le=timezone.now(),
         )  # fmt: skip
         raise
-    pause_for_tests(f"export {export.pk}")
     export.fichier.save(export_filename(export), ContentFile(data), save=False)
     export.status = ExportPdf.Status.PRET
     export.termine_le = timezone.now()

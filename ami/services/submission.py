@@ -10,7 +10,7 @@ from ami.deadline_text import deadline_text
 from ami.models import Dossier, DossierVersion
 from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content, draft_files
 from ami.services.states import dossier_set_state
-from mlhg_app.jobs import enqueue, pause_for_tests
+from mlhg_app.jobs import enqueue
 from mlhg_app.refusals import Refused
 
 logger = logging.getLogger(__name__)
@@ -101,7 +101,6 @@ def receipt_send(*, version: DossierVersion) -> int:
     from mlhg_app.messaging import message_send
 
     pdf = receipt_pdf(version)
-    pause_for_tests(f"receipt {version.pk}")
     sent = 0
     dossier = version.dossier
     for membre in dossier.prestataire.membres.select_related("user").filter(user__is_active=True):

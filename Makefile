@@ -7,13 +7,14 @@ PORT ?= 8000
 # (requirements-dev.txt). `make test` after `make run` adds the development packages.
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
-# pytest-xdist: one worker per core (`make test TEST_WORKERS=0` runs in this process only).
+# pytest-xdist: one worker per core, each test sent to the next free worker, a group marked
+# `xdist_group` (the real Celery workers) kept on one (`make test TEST_WORKERS=0`: no worker).
 TEST_WORKERS ?= auto
 
-.PHONY: run test install install-dev sysdeps sysdeps-dev jsdeps migrate demo lint bench worker clean backup restore
+.PHONY: run test install install-runtime sysdeps sysdeps-runtime jsdeps migrate demo lint bench worker clean backup restore
 
-# WeasyPrint needs Pango (sysdeps); the browser journeys (tests/e2e) also need Debian's Chromium
-# (sysdeps-dev). Whatever is missing is installed with one apt-get call when root; otherwise a
+# WeasyPrint needs Pango (sysdeps-runtime); the browser journeys (tests/e2e) also need Debian's Chromium
+# (sysdeps). Whatever is missing is installed with one apt-get call when root; otherwise a
 # missing Pango stops here, a missing Chromium only warns (the journeys are skipped,
 # except under CI=true where they fail).
 CHROMIUM_PATH ?= /usr/bin/chromium
@@ -40,10 +41,10 @@ if [ -n "$$pkgs" ]; then \
 fi
 endef
 
-sysdeps:
+sysdeps-runtime:
 	$(call debian_packages,)
 
-sysdeps-dev:
+sysdeps:
 	$(call debian_packages,chromium)
 
 # $(call pip_install,requirements.txt): the virtualenv (made if missing), then the pinned packages.
@@ -75,11 +76,13 @@ $(NODE_STAMP): package.json package-lock.json
 
 jsdeps: $(NODE_STAMP)
 
-install: $(STAMP) sysdeps
+# What `make run` needs (and a production server: `make worker`, `make backup`), then everything for
+# development (`make test`, `make lint`, `make bench`).
+install-runtime: $(STAMP) sysdeps-runtime
 
-install-dev: $(DEV_STAMP) sysdeps-dev jsdeps
+install: $(DEV_STAMP) sysdeps jsdeps
 
-migrate: install
+migrate: install-runtime
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
@@ -89,26 +92,26 @@ run: migrate
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install-dev
-	$(PY) -m pytest
+test: install
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # ruff, the formatting, the migrations, and bandit: static analysis of our code (tests apart), each
 # finding fixed or justified in place (README, Sécurité). `.ci/run` calls it.
-lint: install-dev
+lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/bandit -c pyproject.toml -r ami mlhg_app seances bilans bench -q
 
-worker: install
+worker: install-runtime
 	$(VENV)/bin/celery -A mlhg_app worker --beat --loglevel=INFO
 
 # Backups (README « Sauvegardes »): the database (pg_dump, or the SQLite file) and the
 # media folder in one archive under BACKUP_DIR; restore asks for confirmation.
-backup: install
+backup: install-runtime
 	$(PY) manage.py backup
 
-restore: install
+restore: install-runtime
 	@test -n "$(FILE)" || { echo "Indiquez l'archive à restaurer : make restore FILE=var/backups/mlhg-sauvegarde-….tar.gz"; exit 1; }
 	$(PY) manage.py restore "$(FILE)"
 
@@ -117,7 +120,7 @@ clean:
 
 # Not part of `make test` nor CI: builds its own database (see bench/__main__.py).
 # wrk (Debian) measures throughput and the load run; installed here when root.
-bench: install-dev
+bench: install
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
 	  echo "wrk introuvable (apt-get install wrk) : débit et charge ne seront pas mesurés."
 	$(PY) -m bench

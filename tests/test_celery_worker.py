@@ -20,6 +20,11 @@ from tests.real_services import require_postgresql, require_redis
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# One xdist worker runs these tests one after the other (`make test` uses --dist loadgroup): the workers they
+# start share the Redis database, where a worker started with a 5 s visibility timeout would give the running
+# jobs of another test's worker again.
+pytestmark = pytest.mark.xdist_group("real_celery_worker")
+
 
 def database_url() -> str:
     db = connection.settings_dict
@@ -188,7 +193,9 @@ def test_a_worker_killed_in_the_middle_of_pdf_jobs_leaves_one_pdf_and_one_email(
     assert not exports_dir.exists() or list(exports_dir.iterdir()) == []
     assert OutgoingMessage.objects.count() == 0 and not mail_dir.exists()
 
-    second = start_worker(settings, queue, mail_dir, log_path, **short)
+    # The new worker's own jobs must not come back while it renders them, even on a machine loaded by the
+    # other tests (xdist): its timeout is longer than a PDF takes there.
+    second = start_worker(settings, queue, mail_dir, log_path, CELERY_VISIBILITY_TIMEOUT=30)
     try:
         wait_for(
             lambda: (
@@ -198,7 +205,7 @@ def test_a_worker_killed_in_the_middle_of_pdf_jobs_leaves_one_pdf_and_one_email(
             90,
             "l'export et l'accusé de réception repris par le nouveau worker",
         )
-        time.sleep(8)  # past another visibility timeout: nothing runs a third time
+        time.sleep(33)  # past another visibility timeout: nothing runs a third time
     finally:
         stop_worker(second)
 

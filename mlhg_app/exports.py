@@ -29,7 +29,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from mlhg_app import retention
-from mlhg_app.jobs import enqueue, pause_for_tests
+from mlhg_app.jobs import enqueue
 from mlhg_app.models import StoredExport
 
 logger = logging.getLogger(__name__)
@@ -105,7 +105,6 @@ def export_run(*, export_id: int) -> str:
             termine_le=timezone.now(),
         )
         raise
-    pause_for_tests(f"export {export.pk}")
     if isinstance(content, bytes):
         content = ContentFile(content)
     export.fichier.save(filename, content if isinstance(content, File) else File(content), save=False)

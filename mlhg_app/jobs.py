@@ -9,10 +9,8 @@ and will be done later.
 
 import contextvars
 import logging
-import time
 
 from celery.exceptions import CeleryError
-from django.conf import settings
 from django.contrib import messages
 from kombu.exceptions import KombuError, OperationalError
 from redis.exceptions import RedisError
@@ -49,14 +47,6 @@ def enqueue(task, **kwargs) -> bool:
             delayed.append(task.name)
         return False
     return True
-
-
-def pause_for_tests(what: str) -> None:
-    """Tests only (JOB_TEST_PAUSE seconds, 0 in production): wait between rendering and storing, so that a
-    test can kill the worker in the middle of a job (tests/test_celery_worker.py)."""
-    if settings.JOB_TEST_PAUSE > 0:
-        logger.warning("job paused for tests: %s", what)
-        time.sleep(settings.JOB_TEST_PAUSE)
 
 
 def delayed_in_request() -> bool:

@@ -268,8 +268,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # Queueing from a page when Redis is down fails fast (mlhg_app/jobs.py keeps the job for later).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
-# Tests only: seconds a PDF job waits between rendering and storing, so a test can kill its worker there.
-JOB_TEST_PAUSE = env_int("JOB_TEST_PAUSE", 0)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}  # filled in mlhg_app/celery.py, in one place

@@ -12,7 +12,7 @@ from ami.models import Dossier, DossierVersion
 from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content, draft_files
 from ami.services.states import dossier_set_state
 from mlhg_app.french import deadline_text
-from mlhg_app.jobs import enqueue, pause_for_tests
+from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import message_send
 from mlhg_app.refusals import Refused
 
@@ -99,7 +99,6 @@ def dossier_withdraw(*, dossier: Dossier, user, now=None) -> Dossier:
 def receipt_send(*, version: DossierVersion) -> int:
     """Email the receipt (PDF attached) to each active account of the organisation, once each."""
     pdf = receipt_pdf(version)
-    pause_for_tests(f"receipt {version.pk}")
     sent = 0
     dossier = version.dossier
     for membre in dossier.prestataire.membres.select_related("user").filter(user__is_active=True):

@@ -21,6 +21,11 @@ from tests.real_services import require_postgresql, require_redis
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# One xdist worker runs these tests one after the other (`make test` uses --dist loadgroup): the workers they
+# start share the Redis database, where a worker started with a 5 s visibility timeout would give the running
+# jobs of another test's worker again.
+pytestmark = pytest.mark.xdist_group("real_celery_worker")
+
 
 def database_url() -> str:
     db = connection.settings_dict
@@ -31,8 +36,11 @@ def database_url() -> str:
     return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
-def start_worker(settings, queue: str, mail_dir: Path, log_path: Path, **extra_env) -> subprocess.Popen:
-    """A real Celery worker (2 processes) on its own queue, in its own process group, logging to a file."""
+def start_worker(
+    settings, queue: str, mail_dir: Path, log_path: Path, *, app_module: str = "mlhg_app", **extra_env
+) -> subprocess.Popen:
+    """A real Celery worker (2 processes) of `app_module`'s Celery app on its own queue, in its own process
+    group, logging to a file."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -46,7 +54,7 @@ def start_worker(settings, queue: str, mail_dir: Path, log_path: Path, **extra_e
     node = f"{queue}-{uuid.uuid4().hex[:4]}@localhost"
     log = open(log_path, "a")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "mlhg_app", "worker", "-Q", queue, "-n", node, "-c", "2",
+        [sys.executable, "-m", "celery", "-A", app_module, "worker", "-Q", queue, "-n", node, "-c", "2",
          "--loglevel=INFO"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
@@ -150,7 +158,7 @@ def test_a_worker_killed_in_the_middle_of_pdf_jobs_leaves_one_pdf_and_one_email(
     transactional_db, _celery_eager, settings, tmp_path, users
 ):
     """SIGKILL to a worker (and its pool) while it renders a bilan export and a dossier receipt, each paused
-    between rendering and storing; a new worker takes both jobs again (acks_late, visibility timeout) and
+    between rendering and storing (tests/paused_worker.py); a new worker takes both jobs again (acks_late, visibility timeout) and
     the result is one PDF for the export and one email (with its PDF) for the receipt."""
     require_redis()
     require_postgresql()
@@ -179,7 +187,7 @@ def test_a_worker_killed_in_the_middle_of_pdf_jobs_leaves_one_pdf_and_one_email(
     mail_dir, log_path = tmp_path / "mail", tmp_path / "worker.log"
     _celery_eager.conf.task_always_eager = False
     short = {"CELERY_VISIBILITY_TIMEOUT": 5}  # a dead worker's jobs come back after 5 s (2 h in production)
-    first = start_worker(settings, queue, mail_dir, log_path, JOB_TEST_PAUSE=120, **short)
+    first = start_worker(settings, queue, mail_dir, log_path, app_module="tests.paused_worker", **short)
     try:
         run_export.apply_async(kwargs={"export_id": export.pk}, queue=queue)
         send_receipt.apply_async(kwargs={"version_id": version.pk}, queue=queue)
@@ -193,7 +201,9 @@ def test_a_worker_killed_in_the_middle_of_pdf_jobs_leaves_one_pdf_and_one_email(
     assert not exports_dir.exists() or list(exports_dir.iterdir()) == []
     assert OutgoingMessage.objects.count() == 0 and not mail_dir.exists()
 
-    second = start_worker(settings, queue, mail_dir, log_path, JOB_TEST_PAUSE=0, **short)
+    # The new worker's own jobs must not come back while it renders them, even on a machine loaded by the
+    # other tests (xdist): its timeout is longer than a PDF takes there.
+    second = start_worker(settings, queue, mail_dir, log_path, CELERY_VISIBILITY_TIMEOUT=30)
     try:
         wait_for(
             lambda: (
@@ -203,7 +213,7 @@ def test_a_worker_killed_in_the_middle_of_pdf_jobs_leaves_one_pdf_and_one_email(
             90,
             "l'export et l'accusé de réception repris par le nouveau worker",
         )
-        time.sleep(8)  # past another visibility timeout: nothing runs a third time
+        time.sleep(33)  # past another visibility timeout: nothing runs a third time
     finally:
         stop_worker(second)
 

@@ -8,6 +8,7 @@ from django.views import View
 from mlhg_app import french
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.french import long_date
+from mlhg_app.refusals import Refused, refusal_message
 from seances import pricing
 from seances.documents import releve as releve_document
 from seances.forms.billing import CancelForm, PaidForm, PeriodForm
@@ -35,7 +36,7 @@ class CancelView(SeanceObject, PermissionRequiredView, View):
             return self.render_form(request, seance, form)
         try:
             billing_services.seance_cancel(seance=seance, user=request.user, motif=form.cleaned_data["motif"])
-        except billing_services.Refused as refusal:
+        except Refused as refusal:
             form.add_error(None, str(refusal))
             return self.render_form(request, seance, form)
         notice = " Les participants sont prévenus (annulation d'agenda)." if seance.status == "convoquee" else ""
@@ -62,8 +63,8 @@ class BillableView(SeanceObject, PermissionRequiredView, View):
                 billing_services.annulation_set_billable(
                     annulation=annulation, facturable=choice == "oui", user=request.user
                 )
-            except billing_services.Refused as refusal:
-                messages.error(request, str(refusal))
+            except Refused as refusal:
+                refusal_message(request, refusal)
             else:
                 verdict = "facturable" if choice == "oui" else "non facturable"
                 messages.success(request, f"Annulation du {long_date(seance.date)} ({seance.groupe}) : {verdict}.")
@@ -108,7 +109,7 @@ class StatementsView(ProgrammeObject, PermissionRequiredView, View):
             releve = billing_services.statement_create(
                 programme=programme, debut=form.cleaned_data["debut"], fin=form.cleaned_data["fin"], user=request.user
             )
-        except billing_services.Refused as refusal:
+        except Refused as refusal:
             form.add_error(None, str(refusal))
             return self.render_page(request, programme, form)
         messages.success(
@@ -143,8 +144,8 @@ class StatementPaidView(ReleveObject, PermissionRequiredView, View):
             return redirect("seances:statements", pk=releve.programme_id)
         try:
             billing_services.statement_mark_paid(releve=releve, paye_le=form.cleaned_data["paye_le"], user=request.user)
-        except billing_services.Refused as refusal:
-            messages.error(request, str(refusal))
+        except Refused as refusal:
+            refusal_message(request, refusal)
         else:
             messages.success(request, f"Relevé {releve.numero} marqué payé le {long_date(releve.paye_le)}.")
         return redirect("seances:statements", pk=releve.programme_id)

@@ -12,6 +12,7 @@ from mlhg_app import jobs
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.french import long_date
 from mlhg_app.models import User
+from mlhg_app.refusals import Refused, refusal_message
 from seances.calendar_rules import MONTHS_FR, public_holidays, school_holidays_zone_c
 from seances.forms.board import MoveForm, SiteForm
 from seances.models import Groupe, ProgrammeSite, Seance
@@ -52,8 +53,8 @@ class ProgrammeCreateView(PermissionRequiredView, View):
             return redirect("seances:programme_list")
         try:
             programme = programme_services.programme_create_from_convention(convention=convention)
-        except programme_services.Refused as refusal:
-            messages.error(request, str(refusal))
+        except Refused as refusal:
+            refusal_message(request, refusal)
             return redirect("seances:programme_list")
         messages.success(request, f"{programme} créé depuis la convention {convention.numero}.")
         return redirect("seances:sites", pk=programme.pk)
@@ -103,8 +104,8 @@ class SitesView(ProgrammeObject, PermissionRequiredView, View):
                 else:
                     programme_services.groupe_remove_member(groupe=groupe, user=user)
                     messages.success(request, f"{user} retiré de {groupe}.")
-        except programme_services.Refused as refusal:
-            messages.error(request, str(refusal))
+        except Refused as refusal:
+            refusal_message(request, refusal)
         return redirect("seances:sites", pk=programme.pk)
 
 
@@ -174,8 +175,8 @@ class SeanceValidateView(SeanceObject, PermissionRequiredView, View):
         seance = self.seance
         try:
             board_services.seance_validate(seance=seance, user=request.user)
-        except board_services.Refused as refusal:
-            messages.error(request, str(refusal))
+        except Refused as refusal:
+            refusal_message(request, refusal)
         else:
             sent = "" if jobs.delayed_in_request() else ", convocations envoyées"
             messages.success(request, f"Séance validée : {seance.groupe}{sent}.")
@@ -204,8 +205,8 @@ class SeanceRequestChangeView(SeanceObject, PermissionRequiredView, View):
             board_services.seance_request_change(
                 seance=seance, user=request.user, comment=request.POST.get("commentaire", "")
             )
-        except board_services.Refused as refusal:
-            messages.error(request, str(refusal))
+        except Refused as refusal:
+            refusal_message(request, refusal)
         else:
             messages.success(request, "Demande de modification transmise au prestataire.")
         return redirect("seances:board", pk=seance.programme_id)
@@ -225,7 +226,7 @@ class SeanceMoveView(SeanceObject, PermissionRequiredView, View):
             return redirect("seances:board", pk=seance.programme_id)
         try:
             board_services.seance_move(seance=seance, user=request.user, **form.cleaned_data)
-        except board_services.Refused as refusal:
+        except Refused as refusal:
             messages.error(request, f"Déplacement refusé : {refusal}")
         else:
             messages.success(request, f"Séance déplacée au {long_date(form.cleaned_data['date'])}.")

@@ -4,7 +4,7 @@ Role-level permissions open a page to a role (lists: the selectors scope them). 
 are predicates over the object (pretalx style, `is_assigned_evaluator & has_declared_no_conflict`):
 every view that handles a dossier, a file, a letter, a convention or an AMI checks one against the
 object it loads, and the list selectors of `ami.selectors` return exactly the objects they allow
-(tests/test_rules_agreement_ami.py). The seal: no content of a dossier before its AMI's deadline,
+(tests/ami/test_rules_agreement.py). The seal: no content of a dossier before its AMI's deadline,
 for anyone but its own organisation.
 """
 

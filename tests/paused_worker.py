@@ -1,4 +1,4 @@
-"""The Celery application of the worker that tests/test_celery_worker.py kills in the middle of its PDF jobs.
+"""The Celery application of the worker that tests/mlhg_app/test_celery_worker.py kills in the middle of its PDF jobs.
 
 `celery -A tests.paused_worker worker`: the application's Celery app, where every PDF, once WeasyPrint has
 rendered it, waits (« job paused for tests » in the log) before its job stores or sends it, so that the test

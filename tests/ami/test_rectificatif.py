@@ -120,7 +120,7 @@ def test_hole_03_candidates_notified_once(open_ami, users, django_capture_on_com
 
     public = client.get(reverse("ami:detail", kwargs={"reference": open_ami.reference})).content.decode()
     assert (
-        "Rectificatif du 20 mai 2026 : date limite reportée du 29 mai 2026 à 23:59:59 au 12 juin 2026 à 12:00:00. "
+        "Rectificatif du mercredi 20 mai 2026 : date limite reportée du 29 mai 2026 à 23:59:59 au 12 juin 2026 à 12:00:00. "
         "Motif : Jour férié ajouté."
     ) in re.sub(r"\s+", " ", public)
 

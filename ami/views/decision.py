@@ -12,7 +12,7 @@ from ami.selectors import ami_results, decision_of
 from ami.services.decision import convention_create, decision_make, letter_update, letters_send
 from ami.views.objects import AMIObjectMixin
 from mlhg_app.access import PermissionRequiredView
-from mlhg_app.refusals import Refused, refusal_message, refusal_on_form
+from mlhg_app.refusals import Refused, refusal_as_message, refusal_on_form
 
 
 class DecisionView(AMIObjectMixin, PermissionRequiredView, View):
@@ -80,11 +80,8 @@ class LetterEditView(LettreObjectMixin, PermissionRequiredView, View):
         form = LetterForm(request.POST)
         if not form.is_valid():
             return render(request, self.template_name, {"lettre": lettre, "form": form})
-        try:
+        with refusal_as_message(request):
             letter_update(lettre=lettre, texte_libre=form.cleaned_data["texte_libre"])
-        except Refused as refusal:
-            refusal_message(request, refusal)
-        else:
             messages.success(request, f"Lettre à {lettre.dossier.prestataire} enregistrée.")
         return redirect("ami:decision", reference=lettre.decision.ami.reference)
 
@@ -111,11 +108,8 @@ class LettersSendView(AMIObjectMixin, PermissionRequiredView, View):
     def post(self, request, reference):
         ami = self.ami
         decision = get_object_or_404(Decision, ami=ami)
-        try:
+        with refusal_as_message(request):
             count = letters_send(decision=decision, user=request.user)
-        except Refused as refusal:
-            refusal_message(request, refusal)
-        else:
             messages.success(request, f"{count} lettre(s) envoyée(s) aux candidats, en PDF joint.")
         return redirect("ami:decision", reference=ami.reference)
 
@@ -127,11 +121,8 @@ class ConventionView(AMIObjectMixin, PermissionRequiredView, View):
     def post(self, request, reference):
         ami = self.ami
         decision = get_object_or_404(Decision, ami=ami)
-        try:
+        with refusal_as_message(request):
             convention = convention_create(decision=decision, user=request.user)
-        except Refused as refusal:
-            refusal_message(request, refusal)
-        else:
             messages.success(request, f"Convention {convention.numero} établie.")
         return redirect("ami:decision", reference=ami.reference)
 

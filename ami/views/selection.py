@@ -18,7 +18,7 @@ from ami.views.objects import AMIObjectMixin
 from mlhg_app import spreadsheets
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.models import User
-from mlhg_app.refusals import Refused, refusal_message
+from mlhg_app.refusals import refusal_as_message
 
 # Forms per page of the eligibility list: a few dossiers in a real AMI, hundreds in the benchmark.
 ELIGIBILITY_PAGE_SIZE = 20
@@ -54,7 +54,7 @@ class EligibilityView(AMIObjectMixin, PermissionRequiredView, View):
         if not form.is_valid():
             messages.error(request, f"Recevabilité de {dossier.prestataire} : corrigez les champs signalés.")
             return self.render_page(request, ami, {dossier.pk: form}, page_number=request.POST.get("page"))
-        try:
+        with refusal_as_message(request):
             dossier_set_eligibility(
                 dossier=dossier,
                 recevable=form.cleaned_data["decision"] == "recevable",
@@ -62,9 +62,6 @@ class EligibilityView(AMIObjectMixin, PermissionRequiredView, View):
                 detail=form.cleaned_data["detail"],
                 user=request.user,
             )
-        except Refused as refusal:
-            refusal_message(request, refusal)
-        else:
             messages.success(request, f"Recevabilité de {dossier.prestataire} enregistrée.")
         page = request.POST.get("page", "")
         url = reverse("ami:eligibility", kwargs={"reference": ami.reference})

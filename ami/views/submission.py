@@ -11,7 +11,7 @@ from ami.documents.receipts import receipt_filename, receipt_pdf
 from ami.services.submission import dossier_submit, dossier_withdraw
 from ami.views.objects import DossierObjectMixin
 from mlhg_app.access import PermissionRequiredView
-from mlhg_app.refusals import Refused, refusal_message
+from mlhg_app.refusals import refusal_as_message
 
 
 class DossierSubmitView(DossierObjectMixin, PermissionRequiredView, View):
@@ -20,11 +20,8 @@ class DossierSubmitView(DossierObjectMixin, PermissionRequiredView, View):
 
     def post(self, request, pk):
         dossier = self.dossier
-        try:
+        with refusal_as_message(request):
             version = dossier_submit(dossier=dossier, user=request.user)
-        except Refused as refusal:
-            refusal_message(request, refusal)
-        else:
             local = timezone.localtime(version.submitted_at)
             messages.success(
                 request,
@@ -44,11 +41,8 @@ class DossierWithdrawView(DossierObjectMixin, PermissionRequiredView, View):
         if request.POST.get("confirmer") != "oui":
             messages.error(request, "Cochez la case de confirmation pour retirer votre candidature.")
             return redirect("ami:dossier", pk=dossier.pk)
-        try:
+        with refusal_as_message(request):
             dossier_withdraw(dossier=dossier, user=request.user)
-        except Refused as refusal:
-            refusal_message(request, refusal)
-        else:
             messages.success(request, "Votre candidature est retirée. Les versions déposées restent archivées.")
         return redirect("ami:dossier", pk=dossier.pk)
 

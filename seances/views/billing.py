@@ -8,7 +8,7 @@ from django.views import View
 from mlhg_app import french
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.french import long_date
-from mlhg_app.refusals import Refused, refusal_message
+from mlhg_app.refusals import Refused, refusal_as_message
 from seances import pricing
 from seances.documents import releve as releve_document
 from seances.forms.billing import CancelForm, PaidForm, PeriodForm
@@ -59,13 +59,10 @@ class BillableView(SeanceObject, PermissionRequiredView, View):
         elif choice not in {"oui", "non"}:
             messages.error(request, "Indiquez si l'annulation est facturable (oui ou non).")
         else:
-            try:
+            with refusal_as_message(request):
                 billing_services.annulation_set_billable(
                     annulation=annulation, facturable=choice == "oui", user=request.user
                 )
-            except Refused as refusal:
-                refusal_message(request, refusal)
-            else:
                 verdict = "facturable" if choice == "oui" else "non facturable"
                 messages.success(request, f"Annulation du {long_date(seance.date)} ({seance.groupe}) : {verdict}.")
         return redirect("seances:statements", pk=seance.programme_id)
@@ -142,11 +139,8 @@ class StatementPaidView(ReleveObject, PermissionRequiredView, View):
         if not form.is_valid():
             messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
             return redirect("seances:statements", pk=releve.programme_id)
-        try:
+        with refusal_as_message(request):
             billing_services.statement_mark_paid(releve=releve, paye_le=form.cleaned_data["paye_le"], user=request.user)
-        except Refused as refusal:
-            refusal_message(request, refusal)
-        else:
             messages.success(request, f"Relevé {releve.numero} marqué payé le {long_date(releve.paye_le)}.")
         return redirect("seances:statements", pk=releve.programme_id)
 

@@ -12,7 +12,7 @@ from mlhg_app import jobs
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.french import long_date
 from mlhg_app.models import User
-from mlhg_app.refusals import Refused, refusal_message
+from mlhg_app.refusals import Refused, refusal_as_message, refusal_message
 from seances.calendar_rules import MONTHS_FR, public_holidays, school_holidays_zone_c
 from seances.forms.board import MoveForm, SiteForm
 from seances.models import Groupe, ProgrammeSite, Seance
@@ -173,11 +173,8 @@ class SeanceValidateView(SeanceObject, PermissionRequiredView, View):
 
     def post(self, request, pk):
         seance = self.seance
-        try:
+        with refusal_as_message(request):
             board_services.seance_validate(seance=seance, user=request.user)
-        except Refused as refusal:
-            refusal_message(request, refusal)
-        else:
             sent = "" if jobs.delayed_in_request() else ", convocations envoyées"
             messages.success(request, f"Séance validée : {seance.groupe}{sent}.")
         return redirect("seances:board", pk=seance.programme_id)
@@ -201,13 +198,10 @@ class SeanceRequestChangeView(SeanceObject, PermissionRequiredView, View):
 
     def post(self, request, pk):
         seance = self.seance
-        try:
+        with refusal_as_message(request):
             board_services.seance_request_change(
                 seance=seance, user=request.user, comment=request.POST.get("commentaire", "")
             )
-        except Refused as refusal:
-            refusal_message(request, refusal)
-        else:
             messages.success(request, "Demande de modification transmise au prestataire.")
         return redirect("seances:board", pk=seance.programme_id)
 

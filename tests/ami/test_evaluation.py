@@ -45,7 +45,7 @@ def test_eligibility_waits_for_the_deadline_and_needs_a_reason(committee):
         staff,
     )
     assert AMI.objects.get(reference="ami-2026").status == AMI.Status.EN_ANALYSE
-    history = dossier.history.order_by("history_date")
+    history = dossier.history.order_by("history_date", "history_id")
     assert [h.status for h in history][-2:] == ["depose", "irrecevable"]
     assert history.last().history_user == staff
 

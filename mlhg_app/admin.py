@@ -1,6 +1,6 @@
 """The people and sites screens (staff and superusers) and the technical logs (superusers only).
 
-People are saved through the services (mlhg_app/services.py: `user_invite`, `user_update`): the hierarchy
+People are saved through the services (mlhg_app/services/users.py: `user_invite`, `user_update`): the hierarchy
 rule, no role `staff` given or taken, no email address or password changed for another person (a reset
 link is sent instead)."""
 
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from mlhg_app.admin_site import ConsoleAdmin, NoHiddenLookups
 from mlhg_app.models import WEEKDAYS, Antenne, OutgoingMessage, PendingJob, User
 from mlhg_app.refusals import Refused
-from mlhg_app.services import (
+from mlhg_app.services.users import (
     user_invite,
     user_password_reset_send,
     user_update,

@@ -5,7 +5,7 @@ Accounts are made by the services (`user_create`, `users_create`), with the demo
 import unicodedata
 
 from mlhg_app.models import Antenne, User
-from mlhg_app.services import user_create, users_create
+from mlhg_app.services.users import user_create, users_create
 
 # Only for the demo accounts: load_demo refuses to run with DEBUG off.
 DEMO_PASSWORD = "demo-mlhg-2026"  # nosec B105

@@ -1,7 +1,7 @@
 """Jobs of the foundation. Thin: each calls one function and is safe to run twice.
 
 A task a service queues sits beside that service (pretix `services/`): `send_welcome` in
-mlhg_app/services.py, `run_export` in mlhg_app/exports.py; they are imported here so that Celery's
+mlhg_app/services/users.py, `run_export` in mlhg_app/exports.py; they are imported here so that Celery's
 autodiscovery (which reads `<app>.tasks`) registers them. This module imports what it calls, and
 nothing imports it back.
 """
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from mlhg_app import jobs, retention
 from mlhg_app.exports import run_export
-from mlhg_app.services import send_welcome
+from mlhg_app.services.users import send_welcome
 
 __all__ = ["ping", "purge_expired", "requeue_pending_jobs", "run_export", "send_welcome"]
 

@@ -64,7 +64,7 @@ def test_any_other_error_stays_the_french_500_page(settings):
 
     module = types.ModuleType("tests_broken_urls")
     module.urlpatterns = [path("casse/", broken)]
-    module.handler500 = "mlhg_app.views.server_error"
+    module.handler500 = "mlhg_app.views.health.server_error"
     sys.modules[module.__name__] = module
     settings.ROOT_URLCONF = module.__name__
     try:

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from pypdf import PdfWriter
 
 from ami.models import Fichier
-from bilans.forms import check_minutes
+from bilans.forms.reunion import check_minutes
 from bilans.services.opening import bilan_open
 from bilans.services.reunion import reunion_set
 from bilans.services.writing import bilan_remettre, bilan_write

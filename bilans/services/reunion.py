@@ -34,7 +34,7 @@ def reunion_set(*, bilan: Bilan, user, when: datetime.datetime, lieu: str) -> Bi
 
 
 def reunion_minutes_attach(*, bilan: Bilan, user, data: bytes) -> Bilan:
-    """Attach the réunion's minutes (a PDF already checked by `bilans.forms.check_minutes`), replacing any."""
+    """Attach the réunion's minutes (a PDF already checked by `bilans.forms.reunion.check_minutes`), replacing any."""
     if not can_meet(user, bilan):
         raise Refused("Le compte rendu de la réunion est joint par le prestataire ou le responsable de secteur.")
     if bilan.reunion_le is None:

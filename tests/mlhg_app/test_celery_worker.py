@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 
 from mlhg_app.models import OutgoingMessage
-from mlhg_app.services import send_welcome
+from mlhg_app.services.users import send_welcome
 from mlhg_app.tasks import ping
 from tests.factories import UserFactory
 from tests.real_services import require_postgresql, require_redis

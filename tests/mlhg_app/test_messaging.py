@@ -1,10 +1,10 @@
 import pytest
 from django.core import mail
 
-from mlhg_app import services
 from mlhg_app.messaging import message_send
 from mlhg_app.models import OutgoingMessage, User
-from mlhg_app.services import send_welcome
+from mlhg_app.services import users as services
+from mlhg_app.services.users import send_welcome
 
 
 @pytest.mark.django_db

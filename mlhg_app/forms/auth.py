@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
-from mlhg_app.services import user_password_reset_send
+from mlhg_app.services.users import user_password_reset_send
 
 
 class LoginForm(auth_forms.AuthenticationForm):

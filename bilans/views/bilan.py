@@ -1,42 +1,20 @@
-"""Pages of the bilan: the list, a bilan (figures, sections, comments, versions), writing, review,
-the réunion de bilan, charts and PDF exports. Every rule is checked by `bilans.services` and the reads
-by `bilans.selectors`."""
+"""Pages of the bilan: the list, a bilan (figures, sections, comments, versions), writing, review, charts."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.views import View
 
 from bilans import charts, selectors
-from bilans.forms import CommentForm, MinutesForm, ReplyForm, ReunionForm, SectionsForm, ThresholdForm
+from bilans.forms.bilan import CommentForm, ReplyForm, SectionsForm, ThresholdForm
 from bilans.models import Bilan
-from bilans.services import opening, reunion, review, threshold, writing
-from bilans.services.export import export_request
-from bilans.services.notifications import reunion_ics
-from mlhg_app import jobs
+from bilans.services import opening, review, threshold, writing
+from bilans.views.objects import BilanObject, refused_redirect, version_number
 from mlhg_app.access import PermissionRequiredView
-from mlhg_app.exports import status_payload
-from mlhg_app.models import StoredExport
-from mlhg_app.refusals import Refused, refusal_message, refusal_on_form
+from mlhg_app.refusals import Refused, refusal_message
 from seances.views.permission_objects import ProgrammeObject
 
 CHARTS = {"themes": charts.themes_svg, "sites": charts.sites_svg}
-
-
-class BilanObject:
-    """The bilan of the URL's `pk`, loaded once for the view's object permission (404 if none)."""
-
-    def get_permission_object(self):
-        if not hasattr(self, "bilan"):
-            self.bilan = selectors.bilan_get(self.kwargs["pk"])
-        return self.bilan
-
-
-def _refused(request, refusal, pk):
-    refusal_message(request, refusal)
-    return redirect("bilans:detail", pk=pk)
 
 
 class BilanListView(PermissionRequiredView, View):
@@ -92,18 +70,13 @@ class ThresholdView(ProgrammeObject, PermissionRequiredView, View):
         return redirect("bilans:list")
 
 
-def _version_number(request) -> int | None:
-    value = request.GET.get("version", "")
-    return int(value) if value.isdigit() else None
-
-
 class BilanDetailView(BilanObject, PermissionRequiredView, View):
     permission_required = "bilans.view_bilan"
 
     def get(self, request, pk):
         bilan = self.bilan
         user = request.user
-        shown = selectors.bilan_shown(bilan, user, numero=_version_number(request))
+        shown = selectors.bilan_shown(bilan, user, numero=version_number(request))
         latest = selectors.latest_version(bilan)
         viewing_latest = shown["version"] is not None and latest is not None and shown["version"].pk == latest.pk
         writer = selectors.is_writer(user, bilan)
@@ -162,7 +135,7 @@ class BilanWriteView(BilanObject, PermissionRequiredView, View):
         try:
             refusals = writing.bilan_write(bilan=bilan, user=request.user, texts=form.cleaned_data)
         except Refused as exc:
-            return _refused(request, exc, bilan.pk)
+            return refused_redirect(request, exc, bilan.pk)
         if refusals:
             terms = ", ".join(f"« {t} »" for ts in refusals.values() for t in ts)
             messages.warning(
@@ -184,7 +157,7 @@ class BilanRemettreView(BilanObject, PermissionRequiredView, View):
         try:
             version = writing.bilan_remettre(bilan=bilan, user=request.user)
         except Refused as exc:
-            return _refused(request, exc, bilan.pk)
+            return refused_redirect(request, exc, bilan.pk)
         messages.success(
             request, f"La version {version.numero} du bilan est remise : le responsable de secteur est prévenu."
         )
@@ -203,7 +176,7 @@ class CommentView(BilanObject, PermissionRequiredView, View):
         try:
             review.comment_add(bilan=bilan, user=request.user, **form.cleaned_data)
         except Refused as exc:
-            return _refused(request, exc, bilan.pk)
+            return refused_redirect(request, exc, bilan.pk)
         messages.success(request, "Votre commentaire est enregistré : le prestataire est prévenu.")
         return redirect("bilans:detail", pk=bilan.pk)
 
@@ -226,7 +199,7 @@ class ReplyView(PermissionRequiredView, View):
         try:
             review.comment_reply(commentaire=commentaire, user=request.user, reponse=form.cleaned_data["reponse"])
         except Refused as exc:
-            return _refused(request, exc, bilan.pk)
+            return refused_redirect(request, exc, bilan.pk)
         messages.success(request, "Votre réponse est enregistrée.")
         return redirect("bilans:detail", pk=bilan.pk)
 
@@ -239,83 +212,9 @@ class ValidateView(BilanObject, PermissionRequiredView, View):
         try:
             review.bilan_validate(bilan=bilan, user=request.user)
         except Refused as exc:
-            return _refused(request, exc, bilan.pk)
+            return refused_redirect(request, exc, bilan.pk)
         messages.success(request, f"Le bilan {bilan.annee} est validé : le prestataire est prévenu.")
         return redirect("bilans:detail", pk=bilan.pk)
-
-
-class ReunionView(BilanObject, PermissionRequiredView, View):
-    permission_required = "bilans.meet"
-
-    def _render(self, request, bilan, form, minutes_form):
-        return render(
-            request,
-            "bilans/reunion.html",
-            {"bilan": bilan, "form": form, "minutes_form": minutes_form, "reunion": selectors.reunion_text(bilan)},
-        )
-
-    def get(self, request, pk):
-        bilan = self.bilan
-        initial = {}
-        if bilan.reunion_le:
-            local = timezone.localtime(bilan.reunion_le)
-            initial = {"date": local.date(), "heure": local.time(), "lieu": bilan.reunion_lieu}
-        return self._render(request, bilan, ReunionForm(initial=initial), MinutesForm())
-
-    def post(self, request, pk):
-        bilan = self.bilan
-        if "fichier" in request.FILES or request.POST.get("action") == "compte_rendu":
-            form = MinutesForm(request.POST, request.FILES)
-            if not form.is_valid():
-                return self._render(request, bilan, ReunionForm(), form)
-            try:
-                reunion.reunion_minutes_attach(bilan=bilan, user=request.user, data=form.cleaned_data["fichier"])
-            except Refused as exc:
-                refusal_on_form(form, exc)
-                return self._render(request, bilan, ReunionForm(), form)
-            messages.success(request, "Le compte rendu de la réunion de bilan est joint.")
-            return redirect("bilans:reunion", pk=bilan.pk)
-        form = ReunionForm(request.POST)
-        if not form.is_valid():
-            return self._render(request, bilan, form, MinutesForm())
-        try:
-            reunion.reunion_set(bilan=bilan, user=request.user, when=form.cleaned_data["when"],
-                                 lieu=form.cleaned_data["lieu"])  # fmt: skip
-        except Refused as exc:
-            refusal_on_form(form, exc)
-            return self._render(request, bilan, form, MinutesForm())
-        messages.success(
-            request, "La réunion de bilan est fixée : le responsable et le prestataire reçoivent l'invitation (.ics)."
-        )
-        return redirect("bilans:reunion", pk=bilan.pk)
-
-
-class ReunionIcsView(ReunionView):
-    def get(self, request, pk):
-        bilan = self.bilan
-        if bilan.reunion_le is None:
-            raise Http404("Aucune réunion fixée")
-        response = HttpResponse(reunion_ics(bilan), content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="reunion-bilan-{bilan.programme.annee_debut}.ics"'
-        return response
-
-    def post(self, request, pk):
-        return HttpResponse(status=405)
-
-
-class MinutesDownloadView(ReunionView):
-    def get(self, request, pk):
-        bilan = self.bilan
-        if not bilan.reunion_compte_rendu:
-            raise Http404("Aucun compte rendu joint")
-        return FileResponse(
-            bilan.reunion_compte_rendu.open("rb"),
-            content_type="application/pdf",
-            filename=f"reunion-bilan-{bilan.programme.annee_debut}.pdf",
-        )
-
-    def post(self, request, pk):
-        return HttpResponse(status=405)
 
 
 class ChartView(BilanObject, PermissionRequiredView, View):
@@ -325,50 +224,7 @@ class ChartView(BilanObject, PermissionRequiredView, View):
         if name not in CHARTS:
             raise Http404("Graphique inconnu")
         bilan = self.bilan
-        shown = selectors.bilan_shown(bilan, request.user, numero=_version_number(request))
+        shown = selectors.bilan_shown(bilan, request.user, numero=version_number(request))
         response = HttpResponse(CHARTS[name](shown["synthese"]), content_type="image/svg+xml; charset=utf-8")
         response["Cache-Control"] = "private, no-store"
         return response
-
-
-class ExportCreateView(BilanObject, PermissionRequiredView, View):
-    permission_required = "bilans.view_bilan"
-
-    def post(self, request, pk):
-        bilan = self.bilan
-        export_request(bilan=bilan, user=request.user)
-        if not jobs.delayed_in_request():  # otherwise the page says the job will run later
-            messages.info(
-                request, "L'export PDF est lancé : son état s'affiche ci-dessous, le lien apparaît quand il est prêt."
-            )
-        return redirect(reverse("bilans:detail", kwargs={"pk": bilan.pk}) + "#exports")
-
-
-class ExportObject:
-    def get_permission_object(self):
-        if not hasattr(self, "export"):
-            self.export = selectors.bilan_export_get(self.kwargs["pk"])
-        return self.export
-
-
-class ExportStatusView(ExportObject, PermissionRequiredView, View):
-    permission_required = "bilans.view_export"
-
-    def get(self, request, pk):
-        export = self.export
-        url = reverse("bilans:export_download", kwargs={"pk": export.pk})
-        return JsonResponse(status_payload(export, url))
-
-
-class ExportDownloadView(ExportObject, PermissionRequiredView, View):
-    permission_required = "bilans.view_export"
-
-    def get(self, request, pk):
-        export = self.export
-        if export.status != StoredExport.Status.PRET or not export.fichier:
-            raise Http404("Le PDF n'est pas encore prêt")
-        return FileResponse(
-            export.fichier.open("rb"),
-            content_type="application/pdf",
-            filename=export.filename,
-        )

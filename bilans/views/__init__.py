@@ -1,0 +1,1 @@
+"""Pages of the bilan. Every rule is checked by `bilans.services` and the reads by `bilans.selectors`."""

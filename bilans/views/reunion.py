@@ -1,0 +1,89 @@
+"""The réunion de bilan: its page, its invitation (.ics) and its minutes."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views import View
+
+from bilans import selectors
+from bilans.forms.reunion import MinutesForm, ReunionForm
+from bilans.services import reunion
+from bilans.services.notifications import reunion_ics
+from bilans.views.objects import BilanObject
+from mlhg_app.access import PermissionRequiredView
+from mlhg_app.refusals import Refused, refusal_on_form
+
+
+class ReunionView(BilanObject, PermissionRequiredView, View):
+    permission_required = "bilans.meet"
+
+    def _render(self, request, bilan, form, minutes_form):
+        return render(
+            request,
+            "bilans/reunion.html",
+            {"bilan": bilan, "form": form, "minutes_form": minutes_form, "reunion": selectors.reunion_text(bilan)},
+        )
+
+    def get(self, request, pk):
+        bilan = self.bilan
+        initial = {}
+        if bilan.reunion_le:
+            local = timezone.localtime(bilan.reunion_le)
+            initial = {"date": local.date(), "heure": local.time(), "lieu": bilan.reunion_lieu}
+        return self._render(request, bilan, ReunionForm(initial=initial), MinutesForm())
+
+    def post(self, request, pk):
+        bilan = self.bilan
+        if "fichier" in request.FILES or request.POST.get("action") == "compte_rendu":
+            form = MinutesForm(request.POST, request.FILES)
+            if not form.is_valid():
+                return self._render(request, bilan, ReunionForm(), form)
+            try:
+                reunion.reunion_minutes_attach(bilan=bilan, user=request.user, data=form.cleaned_data["fichier"])
+            except Refused as exc:
+                refusal_on_form(form, exc)
+                return self._render(request, bilan, ReunionForm(), form)
+            messages.success(request, "Le compte rendu de la réunion de bilan est joint.")
+            return redirect("bilans:reunion", pk=bilan.pk)
+        form = ReunionForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, bilan, form, MinutesForm())
+        try:
+            reunion.reunion_set(bilan=bilan, user=request.user, when=form.cleaned_data["when"],
+                                 lieu=form.cleaned_data["lieu"])  # fmt: skip
+        except Refused as exc:
+            refusal_on_form(form, exc)
+            return self._render(request, bilan, form, MinutesForm())
+        messages.success(
+            request, "La réunion de bilan est fixée : le responsable et le prestataire reçoivent l'invitation (.ics)."
+        )
+        return redirect("bilans:reunion", pk=bilan.pk)
+
+
+class ReunionIcsView(ReunionView):
+    def get(self, request, pk):
+        bilan = self.bilan
+        if bilan.reunion_le is None:
+            raise Http404("Aucune réunion fixée")
+        response = HttpResponse(reunion_ics(bilan), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="reunion-bilan-{bilan.programme.annee_debut}.ics"'
+        return response
+
+    def post(self, request, pk):
+        return HttpResponse(status=405)
+
+
+class MinutesDownloadView(ReunionView):
+    def get(self, request, pk):
+        bilan = self.bilan
+        if not bilan.reunion_compte_rendu:
+            raise Http404("Aucun compte rendu joint")
+        return FileResponse(
+            bilan.reunion_compte_rendu.open("rb"),
+            content_type="application/pdf",
+            filename=f"reunion-bilan-{bilan.programme.annee_debut}.pdf",
+        )
+
+    def post(self, request, pk):
+        return HttpResponse(status=405)

@@ -1,0 +1,1 @@
+"""Services of the platform itself: people and their accounts."""

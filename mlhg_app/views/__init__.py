@@ -1,0 +1,1 @@
+"""Pages of the platform itself: home, account, authentication, histories, exports, health, privacy."""

@@ -34,7 +34,7 @@ class MLHGAdminSite(admin.AdminSite):
         user = request.user
         if not (user.is_active and user.is_staff and (user.is_superuser or getattr(user, "role", None) == "staff")):
             return False
-        return not (twofactor.required_for(user) and not user.is_verified())
+        return not (twofactor.required_for(user) and not twofactor.second_factor_done(request))
 
     def register(self, model_or_iterable, admin_class=None, **options):
         models = [model_or_iterable] if isinstance(model_or_iterable, type) else list(model_or_iterable)

@@ -210,6 +210,40 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "mlhg"}}
 
+# Single sign-on (OpenID Connect, mozilla-django-oidc; mlhg_app/sso.py): MLHG employees (staff,
+# evaluators, responsables, conseillers) log in with their organisation's account, matched by email
+# to the directory; prestataires and intervenants keep their password. Off (no button, the SSO URLs
+# answer 404) unless OIDC_ISSUER is set. Microsoft Entra ID: the tenant's issuer
+# https://login.microsoftonline.com/<tenant id>/v2.0, redirect URI <SITE_URL>/connexion/sso/retour/.
+# The endpoints are read from the issuer's discovery document unless given one by one.
+OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
+SSO_ENABLED = bool(OIDC_ISSUER)
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+if SSO_ENABLED:
+    for _name, _value in (("OIDC_CLIENT_ID", OIDC_RP_CLIENT_ID), ("OIDC_CLIENT_SECRET", OIDC_RP_CLIENT_SECRET)):
+        if not _value:
+            sys.exit(f"Configuration incomplète : OIDC_ISSUER est défini, la variable {_name} est obligatoire.")
+SSO_LABEL = env_str("SSO_LABEL", "Se connecter avec le compte Microsoft de la Mission Locale")
+SSO_PROVIDER_NAME = env_str("SSO_PROVIDER_NAME", "Microsoft")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_URI")
+OIDC_OP_LOGOUT_ENDPOINT = env_str("OIDC_END_SESSION_ENDPOINT")
+# Logging out also offers to end the provider's session (a link: it signs the person out of every
+# Microsoft application of the browser, which they may not want).
+SSO_LOGOUT_AT_PROVIDER = env_bool("SSO_LOGOUT_AT_PROVIDER", True)
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_CREATE_USER = False  # the directory is the source: SSO never creates anyone
+OIDC_STORE_ID_TOKEN = True  # the provider's end-session link carries it as a hint
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+# The backend is always listed (it answers only the SSO callback, and only when SSO_ENABLED).
+AUTHENTICATION_BACKENDS.append("mlhg_app.sso.SSOBackend")
+
 # -- RGPD: how long data is kept (mlhg_app/retention.py, task `purge_expired`) ------------
 
 # Dossiers of candidates not retained: years after the AMI's notification letters.

@@ -10,6 +10,9 @@ How a login goes:
 3. with `settings.OTP_REQUIRED_FOR_STAFF`, a staff member without a device is sent
    to the enrolment page before any other page.
 
+A login through single sign-on (mlhg_app/sso.py) carries the organisation's own MFA: its session is
+marked `SESSION_SSO` and no code is asked in it (`second_factor_done`).
+
 The flag lives in the session so that users without a device cost no query per page.
 """
 
@@ -36,6 +39,8 @@ from mlhg_app.refusals import Refused
 
 SESSION_PENDING = "mlhg_otp_pending"
 SESSION_SECRET = "mlhg_otp_secret"  # nosec B105 # the session key under which the secret waits, not a secret
+SESSION_SSO = "mlhg_sso"
+SSO_BACKEND = "mlhg_app.sso.SSOBackend"
 DEVICE_NAME = "Application d'authentification"
 ROLES_ALLOWED = {User.Role.STAFF, User.Role.EVALUATEUR}
 
@@ -52,7 +57,16 @@ def device_of(user) -> TOTPDevice | None:
 @receiver(user_logged_in, dispatch_uid="mlhg_app.twofactor.pending")
 def _mark_pending(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        request.session[SESSION_PENDING] = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        through_sso = getattr(user, "backend", None) == SSO_BACKEND
+        request.session[SESSION_SSO] = through_sso
+        request.session[SESSION_PENDING] = (
+            not through_sso and TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        )
+
+
+def second_factor_done(request) -> bool:
+    """The session's second factor: our TOTP code given, or the organisation's through single sign-on."""
+    return bool(request.user.is_verified() or request.session.get(SESSION_SSO))
 
 
 # -- enrolment -----------------------------------------------------------------------
@@ -184,6 +198,8 @@ class TwoFactorMiddleware:
             return None
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
+            return None
+        if request.session.get(SESSION_SSO):
             return None
         logout = reverse("logout")
         if request.session.get(SESSION_PENDING) and not user.is_verified():

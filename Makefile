@@ -11,7 +11,9 @@ DEV_STAMP := $(VENV)/.installed-dev
 # `xdist_group` (the real Celery workers) kept on one (`make test TEST_WORKERS=0`: no worker).
 TEST_WORKERS ?= auto
 
-.PHONY: run test install install-runtime sysdeps sysdeps-runtime jsdeps migrate demo lint bench worker clean backup restore
+SSO_PORT ?= 9400
+
+.PHONY: run run-sso test install install-runtime sysdeps sysdeps-runtime jsdeps migrate demo lint bench worker clean backup restore
 
 # WeasyPrint needs Pango (sysdeps-runtime); the browser journeys (tests/e2e) also need Debian's Chromium
 # (sysdeps). Whatever is missing is installed with one apt-get call when root; otherwise a
@@ -91,6 +93,15 @@ demo: migrate
 run: migrate
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# `make run` with single sign-on: a local OpenID Connect provider (oidc-provider-mock, on SSO_PORT) whose
+# login page offers the demo's accounts, and the application configured against it (README).
+run-sso: $(DEV_STAMP) migrate
+	DEBUG=1 $(PY) manage.py load_demo
+	@DEBUG=1 $(PY) manage.py sso_demo_provider --port $(SSO_PORT) & provider=$$!; \
+	trap 'kill $$provider 2>/dev/null' EXIT INT TERM; sleep 2; \
+	DEBUG=1 OIDC_ISSUER=http://127.0.0.1:$(SSO_PORT) OIDC_CLIENT_ID=mlhg-demo OIDC_CLIENT_SECRET=demo-seulement \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup

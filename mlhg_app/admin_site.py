@@ -1,7 +1,8 @@
 """The Django admin: a console for technical superusers, read-only on the domain.
 
 Who enters: an active superuser, or MLHG staff (role `staff`, `is_staff`), with their second factor
-verified when two-factor authentication is required (mlhg_app/twofactor.py). Staff see only the
+verified when two-factor authentication is required (mlhg_app/twofactor.py: our TOTP code, or the
+organisation's through single sign-on). Staff see only the
 people and sites screens (their model permissions, mlhg_app/backends.py); superusers read every other
 registered model through `ConsoleAdmin`, which adds, changes and deletes nothing (delete pages, whose
 confirmation lists related rows, answer 403). Some models are never registered at all (`NEVER_SHOWN`):

@@ -106,6 +106,7 @@ def test_sso_login_asks_no_totp_code_the_organisation_gave_its_own(sso_on, setti
     home = client.get(reverse("home"))
     assert home.status_code == 200
     assert client.get(reverse("account")).status_code == 200
+    assert client.get(reverse("admin:index")).status_code == 200  # the staff console too
     # The same person with a password: the code is asked, as before.
     other = Client()
     password = other.post(reverse("login"), {"username": "rh@ml31.org", "password": PASSWORD})
@@ -316,3 +317,13 @@ def test_a_person_already_logged_in_goes_on_without_the_provider(sso_on, users):
     client = login(users["staff"])
     assert start(client, next_url="/compte/")["Location"] == "/compte/"
     assert start(client)["Location"] == reverse("home")
+
+
+def test_an_issuer_without_its_client_secret_stops_start_up_naming_it():
+    from tests.processes import run
+
+    result = run(["manage.py", "check"], OIDC_ISSUER="https://login.microsoftonline.com/t/v2.0", OIDC_CLIENT_ID="id")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Configuration incomplète : OIDC_ISSUER est défini, la variable OIDC_CLIENT_SECRET est obligatoire."
+    ]

@@ -97,3 +97,31 @@ def committee(reference):
 def ranked(committee):
     """The committee's dossiers judged: B first (80.00), A second (77.44), C third (72.29), D irrecevable."""
     return rank(committee)
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A real OpenID Connect provider (oidc-provider-mock) in a thread on a free port: its issuer URL.
+    Its users are set per test with `tests.web.put_provider_user` (single sign-on, mlhg_app/sso.py)."""
+    from oidc_provider_mock import run_server_in_thread
+
+    previous = os.environ.get("AUTHLIB_INSECURE_TRANSPORT")
+    os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"  # plain http on the loopback, as in the demo
+    with run_server_in_thread(port=0) as server:
+        yield f"http://localhost:{server.server_port}"
+    if previous is None:
+        os.environ.pop("AUTHLIB_INSECURE_TRANSPORT", None)
+
+
+@pytest.fixture
+def sso_on(settings, oidc_provider):
+    """Single sign-on configured against the local provider; yields its issuer URL."""
+    from mlhg_app import sso
+
+    settings.OIDC_ISSUER = oidc_provider
+    settings.SSO_ENABLED = True
+    settings.OIDC_RP_CLIENT_ID = "mlhg-app-tests"
+    settings.OIDC_RP_CLIENT_SECRET = "secret-des-tests"  # nosec B105 # the local provider's, for the tests
+    sso._discovered.clear()
+    yield oidc_provider
+    sso._discovered.clear()

@@ -1,11 +1,10 @@
 """Single sign-on, end to end against a real OpenID Connect provider (oidc-provider-mock, in a thread).
 
 Our pages are driven with Django's test client; the provider's login page is answered over HTTP with
-`requests`, as a browser would (its predefined-user form); the callback then exchanges the code with
+`requests`, as a browser would (the form where the person is chosen); the callback then exchanges the code with
 the provider and checks the signed ID token for real. Nothing of ours nor of the provider is mocked.
 """
 
-import os
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
@@ -13,40 +12,12 @@ import requests
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from oidc_provider_mock import run_server_in_thread
 
 from mlhg_app import sso
 from tests.factories import PASSWORD, UserFactory
-from tests.web import flash
+from tests.web import flash, put_provider_user
 
 CLIENT_ID = "mlhg-app-tests"
-
-
-@pytest.fixture(scope="module")
-def provider():
-    """The provider's issuer URL; its users are set per test with `put_user`."""
-    previous = os.environ.get("AUTHLIB_INSECURE_TRANSPORT")
-    os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"  # plain http on the loopback, as in the demo
-    with run_server_in_thread(port=0) as server:
-        yield f"http://localhost:{server.server_port}"
-    if previous is None:
-        os.environ.pop("AUTHLIB_INSECURE_TRANSPORT", None)
-
-
-@pytest.fixture
-def sso_on(settings, provider):
-    settings.OIDC_ISSUER = provider
-    settings.SSO_ENABLED = True
-    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
-    settings.OIDC_RP_CLIENT_SECRET = "secret-des-tests"
-    sso._discovered.clear()
-    yield provider
-    sso._discovered.clear()
-
-
-def put_user(issuer, sub, **claims):
-    response = requests.put(f"{issuer}/users/{sub}", json=claims, timeout=10)
-    assert response.status_code == 204
 
 
 def start(client, next_url=None):
@@ -86,7 +57,7 @@ def refused_with(client, response) -> str:
 @pytest.mark.django_db
 def test_staff_logs_in_through_sso_matched_by_email_whatever_its_case(sso_on, reference):
     person = UserFactory(email="direction@ml31.org", role="staff", is_staff=True, first_name="Hélène")
-    put_user(sso_on, "direction-sub", email="Direction@ML31.org", email_verified=True, name="Hélène D.")
+    put_provider_user(sso_on, "direction-sub", email="Direction@ML31.org", email_verified=True, name="Hélène D.")
     client = Client()
     response = sso_login(client, sso_on, "direction-sub")
     assert response.status_code == 302
@@ -100,7 +71,7 @@ def test_sso_login_asks_no_totp_code_the_organisation_gave_its_own(sso_on, setti
     settings.OTP_REQUIRED_FOR_STAFF = True
     person = UserFactory(email="rh@ml31.org", role="staff", is_staff=True)
     TOTPDevice.objects.create(user=person, name="app", confirmed=True)
-    put_user(sso_on, "rh-sub", email="rh@ml31.org", email_verified=True)
+    put_provider_user(sso_on, "rh-sub", email="rh@ml31.org", email_verified=True)
     client = Client()
     assert sso_login(client, sso_on, "rh-sub")["Location"] == reverse("home")
     home = client.get(reverse("home"))
@@ -116,7 +87,7 @@ def test_sso_login_asks_no_totp_code_the_organisation_gave_its_own(sso_on, setti
 @pytest.mark.django_db
 def test_sso_login_goes_on_to_the_page_asked_and_never_to_another_site(sso_on, reference):
     UserFactory(email="evaluatrice@ml31.org", role="evaluateur")
-    put_user(sso_on, "eval-sub", email="evaluatrice@ml31.org", email_verified=True)
+    put_provider_user(sso_on, "eval-sub", email="evaluatrice@ml31.org", email_verified=True)
     client = Client()
     assert sso_login(client, sso_on, "eval-sub", next_url="/compte/")["Location"] == "/compte/"
     other = Client()
@@ -127,7 +98,7 @@ def test_sso_login_goes_on_to_the_page_asked_and_never_to_another_site(sso_on, r
 def test_entra_claims_without_email_verified_use_email_then_preferred_username(sso_on, reference):
     """Microsoft Entra ID sends no `email_verified`: its `preferred_username` (the UPN) is the address."""
     person = UserFactory(email="manon.dupuy@ml31.org", role="conseiller", antenne=reference.get(code="muretain"))
-    put_user(sso_on, "entra-oid", preferred_username="Manon.Dupuy@ml31.org", name="Manon Dupuy")
+    put_provider_user(sso_on, "entra-oid", preferred_username="Manon.Dupuy@ml31.org", name="Manon Dupuy")
     client = Client()
     assert sso_login(client, sso_on, "entra-oid")["Location"] == reverse("home")
     assert logged_in_as(client) == person
@@ -137,7 +108,7 @@ def test_entra_claims_without_email_verified_use_email_then_preferred_username(s
 def test_unknown_email_is_refused_in_french_and_no_account_is_created(sso_on, reference):
     from mlhg_app.models import User
 
-    put_user(sso_on, "inconnu-sub", email="inconnu@ml31.org", email_verified=True)
+    put_provider_user(sso_on, "inconnu-sub", email="inconnu@ml31.org", email_verified=True)
     before = User.objects.count()
     client = Client()
     message = refused_with(client, sso_login(client, sso_on, "inconnu-sub"))
@@ -150,7 +121,7 @@ def test_unknown_email_is_refused_in_french_and_no_account_is_created(sso_on, re
 @pytest.mark.django_db
 def test_deactivated_person_is_refused(sso_on, reference):
     UserFactory(email="ancienne@ml31.org", role="conseiller", antenne=reference.get(code="muretain"), is_active=False)
-    put_user(sso_on, "ancienne-sub", email="ancienne@ml31.org", email_verified=True)
+    put_provider_user(sso_on, "ancienne-sub", email="ancienne@ml31.org", email_verified=True)
     client = Client()
     assert refused_with(client, sso_login(client, sso_on, "ancienne-sub")) == sso.DEACTIVATED
 
@@ -159,7 +130,7 @@ def test_deactivated_person_is_refused(sso_on, reference):
 @pytest.mark.parametrize("role", ["prestataire", "intervenant"])
 def test_external_people_are_refused_through_sso_and_keep_their_password(sso_on, reference, role):
     UserFactory(email=f"{role}@horizons.example", role=role)
-    put_user(sso_on, f"{role}-sub", email=f"{role}@horizons.example", email_verified=True)
+    put_provider_user(sso_on, f"{role}-sub", email=f"{role}@horizons.example", email_verified=True)
     client = Client()
     assert refused_with(client, sso_login(client, sso_on, f"{role}-sub")) == sso.EXTERNAL
     password = client.post(reverse("login"), {"username": f"{role}@horizons.example", "password": PASSWORD})
@@ -170,7 +141,7 @@ def test_external_people_are_refused_through_sso_and_keep_their_password(sso_on,
 @pytest.mark.django_db
 def test_an_unverified_email_is_refused(sso_on, reference):
     UserFactory(email="responsable@ml31.org", role="responsable")
-    put_user(sso_on, "unverified-sub", email="responsable@ml31.org", email_verified=False)
+    put_provider_user(sso_on, "unverified-sub", email="responsable@ml31.org", email_verified=False)
     client = Client()
     assert refused_with(client, sso_login(client, sso_on, "unverified-sub")) == sso.NO_EMAIL
 
@@ -178,7 +149,7 @@ def test_an_unverified_email_is_refused(sso_on, reference):
 @pytest.mark.django_db
 def test_a_tampered_or_replayed_state_is_refused(sso_on, reference):
     UserFactory(email="direction@ml31.org", role="staff", is_staff=True)
-    put_user(sso_on, "direction-sub", email="direction@ml31.org", email_verified=True)
+    put_provider_user(sso_on, "direction-sub", email="direction@ml31.org", email_verified=True)
     client = Client()
     callback = at_provider(start(client), sso_on, sub="direction-sub")
     parts = urlparse(callback)
@@ -207,7 +178,7 @@ def test_a_token_of_another_issuer_is_refused(sso_on, settings, reference):
     """The endpoints named one by one on 127.0.0.1: the provider signs its tokens as http://127.0.0.1:port,
     which is not the configured issuer (localhost)."""
     UserFactory(email="direction@ml31.org", role="staff", is_staff=True)
-    put_user(sso_on, "direction-sub", email="direction@ml31.org", email_verified=True)
+    put_provider_user(sso_on, "direction-sub", email="direction@ml31.org", email_verified=True)
     other = sso_on.replace("localhost", "127.0.0.1")
     settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{other}/oauth2/authorize"
     settings.OIDC_OP_TOKEN_ENDPOINT = f"{other}/oauth2/token"
@@ -236,7 +207,7 @@ def test_provider_down_gives_a_message_on_the_login_page_never_a_500(settings, r
 @pytest.mark.django_db
 def test_provider_down_at_the_callback_gives_a_message(sso_on, settings, reference):
     UserFactory(email="direction@ml31.org", role="staff", is_staff=True)
-    put_user(sso_on, "direction-sub", email="direction@ml31.org", email_verified=True)
+    put_provider_user(sso_on, "direction-sub", email="direction@ml31.org", email_verified=True)
     client = Client()
     callback = at_provider(start(client), sso_on, sub="direction-sub")
     settings.OIDC_OP_TOKEN_ENDPOINT = "http://127.0.0.1:9/oauth2/token"
@@ -247,7 +218,7 @@ def test_provider_down_at_the_callback_gives_a_message(sso_on, settings, referen
 @pytest.mark.django_db
 def test_a_pair_locked_by_wrong_passwords_is_refused_through_sso_too(sso_on, reference):
     UserFactory(email="direction@ml31.org", role="staff", is_staff=True)
-    put_user(sso_on, "direction-sub", email="direction@ml31.org", email_verified=True)
+    put_provider_user(sso_on, "direction-sub", email="direction@ml31.org", email_verified=True)
     client = Client()
     for _ in range(5):
         client.post(reverse("login"), {"username": "direction@ml31.org", "password": "faux"})
@@ -258,7 +229,7 @@ def test_a_pair_locked_by_wrong_passwords_is_refused_through_sso_too(sso_on, ref
 def test_refused_sso_attempts_are_counted_by_axes(sso_on, reference):
     from axes.models import AccessAttempt
 
-    put_user(sso_on, "inconnu-sub", email="inconnu@ml31.org", email_verified=True)
+    put_provider_user(sso_on, "inconnu-sub", email="inconnu@ml31.org", email_verified=True)
     client = Client()
     sso_login(client, sso_on, "inconnu-sub")
     sso_login(client, sso_on, "inconnu-sub")
@@ -268,7 +239,7 @@ def test_refused_sso_attempts_are_counted_by_axes(sso_on, reference):
 @pytest.mark.django_db
 def test_logout_after_sso_ends_our_session_and_offers_the_providers(sso_on, reference):
     UserFactory(email="direction@ml31.org", role="staff", is_staff=True)
-    put_user(sso_on, "direction-sub", email="direction@ml31.org", email_verified=True)
+    put_provider_user(sso_on, "direction-sub", email="direction@ml31.org", email_verified=True)
     client = Client()
     sso_login(client, sso_on, "direction-sub")
     page = client.post(reverse("logout"))
@@ -298,7 +269,7 @@ def test_login_page_shows_the_sso_button_only_when_configured(settings, sso_on, 
 def test_full_flow_over_http_against_the_live_server(sso_on, live_server, reference):
     """A browser's journey with `requests` following every redirect: our server, the provider, back."""
     person = UserFactory(email="direction@ml31.org", role="staff", is_staff=True, first_name="Hélène")
-    put_user(sso_on, "direction-sub", email="direction@ml31.org", email_verified=True)
+    put_provider_user(sso_on, "direction-sub", email="direction@ml31.org", email_verified=True)
     browser = requests.Session()
     login_page = browser.get(f"{live_server.url}{reverse('login')}", timeout=10)
     assert "Se connecter avec le compte Microsoft de la Mission Locale" in login_page.text

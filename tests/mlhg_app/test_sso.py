@@ -298,3 +298,15 @@ def test_an_issuer_without_its_client_secret_stops_start_up_naming_it():
     assert result.stderr.strip().splitlines() == [
         "Configuration incomplète : OIDC_ISSUER est défini, la variable OIDC_CLIENT_SECRET est obligatoire."
     ]
+
+
+@pytest.mark.django_db
+def test_a_person_deactivated_during_an_sso_session_is_logged_out_at_the_next_page(sso_on, reference):
+    person = UserFactory(email="direction@ml31.org", role="staff", is_staff=True)
+    put_provider_user(sso_on, "direction-sub", email="direction@ml31.org", email_verified=True)
+    client = Client()
+    sso_login(client, sso_on, "direction-sub")
+    assert logged_in_as(client) == person
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    assert not logged_in_as(client).is_authenticated

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ami import reference as reference_text
 from ami.models import AMI, QUESTIONS_JOURS_AVANT, Critere, Jalon, SectionAMI
-from ami.services.rectificatif import ami_version_record, unique_code
+from ami.services.rectificatif import ami_version_record, sections_apply, unique_code
 from ami.services.states import ami_set_state
 from mlhg_app.french import deadline_text, long_date
 from mlhg_app.refusals import Refused
@@ -185,14 +185,15 @@ def _sync(ami: AMI, model, rows: list[dict], fields: list[str], *, code_from: st
 
 
 def ami_sections_save(*, ami: AMI, rows: list[dict], by) -> None:
-    """The draft's text: `rows` ({id, titre, texte}) in their order; absent rows are deleted.
+    """The draft's text: `rows` ({code (empty for a new one), titre, texte}) in their order; absent
+    sections are deleted.
     Refused: not a draft, a section without title or text."""
     _refuse_unless_draft(ami)
     for number, row in enumerate(rows, start=1):
         if not (row.get("titre") or "").strip() or not (row.get("texte") or "").strip():
             raise Refused(f"La section {number} doit avoir un titre et un texte.")
     with transaction.atomic():
-        _sync(ami, SectionAMI, rows, ["titre", "texte"], code_from="titre")
+        sections_apply(ami, [{**row, "titre": row["titre"].strip(), "texte": row["texte"].strip()} for row in rows])
         _history(ami, by, f"Texte modifié : {len(rows)} section(s)")
 
 

@@ -87,7 +87,7 @@ def unique_code(wanted: str, taken: set[str]) -> str:
     return code
 
 
-def _apply_sections(ami: AMI, rows: list[dict]):
+def sections_apply(ami: AMI, rows: list[dict]):
     existing = {s.code: s for s in ami.sections.all()}
     kept = {row["code"] for row in rows if row.get("code") in existing}
     ami.sections.exclude(code__in=kept).delete()
@@ -159,7 +159,7 @@ def ami_rectify(
             raise Refused("Ce rectificatif ne change rien : modifiez au moins une section ou reportez la date limite.")
         _first_version_ensure(ami, now)
         if text_changed:
-            _apply_sections(ami, sections)
+            sections_apply(ami, sections)
         old_deadline = ami.date_limite
         if moved:
             if ami.date_limite_questions:

@@ -124,7 +124,11 @@ def test_sections_added_reordered_and_deleted(draft, users):
         data |= {f"form-{i}-code": s.code, f"form-{i}-titre": s.titre, f"form-{i}-texte": s.texte}
         data[f"form-{i}-ordre"] = i + 1
     data["form-1-DELETE"] = "on"
-    data |= {f"form-{n}-titre": "Questions des candidats", f"form-{n}-texte": "Posez-les en ligne.", f"form-{n}-ordre": "0"}
+    data |= {
+        f"form-{n}-titre": "Questions des candidats",
+        f"form-{n}-texte": "Posez-les en ligne.",
+        f"form-{n}-ordre": "0",
+    }
     assert client.post(url, data).status_code == 302
     codes = list(draft.sections.order_by("ordre").values_list("code", flat=True))
     assert codes[0] == "questions-des-candidats"
@@ -146,7 +150,10 @@ def test_sections_added_reordered_and_deleted(draft, users):
             "(21 mai 2027 à 23:59:59).",
         ),
         (
-            {"date_limite": NOW - datetime.timedelta(days=1), "date_limite_questions": NOW - datetime.timedelta(days=8)},
+            {
+                "date_limite": NOW - datetime.timedelta(days=1),
+                "date_limite_questions": NOW - datetime.timedelta(days=8),
+            },
             "La date limite de dépôt (28 février 2027 à 10:00:00) est passée : choisissez une date à venir.",
         ),
         ({"contact_email": ""}, "Indiquez l'adresse électronique de contact et de dépôt."),

@@ -389,7 +389,6 @@ def _questions(demo_ami: AMI):
         motif="Précision sur la proposition financière, suite à la question n° 3.",
         by=staff,
         sections=sections,
-        now=now - datetime.timedelta(days=1),
     )
     email, texte = PENDING_QUESTION
     question_ask(ami=demo_ami, user=User.objects.get(email=email), texte=texte, now=now - datetime.timedelta(hours=5))

@@ -77,11 +77,8 @@ class AMIDraftForm(forms.ModelForm):
         self.fields["date_limite_questions"].label = _("Date limite des questions (heure de Paris)")
 
     def _post_clean(self):
-        """Field checks only: the model's own rules (status, criteria) are the service's."""
-        try:
-            self.validate_unique()
-        except forms.ValidationError as error:
-            self._update_errors(error)
+        """Field checks only: the instance is left untouched, and the rules (a reference already used,
+        the status) are the service's (`ami_update`), which refuses in French on the field."""
 
 
 # -- rows of a draft ------------------------------------------------------------------------

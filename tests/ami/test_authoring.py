@@ -261,3 +261,22 @@ def test_edit_form_saves_the_draft_and_keeps_the_input_on_error(draft, users):
         datetime.datetime(2027, 6, 4, 12, 0, tzinfo=PARIS),
         datetime.datetime(2027, 5, 28, 12, 0, tzinfo=PARIS),  # left empty: J-7 of the new deadline
     )
+
+
+@pytest.mark.django_db
+def test_edit_refuses_a_reference_already_used_on_its_field(draft, users):
+    client = login(users["staff"])
+    url = reverse("ami:authoring_edit", kwargs={"reference": draft.reference})
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    data["date_limite"] = "2027-05-28T23:59:59"
+    data["date_limite_questions"] = "2027-05-21T23:59:59"
+    data["date_publication"] = ""
+    data["sous_groupes_autorises"] = "on"
+    data["reference"] = REFERENCE
+    page = client.post(url, data)
+    assert page.status_code == 200
+    assert "La référence « ami-app-2026 » est déjà celle d&#x27;un autre AMI" in page.content.decode()
+    draft.refresh_from_db()
+    assert draft.reference == "ami-app-2027"

@@ -29,7 +29,7 @@ SECTIONS: list[Section] = [
         _("Rédaction des AMI"),
         "ami:authoring",
         "ami.author_ami",
-        _("Créer l’AMI de l’année à partir du précédent, le publier, le rectifier ; les questions des candidats."),
+        _("Créer l'AMI de l'année à partir du précédent, le publier, le rectifier ; les questions."),
     ),
     Section(
         _("Mes évaluations"),

@@ -114,7 +114,9 @@ def ami_create(
             for name in COPIED_FIELDS:
                 setattr(ami, name, getattr(source, name))
         ami._history_user = by
-        ami._change_reason = f"Créé à partir de « {source.titre} »" if source else "Créé à partir du texte de référence"
+        ami._change_reason = _reason(
+            f"Créé à partir de « {source.titre} »" if source else "Créé à partir du texte de référence"
+        )
         ami.save()
         if source is not None:
             delta = annee - source.annee
@@ -228,10 +230,15 @@ def ami_jalons_save(*, ami: AMI, rows: list[dict], by) -> None:
         _history(ami, by, f"Calendrier modifié : {len(rows)} étape(s)")
 
 
+def _reason(text: str) -> str:
+    """A history reason fits its column (100 characters)."""
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
 def _history(ami: AMI, by, reason: str):
     """One history entry on the AMI for a change of its rows (sections, criteria, calendar)."""
     ami._history_user = by
-    ami._change_reason = reason
+    ami._change_reason = _reason(reason)
     ami.save()
 
 

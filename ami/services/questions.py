@@ -24,7 +24,8 @@ def question_ask(*, ami: AMI, user, texte: str, now=None) -> Question:
     """A candidate's question on a published AMI, until its question deadline (to the second).
 
     Refused: an account of no organisation, an AMI not published, the question deadline passed, an
-    empty or too long text. Side effects: the question, pending, visible to staff only.
+    empty or too long text. Side effects: the question, pending, visible to staff only; after commit,
+    one email to the AMI's contact address saying a question waits (not who asked).
     """
     now = now or timezone.now()
     texte = (texte or "").strip()
@@ -43,7 +44,28 @@ def question_ask(*, ami: AMI, user, texte: str, now=None) -> Question:
         raise Refused("Écrivez votre question.", "texte")
     if len(texte) > MAX_LENGTH:
         raise Refused(f"Votre question dépasse {MAX_LENGTH} caractères ({len(texte)}) : raccourcissez-la.", "texte")
-    return Question.objects.create(ami=ami, texte=texte, posee_par=user, prestataire=prestataire, posee_le=now)
+    with transaction.atomic():
+        question = Question.objects.create(ami=ami, texte=texte, posee_par=user, prestataire=prestataire, posee_le=now)
+        transaction.on_commit(lambda: enqueue(notify_question_asked, question_id=question.pk))
+    return question
+
+
+def question_asked_notify(*, question: Question) -> int:
+    """Tell the AMI's contact address that a question waits for an answer (once)."""
+    ami = question.ami
+    if not ami.contact_email:
+        return 0
+    pending = Question.objects.filter(ami=ami, publiee_le__isnull=True).count()
+    return int(
+        message_send(
+            kind="ami.question_posee",
+            recipient=ami.contact_email,
+            subject=f"Nouvelle question d'un candidat – {ami.titre}",
+            template="ami_question_posee",
+            context={"ami": ami, "pending": pending},
+            obj=question,
+        )
+    )
 
 
 def _refuse_if_published(question: Question):
@@ -118,7 +140,15 @@ def question_notify(*, question: Question) -> int:
     return sent
 
 
-# Beside the service that queues it (docs/architecture.md); ami/tasks.py imports it for Celery.
+# Beside the services that queue them (docs/architecture.md); ami/tasks.py names them for Celery.
+@shared_task(name="ami.tasks.notify_question_asked")
+def notify_question_asked(*, question_id: int) -> int:
+    question = Question.objects.select_related("ami").filter(pk=question_id).first()
+    if question is None:
+        return 0
+    return question_asked_notify(question=question)
+
+
 @shared_task(name="ami.tasks.notify_question")
 def notify_question(*, question_id: int) -> int:
     question = Question.objects.select_related("ami").filter(pk=question_id, publiee_le__isnull=False).first()

@@ -175,3 +175,19 @@ def test_public_page_queries_constant_with_many_questions_and_versions(world, us
     one = _public_page_queries(client, url)
     add(5)
     assert _public_page_queries(client, url) == one
+
+
+@pytest.mark.django_db
+def test_a_new_question_is_announced_to_the_contact_address_without_saying_who_asked(
+    world, django_capture_on_commit_callbacks
+):
+    ami = world["ami"]
+    ami.contact_email = "mlhg@ml31.org"
+    ami.save(update_fields=["contact_email"])
+    with time_machine.travel(TODAY, tick=False), django_capture_on_commit_callbacks(execute=True):
+        question_ask(ami=ami, user=world["claire"], texte=ORIGINAL)
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["mlhg@ml31.org"], "Nouvelle question d'un candidat – AMI questions")
+    ]
+    assert "1 question attend une réponse." in mail.outbox[0].body
+    assert "Horizons" not in mail.outbox[0].body and "Claire" not in mail.outbox[0].body

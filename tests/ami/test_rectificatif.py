@@ -278,3 +278,13 @@ def test_existing_rectificatifs_become_versions_in_the_migration(reference):
         (1, DEADLINE, False),
         (2, LATER, True),
     ]
+
+
+@pytest.mark.django_db
+def test_postponing_the_deadline_moves_the_question_deadline_by_as_much(open_ami, users):
+    AMI.objects.filter(pk=open_ami.pk).update(date_limite_questions=DEADLINE - datetime.timedelta(days=7))
+    open_ami.refresh_from_db()
+    with time_machine.travel(TODAY, tick=False):
+        ami_deadline_postpone(ami=open_ami, new_deadline=LATER, motif="Report", by=users["staff"])
+    open_ami.refresh_from_db()
+    assert open_ami.questions_deadline == LATER - datetime.timedelta(days=7)

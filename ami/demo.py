@@ -19,15 +19,18 @@ from ami.models import (
     Jalon,
     Membre,
     Prestataire,
+    Question,
     Reference,
     siret_is_valid,
 )
 from ami.reference import REFERENCE
+from ami.services.authoring import ami_create, shift_years
 from ami.services.decision import convention_create, decision_make, letters_send
 from ami.services.dossier import fichier_add
 from ami.services.eligibility import dossier_set_eligibility
 from ami.services.evaluation import evaluation_declare, evaluation_get_or_create, evaluation_save, evaluation_submit
-from ami.services.rectificatif import ami_deadline_postpone
+from ami.services.questions import question_answer_save, question_ask, question_publish
+from ami.services.rectificatif import ami_deadline_postpone, ami_rectify, ami_version_record, sections_of
 from ami.services.states import ami_set_state
 from ami.services.submission import dossier_submit
 from mlhg_app.demo import DEMO_PASSWORD, ensure_user
@@ -278,6 +281,7 @@ def load(*, today) -> list[tuple[str, str, str]]:
     if fresh:  # published on its publication day, through the state function
         published = datetime.datetime.combine(ami.date_publication, datetime.time(9), tzinfo=PARIS)
         ami_set_state(ami=ami, status=AMI.Status.PUBLIE, now=min(published, timezone.now()))
+        ami_version_record(ami=ami, now=min(published, timezone.now()))
     for data in CANDIDATS:
         prestataire, user = _organisation(data)
         accounts.append((user.role, user.email, DEMO_PASSWORD))
@@ -326,7 +330,83 @@ def load(*, today) -> list[tuple[str, str, str]]:
             motif="Report d'une semaine à la demande de candidats, pour tenir compte des congés de fin d'année.",
             by=User.objects.filter(role=User.Role.STAFF).order_by("pk").first(),
         )
+    _questions(demo_ami)
+    _next_year_draft(ami)
     return accounts
+
+
+# Three answered questions (published to all, rewritten) and one pending for staff to answer.
+QUESTIONS = [
+    (
+        "contact@horizons-supervision.demo",
+        "Bonjour, chez Horizons Supervision nous avons deux psychologues : pouvons-nous nous répartir les sites ?",
+        "Un candidat peut-il répartir les sites entre plusieurs intervenants ?",
+        "Oui. L'AMI demande de couvrir les 7 sites, par un intervenant unique ou par une équipe ; "
+        "indiquez dans votre dossier quel intervenant couvre quelle antenne.",
+    ),
+    (
+        "i.ferrer@pyrene-psy.demo",
+        "Je suis exonérée de TVA (art. 293 B) : dois-je quand même indiquer un prix TTC ?",
+        "Comment présenter la proposition financière d'un candidat exonéré de TVA ?",
+        "Indiquez vos prix HT, le régime « exonéré » et la mention légale d'exonération : le coût annuel "
+        "comparé est ce que la MLHG paie réellement, soit votre prix sans TVA.",
+    ),
+    (
+        "bruno.lopez@tisser-liens.demo",
+        "Pour la Coopérative Tisser Liens : une séance en sous-groupe peut-elle être facturée moins cher ?",
+        "Le prix d'une séance en sous-groupe peut-il différer de celui d'une séance en groupe complet ?",
+        "Oui : la proposition financière distingue le prix d'une séance en groupe complet et celui d'une "
+        "séance en sous-groupe ; chaque séance en sous-groupe compte comme une séance à part entière.",
+    ),
+]
+PENDING_QUESTION = (
+    "contact@horizons-supervision.demo",
+    "Les séances peuvent-elles se tenir dans nos locaux à Toulouse pour les antennes proches ?",
+)
+
+
+def _questions(demo_ami: AMI):
+    """The demo AMI's questions and answers, through the services (answers emailed to its candidates)."""
+    if Question.objects.filter(ami=demo_ami).exists() or not demo_ami.questions_open():
+        return
+    staff = User.objects.get(email="direction@demo.ml31.org")
+    now = timezone.now()
+    for days_ago, (email, texte, rewritten, reponse) in zip([6, 5, 3], QUESTIONS, strict=True):
+        asked = now - datetime.timedelta(days=days_ago)
+        question = question_ask(ami=demo_ami, user=User.objects.get(email=email), texte=texte, now=asked)
+        question_answer_save(question=question, question_publiee=rewritten, reponse=reponse, by=staff)
+        question_publish(question=question, by=staff, now=asked + datetime.timedelta(days=1))
+    # The third answer, written into the text itself by a rectificatif (version 3 of the text).
+    sections = sections_of(demo_ami)
+    for section in sections:
+        if section["code"] == "dossier":
+            section["texte"] += (
+                "\n\nLa proposition financière distingue le prix d'une séance en groupe complet et celui d'une "
+                "séance en sous-groupe (précision apportée par la réponse à la question n° 3)."
+            )
+    ami_rectify(
+        ami=demo_ami,
+        motif="Précision sur la proposition financière, suite à la question n° 3.",
+        by=staff,
+        sections=sections,
+    )
+    email, texte = PENDING_QUESTION
+    question_ask(ami=demo_ami, user=User.objects.get(email=email), texte=texte, now=now - datetime.timedelta(hours=5))
+
+
+def _next_year_draft(current: AMI):
+    """Next year's AMI, a draft created from this year's: staff see the authoring pages and the preview."""
+    reference = f"ami-app-{current.annee + 1}"
+    if AMI.objects.filter(reference=reference).exists():
+        return
+    ami_create(
+        source=current,
+        reference=reference,
+        titre=shift_years(current.titre, 1),
+        annee=current.annee + 1,
+        date_limite=current.date_limite.replace(year=current.date_limite.year + 1),
+        by=User.objects.get(email="direction@demo.ml31.org"),
+    )
 
 
 # The committee's grids: (méthodologie, expérience, couverture) per evaluator, in CANDIDATS order.

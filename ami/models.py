@@ -1,5 +1,7 @@
 """The call for expressions of interest (AMI), its criteria and calendar."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -78,6 +80,23 @@ class AMI(models.Model):
         default=0,
         help_text=_("Nombre de jours entre l'envoi des lettres et la signature possible de la convention."),
     )
+    date_limite_questions = models.DateTimeField(
+        _("date limite des questions"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Les candidats posent leurs questions jusqu'à cette seconde (heure de Paris) ; "
+            "vide : 7 jours avant la date limite de dépôt."
+        ),
+    )
+    cree_depuis = models.ForeignKey(
+        "self",
+        verbose_name=_("créé à partir de"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -125,9 +144,22 @@ class AMI(models.Model):
         """Open for submissions: published and the deadline not passed."""
         return self.status == self.Status.PUBLIE and not self.is_past_deadline(now)
 
+    @property
+    def questions_deadline(self):
+        """The last second a candidate may ask a question: the AMI's own, by default 7 days before the deadline."""
+        return self.date_limite_questions or (self.date_limite - datetime.timedelta(days=QUESTIONS_JOURS_AVANT))
+
+    def questions_open(self, now=None) -> bool:
+        """Questions accepted: published and the question deadline not passed."""
+        return self.status == self.Status.PUBLIE and (now or timezone.now()) <= self.questions_deadline
+
+
+QUESTIONS_JOURS_AVANT = 7
+
 
 class Rectificatif(models.Model):
-    """A dated notice that moves a published AMI's deadline later; every candidate is told (ami_deadline_postpone)."""
+    """A dated notice that changes a published AMI: its text (a new `VersionAMI`) and/or its deadline, only
+    later; every registered candidate is told (`ami.services.rectificatif.ami_rectify`)."""
 
     ami = models.ForeignKey(AMI, verbose_name=_("AMI"), on_delete=models.PROTECT, related_name="rectificatifs")
     publie_le = models.DateTimeField(_("publié le"))
@@ -140,18 +172,112 @@ class Rectificatif(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("rectificatif de date limite")
-        verbose_name_plural = _("rectificatifs de date limite")
+        verbose_name = _("rectificatif")
+        verbose_name_plural = _("rectificatifs")
         ordering = ["ami", "publie_le"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(nouvelle_date_limite__gt=models.F("ancienne_date_limite")),
-                name="rectificatif_date_limite_plus_tard",
+                condition=models.Q(nouvelle_date_limite__gte=models.F("ancienne_date_limite")),
+                name="rectificatif_date_limite_jamais_avancee",
             ),
         ]
 
     def __str__(self) -> str:
         return f"Rectificatif du {timezone.localtime(self.publie_le):%d/%m/%Y} – {self.ami}"
+
+    @property
+    def deadline_moved(self) -> bool:
+        return self.nouvelle_date_limite != self.ancienne_date_limite
+
+
+class VersionAMI(models.Model):
+    """A dated version of a published AMI's text: version 1 at publication, one more per rectificatif.
+
+    A snapshot (sections, deadlines), never changed: a visitor reads any past version as it was."""
+
+    ami = models.ForeignKey(AMI, verbose_name=_("AMI"), on_delete=models.PROTECT, related_name="versions")
+    numero = models.PositiveIntegerField(_("version"))
+    publiee_le = models.DateTimeField(_("publiée le"))
+    date_limite = models.DateTimeField(_("date limite de dépôt"))
+    date_limite_questions = models.DateTimeField(_("date limite des questions"), null=True, blank=True)
+    sections = models.JSONField(_("sections du texte"), default=list)
+    rectificatif = models.OneToOneField(
+        Rectificatif,
+        verbose_name=_("rectificatif"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="version",
+    )
+
+    class Meta:
+        verbose_name = _("version du texte de l'AMI")
+        verbose_name_plural = _("versions du texte de l'AMI")
+        ordering = ["ami", "numero"]
+        constraints = [models.UniqueConstraint(fields=["ami", "numero"], name="version_ami_unique_numero")]
+
+    def __str__(self) -> str:
+        return f"{self.ami} – version {self.numero}"
+
+
+class Question(models.Model):
+    """A candidate's question and MLHG's answer.
+
+    `texte` and `posee_par` / `prestataire` (who asked, what they wrote) are for staff only; the public
+    reads `question_publiee`, rewritten by staff so that it does not say who asked, once `publiee_le`."""
+
+    ami = models.ForeignKey(AMI, verbose_name=_("AMI"), on_delete=models.PROTECT, related_name="questions")
+    texte = models.TextField(_("question posée"))
+    posee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("posée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    prestataire = models.ForeignKey(
+        "Prestataire",
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+    )
+    posee_le = models.DateTimeField(_("posée le"))
+    question_publiee = models.TextField(
+        _("question reformulée (publiée)"),
+        blank=True,
+        help_text=_("Rédigée pour tous : rien ne doit permettre de reconnaître qui l'a posée."),
+    )
+    reponse = models.TextField(_("réponse"), blank=True)
+    repondue_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("réponse publiée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    publiee_le = models.DateTimeField(_("réponse publiée le"), null=True, blank=True)
+    numero = models.PositiveIntegerField(_("numéro"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("question d'un candidat")
+        verbose_name_plural = _("questions des candidats")
+        ordering = ["ami", "posee_le", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ami", "numero"], condition=models.Q(numero__isnull=False), name="question_unique_numero"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Question {self.numero or '(en attente)'} – {self.ami}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.publiee_le is not None
 
 
 class Critere(models.Model):

@@ -2,10 +2,10 @@
 
 A prestataire's account: its organisation and the metadata of its organisation's dossiers
 (status, dates, versions with their fingerprints, the files' names and sizes), never
-their content nor the scores. An evaluator: their own conflict declarations and scores.
+their content nor the scores; the questions the person asked. An evaluator: their own conflict declarations and scores.
 """
 
-from ami.models import Dossier, Evaluation, Membre
+from ami.models import Dossier, Evaluation, Membre, Question
 from mlhg_app import personal_data
 from mlhg_app.personal_data import iso
 
@@ -91,7 +91,25 @@ def evaluations_of(user):
     ]
 
 
+def questions_of(user):
+    """The questions the person asked (their own text), and whether MLHG's answer is published."""
+    questions = Question.objects.filter(posee_par=user).select_related("ami").order_by("posee_le", "pk")
+    if not questions:
+        return None
+    return [
+        {
+            "ami": q.ami.reference,
+            "posee_le": iso(q.posee_le),
+            "question": q.texte,
+            "reponse_publiee_le": iso(q.publiee_le),
+            "numero_publie": q.numero,
+        }
+        for q in questions
+    ]
+
+
 def register() -> None:
     personal_data.register("organisation", organisation_of)
     personal_data.register("dossiers", dossiers_of)
     personal_data.register("evaluations", evaluations_of)
+    personal_data.register("questions", questions_of)

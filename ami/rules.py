@@ -10,7 +10,7 @@ for anyone but its own organisation.
 
 import rules
 
-from ami.models import AMI, Dossier, Evaluation
+from ami.models import AMI, Dossier, Evaluation, Question
 from ami.selectors import prestataire_of
 from mlhg_app.rules import is_evaluateur, is_prestataire, is_staff_member
 
@@ -120,6 +120,13 @@ def has_submitted_own_grid(user, evaluation) -> bool:
 
 
 @rules.predicate
+def is_draft(user, obj) -> bool:
+    """The AMI (or the question's AMI) is a draft, not yet published."""
+    ami = obj.ami if isinstance(obj, Question) else _ami(obj)
+    return bool(ami is not None and ami.status == AMI.Status.BROUILLON)
+
+
+@rules.predicate
 def is_sent(user, lettre) -> bool:
     return bool(lettre is not None and lettre.sent_at is not None)
 
@@ -186,3 +193,18 @@ rules.add_perm("ami.rectify_ami", is_staff_member)
 rules.add_perm("ami.apply_ami", is_prestataire)
 # The archive of an AMI (every dossier's content): staff, after the deadline only.
 rules.add_perm("ami.archive_ami", is_staff_member & deadline_passed)
+
+# -- authoring, rectificatifs, questions ------------------------------------------------------------
+
+# The AMIs' authoring pages (drafts included) and creating an AMI: staff.
+rules.add_perm("ami.author_ami", is_staff_member)
+# Edit a draft's fields, text, criteria and calendar; publish it: staff, while it is a draft.
+rules.add_perm("ami.change_ami", is_staff_member & is_draft)
+rules.add_perm("ami.publish_ami", is_staff_member & is_draft)
+# See an AMI (a draft too) as a visitor will see it: staff.
+rules.add_perm("ami.preview_ami", is_staff_member)
+# Ask a question on an AMI: a candidate organisation's account (the service refuses after the question deadline).
+rules.add_perm("ami.ask_question", is_prestataire)
+# The questions with who asked, their answers and their publication: staff.
+rules.add_perm("ami.manage_questions", is_staff_member)
+rules.add_perm("ami.answer_question", is_staff_member)

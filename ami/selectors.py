@@ -4,7 +4,7 @@ the AMI's journal."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,6 +20,8 @@ from ami.models import (
     Membre,
     Note,
     Prestataire,
+    Question,
+    VersionAMI,
 )
 from ami.scoring import annual_totals, compute_results, money
 from mlhg_app.history import ACTIONS, EMPTY, Change, plain_value
@@ -152,12 +154,81 @@ def amis_past(now=None):
     )
 
 
+def _with_public_page(amis):
+    """Everything an AMI's public page shows, in a constant number of queries: its text, rectificatifs, the
+    list of its versions (their snapshots left out) and the published questions (never who asked)."""
+    return amis.prefetch_related(
+        "sections",
+        "rectificatifs",
+        Prefetch("versions", queryset=VersionAMI.objects.defer("sections").select_related("rectificatif")),
+        Prefetch("questions", queryset=questions_published(), to_attr="questions_publiees"),
+    )
+
+
 def ami_public_detail(reference: str) -> AMI:
     """A public AMI with everything its page shows, or 404 (drafts answer 404)."""
-    ami = amis_public().prefetch_related("sections", "rectificatifs").filter(reference=reference).first()
+    ami = _with_public_page(amis_public()).filter(reference=reference).first()
     if ami is None:
         raise Http404("Appel introuvable")
     return ami
+
+
+def ami_preview(ami: AMI) -> AMI:
+    """Any AMI, drafts included, loaded as its public page shows it (staff's preview)."""
+    return _with_public_page(AMI.objects.prefetch_related("criteres", "jalons")).get(pk=ami.pk)
+
+
+def ami_version(ami: AMI, numero: int) -> VersionAMI:
+    """One stored version of an AMI's text, or 404."""
+    version = VersionAMI.objects.filter(ami=ami, numero=numero).select_related("rectificatif").first()
+    if version is None:
+        raise Http404("Version introuvable")
+    return version
+
+
+# -- questions and registered candidates ---------------------------------------------
+
+
+def questions_published():
+    """Published questions, as everyone reads them: the rewritten question and the answer, by number.
+
+    Who asked and what they wrote (`texte`, `posee_par`, `prestataire`) are deferred: a public page
+    never loads them."""
+    return (
+        Question.objects.filter(publiee_le__isnull=False)
+        .only("pk", "ami_id", "numero", "question_publiee", "reponse", "publiee_le")
+        .order_by("numero")
+    )
+
+
+def questions_for_staff(ami: AMI):
+    """Every question of the AMI with who asked (staff only): pending first, the oldest first."""
+    return (
+        Question.objects.filter(ami=ami)
+        .select_related("posee_par", "prestataire", "repondue_par")
+        .order_by(F("publiee_le").asc(nulls_first=True), "posee_le", "pk")
+    )
+
+
+def questions_asked_by(user, ami: AMI):
+    """The questions the user's own organisation asked on the AMI (its own text; never another's)."""
+    prestataire = prestataire_of(user)
+    if prestataire is None:
+        return Question.objects.none()
+    return Question.objects.filter(ami=ami, prestataire=prestataire).order_by("posee_le", "pk")
+
+
+def candidats_inscrits(ami: AMI):
+    """The registered candidates' active accounts: every account of an organisation that has a dossier
+    on the AMI (draft or submitted) or asked a question on it, once each."""
+    return (
+        Membre.objects.filter(
+            Q(prestataire__dossiers__ami=ami) | Q(prestataire__questions__ami=ami), user__is_active=True
+        )
+        .select_related("user", "prestataire")
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def membres_of(prestataire: Prestataire):

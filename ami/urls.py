@@ -3,10 +3,12 @@
 from django.urls import path
 
 from ami.views import (
+    authoring,
     decision,
     evaluation,
     portal,
     public,
+    questions,
     rectificatif,
     registration,
     reports,
@@ -61,6 +63,21 @@ urlpatterns = [
     path("appel/<slug:reference>/resultats.xlsx", selection.ResultsXlsxView.as_view(), name="results_xlsx"),
     # The deadline, postponed by a dated rectificatif (views/rectificatif.py)
     path("appel/<slug:reference>/date-limite/", rectificatif.DeadlinePostponeView.as_view(), name="deadline"),
+    path("appel/<slug:reference>/rectificatif/", rectificatif.RectificatifView.as_view(), name="rectificatif"),
+    # Authoring by staff: create, edit a draft, preview, publish (views/authoring.py)
+    path("redaction/", authoring.AuthoringListView.as_view(), name="authoring"),
+    path("redaction/nouveau/", authoring.AMICreateView.as_view(), name="authoring_create"),
+    path("redaction/<slug:reference>/", authoring.AMIEditView.as_view(), name="authoring_edit"),
+    path("redaction/<slug:reference>/texte/", authoring.AMISectionsView.as_view(), name="authoring_sections"),
+    path("redaction/<slug:reference>/criteres/", authoring.AMICriteresView.as_view(), name="authoring_criteres"),
+    path("redaction/<slug:reference>/calendrier/", authoring.AMIJalonsView.as_view(), name="authoring_jalons"),
+    path("redaction/<slug:reference>/apercu/", authoring.AMIPreviewView.as_view(), name="authoring_preview"),
+    path("redaction/<slug:reference>/publier/", authoring.AMIPublishView.as_view(), name="authoring_publish"),
+    # Questions and answers (views/questions.py)
+    path("appel/<slug:reference>/questions/poser/", questions.QuestionAskView.as_view(), name="question_ask"),
+    path("appel/<slug:reference>/questions/", questions.QuestionListView.as_view(), name="questions"),
+    path("questions/<int:pk>/", questions.QuestionAnswerView.as_view(), name="question_answer"),
+    path("questions/<int:pk>/publier/", questions.QuestionPublishView.as_view(), name="question_publish"),
     # Reports (views/reports.py)
     path("appel/<slug:reference>/rapport-analyse/", reports.RapportView.as_view(), name="rapport"),
     path("appel/<slug:reference>/simulation-prix/", reports.PriceSimulationView.as_view(), name="price_simulation"),

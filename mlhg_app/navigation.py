@@ -26,6 +26,12 @@ SECTIONS: list[Section] = [
         _("Les AMI publiés et les dossiers reçus, scellés jusqu'à la date limite."),
     ),
     Section(
+        _("Rédaction des AMI"),
+        "ami:authoring",
+        "ami.author_ami",
+        _("Créer l'AMI de l'année à partir du précédent, le publier, le rectifier ; les questions."),
+    ),
+    Section(
         _("Mes évaluations"),
         "ami:my_evaluations",
         "ami.evaluate",

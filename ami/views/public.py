@@ -1,9 +1,11 @@
-"""Public pages of the AMIs: the list (open and past) and an AMI's page."""
+"""Public pages of the AMIs: the list (open and past) and an AMI's page (its versions, its questions and
+answers); the same page for staff's preview of a draft and for a candidate's question refused."""
 
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from ami import selectors
+from ami.forms.authoring import QuestionAskForm
 from mlhg_app.access import PublicView
 from mlhg_app.french import deadline_long_text, time_left_text
 
@@ -26,6 +28,29 @@ def _summary(ami, now) -> dict:
     }
 
 
+def public_page_context(request, ami, *, now=None, preview=False, question_form=None) -> dict:
+    """What the AMI's public page shows: its text (or an older version's, `?version=N`), its versions,
+    the published questions and answers, and for a candidate the question form and its own questions."""
+    now = now or timezone.now()
+    context = {**_summary(ami, now), "preview": preview, "sections": ami.sections.all(), "reading": None}
+    versions = list(ami.versions.all())
+    context["versions"] = versions
+    context["current_version"] = versions[-1] if versions else None
+    wanted = request.GET.get("version", "")
+    if wanted.isdigit() and versions and int(wanted) != versions[-1].numero:
+        version = selectors.ami_version(ami, int(wanted))
+        context.update(reading=version, sections=version.sections, deadline=deadline_long_text(version.date_limite))
+    context["questions"] = getattr(ami, "questions_publiees", [])
+    context["questions_deadline"] = deadline_long_text(ami.questions_deadline)
+    context["questions_open"] = ami.questions_open(now) and not preview
+    user = request.user
+    if not preview and user.is_authenticated and user.has_perm("ami.ask_question", ami):
+        context["can_ask"] = True
+        context["question_form"] = question_form or QuestionAskForm()
+        context["my_questions"] = selectors.questions_asked_by(user, ami)
+    return context
+
+
 class AMIListView(PublicView, TemplateView):
     template_name = "ami/ami/list.html"
 
@@ -42,6 +67,5 @@ class AMIDetailView(PublicView, TemplateView):
     template_name = "ami/ami/detail.html"
 
     def get_context_data(self, **kwargs):
-        now = timezone.now()
         ami = selectors.ami_public_detail(self.kwargs["reference"])
-        return super().get_context_data(**_summary(ami, now), **kwargs)
+        return super().get_context_data(**public_page_context(self.request, ami), **kwargs)

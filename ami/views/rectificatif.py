@@ -1,11 +1,13 @@
-"""Staff: postpone a published AMI's deadline by a dated rectificatif (never earlier)."""
+"""Staff: a dated rectificatif of a published AMI: its deadline postponed (never earlier), its text changed."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views import View
 
+from ami.forms.authoring import RectificatifTexteForm, SectionFormSet, formset_rows, rows_initial
 from ami.forms.rectificatif import RectificatifForm
-from ami.services.rectificatif import ami_deadline_postpone
+from ami.selectors import candidats_inscrits
+from ami.services.rectificatif import ami_deadline_postpone, ami_rectify, sections_diff, sections_of
 from ami.views.objects import AMIObjectMixin
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.french import deadline_text
@@ -51,3 +53,68 @@ class DeadlinePostponeView(AMIObjectMixin, PermissionRequiredView, View):
                 )
                 return redirect("ami:deadline", reference=ami.reference)
         return self.render_page(request, form)
+
+
+class RectificatifView(AMIObjectMixin, PermissionRequiredView, View):
+    """A rectificatif of a published AMI's text (and optionally its deadline, later only): edit, preview the
+    differences, confirm. Nothing is stored nor sent before « Confirmer »; the preview keeps what was typed."""
+
+    permission_required = "ami.rectify_ami"
+    template_name = "ami/authoring/rectificatif.html"
+
+    def current(self):
+        return sections_of(self.ami)
+
+    def render_page(self, request, form, formset, *, diff=None):
+        ami = self.ami
+        context = {
+            "ami": ami,
+            "form": form,
+            "formset": formset,
+            "diff": diff,
+            "deadline": deadline_text(ami.date_limite),
+            "can_rectify": ami.is_open(),
+            "recipients": candidats_inscrits(ami).count() if diff is not None else None,
+            "next_version": (ami.versions.count() or 1) + 1,
+        }
+        return render(request, self.template_name, context)
+
+    def get(self, request, reference):
+        return self.render_page(request, RectificatifTexteForm(), SectionFormSet(initial=rows_initial(self.current())))
+
+    def post(self, request, reference):
+        form = RectificatifTexteForm(request.POST)
+        formset = SectionFormSet(request.POST, initial=rows_initial(self.current()))
+        if not (form.is_valid() and formset.is_valid()):
+            return self.render_page(request, form, formset)
+        rows = formset_rows(formset)
+        new_deadline = form.cleaned_data["nouvelle_date_limite"]
+        if request.POST.get("action") == "confirmer":
+            try:
+                rectificatif = ami_rectify(
+                    ami=self.ami,
+                    motif=form.cleaned_data["motif"],
+                    by=request.user,
+                    sections=rows,
+                    new_deadline=new_deadline,
+                )
+            except Refused as refusal:
+                refusal_on_form(form, refusal)
+                return self.render_page(request, form, formset)
+            messages.success(
+                request,
+                f"Rectificatif publié : version {rectificatif.version.numero} du texte. "
+                "Chaque candidat inscrit en est informé par courriel.",
+            )
+            return redirect("ami:detail", reference=self.ami.reference)
+        if request.POST.get("action") == "apercu":
+            diff = sections_diff(self.current(), rows)
+            if new_deadline is not None and new_deadline < self.ami.date_limite:
+                form.add_error(
+                    "nouvelle_date_limite",
+                    f"La nouvelle date limite doit être postérieure à la date actuelle ({deadline_text(self.ami.date_limite)}) : "
+                    "une date limite publiée ne peut qu'être reportée, jamais avancée.",
+                )
+                return self.render_page(request, form, formset)
+            return self.render_page(request, form, formset, diff=diff)
+        return self.render_page(request, form, formset)

@@ -176,3 +176,115 @@ def test_hole_03_status_changes_only_in_the_state_functions():
                 if STATUS_WRITE.search(line) and STATEFUL.search(line.split("status")[0]) and where not in KNOWN:
                     found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert found == []
+
+
+def _sections_post(ami, **changes):
+    sections = list(ami.sections.order_by("ordre"))
+    data = {
+        "form-TOTAL_FORMS": str(len(sections) + 1),
+        "form-INITIAL_FORMS": str(len(sections)),
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+    }
+    for i, s in enumerate(sections):
+        data |= {
+            f"form-{i}-code": s.code,
+            f"form-{i}-titre": s.titre,
+            f"form-{i}-texte": s.texte,
+            f"form-{i}-ordre": i + 1,
+        }
+    return data | changes
+
+
+@pytest.mark.django_db
+def test_text_rectificatif_previewed_confirmed_versioned_emailed_and_older_version_readable(
+    open_ami, users, django_capture_on_commit_callbacks
+):
+    from ami.models import SectionAMI, VersionAMI
+
+    SectionAMI.objects.create(ami=open_ami, ordre=0, code="objet", titre="Objet", texte="Sept sites.")
+    SectionAMI.objects.create(ami=open_ami, ordre=1, code="volume", titre="Volume", texte="21 séances.")
+    client = login(users["staff"])
+    url = reverse("ami:rectificatif", kwargs={"reference": open_ami.reference})
+    data = _sections_post(open_ami, **{"form-1-texte": "24 séances.", "motif": "Volume corrigé.", "action": "apercu"})
+    with time_machine.travel(TODAY, tick=False):
+        preview = client.post(url, data)
+        html = re.sub(r"\s+", " ", preview.content.decode())
+        assert "Volume — section modifiée" in html
+        assert '<del class="d-block">− 21 séances.</del>' in html and '<ins class="d-block">+ 24 séances.</ins>' in html
+        assert "3 comptes de candidats inscrits recevront le rectificatif par courriel" in html
+        assert (Rectificatif.objects.count(), len(mail.outbox)) == (0, 0)  # nothing before confirmation
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {**data, "action": "confirmer"})
+    assert response.status_code == 302
+    assert list(open_ami.sections.values_list("texte", flat=True)) == ["Sept sites.", "24 séances."]
+    assert [(v.numero, v.sections[1]["texte"]) for v in VersionAMI.objects.filter(ami=open_ami)] == [
+        (1, "21 séances."),
+        (2, "24 séances."),
+    ]
+    assert sorted(m.to[0] for m in mail.outbox) == ["claire@horizons.fr", "paul@horizons.fr", "vincent@parenthese.fr"]
+    assert mail.outbox[0].subject == "Rectificatif : texte de l'appel modifié – AMI ouvert"
+    assert (
+        "- Volume (modifiée)" in mail.outbox[0].body and "date limite de dépôt est reportée" not in mail.outbox[0].body
+    )
+    public_url = reverse("ami:detail", kwargs={"reference": open_ami.reference})
+    public = re.sub(r"\s+", " ", client.get(public_url).content.decode())
+    assert "Version 2 du mercredi 20 mai 2026</strong> (en vigueur) — motif : Volume corrigé." in public
+    assert "24 séances." in public and "21 séances." not in public
+    old = re.sub(r"\s+", " ", client.get(public_url + "?version=1").content.decode())
+    assert "21 séances." in old and "24 séances." not in old
+    assert "Vous lisez la <strong>version 1 du" in old
+    assert client.get(public_url + "?version=9").status_code == 404
+
+
+@pytest.mark.django_db
+def test_text_rectificatif_refuses_an_earlier_deadline_and_keeps_the_input(open_ami, users):
+    from ami.models import SectionAMI
+
+    SectionAMI.objects.create(ami=open_ami, ordre=0, code="objet", titre="Objet", texte="Sept sites.")
+    client = login(users["staff"])
+    url = reverse("ami:rectificatif", kwargs={"reference": open_ami.reference})
+    data = _sections_post(
+        open_ami,
+        **{"form-0-texte": "Huit sites.", "nouvelle_date_limite": "2026-05-25T12:00:00", "motif": "Plus tôt"},
+    )
+    with time_machine.travel(TODAY, tick=False):
+        for action in ["apercu", "confirmer"]:
+            page = client.post(url, {**data, "action": action})
+            html = page.content.decode()
+            assert "une date limite publiée ne peut qu&#x27;être reportée, jamais avancée." in html
+            assert "Huit sites.</textarea>" in html
+    assert (Rectificatif.objects.count(), open_ami.sections.get().texte) == (0, "Sept sites.")
+
+
+@pytest.mark.django_db
+def test_existing_rectificatifs_become_versions_in_the_migration(reference):
+    """The data migration's rule: version 1 at the old deadline, one more version per rectificatif."""
+    import importlib
+
+    from django.apps import apps
+
+    from ami.models import VersionAMI
+    from mlhg_app.models import User
+
+    ami = AMIFactory(reference="ami-migre", date_limite=LATER)
+    by = User.objects.create_user(email="s@exemple.fr", password="x", role="staff")
+    Rectificatif.objects.create(
+        ami=ami, publie_le=TODAY, ancienne_date_limite=DEADLINE, nouvelle_date_limite=LATER, motif="Report", par=by
+    )
+    migration = importlib.import_module("ami.migrations.0005_authoring_questions")
+    migration._versions_from_rectificatifs(apps, None)
+    assert [(v.numero, v.date_limite, v.rectificatif_id is not None) for v in VersionAMI.objects.filter(ami=ami)] == [
+        (1, DEADLINE, False),
+        (2, LATER, True),
+    ]
+
+
+@pytest.mark.django_db
+def test_postponing_the_deadline_moves_the_question_deadline_by_as_much(open_ami, users):
+    AMI.objects.filter(pk=open_ami.pk).update(date_limite_questions=DEADLINE - datetime.timedelta(days=7))
+    open_ami.refresh_from_db()
+    with time_machine.travel(TODAY, tick=False):
+        ami_deadline_postpone(ami=open_ami, new_deadline=LATER, motif="Report", by=users["staff"])
+    open_ami.refresh_from_db()
+    assert open_ami.questions_deadline == LATER - datetime.timedelta(days=7)

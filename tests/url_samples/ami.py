@@ -100,3 +100,45 @@ SAMPLES.update(
         "ami:convention_pdf": lambda w: {"reference": sent_letter(w).decision.ami.reference},
     }
 )
+
+
+def draft(world):
+    """A draft AMI (authoring pages)."""
+    if "draft" not in world:
+        world["draft"] = AMIFactory(reference="ami-brouillon-acces", status="brouillon")
+    return world["draft"]
+
+
+def question(world):
+    """A pending question of the prestataire user on the sample AMI."""
+    if "question" not in world:
+        import datetime
+
+        from ami.models import Question
+
+        d = dossier(world)
+        world["question"] = Question.objects.create(
+            ami=d.ami,
+            texte="Peut-on proposer deux intervenants ?",
+            posee_par=world["users"]["prestataire"],
+            prestataire=d.prestataire,
+            posee_le=d.ami.date_limite - datetime.timedelta(days=10),
+        )
+    return world["question"]
+
+
+SAMPLES.update(
+    {
+        "ami:rectificatif": lambda w: {"reference": dossier(w).ami.reference},
+        "ami:authoring_edit": lambda w: {"reference": draft(w).reference},
+        "ami:authoring_sections": lambda w: {"reference": draft(w).reference},
+        "ami:authoring_criteres": lambda w: {"reference": draft(w).reference},
+        "ami:authoring_jalons": lambda w: {"reference": draft(w).reference},
+        "ami:authoring_preview": lambda w: {"reference": draft(w).reference},
+        "ami:authoring_publish": lambda w: {"reference": draft(w).reference},
+        "ami:question_ask": lambda w: {"reference": dossier(w).ami.reference},
+        "ami:questions": lambda w: {"reference": dossier(w).ami.reference},
+        "ami:question_answer": lambda w: {"pk": question(w).pk},
+        "ami:question_publish": lambda w: {"pk": question(w).pk},
+    }
+)

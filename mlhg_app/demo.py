@@ -24,7 +24,8 @@ PEOPLE = [
     (User.Role.INTERVENANT, "marc.olivier@horizons-supervision.demo", "Marc", "Olivier", None, False),
 ]
 
-# Three conseillers per antenne in the demo (the headcount figures are the sites' real sizes).
+# Three named conseillers per antenne, then the site filled up to its real size (the headcount is counted
+# from the directory: mlhg_app/selectors.py).
 CONSEILLERS = {
     "nord-est": (18, [("Camille", "Roux"), ("Thomas", "Garcia"), ("Inès", "Bouzid")]),
     "nord-ouest": (14, [("Léa", "Martin"), ("Hugo", "Bernard"), ("Yasmina", "Haddad")]),
@@ -62,9 +63,8 @@ def load(*, today) -> list[tuple[str, str, str]]:
         accounts.append((user.role, user.email, DEMO_PASSWORD))
     for code, (headcount, people) in CONSEILLERS.items():
         antenne = sites[code]
-        antenne.effectif_conseillers = headcount
         antenne.jours_indisponibles = UNAVAILABLE_DAYS.get(code, [])
-        antenne.save(update_fields=["effectif_conseillers", "jours_indisponibles"])
+        antenne.save(update_fields=["jours_indisponibles"])
         for first, last in people:
             email = f"{_ascii(first)}.{_ascii(last)}@demo.ml31.org"
             user, _ = ensure_user(User.Role.CONSEILLER, email, first, last, antenne)

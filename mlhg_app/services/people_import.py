@@ -24,6 +24,7 @@ import unicodedata
 import zipfile
 from dataclasses import asdict, dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
@@ -31,6 +32,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from mlhg_app import retention
 from mlhg_app.models import Antenne, PeopleImport, User
 from mlhg_app.refusals import Refused
 from mlhg_app.selectors import antenne_headcounts
@@ -634,6 +636,27 @@ def people_import_confirm(*, people_import: PeopleImport, by: User) -> Plan:
         locked.resultat = plan.summary()
         locked.save(update_fields=["status", "applique_le", "resultat"])
     return plan
+
+
+def purge_people_imports(now) -> dict[str, int]:
+    """Delete the HR files kept for an import (and their rows) older than RETENTION_EXPORT_DAYS: they hold
+    names and addresses; what an applied import changed stays in each person's history."""
+    cutoff = now - datetime.timedelta(days=settings.RETENTION_EXPORT_DAYS)
+    with transaction.atomic():
+        old = PeopleImport.objects.filter(importe_le__lt=cutoff)
+        files = [name for name in old.values_list("fichier", flat=True) if name]
+        count = old.count()
+        old.delete()
+        retention.delete_files_on_commit(files)
+    return {"imports": count, "fichiers": len(files)}
+
+
+def register_retention() -> None:
+    retention.register(
+        "mlhg_app.people_imports",
+        purge_people_imports,
+        reason=lambda now: f"fichiers d'import du personnel de plus de {settings.RETENTION_EXPORT_DAYS} jours",
+    )
 
 
 def people_import_template() -> bytes:

@@ -274,3 +274,22 @@ def test_the_template_is_an_xlsx_without_formulas_that_imports_cleanly(staff):
     text = page(upload(staff, response.content))
     assert "Personnes créées (2)" in text
     assert "erreur" not in text.split("Rien n'est encore enregistré.")[1].split("Personnes créées")[0]
+
+
+@pytest.mark.django_db
+def test_kept_hr_files_are_purged_after_the_export_retention(staff, django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from mlhg_app import retention
+
+    upload(staff, xlsx(LINES))
+    kept = PeopleImport.objects.get()
+    name = kept.fichier.name
+    now = timezone.now()
+    assert retention.purge_expired(now=now + datetime.timedelta(days=6))["mlhg_app.people_imports"]["imports"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = retention.purge_expired(now=now + datetime.timedelta(days=8))["mlhg_app.people_imports"]
+    assert counts == {"imports": 1, "fichiers": 1}
+    assert not PeopleImport.objects.exists()
+    assert not default_storage.exists(name)

@@ -9,6 +9,8 @@ import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from mlhg_app.models import PeopleImport, User
@@ -293,3 +295,17 @@ def test_kept_hr_files_are_purged_after_the_export_retention(staff, django_captu
     assert counts == {"imports": 1, "fichiers": 1}
     assert not PeopleImport.objects.exists()
     assert not default_storage.exists(name)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(st.binary(max_size=3000), st.text(max_size=3000).map(lambda t: t.encode("utf-8"))))
+def test_read_rows_refuses_any_bytes_in_french_or_reads_them(data):
+    from mlhg_app.refusals import Refused
+    from mlhg_app.services.people_import import read_rows
+
+    try:
+        columns, _ignored, rows = read_rows(data)
+    except Refused as refusal:
+        assert refusal.message
+    else:
+        assert set(columns) == {"nom", "prenom", "courriel", "antenne", "fonction", "encadrant"} and rows

@@ -29,8 +29,8 @@ def antenne_headcounts() -> dict[int, int]:
 
 
 def antennes_with_headcount() -> QuerySet:
-    """The sites, each annotated with `effectif_conseillers` (one query)."""
-    return Antenne.objects.annotate(effectif_conseillers=Count("users", filter=HEADCOUNT))
+    """The sites in their display order, each annotated with `effectif_conseillers` (one query)."""
+    return Antenne.objects.annotate(effectif_conseillers=Count("users", filter=HEADCOUNT)).order_by("ordre", "nom")
 
 
 ACTIVE_CHOICES = {"oui": True, "non": False}

@@ -184,3 +184,16 @@ def test_staff_role_is_not_given_here(staff, users):
     page = text(staff.post(reverse("people_edit", args=[conseiller.pk]), person_data(conseiller, role="staff")))
     assert "Le rôle « Administration MLHG » ne se donne pas et ne se retire pas ici" in page
     assert User.objects.get(pk=conseiller.pk).role == "conseiller"
+
+
+@pytest.mark.django_db
+def test_the_sites_page_shows_the_headcounts_counted_from_the_directory_in_site_order(staff, users):
+    muret = users["conseiller"].antenne
+    UserFactory(email="c2@ml31.org", role="conseiller", antenne=muret)
+    UserFactory(email="chef@ml31.org", role="conseiller", antenne=muret, is_manager=True)
+    UserFactory(email="parti@ml31.org", role="conseiller", antenne=muret, is_active=False)
+    page = text(staff.get(reverse("antenne_list")))
+    names = [a.nom for a in Antenne.objects.order_by("ordre")]
+    assert [page.index(n) for n in names] == sorted(page.index(n) for n in names)
+    row = page[page.index("Antenne Muretain") :].split("</tr>")[0]
+    assert '<td class="text-end">2</td>' in row

@@ -77,7 +77,7 @@ class PersonView(PermissionRequiredView, View):
         return self.person
 
     def _page(self, request, form):
-        history = self.person.history.select_related("history_user").order_by("-history_date")[:20]
+        history = self.person.history.select_related("history_user", "antenne").order_by("-history_date")[:20]
         return render(request, "mlhg_app/people/form.html", {"form": form, "person": self.person, "history": history})
 
     def get(self, request, pk):

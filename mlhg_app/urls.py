@@ -12,6 +12,7 @@ urlpatterns = [
     path("confidentialite/", privacy.PrivacyView.as_view(), name="privacy"),
     path("sites/", account.AntenneListView.as_view(), name="antenne_list"),
     path("personnes/", people.PeopleListView.as_view(), name="people_list"),
+    path("personnes/annuaire.xlsx", people.PeopleExportView.as_view(), name="people_export"),
     path("personnes/nouvelle/", people.PersonCreateView.as_view(), name="people_create"),
     path("personnes/<int:pk>/", people.PersonView.as_view(), name="people_edit"),
     path("personnes/import/", people.PeopleImportView.as_view(), name="people_import"),

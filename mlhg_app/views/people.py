@@ -21,7 +21,7 @@ from mlhg_app.services.people import (
     person_update,
 )
 from mlhg_app.services.users import users_invitation_send
-from mlhg_app.spreadsheets import XLSX_CONTENT_TYPE
+from mlhg_app.spreadsheets import XLSX_CONTENT_TYPE, xlsx_bytes
 
 PAGE_SIZE = 50
 
@@ -44,6 +44,31 @@ class PeopleListView(PermissionRequiredView, View):
             "mlhg_app/people/list.html",
             {"form": form, "page": page, "people": page.object_list, "query": query.urlencode()},
         )
+
+
+class PeopleExportView(PermissionRequiredView, View):
+    """The directory as filtered, as an XLSX (texts are string cells, never formulas: mlhg_app/spreadsheets.py)."""
+
+    permission_required = "mlhg_app.manage_people"
+
+    def get(self, request):
+        form = PeopleFilterForm(request.GET or None)
+        rows = [
+            [
+                p.last_name,
+                p.first_name,
+                p.email,
+                p.get_role_display(),
+                p.antenne.nom if p.antenne else "",
+                "oui" if p.is_manager else "non",
+                "actif" if p.is_active else "désactivé",
+            ]
+            for p in people_directory(**form.filters())
+        ]
+        header = ["Nom", "Prénom", "Courriel", "Rôle", "Site", "Encadrant", "Compte"]
+        response = HttpResponse(xlsx_bytes(title="Personnes", header=header, rows=rows), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="annuaire-mlhg.xlsx"'
+        return response
 
 
 class PersonCreateView(PermissionRequiredView, View):

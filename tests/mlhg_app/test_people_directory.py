@@ -197,3 +197,23 @@ def test_the_sites_page_shows_the_headcounts_counted_from_the_directory_in_site_
     assert [page.index(n) for n in names] == sorted(page.index(n) for n in names)
     row = page[page.index("Antenne Muretain") :].split("</tr>")[0]
     assert '<td class="text-end">2</td>' in row
+
+
+@pytest.mark.django_db
+def test_the_directory_export_is_an_xlsx_of_the_filtered_list_without_formulas(staff, users):
+    import io
+
+    from openpyxl import load_workbook
+
+    muret = users["conseiller"].antenne
+    UserFactory(
+        email="x@ml31.org", first_name='=HYPERLINK("http://x.example","clic")', last_name="Piège", antenne=muret
+    )
+    response = staff.get(reverse("people_export"), {"antenne": muret.pk})
+    assert response["Content-Disposition"] == 'attachment; filename="annuaire-mlhg.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["Nom", "Prénom", "Courriel", "Rôle", "Site", "Encadrant", "Compte"]
+    assert [r[2] for r in rows[1:]] == [users["conseiller"].email, "x@ml31.org"]  # by name: Dupont…, Piège
+    cell = sheet["B3"]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ('=HYPERLINK("http://x.example","clic")', "s", True)

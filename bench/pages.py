@@ -40,6 +40,8 @@ def pages() -> list[tuple[str, str | None, str]]:
         ("staff: results CSV", staff, reverse("ami:results_csv", args=[BENCH_AMI])),
         ("staff: audit log", staff, reverse("ami:audit", args=[BENCH_AMI])),
         ("staff: sites", staff, reverse("antenne_list")),
+        ("staff: people", staff, reverse("people_list")),
+        ("staff: people import", staff, reverse("people_import")),
         ("evaluator: my evaluations", evaluator, reverse("ami:my_evaluations")),
         ("evaluator: grid", evaluator, reverse("ami:evaluation", args=[bench_dossier.pk])),
         ("responsable: programmes", responsable, reverse("seances:programme_list")),

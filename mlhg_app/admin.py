@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from mlhg_app.admin_site import ConsoleAdmin, NoHiddenLookups
 from mlhg_app.models import WEEKDAYS, Antenne, OutgoingMessage, PendingJob, User
 from mlhg_app.refusals import Refused
+from mlhg_app.selectors import antennes_with_headcount
 from mlhg_app.services.users import (
     user_invite,
     user_password_reset_send,
@@ -39,32 +40,25 @@ class AntenneForm(forms.ModelForm):
             "adresse",
             "code_postal",
             "ville",
-            "effectif_conseillers",
             "jours_indisponibles",
             "ordre",
         ]
-
-    def clean(self):
-        # late: seances depends on mlhg_app (bilans → seances → ami → mlhg_app), not the reverse
-        from seances.services.programme import antenne_headcount_check
-
-        cleaned = super().clean()
-        effectif = cleaned.get("effectif_conseillers")
-        if self.instance.pk and effectif is not None and effectif != self.instance.effectif_conseillers:
-            try:
-                antenne_headcount_check(antenne=self.instance, effectif=effectif)
-            except Refused as refusal:
-                self.add_error("effectif_conseillers", str(refusal))
-        return cleaned
 
 
 @admin.register(Antenne)
 class AntenneAdmin(NoHiddenLookups, admin.ModelAdmin):
     form = AntenneForm
-    list_display = ["nom", "kind", "ville", "effectif_conseillers", "ordre"]
+    list_display = ["nom", "kind", "ville", "effectif", "ordre"]
     list_filter = ["kind", "ville"]
     search_fields = ["nom", "adresse", "ville", "code_postal"]
     ordering = ["ordre"]
+
+    def get_queryset(self, request):
+        return antennes_with_headcount()
+
+    @admin.display(description=_("conseillers (annuaire)"), ordering="effectif_conseillers")
+    def effectif(self, obj):
+        return obj.effectif_conseillers
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -5,6 +5,7 @@ Accounts are made by the services (`user_create`, `users_create`), with the demo
 import unicodedata
 
 from mlhg_app.models import Antenne, User
+from mlhg_app.services.people import person_deactivate
 from mlhg_app.services.users import user_create, users_create
 
 # Only for the demo accounts: load_demo refuses to run with DEBUG off.
@@ -24,7 +25,8 @@ PEOPLE = [
     (User.Role.INTERVENANT, "marc.olivier@horizons-supervision.demo", "Marc", "Olivier", None, False),
 ]
 
-# Three conseillers per antenne in the demo (the headcount figures are the sites' real sizes).
+# Three named conseillers per antenne, then the site filled up to its real size (the headcount is counted
+# from the directory: mlhg_app/selectors.py).
 CONSEILLERS = {
     "nord-est": (18, [("Camille", "Roux"), ("Thomas", "Garcia"), ("Inès", "Bouzid")]),
     "nord-ouest": (14, [("Léa", "Martin"), ("Hugo", "Bernard"), ("Yasmina", "Haddad")]),
@@ -62,9 +64,8 @@ def load(*, today) -> list[tuple[str, str, str]]:
         accounts.append((user.role, user.email, DEMO_PASSWORD))
     for code, (headcount, people) in CONSEILLERS.items():
         antenne = sites[code]
-        antenne.effectif_conseillers = headcount
         antenne.jours_indisponibles = UNAVAILABLE_DAYS.get(code, [])
-        antenne.save(update_fields=["effectif_conseillers", "jours_indisponibles"])
+        antenne.save(update_fields=["jours_indisponibles"])
         for first, last in people:
             email = f"{_ascii(first)}.{_ascii(last)}@demo.ml31.org"
             user, _ = ensure_user(User.Role.CONSEILLER, email, first, last, antenne)
@@ -83,6 +84,12 @@ def load(*, today) -> list[tuple[str, str, str]]:
         User.Role.CONSEILLER, "chef.antenne.muret@demo.ml31.org", "Olivier", "Ribes", sites["muretain"], True
     )
     accounts.append((user.role, user.email, DEMO_PASSWORD))
+    # A conseiller who left in the summer: deactivated (the directory shows it), never placed in a group.
+    former, created = ensure_user(
+        User.Role.CONSEILLER, "bruno.lafont@demo.ml31.org", "Bruno", "Lafont", sites["nord-ouest"]
+    )
+    if created:
+        person_deactivate(user=former, by=User.objects.get(email="direction@demo.ml31.org"))
     return accounts
 
 
@@ -138,7 +145,7 @@ NOMS = [
 
 def _fill_site(antenne, headcount):
     """Conseillers up to the site's headcount (`users_create`: one password hash for all, the demo loads fast)."""
-    existing = User.objects.filter(role=User.Role.CONSEILLER, antenne=antenne, is_manager=False).count()
+    existing = User.objects.filter(role=User.Role.CONSEILLER, antenne=antenne, is_manager=False, is_active=True).count()
     if existing >= headcount:
         return
     offset = antenne.ordre * 7

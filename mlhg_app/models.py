@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 WEEKDAYS = [
     (0, _("lundi")),
@@ -29,11 +30,6 @@ class Antenne(models.Model):
     adresse = models.CharField(_("adresse"), max_length=255)
     code_postal = models.CharField(_("code postal"), max_length=5)
     ville = models.CharField(_("ville"), max_length=120)
-    effectif_conseillers = models.PositiveIntegerField(
-        _("effectif de conseillers"),
-        default=0,
-        help_text=_("Nombre de conseillers en insertion du site, participants potentiels aux séances d'APP."),
-    )
     jours_indisponibles = models.JSONField(
         _("jours où le site ne peut pas accueillir de séance"),
         default=list,
@@ -128,6 +124,8 @@ class User(AbstractUser):
     REQUIRED_FIELDS: list[str] = []
 
     objects = UserManager()
+    # Who changed a person's role, site, manager flag or activity, and when (never the password).
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("utilisateur")
@@ -208,6 +206,36 @@ class PendingJob(models.Model):
 
     def __str__(self):
         return f"{self.task} {self.kwargs}"
+
+
+class PeopleImport(models.Model):
+    """An HR export uploaded by staff (XLSX or CSV): kept from the preview to the confirmation, so that
+    what is written is exactly the file that was previewed; its result is kept once applied
+    (mlhg_app/services/people_import.py)."""
+
+    class Status(models.TextChoices):
+        APERCU = "apercu", _("aperçu, en attente de confirmation")
+        APPLIQUE = "applique", _("appliqué")
+        ABANDONNE = "abandonne", _("abandonné")
+
+    fichier = models.FileField(_("fichier"), upload_to="imports/")
+    filename = models.CharField(_("nom du fichier"), max_length=150)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    desactiver_absents = models.BooleanField(_("désactiver les personnes absentes du fichier"), default=False)
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.APERCU)
+    apercu_empreinte = models.CharField(_("empreinte de l'aperçu"), max_length=64, blank=True)
+    resultat = models.JSONField(_("résultat"), default=dict, blank=True)
+    importe_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    importe_le = models.DateTimeField(_("déposé le"), auto_now_add=True)
+    applique_le = models.DateTimeField(_("appliqué le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import du personnel")
+        verbose_name_plural = _("imports du personnel")
+        ordering = ["-importe_le", "-pk"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
 
 
 class StoredExport(models.Model):

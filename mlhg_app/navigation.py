@@ -62,6 +62,12 @@ SECTIONS: list[Section] = [
         "bilans.view",
         _("Le bilan anonymisé de chaque année de séances : thèmes agrégés, recommandations, réunion de bilan."),
     ),
+    Section(
+        _("Personnes"),
+        "people_list",
+        "mlhg_app.manage_people",
+        _("L'annuaire du personnel : inviter, modifier, désactiver, importer l'export RH."),
+    ),
     Section(_("Sites"), "antenne_list", "mlhg_app.view_antennes", _("Le siège et les 7 antennes de la MLHG.")),
 ]
 

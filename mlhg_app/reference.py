@@ -33,7 +33,7 @@ def sync_fields(obj, values: dict) -> bool:
 
 
 def load() -> list[str]:
-    """Create or correct the 8 places. Edited headcounts and unavailable days are kept."""
+    """Create or correct the 8 places. Edited unavailable days are kept (headcounts are counted from the directory)."""
     changes = []
     for ordre, (code, nom, kind, adresse, cp, ville) in enumerate(PLACES):
         values = {"nom": nom, "kind": kind, "adresse": adresse, "code_postal": cp, "ville": ville, "ordre": ordre}

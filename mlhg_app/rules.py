@@ -48,3 +48,14 @@ rules.add_perm("mlhg_app.view_history", is_staff_member)
 rules.add_perm("mlhg_app.open_admin", is_staff_member & has_admin_access)
 # Slow exports made by a job (the rapport d'analyse, the AMI's archive): staff, each their own.
 rules.add_perm("mlhg_app.view_exports", is_staff_member)
+
+
+@rules.predicate
+def uploaded_the_import(user, people_import):
+    return people_import is not None and people_import.importe_par_id == user.pk
+
+
+# The directory of people and its HR import (DESIGN.md §1: staff run the people): MLHG staff only.
+rules.add_perm("mlhg_app.manage_people", is_staff_member)
+# An uploaded HR file, its preview and its result: the staff member who uploaded it.
+rules.add_perm("mlhg_app.import_people", is_staff_member & uploaded_the_import)

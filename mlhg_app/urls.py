@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from mlhg_app.views import account, auth, exports, health, history, home, privacy
+from mlhg_app.views import account, auth, exports, health, history, home, people, privacy
 
 urlpatterns = [
     path("", home.HomeView.as_view(), name="home"),
@@ -11,6 +11,17 @@ urlpatterns = [
     path("compte/mes-donnees/", privacy.PersonalDataView.as_view(), name="personal_data"),
     path("confidentialite/", privacy.PrivacyView.as_view(), name="privacy"),
     path("sites/", account.AntenneListView.as_view(), name="antenne_list"),
+    path("personnes/", people.PeopleListView.as_view(), name="people_list"),
+    path("personnes/annuaire.xlsx", people.PeopleExportView.as_view(), name="people_export"),
+    path("personnes/nouvelle/", people.PersonCreateView.as_view(), name="people_create"),
+    path("personnes/<int:pk>/", people.PersonView.as_view(), name="people_edit"),
+    path("personnes/import/", people.PeopleImportView.as_view(), name="people_import"),
+    path("personnes/import/modele.xlsx", people.PeopleImportTemplateView.as_view(), name="people_import_template"),
+    path("personnes/import/<int:pk>/", people.PeopleImportPreviewView.as_view(), name="people_import_preview"),
+    path(
+        "personnes/import/<int:pk>/confirmer/", people.PeopleImportConfirmView.as_view(), name="people_import_confirm"
+    ),
+    path("personnes/import/<int:pk>/resultat/", people.PeopleImportResultView.as_view(), name="people_import_result"),
     path("historique/<str:label>/<int:pk>/", history.HistoryView.as_view(), name="history"),
     path("exports/<int:pk>/", exports.ExportView.as_view(), name="export"),
     path("exports/<int:pk>/statut/", exports.ExportStatusView.as_view(), name="export_status"),

@@ -144,11 +144,12 @@ def programme_sites_overview(programme) -> list[dict]:
         candidates[conseiller.antenne_id].append(conseiller)
     rows = []
     for site in sites:
-        headcount = site.antenne.effectif_conseillers
+        headcount = sum(1 for c in candidates[site.antenne_id] if not c.is_manager)
         sizes = split_sizes(headcount, site.nb_groupes)
         rows.append(
             {
                 "site": site,
+                "headcount": headcount,
                 "default": default_group_count(headcount, programme.taille_max_groupe),
                 "sizes": sizes,
                 "groupes": groupes[site.antenne_id],

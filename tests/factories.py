@@ -52,7 +52,6 @@ class AntenneFactory(factory.django.DjangoModelFactory):
     adresse = "1 rue de la République"
     code_postal = "31000"
     ville = "Toulouse"
-    effectif_conseillers = 12
 
 
 PASSWORD = "mot-de-passe-solide-42"  # every UserFactory user's

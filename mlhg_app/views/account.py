@@ -4,7 +4,7 @@ from django.views.generic import ListView, TemplateView
 
 from mlhg_app import twofactor
 from mlhg_app.access import PermissionRequiredView
-from mlhg_app.models import Antenne
+from mlhg_app.selectors import antennes_with_headcount
 
 
 class AccountView(PermissionRequiredView, TemplateView):
@@ -27,4 +27,4 @@ class AntenneListView(PermissionRequiredView, ListView):
     context_object_name = "antennes"
 
     def get_queryset(self):
-        return Antenne.objects.all()
+        return antennes_with_headcount()

@@ -9,6 +9,7 @@ from ami.models import Convention
 from mlhg_app.jobs import enqueue
 from mlhg_app.models import Antenne, User
 from mlhg_app.refusals import Refused
+from mlhg_app.selectors import antenne_headcount, antenne_headcounts, conseillers_actifs
 from seances.group_sizes import default_group_count
 from seances.models import Fenetre, Groupe, IntervenantProgramme, Programme, ProgrammeSite, Seance
 from seances.tasks import notify_member_moved
@@ -71,11 +72,12 @@ def programme_create_from_convention(*, convention: Convention, responsable: Use
                 email=account.email if account else "",
             )
             intervenant.antennes.set([antennes_by_name[n] for n in person["antennes"] if n in antennes_by_name])
+        headcounts = antenne_headcounts()
         for antenne in antennes_by_name.values():
             ProgrammeSite.objects.create(
                 programme=programme,
                 antenne=antenne,
-                nb_groupes=default_group_count(antenne.effectif_conseillers, programme.taille_max_groupe),
+                nb_groupes=default_group_count(headcounts.get(antenne.pk, 0), programme.taille_max_groupe),
             )
         groups_build(programme=programme)
     return programme
@@ -87,7 +89,7 @@ def site_set_groups(*, site: ProgrammeSite, nb_groupes: int, justification: str 
     Side effects: the site's groups rebuilt and its conseillers rebalanced.
     """
     site_groups_check(site=site, nb_groupes=nb_groupes)
-    default = default_group_count(site.antenne.effectif_conseillers, site.programme.taille_max_groupe)
+    default = default_group_count(antenne_headcount(site.antenne), site.programme.taille_max_groupe)
     if nb_groupes > default and not justification.strip():
         raise Refused(
             f"{site.antenne.nom} : justifiez le choix de {nb_groupes} sous-groupes (le nombre par défaut est {default})."
@@ -102,7 +104,7 @@ def site_set_groups(*, site: ProgrammeSite, nb_groupes: int, justification: str 
 
 def site_groups_check(*, site: ProgrammeSite, nb_groupes: int, effectif: int | None = None) -> None:
     """Refuse fewer groups than the site's headcount (`effectif`, by default the site's) needs."""
-    effectif = site.antenne.effectif_conseillers if effectif is None else effectif
+    effectif = antenne_headcount(site.antenne) if effectif is None else effectif
     default = default_group_count(effectif, site.programme.taille_max_groupe)
     if nb_groupes < default:
         raise Refused(
@@ -118,24 +120,23 @@ def _current_year(today: datetime.date | None) -> int:
 
 
 def antenne_headcount_check(*, antenne: Antenne, effectif: int, today: datetime.date | None = None) -> None:
-    """Refuse a site's new headcount that the groups planned for it, in programme years not yet over, cannot
-    hold (groups of `taille_max_groupe` at most)."""
+    """Refuse a site's new headcount (its active conseillers once the directory has changed) that the groups
+    planned for it, in programme years not yet over, cannot hold (groups of `taille_max_groupe` at most).
+    The people pages show it as a warning to act upon (mlhg_app/services/people.py)."""
     sites = ProgrammeSite.objects.filter(antenne=antenne, programme__annee_debut__gte=_current_year(today))
     for site in sites.select_related("programme", "antenne"):
         try:
             site_groups_check(site=site, nb_groupes=site.nb_groupes, effectif=effectif)
         except Refused as refusal:
             raise Refused(
-                f"{refusal} Le {site.programme} en prévoit {site.nb_groupes} : changez d'abord le nombre de "
+                f"{refusal} Le {site.programme} en prévoit {site.nb_groupes} : augmentez le nombre de "
                 "groupes du site dans le programme."
             ) from None
 
 
 def eligible_members(antenne: Antenne):
     """The antenne's conseillers who may join an APP group: never a line manager (seed §5.1)."""
-    return User.objects.filter(role=User.Role.CONSEILLER, antenne=antenne, is_active=True, is_manager=False).order_by(
-        "last_name", "first_name"
-    )
+    return conseillers_actifs(antenne).order_by("last_name", "first_name")
 
 
 def groups_build(*, programme: Programme, antennes=None) -> None:
@@ -216,6 +217,30 @@ def groupe_remove_member(*, groupe: Groupe, user: User) -> Groupe:
             groupe.membres.remove(user)
             _queue_member_moved(groupe.pk, user.pk, joined=False)
     return groupe
+
+
+def _current_groups(user: User, today: datetime.date | None = None):
+    return (
+        Groupe.objects.filter(membres__pk=user.pk, programme__annee_debut__gte=_current_year(today))
+        .select_related("programme", "antenne")
+        .order_by("programme__annee_debut", "antenne__ordre", "numero")
+    )
+
+
+def member_groups(user: User, today: datetime.date | None = None) -> list[str]:
+    """The person's groups in programme years not yet over, in French (« … (Programme 2026-2027) »)."""
+    return [f"{groupe} ({groupe.programme})" for groupe in _current_groups(user, today)]
+
+
+def member_leave_groups(user: User, today: datetime.date | None = None) -> list[str]:
+    """A person who leaves the MLHG (account deactivated) leaves their groups of programme years not yet
+    over; their convocations still to come are withdrawn (after commit). Returns the groups left, in French.
+
+    Registered in `mlhg_app.departures` (seances/apps.py). Side effects: the memberships removed."""
+    groupes = list(_current_groups(user, today))
+    for groupe in groupes:
+        groupe_remove_member(groupe=groupe, user=user)
+    return [f"{groupe} ({groupe.programme})" for groupe in groupes]
 
 
 def _queue_member_moved(groupe_id: int, user_id: int, *, joined: bool):

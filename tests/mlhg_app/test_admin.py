@@ -360,35 +360,6 @@ def test_hole_10_the_group_services_use_the_same_check(world, users):
 
 
 @pytest.mark.django_db
-@time_machine.travel(IN_THE_YEAR, tick=False)
-def test_a_site_headcount_its_planned_groups_cannot_hold_is_refused(world, users):
-    antenne = Groupe.objects.get(membres=users["conseiller"]).antenne
-    before = antenne.effectif_conseillers
-    data = {
-        "code": antenne.code,
-        "nom": antenne.nom,
-        "kind": antenne.kind,
-        "adresse": antenne.adresse,
-        "code_postal": antenne.code_postal,
-        "ville": antenne.ville,
-        "ordre": antenne.ordre,
-    }
-    client = login(users["staff"])
-    url = reverse("admin:mlhg_app_antenne_change", args=[antenne.pk])
-    response = client.post(url, data | {"effectif_conseillers": 30})
-    assert response.status_code == 200
-    assert (
-        f"{antenne.nom} : 30 conseillers demandent au moins 2 groupe(s) de 17 personnes au plus. "
-        "Le Programme 2026-2027 en prévoit 1 : changez d'abord le nombre de groupes du site dans le programme."
-    ) in html.unescape(_body(response))
-    antenne.refresh_from_db()
-    assert antenne.effectif_conseillers == before
-    assert client.post(url, data | {"effectif_conseillers": 17}).status_code == 302
-    antenne.refresh_from_db()
-    assert antenne.effectif_conseillers == 17
-
-
-@pytest.mark.django_db
 def test_a_person_added_in_the_admin_is_invited_without_a_password(users, django_capture_on_commit_callbacks):
     client = login(users["staff"])
     page = _body(client.get(reverse("admin:mlhg_app_user_add")))

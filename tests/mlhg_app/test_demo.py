@@ -34,6 +34,23 @@ def test_load_demo_prints_one_line_per_account_with_every_role(settings):
     assert section_refusals(bilan) == {}
     figures = synthese_live(bilan)
     assert figures["seances"]["tenues"] > 0 and figures["themes"]
+    # the sites' headcounts, counted from the directory (the seed's sizes), and a conseiller who left
+    from mlhg_app.models import Antenne
+    from mlhg_app.selectors import antenne_headcounts
+
+    counts = {a.code: antenne_headcounts()[a.pk] for a in Antenne.objects.filter(kind="antenne")}
+    assert counts == {
+        "nord-est": 18, "nord-ouest": 14, "muretain": 20, "lauragais": 12, "comminges": 9, "sud-garonne": 10, "ouest": 16
+    }  # fmt: skip
+    assert User.objects.get(email="bruno.lafont@demo.ml31.org").is_active is False
+    # the example HR file of docs/exemples previews without error: two hires, one name changed
+    from pathlib import Path
+
+    from mlhg_app.services.people_import import people_import_plan
+
+    example = Path(__file__).resolve().parents[2] / "docs/exemples/import-personnel.xlsx"
+    plan = people_import_plan(data=example.read_bytes(), by=User.objects.get(email="direction@demo.ml31.org"))
+    assert (plan.errors, len(plan.created), len(plan.updated)) == ([], 2, 1)
 
 
 @pytest.mark.django_db

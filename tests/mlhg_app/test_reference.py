@@ -57,16 +57,16 @@ def test_ami_2026_deadline_is_the_last_second_of_29_may_in_paris():
 
 
 @pytest.mark.django_db
-def test_load_mlhg_corrects_a_wrong_address_and_keeps_edited_headcount():
+def test_load_mlhg_corrects_a_wrong_address_and_keeps_edited_unavailable_days():
     run("load_mlhg")
-    Antenne.objects.filter(code="comminges").update(adresse="ailleurs", effectif_conseillers=11)
+    Antenne.objects.filter(code="comminges").update(adresse="ailleurs", jours_indisponibles=[2])
 
     out = run("load_mlhg")
 
     assert "site corrigé : Antenne Comminges" in out
     comminges = Antenne.objects.get(code="comminges")
     assert comminges.adresse == "7 Boulevard Pasteur"
-    assert comminges.effectif_conseillers == 11
+    assert comminges.jours_indisponibles == [2]
 
 
 @pytest.mark.django_db

@@ -30,9 +30,8 @@ def programme(users):
 @pytest.mark.django_db
 def test_more_sub_groups_need_a_justification_and_members_are_rebalanced(programme):
     muret = Antenne.objects.get(code="muretain")
-    muret.effectif_conseillers = 20
-    muret.save()
-    for i in range(6):
+    # 20 active conseillers in the directory (the fixture's one and 19 more): the site's headcount.
+    for i in range(19):
         UserFactory(email=f"cm{i}@ml31.org", role="conseiller", antenne=muret, last_name=f"Membre{i}")
     UserFactory(email="chef@ml31.org", role="conseiller", antenne=muret, is_manager=True, last_name="Chef")
     site = programme.sites.get(antenne=muret)
@@ -42,7 +41,7 @@ def test_more_sub_groups_need_a_justification_and_members_are_rebalanced(program
     groupes = list(Groupe.objects.filter(programme=programme, antenne=muret).order_by("numero"))
     assert [str(g) for g in groupes] == ["Antenne Muretain – sous-groupe 1/2", "Antenne Muretain – sous-groupe 2/2"]
     sizes = sorted(g.membres.count() for g in groupes)
-    assert sizes == [3, 4]  # 7 eligible conseillers (the manager is never placed)
+    assert sizes == [10, 10]  # 20 eligible conseillers (the manager is never placed nor counted)
     assert not Groupe.objects.filter(membres__email="chef@ml31.org").exists()
     with pytest.raises(Refused, match="justifiez le choix de 3 sous-groupes"):
         site_set_groups(site=site, nb_groupes=3)
@@ -85,8 +84,8 @@ def test_a_line_manager_is_refused_with_a_message(programme, users):
 @pytest.mark.django_db
 def test_the_sites_page_shows_due_counts_and_the_size_warning(programme, users):
     muret = users["conseiller"].antenne
-    muret.effectif_conseillers = 16
-    muret.save()
+    for i in range(15):  # 16 conseillers in the site's one group
+        UserFactory(email=f"cm{i}@ml31.org", role="conseiller", antenne=muret, last_name=f"Membre{i}")
     page = login(users["staff"]).get(reverse("seances:sites", args=[programme.pk])).content.decode()
     assert (
         "Séances dues sur l&#x27;année : <strong>21</strong>" in page

@@ -17,7 +17,27 @@ def _export(world):
     return {"pk": world["export"].pk}
 
 
+def _person(world):
+    return {"pk": world["users"]["conseiller"].pk}
+
+
+def _people_import(world):
+    """An HR file uploaded by the staff user (its preview, its confirmation, its result)."""
+    if "people_import" not in world:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from mlhg_app.services.people_import import people_import_template, people_import_upload
+
+        fichier = SimpleUploadedFile("personnel.xlsx", people_import_template())
+        world["people_import"] = people_import_upload(by=world["users"]["staff"], fichier=fichier)
+    return {"pk": world["people_import"].pk}
+
+
 SAMPLES = {
+    "people_edit": _person,
+    "people_import_preview": _people_import,
+    "people_import_confirm": _people_import,
+    "people_import_result": _people_import,
     "export": _export,
     "export_status": _export,
     "export_download": _export,

@@ -9,9 +9,10 @@ class MlhgAppConfig(AppConfig):
     def ready(self):
         # late: AppConfig.ready, once models are loaded; checks: the URL-access check; twofactor: marks a
         # session that waits for its code (its signal receiver); exports: the retention of exports
-        from mlhg_app import checks, exports, twofactor  # noqa: F401
+        from mlhg_app import checks, exports, todo, twofactor  # noqa: F401
 
         exports.register_retention()
+        todo.register("staff", exports.todo_exports_ready)
 
 
 class MLHGAdminConfig(AdminConfig):

@@ -332,7 +332,11 @@ def test_each_roles_home_costs_the_same_queries_with_three_times_the_data(users,
     roles = ["staff", "evaluateur", "responsable", "prestataire", "intervenant", "conseiller"]
     grow(users, programme, evaluator, 0, 2)
     once = {role: count_queries(users[role]) for role in roles}
+    assert labels(users["responsable"])[0].startswith("2 Séances à valider")
+    assert len(labels(evaluator)) == 2  # one grid in each AMI
     grow(users, programme, evaluator, 2, 4)
     thrice = {role: count_queries(users[role]) for role in roles}
     assert thrice == once
-    assert len(labels(evaluator)) == 6  # one grid in each of the 6 AMIs
+    assert labels(users["responsable"])[0].startswith("6 Séances à valider")
+    assert len(labels(evaluator)) == 6
+    assert labels(users["intervenant"]) == ["7 Émargements à saisir", "7 Comptes rendus à écrire"]

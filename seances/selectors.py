@@ -242,8 +242,10 @@ def programme_board(programme) -> tuple[list, list, list[dict]]:
 
 # Staff are told of a held séance still without its compte rendu after this many days (as the reminder).
 COMPTE_RENDU_DELAY_DAYS = 2
-# The séances whose compte rendu may be written once held (seances.services.compte_rendu).
+# The séances whose compte rendu may be written once held (seances.services.compte_rendu reads both).
 REPORT_STATUSES = (Seance.Status.CONVOQUEE, Seance.Status.REALISEE)
+# A held séance whose attendance is not recorded yet (recording it makes it « réalisée »).
+UNRECORDED_STATUSES = (Seance.Status.VALIDEE, Seance.Status.CONVOQUEE)
 INACTIVE_STATUSES = (Seance.Status.ANNULEE, Seance.Status.REPORTEE)
 
 
@@ -271,7 +273,7 @@ def _recording_items(seances, now, list_url):
     """The attendance to record and the comptes rendus to write among `seances` (two queries); one of them
     links its own page, several the list."""
     started = seances.filter(_started(now))
-    attendance = started.filter(status__in=ATTENDANCE_STATUSES[:2], emargement__isnull=True)
+    attendance = started.filter(status__in=UNRECORDED_STATUSES, emargement__isnull=True)
     reports = started.filter(status__in=REPORT_STATUSES, compte_rendu__isnull=True)
     for queryset, view, singular, plural in (
         (attendance, "seances:attendance", "Émargement à saisir", "Émargements à saisir"),

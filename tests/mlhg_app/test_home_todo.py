@@ -340,3 +340,29 @@ def test_each_roles_home_costs_the_same_queries_with_three_times_the_data(users,
     assert labels(users["responsable"])[0].startswith("6 Séances à valider")
     assert len(labels(evaluator)) == 6
     assert labels(users["intervenant"]) == ["7 Émargements à saisir", "7 Comptes rendus à écrire"]
+
+
+# -- the registry ------------------------------------------------------------------------------------
+
+
+def test_the_registry_lists_dated_items_first_and_keeps_the_soonest_date_to_come(users, monkeypatch):
+    from mlhg_app import todo
+
+    monkeypatch.setattr(todo, "_providers", {})
+
+    def first(user, now):
+        yield todo.Item(label="Sans date", url="/a/")
+        yield todo.Item(label="Plus tard", url="/b/", due=datetime.date(2027, 1, 10))
+        yield todo.Upcoming("plus loin", datetime.date(2027, 3, 1))
+
+    def second(user, now):
+        yield todo.Item(label="Bientôt", url="/c/", due=datetime.datetime(2026, 12, 31, 23, 59, tzinfo=PARIS))
+        yield todo.Upcoming("plus près", datetime.datetime(2027, 2, 1, 9, 0, tzinfo=PARIS))
+
+    todo.register("conseiller", first)
+    todo.register("conseiller", first)  # registered once
+    todo.register("conseiller", second)
+    result = todo.todo_for(users["conseiller"])
+    assert [item.label for item in result.items] == ["Bientôt", "Plus tard", "Sans date"]
+    assert result.upcoming.label == "plus près"
+    assert todo.todo_for(users["staff"]).items == []

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from ami.demo_committee import load_committee
 from ami.models import (
     AMI,
     Critere,
@@ -233,6 +234,23 @@ def _fill(dossier: Dossier, data, antennes):
     )
 
 
+def copy_text(source: AMI, ami: AMI) -> None:
+    """The source AMI's criteria and text sections, copied to `ami` (a demonstration AMI)."""
+    for critere in source.criteres.all():
+        Critere.objects.create(
+            ami=ami,
+            code=critere.code,
+            libelle=critere.libelle,
+            poids=critere.poids,
+            mode=critere.mode,
+            ordre=critere.ordre,
+        )
+    for section in source.sections.all():
+        section.pk = None
+        section.ami = ami
+        section.save()
+
+
 def _open_demo_ami(today, source: AMI) -> AMI:
     """A demonstration AMI open for 30 days, so that a newcomer can try the portal."""
     ami, created = AMI.objects.get_or_create(
@@ -252,19 +270,7 @@ def _open_demo_ami(today, source: AMI) -> AMI:
         },
     )
     if created:
-        for critere in source.criteres.all():
-            Critere.objects.create(
-                ami=ami,
-                code=critere.code,
-                libelle=critere.libelle,
-                poids=critere.poids,
-                mode=critere.mode,
-                ordre=critere.ordre,
-            )
-        for section in source.sections.all():
-            section.pk = None
-            section.ami = ami
-            section.save()
+        copy_text(source, ami)
         Jalon.objects.create(
             ami=ami, ordre=0, libelle="Date limite de réception des candidatures", quand="dans 30 jours"
         )
@@ -309,6 +315,9 @@ def load(*, today) -> list[tuple[str, str, str]]:
         ami_set_state(ami=ami, status=AMI.Status.CLOS)
     if fresh and ami.is_past_deadline():
         _select(ami)
+
+    # A complementary AMI closed five days ago, its committee at work (the evaluators' grids to fill).
+    load_committee(today=today, source=ami, antennes=antennes)
 
     # An open demonstration AMI where the demo prestataire has a draft in progress.
     demo_ami = _open_demo_ami(today, ami)
@@ -423,6 +432,16 @@ COMMENTS = {
 }
 
 
+def grid_submit(*, dossier, evaluateur, criteres, scores):
+    """An evaluator declares no conflict, scores each criterion (with the demo's comment) and submits."""
+    evaluation_declare(dossier=dossier, user=evaluateur, conflit=False)
+    evaluation = evaluation_get_or_create(dossier=dossier, user=evaluateur)
+    evaluation_save(
+        evaluation=evaluation, scores={c.pk: (s, COMMENTS[c.code]) for c, s in zip(criteres, scores, strict=True)}
+    )
+    evaluation_submit(evaluation=evaluation)
+
+
 def _select(ami: AMI):
     """Eligibility, the three evaluators' grids, the decision, the letters and the convention (June 2026)."""
     import time_machine  # late: only the demo's selection travels to June 2026; importing ami.demo needs it not
@@ -447,13 +466,7 @@ def _select(ami: AMI):
         dossier = ami.dossiers.get(prestataire__siret=siret)
         for evaluateur, scores in zip(evaluateurs, grids, strict=False):
             with time_machine.travel(datetime.datetime(2026, 6, day, 14, 0, tzinfo=PARIS), tick=False):
-                evaluation_declare(dossier=dossier, user=evaluateur, conflit=False)
-                evaluation = evaluation_get_or_create(dossier=dossier, user=evaluateur)
-                evaluation_save(
-                    evaluation=evaluation,
-                    scores={c.pk: (s, COMMENTS[c.code]) for c, s in zip(criteres, scores, strict=True)},
-                )
-                evaluation_submit(evaluation=evaluation)
+                grid_submit(dossier=dossier, evaluateur=evaluateur, criteres=criteres, scores=scores)
     if Decision.objects.filter(ami=ami).exists():
         return
     winner = ami.dossiers.get(prestataire__siret="73282932000074")

@@ -4,10 +4,12 @@ the AMI's journal."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
+from ami.completeness import dossier_completeness, dossiers_prefetch
 from ami.models import (
     AMI,
     Convention,
@@ -24,8 +26,10 @@ from ami.models import (
     VersionAMI,
 )
 from ami.scoring import annual_totals, compute_results, money
+from mlhg_app.french import time_left_text
 from mlhg_app.history import ACTIONS, EMPTY, Change, plain_value
 from mlhg_app.rules import is_evaluateur, is_staff_member
+from mlhg_app.todo import Item, Upcoming, counted
 
 
 def amis_public():
@@ -537,3 +541,116 @@ def ami_journal(ami: AMI) -> list[JournalEntry]:
     labels = _Labels(dossiers, evaluations, criteres, users)
     entries = [entry for model, rows in records.items() for entry in _entries(model, rows, labels)]
     return sorted(entries, key=lambda e: e.sort_key, reverse=True)
+
+
+# -- the home page's « À faire » (mlhg_app.todo; registered in ami/apps.py) ----------------------------
+
+# A grid is due on the AMI's first dated step after the deadline (« Analyse des candidatures et
+# sélection »), else this many days after the deadline.
+GRID_DAYS_AFTER_DEADLINE = 14
+
+
+def grid_due_date(ami: AMI) -> datetime.date:
+    """When the committee's grids of the AMI are due (its `jalons` prefetched)."""
+    deadline = timezone.localtime(ami.date_limite).date()
+    dated = sorted(j.date for j in ami.jalons.all() if j.date and j.date > deadline)
+    return dated[0] if dated else deadline + datetime.timedelta(days=GRID_DAYS_AFTER_DEADLINE)
+
+
+def _per_ami(queryset, ami_path: str) -> list[dict]:
+    """The queryset counted per AMI, in one query: [{"reference", "titre", "n"}], the soonest deadline first."""
+    return [
+        {"reference": row[f"{ami_path}__reference"], "titre": row[f"{ami_path}__titre"], "n": row["n"]}
+        for row in queryset.order_by()
+        .values(f"{ami_path}__reference", f"{ami_path}__titre", f"{ami_path}__date_limite")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by(f"{ami_path}__date_limite", f"{ami_path}__reference")
+    ]
+
+
+def todo_staff(user, now):
+    """Staff: the dossiers to declare recevable (once the deadline has passed), the letters to send, the
+    conventions to get signed; the next deadline to come. Four queries."""
+    pending = Dossier.objects.filter(
+        pk__in=dossiers_readable_by(user, now).filter(status=Dossier.Status.DEPOSE).values("pk")
+    )
+    for row in _per_ami(pending, "ami"):
+        yield Item(
+            label=counted(row["n"], "Dossier à déclarer recevable", "Dossiers à déclarer recevables"),
+            count=row["n"],
+            url=reverse("ami:eligibility", args=[row["reference"]]),
+            detail=row["titre"],
+        )
+    for row in _per_ami(lettres_visible_to(user).filter(sent_at__isnull=True), "decision__ami"):
+        yield Item(
+            label=counted(row["n"], "Lettre de résultat à envoyer", "Lettres de résultat à envoyer"),
+            count=row["n"],
+            url=reverse("ami:decision", args=[row["reference"]]),
+            detail=row["titre"],
+        )
+    for row in _per_ami(conventions_visible_to(user).filter(signed_at__isnull=True), "decision__ami"):
+        yield Item(
+            label=counted(row["n"], "Convention à faire signer", "Conventions à faire signer"),
+            count=row["n"],
+            url=reverse("ami:convention", args=[row["reference"]]),
+            detail=row["titre"],
+        )
+    ami = amis_public().filter(status=AMI.Status.PUBLIE, date_limite__gte=now).order_by("date_limite").first()
+    if ami is not None:
+        yield Upcoming(
+            f"date limite de « {ami.titre} »", ami.date_limite, reverse("ami:staff_dossiers", args=[ami.reference])
+        )
+
+
+def todo_evaluateur(user, now):
+    """An evaluator: the grids still to fill (declaration or scores) of the recevable dossiers of their AMIs,
+    per AMI, with the date they are due; the next AMI whose dossiers open. Three queries."""
+    done = Evaluation.objects.filter(dossier=OuterRef("pk"), evaluateur=user.pk).filter(
+        Q(submitted_at__isnull=False) | Q(conflit=True)
+    )
+    pending = (
+        Dossier.objects.filter(ami__evaluateurs=user, status=Dossier.Status.RECEVABLE, ami__date_limite__lt=now)
+        .exclude(Exists(done))
+        .order_by()
+        .values("ami")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    counts = {row["ami"]: row["n"] for row in pending}
+    amis = AMI.objects.filter(pk__in=counts).prefetch_related("jalons").order_by("date_limite") if counts else []
+    for ami in amis:
+        n = counts[ami.pk]
+        yield Item(
+            label=counted(n, "Grille à remplir", "Grilles à remplir"),
+            count=n,
+            url=reverse("ami:my_evaluations"),
+            due=grid_due_date(ami),
+            detail=ami.titre,
+        )
+    ami = (
+        AMI.objects.filter(evaluateurs=user, status=AMI.Status.PUBLIE, date_limite__gte=now)
+        .order_by("date_limite")
+        .first()
+    )
+    if ami is not None:
+        yield Upcoming(f"ouverture des dossiers de « {ami.titre} »", ami.date_limite)
+
+
+def todo_prestataire(user, now):
+    """A prestataire: each draft of its organisation on an open AMI, with the sections still to complete and
+    the time left before the deadline. A fixed number of queries, whatever the number of drafts."""
+    drafts = list(
+        dossiers_of_member(user)
+        .filter(status=Dossier.Status.BROUILLON, ami__status=AMI.Status.PUBLIE, ami__date_limite__gte=now)
+        .order_by("ami__date_limite")
+    )
+    dossiers_prefetch(drafts)
+    for dossier in drafts:
+        missing = sum(1 for state in dossier_completeness(dossier) if not state.complete)
+        detail = f"{dossier.ami.titre} · {time_left_text(dossier.ami.date_limite, now)}"
+        url = reverse("ami:dossier", args=[dossier.pk])
+        if missing:
+            label = counted(missing, "Section à compléter", "Sections à compléter")
+            yield Item(label=label, count=missing, url=url, due=dossier.ami.date_limite, detail=detail)
+        else:
+            yield Item(label="Dossier complet, à déposer", url=url, due=dossier.ami.date_limite, detail=detail)
+        yield Upcoming(f"date limite de « {dossier.ami.titre} »", dossier.ami.date_limite, url)

@@ -7,8 +7,11 @@ class BilansConfig(AppConfig):
 
     def ready(self):
         # late: these modules import the models, which load once the app registry is ready
-        from bilans import retention
+        from bilans import retention, selectors
         from bilans.services import export
+        from mlhg_app import todo
 
         retention.register()
         export.register()
+        todo.register("responsable", selectors.todo_responsable)
+        todo.register("prestataire", selectors.todo_prestataire)

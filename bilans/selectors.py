@@ -4,6 +4,7 @@ sees (texts and figures), the year's themes beside the previous year's, the PDF 
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from ami.selectors import prestataire_of
@@ -11,6 +12,7 @@ from bilans import aggregation
 from bilans.models import EXPORT_DRAFT, EXPORT_VERSION, K_DEFAULT, Bilan, BilanVersion, Commentaire, Section
 from mlhg_app.models import StoredExport
 from mlhg_app.rules import is_prestataire, is_responsable, is_staff_member
+from mlhg_app.todo import Item, Upcoming
 from seances import calendar
 from seances.models import Programme
 
@@ -193,3 +195,32 @@ def bilan_export_get(pk) -> StoredExport:
         version = get_object_or_404(BilanVersion, pk=export.object_id)
         return _with_bilan(export, bilan_get(version.bilan_id), version)
     return _with_bilan(export, bilan_get(export.object_id), None)
+
+
+# ---------------------------------------------------------------------------
+# The home page's « À faire » (mlhg_app.todo; registered in bilans/apps.py)
+# ---------------------------------------------------------------------------
+
+
+def todo_responsable(user, now):
+    """A responsable: the bilans remitted to it and not read yet (neither commented nor validated); the next
+    réunion de bilan. One query."""
+    for bilan in bilans_visible_to(user).filter(programme__responsable=user, status__in=REVIEWABLE).order_by("pk"):
+        if bilan.status == Bilan.Status.REMIS:
+            yield Item(label="Bilan remis à lire", url=reverse("bilans:detail", args=[bilan.pk]), detail=str(bilan))
+        if bilan.reunion_le and bilan.reunion_le >= now:
+            yield Upcoming(
+                f"réunion de bilan {bilan.annee}", bilan.reunion_le, reverse("bilans:detail", args=[bilan.pk])
+            )
+
+
+def todo_prestataire(user, now):
+    """A prestataire: the bilans of its programmes still to write and remit (a draft, or commented and to
+    revise), with the date they are due. One query."""
+    if not is_prestataire(user):
+        return
+    for bilan in bilans_visible_to(user).filter(status__in=WRITABLE).order_by("echeance"):
+        label = "Bilan annuel à rédiger et remettre"
+        if bilan.status == Bilan.Status.COMMENTE:
+            label = "Bilan commenté par le responsable : à réviser et remettre"
+        yield Item(label=label, url=reverse("bilans:detail", args=[bilan.pk]), due=bilan.echeance, detail=str(bilan))

@@ -9,11 +9,12 @@ class MlhgAppConfig(AppConfig):
     def ready(self):
         # late: AppConfig.ready, once models are loaded; checks: the URL-access check; twofactor: marks a
         # session that waits for its code (its signal receiver); exports: the retention of exports
-        from mlhg_app import checks, exports, twofactor  # noqa: F401
+        from mlhg_app import checks, exports, todo, twofactor  # noqa: F401
         from mlhg_app.services import people_import  # late: idem, the retention of the HR files kept for an import
 
         exports.register_retention()
         people_import.register_retention()
+        todo.register("staff", exports.todo_exports_ready)
 
 
 class MLHGAdminConfig(AdminConfig):

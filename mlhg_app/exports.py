@@ -26,11 +26,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from mlhg_app import retention
 from mlhg_app.jobs import enqueue
 from mlhg_app.models import StoredExport
+from mlhg_app.todo import Item, counted
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +53,33 @@ def register(name: str, render: Callable, *, label: str) -> None:
 
 def label(kind: str) -> str:
     return _kinds[kind].label if kind in _kinds else kind
+
+
+# The home page lists the exports one asked for that are ready, for this many days after they were made.
+READY_ON_HOME_DAYS = 7
+
+
+def todo_exports_ready(user, now):
+    """The home page's « À faire » (mlhg_app.todo): one's exports of the kinds registered here (not the bilan's,
+    which have their own page) ready to download, made in the last days; the latest one linked. One query."""
+    ready = list(
+        StoredExport.objects.filter(
+            demande_par=user,
+            status=StoredExport.Status.PRET,
+            kind__in=list(_kinds),
+            termine_le__gte=now - datetime.timedelta(days=READY_ON_HOME_DAYS),
+        )
+        .order_by("-termine_le", "-pk")
+        .values_list("pk", "kind")
+    )
+    if ready:
+        pk, kind = ready[0]
+        yield Item(
+            label=counted(len(ready), "Export prêt à télécharger", "Exports prêts à télécharger"),
+            count=len(ready),
+            url=reverse("export", args=[pk]),
+            detail=label(kind) if len(ready) == 1 else f"le dernier : {label(kind)}",
+        )
 
 
 def export_request(*, kind: str, object_id: int, user) -> StoredExport:

@@ -6,10 +6,16 @@ class SeancesConfig(AppConfig):
     verbose_name = "Séances d'APP"
 
     def ready(self):
-        from mlhg_app import departures  # late: in ready, with the app's other registrations
-        from seances import personal_data, retention  # late: they import models, ready once the registry is
-        from seances.services.programme import member_leave_groups  # late: it imports models, idem
+        # late: in ready, once models are loaded, with the app's other registrations
+        from mlhg_app import departures, todo
+        from seances import personal_data, retention, selectors
+        from seances.services.programme import member_leave_groups
 
         retention.register()
         personal_data.register()
         departures.register("seances.groupes", member_leave_groups)
+        todo.register("staff", selectors.todo_staff)
+        todo.register("responsable", selectors.todo_responsable)
+        todo.register("prestataire", selectors.todo_prestataire)
+        todo.register("intervenant", selectors.todo_intervenant)
+        todo.register("conseiller", selectors.todo_conseiller)

@@ -8,6 +8,7 @@ from mlhg_app.demo import DEMO_PASSWORD, ensure_user
 from mlhg_app.models import User
 from seances.demo_held import load_held
 from seances.models import Programme, Seance
+from seances.services.board import seance_request_change, seance_validate
 from seances.services.planning import programme_plan
 from seances.services.programme import programme_create_from_convention
 
@@ -66,4 +67,21 @@ def load(*, today) -> list[tuple[str, str, str]]:
         )
     load_held(programme=programme, today=today)
     programme_plan(programme=programme)
+    _review_window_2(programme)
     return accounts
+
+
+def _review_window_2(programme):
+    """The responsable has begun to review the planner's proposal: the Muretain's window 2 séances are
+    validated (its conseillers see their next séance), one change is asked on the Lauragais; the rest waits."""
+    proposed = programme.seances.filter(fenetre__numero=2, status=Seance.Status.PROPOSEE).select_related("groupe")
+    for seance in proposed.filter(groupe__antenne__code="muretain").order_by("date", "heure_debut"):
+        seance_validate(seance=seance, user=programme.responsable)
+    lauragais = proposed.filter(groupe__antenne__code="lauragais").first()
+    if lauragais is not None:
+        seance_request_change(
+            seance=lauragais,
+            user=programme.responsable,
+            comment="Ce jour-là, l'équipe du Lauragais est en réunion de service : pouvez-vous proposer "
+            "un autre jour de la même semaine ?",
+        )

@@ -75,6 +75,11 @@ FALLBACK = (
 )
 
 
+# Held, but its intervenant has not recorded it yet (attendance and compte rendu): the README's intervenant
+# and the staff find it on their home page.
+NOT_RECORDED_YET = {("comminges", 1)}
+
+
 def _recorder(seance):
     if seance.intervenant.user is not None:
         return seance.intervenant.user
@@ -97,13 +102,13 @@ def load_held(*, programme, today) -> int:
             status__in=[Seance.Status.CONVOQUEE, Seance.Status.REALISEE],
             date__lt=today,
         )
-        .select_related("groupe", "intervenant__user", "programme__prestataire")
+        .select_related("groupe__antenne", "intervenant__user", "programme__prestataire")
         .order_by("date", "heure_debut", "pk")
     )
     created = 0
     for index, seance in enumerate(seances):
         recorder = _recorder(seance)
-        if recorder is None:
+        if recorder is None or (seance.groupe.antenne.code, seance.groupe.numero) in NOT_RECORDED_YET:
             continue
         if not Emargement.objects.filter(seance=seance).exists():
             members = list(seance.groupe.membres.filter(is_active=True).order_by("last_name", "first_name"))

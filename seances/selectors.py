@@ -12,18 +12,23 @@ a group's members, the sites page (`programme_sites_overview`), the charters to 
 conventions still without a programme. « Which prestataire is this user's » is `ami.selectors.prestataire_of`.
 """
 
+import datetime
 from collections import defaultdict
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from ami.models import Convention
 from ami.selectors import prestataire_of
+from mlhg_app import french
 from mlhg_app.models import User
 from mlhg_app.rules import is_conseiller, is_intervenant, is_prestataire, is_responsable, is_staff_member
+from mlhg_app.todo import Item, Link, Upcoming, counted
+from seances import calendar
 from seances.group_sizes import default_group_count, split_sizes
-from seances.models import CalendarFeed, CompteRendu, Emargement, Groupe, Programme, Releve, Seance
+from seances.models import Annulation, CalendarFeed, CompteRendu, Emargement, Fenetre, Groupe, Programme, Releve, Seance
 
 # Statuses a conseiller's calendar shows: the séance is decided (a proposal may still move).
 CONFIRMED_STATUSES = ("validee", "convoquee", "realisee")
@@ -230,3 +235,231 @@ def programme_board(programme) -> tuple[list, list, list[dict]]:
         for groupe in programme.groupes.select_related("antenne").order_by("antenne__ordre", "numero")
     ]
     return fenetres, seances, rows
+
+
+# -- the home page's « À faire » (mlhg_app.todo; registered in seances/apps.py) -------------------------
+# Each count goes through the selector that carries the rules (`seances_visible_to`, `releves_visible_to`,
+# `seances_for`): a responsable counts its programmes only, a prestataire its own, an intervenant its séances.
+
+# Staff are told of a held séance still without its compte rendu after this many days (as the reminder).
+COMPTE_RENDU_DELAY_DAYS = 2
+# The séances whose compte rendu may be written once held (seances.services.compte_rendu reads both).
+REPORT_STATUSES = (Seance.Status.CONVOQUEE, Seance.Status.REALISEE)
+# A held séance whose attendance is not recorded yet (recording it makes it « réalisée »).
+UNRECORDED_STATUSES = (Seance.Status.VALIDEE, Seance.Status.CONVOQUEE)
+INACTIVE_STATUSES = (Seance.Status.ANNULEE, Seance.Status.REPORTEE)
+
+
+def _started(now) -> Q:
+    """Séances that have begun at `now` (Europe/Paris)."""
+    local = timezone.localtime(now)
+    return Q(date__lt=local.date()) | Q(date=local.date(), heure_debut__lte=local.time())
+
+
+def _per_programme(queryset, **aggregates) -> list[dict]:
+    """The queryset counted per programme in one query: [{"programme", "programme__annee_debut", "n", …}]."""
+    return list(
+        queryset.order_by()
+        .values("programme", "programme__annee_debut")
+        .annotate(n=Count("pk", distinct=True), **aggregates)
+        .order_by("-programme__annee_debut")
+    )
+
+
+def _programme_label(row) -> str:
+    return f"Programme {row['programme__annee_debut']}-{row['programme__annee_debut'] + 1}"
+
+
+def _recording_items(seances, now, list_url):
+    """The attendance to record and the comptes rendus to write among `seances` (two queries); one of them
+    links its own page, several the list."""
+    started = seances.filter(_started(now))
+    attendance = started.filter(status__in=UNRECORDED_STATUSES, emargement__isnull=True)
+    reports = started.filter(status__in=REPORT_STATUSES, compte_rendu__isnull=True)
+    for queryset, view, singular, plural in (
+        (attendance, "seances:attendance", "Émargement à saisir", "Émargements à saisir"),
+        (reports, "seances:compte_rendu", "Compte rendu à écrire", "Comptes rendus à écrire"),
+    ):
+        found = queryset.order_by().aggregate(n=Count("pk", distinct=True), first=Min("pk"))
+        if found["n"]:
+            url = reverse(view, args=[found["first"]]) if found["n"] == 1 else list_url
+            yield Item(label=counted(found["n"], singular, plural), count=found["n"], url=url)
+
+
+def _next_seance(seances, now):
+    """The soonest séance to come among `seances`, as an `Upcoming` (None when there is none)."""
+    seance = (
+        seances.filter(date__gte=timezone.localtime(now).date(), status__in=CONFIRMED_STATUSES)
+        .order_by("date", "heure_debut")
+        .first()
+    )
+    if seance is None:
+        return None
+    return Upcoming(f"séance du groupe {seance.groupe}", seance.date)
+
+
+def todo_staff(user, now):
+    """Staff: statements to pay, séances to bill, cancellations to decide, séances held without a compte
+    rendu for 2 days, programmes to create from a convention; the next séance. Six queries."""
+    today = timezone.localtime(now).date()
+    for row in _per_programme(releves_visible_to(user).filter(paye_le__isnull=True), ttc=Sum("total_ttc")):
+        yield Item(
+            label=counted(row["n"], "Relevé à payer", "Relevés à payer"),
+            count=row["n"],
+            url=reverse("seances:statements", args=[row["programme"]]),
+            detail=f"{_programme_label(row)} · {french.euros(row['ttc'])} TTC",
+        )
+    visible = seances_visible_to(user)
+    to_bill = visible.filter(date__lt=today, ligne_releve__isnull=True).filter(
+        Q(status=Seance.Status.REALISEE) | Q(status=Seance.Status.ANNULEE, annulation__facturable=True)
+    )
+    for row in _per_programme(to_bill):
+        yield Item(
+            label=counted(row["n"], "Séance à facturer : relevé à émettre", "Séances à facturer : relevé à émettre"),
+            count=row["n"],
+            url=reverse("seances:statements", args=[row["programme"]]),
+            detail=_programme_label(row),
+        )
+    undecided = (
+        Annulation.objects.filter(facturable__isnull=True, seance__in=visible.values("pk"))
+        .values("seance__programme")
+        .annotate(n=Count("pk"))
+        .order_by("seance__programme")
+    )
+    for row in undecided:
+        yield Item(
+            label=counted(
+                row["n"], "Annulation à déclarer facturable ou non", "Annulations à déclarer facturables ou non"
+            ),
+            count=row["n"],
+            url=reverse("seances:statements", args=[row["seance__programme"]]),
+        )
+    late = visible.filter(
+        status__in=REPORT_STATUSES,
+        date__lte=today - datetime.timedelta(days=COMPTE_RENDU_DELAY_DAYS),
+        compte_rendu__isnull=True,
+    )
+    for row in _per_programme(late):
+        yield Item(
+            label=counted(
+                row["n"],
+                f"Séance sans compte rendu depuis {COMPTE_RENDU_DELAY_DAYS} jours",
+                f"Séances sans compte rendu depuis {COMPTE_RENDU_DELAY_DAYS} jours",
+            ),
+            count=row["n"],
+            url=reverse("seances:dashboard", args=[row["programme"]]),
+            detail=_programme_label(row),
+        )
+    conventions = conventions_without_programme().count()
+    if conventions:
+        yield Item(
+            label=counted(conventions, "Programme annuel à créer", "Programmes annuels à créer"),
+            count=conventions,
+            url=reverse("seances:programme_create"),
+            detail=counted(conventions, "depuis sa convention", "depuis leurs conventions"),
+        )
+    upcoming = _next_seance(visible, now)
+    if upcoming:
+        yield upcoming
+
+
+def todo_responsable(user, now):
+    """A responsable: the proposed séances of the programmes it is the référent of, to validate (those with a
+    change it asked for wait for the prestataire); the next séance. Two queries."""
+    proposed = seances_visible_to(user).filter(
+        programme__responsable=user, status=Seance.Status.PROPOSEE, demande_modification=""
+    )
+    for row in _per_programme(proposed, first=Min("date")):
+        yield Item(
+            label=counted(row["n"], "Séance à valider", "Séances à valider"),
+            count=row["n"],
+            url=reverse("seances:board", args=[row["programme"]]),
+            detail=f"{_programme_label(row)} · la première le {french.long_date(row['first'])}",
+        )
+    upcoming = _next_seance(seances_visible_to(user).filter(programme__responsable=user), now)
+    if upcoming:
+        yield upcoming
+
+
+def todo_prestataire(user, now):
+    """A prestataire: in its programmes, the (group, window) cells of the windows not over yet still without a
+    séance, the changes the responsable asked for, the attendance and comptes rendus to record; the next
+    séance. A fixed number of queries (seven), whatever the number of programmes, groups and séances."""
+    if not is_prestataire(user):
+        return
+    today = timezone.localtime(now).date()
+    programmes = programmes_visible_to(user)
+    open_windows = Fenetre.objects.filter(programme__in=programmes.values("pk"), fin__gte=today)
+    windows = dict(open_windows.values("programme").annotate(n=Count("pk")).values_list("programme", "n"))
+    if windows:
+        groupes = dict(
+            Groupe.objects.filter(programme__in=list(windows))
+            .values("programme")
+            .annotate(n=Count("pk"))
+            .values_list("programme", "n")
+        )
+        planned = dict(
+            Seance.objects.filter(fenetre__in=open_windows.values("pk"))
+            .exclude(status__in=INACTIVE_STATUSES)
+            .values("programme")
+            .annotate(n=Count("pk"))
+            .values_list("programme", "n")
+        )
+        for programme in programmes.filter(pk__in=list(windows)).order_by("-annee_debut"):
+            n = windows[programme.pk] * groupes.get(programme.pk, 0) - planned.get(programme.pk, 0)
+            if n > 0:
+                yield Item(
+                    label=counted(n, "Séance à planifier", "Séances à planifier"),
+                    count=n,
+                    url=reverse("seances:board", args=[programme.pk]),
+                    detail=str(programme),
+                )
+    seances = seances_visible_to(user)
+    asked = seances.filter(status=Seance.Status.PROPOSEE).exclude(demande_modification="")
+    for row in _per_programme(asked):
+        yield Item(
+            label=counted(row["n"], "Demande de modification à traiter", "Demandes de modification à traiter"),
+            count=row["n"],
+            url=reverse("seances:board", args=[row["programme"]]),
+            detail=_programme_label(row),
+        )
+    latest = programmes.order_by("-annee_debut").values_list("pk", flat=True).first()
+    list_url = reverse("seances:board", args=[latest]) if latest else reverse("seances:programme_list")
+    yield from _recording_items(seances, now, list_url)
+    upcoming = _next_seance(seances, now)
+    if upcoming:
+        yield upcoming
+
+
+def todo_intervenant(user, now):
+    """An intervenant: the attendance to record and the comptes rendus to write of its séances held; its next
+    séance. Three queries."""
+    seances = seances_for(user)
+    yield from _recording_items(seances, now, reverse("seances:my_seances"))
+    upcoming = _next_seance(seances, now)
+    if upcoming:
+        yield upcoming
+
+
+def todo_conseiller(user, now):
+    """A conseiller: its next séance (date, place, its invitation .ics) and the charter to accept. Two queries."""
+    seance = (
+        seances_attended(user)
+        .filter(date__gte=timezone.localtime(now).date(), status__in=CONFIRMED_STATUSES)
+        .exclude(status=Seance.Status.REALISEE)
+        .first()
+    )
+    if seance is not None:
+        yield Item(
+            label=f"Prochaine séance : {calendar.seance_when_text(seance)}",
+            url=reverse("seances:my_seances"),
+            detail=calendar.seance_location(seance),
+            links=(Link("Ajouter à mon agenda (.ics)", reverse("seances:seance_ics", args=[seance.pk])),),
+        )
+    pending = charte_pending_programmes(user).count()
+    if pending:
+        yield Item(
+            label="Charte de confidentialité à accepter",
+            url=reverse("seances:charte"),
+            detail="avant votre première séance",
+        )

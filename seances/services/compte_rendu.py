@@ -15,10 +15,10 @@ from mlhg_app.refusals import Refused
 from seances import calendar
 from seances.anonymisation import identifying_terms, names_for_filter, refusal_message
 from seances.models import CompteRendu, Seance
+from seances.selectors import COMPTE_RENDU_DELAY_DAYS, REPORT_STATUSES
 from seances.services.attendance import NOT_RECORDER, seance_has_started
 
-REPORT_STATUSES = (Seance.Status.CONVOQUEE, Seance.Status.REALISEE)
-REMINDER_DELAY_DAYS = 2
+REMINDER_DELAY_DAYS = COMPTE_RENDU_DELAY_DAYS  # the staff's home counts the same late séances
 REMINDER_CATCH_UP_DAYS = 30
 REMINDER_KIND = "seance.compte_rendu_rappel"
 REMINDER_OCCURRENCE = "compte-rendu-j+2"

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from ami.services.eligibility import dossier_set_eligibility
 from ami.views.objects import AMIObjectMixin
 from mlhg_app import spreadsheets
 from mlhg_app.access import PermissionRequiredView
+from mlhg_app.downloads import file_response
 from mlhg_app.models import User
 from mlhg_app.refusals import refusal_as_message
 
@@ -117,9 +117,12 @@ class ResultsCsvView(AMIObjectMixin, PermissionRequiredView, View):
     def get(self, request, reference):
         ami = self.ami
         header, rows = results_table(ami)
-        response = HttpResponse(spreadsheets.csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="resultats-{ami.reference}.csv"'
-        return response
+        return file_response(
+            spreadsheets.csv_bytes(header, rows),
+            filename=f"resultats-{ami.reference}.csv",
+            content_type="text/csv; charset=utf-8",
+            attachment=True,
+        )
 
 
 class ResultsXlsxView(AMIObjectMixin, PermissionRequiredView, View):
@@ -128,9 +131,9 @@ class ResultsXlsxView(AMIObjectMixin, PermissionRequiredView, View):
     def get(self, request, reference):
         ami = self.ami
         header, rows = results_table(ami)
-        response = HttpResponse(
+        return file_response(
             spreadsheets.xlsx_bytes(title="Résultats", header=header, rows=rows),
+            filename=f"resultats-{ami.reference}.xlsx",
             content_type=spreadsheets.XLSX_CONTENT_TYPE,
+            attachment=True,
         )
-        response["Content-Disposition"] = f'attachment; filename="resultats-{ami.reference}.xlsx"'
-        return response

@@ -4,7 +4,7 @@ import io
 import zipfile
 
 from django.db.models import Count, Max
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -12,6 +12,7 @@ from ami.documents.dossier import dossier_pdf, dossier_pdf_filename
 from ami.selectors import dossiers_visible_to
 from ami.views.objects import AMIObjectMixin, DossierObjectMixin
 from mlhg_app.access import PermissionRequiredView
+from mlhg_app.downloads import file_response
 from mlhg_app.french import deadline_text
 
 
@@ -71,9 +72,7 @@ class _OpenedDossierMixin(DossierObjectMixin):
 class DossierPdfView(_OpenedDossierMixin, PermissionRequiredView, TemplateView):
     def get(self, request, pk):
         _dossier, version = self.opened()
-        response = HttpResponse(dossier_pdf(version), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{dossier_pdf_filename(version)}"'
-        return response
+        return file_response(dossier_pdf(version), filename=dossier_pdf_filename(version), attachment=True)
 
 
 class DossierZipView(_OpenedDossierMixin, PermissionRequiredView, TemplateView):
@@ -91,6 +90,4 @@ class DossierZipView(_OpenedDossierMixin, PermissionRequiredView, TemplateView):
                 with fichier.fichier.open("rb") as handle:
                     archive.writestr(f"pieces/{name}", handle.read())
         filename = f"{dossier.ami.reference}-{dossier.prestataire.siret}-v{version.numero}.zip"
-        response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return file_response(buffer.getvalue(), filename=filename, content_type="application/zip", attachment=True)

@@ -5,11 +5,11 @@ staff (the sheet); the intervenant and the prestataire record it.
 """
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
 from mlhg_app.access import PermissionRequiredView
+from mlhg_app.downloads import file_response
 from mlhg_app.refusals import Refused
 from seances.documents import emargement
 from seances.forms.attendance import AttendanceForm
@@ -29,9 +29,9 @@ class AttendancePdfView(SeanceObject, PermissionRequiredView, View):
 
     def get(self, request, pk):
         seance = self.seance
-        response = HttpResponse(emargement.attendance_sheet_pdf(seance), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{emargement.attendance_sheet_filename(seance)}"'
-        return response
+        return file_response(
+            emargement.attendance_sheet_pdf(seance), filename=emargement.attendance_sheet_filename(seance)
+        )
 
 
 class AttendanceView(SeanceObject, PermissionRequiredView, View):

@@ -1,12 +1,13 @@
 """Cancellations, billing statements and the follow-up dashboard."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
 from mlhg_app import french
 from mlhg_app.access import PermissionRequiredView
+from mlhg_app.downloads import file_response
 from mlhg_app.french import long_date
 from mlhg_app.refusals import Refused, refusal_as_message
 from seances import pricing
@@ -121,12 +122,7 @@ class StatementPdfView(ReleveObject, PermissionRequiredView, View):
 
     def get(self, request, pk):
         releve = self.releve
-        filename = f"{releve.numero}.pdf"
-        if releve.fichier:
-            return FileResponse(releve.fichier.open("rb"), content_type="application/pdf", filename=filename)
-        response = HttpResponse(releve_document.statement_pdf(releve), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
-        return response
+        return file_response(releve.fichier or releve_document.statement_pdf(releve), filename=f"{releve.numero}.pdf")
 
 
 class StatementPaidView(ReleveObject, PermissionRequiredView, View):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views import View
 
 from mlhg_app.access import PermissionRequiredView, PublicView
+from mlhg_app.downloads import file_response
 from seances import calendar
 from seances.models import CalendarFeed
 from seances.selectors import (
@@ -83,11 +84,12 @@ class SeanceIcsView(PermissionRequiredView, View):
     def get(self, request, pk):
         seance = self.seance
         method = "CANCEL" if seance.status == "annulee" else "REQUEST"
-        response = HttpResponse(
-            calendar.seance_ics(seance, method), content_type=f"{ICS_CONTENT_TYPE}; method={method}"
+        return file_response(
+            calendar.seance_ics(seance, method),
+            filename=f"seance-{seance.date:%Y-%m-%d}.ics",
+            content_type=f"{ICS_CONTENT_TYPE}; method={method}",
+            attachment=True,
         )
-        response["Content-Disposition"] = f'attachment; filename="seance-{seance.date:%Y-%m-%d}.ics"'
-        return response
 
 
 class FeedsView(PermissionRequiredView, View):

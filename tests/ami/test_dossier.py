@@ -22,6 +22,7 @@ from ami.models import Dossier, EtapeDeroule, Fichier
 from ami.pricing import dossier_totaux, format_euros
 from ami.services.dossier import dossier_start
 from mlhg_app.models import Antenne
+from tests.dossiers import complete_sections
 from tests.factories import (
     AMIFactory,
     DossierFactory,
@@ -197,25 +198,7 @@ def test_overview_after_the_deadline_shows_the_banner(client, dossier):
 
 def complete_dossier(dossier, antennes, nb_intervenants=1):
     """Fill the six sections directly in the database."""
-    Dossier.objects.filter(pk=dossier.pk).update(
-        presentation="Cabinet spécialisé en analyse de pratiques.",
-        statut_juridique="SARL",
-        activite="Supervision d'équipes du secteur social.",
-        approche="codeveloppement",
-        justification="Adaptée aux conseillers.",
-        posture="Facilitateur neutre.",
-        garantie_cadre="Règles posées à chaque séance.",
-        garantie_non_jugement="Charte de bienveillance.",
-        garantie_intelligence_collective="Tours de parole.",
-        garantie_problematique="Un cas apporté par un membre.",
-        prix_seance_groupe=Decimal("450.00"),
-        prix_seance_sous_groupe=Decimal("400.00"),
-        regime_tva="assujetti",
-        taux_tva=Decimal("20.00"),
-        modalites_facturation="Facture trimestrielle, paiement à 30 jours.",
-        demarrage_septembre=True,
-        disponibilites_saisies_at=timezone.now(),
-    )
+    Dossier.objects.filter(pk=dossier.pk).update(**complete_sections())
     for ordre, (libelle, duree) in enumerate([("Accueil", 15), ("Exposé du cas", 30), ("Consultation", 75)], 1):
         EtapeDerouleFactory(dossier=dossier, ordre=ordre, libelle=libelle, duree_minutes=duree)
     ReferenceFactory(dossier=dossier)

@@ -102,15 +102,7 @@ def prestataire_register(
         try:
             with transaction.atomic():
                 prestataire = Prestataire.objects.create(**organisation)
-                user = User.objects.create_user(
-                    email=email,
-                    password=password,
-                    first_name=first_name,
-                    last_name=last_name,
-                    role=User.Role.PRESTATAIRE,
-                    antenne=None,
-                    is_active=False,
-                )
+                user = _prestataire_account(email=email, password=password, first_name=first_name, last_name=last_name)
                 membre = Membre.objects.create(user=user, prestataire=prestataire)
                 transaction.on_commit(lambda: prestataire_verification_send(user=user))
             return membre
@@ -124,6 +116,20 @@ def prestataire_register(
         requester = {"first_name": first_name, "last_name": last_name, "email": email}
         transaction.on_commit(lambda: _join_request_notify(prestataire=prestataire, requester=requester))
     return None
+
+
+def _prestataire_account(*, email: str, password: str | None, first_name: str, last_name: str) -> User:
+    """A prestataire's account, inactive until its address is verified or its invitation accepted
+    (without `password`, no usable one: an invited colleague chooses it)."""
+    return User.objects.create_user(
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        role=User.Role.PRESTATAIRE,
+        antenne=None,
+        is_active=False,
+    )
 
 
 def _known_address_notify(*, user: User) -> bool:
@@ -245,15 +251,7 @@ def membre_invite(*, prestataire: Prestataire, invited_by: User, first_name: str
     """
     try:
         with transaction.atomic():
-            user = User.objects.create_user(
-                email=email,
-                password=None,
-                first_name=first_name,
-                last_name=last_name,
-                role=User.Role.PRESTATAIRE,
-                antenne=None,
-                is_active=False,
-            )
+            user = _prestataire_account(email=email, password=None, first_name=first_name, last_name=last_name)
             membre = Membre.objects.create(user=user, prestataire=prestataire, invited_by=invited_by)
             transaction.on_commit(lambda: membre_invitation_send(membre=membre))
     except IntegrityError:

@@ -31,7 +31,8 @@ def bilan_url(bilan) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("bilans:detail", kwargs={"pk": bilan.pk})
 
 
-def _notify(bilan, users, *, kind, subject, template, occurrence, context=None, attachments=None):
+def _notify(bilan, users, *, kind, subject, template, occurrence, context=None, attachments=None) -> int:
+    """One email to each of `users` about `bilan`; returns how many were addressed."""
     for user in users:
         message_send(
             kind=kind,
@@ -43,6 +44,7 @@ def _notify(bilan, users, *, kind, subject, template, occurrence, context=None, 
             occurrence=occurrence,
             attachments=attachments,
         )
+    return len(users)
 
 
 def notify_remise(*, bilan_id: int, numero: int) -> int:
@@ -50,7 +52,7 @@ def notify_remise(*, bilan_id: int, numero: int) -> int:
     if bilan is None:
         return 0
     users = responsable_recipients(bilan)
-    _notify(
+    return _notify(
         bilan,
         users,
         kind="bilan.remis",
@@ -59,7 +61,6 @@ def notify_remise(*, bilan_id: int, numero: int) -> int:
         occurrence=f"version-{numero}",
         context={"numero": numero},
     )
-    return len(users)
 
 
 def notify_comment(*, commentaire_id: int) -> int:
@@ -68,7 +69,7 @@ def notify_comment(*, commentaire_id: int) -> int:
         return 0
     bilan = bilans_base().get(pk=commentaire.version.bilan_id)
     users = prestataire_recipients(bilan)
-    _notify(
+    return _notify(
         bilan,
         users,
         kind="bilan.commentaire",
@@ -77,7 +78,6 @@ def notify_comment(*, commentaire_id: int) -> int:
         occurrence=f"commentaire-{commentaire.pk}",
         context={"commentaire": commentaire},
     )
-    return len(users)
 
 
 def notify_validation(*, bilan_id: int) -> int:
@@ -85,7 +85,7 @@ def notify_validation(*, bilan_id: int) -> int:
     if bilan is None:
         return 0
     users = prestataire_recipients(bilan)
-    _notify(
+    return _notify(
         bilan,
         users,
         kind="bilan.valide",
@@ -93,7 +93,6 @@ def notify_validation(*, bilan_id: int) -> int:
         template="bilan_valide",
         occurrence="validation",
     )
-    return len(users)
 
 
 def reunion_ics(bilan) -> bytes:
@@ -129,7 +128,7 @@ def notify_reunion(*, bilan_id: int, sequence: int) -> int:
         return 0
     users = responsable_recipients(bilan) + prestataire_recipients(bilan)
     ics = reunion_ics(bilan)
-    _notify(
+    return _notify(
         bilan,
         users,
         kind="bilan.reunion",
@@ -139,4 +138,3 @@ def notify_reunion(*, bilan_id: int, sequence: int) -> int:
         context={"quand": reunion_text(bilan), "sequence": sequence},
         attachments=[("reunion-bilan.ics", ics, "text/calendar; method=REQUEST")],
     )
-    return len(users)

@@ -167,6 +167,11 @@ def membres_of(prestataire: Prestataire):
     )
 
 
+def prestataire_recipients(prestataire: Prestataire) -> list:
+    """The organisation's active accounts: who receives the emails about its dossiers and séances."""
+    return [m.user for m in prestataire.membres.select_related("user").filter(user__is_active=True)]
+
+
 # -- decision -------------------------------------------------------------------------
 
 

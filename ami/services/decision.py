@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ami.documents.letters import convention_pdf, letter_filename, letter_pdf
 from ami.models import AMI, Convention, Decision, Dossier, Lettre
-from ami.selectors import ami_results
+from ami.selectors import ami_results, prestataire_recipients
 from ami.services.states import ami_set_state
 from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import message_send
@@ -147,13 +147,13 @@ def letter_email(*, lettre: Lettre) -> int:
     ami = lettre.decision.ami
     with lettre.fichier.open("rb") as handle:
         pdf = handle.read()
-    for membre in lettre.dossier.prestataire.membres.select_related("user").filter(user__is_active=True):
+    for recipient in prestataire_recipients(lettre.dossier.prestataire):
         sent += message_send(
             kind="decision.letter",
-            recipient=membre.user.email,
+            recipient=recipient.email,
             subject=f"Résultat de l'appel à manifestation d'intérêt « {ami.titre} »",
             template="decision_letter",
-            context={"lettre": lettre, "ami": ami, "user": membre.user, "dossier": lettre.dossier},
+            context={"lettre": lettre, "ami": ami, "user": recipient, "dossier": lettre.dossier},
             obj=lettre,
             attachments=[(lettre.fichier.name.rsplit("/", 1)[-1], pdf, "application/pdf")],
         )

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from ami.models import Membre, Prestataire
+from ami.selectors import prestataire_recipients
 from mlhg_app.messaging import message_send
 from mlhg_app.models import User
 
@@ -158,14 +159,14 @@ def _join_request_notify(*, prestataire: Prestataire, requester: dict) -> int:
     so that one of them may invite that person. Returns the number of emails sent."""
     digest = hashlib.sha256(requester["email"].encode()).hexdigest()[:16]
     sent = 0
-    for membre in prestataire.membres.filter(user__is_active=True).select_related("user"):
+    for recipient in prestataire_recipients(prestataire):
         sent += message_send(
             kind="prestataire.join_request",
-            recipient=membre.user.email,
+            recipient=recipient.email,
             subject=f"Demande d'accès à {prestataire.raison_sociale} – MLHG APP",
             template="prestataire_join_request",
             context={
-                "user": membre.user,
+                "user": recipient,
                 "prestataire": prestataire,
                 "requester": requester,
                 "url": settings.SITE_URL + reverse("ami:organisation"),

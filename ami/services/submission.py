@@ -9,6 +9,7 @@ from django.utils import timezone
 from ami.completeness import dossier_completeness
 from ami.documents.receipts import receipt_filename, receipt_pdf
 from ami.models import Dossier, DossierVersion
+from ami.selectors import prestataire_recipients
 from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content, draft_files
 from ami.services.states import dossier_set_state
 from mlhg_app.french import deadline_text
@@ -101,13 +102,13 @@ def receipt_send(*, version: DossierVersion) -> int:
     pdf = receipt_pdf(version)
     sent = 0
     dossier = version.dossier
-    for membre in dossier.prestataire.membres.select_related("user").filter(user__is_active=True):
+    for recipient in prestataire_recipients(dossier.prestataire):
         sent += message_send(
             kind="dossier.receipt",
-            recipient=membre.user.email,
+            recipient=recipient.email,
             subject=f"Accusé de réception – {dossier.ami.titre} (version {version.numero})",
             template="dossier_receipt",
-            context={"version": version, "dossier": dossier, "ami": dossier.ami, "user": membre.user},
+            context={"version": version, "dossier": dossier, "ami": dossier.ami, "user": recipient},
             obj=version,
             attachments=[(receipt_filename(version), pdf, "application/pdf")],
         )

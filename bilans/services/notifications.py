@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Event, vCalAddress, vText
 
+from ami import selectors as ami_selectors
 from bilans.models import Commentaire
 from bilans.selectors import bilans_base, reunion_text
 from mlhg_app.messaging import message_send
@@ -16,8 +17,7 @@ from seances import calendar
 
 
 def prestataire_recipients(bilan) -> list[User]:
-    membres = bilan.programme.prestataire.membres.select_related("user").filter(user__is_active=True)
-    return [m.user for m in membres]
+    return ami_selectors.prestataire_recipients(bilan.programme.prestataire)
 
 
 def responsable_recipients(bilan) -> list[User]:

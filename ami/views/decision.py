@@ -6,8 +6,8 @@ from django.views import View
 
 from ami.documents.letters import letter_filename, letter_pdf
 from ami.forms.decision import DecisionForm, LetterForm
-from ami.models import Convention, Decision, Dossier, Lettre
-from ami.selectors import ami_results, decision_of
+from ami.models import Decision, Dossier
+from ami.selectors import ami_results, convention_of_ami, decision_of, lettre_for_page, lettres_of
 from ami.services.decision import convention_create, decision_make, letter_update, letters_send
 from ami.views.objects import AMIObjectMixin
 from mlhg_app.access import PermissionRequiredView
@@ -22,7 +22,6 @@ class DecisionView(AMIObjectMixin, PermissionRequiredView, View):
     def render_page(self, request, ami, form=None):
         results = ami_results(ami)
         decision = decision_of(ami)
-        lettres = decision.lettres.select_related("dossier__prestataire") if decision else []
         return render(
             request,
             self.template_name,
@@ -30,7 +29,7 @@ class DecisionView(AMIObjectMixin, PermissionRequiredView, View):
                 "ami": ami,
                 "results": results,
                 "decision": decision,
-                "lettres": lettres,
+                "lettres": lettres_of(decision),
                 "form": form or DecisionForm(results=results),
                 "convention": getattr(decision, "convention", None) if decision else None,
             },
@@ -60,9 +59,7 @@ class DecisionView(AMIObjectMixin, PermissionRequiredView, View):
 class LettreObjectMixin:
     def get_permission_object(self):
         if not hasattr(self, "lettre"):
-            self.lettre = get_object_or_404(
-                Lettre.objects.select_related("decision__ami", "dossier__prestataire"), pk=self.kwargs["pk"]
-            )
+            self.lettre = lettre_for_page(self.kwargs["pk"])
         return self.lettre
 
 
@@ -128,10 +125,7 @@ class ConventionPdfView(PermissionRequiredView, View):
 
     def get_permission_object(self):
         if not hasattr(self, "convention"):
-            self.convention = get_object_or_404(
-                Convention.objects.select_related("dossier__prestataire", "decision__ami"),
-                decision__ami__reference=self.kwargs["reference"],
-            )
+            self.convention = convention_of_ami(self.kwargs["reference"])
         return self.convention
 
     def get(self, request, reference):

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,14 +9,18 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ami.forms.evaluation import EligibilityForm
-from ami.models import Dossier
-from ami.selectors import ami_results, results_table
+from ami.selectors import (
+    ami_results,
+    committee_of,
+    dossiers_for_eligibility,
+    evaluateurs_available,
+    results_table,
+)
 from ami.services.eligibility import dossier_set_eligibility
 from ami.views.objects import AMIObjectMixin
 from mlhg_app import spreadsheets
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.downloads import file_response
-from mlhg_app.models import User
 from mlhg_app.refusals import refusal_as_message
 
 # Forms per page of the eligibility list: a few dossiers in a real AMI, hundreds in the benchmark.
@@ -28,17 +31,11 @@ class EligibilityView(AMIObjectMixin, PermissionRequiredView, View):
     permission_required = "ami.manage_selection"
     template_name = "ami/selection/eligibility.html"
 
-    def dossiers(self, ami):
-        return (
-            ami.dossiers.exclude(status__in=[Dossier.Status.BROUILLON, Dossier.Status.RETIRE])
-            .select_related("prestataire", "recevabilite_par")
-            .annotate(nb_versions=Count("versions"), derniere_soumission=Max("versions__submitted_at"))
-            .order_by("prestataire__raison_sociale")
-        )
-
     def render_page(self, request, ami, forms=None, status=200, page_number=None):
         forms = forms or {}
-        page = Paginator(self.dossiers(ami), ELIGIBILITY_PAGE_SIZE).get_page(page_number or request.GET.get("page"))
+        page = Paginator(dossiers_for_eligibility(ami), ELIGIBILITY_PAGE_SIZE).get_page(
+            page_number or request.GET.get("page")
+        )
         rows = [(d, forms.get(d.pk) or EligibilityForm(prefix=f"d{d.pk}")) for d in page]
         opened = ami.is_past_deadline()
         context = {"ami": ami, "rows": rows, "opened": opened, "page": page}
@@ -49,7 +46,7 @@ class EligibilityView(AMIObjectMixin, PermissionRequiredView, View):
 
     def post(self, request, reference):
         ami = self.ami
-        dossier = get_object_or_404(self.dossiers(ami), pk=request.POST.get("dossier"))
+        dossier = get_object_or_404(dossiers_for_eligibility(ami), pk=request.POST.get("dossier"))
         form = EligibilityForm(request.POST, prefix=f"d{dossier.pk}")
         if not form.is_valid():
             messages.error(request, f"Recevabilité de {dossier.prestataire} : corrigez les champs signalés.")
@@ -74,14 +71,14 @@ class CommitteeView(AMIObjectMixin, PermissionRequiredView, View):
 
     def get(self, request, reference):
         ami = self.ami
-        evaluateurs = User.objects.filter(role=User.Role.EVALUATEUR, is_active=True).order_by("last_name")
-        assigned = set(ami.evaluateurs.values_list("pk", flat=True))
+        evaluateurs = evaluateurs_available()
+        assigned = committee_of(ami)
         return render(request, self.template_name, {"ami": ami, "evaluateurs": evaluateurs, "assigned": assigned})
 
     def post(self, request, reference):
         ami = self.ami
         ids = [int(pk) for pk in request.POST.getlist("evaluateurs") if pk.isdigit()]
-        chosen = User.objects.filter(pk__in=ids, role=User.Role.EVALUATEUR, is_active=True)
+        chosen = evaluateurs_available().filter(pk__in=ids)
         if not chosen:
             messages.error(request, "Choisissez au moins un évaluateur.")
             return redirect("ami:committee", reference=ami.reference)

@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.views import View
 
 from ami.documents.receipts import receipt_filename, receipt_pdf
+from ami.selectors import version_of
 from ami.services.submission import dossier_submit, dossier_withdraw
 from ami.views.objects import DossierObjectMixin
 from mlhg_app.access import PermissionRequiredView
@@ -53,7 +54,7 @@ class ReceiptView(DossierObjectMixin, PermissionRequiredView, View):
 
     def get(self, request, pk, numero):
         dossier = self.dossier
-        version = dossier.versions.filter(numero=numero).select_related("submitted_by").first()
+        version = version_of(dossier, numero)
         if version is None:
             raise Http404("Version introuvable")
         return file_response(receipt_pdf(version), filename=receipt_filename(version), attachment=True)

@@ -77,6 +77,11 @@ def dossiers_of_member(user):
     return Dossier.objects.filter(prestataire=prestataire).select_related("ami", "prestataire")
 
 
+def dossier_for_page(pk: int) -> Dossier:
+    """A dossier with its AMI and organisation (for the permission and the page), or 404."""
+    return get_object_or_404(Dossier.objects.select_related("ami", "prestataire"), pk=pk)
+
+
 def dossier_of(ami: AMI, prestataire: Prestataire) -> Dossier | None:
     """The organisation's dossier for this AMI, None before it starts one."""
     return ami.dossiers.filter(prestataire=prestataire).first()

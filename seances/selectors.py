@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from ami.models import Convention
 from ami.selectors import prestataire_of
-from mlhg_app.models import User
+from mlhg_app.models import Antenne, User
 from mlhg_app.rules import is_conseiller, is_intervenant, is_prestataire, is_responsable, is_staff_member
 from seances.group_sizes import default_group_count, split_sizes
 from seances.models import CalendarFeed, CompteRendu, Emargement, Groupe, Programme, Releve, Seance
@@ -128,6 +128,24 @@ def group_members(seance):
     return seance.groupe.membres.filter(is_active=True).order_by("last_name", "first_name", "email")
 
 
+def eligible_members(antenne: Antenne):
+    """The antenne's conseillers who may join an APP group: never a line manager (seed §5.1)."""
+    return User.objects.filter(role=User.Role.CONSEILLER, antenne=antenne, is_active=True, is_manager=False).order_by(
+        "last_name", "first_name"
+    )
+
+
+def seances_due(programme: Programme) -> dict:
+    """Séances due per site (groups × windows) and in total, against the minimum (21 for 7 sites × 3)."""
+    windows = programme.fenetres.count()
+    rows = []
+    for site in programme.sites.select_related("antenne"):
+        rows.append({"antenne": site.antenne, "groupes": site.nb_groupes, "dues": site.nb_groupes * windows})
+    total = sum(r["dues"] for r in rows)
+    minimum = programme.minimum_par_site * len(rows)
+    return {"sites": rows, "total": total, "minimum": minimum}
+
+
 def programme_sites_overview(programme) -> list[dict]:
     """Each site of the programme, by antenne order: its default number of groups (ceil(headcount ÷ max
     size)), the balanced sizes of its groups, whether one exceeds the method's usual size, its groups
@@ -157,6 +175,11 @@ def programme_sites_overview(programme) -> list[dict]:
             }
         )
     return rows
+
+
+def seances_convoked_on(day) -> list[int]:
+    """The ids of the convoked séances held on `day`."""
+    return list(Seance.objects.filter(status=Seance.Status.CONVOQUEE, date=day).values_list("pk", flat=True))
 
 
 def seances_attended(user):

@@ -2,9 +2,8 @@
 
 from django.shortcuts import get_object_or_404
 
-from ami.models import Dossier
 from ami.rules import deadline_passed, has_declared_conflict, is_own_organisation
-from ami.selectors import amis_addressable
+from ami.selectors import amis_addressable, dossier_for_page
 
 
 class AMIObjectMixin:
@@ -41,5 +40,5 @@ class DossierObjectMixin:
 
     def get_permission_object(self):
         if not hasattr(self, "dossier"):
-            self.dossier = get_object_or_404(Dossier.objects.select_related("ami", "prestataire"), pk=self.kwargs["pk"])
+            self.dossier = dossier_for_page(self.kwargs["pk"])
         return self.dossier

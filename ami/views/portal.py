@@ -168,7 +168,7 @@ class FichierRemoveView(DossierObjectMixin, PermissionRequiredView, View):
 
     def post(self, request, pk, fichier_pk):
         dossier = self.dossier
-        fichier = get_object_or_404(dossier.fichiers.filter(detache_at__isnull=True), pk=fichier_pk)
+        fichier = get_object_or_404(draft_fichiers(dossier), pk=fichier_pk)
         next_url = redirects.next_url(request, default=reverse("ami:dossier", kwargs={"pk": dossier.pk}))
         if not dossier_is_editable(dossier):
             messages.error(request, _("Ce dossier a été examiné : il ne peut plus être modifié."))

@@ -5,13 +5,15 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from ami.models import Dossier, Fichier, Membre
+from ami.models import Dossier, Fichier
 from ami.services.dossier import fichier_add
 from mlhg_app.models import Antenne
 from tests.factories import (
     AMIFactory,
+    DossierFactory,
     EtapeDerouleFactory,
     IntervenantFactory,
+    MembreFactory,
     PrestataireFactory,
     ReferenceFactory,
     UserFactory,
@@ -30,7 +32,7 @@ def attach(dossier, kind, name, content=PDF_BYTES, intervenant=None) -> Fichier:
 
 def member(prestataire, email, first_name="Claire", last_name="Delmas"):
     user = UserFactory(email=email, role="prestataire", antenne=None, first_name=first_name, last_name=last_name)
-    Membre.objects.create(user=user, prestataire=prestataire, email_verified_at=timezone.now())
+    MembreFactory(user=user, prestataire=prestataire, email_verified_at=timezone.now())
     return user
 
 
@@ -63,7 +65,7 @@ def complete_dossier(ami=None, prestataire=None, prix=Decimal("450.00")) -> Doss
     ami = ami or AMIFactory()
     prestataire = prestataire or PrestataireFactory()
     antennes = list(Antenne.objects.filter(kind=Antenne.Kind.ANTENNE))
-    dossier = Dossier.objects.create(ami=ami, prestataire=prestataire, **complete_sections(prix))
+    dossier = DossierFactory(ami=ami, prestataire=prestataire, **complete_sections(prix))
     dossier.antennes_couvertes.set(antennes)
     for ordre, (libelle, minutes) in enumerate(
         [("Accueil et météo", 15), ("Exposé de la situation", 20), ("Questions", 25), ("Hypothèses", 40), ("Bilan", 20)]

@@ -19,7 +19,7 @@ from seances.models import Emargement, Seance
 from seances.services.attendance import attendance_record
 from tests.committee import AFTER
 from tests.dossiers import complete_dossier
-from tests.factories import AMIFactory, PrestataireFactory, UserFactory
+from tests.factories import AMIFactory, MembreFactory, PrestataireFactory, UserFactory
 from tests.seances_world import add_seance, build_programme
 from tests.web import login
 
@@ -62,10 +62,9 @@ def download(client) -> dict:
 
 @pytest.mark.django_db
 def test_a_prestataire_downloads_its_account_and_its_dossiers_metadata_and_nothing_of_others(users):
-    from ami.models import Membre
 
     mine = PrestataireFactory(raison_sociale="Horizons Supervision")
-    Membre.objects.create(user=users["prestataire"], prestataire=mine)
+    MembreFactory(user=users["prestataire"], prestataire=mine, email_verified_at=None)
     dossier = complete_dossier(ami=AMIFactory(reference="ami-2026"), prestataire=mine)
     other = complete_dossier(
         ami=AMIFactory(reference="ami-autre"), prestataire=PrestataireFactory(raison_sociale="Rival")

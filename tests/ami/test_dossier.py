@@ -10,6 +10,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -28,6 +29,7 @@ from tests.factories import (
     DossierFactory,
     DossierVersionFactory,
     EtapeDerouleFactory,
+    FichierFactory,
     IntervenantFactory,
     MembreFactory,
     ReferenceFactory,
@@ -53,6 +55,18 @@ def alerts(response) -> list[str]:
 
 def pdf(name="cv.pdf"):
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def stored_cv(dossier, intervenant=None):
+    """A CV stored directly in the database and the storage (no content checks)."""
+    return FichierFactory(
+        dossier=dossier,
+        intervenant=intervenant,
+        nom="cv.pdf",
+        taille=len(PDF),
+        sha256="a" * 64,
+        fichier=ContentFile(PDF, name="cv.pdf"),
+    )
 
 
 @pytest.fixture
@@ -206,10 +220,7 @@ def complete_dossier(dossier, antennes, nb_intervenants=1):
         intervenant = IntervenantFactory(
             dossier=dossier, prenom="Anne", nom=f"Martin{n}", annees_experience_app=8, antennes=antennes[:3]
         )
-        f = Fichier(dossier=dossier, kind="cv", intervenant=intervenant, nom="cv.pdf", taille=len(PDF))
-        f.sha256, f.type_mime = "a" * 64, "application/pdf"
-        f.fichier.save("cv.pdf", io.BytesIO(PDF), save=False)
-        f.save()
+        stored_cv(dossier, intervenant=intervenant)
     return Dossier.objects.get(pk=dossier.pk)
 
 
@@ -604,9 +615,7 @@ def test_sections_filled_through_the_pages_make_a_complete_dossier(client, dossi
 
 
 def test_another_organisation_is_refused_everywhere(dossier, antennes):
-    f = Fichier(dossier=dossier, kind="cv", nom="cv.pdf", taille=len(PDF), sha256="a" * 64, type_mime="application/pdf")
-    f.fichier.save("cv.pdf", io.BytesIO(PDF), save=False)
-    f.save()
+    f = stored_cv(dossier)
     other = Client()
     other.force_login(MembreFactory().user, backend="django.contrib.auth.backends.ModelBackend")
     kwargs = {"pk": dossier.pk}

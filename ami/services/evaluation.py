@@ -37,6 +37,15 @@ def evaluation_declare(*, dossier, user, conflit: bool, motif: str = "", now=Non
     return evaluation
 
 
+def _grid_locked(evaluation: Evaluation) -> Evaluation:
+    """The evaluation again, its row locked until the transaction ends; refused before the declaration
+    of no conflict (a grid exists only for an evaluator without one)."""
+    evaluation = Evaluation.objects.select_for_update(of=("self",)).select_related("dossier__ami").get(pk=evaluation.pk)
+    if evaluation.conflit is not False:
+        raise Refused("Déclarez d'abord l'absence de conflit d'intérêts pour ce dossier.")
+    return evaluation
+
+
 def evaluation_save(*, evaluation: Evaluation, scores: dict) -> Evaluation:
     """Save the grid as a draft: scores {critere_id: (score or None, comment)}.
 
@@ -44,11 +53,7 @@ def evaluation_save(*, evaluation: Evaluation, scores: dict) -> Evaluation:
     notes (history records each change).
     """
     with transaction.atomic():
-        evaluation = (
-            Evaluation.objects.select_for_update(of=("self",)).select_related("dossier__ami").get(pk=evaluation.pk)
-        )
-        if evaluation.conflit is not False:
-            raise Refused("Déclarez d'abord l'absence de conflit d'intérêts pour ce dossier.")
+        evaluation = _grid_locked(evaluation)
         if evaluation.submitted_at is not None:
             raise Refused("Votre grille est déjà soumise : elle ne peut plus être modifiée.")
         criteres = {c.pk: c for c in scored_criteria(evaluation.dossier.ami)}
@@ -69,11 +74,7 @@ def evaluation_submit(*, evaluation: Evaluation, now=None) -> Evaluation:
     """
     now = now or timezone.now()
     with transaction.atomic():
-        evaluation = (
-            Evaluation.objects.select_for_update(of=("self",)).select_related("dossier__ami").get(pk=evaluation.pk)
-        )
-        if evaluation.conflit is not False:
-            raise Refused("Déclarez d'abord l'absence de conflit d'intérêts pour ce dossier.")
+        evaluation = _grid_locked(evaluation)
         if evaluation.submitted_at is not None:
             return evaluation
         notes = {n.critere_id: n for n in evaluation.notes.all()}

@@ -347,18 +347,29 @@ def test_equipe_error_keeps_the_values_and_the_uploaded_cv(client, dossier, ante
     assert list(intervenant.fichiers.all()) == [kept]
 
 
-def test_a_new_cv_replaces_the_previous_one(client, dossier, antennes, django_capture_on_commit_callbacks):
+def intervenant_with_cv(client, dossier, antennes, name):
+    """The équipe section saved with one intervenant and the CV `name`: (the intervenant, the CV's row)."""
     data = equipe_data(antennes)
-    data["intervenants-0-cv"] = pdf("ancien.pdf")
+    data["intervenants-0-cv"] = pdf(name)
     client.post(section_url(dossier, "equipe"), data)
     intervenant = dossier.intervenants.get()
-    old = intervenant.fichiers.get()
-    old_path = old.fichier.path
+    return intervenant, intervenant.fichiers.get()
 
+
+def new_cv_data(antennes, intervenant, name):
+    """The équipe section's data that gives the saved `intervenant` the new CV `name`."""
     data = equipe_data(antennes)
     data.update(management("intervenants", 1, initial=1))
     data["intervenants-0-id"] = str(intervenant.pk)
-    data["intervenants-0-cv"] = pdf("nouveau.pdf")
+    data["intervenants-0-cv"] = pdf(name)
+    return data
+
+
+def test_a_new_cv_replaces_the_previous_one(client, dossier, antennes, django_capture_on_commit_callbacks):
+    intervenant, old = intervenant_with_cv(client, dossier, antennes, "ancien.pdf")
+    old_path = old.fichier.path
+
+    data = new_cv_data(antennes, intervenant, "nouveau.pdf")
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(section_url(dossier, "equipe"), data).status_code == 302
     assert [f.nom for f in Fichier.objects.all()] == ["nouveau.pdf"]
@@ -367,19 +378,11 @@ def test_a_new_cv_replaces_the_previous_one(client, dossier, antennes, django_ca
 
 
 def test_a_cv_of_a_submitted_version_is_detached_not_deleted(client, dossier, antennes, membre):
-    data = equipe_data(antennes)
-    data["intervenants-0-cv"] = pdf("depose.pdf")
-    client.post(section_url(dossier, "equipe"), data)
-    intervenant = dossier.intervenants.get()
-    old = intervenant.fichiers.get()
+    intervenant, old = intervenant_with_cv(client, dossier, antennes, "depose.pdf")
     version = DossierVersionFactory(dossier=dossier, submitted_by=membre.user)
     version.fichiers.add(old)
 
-    data = equipe_data(antennes)
-    data.update(management("intervenants", 1, initial=1))
-    data["intervenants-0-id"] = str(intervenant.pk)
-    data["intervenants-0-cv"] = pdf("nouveau.pdf")
-    client.post(section_url(dossier, "equipe"), data)
+    client.post(section_url(dossier, "equipe"), new_cv_data(antennes, intervenant, "nouveau.pdf"))
     old.refresh_from_db()
     assert old.detache_at is not None
     assert list(version.fichiers.all()) == [old]

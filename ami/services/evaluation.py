@@ -4,11 +4,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from ami.models import Critere, Evaluation, Note
+from ami.selectors import evaluateurs_available
 from mlhg_app.refusals import Refused
 
 
 def scored_criteria(ami):
     return list(ami.criteres.filter(mode=Critere.Mode.NOTE).order_by("ordre"))
+
+
+def committee_set(*, ami, evaluateur_ids) -> int:
+    """Name the AMI's committee: the active evaluator accounts among `evaluateur_ids`; returns how many.
+
+    Side effects: the AMI's evaluators replaced. Raises Refused when none is an active evaluator.
+    """
+    chosen = list(evaluateurs_available().filter(pk__in=evaluateur_ids))
+    if not chosen:
+        raise Refused("Choisissez au moins un évaluateur.")
+    with transaction.atomic():
+        ami.evaluateurs.set(chosen)
+    return len(chosen)
 
 
 def evaluation_get_or_create(*, dossier, user) -> Evaluation:

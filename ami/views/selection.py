@@ -17,6 +17,7 @@ from ami.selectors import (
     results_table,
 )
 from ami.services.eligibility import dossier_set_eligibility
+from ami.services.evaluation import committee_set
 from ami.views.objects import AMIObjectMixin
 from mlhg_app import spreadsheets
 from mlhg_app.access import PermissionRequiredView
@@ -78,12 +79,9 @@ class CommitteeView(AMIObjectMixin, PermissionRequiredView, View):
     def post(self, request, reference):
         ami = self.ami
         ids = [int(pk) for pk in request.POST.getlist("evaluateurs") if pk.isdigit()]
-        chosen = evaluateurs_available().filter(pk__in=ids)
-        if not chosen:
-            messages.error(request, "Choisissez au moins un évaluateur.")
-            return redirect("ami:committee", reference=ami.reference)
-        ami.evaluateurs.set(chosen)
-        messages.success(request, f"Comité enregistré : {chosen.count()} évaluateur(s).")
+        with refusal_as_message(request):
+            count = committee_set(ami=ami, evaluateur_ids=ids)
+            messages.success(request, f"Comité enregistré : {count} évaluateur(s).")
         return redirect("ami:committee", reference=ami.reference)
 
 

@@ -223,3 +223,16 @@ def test_evaluators_with_pending_grids_are_reminded_every_3_days_once(committee)
     with time_machine.travel(datetime.datetime(2026, 6, 4, 9, 5, tzinfo=PARIS), tick=False):
         remind_evaluators.apply()
     assert len(mail.outbox) == 4
+
+
+@pytest.mark.django_db
+def test_the_committee_is_named_from_active_evaluators_and_never_left_empty(committee):
+    staff, (e1, e2, _e3) = committee["staff"], committee["evaluators"]
+    url = reverse("ami:committee", args=["ami-2026"])
+    outsider = UserFactory(email="conseiller@ml31.org", role="conseiller")
+    response = login(staff).post(url, {"evaluateurs": [str(outsider.pk)]})
+    assert flash(response) == "Choisissez au moins un évaluateur."
+    assert set(committee["ami"].evaluateurs.all()) == set(committee["evaluators"])  # unchanged
+    response = login(staff).post(url, {"evaluateurs": [str(e1.pk), str(e2.pk), str(outsider.pk)]})
+    assert flash(response) == "Comité enregistré : 2 évaluateur(s)."
+    assert set(committee["ami"].evaluateurs.all()) == {e1, e2}

@@ -23,7 +23,7 @@ from ami.selectors import prestataire_of
 from mlhg_app.models import Antenne, User
 from mlhg_app.rules import is_conseiller, is_intervenant, is_prestataire, is_responsable, is_staff_member
 from seances.group_sizes import default_group_count, split_sizes
-from seances.models import CalendarFeed, CompteRendu, Emargement, Groupe, Programme, Releve, Seance
+from seances.models import Annulation, CalendarFeed, CompteRendu, Emargement, Groupe, Programme, Releve, Seance
 
 # Statuses a conseiller's calendar shows: the séance is decided (a proposal may still move).
 CONFIRMED_STATUSES = ("validee", "convoquee", "realisee")
@@ -123,6 +123,30 @@ def seances_past_for_intervenant(user, *, today=None):
     )
 
 
+def emargement_of(seance) -> Emargement | None:
+    """The séance's attendance sheet, None before it is recorded."""
+    return Emargement.objects.filter(seance=seance).first()
+
+
+def compte_rendu_of(seance) -> CompteRendu | None:
+    """The séance's compte rendu, None before it is written."""
+    return CompteRendu.objects.filter(seance=seance).first()
+
+
+def annulation_of(seance) -> Annulation | None:
+    """The séance's cancellation, None when it is not cancelled."""
+    return Annulation.objects.filter(seance=seance).first()
+
+
+def annulations_of(programme):
+    """The programme's cancelled séances with their group, statement line and who cancelled, by date."""
+    return (
+        Annulation.objects.filter(seance__programme=programme)
+        .select_related("seance__groupe__antenne", "seance__ligne_releve__releve", "annulee_par")
+        .order_by("seance__date")
+    )
+
+
 def group_members(seance):
     """The group's active members, by name."""
     return seance.groupe.membres.filter(is_active=True).order_by("last_name", "first_name", "email")
@@ -194,6 +218,11 @@ def seances_attended(user):
 def seances_upcoming(user):
     """The person's next séances, from today on (postponed ones apart: their replacement is listed)."""
     return seances_attended(user).filter(date__gte=timezone.localdate()).exclude(status="reportee")
+
+
+def feed_by_token(token: str) -> CalendarFeed | None:
+    """The live feed behind a secret token, None when it is unknown or revoked."""
+    return CalendarFeed.objects.select_related("user", "antenne").filter(token=token, revoked_at__isnull=True).first()
 
 
 def feed_seances(feed):

@@ -13,7 +13,8 @@ from mlhg_app.refusals import Refused, refusal_as_message
 from seances import pricing
 from seances.documents import releve as releve_document
 from seances.forms.billing import CancelForm, PaidForm, PeriodForm
-from seances.models import Annulation, Seance
+from seances.models import Seance
+from seances.selectors import annulation_of, annulations_of
 from seances.services import billing as billing_services
 from seances.views.permission_objects import ProgrammeObject, ReleveObject, SeanceObject
 
@@ -53,7 +54,7 @@ class BillableView(SeanceObject, PermissionRequiredView, View):
 
     def post(self, request, pk):
         seance = self.seance
-        annulation = Annulation.objects.filter(seance=seance).first()
+        annulation = annulation_of(seance)
         choice = request.POST.get("facturable")
         if annulation is None:
             messages.error(request, "Cette séance n'est pas annulée.")
@@ -77,11 +78,7 @@ class StatementsView(ProgrammeObject, PermissionRequiredView, View):
 
     def render_page(self, request, programme, form=None, status=200):
         can_manage = request.user.has_perm("seances.manage_billing", programme)
-        annulations = (
-            Annulation.objects.filter(seance__programme=programme)
-            .select_related("seance__groupe__antenne", "seance__ligne_releve__releve", "annulee_par")
-            .order_by("seance__date")
-        )
+        annulations = annulations_of(programme)
         context = {
             "programme": programme,
             "releves": programme.releves.all(),

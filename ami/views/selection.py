@@ -106,29 +106,34 @@ class ResultsView(AMIObjectMixin, PermissionRequiredView, TemplateView):
         }
 
 
-class ResultsCsvView(AMIObjectMixin, PermissionRequiredView, View):
+class ResultsFileView(AMIObjectMixin, PermissionRequiredView, View):
+    """The results table as a file to save: `extension` and `content_type` name the format, `render` writes it."""
+
     permission_required = "ami.manage_selection"
+    extension = content_type = ""
+
+    def render(self, header, rows) -> bytes:
+        raise NotImplementedError
 
     def get(self, request, reference):
-        ami = self.ami
-        header, rows = results_table(ami)
+        header, rows = results_table(self.ami)
         return file_response(
-            spreadsheets.csv_bytes(header, rows),
-            filename=f"resultats-{ami.reference}.csv",
-            content_type="text/csv; charset=utf-8",
+            self.render(header, rows),
+            filename=f"resultats-{self.ami.reference}.{self.extension}",
+            content_type=self.content_type,
             attachment=True,
         )
 
 
-class ResultsXlsxView(AMIObjectMixin, PermissionRequiredView, View):
-    permission_required = "ami.manage_selection"
+class ResultsCsvView(ResultsFileView):
+    extension, content_type = "csv", "text/csv; charset=utf-8"
 
-    def get(self, request, reference):
-        ami = self.ami
-        header, rows = results_table(ami)
-        return file_response(
-            spreadsheets.xlsx_bytes(title="Résultats", header=header, rows=rows),
-            filename=f"resultats-{ami.reference}.xlsx",
-            content_type=spreadsheets.XLSX_CONTENT_TYPE,
-            attachment=True,
-        )
+    def render(self, header, rows):
+        return spreadsheets.csv_bytes(header, rows)
+
+
+class ResultsXlsxView(ResultsFileView):
+    extension, content_type = "xlsx", spreadsheets.XLSX_CONTENT_TYPE
+
+    def render(self, header, rows):
+        return spreadsheets.xlsx_bytes(title="Résultats", header=header, rows=rows)

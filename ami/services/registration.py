@@ -20,7 +20,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from ami.models import Membre, Prestataire
 from ami.selectors import prestataire_recipients
-from mlhg_app.messaging import message_send
+from mlhg_app.messaging import message_send, messages_send
 from mlhg_app.models import User
 
 LINK_MAX_AGE = datetime.timedelta(days=3)
@@ -158,23 +158,19 @@ def _join_request_notify(*, prestataire: Prestataire, requester: dict) -> int:
     """Someone registered an organisation already registered: its active accounts are told who,
     so that one of them may invite that person. Returns the number of emails sent."""
     digest = hashlib.sha256(requester["email"].encode()).hexdigest()[:16]
-    sent = 0
-    for recipient in prestataire_recipients(prestataire):
-        sent += message_send(
-            kind="prestataire.join_request",
-            recipient=recipient.email,
-            subject=f"Demande d'accès à {prestataire.raison_sociale} – MLHG APP",
-            template="prestataire_join_request",
-            context={
-                "user": recipient,
-                "prestataire": prestataire,
-                "requester": requester,
-                "url": settings.SITE_URL + reverse("ami:organisation"),
-            },
-            obj=prestataire,
-            occurrence=f"{digest}-{_resend_occurrence()}",
-        )
-    return sent
+    return messages_send(
+        users=prestataire_recipients(prestataire),
+        kind="prestataire.join_request",
+        subject=f"Demande d'accès à {prestataire.raison_sociale} – MLHG APP",
+        template="prestataire_join_request",
+        context={
+            "prestataire": prestataire,
+            "requester": requester,
+            "url": settings.SITE_URL + reverse("ami:organisation"),
+        },
+        obj=prestataire,
+        occurrence=f"{digest}-{_resend_occurrence()}",
+    )
 
 
 def prestataire_verification_send(*, user: User, resend: bool = False) -> bool:

@@ -14,7 +14,7 @@ from ami.serialisation import content_hash, dossier_content, dossier_queryset_fo
 from ami.services.states import dossier_set_state
 from mlhg_app.french import deadline_text
 from mlhg_app.jobs import enqueue
-from mlhg_app.messaging import message_send
+from mlhg_app.messaging import messages_send
 from mlhg_app.refusals import Refused
 
 logger = logging.getLogger(__name__)
@@ -100,19 +100,16 @@ def dossier_withdraw(*, dossier: Dossier, user, now=None) -> Dossier:
 def receipt_send(*, version: DossierVersion) -> int:
     """Email the receipt (PDF attached) to each active account of the organisation, once each."""
     pdf = receipt_pdf(version)
-    sent = 0
     dossier = version.dossier
-    for recipient in prestataire_recipients(dossier.prestataire):
-        sent += message_send(
-            kind="dossier.receipt",
-            recipient=recipient.email,
-            subject=f"Accusé de réception – {dossier.ami.titre} (version {version.numero})",
-            template="dossier_receipt",
-            context={"version": version, "dossier": dossier, "ami": dossier.ami, "user": recipient},
-            obj=version,
-            attachments=[(receipt_filename(version), pdf, "application/pdf")],
-        )
-    return sent
+    return messages_send(
+        users=prestataire_recipients(dossier.prestataire),
+        kind="dossier.receipt",
+        subject=f"Accusé de réception – {dossier.ami.titre} (version {version.numero})",
+        template="dossier_receipt",
+        context={"version": version, "dossier": dossier, "ami": dossier.ami},
+        obj=version,
+        attachments=[(receipt_filename(version), pdf, "application/pdf")],
+    )
 
 
 # Beside the service it calls, so that the service queues it without importing ami.tasks; named as it was

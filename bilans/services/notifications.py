@@ -11,7 +11,7 @@ from icalendar import Event, vCalAddress, vText
 from ami import selectors as ami_selectors
 from bilans.models import Commentaire
 from bilans.selectors import bilans_base, reunion_text
-from mlhg_app.messaging import message_send
+from mlhg_app.messaging import messages_send
 from mlhg_app.models import User
 from seances import calendar
 
@@ -33,17 +33,16 @@ def bilan_url(bilan) -> str:
 
 def _notify(bilan, users, *, kind, subject, template, occurrence, context=None, attachments=None) -> int:
     """One email to each of `users` about `bilan`; returns how many were addressed."""
-    for user in users:
-        message_send(
-            kind=kind,
-            recipient=user.email,
-            subject=subject,
-            template=template,
-            context={"bilan": bilan, "user": user, "url": bilan_url(bilan), **(context or {})},
-            obj=bilan,
-            occurrence=occurrence,
-            attachments=attachments,
-        )
+    messages_send(
+        users=users,
+        kind=kind,
+        subject=subject,
+        template=template,
+        context={"bilan": bilan, "url": bilan_url(bilan), **(context or {})},
+        obj=bilan,
+        occurrence=occurrence,
+        attachments=attachments,
+    )
     return len(users)
 
 

@@ -4,8 +4,9 @@ the AMI's journal."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from ami.models import (
     Critere,
     Decision,
     Dossier,
+    DossierVersion,
     Evaluation,
     Fichier,
     Lettre,
@@ -26,15 +28,43 @@ from ami.models import (
     VersionAMI,
 )
 from ami.scoring import annual_totals, compute_results, money
+from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content
 from mlhg_app.french import time_left_text
 from mlhg_app.history import ACTIONS, EMPTY, Change, plain_value
+from mlhg_app.models import User
 from mlhg_app.rules import is_evaluateur, is_staff_member
 from mlhg_app.todo import Item, Upcoming, counted
 
 
+def amis_published():
+    """AMIs published or later (never drafts)."""
+    return AMI.objects.exclude(status=AMI.Status.BROUILLON)
+
+
 def amis_public():
-    """AMIs visible on the public pages: published or later (never drafts)."""
-    return AMI.objects.exclude(status=AMI.Status.BROUILLON).prefetch_related("criteres", "jalons")
+    """AMIs visible on the public pages: published or later (never drafts), with their criteria and milestones."""
+    return amis_published().prefetch_related("criteres", "jalons")
+
+
+def amis_addressable(*, include_drafts: bool = False):
+    """The AMIs a page's URL may name by reference: published or later, drafts too for the staff's own pages."""
+    return AMI.objects.all() if include_drafts else amis_published()
+
+
+def amis_on_home(user):
+    """The AMIs of a staff or evaluator home (an evaluator: those they are assigned to), latest deadline first,
+    each with its number of dossiers past the draft."""
+    amis = amis_published()
+    if not user.has_perm("ami.manage_selection"):
+        amis = amis.filter(evaluateurs=user)
+    return amis.annotate(
+        nb_dossiers=Count("dossiers", filter=~Q(dossiers__status=Dossier.Status.BROUILLON), distinct=True)
+    ).order_by("-date_limite")
+
+
+def amis_accepting():
+    """Published AMIs, the soonest deadline first (the prestataire's home)."""
+    return AMI.objects.filter(status=AMI.Status.PUBLIE).order_by("date_limite")
 
 
 def prestataire_of(user) -> Prestataire | None:
@@ -51,6 +81,37 @@ def dossiers_of_member(user):
     if prestataire is None:
         return Dossier.objects.none()
     return Dossier.objects.filter(prestataire=prestataire).select_related("ami", "prestataire")
+
+
+def dossier_for_page(pk: int) -> Dossier:
+    """A dossier with its AMI and organisation (for the permission and the page), or 404."""
+    return get_object_or_404(Dossier.objects.select_related("ami", "prestataire"), pk=pk)
+
+
+def dossier_of(ami: AMI, prestataire: Prestataire) -> Dossier | None:
+    """The organisation's dossier for this AMI, None before it starts one."""
+    return ami.dossiers.filter(prestataire=prestataire).first()
+
+
+def _with_submissions(dossiers):
+    """`nb_versions` and `derniere_soumission` on each dossier, in the organisations' order."""
+    return dossiers.annotate(nb_versions=Count("versions"), derniere_soumission=Max("versions__submitted_at")).order_by(
+        "prestataire__raison_sociale"
+    )
+
+
+def dossiers_of_ami_for(user, ami: AMI):
+    """The AMI's dossiers the user may see, with their versions' count and last deposit (the staff's list)."""
+    return _with_submissions(dossiers_visible_to(user).filter(ami=ami))
+
+
+def dossiers_for_eligibility(ami: AMI):
+    """The AMI's dossiers whose eligibility is decided: deposited or decided (neither draft nor withdrawn)."""
+    return _with_submissions(
+        ami.dossiers.exclude(status__in=[Dossier.Status.BROUILLON, Dossier.Status.RETIRE]).select_related(
+            "prestataire", "recevabilite_par"
+        )
+    )
 
 
 def _own_dossiers_q(user) -> Q:
@@ -109,11 +170,75 @@ def fichiers_visible_to(user):
     )
 
 
-# -- evaluation ---------------------------------------------------------------------
+def fichier_of_dossier(dossier_pk: int, fichier_pk: int) -> Fichier:
+    """A dossier's file with its dossier and AMI (for the permission), or 404."""
+    return get_object_or_404(Fichier.objects.select_related("dossier__ami"), pk=fichier_pk, dossier_id=dossier_pk)
+
+
+def draft_fichiers(dossier: Dossier):
+    """The files attached to the draft (not detached)."""
+    return dossier.fichiers.filter(detache_at__isnull=True)
+
+
+def versions_of(dossier: Dossier) -> list[DossierVersion]:
+    """The dossier's deposited versions, the latest first, with who deposited them."""
+    return list(dossier.versions.select_related("submitted_by").order_by("-numero"))
+
+
+def version_of(dossier: Dossier, numero: int) -> DossierVersion | None:
+    """One deposited version of the dossier by its number, with who deposited it."""
+    return dossier.versions.filter(numero=numero).select_related("submitted_by").first()
 
 
 def last_version(dossier):
-    return dossier.versions.order_by("-numero").first()
+    """The dossier's latest deposited version, with who deposited it; None before the first deposit."""
+    return dossier.versions.order_by("-numero").select_related("submitted_by").first()
+
+
+def draft_changed_since(dossier: Dossier, version: DossierVersion) -> bool:
+    """Whether the draft, as it is now, differs from the deposited `version`."""
+    fresh = dossier_queryset_for_content().get(pk=dossier.pk)
+    return content_hash(dossier_content(fresh)) != version.sha256
+
+
+def letters_sent_to(dossier: Dossier):
+    """The decision letters sent to the dossier's organisation."""
+    return dossier.lettres.filter(sent_at__isnull=False).select_related("decision")
+
+
+# -- evaluation ---------------------------------------------------------------------
+
+
+def evaluateurs_available():
+    """The active evaluator accounts, by name: who may sit on a committee."""
+    return User.objects.filter(role=User.Role.EVALUATEUR, is_active=True).order_by("last_name")
+
+
+def committee_of(ami: AMI) -> set[int]:
+    """The ids of the AMI's evaluators."""
+    return set(ami.evaluateurs.values_list("pk", flat=True))
+
+
+def evaluation_of(dossier: Dossier, user) -> Evaluation | None:
+    """This evaluator's grid for this dossier, None before their declaration."""
+    return Evaluation.objects.filter(dossier=dossier, evaluateur=user).first()
+
+
+def evaluation_notes(evaluation: Evaluation | None) -> dict:
+    """The grid's scores by criterion id ({} without a grid)."""
+    return {n.critere_id: n for n in evaluation.notes.select_related("critere")} if evaluation else {}
+
+
+def evaluations_to_do(user) -> list[tuple[Dossier, Evaluation | None]]:
+    """The dossiers the evaluator is to evaluate, each with their grid once begun (None before)."""
+    dossiers = list(dossiers_to_evaluate(user))
+    grids = {e.dossier_id: e for e in Evaluation.objects.filter(evaluateur=user, dossier__in=dossiers)}
+    return [(d, grids.get(d.pk)) for d in dossiers]
+
+
+def price_criterion(ami: AMI) -> Critere | None:
+    """The AMI's computed (price) criterion, None when it has none."""
+    return ami.criteres.filter(mode=Critere.Mode.CALCULE).first()
 
 
 def dossiers_to_evaluate(user):
@@ -242,12 +367,34 @@ def membres_of(prestataire: Prestataire):
     )
 
 
+def prestataire_recipients(prestataire: Prestataire) -> list:
+    """The organisation's active accounts: who receives the emails about its dossiers and séances."""
+    return [m.user for m in prestataire.membres.select_related("user").filter(user__is_active=True)]
+
+
 # -- decision -------------------------------------------------------------------------
 
 
 def decision_of(ami: AMI) -> Decision | None:
     """The AMI's decision with the retained candidate and who decided, or None before the decision."""
     return Decision.objects.filter(ami=ami).select_related("dossier__prestataire", "decided_by").first()
+
+
+def lettres_of(decision: Decision | None):
+    """The decision's letters with their organisations ([] without a decision)."""
+    return decision.lettres.select_related("dossier__prestataire") if decision else []
+
+
+def lettre_for_page(pk: int) -> Lettre:
+    """A letter with its AMI and organisation (for the permission and the page), or 404."""
+    return get_object_or_404(Lettre.objects.select_related("decision__ami", "dossier__prestataire"), pk=pk)
+
+
+def convention_of_ami(reference: str) -> Convention:
+    """The convention of the AMI named by `reference`, with its organisation, or 404."""
+    return get_object_or_404(
+        Convention.objects.select_related("dossier__prestataire", "decision__ami"), decision__ami__reference=reference
+    )
 
 
 def lettres_visible_to(user):

@@ -7,14 +7,14 @@ Used by `python -m bench` and by `tests/test_bench_queries.py` (with small sizes
 """
 
 import datetime
-import importlib
 from dataclasses import dataclass
 from unittest import mock
 
-from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.utils import timezone
+
+from mlhg_app.app_modules import app_modules
 
 PARIS = datetime.timezone(datetime.timedelta(hours=2))
 BENCH_AMI = "ami-bench"
@@ -42,13 +42,7 @@ def load_demo(today=None):
     """The reference data and every app's demo module (what `load_demo` does, without its DEBUG guard)."""
     call_command("load_mlhg", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
     today = today or timezone.localdate()
-    for app in apps.get_app_configs():
-        try:
-            module = importlib.import_module(f"{app.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app.name}.demo":
-                raise
-            continue
+    for module in app_modules("demo"):
         module.load(today=today)
 
 

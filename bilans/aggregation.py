@@ -28,7 +28,7 @@ from django.utils.crypto import salted_hmac
 
 from bilans.differences import FENETRE, THEME, Share
 from seances.models import CompteRendu, Emargement, Seance
-from seances.services.programme import seances_due
+from seances.selectors import seances_due
 
 AUTRES = "Autres thèmes"
 

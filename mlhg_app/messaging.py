@@ -62,3 +62,11 @@ def message_send(
         email.send(fail_silently=False)
     logger.info("message %s sent to %s", kind, recipient)
     return True
+
+
+def messages_send(*, users, context: dict | None = None, **message) -> int:
+    """`message_send` to each of `users`, at their address and with the person as `user` in the context;
+    returns how many emails left now (not those already sent)."""
+    return sum(
+        message_send(recipient=user.email, context={**(context or {}), "user": user}, **message) for user in users
+    )

@@ -116,25 +116,24 @@ def seance_attendees(seance) -> list[tuple[str, str, str]]:
 # ---------------------------------------------------------------------------
 
 
+def _offset_change(component, tzname: str, hours_from: int, hours_to: int, first: datetime.datetime):
+    """A VTIMEZONE's yearly change to `tzname` (UTC+`hours_to`), on the last Sunday of `first`'s month."""
+    component.add("tzname", tzname)
+    component.add("tzoffsetfrom", datetime.timedelta(hours=hours_from))
+    component.add("tzoffsetto", datetime.timedelta(hours=hours_to))
+    component.add("dtstart", first)
+    component.add("rrule", {"freq": "yearly", "bymonth": first.month, "byday": "-1su"})
+    return component
+
+
 def paris_vtimezone() -> Timezone:
     """Europe/Paris with the EU summer-time rule (last Sunday of March / of October), as Outlook writes it."""
     tz = Timezone()
     tz.add("tzid", TZID)
     tz.add("x-lic-location", TZID)
-    daylight = TimezoneDaylight()
-    daylight.add("tzname", "CEST")
-    daylight.add("tzoffsetfrom", datetime.timedelta(hours=1))
-    daylight.add("tzoffsetto", datetime.timedelta(hours=2))
-    daylight.add("dtstart", datetime.datetime(1981, 3, 29, 2, 0, 0))
-    daylight.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1su"})
-    standard = TimezoneStandard()
-    standard.add("tzname", "CET")
-    standard.add("tzoffsetfrom", datetime.timedelta(hours=2))
-    standard.add("tzoffsetto", datetime.timedelta(hours=1))
-    standard.add("dtstart", datetime.datetime(1996, 10, 27, 3, 0, 0))
-    standard.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1su"})
-    tz.add_component(daylight)
-    tz.add_component(standard)
+    # Summer time from the last Sunday of March at 2:00, winter time from the last Sunday of October at 3:00.
+    tz.add_component(_offset_change(TimezoneDaylight(), "CEST", 1, 2, datetime.datetime(1981, 3, 29, 2, 0, 0)))
+    tz.add_component(_offset_change(TimezoneStandard(), "CET", 2, 1, datetime.datetime(1996, 10, 27, 3, 0, 0)))
     return tz
 
 

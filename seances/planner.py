@@ -624,47 +624,75 @@ def check_assignment(inp: PlanInput, others: Iterable[Assignment], proposal: Ass
     is not used here. An empty list means the change is allowed.
     """
     groups = {g.key: g for g in inp.groups}
-    windows = {w.key: w for w in inp.windows}
-    intervenants = {i.key: i for i in inp.intervenants}
-    g, w = groups[proposal.group_key], windows[proposal.window_key]
-    intervenant = intervenants.get(proposal.intervenant_key)
-    day = proposal.date
-    weekday = WEEKDAYS_FR[day.weekday()]
+    group = groups[proposal.group_key]
+    window = {w.key: w for w in inp.windows}[proposal.window_key]
+    intervenant = {i.key: i for i in inp.intervenants}.get(proposal.intervenant_key)
     others = [o for o in others if o != proposal]
+    return [
+        *_calendar_breaches(inp, window, proposal.date),
+        *_group_spacing_breaches(inp, group, window, others, proposal.date),
+        *_intervenant_breaches(groups, intervenant, others, proposal),
+        *_site_breaches(group, intervenant, proposal.date),
+    ]
+
+
+def _calendar_breaches(inp: PlanInput, window: WindowSpec, day: datetime.date) -> list[str]:
+    """The day itself: a public holiday, a weekend, the summer, outside the séance's window."""
     out = []
     if day in inp.public_holidays:
         out.append(f"Le {date_fr(day)} est un jour férié.")
     if day.weekday() >= 5:
-        out.append(f"{weekday.capitalize()} : les séances ont lieu en semaine.")
+        out.append(f"{WEEKDAYS_FR[day.weekday()].capitalize()} : les séances ont lieu en semaine.")
     if day.month in SUMMER_MONTHS:
         out.append(f"{MONTHS_FR[6].capitalize()} et {MONTHS_FR[7]} sont exclus.")
-    if not w.start <= day <= w.end:
-        out.append(f"Hors de la fenêtre {w.numero} ({date_range_fr(w.start, w.end)}).")
-    same_group = sorted((o for o in others if o.group_key == g.key), key=lambda o: o.date)
-    for o in same_group:
+    if not window.start <= day <= window.end:
+        out.append(f"Hors de la fenêtre {window.numero} ({date_range_fr(window.start, window.end)}).")
+    return out
+
+
+def _group_spacing_breaches(
+    inp: PlanInput, group: GroupSpec, window: WindowSpec, others: list[Assignment], day: datetime.date
+) -> list[str]:
+    """The group's other séances: one per window, and ``min_gap_days`` between two."""
+    out = []
+    gap = gap_text(inp.min_gap_days)
+    for o in sorted((o for o in others if o.group_key == group.key), key=lambda o: o.date):
         delta = (day - o.date).days
-        if o.window_key == w.key:
-            out.append(f"Ce groupe a déjà une séance en fenêtre {w.numero} (le {date_fr(o.date)}).")
+        if o.window_key == window.key:
+            out.append(f"Ce groupe a déjà une séance en fenêtre {window.numero} (le {date_fr(o.date)}).")
         elif 0 <= delta < inp.min_gap_days:
-            out.append(f"Moins de {gap_text(inp.min_gap_days)} après la séance du {date_fr(o.date)} de ce groupe.")
+            out.append(f"Moins de {gap} après la séance du {date_fr(o.date)} de ce groupe.")
         elif 0 < -delta < inp.min_gap_days:
-            out.append(f"Moins de {gap_text(inp.min_gap_days)} avant la séance du {date_fr(o.date)} de ce groupe.")
+            out.append(f"Moins de {gap} avant la séance du {date_fr(o.date)} de ce groupe.")
+    return out
+
+
+def _intervenant_breaches(
+    groups: dict, intervenant: IntervenantSpec | None, others: list[Assignment], proposal: Assignment
+) -> list[str]:
+    """The intervenant: in the programme, free that half-day, available that day."""
     if intervenant is None:
-        out.append("Cet intervenant ne fait pas partie du programme.")
-    else:
-        half = half_of(proposal.start)
-        for o in others:
-            if o.intervenant_key == intervenant.key and o.date == day and half_of(o.start) == half:
-                moment = "ce matin-là" if half == MORNING else "cet après-midi-là"
-                site = groups[o.group_key].antenne_name if o.group_key in groups else ""
-                out.append(f"{intervenant.name} anime déjà une séance {moment} ({site}).")
-                break
-        if day in intervenant.unavailable_dates:
-            out.append(f"{intervenant.name} est indisponible ce jour-là.")
-    if day.weekday() in g.unavailable_weekdays:
-        out.append(f"{_site_subject(g.antenne_name)} n'accueille pas de séance le {weekday}.")
-    if intervenant is not None and g.antenne_key not in intervenant.antenne_keys:
-        out.append(f"{intervenant.name} ne couvre pas {_site_object(g.antenne_name)}.")
+        return ["Cet intervenant ne fait pas partie du programme."]
+    out = []
+    day, half = proposal.date, half_of(proposal.start)
+    for o in others:
+        if o.intervenant_key == intervenant.key and o.date == day and half_of(o.start) == half:
+            moment = "ce matin-là" if half == MORNING else "cet après-midi-là"
+            site = groups[o.group_key].antenne_name if o.group_key in groups else ""
+            out.append(f"{intervenant.name} anime déjà une séance {moment} ({site}).")
+            break
+    if day in intervenant.unavailable_dates:
+        out.append(f"{intervenant.name} est indisponible ce jour-là.")
+    return out
+
+
+def _site_breaches(group: GroupSpec, intervenant: IntervenantSpec | None, day: datetime.date) -> list[str]:
+    """The group's site: open that weekday, covered by the intervenant."""
+    out = []
+    if day.weekday() in group.unavailable_weekdays:
+        out.append(f"{_site_subject(group.antenne_name)} n'accueille pas de séance le {WEEKDAYS_FR[day.weekday()]}.")
+    if intervenant is not None and group.antenne_key not in intervenant.antenne_keys:
+        out.append(f"{intervenant.name} ne couvre pas {_site_object(group.antenne_name)}.")
     return out
 
 

@@ -23,8 +23,9 @@ from django.utils import timezone
 from ami.models import Convention
 from ami.selectors import prestataire_of
 from mlhg_app import french
-from mlhg_app.models import User
+from mlhg_app.models import Antenne, User
 from mlhg_app.rules import is_conseiller, is_intervenant, is_prestataire, is_responsable, is_staff_member
+from mlhg_app.selectors import conseillers_actifs
 from mlhg_app.todo import Item, Link, Upcoming, counted
 from seances import calendar
 from seances.group_sizes import default_group_count, split_sizes
@@ -128,9 +129,49 @@ def seances_past_for_intervenant(user, *, today=None):
     )
 
 
+def emargement_of(seance) -> Emargement | None:
+    """The séance's attendance sheet, None before it is recorded."""
+    return Emargement.objects.filter(seance=seance).first()
+
+
+def compte_rendu_of(seance) -> CompteRendu | None:
+    """The séance's compte rendu, None before it is written."""
+    return CompteRendu.objects.filter(seance=seance).first()
+
+
+def annulation_of(seance) -> Annulation | None:
+    """The séance's cancellation, None when it is not cancelled."""
+    return Annulation.objects.filter(seance=seance).first()
+
+
+def annulations_of(programme):
+    """The programme's cancelled séances with their group, statement line and who cancelled, by date."""
+    return (
+        Annulation.objects.filter(seance__programme=programme)
+        .select_related("seance__groupe__antenne", "seance__ligne_releve__releve", "annulee_par")
+        .order_by("seance__date")
+    )
+
+
 def group_members(seance):
     """The group's active members, by name."""
     return seance.groupe.membres.filter(is_active=True).order_by("last_name", "first_name", "email")
+
+
+def eligible_members(antenne: Antenne):
+    """The antenne's conseillers who may join an APP group: never a line manager (seed §5.1)."""
+    return conseillers_actifs(antenne).order_by("last_name", "first_name")
+
+
+def seances_due(programme: Programme) -> dict:
+    """Séances due per site (groups × windows) and in total, against the minimum (21 for 7 sites × 3)."""
+    windows = programme.fenetres.count()
+    rows = []
+    for site in programme.sites.select_related("antenne"):
+        rows.append({"antenne": site.antenne, "groupes": site.nb_groupes, "dues": site.nb_groupes * windows})
+    total = sum(r["dues"] for r in rows)
+    minimum = programme.minimum_par_site * len(rows)
+    return {"sites": rows, "total": total, "minimum": minimum}
 
 
 def programme_sites_overview(programme) -> list[dict]:
@@ -165,6 +206,11 @@ def programme_sites_overview(programme) -> list[dict]:
     return rows
 
 
+def seances_convoked_on(day) -> list[int]:
+    """The ids of the convoked séances held on `day`."""
+    return list(Seance.objects.filter(status=Seance.Status.CONVOQUEE, date=day).values_list("pk", flat=True))
+
+
 def seances_attended(user):
     """The séances of `seances_for(user)` the person may see: a conseiller sees the decided ones
     (validated, convoked, held, cancelled), not proposals that may still move; an intervenant sees all."""
@@ -177,6 +223,11 @@ def seances_attended(user):
 def seances_upcoming(user):
     """The person's next séances, from today on (postponed ones apart: their replacement is listed)."""
     return seances_attended(user).filter(date__gte=timezone.localdate()).exclude(status="reportee")
+
+
+def feed_by_token(token: str) -> CalendarFeed | None:
+    """The live feed behind a secret token, None when it is unknown or revoked."""
+    return CalendarFeed.objects.select_related("user", "antenne").filter(token=token, revoked_at__isnull=True).first()
 
 
 def feed_seances(feed):

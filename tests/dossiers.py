@@ -5,13 +5,15 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from ami.models import Dossier, Fichier, Membre
+from ami.models import Dossier, Fichier
 from ami.services.dossier import fichier_add
 from mlhg_app.models import Antenne
 from tests.factories import (
     AMIFactory,
+    DossierFactory,
     EtapeDerouleFactory,
     IntervenantFactory,
+    MembreFactory,
     PrestataireFactory,
     ReferenceFactory,
     UserFactory,
@@ -30,37 +32,40 @@ def attach(dossier, kind, name, content=PDF_BYTES, intervenant=None) -> Fichier:
 
 def member(prestataire, email, first_name="Claire", last_name="Delmas"):
     user = UserFactory(email=email, role="prestataire", antenne=None, first_name=first_name, last_name=last_name)
-    Membre.objects.create(user=user, prestataire=prestataire, email_verified_at=timezone.now())
+    MembreFactory(user=user, prestataire=prestataire, email_verified_at=timezone.now())
     return user
+
+
+def complete_sections(prix=Decimal("450.00")) -> dict:
+    """The fields of the six sections as a candidate fills them (prices `prix` and 50 € less, VAT 20 %)."""
+    return {
+        "presentation": "Cabinet de psychologues du travail fondé en 2009 à Toulouse.",
+        "statut_juridique": "SARL",
+        "activite": "Analyse de pratiques, supervision d'équipes, prévention des RPS.",
+        "references_resume": "Missions locales, CCAS, associations d'insertion.",
+        "approche": Dossier.Approche.CODEV,
+        "justification": "Le codéveloppement structure l'entraide entre pairs.",
+        "posture": "Garant du cadre, non directif, bienveillant.",
+        "garantie_cadre": "Règles de confidentialité posées à chaque séance.",
+        "garantie_non_jugement": "Charte de non-jugement rappelée en ouverture.",
+        "garantie_intelligence_collective": "Tour de questions puis de suggestions.",
+        "garantie_problematique": "Un participant expose une situation vécue.",
+        "prix_seance_groupe": prix,
+        "prix_seance_sous_groupe": prix - Decimal("50.00"),
+        "regime_tva": Dossier.RegimeTVA.ASSUJETTI,
+        "taux_tva": Decimal("20.00"),
+        "modalites_facturation": "Facture trimestrielle, paiement à 30 jours.",
+        "demarrage_septembre": True,
+        "demarrage_commentaire": "Disponible dès le 1er septembre 2026.",
+        "disponibilites_saisies_at": timezone.now(),
+    }
 
 
 def complete_dossier(ami=None, prestataire=None, prix=Decimal("450.00")) -> Dossier:
     ami = ami or AMIFactory()
     prestataire = prestataire or PrestataireFactory()
     antennes = list(Antenne.objects.filter(kind=Antenne.Kind.ANTENNE))
-    dossier = Dossier.objects.create(
-        ami=ami,
-        prestataire=prestataire,
-        presentation="Cabinet de psychologues du travail fondé en 2009 à Toulouse.",
-        statut_juridique="SARL",
-        activite="Analyse de pratiques, supervision d'équipes, prévention des RPS.",
-        references_resume="Missions locales, CCAS, associations d'insertion.",
-        approche=Dossier.Approche.CODEV,
-        justification="Le codéveloppement structure l'entraide entre pairs.",
-        posture="Garant du cadre, non directif, bienveillant.",
-        garantie_cadre="Règles de confidentialité posées à chaque séance.",
-        garantie_non_jugement="Charte de non-jugement rappelée en ouverture.",
-        garantie_intelligence_collective="Tour de questions puis de suggestions.",
-        garantie_problematique="Un participant expose une situation vécue.",
-        prix_seance_groupe=prix,
-        prix_seance_sous_groupe=prix - Decimal("50.00"),
-        regime_tva=Dossier.RegimeTVA.ASSUJETTI,
-        taux_tva=Decimal("20.00"),
-        modalites_facturation="Facture trimestrielle, paiement à 30 jours.",
-        demarrage_septembre=True,
-        demarrage_commentaire="Disponible dès le 1er septembre 2026.",
-        disponibilites_saisies_at=timezone.now(),
-    )
+    dossier = DossierFactory(ami=ami, prestataire=prestataire, **complete_sections(prix))
     dossier.antennes_couvertes.set(antennes)
     for ordre, (libelle, minutes) in enumerate(
         [("Accueil et météo", 15), ("Exposé de la situation", 20), ("Questions", 25), ("Hypothèses", 40), ("Bilan", 20)]

@@ -25,7 +25,7 @@ from ami.models import (
     siret_is_valid,
 )
 from bilans.models import Bilan, BilanVersion, Commentaire
-from mlhg_app.models import Antenne, User
+from mlhg_app.models import Antenne, PendingJob, StoredExport, User
 from seances.models import (
     CompteRendu,
     Emargement,
@@ -434,6 +434,30 @@ class CommentaireFactory(factory.django.DjangoModelFactory):
     section = "attention"
     texte = "À préciser."
     auteur = factory.SubFactory(UserFactory, role=User.Role.RESPONSABLE, antenne=None)
+
+
+# -- jobs and stored exports ---------------------------------------------------------------
+
+
+class StoredExportFactory(factory.django.DjangoModelFactory):
+    """An export asked for and still waiting for its job (`kind` and `object_id` name what it exports)."""
+
+    class Meta:
+        model = StoredExport
+
+    kind = "bilans.version"
+    object_id = 1
+    demande_par = factory.SubFactory(UserFactory)
+
+
+class PendingJobFactory(factory.django.DjangoModelFactory):
+    """A job a page could not queue (Redis down), waiting to be queued again."""
+
+    class Meta:
+        model = PendingJob
+
+    task = "mlhg_app.tasks.ping"
+    kwargs = factory.LazyFunction(dict)
 
 
 # -- two-factor authentication -----------------------------------------------------------

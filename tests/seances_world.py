@@ -1,4 +1,4 @@
-"""A small programme for tests: the prestataire user's organisation, 2 windows, one group per antenne."""
+"""A small programme for tests: the prestataire user's organisation, 3 windows, one group per antenne."""
 
 import datetime
 from decimal import Decimal
@@ -6,18 +6,19 @@ from decimal import Decimal
 from ami.models import Membre
 from mlhg_app.models import Antenne
 from seances.models import (
-    Fenetre,
     Groupe,
-    Programme,
     ProgrammeSite,
     Seance,
 )
 from tests.factories import (
     CompteRenduFactory,
     EmargementFactory,
+    FenetreFactory,
     GroupeFactory,
     IntervenantProgrammeFactory,
+    MembreFactory,
     PrestataireFactory,
+    ProgrammeFactory,
     ProgrammeSiteFactory,
     SeanceFactory,
     ThemeFactory,
@@ -33,8 +34,8 @@ def build_programme(users, annee=2026):
     prestataire = membre.prestataire if membre else None
     if prestataire is None:
         prestataire = PrestataireFactory()
-        Membre.objects.create(user=prestataire_user, prestataire=prestataire)
-    programme = Programme.objects.create(
+        MembreFactory(user=prestataire_user, prestataire=prestataire, email_verified_at=None)
+    programme = ProgrammeFactory(
         annee_debut=annee,
         prestataire=prestataire,
         responsable=users["responsable"],
@@ -42,29 +43,13 @@ def build_programme(users, annee=2026):
         prix_seance_sous_groupe=Decimal("430.00"),
         taux_tva=Decimal("20.00"),
     )
-    f1 = Fenetre.objects.create(
-        programme=programme,
-        numero=1,
-        libelle="septembre – décembre",
-        debut=datetime.date(annee, 9, 1),
-        fin=datetime.date(annee, 12, 19),
-        mois_indicatifs=[10, 11],
-    )
-    Fenetre.objects.create(
-        programme=programme,
-        numero=2,
-        libelle="janvier – mars",
-        debut=datetime.date(annee + 1, 1, 5),
-        fin=datetime.date(annee + 1, 3, 31),
-        mois_indicatifs=[2, 3],
-    )
-    Fenetre.objects.create(
-        programme=programme,
-        numero=3,
-        libelle="avril – juin",
-        debut=datetime.date(annee + 1, 4, 1),
-        fin=datetime.date(annee + 1, 6, 30),
-        mois_indicatifs=[6],
+    f1, _f2, _f3 = (
+        FenetreFactory(programme=programme, numero=numero, libelle=libelle, debut=debut, fin=fin, mois_indicatifs=mois)
+        for numero, libelle, debut, fin, mois in (
+            (1, "septembre – décembre", datetime.date(annee, 9, 1), datetime.date(annee, 12, 19), [10, 11]),
+            (2, "janvier – mars", datetime.date(annee + 1, 1, 5), datetime.date(annee + 1, 3, 31), [2, 3]),
+            (3, "avril – juin", datetime.date(annee + 1, 4, 1), datetime.date(annee + 1, 6, 30), [6]),
+        )
     )
     antennes = list(Antenne.objects.filter(kind=Antenne.Kind.ANTENNE))
     intervenant = IntervenantProgrammeFactory(

@@ -19,7 +19,7 @@ from seances.models import Emargement, Seance
 from seances.services.attendance import attendance_record
 from tests.committee import AFTER
 from tests.dossiers import complete_dossier
-from tests.factories import AMIFactory, PrestataireFactory, UserFactory
+from tests.factories import AMIFactory, MembreFactory, PrestataireFactory, UserFactory
 from tests.seances_world import add_seance, build_programme
 from tests.web import login
 
@@ -62,10 +62,9 @@ def download(client) -> dict:
 
 @pytest.mark.django_db
 def test_a_prestataire_downloads_its_account_and_its_dossiers_metadata_and_nothing_of_others(users):
-    from ami.models import Membre
 
     mine = PrestataireFactory(raison_sociale="Horizons Supervision")
-    Membre.objects.create(user=users["prestataire"], prestataire=mine)
+    MembreFactory(user=users["prestataire"], prestataire=mine, email_verified_at=None)
     dossier = complete_dossier(ami=AMIFactory(reference="ami-2026"), prestataire=mine)
     other = complete_dossier(
         ami=AMIFactory(reference="ami-autre"), prestataire=PrestataireFactory(raison_sociale="Rival")
@@ -183,18 +182,23 @@ def test_the_beat_task_purges_and_logs_counts_and_reasons_never_content(
     assert not any("Candidat" in line for line in lines)
 
 
-@pytest.mark.django_db
-def test_attendance_past_ten_years_is_deleted_with_its_scan_a_recent_one_is_kept(
-    users, django_capture_on_commit_callbacks
-):
+def two_held_seances(users, sheet=None):
+    """The programme's séance of October 2026 and one of February 2027, their attendance recorded on the day
+    (with the signed `sheet` when given)."""
     programme = build_programme(users)
     old = programme.seances.get()
     recent = add_seance(programme, date=datetime.date(2027, 2, 10))
     for seance in (old, recent):
         with time_machine.travel(datetime.datetime.combine(seance.date, datetime.time(14), PARIS), tick=False):
-            attendance_record(
-                seance=seance, user=users["intervenant"], presents=[users["conseiller"]], sheet=(PNG, "png")
-            )
+            attendance_record(seance=seance, user=users["intervenant"], presents=[users["conseiller"]], sheet=sheet)
+    return programme, old, recent
+
+
+@pytest.mark.django_db
+def test_attendance_past_ten_years_is_deleted_with_its_scan_a_recent_one_is_kept(
+    users, django_capture_on_commit_callbacks
+):
+    _programme, old, recent = two_held_seances(users, sheet=(PNG, "png"))
     old_scan, recent_scan = (Emargement.objects.get(seance=s).feuille_signee.name for s in (old, recent))
     assert stored(old_scan) and stored(recent_scan)
 
@@ -214,12 +218,7 @@ def test_billed_attendance_is_kept_ten_years_after_the_period_billed_and_the_las
     from seances.models import Releve
     from seances.services.billing import statement_create
 
-    programme = build_programme(users)
-    old = programme.seances.get()
-    recent = add_seance(programme, date=datetime.date(2027, 2, 10))
-    for seance in (old, recent):
-        with time_machine.travel(datetime.datetime.combine(seance.date, datetime.time(14), PARIS), tick=False):
-            attendance_record(seance=seance, user=users["intervenant"], presents=[users["conseiller"]])
+    programme, old, recent = two_held_seances(users)
     with time_machine.travel(datetime.datetime(2027, 3, 1, 10, tzinfo=PARIS), tick=False):
         first = statement_create(
             programme=programme, debut=datetime.date(2026, 9, 1), fin=datetime.date(2026, 12, 31), user=users["staff"]

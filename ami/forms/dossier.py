@@ -155,30 +155,21 @@ IntervenantFormSet = modelformset_factory(
 # -- 3. Méthodologie ---------------------------------------------------------------------
 
 
+METHODOLOGIE_TEXTS = [
+    "justification",
+    "posture",
+    "garantie_cadre",
+    "garantie_non_jugement",
+    "garantie_intelligence_collective",
+    "garantie_problematique",
+]
+
+
 class MethodologieForm(forms.ModelForm):
     class Meta:
         model = Dossier
-        fields = [
-            "approche",
-            "approche_autre",
-            "justification",
-            "posture",
-            "garantie_cadre",
-            "garantie_non_jugement",
-            "garantie_intelligence_collective",
-            "garantie_problematique",
-        ]
-        widgets = {
-            name: forms.Textarea(attrs=TEXTAREA)
-            for name in [
-                "justification",
-                "posture",
-                "garantie_cadre",
-                "garantie_non_jugement",
-                "garantie_intelligence_collective",
-                "garantie_problematique",
-            ]
-        }
+        fields = ["approche", "approche_autre", *METHODOLOGIE_TEXTS]
+        widgets = {name: forms.Textarea(attrs=TEXTAREA) for name in METHODOLOGIE_TEXTS}
 
     def clean(self):
         cleaned = super().clean()

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from ami.documents.letters import convention_pdf, letter_filename, letter_pdf
 from ami.models import AMI, Convention, Decision, Dossier, Lettre
-from ami.selectors import ami_results
+from ami.selectors import ami_results, prestataire_recipients
 from ami.services.states import ami_set_state
 from mlhg_app.jobs import enqueue
-from mlhg_app.messaging import message_send
+from mlhg_app.messaging import messages_send
 from mlhg_app.refusals import Refused
 
 NOTIFIED = [Dossier.Status.DEPOSE, Dossier.Status.RECEVABLE, Dossier.Status.IRRECEVABLE]
@@ -143,21 +143,18 @@ def _queue_letters(ids):
 
 def letter_email(*, lettre: Lettre) -> int:
     """Email one sent letter (PDF attached) to each active account of the candidate, once each."""
-    sent = 0
     ami = lettre.decision.ami
     with lettre.fichier.open("rb") as handle:
         pdf = handle.read()
-    for membre in lettre.dossier.prestataire.membres.select_related("user").filter(user__is_active=True):
-        sent += message_send(
-            kind="decision.letter",
-            recipient=membre.user.email,
-            subject=f"Résultat de l'appel à manifestation d'intérêt « {ami.titre} »",
-            template="decision_letter",
-            context={"lettre": lettre, "ami": ami, "user": membre.user, "dossier": lettre.dossier},
-            obj=lettre,
-            attachments=[(lettre.fichier.name.rsplit("/", 1)[-1], pdf, "application/pdf")],
-        )
-    return sent
+    return messages_send(
+        users=prestataire_recipients(lettre.dossier.prestataire),
+        kind="decision.letter",
+        subject=f"Résultat de l'appel à manifestation d'intérêt « {ami.titre} »",
+        template="decision_letter",
+        context={"lettre": lettre, "ami": ami, "dossier": lettre.dossier},
+        obj=lettre,
+        attachments=[(lettre.fichier.name.rsplit("/", 1)[-1], pdf, "application/pdf")],
+    )
 
 
 def convention_create(*, decision: Decision, user, now=None) -> Convention:

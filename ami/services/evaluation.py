@@ -4,11 +4,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from ami.models import Critere, Evaluation, Note
+from ami.selectors import evaluateurs_available
 from mlhg_app.refusals import Refused
 
 
 def scored_criteria(ami):
     return list(ami.criteres.filter(mode=Critere.Mode.NOTE).order_by("ordre"))
+
+
+def committee_set(*, ami, evaluateur_ids) -> int:
+    """Name the AMI's committee: the active evaluator accounts among `evaluateur_ids`; returns how many.
+
+    Side effects: the AMI's evaluators replaced. Raises Refused when none is an active evaluator.
+    """
+    chosen = list(evaluateurs_available().filter(pk__in=evaluateur_ids))
+    if not chosen:
+        raise Refused("Choisissez au moins un évaluateur.")
+    with transaction.atomic():
+        ami.evaluateurs.set(chosen)
+    return len(chosen)
 
 
 def evaluation_get_or_create(*, dossier, user) -> Evaluation:
@@ -37,6 +51,15 @@ def evaluation_declare(*, dossier, user, conflit: bool, motif: str = "", now=Non
     return evaluation
 
 
+def _grid_locked(evaluation: Evaluation) -> Evaluation:
+    """The evaluation again, its row locked until the transaction ends; refused before the declaration
+    of no conflict (a grid exists only for an evaluator without one)."""
+    evaluation = Evaluation.objects.select_for_update(of=("self",)).select_related("dossier__ami").get(pk=evaluation.pk)
+    if evaluation.conflit is not False:
+        raise Refused("Déclarez d'abord l'absence de conflit d'intérêts pour ce dossier.")
+    return evaluation
+
+
 def evaluation_save(*, evaluation: Evaluation, scores: dict) -> Evaluation:
     """Save the grid as a draft: scores {critere_id: (score or None, comment)}.
 
@@ -44,11 +67,7 @@ def evaluation_save(*, evaluation: Evaluation, scores: dict) -> Evaluation:
     notes (history records each change).
     """
     with transaction.atomic():
-        evaluation = (
-            Evaluation.objects.select_for_update(of=("self",)).select_related("dossier__ami").get(pk=evaluation.pk)
-        )
-        if evaluation.conflit is not False:
-            raise Refused("Déclarez d'abord l'absence de conflit d'intérêts pour ce dossier.")
+        evaluation = _grid_locked(evaluation)
         if evaluation.submitted_at is not None:
             raise Refused("Votre grille est déjà soumise : elle ne peut plus être modifiée.")
         criteres = {c.pk: c for c in scored_criteria(evaluation.dossier.ami)}
@@ -69,11 +88,7 @@ def evaluation_submit(*, evaluation: Evaluation, now=None) -> Evaluation:
     """
     now = now or timezone.now()
     with transaction.atomic():
-        evaluation = (
-            Evaluation.objects.select_for_update(of=("self",)).select_related("dossier__ami").get(pk=evaluation.pk)
-        )
-        if evaluation.conflit is not False:
-            raise Refused("Déclarez d'abord l'absence de conflit d'intérêts pour ce dossier.")
+        evaluation = _grid_locked(evaluation)
         if evaluation.submitted_at is not None:
             return evaluation
         notes = {n.critere_id: n for n in evaluation.notes.all()}

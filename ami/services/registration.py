@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from ami.models import Membre, Prestataire
-from mlhg_app.messaging import message_send
+from ami.selectors import prestataire_recipients
+from mlhg_app.messaging import message_send, messages_send
 from mlhg_app.models import User
 
 LINK_MAX_AGE = datetime.timedelta(days=3)
@@ -102,15 +103,7 @@ def prestataire_register(
         try:
             with transaction.atomic():
                 prestataire = Prestataire.objects.create(**organisation)
-                user = User.objects.create_user(
-                    email=email,
-                    password=password,
-                    first_name=first_name,
-                    last_name=last_name,
-                    role=User.Role.PRESTATAIRE,
-                    antenne=None,
-                    is_active=False,
-                )
+                user = _prestataire_account(email=email, password=password, first_name=first_name, last_name=last_name)
                 membre = Membre.objects.create(user=user, prestataire=prestataire)
                 transaction.on_commit(lambda: prestataire_verification_send(user=user))
             return membre
@@ -124,6 +117,20 @@ def prestataire_register(
         requester = {"first_name": first_name, "last_name": last_name, "email": email}
         transaction.on_commit(lambda: _join_request_notify(prestataire=prestataire, requester=requester))
     return None
+
+
+def _prestataire_account(*, email: str, password: str | None, first_name: str, last_name: str) -> User:
+    """A prestataire's account, inactive until its address is verified or its invitation accepted
+    (without `password`, no usable one: an invited colleague chooses it)."""
+    return User.objects.create_user(
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        role=User.Role.PRESTATAIRE,
+        antenne=None,
+        is_active=False,
+    )
 
 
 def _known_address_notify(*, user: User) -> bool:
@@ -151,23 +158,19 @@ def _join_request_notify(*, prestataire: Prestataire, requester: dict) -> int:
     """Someone registered an organisation already registered: its active accounts are told who,
     so that one of them may invite that person. Returns the number of emails sent."""
     digest = hashlib.sha256(requester["email"].encode()).hexdigest()[:16]
-    sent = 0
-    for membre in prestataire.membres.filter(user__is_active=True).select_related("user"):
-        sent += message_send(
-            kind="prestataire.join_request",
-            recipient=membre.user.email,
-            subject=f"Demande d'accès à {prestataire.raison_sociale} – MLHG APP",
-            template="prestataire_join_request",
-            context={
-                "user": membre.user,
-                "prestataire": prestataire,
-                "requester": requester,
-                "url": settings.SITE_URL + reverse("ami:organisation"),
-            },
-            obj=prestataire,
-            occurrence=f"{digest}-{_resend_occurrence()}",
-        )
-    return sent
+    return messages_send(
+        users=prestataire_recipients(prestataire),
+        kind="prestataire.join_request",
+        subject=f"Demande d'accès à {prestataire.raison_sociale} – MLHG APP",
+        template="prestataire_join_request",
+        context={
+            "prestataire": prestataire,
+            "requester": requester,
+            "url": settings.SITE_URL + reverse("ami:organisation"),
+        },
+        obj=prestataire,
+        occurrence=f"{digest}-{_resend_occurrence()}",
+    )
 
 
 def prestataire_verification_send(*, user: User, resend: bool = False) -> bool:
@@ -245,15 +248,7 @@ def membre_invite(*, prestataire: Prestataire, invited_by: User, first_name: str
     """
     try:
         with transaction.atomic():
-            user = User.objects.create_user(
-                email=email,
-                password=None,
-                first_name=first_name,
-                last_name=last_name,
-                role=User.Role.PRESTATAIRE,
-                antenne=None,
-                is_active=False,
-            )
+            user = _prestataire_account(email=email, password=None, first_name=first_name, last_name=last_name)
             membre = Membre.objects.create(user=user, prestataire=prestataire, invited_by=invited_by)
             transaction.on_commit(lambda: membre_invitation_send(membre=membre))
     except IntegrityError:

@@ -3,8 +3,9 @@
 from django.db import models, transaction
 
 from ami.models import AMI, Dossier, Evaluation
+from ami.selectors import prestataire_recipients
 from mlhg_app.french import deadline_text
-from mlhg_app.messaging import message_send
+from mlhg_app.messaging import message_send, messages_send
 from mlhg_app.models import User
 
 
@@ -24,24 +25,20 @@ def dossier_remind(*, dossier_id: int, occurrence: str) -> int:
         )
         if dossier is None or not dossier.ami.is_open():
             return 0
-        sent = 0
-        for membre in dossier.prestataire.membres.select_related("user").filter(user__is_active=True):
-            sent += message_send(
-                kind="dossier.reminder",
-                recipient=membre.user.email,
-                subject=f"Rappel : votre candidature à « {dossier.ami.titre} » n'est pas déposée",
-                template="dossier_reminder",
-                context={
-                    "dossier": dossier,
-                    "ami": dossier.ami,
-                    "user": membre.user,
-                    "occurrence": occurrence,
-                    "deadline": deadline_text(dossier.ami.date_limite),
-                },
-                obj=dossier,
-                occurrence=occurrence,
-            )
-    return sent
+        return messages_send(
+            users=prestataire_recipients(dossier.prestataire),
+            kind="dossier.reminder",
+            subject=f"Rappel : votre candidature à « {dossier.ami.titre} » n'est pas déposée",
+            template="dossier_reminder",
+            context={
+                "dossier": dossier,
+                "ami": dossier.ami,
+                "occurrence": occurrence,
+                "deadline": deadline_text(dossier.ami.date_limite),
+            },
+            obj=dossier,
+            occurrence=occurrence,
+        )
 
 
 def grids_pending(ami, user):

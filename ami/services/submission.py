@@ -9,11 +9,12 @@ from django.utils import timezone
 from ami.completeness import dossier_completeness
 from ami.documents.receipts import receipt_filename, receipt_pdf
 from ami.models import Dossier, DossierVersion
+from ami.selectors import prestataire_recipients
 from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content, draft_files
 from ami.services.states import dossier_set_state
 from mlhg_app.french import deadline_text
 from mlhg_app.jobs import enqueue
-from mlhg_app.messaging import message_send
+from mlhg_app.messaging import messages_send
 from mlhg_app.refusals import Refused
 
 logger = logging.getLogger(__name__)
@@ -99,19 +100,16 @@ def dossier_withdraw(*, dossier: Dossier, user, now=None) -> Dossier:
 def receipt_send(*, version: DossierVersion) -> int:
     """Email the receipt (PDF attached) to each active account of the organisation, once each."""
     pdf = receipt_pdf(version)
-    sent = 0
     dossier = version.dossier
-    for membre in dossier.prestataire.membres.select_related("user").filter(user__is_active=True):
-        sent += message_send(
-            kind="dossier.receipt",
-            recipient=membre.user.email,
-            subject=f"Accusé de réception – {dossier.ami.titre} (version {version.numero})",
-            template="dossier_receipt",
-            context={"version": version, "dossier": dossier, "ami": dossier.ami, "user": membre.user},
-            obj=version,
-            attachments=[(receipt_filename(version), pdf, "application/pdf")],
-        )
-    return sent
+    return messages_send(
+        users=prestataire_recipients(dossier.prestataire),
+        kind="dossier.receipt",
+        subject=f"Accusé de réception – {dossier.ami.titre} (version {version.numero})",
+        template="dossier_receipt",
+        context={"version": version, "dossier": dossier, "ami": dossier.ami},
+        obj=version,
+        attachments=[(receipt_filename(version), pdf, "application/pdf")],
+    )
 
 
 # Beside the service it calls, so that the service queues it without importing ami.tasks; named as it was

@@ -2,7 +2,7 @@ from django import template
 from django.utils import timezone
 
 from ami.models import Dossier
-from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content
+from ami.selectors import draft_changed_since, letters_sent_to, versions_of
 from mlhg_app.french import deadline_text
 
 register = template.Library()
@@ -12,12 +12,9 @@ register = template.Library()
 def submission_panel(context, dossier, completeness):
     """The submission panel of a dossier's overview: versions, deposit and withdrawal."""
     now = timezone.now()
-    versions = list(dossier.versions.select_related("submitted_by").order_by("-numero"))
+    versions = versions_of(dossier)
     complete = all(section.complete for section in completeness)
-    changed = False
-    if versions and complete:
-        fresh = dossier_queryset_for_content().get(pk=dossier.pk)
-        changed = content_hash(dossier_content(fresh)) != versions[0].sha256
+    changed = bool(versions and complete) and draft_changed_since(dossier, versions[0])
     return {
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
@@ -29,6 +26,6 @@ def submission_panel(context, dossier, completeness):
         "changed": changed,
         "deposited": dossier.status == Dossier.Status.DEPOSE,
         "withdrawn": dossier.status == Dossier.Status.RETIRE,
-        "lettres": dossier.lettres.filter(sent_at__isnull=False).select_related("decision"),
+        "lettres": letters_sent_to(dossier),
         "convention": getattr(dossier, "convention", None) if hasattr(dossier, "convention") else None,
     }

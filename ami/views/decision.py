@@ -1,17 +1,17 @@
 """Staff decide, preview and send the letters, then establish the convention."""
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from ami.documents.letters import letter_filename, letter_pdf
 from ami.forms.decision import DecisionForm, LetterForm
-from ami.models import Convention, Decision, Dossier, Lettre
-from ami.selectors import ami_results, decision_of
+from ami.models import Decision, Dossier
+from ami.selectors import ami_results, convention_of_ami, decision_of, lettre_for_page, lettres_of
 from ami.services.decision import convention_create, decision_make, letter_update, letters_send
 from ami.views.objects import AMIObjectMixin
 from mlhg_app.access import PermissionRequiredView
+from mlhg_app.downloads import file_response
 from mlhg_app.refusals import Refused, refusal_as_message, refusal_on_form
 
 
@@ -22,7 +22,6 @@ class DecisionView(AMIObjectMixin, PermissionRequiredView, View):
     def render_page(self, request, ami, form=None):
         results = ami_results(ami)
         decision = decision_of(ami)
-        lettres = decision.lettres.select_related("dossier__prestataire") if decision else []
         return render(
             request,
             self.template_name,
@@ -30,7 +29,7 @@ class DecisionView(AMIObjectMixin, PermissionRequiredView, View):
                 "ami": ami,
                 "results": results,
                 "decision": decision,
-                "lettres": lettres,
+                "lettres": lettres_of(decision),
                 "form": form or DecisionForm(results=results),
                 "convention": getattr(decision, "convention", None) if decision else None,
             },
@@ -60,9 +59,7 @@ class DecisionView(AMIObjectMixin, PermissionRequiredView, View):
 class LettreObjectMixin:
     def get_permission_object(self):
         if not hasattr(self, "lettre"):
-            self.lettre = get_object_or_404(
-                Lettre.objects.select_related("decision__ami", "dossier__prestataire"), pk=self.kwargs["pk"]
-            )
+            self.lettre = lettre_for_page(self.kwargs["pk"])
         return self.lettre
 
 
@@ -91,40 +88,36 @@ class LetterPdfView(LettreObjectMixin, PermissionRequiredView, View):
 
     def get(self, request, pk):
         lettre = self.lettre
-        if lettre.fichier:
-            with lettre.fichier.open("rb") as handle:
-                data = handle.read()
-        else:
-            data = letter_pdf(lettre)  # a preview, before sending
-        response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{letter_filename(lettre)}"'
-        return response
+        # the sent letter, or a preview before sending
+        return file_response(lettre.fichier or letter_pdf(lettre), filename=letter_filename(lettre))
 
 
-class LettersSendView(AMIObjectMixin, PermissionRequiredView, View):
+class DecisionStepView(AMIObjectMixin, PermissionRequiredView, View):
+    """A step after the AMI's decision, one button: `act` calls its service and says what was done."""
+
     permission_required = "ami.manage_selection"
     http_method_names = ["post"]
 
     def post(self, request, reference):
-        ami = self.ami
-        decision = get_object_or_404(Decision, ami=ami)
+        decision = get_object_or_404(Decision, ami=self.ami)
         with refusal_as_message(request):
-            count = letters_send(decision=decision, user=request.user)
-            messages.success(request, f"{count} lettre(s) envoyée(s) aux candidats, en PDF joint.")
-        return redirect("ami:decision", reference=ami.reference)
+            messages.success(request, self.act(decision, request.user))
+        return redirect("ami:decision", reference=self.ami.reference)
+
+    def act(self, decision, user) -> str:
+        raise NotImplementedError
 
 
-class ConventionView(AMIObjectMixin, PermissionRequiredView, View):
-    permission_required = "ami.manage_selection"
-    http_method_names = ["post"]
+class LettersSendView(DecisionStepView):
+    def act(self, decision, user):
+        count = letters_send(decision=decision, user=user)
+        return f"{count} lettre(s) envoyée(s) aux candidats, en PDF joint."
 
-    def post(self, request, reference):
-        ami = self.ami
-        decision = get_object_or_404(Decision, ami=ami)
-        with refusal_as_message(request):
-            convention = convention_create(decision=decision, user=request.user)
-            messages.success(request, f"Convention {convention.numero} établie.")
-        return redirect("ami:decision", reference=ami.reference)
+
+class ConventionView(DecisionStepView):
+    def act(self, decision, user):
+        convention = convention_create(decision=decision, user=user)
+        return f"Convention {convention.numero} établie."
 
 
 class ConventionPdfView(PermissionRequiredView, View):
@@ -132,15 +125,9 @@ class ConventionPdfView(PermissionRequiredView, View):
 
     def get_permission_object(self):
         if not hasattr(self, "convention"):
-            self.convention = get_object_or_404(
-                Convention.objects.select_related("dossier__prestataire", "decision__ami"),
-                decision__ami__reference=self.kwargs["reference"],
-            )
+            self.convention = convention_of_ami(self.kwargs["reference"])
         return self.convention
 
     def get(self, request, reference):
         convention = self.convention
-        with convention.fichier.open("rb") as handle:
-            response = HttpResponse(handle.read(), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{convention.numero}.pdf"'
-        return response
+        return file_response(convention.fichier, filename=f"{convention.numero}.pdf")

@@ -6,8 +6,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ami.forms.evaluation import DeclarationForm, GridForm
-from ami.models import Evaluation
-from ami.selectors import dossiers_to_evaluate, last_version, other_submitted_grids
+from ami.selectors import evaluation_notes, evaluation_of, evaluations_to_do, last_version, other_submitted_grids
 from ami.services.evaluation import (
     evaluation_declare,
     evaluation_get_or_create,
@@ -25,11 +24,7 @@ class MyEvaluationsView(PermissionRequiredView, TemplateView):
     template_name = "ami/evaluation/list.html"
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
-        dossiers = list(dossiers_to_evaluate(user))
-        grids = {e.dossier_id: e for e in Evaluation.objects.filter(evaluateur=user, dossier__in=dossiers)}
-        rows = [(d, grids.get(d.pk)) for d in dossiers]
-        return {**super().get_context_data(**kwargs), "rows": rows}
+        return {**super().get_context_data(**kwargs), "rows": evaluations_to_do(self.request.user)}
 
 
 class EvaluationView(DossierObjectMixin, PermissionRequiredView, View):
@@ -40,7 +35,7 @@ class EvaluationView(DossierObjectMixin, PermissionRequiredView, View):
 
     def render_page(self, request, dossier, evaluation, form=None, declaration=None, status=200):
         criteres = scored_criteria(dossier.ami)
-        notes = {n.critere_id: n for n in evaluation.notes.select_related("critere")} if evaluation else {}
+        notes = evaluation_notes(evaluation)
         if form is None and evaluation and evaluation.conflit is False:
             form = GridForm(criteres=criteres, notes=notes)
         # The dossier's content only once readable (`ami.read_dossier`: declared no conflict).
@@ -60,7 +55,7 @@ class EvaluationView(DossierObjectMixin, PermissionRequiredView, View):
 
     def get(self, request, pk):
         dossier = self.dossier
-        evaluation = Evaluation.objects.filter(dossier=dossier, evaluateur=request.user).first()
+        evaluation = evaluation_of(dossier, request.user)
         return self.render_page(request, dossier, evaluation)
 
     def post(self, request, pk):
@@ -99,7 +94,7 @@ class EvaluationDeclareView(DossierObjectMixin, PermissionRequiredView, View):
         dossier = self.dossier
         form = DeclarationForm(request.POST)
         if not form.is_valid():
-            evaluation = Evaluation.objects.filter(dossier=dossier, evaluateur=request.user).first()
+            evaluation = evaluation_of(dossier, request.user)
             return EvaluationView().render_page(request, dossier, evaluation, declaration=form)
         try:
             evaluation_declare(

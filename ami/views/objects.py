@@ -2,8 +2,8 @@
 
 from django.shortcuts import get_object_or_404
 
-from ami.models import AMI, Dossier
 from ami.rules import deadline_passed, has_declared_conflict, is_own_organisation
+from ami.selectors import amis_addressable, dossier_for_page
 
 
 class AMIObjectMixin:
@@ -14,7 +14,7 @@ class AMIObjectMixin:
 
     def get_permission_object(self):
         if not hasattr(self, "ami"):
-            amis = AMI.objects.all() if self.include_drafts else AMI.objects.exclude(status=AMI.Status.BROUILLON)
+            amis = amis_addressable(include_drafts=self.include_drafts)
             self.ami = get_object_or_404(amis, reference=self.kwargs["reference"])
         return self.ami
 
@@ -40,8 +40,5 @@ class DossierObjectMixin:
 
     def get_permission_object(self):
         if not hasattr(self, "dossier"):
-            self.dossier = get_object_or_404(Dossier.objects.select_related("ami", "prestataire"), pk=self.kwargs["pk"])
+            self.dossier = dossier_for_page(self.kwargs["pk"])
         return self.dossier
-
-    def last_version(self):
-        return self.dossier.versions.order_by("-numero").select_related("submitted_by").first()

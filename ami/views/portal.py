@@ -10,8 +10,7 @@ from django.views import View
 
 from ami.completeness import SECTIONS, dossier_completeness
 from ami.forms.dossier import SECTION_CLASSES
-from ami.models import Fichier
-from ami.selectors import prestataire_of
+from ami.selectors import dossier_of, draft_fichiers, fichier_of_dossier, prestataire_of
 from ami.services.dossier import dossier_is_editable, dossier_start, fichier_remove
 from ami.views.objects import AMIObjectMixin, DossierObjectMixin, dossier_refusal
 from mlhg_app import redirects
@@ -40,7 +39,7 @@ class DossierStartView(AMIObjectMixin, PermissionRequiredView, View):
 
     def get(self, request, reference):
         ami, prestataire = self._context(request, reference)
-        existing = ami.dossiers.filter(prestataire=prestataire).first()
+        existing = dossier_of(ami, prestataire)
         if existing is not None:
             return redirect("ami:dossier", pk=existing.pk)
         if not ami.is_open():
@@ -102,7 +101,7 @@ class DossierSectionView(DossierObjectMixin, PermissionRequiredView, View):
             "sections": [(code, str(titre)) for code, titre in SECTIONS],
             "editable": dossier_is_editable(dossier),
             "deadline_passed": dossier.ami.is_past_deadline(),
-            "fichiers_brouillon": dossier.fichiers.filter(detache_at__isnull=True),
+            "fichiers_brouillon": draft_fichiers(dossier),
             **form_section.context(),
         }
         return render(request, "ami/dossier/section.html", context, status=status)
@@ -144,11 +143,7 @@ class FichierDownloadView(PermissionRequiredView, View):
 
     def get_permission_object(self):
         if not hasattr(self, "fichier"):
-            self.fichier = get_object_or_404(
-                Fichier.objects.select_related("dossier__ami"),
-                pk=self.kwargs["fichier_pk"],
-                dossier_id=self.kwargs["pk"],
-            )
+            self.fichier = fichier_of_dossier(self.kwargs["pk"], self.kwargs["fichier_pk"])
         return self.fichier
 
     def get_permission_denied_message(self):
@@ -173,7 +168,7 @@ class FichierRemoveView(DossierObjectMixin, PermissionRequiredView, View):
 
     def post(self, request, pk, fichier_pk):
         dossier = self.dossier
-        fichier = get_object_or_404(dossier.fichiers.filter(detache_at__isnull=True), pk=fichier_pk)
+        fichier = get_object_or_404(draft_fichiers(dossier), pk=fichier_pk)
         next_url = redirects.next_url(request, default=reverse("ami:dossier", kwargs={"pk": dossier.pk}))
         if not dossier_is_editable(dossier):
             messages.error(request, _("Ce dossier a été examiné : il ne peut plus être modifié."))

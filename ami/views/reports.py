@@ -7,9 +7,9 @@ from django.views import View
 
 from ami.documents import exports as ami_exports
 from ami.forms.pricing import PriceSimulationForm
-from ami.models import AMI, Critere
+from ami.models import AMI
 from ami.pricing import SIMULATION_MAX_ROWS
-from ami.selectors import ami_journal
+from ami.selectors import ami_journal, price_criterion
 from ami.views.objects import AMIObjectMixin
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.exports import export_request
@@ -43,7 +43,7 @@ class PriceSimulationView(AMIObjectMixin, PermissionRequiredView, View):
 
     def get(self, request, reference):
         ami = self.ami
-        price = ami.criteres.filter(mode=Critere.Mode.CALCULE).first()
+        price = price_criterion(ami)
         form = PriceSimulationForm(request.GET or PriceSimulationForm.DEFAULTS, ami=ami)
         rows = form.rows(weight=price.poids, chosen=ami.formule_prix) if price is not None and form.is_valid() else None
         formulas = [

@@ -2,8 +2,6 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,13 +9,19 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ami.forms.evaluation import EligibilityForm
-from ami.models import Dossier
-from ami.selectors import ami_results, results_table
+from ami.selectors import (
+    ami_results,
+    committee_of,
+    dossiers_for_eligibility,
+    evaluateurs_available,
+    results_table,
+)
 from ami.services.eligibility import dossier_set_eligibility
+from ami.services.evaluation import committee_set
 from ami.views.objects import AMIObjectMixin
 from mlhg_app import spreadsheets
 from mlhg_app.access import PermissionRequiredView
-from mlhg_app.models import User
+from mlhg_app.downloads import file_response
 from mlhg_app.refusals import refusal_as_message
 
 # Forms per page of the eligibility list: a few dossiers in a real AMI, hundreds in the benchmark.
@@ -28,17 +32,11 @@ class EligibilityView(AMIObjectMixin, PermissionRequiredView, View):
     permission_required = "ami.manage_selection"
     template_name = "ami/selection/eligibility.html"
 
-    def dossiers(self, ami):
-        return (
-            ami.dossiers.exclude(status__in=[Dossier.Status.BROUILLON, Dossier.Status.RETIRE])
-            .select_related("prestataire", "recevabilite_par")
-            .annotate(nb_versions=Count("versions"), derniere_soumission=Max("versions__submitted_at"))
-            .order_by("prestataire__raison_sociale")
-        )
-
     def render_page(self, request, ami, forms=None, status=200, page_number=None):
         forms = forms or {}
-        page = Paginator(self.dossiers(ami), ELIGIBILITY_PAGE_SIZE).get_page(page_number or request.GET.get("page"))
+        page = Paginator(dossiers_for_eligibility(ami), ELIGIBILITY_PAGE_SIZE).get_page(
+            page_number or request.GET.get("page")
+        )
         rows = [(d, forms.get(d.pk) or EligibilityForm(prefix=f"d{d.pk}")) for d in page]
         opened = ami.is_past_deadline()
         context = {"ami": ami, "rows": rows, "opened": opened, "page": page}
@@ -49,7 +47,7 @@ class EligibilityView(AMIObjectMixin, PermissionRequiredView, View):
 
     def post(self, request, reference):
         ami = self.ami
-        dossier = get_object_or_404(self.dossiers(ami), pk=request.POST.get("dossier"))
+        dossier = get_object_or_404(dossiers_for_eligibility(ami), pk=request.POST.get("dossier"))
         form = EligibilityForm(request.POST, prefix=f"d{dossier.pk}")
         if not form.is_valid():
             messages.error(request, f"Recevabilité de {dossier.prestataire} : corrigez les champs signalés.")
@@ -74,19 +72,16 @@ class CommitteeView(AMIObjectMixin, PermissionRequiredView, View):
 
     def get(self, request, reference):
         ami = self.ami
-        evaluateurs = User.objects.filter(role=User.Role.EVALUATEUR, is_active=True).order_by("last_name")
-        assigned = set(ami.evaluateurs.values_list("pk", flat=True))
+        evaluateurs = evaluateurs_available()
+        assigned = committee_of(ami)
         return render(request, self.template_name, {"ami": ami, "evaluateurs": evaluateurs, "assigned": assigned})
 
     def post(self, request, reference):
         ami = self.ami
         ids = [int(pk) for pk in request.POST.getlist("evaluateurs") if pk.isdigit()]
-        chosen = User.objects.filter(pk__in=ids, role=User.Role.EVALUATEUR, is_active=True)
-        if not chosen:
-            messages.error(request, "Choisissez au moins un évaluateur.")
-            return redirect("ami:committee", reference=ami.reference)
-        ami.evaluateurs.set(chosen)
-        messages.success(request, f"Comité enregistré : {chosen.count()} évaluateur(s).")
+        with refusal_as_message(request):
+            count = committee_set(ami=ami, evaluateur_ids=ids)
+            messages.success(request, f"Comité enregistré : {count} évaluateur(s).")
         return redirect("ami:committee", reference=ami.reference)
 
 
@@ -111,26 +106,34 @@ class ResultsView(AMIObjectMixin, PermissionRequiredView, TemplateView):
         }
 
 
-class ResultsCsvView(AMIObjectMixin, PermissionRequiredView, View):
+class ResultsFileView(AMIObjectMixin, PermissionRequiredView, View):
+    """The results table as a file to save: `extension` and `content_type` name the format, `render` writes it."""
+
     permission_required = "ami.manage_selection"
+    extension = content_type = ""
+
+    def render(self, header, rows) -> bytes:
+        raise NotImplementedError
 
     def get(self, request, reference):
-        ami = self.ami
-        header, rows = results_table(ami)
-        response = HttpResponse(spreadsheets.csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="resultats-{ami.reference}.csv"'
-        return response
-
-
-class ResultsXlsxView(AMIObjectMixin, PermissionRequiredView, View):
-    permission_required = "ami.manage_selection"
-
-    def get(self, request, reference):
-        ami = self.ami
-        header, rows = results_table(ami)
-        response = HttpResponse(
-            spreadsheets.xlsx_bytes(title="Résultats", header=header, rows=rows),
-            content_type=spreadsheets.XLSX_CONTENT_TYPE,
+        header, rows = results_table(self.ami)
+        return file_response(
+            self.render(header, rows),
+            filename=f"resultats-{self.ami.reference}.{self.extension}",
+            content_type=self.content_type,
+            attachment=True,
         )
-        response["Content-Disposition"] = f'attachment; filename="resultats-{ami.reference}.xlsx"'
-        return response
+
+
+class ResultsCsvView(ResultsFileView):
+    extension, content_type = "csv", "text/csv; charset=utf-8"
+
+    def render(self, header, rows):
+        return spreadsheets.csv_bytes(header, rows)
+
+
+class ResultsXlsxView(ResultsFileView):
+    extension, content_type = "xlsx", spreadsheets.XLSX_CONTENT_TYPE
+
+    def render(self, header, rows):
+        return spreadsheets.xlsx_bytes(title="Résultats", header=header, rows=rows)

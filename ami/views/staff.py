@@ -3,15 +3,15 @@
 import io
 import zipfile
 
-from django.db.models import Count, Max
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from ami.documents.dossier import dossier_pdf, dossier_pdf_filename
-from ami.selectors import dossiers_visible_to
+from ami.selectors import dossiers_of_ami_for, last_version
 from ami.views.objects import AMIObjectMixin, DossierObjectMixin
 from mlhg_app.access import PermissionRequiredView
+from mlhg_app.downloads import file_response
 from mlhg_app.french import deadline_text
 
 
@@ -21,12 +21,7 @@ class DossierListView(AMIObjectMixin, PermissionRequiredView, TemplateView):
 
     def get_context_data(self, **kwargs):
         ami = self.ami
-        dossiers = (
-            dossiers_visible_to(self.request.user)
-            .filter(ami=ami)
-            .annotate(nb_versions=Count("versions"), derniere_soumission=Max("versions__submitted_at"))
-            .order_by("prestataire__raison_sociale")
-        )
+        dossiers = dossiers_of_ami_for(self.request.user, ami)
         return {
             **super().get_context_data(**kwargs),
             "ami": ami,
@@ -45,7 +40,7 @@ class DossierReadView(DossierObjectMixin, PermissionRequiredView, TemplateView):
     def get_context_data(self, **kwargs):
         dossier = self.dossier
         readable = self.request.user.has_perm("ami.read_dossier", dossier)
-        version = self.last_version() if readable else None
+        version = last_version(self.dossier) if readable else None
         return {
             **super().get_context_data(**kwargs),
             "dossier": dossier,
@@ -62,7 +57,7 @@ class _OpenedDossierMixin(DossierObjectMixin):
     permission_required = "ami.read_dossier"
 
     def opened(self):
-        version = self.last_version()
+        version = last_version(self.dossier)
         if version is None:
             raise Http404("Aucune version déposée")
         return self.dossier, version
@@ -71,9 +66,7 @@ class _OpenedDossierMixin(DossierObjectMixin):
 class DossierPdfView(_OpenedDossierMixin, PermissionRequiredView, TemplateView):
     def get(self, request, pk):
         _dossier, version = self.opened()
-        response = HttpResponse(dossier_pdf(version), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{dossier_pdf_filename(version)}"'
-        return response
+        return file_response(dossier_pdf(version), filename=dossier_pdf_filename(version), attachment=True)
 
 
 class DossierZipView(_OpenedDossierMixin, PermissionRequiredView, TemplateView):
@@ -91,6 +84,4 @@ class DossierZipView(_OpenedDossierMixin, PermissionRequiredView, TemplateView):
                 with fichier.fichier.open("rb") as handle:
                     archive.writestr(f"pieces/{name}", handle.read())
         filename = f"{dossier.ami.reference}-{dossier.prestataire.siret}-v{version.numero}.zip"
-        response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return file_response(buffer.getvalue(), filename=filename, content_type="application/zip", attachment=True)

@@ -1,16 +1,18 @@
 """Submission, versions, receipts and withdrawal."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views import View
 
 from ami.documents.receipts import receipt_filename, receipt_pdf
+from ami.selectors import version_of
 from ami.services.submission import dossier_submit, dossier_withdraw
 from ami.views.objects import DossierObjectMixin
 from mlhg_app.access import PermissionRequiredView
+from mlhg_app.downloads import file_response
 from mlhg_app.refusals import refusal_as_message
 
 
@@ -52,9 +54,7 @@ class ReceiptView(DossierObjectMixin, PermissionRequiredView, View):
 
     def get(self, request, pk, numero):
         dossier = self.dossier
-        version = dossier.versions.filter(numero=numero).select_related("submitted_by").first()
+        version = version_of(dossier, numero)
         if version is None:
             raise Http404("Version introuvable")
-        response = HttpResponse(receipt_pdf(version), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{receipt_filename(version)}"'
-        return response
+        return file_response(receipt_pdf(version), filename=receipt_filename(version), attachment=True)

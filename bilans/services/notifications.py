@@ -8,16 +8,16 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Event, vCalAddress, vText
 
+from ami import selectors as ami_selectors
 from bilans.models import Commentaire
 from bilans.selectors import bilans_base, reunion_text
-from mlhg_app.messaging import message_send
+from mlhg_app.messaging import messages_send
 from mlhg_app.models import User
 from seances import calendar
 
 
 def prestataire_recipients(bilan) -> list[User]:
-    membres = bilan.programme.prestataire.membres.select_related("user").filter(user__is_active=True)
-    return [m.user for m in membres]
+    return ami_selectors.prestataire_recipients(bilan.programme.prestataire)
 
 
 def responsable_recipients(bilan) -> list[User]:
@@ -31,18 +31,19 @@ def bilan_url(bilan) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("bilans:detail", kwargs={"pk": bilan.pk})
 
 
-def _notify(bilan, users, *, kind, subject, template, occurrence, context=None, attachments=None):
-    for user in users:
-        message_send(
-            kind=kind,
-            recipient=user.email,
-            subject=subject,
-            template=template,
-            context={"bilan": bilan, "user": user, "url": bilan_url(bilan), **(context or {})},
-            obj=bilan,
-            occurrence=occurrence,
-            attachments=attachments,
-        )
+def _notify(bilan, users, *, kind, subject, template, occurrence, context=None, attachments=None) -> int:
+    """One email to each of `users` about `bilan`; returns how many were addressed."""
+    messages_send(
+        users=users,
+        kind=kind,
+        subject=subject,
+        template=template,
+        context={"bilan": bilan, "url": bilan_url(bilan), **(context or {})},
+        obj=bilan,
+        occurrence=occurrence,
+        attachments=attachments,
+    )
+    return len(users)
 
 
 def notify_remise(*, bilan_id: int, numero: int) -> int:
@@ -50,7 +51,7 @@ def notify_remise(*, bilan_id: int, numero: int) -> int:
     if bilan is None:
         return 0
     users = responsable_recipients(bilan)
-    _notify(
+    return _notify(
         bilan,
         users,
         kind="bilan.remis",
@@ -59,7 +60,6 @@ def notify_remise(*, bilan_id: int, numero: int) -> int:
         occurrence=f"version-{numero}",
         context={"numero": numero},
     )
-    return len(users)
 
 
 def notify_comment(*, commentaire_id: int) -> int:
@@ -68,7 +68,7 @@ def notify_comment(*, commentaire_id: int) -> int:
         return 0
     bilan = bilans_base().get(pk=commentaire.version.bilan_id)
     users = prestataire_recipients(bilan)
-    _notify(
+    return _notify(
         bilan,
         users,
         kind="bilan.commentaire",
@@ -77,7 +77,6 @@ def notify_comment(*, commentaire_id: int) -> int:
         occurrence=f"commentaire-{commentaire.pk}",
         context={"commentaire": commentaire},
     )
-    return len(users)
 
 
 def notify_validation(*, bilan_id: int) -> int:
@@ -85,7 +84,7 @@ def notify_validation(*, bilan_id: int) -> int:
     if bilan is None:
         return 0
     users = prestataire_recipients(bilan)
-    _notify(
+    return _notify(
         bilan,
         users,
         kind="bilan.valide",
@@ -93,7 +92,6 @@ def notify_validation(*, bilan_id: int) -> int:
         template="bilan_valide",
         occurrence="validation",
     )
-    return len(users)
 
 
 def reunion_ics(bilan) -> bytes:
@@ -129,7 +127,7 @@ def notify_reunion(*, bilan_id: int, sequence: int) -> int:
         return 0
     users = responsable_recipients(bilan) + prestataire_recipients(bilan)
     ics = reunion_ics(bilan)
-    _notify(
+    return _notify(
         bilan,
         users,
         kind="bilan.reunion",
@@ -139,4 +137,3 @@ def notify_reunion(*, bilan_id: int, sequence: int) -> int:
         context={"quand": reunion_text(bilan), "sequence": sequence},
         attachments=[("reunion-bilan.ics", ics, "text/calendar; method=REQUEST")],
     )
-    return len(users)

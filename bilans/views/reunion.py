@@ -12,6 +12,7 @@ from bilans.services import reunion
 from bilans.services.notifications import reunion_ics
 from bilans.views.objects import BilanObject
 from mlhg_app.access import PermissionRequiredView
+from mlhg_app.downloads import file_response
 from mlhg_app.refusals import Refused, refusal_on_form
 
 
@@ -66,9 +67,12 @@ class ReunionIcsView(ReunionView):
         bilan = self.bilan
         if bilan.reunion_le is None:
             raise Http404("Aucune réunion fixée")
-        response = HttpResponse(reunion_ics(bilan), content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="reunion-bilan-{bilan.programme.annee_debut}.ics"'
-        return response
+        return file_response(
+            reunion_ics(bilan),
+            filename=f"reunion-bilan-{bilan.programme.annee_debut}.ics",
+            content_type="text/calendar; charset=utf-8",
+            attachment=True,
+        )
 
     def post(self, request, pk):
         return HttpResponse(status=405)

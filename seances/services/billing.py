@@ -20,7 +20,7 @@ from mlhg_app.rules import is_staff_member
 from seances.documents.releve import statement_pdf
 from seances.models import Annulation, LigneReleve, Programme, Releve, Seance
 from seances.pricing import totals, unit_price, vat_rate
-from seances.services.programme import seances_due
+from seances.selectors import seances_due
 from seances.services.state import seance_set_state
 
 CANCELLABLE = {Seance.Status.PROPOSEE, Seance.Status.VALIDEE, Seance.Status.CONVOQUEE}

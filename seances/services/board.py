@@ -4,7 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from mlhg_app.messaging import message_send
+from ami.selectors import prestataire_recipients
+from mlhg_app.messaging import message_send, messages_send
 from mlhg_app.refusals import Refused
 from seances.models import Seance
 from seances.services.planning import seance_move_check
@@ -48,16 +49,15 @@ def seance_request_change(*, seance: Seance, user, comment: str) -> Seance:
         raise Refused("Une modification se demande sur une séance proposée.")
     seance.demande_modification = comment
     seance.save(update_fields=["demande_modification", "updated_at"])
-    for membre in seance.programme.prestataire.membres.select_related("user").filter(user__is_active=True):
-        message_send(
-            kind="seance.demande_modification",
-            recipient=membre.user.email,
-            subject=f"Demande de modification – séance du {date_format(seance.date, 'j F Y')} ({seance.groupe})",
-            template="seance_demande_modification",
-            context={"seance": seance, "comment": comment, "user": membre.user, "by": user},
-            obj=seance,
-            occurrence=timezone.now().strftime("%Y%m%d%H%M%S"),
-        )
+    messages_send(
+        users=prestataire_recipients(seance.programme.prestataire),
+        kind="seance.demande_modification",
+        subject=f"Demande de modification – séance du {date_format(seance.date, 'j F Y')} ({seance.groupe})",
+        template="seance_demande_modification",
+        context={"seance": seance, "comment": comment, "by": user},
+        obj=seance,
+        occurrence=timezone.now().strftime("%Y%m%d%H%M%S"),
+    )
     return seance
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from mlhg_app.messaging import message_send
 from mlhg_app.models import User
-from seances import calendar
+from seances import calendar, selectors
 from seances.models import IntervenantProgramme, Seance
 from seances.services.state import seance_set_state
 
@@ -235,6 +235,5 @@ def seances_to_remind(*, today=None) -> list[tuple[int, str]]:
     out = []
     for occurrence, days in REMINDERS.items():
         target = today + datetime.timedelta(days=days)
-        ids = Seance.objects.filter(status=Seance.Status.CONVOQUEE, date=target).values_list("pk", flat=True)
-        out.extend((pk, occurrence) for pk in ids)
+        out.extend((pk, occurrence) for pk in selectors.seances_convoked_on(target))
     return out

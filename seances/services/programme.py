@@ -9,7 +9,8 @@ from ami.models import Convention
 from mlhg_app.jobs import enqueue
 from mlhg_app.models import Antenne, User
 from mlhg_app.refusals import Refused
-from mlhg_app.selectors import antenne_headcount, antenne_headcounts, conseillers_actifs
+from mlhg_app.selectors import antenne_headcount, antenne_headcounts
+from seances import selectors
 from seances.group_sizes import default_group_count
 from seances.models import Fenetre, Groupe, IntervenantProgramme, Programme, ProgrammeSite, Seance
 from seances.tasks import notify_member_moved
@@ -134,11 +135,6 @@ def antenne_headcount_check(*, antenne: Antenne, effectif: int, today: datetime.
             ) from None
 
 
-def eligible_members(antenne: Antenne):
-    """The antenne's conseillers who may join an APP group: never a line manager (seed §5.1)."""
-    return conseillers_actifs(antenne).order_by("last_name", "first_name")
-
-
 def groups_build(*, programme: Programme, antennes=None) -> None:
     """Create the groups of each site (1..n) and balance its conseillers across them (round robin).
 
@@ -161,7 +157,7 @@ def groups_build(*, programme: Programme, antennes=None) -> None:
                 f"{site.antenne.nom} : des séances existent déjà pour un sous-groupe à supprimer ; annulez-les d'abord."
             )
         extra.delete()
-        members = list(eligible_members(site.antenne))
+        members = list(selectors.eligible_members(site.antenne))
         for groupe in groupes:
             groupe.membres.clear()
         for index, user in enumerate(members):
@@ -246,14 +242,3 @@ def member_leave_groups(user: User, today: datetime.date | None = None) -> list[
 def _queue_member_moved(groupe_id: int, user_id: int, *, joined: bool):
     """After commit: the group's convoked séances still to come are sent to (or withdrawn from) the person."""
     transaction.on_commit(lambda: enqueue(notify_member_moved, groupe_id=groupe_id, user_id=user_id, joined=joined))
-
-
-def seances_due(programme: Programme) -> dict:
-    """Séances due per site (groups × windows) and in total, against the minimum (21 for 7 sites × 3)."""
-    windows = programme.fenetres.count()
-    rows = []
-    for site in programme.sites.select_related("antenne"):
-        rows.append({"antenne": site.antenne, "groupes": site.nb_groupes, "dues": site.nb_groupes * windows})
-    total = sum(r["dues"] for r in rows)
-    minimum = programme.minimum_par_site * len(rows)
-    return {"sites": rows, "total": total, "minimum": minimum}

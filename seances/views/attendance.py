@@ -5,16 +5,15 @@ staff (the sheet); the intervenant and the prestataire record it.
 """
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
 from mlhg_app.access import PermissionRequiredView
+from mlhg_app.downloads import file_response
 from mlhg_app.refusals import Refused
 from seances.documents import emargement
 from seances.forms.attendance import AttendanceForm
-from seances.models import Emargement
-from seances.selectors import group_members
+from seances.selectors import emargement_of, group_members
 from seances.services import attendance as services
 from seances.views.permission_objects import SeanceObject
 from seances.views.seance_page import seance_back_link, seance_facts
@@ -29,16 +28,16 @@ class AttendancePdfView(SeanceObject, PermissionRequiredView, View):
 
     def get(self, request, pk):
         seance = self.seance
-        response = HttpResponse(emargement.attendance_sheet_pdf(seance), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{emargement.attendance_sheet_filename(seance)}"'
-        return response
+        return file_response(
+            emargement.attendance_sheet_pdf(seance), filename=emargement.attendance_sheet_filename(seance)
+        )
 
 
 class AttendanceView(SeanceObject, PermissionRequiredView, View):
     permission_required = "seances.record_seance"
 
     def _render(self, request, seance, form, refusal):
-        emargement = Emargement.objects.filter(seance=seance).first()
+        emargement = emargement_of(seance)
         return render(
             request,
             "seances/attendance/record.html",
@@ -53,7 +52,7 @@ class AttendanceView(SeanceObject, PermissionRequiredView, View):
 
     def get(self, request, pk):
         seance = self.seance
-        emargement = Emargement.objects.filter(seance=seance).first()
+        emargement = emargement_of(seance)
         initial = {"presents": list(emargement.presents.all())} if emargement else {}
         form = AttendanceForm(seance=seance, initial=initial)
         return self._render(request, seance, form, services.attendance_refusal(seance))

@@ -1,18 +1,20 @@
 """Cancellations, billing statements and the follow-up dashboard."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
 from mlhg_app import french
 from mlhg_app.access import PermissionRequiredView
+from mlhg_app.downloads import file_response
 from mlhg_app.french import long_date
 from mlhg_app.refusals import Refused, refusal_as_message
 from seances import pricing
 from seances.documents import releve as releve_document
 from seances.forms.billing import CancelForm, PaidForm, PeriodForm
-from seances.models import Annulation, Seance
+from seances.models import Seance
+from seances.selectors import annulation_of, annulations_of
 from seances.services import billing as billing_services
 from seances.views.permission_objects import ProgrammeObject, ReleveObject, SeanceObject
 
@@ -52,7 +54,7 @@ class BillableView(SeanceObject, PermissionRequiredView, View):
 
     def post(self, request, pk):
         seance = self.seance
-        annulation = Annulation.objects.filter(seance=seance).first()
+        annulation = annulation_of(seance)
         choice = request.POST.get("facturable")
         if annulation is None:
             messages.error(request, "Cette séance n'est pas annulée.")
@@ -76,11 +78,7 @@ class StatementsView(ProgrammeObject, PermissionRequiredView, View):
 
     def render_page(self, request, programme, form=None, status=200):
         can_manage = request.user.has_perm("seances.manage_billing", programme)
-        annulations = (
-            Annulation.objects.filter(seance__programme=programme)
-            .select_related("seance__groupe__antenne", "seance__ligne_releve__releve", "annulee_par")
-            .order_by("seance__date")
-        )
+        annulations = annulations_of(programme)
         context = {
             "programme": programme,
             "releves": programme.releves.all(),
@@ -121,12 +119,7 @@ class StatementPdfView(ReleveObject, PermissionRequiredView, View):
 
     def get(self, request, pk):
         releve = self.releve
-        filename = f"{releve.numero}.pdf"
-        if releve.fichier:
-            return FileResponse(releve.fichier.open("rb"), content_type="application/pdf", filename=filename)
-        response = HttpResponse(releve_document.statement_pdf(releve), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
-        return response
+        return file_response(releve.fichier or releve_document.statement_pdf(releve), filename=f"{releve.numero}.pdf")
 
 
 class StatementPaidView(ReleveObject, PermissionRequiredView, View):

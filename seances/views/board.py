@@ -21,6 +21,7 @@ from seances.selectors import (
     programme_board,
     programme_sites_overview,
     programmes_visible_to,
+    seances_due,
 )
 from seances.services import board as board_services
 from seances.services import programme as programme_services
@@ -74,7 +75,7 @@ class SitesView(ProgrammeObject, PermissionRequiredView, View):
             row["form"] = forms_by_site.get(site.pk) or SiteForm(
                 prefix=f"s{site.pk}", initial={"nb_groupes": site.nb_groupes, "justification": site.justification}
             )
-        due = programme_services.seances_due(programme)
+        due = seances_due(programme)
         return render(request, self.template_name, {"programme": programme, "rows": rows, "due": due})
 
     def get(self, request, pk):
@@ -148,7 +149,7 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
         fenetres, seances, rows = programme_board(programme)
         years = [programme.annee_debut, programme.annee_debut + 1]
         school, public = school_holidays_zone_c(years), public_holidays(years)
-        due = programme_services.seances_due(programme)
+        due = seances_due(programme)
         return render(
             request,
             self.template_name,

@@ -10,7 +10,7 @@ from django.views import View
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.refusals import Refused
 from seances.forms.compte_rendu import CompteRenduForm
-from seances.models import CompteRendu
+from seances.selectors import compte_rendu_of
 from seances.services import compte_rendu as services
 from seances.views.permission_objects import SeanceObject
 from seances.views.seance_page import seance_back_link, seance_facts
@@ -30,7 +30,7 @@ class CompteRenduView(SeanceObject, PermissionRequiredView, View):
 
     def get(self, request, pk):
         seance = self.seance
-        compte_rendu = CompteRendu.objects.filter(seance=seance).first()
+        compte_rendu = compte_rendu_of(seance)
         if compte_rendu:
             initial = {
                 "tenue": "1" if compte_rendu.tenue else "0",
@@ -45,7 +45,7 @@ class CompteRenduView(SeanceObject, PermissionRequiredView, View):
 
     def post(self, request, pk):
         seance = self.seance
-        compte_rendu = CompteRendu.objects.filter(seance=seance).first()
+        compte_rendu = compte_rendu_of(seance)
         form = CompteRenduForm(request.POST, seance=seance, compte_rendu=compte_rendu)
         refusal = services.compte_rendu_refusal(seance)
         if refusal or not form.is_valid():

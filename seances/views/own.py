@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.views import View
 
 from mlhg_app.access import PermissionRequiredView, PublicView
+from mlhg_app.downloads import file_response
 from seances import calendar
-from seances.models import CalendarFeed
 from seances.selectors import (
     charte_pending_programmes,
+    feed_by_token,
     feed_seances,
     seance_get,
     seances_past_for_intervenant,
@@ -83,11 +84,12 @@ class SeanceIcsView(PermissionRequiredView, View):
     def get(self, request, pk):
         seance = self.seance
         method = "CANCEL" if seance.status == "annulee" else "REQUEST"
-        response = HttpResponse(
-            calendar.seance_ics(seance, method), content_type=f"{ICS_CONTENT_TYPE}; method={method}"
+        return file_response(
+            calendar.seance_ics(seance, method),
+            filename=f"seance-{seance.date:%Y-%m-%d}.ics",
+            content_type=f"{ICS_CONTENT_TYPE}; method={method}",
+            attachment=True,
         )
-        response["Content-Disposition"] = f'attachment; filename="seance-{seance.date:%Y-%m-%d}.ics"'
-        return response
 
 
 class FeedsView(PermissionRequiredView, View):
@@ -114,9 +116,7 @@ class FeedView(PublicView, View):
     """The iCal feed itself, authenticated by its secret token (revocable): 404 for an unknown or revoked one."""
 
     def get(self, request, token):
-        feed = (
-            CalendarFeed.objects.select_related("user", "antenne").filter(token=token, revoked_at__isnull=True).first()
-        )
+        feed = feed_by_token(token)
         if feed is None:
             raise Http404("Calendrier introuvable")
         response = HttpResponse(

@@ -10,6 +10,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -22,11 +23,13 @@ from ami.models import Dossier, EtapeDeroule, Fichier
 from ami.pricing import dossier_totaux, format_euros
 from ami.services.dossier import dossier_start
 from mlhg_app.models import Antenne
+from tests.dossiers import complete_sections
 from tests.factories import (
     AMIFactory,
     DossierFactory,
     DossierVersionFactory,
     EtapeDerouleFactory,
+    FichierFactory,
     IntervenantFactory,
     MembreFactory,
     ReferenceFactory,
@@ -52,6 +55,18 @@ def alerts(response) -> list[str]:
 
 def pdf(name="cv.pdf"):
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def stored_cv(dossier, intervenant=None):
+    """A CV stored directly in the database and the storage (no content checks)."""
+    return FichierFactory(
+        dossier=dossier,
+        intervenant=intervenant,
+        nom="cv.pdf",
+        taille=len(PDF),
+        sha256="a" * 64,
+        fichier=ContentFile(PDF, name="cv.pdf"),
+    )
 
 
 @pytest.fixture
@@ -197,25 +212,7 @@ def test_overview_after_the_deadline_shows_the_banner(client, dossier):
 
 def complete_dossier(dossier, antennes, nb_intervenants=1):
     """Fill the six sections directly in the database."""
-    Dossier.objects.filter(pk=dossier.pk).update(
-        presentation="Cabinet spécialisé en analyse de pratiques.",
-        statut_juridique="SARL",
-        activite="Supervision d'équipes du secteur social.",
-        approche="codeveloppement",
-        justification="Adaptée aux conseillers.",
-        posture="Facilitateur neutre.",
-        garantie_cadre="Règles posées à chaque séance.",
-        garantie_non_jugement="Charte de bienveillance.",
-        garantie_intelligence_collective="Tours de parole.",
-        garantie_problematique="Un cas apporté par un membre.",
-        prix_seance_groupe=Decimal("450.00"),
-        prix_seance_sous_groupe=Decimal("400.00"),
-        regime_tva="assujetti",
-        taux_tva=Decimal("20.00"),
-        modalites_facturation="Facture trimestrielle, paiement à 30 jours.",
-        demarrage_septembre=True,
-        disponibilites_saisies_at=timezone.now(),
-    )
+    Dossier.objects.filter(pk=dossier.pk).update(**complete_sections())
     for ordre, (libelle, duree) in enumerate([("Accueil", 15), ("Exposé du cas", 30), ("Consultation", 75)], 1):
         EtapeDerouleFactory(dossier=dossier, ordre=ordre, libelle=libelle, duree_minutes=duree)
     ReferenceFactory(dossier=dossier)
@@ -223,10 +220,7 @@ def complete_dossier(dossier, antennes, nb_intervenants=1):
         intervenant = IntervenantFactory(
             dossier=dossier, prenom="Anne", nom=f"Martin{n}", annees_experience_app=8, antennes=antennes[:3]
         )
-        f = Fichier(dossier=dossier, kind="cv", intervenant=intervenant, nom="cv.pdf", taille=len(PDF))
-        f.sha256, f.type_mime = "a" * 64, "application/pdf"
-        f.fichier.save("cv.pdf", io.BytesIO(PDF), save=False)
-        f.save()
+        stored_cv(dossier, intervenant=intervenant)
     return Dossier.objects.get(pk=dossier.pk)
 
 
@@ -353,18 +347,29 @@ def test_equipe_error_keeps_the_values_and_the_uploaded_cv(client, dossier, ante
     assert list(intervenant.fichiers.all()) == [kept]
 
 
-def test_a_new_cv_replaces_the_previous_one(client, dossier, antennes, django_capture_on_commit_callbacks):
+def intervenant_with_cv(client, dossier, antennes, name):
+    """The équipe section saved with one intervenant and the CV `name`: (the intervenant, the CV's row)."""
     data = equipe_data(antennes)
-    data["intervenants-0-cv"] = pdf("ancien.pdf")
+    data["intervenants-0-cv"] = pdf(name)
     client.post(section_url(dossier, "equipe"), data)
     intervenant = dossier.intervenants.get()
-    old = intervenant.fichiers.get()
-    old_path = old.fichier.path
+    return intervenant, intervenant.fichiers.get()
 
+
+def new_cv_data(antennes, intervenant, name):
+    """The équipe section's data that gives the saved `intervenant` the new CV `name`."""
     data = equipe_data(antennes)
     data.update(management("intervenants", 1, initial=1))
     data["intervenants-0-id"] = str(intervenant.pk)
-    data["intervenants-0-cv"] = pdf("nouveau.pdf")
+    data["intervenants-0-cv"] = pdf(name)
+    return data
+
+
+def test_a_new_cv_replaces_the_previous_one(client, dossier, antennes, django_capture_on_commit_callbacks):
+    intervenant, old = intervenant_with_cv(client, dossier, antennes, "ancien.pdf")
+    old_path = old.fichier.path
+
+    data = new_cv_data(antennes, intervenant, "nouveau.pdf")
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(section_url(dossier, "equipe"), data).status_code == 302
     assert [f.nom for f in Fichier.objects.all()] == ["nouveau.pdf"]
@@ -373,19 +378,11 @@ def test_a_new_cv_replaces_the_previous_one(client, dossier, antennes, django_ca
 
 
 def test_a_cv_of_a_submitted_version_is_detached_not_deleted(client, dossier, antennes, membre):
-    data = equipe_data(antennes)
-    data["intervenants-0-cv"] = pdf("depose.pdf")
-    client.post(section_url(dossier, "equipe"), data)
-    intervenant = dossier.intervenants.get()
-    old = intervenant.fichiers.get()
+    intervenant, old = intervenant_with_cv(client, dossier, antennes, "depose.pdf")
     version = DossierVersionFactory(dossier=dossier, submitted_by=membre.user)
     version.fichiers.add(old)
 
-    data = equipe_data(antennes)
-    data.update(management("intervenants", 1, initial=1))
-    data["intervenants-0-id"] = str(intervenant.pk)
-    data["intervenants-0-cv"] = pdf("nouveau.pdf")
-    client.post(section_url(dossier, "equipe"), data)
+    client.post(section_url(dossier, "equipe"), new_cv_data(antennes, intervenant, "nouveau.pdf"))
     old.refresh_from_db()
     assert old.detache_at is not None
     assert list(version.fichiers.all()) == [old]
@@ -621,9 +618,7 @@ def test_sections_filled_through_the_pages_make_a_complete_dossier(client, dossi
 
 
 def test_another_organisation_is_refused_everywhere(dossier, antennes):
-    f = Fichier(dossier=dossier, kind="cv", nom="cv.pdf", taille=len(PDF), sha256="a" * 64, type_mime="application/pdf")
-    f.fichier.save("cv.pdf", io.BytesIO(PDF), save=False)
-    f.save()
+    f = stored_cv(dossier)
     other = Client()
     other.force_login(MembreFactory().user, backend="django.contrib.auth.backends.ModelBackend")
     kwargs = {"pk": dossier.pk}

@@ -15,10 +15,10 @@ from ami.models import AMI, Evaluation
 from ami.scoring import money
 from ami.selectors import ami_results
 from ami.services.eligibility import dossier_set_eligibility
-from ami.services.evaluation import evaluation_declare, scored_criteria
+from ami.services.evaluation import scored_criteria
 from ami.tasks import close_past_deadline_amis, remind_evaluators
 from mlhg_app.refusals import Refused
-from tests.committee import AFTER, DEADLINE, PARIS, grade
+from tests.committee import AFTER, DEADLINE, PARIS, grade, scored
 from tests.factories import UserFactory
 from tests.web import flash, login
 
@@ -70,22 +70,8 @@ def test_eligibility_pages_through_many_dossiers_and_a_decision_returns_to_its_p
 
 @pytest.mark.django_db
 def test_hand_computed_results_with_a_conflict_and_an_irrecevable_dossier(committee):
-    e1, e2, e3 = committee["evaluators"]
-    d = committee["dossiers"]
     with time_machine.travel(AFTER, tick=False):
-        for name in "ABC":
-            dossier_set_eligibility(dossier=d[name], recevable=True, user=committee["staff"])
-        dossier_set_eligibility(dossier=d["D"], recevable=False, motif="couverture", user=committee["staff"])
-        grade(e1, d["A"], [8, 7, 10])
-        grade(e2, d["A"], [7, 8, 9])
-        grade(e3, d["A"], [9, 6, 8])
-        grade(e1, d["B"], [6, 8, 6])
-        grade(e2, d["B"], [10, 8, 6])
-        evaluation_declare(dossier=d["B"], user=e3, conflit=True, motif="Ancienne collègue du gérant")
-        grade(e1, d["C"], [5, 9, 10])
-        grade(e2, d["C"], [6, 9, 10])
-        grade(e3, d["C"], [4, 9, 10])
-
+        scored(committee)  # A, B, C recevable, D irrecevable, e3 in conflict on B
         results = ami_results(committee["ami"])
     by_name = {r.name: r for r in results}
     assert "Candidat D" not in by_name
@@ -237,3 +223,16 @@ def test_evaluators_with_pending_grids_are_reminded_every_3_days_once(committee)
     with time_machine.travel(datetime.datetime(2026, 6, 4, 9, 5, tzinfo=PARIS), tick=False):
         remind_evaluators.apply()
     assert len(mail.outbox) == 4
+
+
+@pytest.mark.django_db
+def test_the_committee_is_named_from_active_evaluators_and_never_left_empty(committee):
+    staff, (e1, e2, _e3) = committee["staff"], committee["evaluators"]
+    url = reverse("ami:committee", args=["ami-2026"])
+    outsider = UserFactory(email="conseiller@ml31.org", role="conseiller")
+    response = login(staff).post(url, {"evaluateurs": [str(outsider.pk)]})
+    assert flash(response) == "Choisissez au moins un évaluateur."
+    assert set(committee["ami"].evaluateurs.all()) == set(committee["evaluators"])  # unchanged
+    response = login(staff).post(url, {"evaluateurs": [str(e1.pk), str(e2.pk), str(outsider.pk)]})
+    assert flash(response) == "Comité enregistré : 2 évaluateur(s)."
+    assert set(committee["ami"].evaluateurs.all()) == {e1, e2}

@@ -29,7 +29,7 @@ from ami.models import AMI, Dossier, Fichier, Reference
 from ami.services.submission import dossier_submit
 from mlhg_app.access import iter_urls
 from tests.dossiers import attach, complete_dossier, member
-from tests.factories import AMIFactory, PrestataireFactory, UserFactory
+from tests.factories import AMIFactory, MembreFactory, PrestataireFactory, UserFactory
 from tests.url_samples import all_samples
 from tests.web import login
 
@@ -64,9 +64,8 @@ def sealed(users):
     second = UserFactory(email="evaluatrice@exemple.fr", role="evaluateur", antenne=None)
     ami.evaluateurs.add(users["evaluateur"], second)
     prestataire = PrestataireFactory(raison_sociale="Horizons Supervision")
-    from ami.models import Membre
 
-    Membre.objects.create(user=users["prestataire"], prestataire=prestataire, email_verified_at=timezone.now())
+    MembreFactory(user=users["prestataire"], prestataire=prestataire, email_verified_at=timezone.now())
     member(prestataire, "collegue@horizons.fr")
     dossier = complete_dossier(ami=ami, prestataire=prestataire, prix=PRICE)
     Dossier.objects.filter(pk=dossier.pk).update(

@@ -5,9 +5,10 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from bilans.models import EXPORT_DRAFT, EXPORT_VERSION, BilanVersion
+from bilans.models import EXPORT_DRAFT, EXPORT_VERSION
 from bilans.services.opening import bilan_open
 from mlhg_app.models import PendingJob, StoredExport
+from tests.factories import BilanVersionFactory, PendingJobFactory
 from tests.seances_world import build_programme
 
 BEFORE = [("bilans", "0002_bilanversion_empreintes")]
@@ -24,7 +25,7 @@ def migrate(targets):
 @pytest.mark.django_db(transaction=True)
 def test_bilan_exports_move_to_stored_exports_and_back(users):
     bilan = bilan_open(programme=build_programme(users), user=users["prestataire"])
-    version = BilanVersion.objects.create(
+    version = BilanVersionFactory(
         bilan=bilan, numero=2, thematiques="T", attention="A", preconisations="P", remis_par=users["prestataire"]
     )
     old_apps = migrate(BEFORE)
@@ -34,8 +35,8 @@ def test_bilan_exports_move_to_stored_exports_and_back(users):
         demande_par_id=users["responsable"].pk,
     )  # fmt: skip
     draft = ExportPdf.objects.create(bilan_id=bilan.pk, demande_par_id=users["prestataire"].pk)
-    PendingJob.objects.create(task="bilans.tasks.export_pdf", kwargs={"export_id": draft.pk})
-    PendingJob.objects.create(task="bilans.tasks.export_pdf", kwargs={"export_id": 999999})  # its export is gone
+    PendingJobFactory(task="bilans.tasks.export_pdf", kwargs={"export_id": draft.pk})
+    PendingJobFactory(task="bilans.tasks.export_pdf", kwargs={"export_id": 999999})  # its export is gone
 
     migrate(AFTER)
     rows = list(StoredExport.objects.order_by("pk").values_list("kind", "object_id", "status", "fichier", "filename"))

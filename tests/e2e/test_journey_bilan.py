@@ -9,7 +9,7 @@ from bilans.models import EXPORT_VERSION, Bilan
 from bilans.services.opening import bilan_open
 from bilans.services.writing import bilan_write
 from mlhg_app.exports import export_run
-from mlhg_app.models import StoredExport
+from tests.factories import StoredExportFactory
 from tests.seances_world import build_programme
 
 pytestmark = pytest.mark.e2e
@@ -71,7 +71,7 @@ def test_responsable_comments_and_validates_the_bilan(
     assert bilan.status == Bilan.Status.VALIDE
 
     # A job still queued: the page says so, polls, and shows the link once the worker is done.
-    pending = StoredExport.objects.create(
+    pending = StoredExportFactory(
         kind=EXPORT_VERSION, object_id=bilan.versions.get().pk, demande_par=users["responsable"]
     )
     page.reload()

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from ami.models import DossierVersion
 from tests.dossiers import PDF_BYTES
 from tests.factories import AMIFactory
+from tests.forms import REGISTRATION_FORM
 
 pytestmark = pytest.mark.e2e
 
@@ -36,16 +37,9 @@ def open_ami(transactional_db):
 def _register(page):
     form = page.get_by_role("main").locator("form")
     for name, value in {
+        **REGISTRATION_FORM,
         "raison_sociale": ORGANISATION,
-        "statut_juridique": "SARL",
-        "siret": "732 829 320 00074",
         "adresse": "12 allée Jean Jaurès",
-        "code_postal": "31000",
-        "ville": "Toulouse",
-        "contact_nom": "Claire Delmas",
-        "contact_telephone": "05 61 00 00 00",
-        "first_name": "Claire",
-        "last_name": "Delmas",
         "email": EMAIL,
         "password1": PASSWORD,
         "password2": PASSWORD,

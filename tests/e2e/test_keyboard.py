@@ -10,10 +10,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from ami.models import Dossier, Membre
+from ami.models import Dossier
 from seances.models import Seance
 from seances.services.planning import programme_plan
-from tests.factories import PASSWORD, AMIFactory, DossierFactory, PrestataireFactory
+from tests.factories import PASSWORD, AMIFactory, DossierFactory, MembreFactory, PrestataireFactory
 from tests.seances_world import build_programme
 
 pytestmark = pytest.mark.e2e
@@ -32,7 +32,7 @@ def _log_in_with_the_keyboard(page, email):
 def test_prestataire_saves_a_dossier_section_with_the_keyboard(page, live_server, user_for, tab_to):
     user = user_for("prestataire")
     prestataire = PrestataireFactory()
-    Membre.objects.create(user=user, prestataire=prestataire)
+    MembreFactory(user=user, prestataire=prestataire, email_verified_at=None)
     ami = AMIFactory(reference="ami-clavier", date_limite=timezone.now() + datetime.timedelta(days=10))
     dossier = DossierFactory(ami=ami, prestataire=prestataire)
 

@@ -16,7 +16,7 @@ from django.db import connection
 from mlhg_app.models import OutgoingMessage
 from mlhg_app.services.users import send_welcome
 from mlhg_app.tasks import ping
-from tests.factories import UserFactory
+from tests.factories import DossierVersionFactory, StoredExportFactory, UserFactory
 from tests.real_services import require_postgresql, require_redis
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,7 +124,6 @@ def test_the_bilan_pdf_export_runs_on_the_worker(worker, users):
     from bilans.models import EXPORT_VERSION
     from bilans.services.opening import bilan_open
     from bilans.services.writing import bilan_remettre, bilan_write
-    from mlhg_app.models import StoredExport
     from mlhg_app.tasks import run_export
     from tests.seances_world import build_programme
 
@@ -136,7 +135,7 @@ def test_the_bilan_pdf_export_runs_on_the_worker(worker, users):
         texts={"thematiques": "Charge.", "attention": "A.", "preconisations": "P."},
     )
     bilan_remettre(bilan=bilan, user=users["prestataire"])
-    export = StoredExport.objects.create(
+    export = StoredExportFactory(
         kind=EXPORT_VERSION, object_id=bilan.versions.get().pk, demande_par=users["responsable"]
     )
     result = run_export.apply_async(kwargs={"export_id": export.pk}, queue=worker["queue"])
@@ -164,7 +163,6 @@ def test_a_worker_killed_in_the_middle_of_pdf_jobs_leaves_one_pdf_and_one_email(
     require_postgresql()
     from django.utils import timezone
 
-    from ami.models import DossierVersion
     from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content
     from ami.services.submission import send_receipt
     from bilans.models import EXPORT_DRAFT
@@ -176,12 +174,12 @@ def test_a_worker_killed_in_the_middle_of_pdf_jobs_leaves_one_pdf_and_one_email(
 
     programme = build_programme(users)
     bilan = bilan_open(programme=programme, user=users["prestataire"])
-    export = StoredExport.objects.create(kind=EXPORT_DRAFT, object_id=bilan.pk, demande_par=users["prestataire"])
+    export = StoredExportFactory(kind=EXPORT_DRAFT, object_id=bilan.pk, demande_par=users["prestataire"])
     dossier = complete_dossier()
     candidate = member(dossier.prestataire, "tuee.en.route@exemple.fr")
     contenu = dossier_content(dossier_queryset_for_content().get(pk=dossier.pk))
-    version = DossierVersion.objects.create(dossier=dossier, numero=1, submitted_at=timezone.now(),
-                                            submitted_by=candidate, contenu=contenu, sha256=content_hash(contenu))  # fmt: skip
+    version = DossierVersionFactory(dossier=dossier, numero=1, submitted_at=timezone.now(),
+                                    submitted_by=candidate, contenu=contenu, sha256=content_hash(contenu))  # fmt: skip
 
     queue = f"test-{uuid.uuid4().hex[:8]}"
     mail_dir, log_path = tmp_path / "mail", tmp_path / "worker.log"

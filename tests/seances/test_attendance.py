@@ -10,9 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
-from ami.models import Membre
 from seances.models import Emargement, Seance
-from tests.factories import IntervenantProgrammeFactory, PrestataireFactory, SeanceFactory, UserFactory
+from tests.factories import IntervenantProgrammeFactory, MembreFactory, SeanceFactory, UserFactory
 from tests.seances_world import build_programme
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -105,7 +104,7 @@ def test_sheet_for_the_seance_intervenant_the_prestataire_and_staff_only(client_
     assert other.get(url).status_code in (403, 404)
     assert other.get(reverse("seances:attendance_pdf", args=[other_seance.pk])).status_code == 200
     stranger = UserFactory(email="autre.prestataire@exemple.fr", role="prestataire", antenne=None)
-    Membre.objects.create(user=stranger, prestataire=PrestataireFactory())
+    MembreFactory(user=stranger, email_verified_at=None)
     assert _login(Client(), stranger).get(url).status_code in (403, 404)
 
 

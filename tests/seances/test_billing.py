@@ -11,11 +11,10 @@ from django.core import mail
 from django.urls import reverse
 from pypdf import PdfReader
 
-from ami.models import Membre
 from mlhg_app.refusals import Refused
 from seances.models import Annulation, LigneReleve, Releve, Seance
 from seances.services.billing import annulation_set_billable, seance_cancel, statement_create, statement_lines
-from tests.factories import PrestataireFactory, ReleveFactory, UserFactory
+from tests.factories import MembreFactory, ReleveFactory, UserFactory
 from tests.seances_world import build_programme, groupe_of, make_seance, split_site
 
 D = datetime.date
@@ -268,7 +267,7 @@ def other_prestataire_client(client_for):
     from django.test import Client
 
     user = UserFactory(email="autre@exemple.fr", role="prestataire")
-    Membre.objects.create(user=user, prestataire=PrestataireFactory())
+    MembreFactory(user=user, email_verified_at=None)
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client

@@ -14,7 +14,7 @@ from mlhg_app.models import User
 from mlhg_app.refusals import Refused
 from seances.models import Seance
 from seances.services import board as board_services
-from tests.factories import IntervenantProgrammeFactory, UserFactory
+from tests.factories import BilanFactory, IntervenantProgrammeFactory, UserFactory
 from tests.seances_world import build_programme
 from tests.web import login
 
@@ -46,7 +46,7 @@ def proposed(programme):
 
 @pytest.fixture
 def remitted(programme, users):
-    bilan = Bilan.objects.create(programme=programme, echeance=due_date(programme), **TEXTS)
+    bilan = BilanFactory(programme=programme, echeance=due_date(programme), **TEXTS)
     bilan_remettre(bilan=bilan, user=users["prestataire"])
     bilan.refresh_from_db()
     mail.outbox.clear()

@@ -7,7 +7,8 @@ from mlhg_app.models import Antenne, User
 from mlhg_app.refusals import Refused
 from seances.group_sizes import default_group_count, split_sizes
 from seances.models import Groupe
-from seances.services.programme import groupe_add_member, seances_due, site_set_groups
+from seances.selectors import seances_due
+from seances.services.programme import groupe_add_member, site_set_groups
 from tests.factories import UserFactory
 from tests.seances_world import build_programme
 from tests.web import login

@@ -3,7 +3,7 @@
 from ami.models import Membre
 from ami.services.submission import dossier_submit
 from tests.dossiers import complete_dossier
-from tests.factories import AMIFactory, PrestataireFactory
+from tests.factories import AMIFactory, MembreFactory, PrestataireFactory
 
 
 def dossier(world):
@@ -16,7 +16,7 @@ def dossier(world):
         membre = Membre.objects.filter(user=users["prestataire"]).first()  # another sample may have made it
         prestataire = membre.prestataire if membre else PrestataireFactory()
         if membre is None:
-            Membre.objects.create(user=users["prestataire"], prestataire=prestataire)
+            MembreFactory(user=users["prestataire"], prestataire=prestataire, email_verified_at=None)
         d = complete_dossier(ami=ami, prestataire=prestataire)
         with time_machine.travel(ami.date_limite, tick=False):
             dossier_submit(dossier=d, user=users["prestataire"])

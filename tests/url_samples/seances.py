@@ -56,6 +56,7 @@ def realised(world):
         import datetime
 
         from seances.models import Seance
+        from tests.factories import SeanceFactory
 
         prog = programme(world)
         first = seance(world)
@@ -68,7 +69,7 @@ def realised(world):
             "intervenant": first.intervenant,
         }
         if held is None:
-            held = Seance.objects.create(programme=prog, groupe=groupe, fenetre=fenetre, status="realisee", **values)
+            held = SeanceFactory(programme=prog, groupe=groupe, fenetre=fenetre, status="realisee", **values)
         else:
             Seance.objects.filter(pk=held.pk).update(status="realisee", **values)
             held.refresh_from_db()
@@ -80,19 +81,14 @@ def statement(world):
     """A billing statement of the programme."""
     if "statement" not in world:
         import datetime
-        from decimal import Decimal
 
-        from seances.models import Releve
+        from tests.factories import ReleveFactory
 
-        world["statement"] = Releve.objects.create(
+        world["statement"] = ReleveFactory(
             programme=programme(world),
             numero="REL-2026-001",
             sequence=1,
-            periode_debut=datetime.date(2026, 9, 1),
             periode_fin=datetime.date(2026, 12, 31),
-            total_ht=Decimal("0"),
-            total_tva=Decimal("0"),
-            total_ttc=Decimal("0"),
             emis_par=world["users"]["staff"],
         )
     return world["statement"]

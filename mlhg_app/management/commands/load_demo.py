@@ -1,11 +1,10 @@
-import importlib
-
-from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+
+from mlhg_app.app_modules import app_modules
 
 
 class Command(BaseCommand):
@@ -21,13 +20,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         accounts: list[tuple[str, str, str]] = []
         with transaction.atomic():
-            for app in apps.get_app_configs():
-                try:
-                    module = importlib.import_module(f"{app.name}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{app.name}.demo":
-                        raise
-                    continue
+            for module in app_modules("demo"):
                 accounts.extend(module.load(today=today) or [])
         seen = set()
         for role, email, password in accounts:

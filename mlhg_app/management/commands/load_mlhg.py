@@ -1,8 +1,7 @@
-import importlib
-
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+
+from mlhg_app.app_modules import app_modules
 
 
 class Command(BaseCommand):
@@ -11,13 +10,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         changes = []
         with transaction.atomic():
-            for app in apps.get_app_configs():
-                try:
-                    module = importlib.import_module(f"{app.name}.reference")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{app.name}.reference":
-                        raise
-                    continue
+            for module in app_modules("reference"):
                 changes.extend(module.load())
         if not changes:
             self.stdout.write("Référentiel déjà à jour : aucune modification.")

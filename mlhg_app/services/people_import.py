@@ -605,15 +605,15 @@ def people_import_confirm(*, people_import: PeopleImport, by: User) -> Plan:
     invitations of the people created.
     """
     with transaction.atomic():
-        locked = PeopleImport.objects.select_for_update().get(pk=people_import.pk)
-        if locked.status != PeopleImport.Status.APERCU:
+        kept = PeopleImport.objects.select_for_update().get(pk=people_import.pk)
+        if kept.status != PeopleImport.Status.APERCU:
             raise Refused("Cet import a déjà été appliqué ou abandonné.")
-        plan = people_import_plan(data=people_import_data(locked), by=by, deactivate_missing=locked.desactiver_absents)
+        plan = people_import_plan(data=people_import_data(kept), by=by, deactivate_missing=kept.desactiver_absents)
         if plan.errors:
             raise Refused(
                 f"L'import comporte {len(plan.errors)} erreur(s) : corrigez le fichier et déposez-le à nouveau."
             )
-        if plan.digest() != locked.apercu_empreinte:
+        if plan.digest() != kept.apercu_empreinte:
             raise Refused("L'annuaire a changé depuis l'aperçu : vérifiez l'aperçu mis à jour avant de confirmer.")
         antennes = {a.pk: a for a in Antenne.objects.all()}
         users = {
@@ -631,10 +631,10 @@ def people_import_confirm(*, people_import: PeopleImport, by: User) -> Plan:
                 user_invite(email=change.email, **values)
             else:
                 user_update(user=users[values.pop("pk")], by=by, is_active=True, **values)
-        locked.status = PeopleImport.Status.APPLIQUE
-        locked.applique_le = timezone.now()
-        locked.resultat = plan.summary()
-        locked.save(update_fields=["status", "applique_le", "resultat"])
+        kept.status = PeopleImport.Status.APPLIQUE
+        kept.applique_le = timezone.now()
+        kept.resultat = plan.summary()
+        kept.save(update_fields=["status", "applique_le", "resultat"])
     return plan
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from ami.models import Convention
 from ami.selectors import prestataire_of
 from mlhg_app import french
-from mlhg_app.models import Antenne, User
+from mlhg_app.models import Antenne
 from mlhg_app.rules import is_conseiller, is_intervenant, is_prestataire, is_responsable, is_staff_member
 from mlhg_app.selectors import conseillers_actifs
 from mlhg_app.todo import Item, Link, Upcoming, counted
@@ -183,14 +183,13 @@ def programme_sites_overview(programme) -> list[dict]:
     for groupe in programme.groupes.select_related("antenne").prefetch_related("membres"):
         groupes[groupe.antenne_id].append(groupe)
     candidates = defaultdict(list)
-    conseillers = User.objects.filter(
-        role=User.Role.CONSEILLER, antenne__in=[site.antenne_id for site in sites], is_active=True
-    ).order_by("last_name")
+    # The conseillers who may join a group (never a line manager, seed §5.1): the site's headcount.
+    conseillers = conseillers_actifs().filter(antenne__in=[site.antenne_id for site in sites]).order_by("last_name")
     for conseiller in conseillers:
         candidates[conseiller.antenne_id].append(conseiller)
     rows = []
     for site in sites:
-        headcount = sum(1 for c in candidates[site.antenne_id] if not c.is_manager)
+        headcount = len(candidates[site.antenne_id])
         sizes = split_sizes(headcount, site.nb_groupes)
         rows.append(
             {

@@ -93,3 +93,15 @@ def test_the_sites_page_shows_due_counts_and_the_size_warning(programme, users):
         or "Séances dues sur l'année : <strong>21</strong>" in page
     )
     assert "dépasse la taille usuelle de la méthode (8 personnes pour codéveloppement professionnel)" in page
+
+
+@pytest.mark.django_db
+def test_the_sites_page_never_offers_a_line_manager_as_a_member(programme, users):
+    """Seed §5.1 (séances hors présence hiérarchique): the « add a member » list holds only the conseillers
+    the service would accept; a line manager of the site is not offered (he would only be refused)."""
+    muret = users["conseiller"].antenne
+    UserFactory(email="chef@ml31.org", role="conseiller", antenne=muret, is_manager=True, last_name="Chefdequipe")
+    UserFactory(email="nouvelle@ml31.org", role="conseiller", antenne=muret, last_name="Nouvelle")
+    page = login(users["staff"]).get(reverse("seances:sites", args=[programme.pk])).content.decode()
+    assert "Nouvelle" in page
+    assert "Chefdequipe" not in page and "(encadrant)" not in page

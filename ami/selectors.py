@@ -3,6 +3,7 @@ the AMI's journal."""
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
@@ -466,3 +467,31 @@ def ami_journal(ami: AMI) -> list[JournalEntry]:
     labels = _Labels(dossiers, evaluations, criteres, users)
     entries = [entry for model, rows in records.items() for entry in _entries(model, rows, labels)]
     return sorted(entries, key=lambda e: e.sort_key, reverse=True)
+
+
+# -- the convention's terms over time ------------------------------------------------------------
+
+
+def convention_terms(convention, on=None) -> dict:
+    """The prices HT of a séance and the volume the convention sets on `on` (today by default): those of the
+    retained dossier's last version, amended by each signed avenant whose date d'effet is on or before `on`.
+
+    ``{"prix_seance_groupe": Decimal, "prix_seance_sous_groupe": Decimal, "seances_par_site": int, "avenants": [...]}``
+    """
+    on = on or timezone.localdate()
+    version = convention.dossier.versions.order_by("-numero").first()
+    financier = version.contenu.get("financier", {}) if version else {}
+    groupe = Decimal(str(financier.get("prix_seance_groupe") or "0"))
+    terms = {
+        "prix_seance_groupe": groupe,
+        "prix_seance_sous_groupe": Decimal(str(financier.get("prix_seance_sous_groupe") or groupe)),
+        "seances_par_site": convention.dossier.ami.seances_par_site,
+        "avenants": [],
+    }
+    for avenant in convention.avenants.filter(signed_at__isnull=False, date_effet__lte=on).order_by("date_effet"):
+        for name in ("prix_seance_groupe", "prix_seance_sous_groupe", "seances_par_site"):
+            value = getattr(avenant, name)
+            if value is not None:
+                terms[name] = value
+        terms["avenants"].append(avenant)
+    return terms

@@ -37,10 +37,13 @@ def member(prestataire, email, first_name="Claire", last_name="Delmas"):
 def complete_dossier(ami=None, prestataire=None, prix=Decimal("450.00")) -> Dossier:
     ami = ami or AMIFactory()
     prestataire = prestataire or PrestataireFactory()
+    return fill_dossier(Dossier.objects.create(ami=ami, prestataire=prestataire), prix=prix)
+
+
+def fill_dossier(dossier: Dossier, prix=Decimal("450.00")) -> Dossier:
+    """The six parts of an existing draft filled in, complete (what staff type from an emailed dossier)."""
     antennes = list(Antenne.objects.filter(kind=Antenne.Kind.ANTENNE))
-    dossier = Dossier.objects.create(
-        ami=ami,
-        prestataire=prestataire,
+    values = dict(
         presentation="Cabinet de psychologues du travail fondé en 2009 à Toulouse.",
         statut_juridique="SARL",
         activite="Analyse de pratiques, supervision d'équipes, prévention des RPS.",
@@ -61,6 +64,9 @@ def complete_dossier(ami=None, prestataire=None, prix=Decimal("450.00")) -> Doss
         demarrage_commentaire="Disponible dès le 1er septembre 2026.",
         disponibilites_saisies_at=timezone.now(),
     )
+    for name, value in values.items():
+        setattr(dossier, name, value)
+    dossier.save()
     dossier.antennes_couvertes.set(antennes)
     for ordre, (libelle, minutes) in enumerate(
         [("Accueil et météo", 15), ("Exposé de la situation", 20), ("Questions", 25), ("Hypothèses", 40), ("Bilan", 20)]

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ami.completeness import dossier_completeness
-from ami.documents.receipts import receipt_filename, receipt_pdf
+from ami.documents.receipts import receipt_channel, receipt_filename, receipt_pdf
 from ami.models import Dossier, DossierVersion
 from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content, draft_files
 from ami.services.states import dossier_set_state
@@ -97,17 +97,33 @@ def dossier_withdraw(*, dossier: Dossier, user, now=None) -> Dossier:
 
 
 def receipt_send(*, version: DossierVersion) -> int:
-    """Email the receipt (PDF attached) to each active account of the organisation, once each."""
+    """Email the receipt (PDF attached) to each active account of the organisation, once each; for a dossier
+    received by email, to the message's sender too (`ami.DepotCourriel`)."""
     pdf = receipt_pdf(version)
     sent = 0
     dossier = version.dossier
-    for membre in dossier.prestataire.membres.select_related("user").filter(user__is_active=True):
+    channel = receipt_channel(version)
+    recipients = [
+        (membre.user.email, membre.user.first_name, membre.user)
+        for membre in dossier.prestataire.membres.select_related("user").filter(user__is_active=True)
+    ]
+    depot = channel["depot"]
+    if depot is not None and depot.expediteur_email.lower() not in {r[0].lower() for r in recipients}:
+        recipients.append((depot.expediteur_email, depot.expediteur_nom, None))
+    for email, salutation, user in recipients:
         sent += message_send(
             kind="dossier.receipt",
-            recipient=membre.user.email,
+            recipient=email,
             subject=f"Accusé de réception – {dossier.ami.titre} (version {version.numero})",
             template="dossier_receipt",
-            context={"version": version, "dossier": dossier, "ami": dossier.ami, "user": membre.user},
+            context={
+                "version": version,
+                "dossier": dossier,
+                "ami": dossier.ami,
+                "user": user,
+                "salutation": salutation,
+                **channel,
+            },
             obj=version,
             attachments=[(receipt_filename(version), pdf, "application/pdf")],
         )

@@ -11,6 +11,7 @@ from mlhg_app.models import Antenne, User
 from mlhg_app.refusals import Refused
 from seances.group_sizes import default_group_count
 from seances.models import Fenetre, Groupe, IntervenantProgramme, Programme, ProgrammeSite, Seance
+from seances.pricing import minimum_per_site
 from seances.tasks import notify_member_moved
 
 METHODES = {"codeveloppement": "codeveloppement", "balint": "balint", "supervision": "supervision", "autre": "gease"}
@@ -230,5 +231,5 @@ def seances_due(programme: Programme) -> dict:
     for site in programme.sites.select_related("antenne"):
         rows.append({"antenne": site.antenne, "groupes": site.nb_groupes, "dues": site.nb_groupes * windows})
     total = sum(r["dues"] for r in rows)
-    minimum = programme.minimum_par_site * len(rows)
+    minimum = minimum_per_site(programme) * len(rows)
     return {"sites": rows, "total": total, "minimum": minimum}

@@ -37,12 +37,13 @@ def _label(document) -> str:
     return "L'avenant" if isinstance(document, Avenant) else "La convention"
 
 
+STATE_WORDS = {C.ETABLIE: "établie", C.ENVOYEE: "envoyée", C.SIGNEE: "signée"}
+
+
 def _state_word(document, status: str) -> str:
-    """« établie » / « établi » … : an avenant is masculine."""
-    word = C(status).label.lower()
-    if isinstance(document, Avenant):
-        word = word.replace("établie", "établi").replace("envoyée", "envoyé").replace("signée", "signé")
-    return word
+    """« établie », « envoyée », « signée »; masculine for an avenant."""
+    word = STATE_WORDS[status]
+    return word[:-1] if isinstance(document, Avenant) else word
 
 
 def _signable_from(document):

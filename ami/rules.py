@@ -133,7 +133,9 @@ def is_unsealed_intake(user, depot) -> bool:
 def is_piece_of_an_intake_draft(user, fichier) -> bool:
     """A piece of a dossier received by email that staff are still typing (before its seal)."""
     dossier = _dossier(fichier)
-    return bool(dossier is not None and dossier.canal == Dossier.Canal.COURRIEL and dossier.status == Dossier.Status.BROUILLON)
+    return bool(
+        dossier is not None and dossier.canal == Dossier.Canal.COURRIEL and dossier.status == Dossier.Status.BROUILLON
+    )
 
 
 @rules.predicate

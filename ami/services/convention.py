@@ -19,6 +19,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from ami.documents.letters import avenant_filename, avenant_pdf
 from ami.models import Avenant, Convention
@@ -164,9 +166,6 @@ def _compact(text: str) -> str:
 
 def pdf_text(data: bytes) -> str:
     """The text of a PDF (pypdf), empty when it cannot be read."""
-    from pypdf import PdfReader  # imported here: only a signature upload reads a PDF
-    from pypdf.errors import PdfReadError
-
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
@@ -252,7 +251,10 @@ def avenant_create(
         raise Refused("Indiquez l'objet de l'avenant.", field="objet")
     if prix_seance_groupe is None and prix_seance_sous_groupe is None and seances_par_site is None:
         raise Refused("Un avenant modifie au moins un prix ou le volume de séances.")
-    for field, value in (("prix_seance_groupe", prix_seance_groupe), ("prix_seance_sous_groupe", prix_seance_sous_groupe)):
+    for field, value in (
+        ("prix_seance_groupe", prix_seance_groupe),
+        ("prix_seance_sous_groupe", prix_seance_sous_groupe),
+    ):
         if value is not None and value <= 0:
             raise Refused("Un prix est positif.", field=field)
     if seances_par_site is not None and seances_par_site < 1:

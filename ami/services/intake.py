@@ -114,7 +114,9 @@ def intake_record_manual(
     _check_time(recu_le, now)
     motif = (motif or "").strip()
     if not motif:
-        raise Refused("Indiquez où l'heure de réception a été lue (messagerie, impression du courriel…).", field="motif")
+        raise Refused(
+            "Indiquez où l'heure de réception a été lue (messagerie, impression du courriel…).", field="motif"
+        )
     depot = DepotCourriel(
         ami=ami,
         expediteur_email=expediteur_email.strip(),

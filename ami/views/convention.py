@@ -41,7 +41,7 @@ class ConventionDetailView(ConventionObjectMixin, PermissionRequiredView, View):
     permission_required = "ami.view_convention"
     template_name = "ami/convention/detail.html"
 
-    def render_page(self, request, *, sign_form=None, avenant_form=None, avenant_sign_forms=None, status=200):
+    def render_page(self, request, *, sign_form=None, avenant_form=None, avenant_sign_forms=None):
         convention = self.convention
         avenants = list(convention.avenants.select_related("sent_by", "signed_by", "created_by").order_by("numero"))
         forms = avenant_sign_forms or {}
@@ -54,7 +54,7 @@ class ConventionDetailView(ConventionObjectMixin, PermissionRequiredView, View):
             "sign_form": sign_form or SignedCopyForm(),
             "avenant_form": avenant_form or AvenantForm(),
         }
-        return render(request, self.template_name, context, status=status)
+        return render(request, self.template_name, context)
 
     def get(self, request, pk):
         return self.render_page(request)
@@ -79,13 +79,15 @@ class ConventionSignView(ConventionDetailView):
         form = SignedCopyForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                services.signed_copy_upload(document=self.convention, upload=form.cleaned_data["fichier"], user=request.user)
+                services.signed_copy_upload(
+                    document=self.convention, upload=form.cleaned_data["fichier"], user=request.user
+                )
             except Refused as refusal:
                 refusal_on_form(form, refusal)
             else:
                 messages.success(request, "Exemplaire signé enregistré : la convention est signée.")
                 return redirect("ami:convention_detail", pk=self.convention.pk)
-        return self.render_page(request, sign_form=form, status=400)
+        return self.render_page(request, sign_form=form)
 
 
 class AvenantCreateView(ConventionDetailView):
@@ -102,7 +104,7 @@ class AvenantCreateView(ConventionDetailView):
             else:
                 messages.success(request, f"Avenant n° {avenant.numero} établi : envoyez-le pour signature.")
                 return redirect("ami:convention_detail", pk=self.convention.pk)
-        return self.render_page(request, avenant_form=form, status=400)
+        return self.render_page(request, avenant_form=form)
 
 
 class AvenantSendView(AvenantObjectMixin, PermissionRequiredView, View):
@@ -132,7 +134,7 @@ class AvenantSignView(AvenantObjectMixin, ConventionDetailView):
             else:
                 messages.success(request, f"Exemplaire signé enregistré : l'avenant n° {avenant.numero} est signé.")
                 return redirect("ami:convention_detail", pk=avenant.convention_id)
-        return self.render_page(request, avenant_sign_forms={avenant.pk: form}, status=400)
+        return self.render_page(request, avenant_sign_forms={avenant.pk: form})
 
 
 def _pdf_response(field_file, filename):

@@ -25,7 +25,7 @@ class IntakeListView(AMIObjectMixin, PermissionRequiredView, View):
     permission_required = "ami.record_intake"
     template_name = "ami/intake/list.html"
 
-    def render_page(self, request, eml_form=None, manual_form=None, status=200):
+    def render_page(self, request, eml_form=None, manual_form=None):
         ami = self.ami
         depots = ami.depots_courriel.select_related("dossier__prestataire", "enregistre_par").order_by("-enregistre_le")
         return render(
@@ -37,7 +37,6 @@ class IntakeListView(AMIObjectMixin, PermissionRequiredView, View):
                 "eml_form": eml_form or EmlForm(),
                 "manual_form": manual_form or ManualForm(),
             },
-            status=status,
         )
 
     def get(self, request, reference):
@@ -52,9 +51,11 @@ class IntakeListView(AMIObjectMixin, PermissionRequiredView, View):
                 except Refused as refusal:
                     refusal_on_form(form, refusal)
                 else:
-                    messages.success(request, "Courriel enregistré : identifiez maintenant l'organisation qui l'a envoyé.")
+                    messages.success(
+                        request, "Courriel enregistré : identifiez maintenant l'organisation qui l'a envoyé."
+                    )
                     return redirect("ami:intake_detail", pk=depot.pk)
-            return self.render_page(request, manual_form=form, status=400)
+            return self.render_page(request, manual_form=form)
         form = EmlForm(request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -64,7 +65,7 @@ class IntakeListView(AMIObjectMixin, PermissionRequiredView, View):
             else:
                 messages.success(request, "Courriel enregistré : vérifiez l'heure de réception lue dans ses en-têtes.")
                 return redirect("ami:intake_detail", pk=depot.pk)
-        return self.render_page(request, eml_form=form, status=400)
+        return self.render_page(request, eml_form=form)
 
 
 class IntakeObjectMixin:
@@ -83,7 +84,7 @@ class IntakeDetailView(IntakeObjectMixin, PermissionRequiredView, View):
     permission_required = "ami.view_intake"
     template_name = "ami/intake/detail.html"
 
-    def render_page(self, request, *, time_form=None, organisation_form=None, piece_form=None, status=200):
+    def render_page(self, request, *, time_form=None, organisation_form=None, piece_form=None):
         depot = self.depot
         dossier = depot.dossier
         try:
@@ -112,7 +113,7 @@ class IntakeDetailView(IntakeObjectMixin, PermissionRequiredView, View):
             "pieces": dossier.fichiers.filter(detache_at__isnull=True) if dossier else [],
             "version": dossier.versions.order_by("-numero").first() if dossier else None,
         }
-        return render(request, self.template_name, context, status=status)
+        return render(request, self.template_name, context)
 
     def get(self, request, pk):
         return self.render_page(request)
@@ -132,7 +133,7 @@ class IntakeTimeView(IntakeDetailView):
             else:
                 messages.success(request, "Heure de réception corrigée ; la correction et son motif sont consignés.")
                 return redirect("ami:intake_detail", pk=self.depot.pk)
-        return self.render_page(request, time_form=form, status=400)
+        return self.render_page(request, time_form=form)
 
 
 class IntakeIdentifyView(IntakeDetailView):
@@ -157,7 +158,7 @@ class IntakeIdentifyView(IntakeDetailView):
                     f"Dossier de « {dossier.prestataire.raison_sociale} » ouvert : saisissez ses six parties.",
                 )
                 return redirect("ami:intake_detail", pk=self.depot.pk)
-        return self.render_page(request, organisation_form=form, status=400)
+        return self.render_page(request, organisation_form=form)
 
 
 class IntakeFileView(IntakeDetailView):
@@ -174,7 +175,7 @@ class IntakeFileView(IntakeDetailView):
             else:
                 messages.success(request, f"Pièce « {fichier.nom} » ajoutée au dossier.")
                 return redirect("ami:intake_detail", pk=self.depot.pk)
-        return self.render_page(request, piece_form=form, status=400)
+        return self.render_page(request, piece_form=form)
 
 
 class IntakeSealView(IntakeObjectMixin, PermissionRequiredView, View):

@@ -54,7 +54,9 @@ def test_staff_record_an_emailed_dossier_from_its_eml_and_the_sender_gets_the_re
     ami, users, client_for, django_capture_on_commit_callbacks
 ):
     staff = client_for("staff")
-    response = staff.post(reverse("ami:intake_list", args=[ami.reference]), {"mode": "eml", "eml": _upload(build_eml())})
+    response = staff.post(
+        reverse("ami:intake_list", args=[ami.reference]), {"mode": "eml", "eml": _upload(build_eml())}
+    )
     depot = DepotCourriel.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("ami:intake_detail", args=[depot.pk])
 
@@ -69,7 +71,11 @@ def test_staff_record_an_emailed_dossier_from_its_eml_and_the_sender_gets_the_re
     response = staff.post(reverse("ami:intake_identify", args=[depot.pk]), ORGANISATION)
     assert response.status_code == 302
     dossier = Dossier.objects.get()
-    assert (dossier.canal, dossier.status, dossier.prestataire.raison_sociale) == ("courriel", "brouillon", "Cabinet Exemple")
+    assert (dossier.canal, dossier.status, dossier.prestataire.raison_sociale) == (
+        "courriel",
+        "brouillon",
+        "Cabinet Exemple",
+    )
     piece = dossier.fichiers.get(kind=Fichier.Kind.PIECE)
     assert piece.nom == "dossier-candidature.pdf"
 
@@ -78,7 +84,12 @@ def test_staff_record_an_emailed_dossier_from_its_eml_and_the_sender_gets_the_re
     assert section.status_code == 200 and "reçu par courriel" in section.content.decode()
     saved = staff.post(
         reverse("ami:intake_section", args=[depot.pk, "structure"]),
-        {"presentation": "Cabinet toulousain.", "statut_juridique": "SAS", "activite": "APP", "references_resume": "ML"},
+        {
+            "presentation": "Cabinet toulousain.",
+            "statut_juridique": "SAS",
+            "activite": "APP",
+            "references_resume": "ML",
+        },
     )
     assert saved.status_code == 302 and saved["Location"] == reverse("ami:intake_section", args=[depot.pk, "structure"])
     assert Dossier.objects.get().presentation == "Cabinet toulousain."
@@ -150,7 +161,7 @@ def test_a_file_that_is_not_an_email_is_refused_in_french_and_nothing_is_recorde
     response = client_for("staff").post(
         reverse("ami:intake_list", args=[ami.reference]), {"mode": "eml", "eml": _upload(PDF_BYTES, "dossier.eml")}
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "n&#x27;est pas un message électronique (.eml)" in response.content.decode()
     assert DepotCourriel.objects.count() == 0
 
@@ -181,7 +192,7 @@ def test_an_eml_without_date_is_kept_its_time_typed_with_a_reason_recorded_in_hi
         staff = client_for("staff")
         typed = {"recu_le": "2026-05-29T18:12:05", "motif": ""}
         response = staff.post(reverse("ami:intake_time", args=[depot.pk]), typed)
-        assert response.status_code == 400
+        assert response.status_code == 200
         assert "2026-05-29T18:12:05" in response.content.decode()  # what was typed is kept
         assert "Ce champ est obligatoire." in response.content.decode()
         intake_time_correct(
@@ -226,7 +237,7 @@ def test_a_siret_of_another_organisation_is_shown_and_must_be_confirmed(ami, use
     depot = intake_record_eml(ami=ami, upload=_upload(build_eml()), user=users["staff"])
     staff = client_for("staff")
     response = staff.post(reverse("ami:intake_identify", args=[depot.pk]), ORGANISATION)
-    assert response.status_code == 400
+    assert response.status_code == 200
     page = response.content.decode()
     assert "Ce SIRET appartient déjà à « Horizon Conseil » (31600 Muret)" in page
     assert 'value="Cabinet Exemple"' in page  # what staff typed is kept
@@ -245,7 +256,7 @@ def test_an_invalid_siret_is_refused_at_its_field(ami, users, client_for):
     response = client_for("staff").post(
         reverse("ami:intake_identify", args=[depot.pk]), {**ORGANISATION, "siret": "12345678901234"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Ce SIRET n&#x27;est pas valide (clé de contrôle incorrecte)" in response.content.decode()
 
 

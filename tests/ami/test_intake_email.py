@@ -8,10 +8,12 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
 from ami.models import DepotCourriel, Dossier, Fichier, Prestataire
+from ami.retention import delete_dossiers
 from ami.serialisation import version_verify
 from ami.services.intake import intake_identify, intake_record_eml, intake_seal, intake_time_correct
 from mlhg_app.refusals import Refused
@@ -281,3 +283,15 @@ def test_evaluators_see_an_emailed_dossier_like_any_other(ami, users, client_for
     page = client_for("evaluateur").get(reverse("ami:staff_dossiers", args=[ami.reference])).content.decode()
     assert dossier.prestataire.raison_sociale in page
     assert "reçu par courriel" not in page
+
+
+@pytest.mark.django_db
+def test_the_retention_purge_takes_the_message_with_its_dossier(ami, users, django_capture_on_commit_callbacks):
+    with time_machine.travel(AFTER, tick=False):
+        depot = intake_record_eml(ami=ami, upload=_upload(build_eml()), user=users["staff"])
+        dossier = intake_identify(depot=depot, organisation=ORGANISATION, user=users["staff"])
+    storage, name = depot.eml.storage, depot.eml.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        delete_dossiers([dossier.pk])
+    assert not DepotCourriel.objects.exists() and not storage.exists(name)

@@ -27,7 +27,9 @@ class IntakeListView(AMIObjectMixin, PermissionRequiredView, View):
 
     def render_page(self, request, eml_form=None, manual_form=None):
         ami = self.ami
-        depots = ami.depots_courriel.select_related("dossier__prestataire", "enregistre_par").order_by("-enregistre_le")
+        depots = ami.depots_courriel.select_related("ami", "dossier__prestataire", "enregistre_par").order_by(
+            "-enregistre_le"
+        )
         return render(
             request,
             self.template_name,

@@ -8,7 +8,8 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -295,3 +296,41 @@ def test_the_retention_purge_takes_the_message_with_its_dossier(ami, users, djan
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         delete_dossiers([dossier.pk])
     assert not DepotCourriel.objects.exists() and not storage.exists(name)
+
+
+@pytest.mark.django_db
+@time_machine.travel(AFTER, tick=False)
+def test_the_list_of_messages_keeps_its_queries_as_messages_arrive(ami, users, client_for):
+    staff = client_for("staff")
+    url = reverse("ami:intake_list", args=[ami.reference])
+
+    def record(n):
+        siret = luhn_siret(5000 + n)
+        depot = intake_record_eml(ami=ami, upload=_upload(build_eml()), user=users["staff"])
+        intake_identify(depot=depot, organisation={**ORGANISATION, "siret": siret}, user=users["staff"])
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert staff.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    record(1)
+    one = queries()
+    for n in range(2, 6):
+        record(n)
+    assert queries() == one
+
+
+@pytest.mark.django_db
+def test_the_history_of_a_message_shows_the_corrected_time_and_its_reason(ami, users, client_for):
+    with time_machine.travel(AFTER, tick=False):
+        depot = intake_record_eml(ami=ami, upload=_upload(build_eml()), user=users["staff"])
+        intake_time_correct(
+            depot=depot,
+            recu_le=datetime.datetime(2026, 5, 29, 23, 50, 0, tzinfo=PARIS),
+            motif="Le serveur de la MLHG retardait de 8 min 30",
+            user=users["staff"],
+        )
+    page = client_for("staff").get(reverse("history", args=["ami.depotcourriel", depot.pk])).content.decode()
+    assert "Heure de réception corrigée (29 mai 2026 à 23:58:30 → 29 mai 2026 à 23:50:00)" in page
+    assert client_for("prestataire").get(reverse("history", args=["ami.depotcourriel", depot.pk])).status_code == 403

@@ -139,7 +139,7 @@ def intake_time_correct(*, depot: DepotCourriel, recu_le, motif: str, user, now=
     now = now or timezone.now()
     motif = (motif or "").strip()
     with transaction.atomic():
-        depot = DepotCourriel.objects.select_for_update().select_related("ami", "dossier").get(pk=depot.pk)
+        depot = DepotCourriel.objects.select_for_update(of=("self",)).select_related("ami", "dossier").get(pk=depot.pk)
         _require_not_sealed(depot)
         _check_time(recu_le, now)
         if not motif:
@@ -270,7 +270,7 @@ def intake_seal(*, depot: DepotCourriel, user, now=None) -> DossierVersion:
     """
     now = now or timezone.now()
     with transaction.atomic():
-        depot = DepotCourriel.objects.select_for_update().select_related("ami", "dossier").get(pk=depot.pk)
+        depot = DepotCourriel.objects.select_for_update(of=("self",)).select_related("ami", "dossier").get(pk=depot.pk)
         if depot.dossier_id is None:
             raise Refused("Identifiez d'abord l'organisation qui a envoyé le courriel.")
         _require_not_sealed(depot)

@@ -14,6 +14,7 @@ from ami.models import (
     Convention,
     Critere,
     Decision,
+    DepotCourriel,
     Dossier,
     Evaluation,
     Fichier,
@@ -495,3 +496,16 @@ def convention_terms(convention, on=None) -> dict:
                 terms[name] = value
         terms["avenants"].append(avenant)
     return terms
+
+
+def dossier_recipients(dossier: Dossier) -> list[tuple[str, str, object]]:
+    """Who is written to about a dossier: ``(email, first name, user or None)`` for each active account of its
+    organisation, and, for a dossier received by email, the message's sender (once)."""
+    recipients = [
+        (membre.user.email, membre.user.first_name, membre.user)
+        for membre in dossier.prestataire.membres.select_related("user").filter(user__is_active=True)
+    ]
+    depot = DepotCourriel.objects.filter(dossier=dossier).first() if dossier.canal == Dossier.Canal.COURRIEL else None
+    if depot is not None and depot.expediteur_email.lower() not in {email.lower() for email, _, _ in recipients}:
+        recipients.append((depot.expediteur_email, depot.expediteur_nom, None))
+    return recipients

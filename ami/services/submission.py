@@ -9,6 +9,7 @@ from django.utils import timezone
 from ami.completeness import dossier_completeness
 from ami.documents.receipts import receipt_channel, receipt_filename, receipt_pdf
 from ami.models import Dossier, DossierVersion
+from ami.selectors import dossier_recipients
 from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content, draft_files
 from ami.services.states import dossier_set_state
 from mlhg_app.french import deadline_text
@@ -103,13 +104,7 @@ def receipt_send(*, version: DossierVersion) -> int:
     sent = 0
     dossier = version.dossier
     channel = receipt_channel(version)
-    recipients = [
-        (membre.user.email, membre.user.first_name, membre.user)
-        for membre in dossier.prestataire.membres.select_related("user").filter(user__is_active=True)
-    ]
-    depot = channel["depot"]
-    if depot is not None and depot.expediteur_email.lower() not in {r[0].lower() for r in recipients}:
-        recipients.append((depot.expediteur_email, depot.expediteur_nom, None))
+    recipients = dossier_recipients(dossier)
     for email, salutation, user in recipients:
         sent += message_send(
             kind="dossier.receipt",

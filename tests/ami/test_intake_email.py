@@ -16,6 +16,8 @@ from pypdf import PdfReader
 from ami.models import DepotCourriel, Dossier, Fichier, Prestataire
 from ami.retention import delete_dossiers
 from ami.serialisation import version_verify
+from ami.services.decision import decision_make, letters_send
+from ami.services.eligibility import dossier_set_eligibility
 from ami.services.intake import intake_identify, intake_record_eml, intake_seal, intake_time_correct
 from mlhg_app.refusals import Refused
 from tests.dossiers import PDF_BYTES, fill_dossier
@@ -334,3 +336,21 @@ def test_the_history_of_a_message_shows_the_corrected_time_and_its_reason(ami, u
     page = client_for("staff").get(reverse("history", args=["ami.depotcourriel", depot.pk])).content.decode()
     assert "Heure de réception corrigée (29 mai 2026 à 23:58:30 → 29 mai 2026 à 23:50:00)" in page
     assert client_for("prestataire").get(reverse("history", args=["ami.depotcourriel", depot.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_sender_of_an_emailed_dossier_gets_the_decision_letter(ami, users, django_capture_on_commit_callbacks):
+    staff = users["staff"]
+    with time_machine.travel(AFTER, tick=False):
+        depot = intake_record_eml(ami=ami, upload=_upload(build_eml()), user=staff)
+        dossier = fill_dossier(intake_identify(depot=depot, organisation=ORGANISATION, user=staff))
+        intake_seal(depot=depot, user=staff)
+        dossier_set_eligibility(dossier=dossier, recevable=True, user=staff)
+        decision = decision_make(ami=ami, user=staff, dossier=dossier)
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            letters_send(decision=decision, user=staff)
+    [letter] = mail.outbox
+    assert letter.to == ["claire@cabinet-exemple.fr"]
+    assert letter.subject == "Résultat de l'appel à manifestation d'intérêt « AMI APP courriel »"
+    assert "Bonjour Claire Delmas," in letter.body

@@ -16,9 +16,9 @@ from ami.models import Avenant, Convention
 from ami.selectors import convention_terms
 from ami.services.convention import avenant_create, convention_send, signed_copy_upload
 from mlhg_app.refusals import Refused
-from seances.models import Groupe, Seance
+from seances.models import Groupe, Programme, Seance
 from seances.services.billing import statement_create
-from seances.services.programme import programme_create_from_convention
+from seances.services.programme import programme_create_from_convention, seances_due
 from tests.committee import AFTER, decide, scored
 from tests.dossiers import PDF_BYTES, member
 from tests.factories import PrestataireFactory, SeanceFactory
@@ -260,3 +260,24 @@ def test_a_statement_across_the_avenant_date_bills_each_seance_at_the_price_of_i
     assert "À compter du lundi 1er février 2027 (avenant n° 1) : séance en groupe complet 455,00 €" in " ".join(
         text.split()
     )
+
+
+@pytest.mark.django_db
+def test_a_signed_volume_avenant_raises_the_seances_due_from_its_date(convention, committee, users):
+    staff = committee["staff"]
+    convention = _signed(convention, staff)
+    programme = programme_create_from_convention(convention=convention, responsable=users["responsable"])
+    sites = programme.sites.count()
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 10, 0, tzinfo=datetime.UTC), tick=False):
+        avenant = avenant_create(
+            convention=convention,
+            user=staff,
+            date_effet=datetime.date(2027, 1, 4),
+            objet="Une séance de plus par site à partir de janvier.",
+            seances_par_site=4,
+        )
+        convention_send(convention=avenant, user=staff)
+        signed_copy_upload(document=avenant, upload=_pdf_upload(avenant.fichier), user=staff)
+        assert seances_due(programme)["minimum"] == 3 * sites
+    with time_machine.travel(datetime.datetime(2027, 1, 4, 10, 0, tzinfo=datetime.UTC), tick=False):
+        assert seances_due(Programme.objects.get(pk=programme.pk))["minimum"] == 4 * sites

@@ -25,12 +25,24 @@ from ami.serialisation import content_hash, dossier_content, dossier_queryset_fo
 from ami.services.dossier import fichier_add
 from ami.services.eligibility import dossier_set_eligibility
 from ami.services.states import dossier_set_state
-from ami.services.submission import _queue_receipt
+from ami.services.submission import send_receipt
 from mlhg_app.french import deadline_text
+from mlhg_app.jobs import enqueue
 from mlhg_app.refusals import Refused
 from mlhg_app.uploads import format_mo
 
 DECIDED = {AMI.Status.ATTRIBUE, AMI.Status.SANS_SUITE}
+# The organisation's fields staff type from the message (a known SIRET is matched instead).
+ORGANISATION_FIELDS = (
+    "siret",
+    "raison_sociale",
+    "statut_juridique",
+    "adresse",
+    "code_postal",
+    "ville",
+    "contact_nom",
+    "contact_telephone",
+)
 
 
 def _when(value) -> str:
@@ -236,18 +248,6 @@ def intake_identify(*, depot: DepotCourriel, organisation: dict, user, confirm_o
     return dossier
 
 
-ORGANISATION_FIELDS = (
-    "siret",
-    "raison_sociale",
-    "statut_juridique",
-    "adresse",
-    "code_postal",
-    "ville",
-    "contact_nom",
-    "contact_telephone",
-)
-
-
 def intake_file_add(*, depot: DepotCourriel, upload) -> Fichier:
     """Add a piece to the dossier received by email (the portal's checks). Refused once sealed."""
     _require_not_sealed(depot)
@@ -311,5 +311,5 @@ def intake_seal(*, depot: DepotCourriel, user, now=None) -> DossierVersion:
                 user=user,
                 now=now,
             )
-        transaction.on_commit(lambda: _queue_receipt(version.pk))
+        transaction.on_commit(lambda: enqueue(send_receipt, version_id=version.pk))
     return version

@@ -108,6 +108,11 @@ urlpatterns = [
     path("courriels/<int:pk>/heure/", intake.IntakeTimeView.as_view(), name="intake_time"),
     path("courriels/<int:pk>/organisation/", intake.IntakeIdentifyView.as_view(), name="intake_identify"),
     path("courriels/<int:pk>/pieces/", intake.IntakeFileView.as_view(), name="intake_file"),
+    path(
+        "courriels/<int:pk>/pieces/<int:fichier_pk>/retirer/",
+        intake.IntakeFileRemoveView.as_view(),
+        name="intake_file_remove",
+    ),
     path("courriels/<int:pk>/section/<slug:section>/", intake.IntakeSectionView.as_view(), name="intake_section"),
     path("courriels/<int:pk>/sceller/", intake.IntakeSealView.as_view(), name="intake_seal"),
     path("courriels/<int:pk>/message.eml", intake.IntakeEmlView.as_view(), name="intake_eml"),

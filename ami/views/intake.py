@@ -12,9 +12,11 @@ from ami.completeness import dossier_completeness
 from ami.forms.intake import EmlForm, ManualForm, OrganisationForm, PieceForm, TimeCorrectionForm
 from ami.models import DepotCourriel
 from ami.services import intake as services
+from ami.services.dossier import fichier_remove
 from ami.services.intake import siret_owner_differs, stored_email
 from ami.views.objects import AMIObjectMixin
 from ami.views.portal import DossierSectionView
+from mlhg_app import redirects
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.refusals import Refused, refusal_as_message, refusal_on_form
 
@@ -178,6 +180,23 @@ class IntakeFileView(IntakeDetailView):
                 messages.success(request, f"Pièce « {fichier.nom} » ajoutée au dossier.")
                 return redirect("ami:intake_detail", pk=self.depot.pk)
         return self.render_page(request, piece_form=form)
+
+
+class IntakeFileRemoveView(IntakeObjectMixin, PermissionRequiredView, View):
+    """Remove a piece from the dossier being typed (before its seal)."""
+
+    permission_required = "ami.change_intake"
+    http_method_names = ["post"]
+
+    def post(self, request, pk, fichier_pk):
+        depot = self.depot
+        if depot.dossier is None:
+            raise Http404("Organisation non identifiée")
+        fichier = get_object_or_404(depot.dossier.fichiers.filter(detache_at__isnull=True), pk=fichier_pk)
+        nom = fichier.nom
+        fichier_remove(fichier=fichier)
+        messages.success(request, f"La pièce « {nom} » est retirée du dossier.")
+        return redirect(redirects.next_url(request, default=reverse("ami:intake_detail", kwargs={"pk": depot.pk})))
 
 
 class IntakeSealView(IntakeObjectMixin, PermissionRequiredView, View):

@@ -354,3 +354,20 @@ def test_the_sender_of_an_emailed_dossier_gets_the_decision_letter(ami, users, d
     assert letter.to == ["claire@cabinet-exemple.fr"]
     assert letter.subject == "Résultat de l'appel à manifestation d'intérêt « AMI APP courriel »"
     assert "Bonjour Claire Delmas," in letter.body
+
+
+@pytest.mark.django_db
+@time_machine.travel(AFTER, tick=False)
+def test_staff_add_and_remove_pieces_before_the_seal_and_a_too_large_one_is_refused(ami, users, client_for):
+    depot = intake_record_eml(ami=ami, upload=_upload(build_eml()), user=users["staff"])
+    dossier = intake_identify(depot=depot, organisation=ORGANISATION, user=users["staff"])
+    staff = client_for("staff")
+    url = reverse("ami:intake_file", args=[depot.pk])
+    big = SimpleUploadedFile("annexe.pdf", PDF_BYTES + b"0" * (10 * 1024 * 1024))
+    response = staff.post(url, {"fichier": big})
+    assert "Le fichier « annexe.pdf » pèse 10,1 Mo : la limite est de 10 Mo par fichier." in response.content.decode()
+    staff.post(url, {"fichier": SimpleUploadedFile("cv.pdf", PDF_BYTES)})
+    assert sorted(dossier.fichiers.values_list("nom", flat=True)) == ["cv.pdf", "dossier-candidature.pdf"]
+    cv = dossier.fichiers.get(nom="cv.pdf")
+    staff.post(reverse("ami:intake_file_remove", args=[depot.pk, cv.pk]))
+    assert list(dossier.fichiers.values_list("nom", flat=True)) == ["dossier-candidature.pdf"]

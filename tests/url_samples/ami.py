@@ -157,6 +157,7 @@ def intake(world):
             "contact_nom": "Claire Delmas",
         }
         intake_identify(depot=depot, organisation=organisation, user=staff)
+        depot.refresh_from_db()
         world["depot"] = depot
     return world["depot"]
 
@@ -186,6 +187,7 @@ SAMPLES.update(
         "ami:intake_time": lambda w: {"pk": intake(w).pk},
         "ami:intake_identify": lambda w: {"pk": intake(w).pk},
         "ami:intake_file": lambda w: {"pk": intake(w).pk},
+        "ami:intake_file_remove": lambda w: {"pk": intake(w).pk, "fichier_pk": intake(w).dossier.fichiers.get().pk},
         "ami:intake_section": lambda w: {"pk": intake(w).pk, "section": "structure"},
         "ami:intake_seal": lambda w: {"pk": intake(w).pk},
         "ami:intake_eml": lambda w: {"pk": intake(w).pk},

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from ami.models import AMI, Critere, Dossier, Jalon, Membre, Prestataire, SectionAMI
+from ami.models import AMI, Avenant, Critere, DepotCourriel, Dossier, Jalon, Membre, Prestataire, SectionAMI
 from mlhg_app.admin_site import ConsoleAdmin, ConsoleInline, ReadOnly
 
 
@@ -52,4 +52,21 @@ class DossierAdmin(ConsoleAdmin):
     list_filter = ["ami", "status"]
     search_fields = ["prestataire__raison_sociale", "prestataire__siret"]
     fields = ["ami", "prestataire", "status", "created_at", "updated_at"]
+    readonly_fields = fields
+
+
+@admin.register(DepotCourriel)
+class DepotCourrielAdmin(ConsoleAdmin):
+    """A dossier received by email: its reception record (the message itself is read in the product's page)."""
+
+    list_display = ["expediteur_email", "ami", "recu_le", "dossier", "enregistre_par"]
+    list_filter = ["ami"]
+    fields = ["ami", "dossier", "expediteur_email", "date_entete", "date_received", "recu_le", "correction_motif"]
+    readonly_fields = fields
+
+
+@admin.register(Avenant)
+class AvenantAdmin(ConsoleAdmin):
+    list_display = ["__str__", "date_effet", "sent_at", "signed_at"]
+    fields = ["convention", "numero", "date_effet", "prix_seance_groupe", "prix_seance_sous_groupe", "seances_par_site"]
     readonly_fields = fields

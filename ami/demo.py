@@ -1,8 +1,13 @@
-"""Demo data of the AMI: four candidates with submitted dossiers, a draft that missed the
-deadline, and a demonstration AMI open today so that the portal can be tried."""
+"""Demo data of the AMI: four candidates with submitted dossiers, one dossier received by email
+(its .eml built here) and recorded by staff, a draft that missed the deadline, the convention sent and
+signed with an avenant awaiting its signature, and a demonstration AMI open today so that the portal
+can be tried."""
 
 import datetime
+import io
+import zipfile
 from decimal import Decimal
+from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -26,10 +31,12 @@ from ami.models import (
 )
 from ami.reference import REFERENCE
 from ami.services.authoring import ami_create, shift_years
+from ami.services.convention import avenant_create, convention_send, signed_copy_upload
 from ami.services.decision import convention_create, decision_make, letters_send
 from ami.services.dossier import fichier_add
 from ami.services.eligibility import dossier_set_eligibility
 from ami.services.evaluation import evaluation_declare, evaluation_get_or_create, evaluation_save, evaluation_submit
+from ami.services.intake import intake_identify, intake_record_eml, intake_seal
 from ami.services.questions import question_answer_save, question_ask, question_publish
 from ami.services.rectificatif import ami_deadline_postpone, ami_rectify, ami_version_record, sections_of
 from ami.services.states import ami_set_state
@@ -311,10 +318,13 @@ def load(*, today) -> list[tuple[str, str, str]]:
         prestataire=late,
         defaults={"presentation": "Cabinet de coaching d'équipes.", "statut_juridique": "SAS", "approche": "autre"},
     )
+    if fresh and ami.is_past_deadline():
+        _intake(ami, antennes)
     if ami.is_past_deadline() and ami.status == AMI.Status.PUBLIE:
         ami_set_state(ami=ami, status=AMI.Status.CLOS)
     if fresh and ami.is_past_deadline():
         _select(ami)
+        _convention_life(ami)
 
     # A complementary AMI closed five days ago, its committee at work (the evaluators' grids to fill).
     load_committee(today=today, source=ami, antennes=antennes)
@@ -474,3 +484,114 @@ def _select(ami: AMI):
         decision = decision_make(ami=ami, user=staff, dossier=winner, justification="")
         letters_send(decision=decision, user=staff)
         convention_create(decision=decision, user=staff)
+
+
+# -- a dossier received by email (seed §7.3: « à l'adresse mlhg@ml31.org ») ----------------------------
+
+PAR_COURRIEL = {
+    "raison_sociale": "Garonne Médiation",
+    "statut": "SARL",
+    "siret": "51234876000012",
+    "adresse": ("17 quai de Tounis", "31000", "Toulouse"),
+    "contact": ("Sophie", "Marty", "s.marty@garonne-mediation.demo", "05 61 25 70 18"),
+    "presentation": "Cabinet de médiateurs et de psychologues du travail, intervenant auprès des équipes sociales.",
+    "activite": "Analyse de pratiques, médiation d'équipe, formation à l'écoute active.",
+    "approche": Dossier.Approche.CODEV,
+    "intervenants": [("Sophie", "Marty", Intervenant.Qualification.PSYCHOLOGUE, 10, 6)],
+    "prix": (Decimal("465.00"), Decimal("415.00")),
+    "tva": (Dossier.RegimeTVA.ASSUJETTI, Decimal("20.00"), ""),
+    "couverture": 6,
+}
+
+
+def demo_eml() -> bytes:
+    """The message Garonne Médiation sent to mlhg@ml31.org on 29 May 2026 (Date 21:14:02, received 21:14:37),
+    with its dossier in PDF and a ZIP of annexes that the portal's checks refuse."""
+    message = EmailMessage()
+    message["Received"] = (
+        "from smtp.garonne-mediation.demo (smtp.garonne-mediation.demo [198.51.100.7]) by mx.ml31.org (Postfix) "
+        "with ESMTPS id 7C3D2E1; Fri, 29 May 2026 21:14:37 +0200"
+    )
+    message["Received"] = (
+        "from [10.0.0.12] by smtp.garonne-mediation.demo (Postfix) with ESMTPSA id 91AB; Fri, 29 May 2026 21:14:05 +0200"
+    )
+    message["From"] = "Sophie Marty <s.marty@garonne-mediation.demo>"
+    message["To"] = "MLHG <mlhg@ml31.org>"
+    message["Subject"] = "Candidature – AMI Analyse de pratiques professionnelles 2026"
+    message["Date"] = "Fri, 29 May 2026 21:14:02 +0200"
+    message["Message-ID"] = "<20260529211402.4242@garonne-mediation.demo>"
+    message.set_content(
+        "Madame, Monsieur,\n\nVeuillez trouver ci-joint le dossier de candidature de Garonne Médiation "
+        "à votre appel à manifestation d'intérêt.\n\nSophie Marty, gérante"
+    )
+    message.add_attachment(
+        _cv_pdf("Garonne", "Médiation", "Dossier de candidature", 10),
+        maintype="application",
+        subtype="pdf",
+        filename="Dossier candidature Garonne Médiation.pdf",
+    )
+    message.add_attachment(
+        _cv_pdf("Sophie", "Marty", "Psychologue du travail", 10),
+        maintype="application",
+        subtype="pdf",
+        filename="CV Sophie Marty.pdf",
+    )
+    annexes = io.BytesIO()
+    with zipfile.ZipFile(annexes, "w") as archive:
+        archive.writestr("references.txt", "Mission Locale de l'Ariège (2024), CCAS de Blagnac (2025).")
+    message.add_attachment(annexes.getvalue(), maintype="application", subtype="zip", filename="annexes.zip")
+    return message.as_bytes()
+
+
+def _intake(ami: AMI, antennes):
+    """Staff record the dossier received by email on Monday 1 June 2026, type its six parts and seal it."""
+    import time_machine  # late: only the demo's intake travels to June 2026; importing ami.demo needs it not
+
+    staff = User.objects.get(email="direction@demo.ml31.org")
+    if ami.depots_courriel.exists():
+        return
+    rue, cp, ville = PAR_COURRIEL["adresse"]
+    first, last, _email, phone = PAR_COURRIEL["contact"]
+    with time_machine.travel(datetime.datetime(2026, 6, 1, 9, 30, tzinfo=PARIS), tick=False):
+        depot = intake_record_eml(ami=ami, upload=SimpleUploadedFile("candidature.eml", demo_eml()), user=staff)
+        organisation = {
+            "siret": _siret_ok(PAR_COURRIEL["siret"]),
+            "raison_sociale": PAR_COURRIEL["raison_sociale"],
+            "statut_juridique": PAR_COURRIEL["statut"],
+            "adresse": rue,
+            "code_postal": cp,
+            "ville": ville,
+            "contact_nom": f"{first} {last}",
+            "contact_telephone": phone,
+        }
+        dossier = intake_identify(depot=depot, organisation=organisation, user=staff)
+        _fill(dossier, PAR_COURRIEL, antennes)
+        intake_seal(depot=depot, user=staff)
+
+
+def _convention_life(ami: AMI):
+    """The convention sent on 23 June, signed by Horizons Supervision on 30 June (its PDF uploaded back), and
+    an avenant (prices from 4 January 2027) sent on 20 November, awaiting the prestataire's signature."""
+    import time_machine  # late: only the demo's convention travels in time; importing ami.demo needs it not
+
+    convention = getattr(Decision.objects.filter(ami=ami).first(), "convention", None)
+    if convention is None or convention.sent_at is not None:
+        return
+    staff = User.objects.get(email="direction@demo.ml31.org")
+    claire = User.objects.get(email="contact@horizons-supervision.demo")
+    with time_machine.travel(datetime.datetime(2026, 6, 23, 10, 0, tzinfo=PARIS), tick=False):
+        convention_send(convention=convention, user=staff)
+    with time_machine.travel(datetime.datetime(2026, 6, 30, 15, 20, tzinfo=PARIS), tick=False):
+        with convention.fichier.open("rb") as handle:
+            signed = SimpleUploadedFile(f"{convention.numero}-signee.pdf", handle.read())
+        signed_copy_upload(document=convention, upload=signed, user=claire)
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 11, 0, tzinfo=PARIS), tick=False):
+        avenant = avenant_create(
+            convention=convention,
+            user=staff,
+            date_effet=datetime.date(2027, 1, 4),
+            objet="Révision annuelle des prix au 1er janvier 2027 (article 4 de la convention).",
+            prix_seance_groupe=Decimal("495.00"),
+            prix_seance_sous_groupe=Decimal("445.00"),
+        )
+        convention_send(convention=avenant, user=staff)

@@ -451,11 +451,22 @@ class Dossier(models.Model):
         ASSUJETTI = "assujetti", _("Assujetti à la TVA")
         EXONERE = "exonere", _("Exonéré de TVA")
 
+    class Canal(models.TextChoices):
+        PORTAIL = "portail", _("Déposé sur le portail")
+        COURRIEL = "courriel", _("Reçu par courriel")
+
     ami = models.ForeignKey(AMI, verbose_name=_("AMI"), on_delete=models.PROTECT, related_name="dossiers")
     prestataire = models.ForeignKey(
         Prestataire, verbose_name=_("prestataire"), on_delete=models.PROTECT, related_name="dossiers"
     )
     status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.BROUILLON)
+    canal = models.CharField(
+        _("canal de réception"),
+        max_length=10,
+        choices=Canal.choices,
+        default=Canal.PORTAIL,
+        help_text=_("Un dossier reçu par courriel est saisi par la MLHG (ami.DepotCourriel)."),
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
@@ -633,6 +644,7 @@ class Fichier(models.Model):
     class Kind(models.TextChoices):
         CV = "cv", _("CV")
         RECOMMANDATION = "recommandation", _("Lettre de recommandation")
+        PIECE = "piece", _("Pièce jointe au courriel")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="fichiers")
     kind = models.CharField(_("type de pièce"), max_length=20, choices=Kind.choices)
@@ -789,15 +801,65 @@ def convention_upload_to(instance, filename):
     return f"conventions/{instance.dossier_id}/{filename}"
 
 
-class Convention(models.Model):
-    """The convention de prestation with the retained candidate (seed §9).
+def signed_upload_to(instance, filename):
+    convention = instance if isinstance(instance, Convention) else instance.convention
+    return f"conventions/{convention.dossier_id}/signees/{filename}"
 
-    Its state follows from its dates (no status column): « établie » once created, « signée » once
-    `signed_at` is set, by `ami.services.convention.convention_set_state` only."""
+
+class SignatureSteps(models.Model):
+    """The life shared by a convention and its avenants: établi(e) → envoyé(e) pour signature → signé(e).
+
+    No status column: the state follows from the dates, which change in `ami.services.convention` only."""
 
     class Status(models.TextChoices):
         ETABLIE = "etablie", _("Établie")
+        ENVOYEE = "envoyee", _("Envoyée pour signature")
         SIGNEE = "signee", _("Signée")
+
+    sent_at = models.DateTimeField(_("envoyée pour signature le"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("envoyée par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("signée le"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("exemplaire signé déposé par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    fichier_signe = models.FileField(
+        _("exemplaire signé (PDF)"), upload_to=signed_upload_to, max_length=255, blank=True
+    )
+    signe_sha256 = models.CharField(_("empreinte SHA-256 de l'exemplaire signé"), max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def status(self) -> str:
+        if self.signed_at is not None:
+            return self.Status.SIGNEE
+        if self.sent_at is not None:
+            return self.Status.ENVOYEE
+        return self.Status.ETABLIE
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label
+
+
+class Convention(SignatureSteps):
+    """The convention de prestation with the retained candidate (seed §9).
+
+    Its state follows from its dates (no status column): « établie » once created, « envoyée pour
+    signature » once `sent_at` is set, « signée » once `signed_at` is set (the signed PDF uploaded),
+    by `ami.services.convention` only. Amended by dated `Avenant`s."""
 
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="convention")
     dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="convention")
@@ -807,7 +869,6 @@ class Convention(models.Model):
     fichier = models.FileField(_("convention (PDF)"), upload_to=convention_upload_to, blank=True)
     created_at = models.DateTimeField(_("établie le"), auto_now_add=True)
     signable_from = models.DateTimeField(_("signature possible à partir du"), null=True, blank=True)
-    signed_at = models.DateTimeField(_("signée le"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -818,8 +879,119 @@ class Convention(models.Model):
         return f"Convention {self.numero} – {self.dossier.prestataire}"
 
     @property
-    def status(self) -> str:
-        return self.Status.SIGNEE if self.signed_at is not None else self.Status.ETABLIE
+    def reference(self) -> str:
+        """What a signed copy's text must contain to be this document."""
+        return self.numero
 
-    def get_status_display(self) -> str:
-        return self.Status(self.status).label
+
+def avenant_upload_to(instance, filename):
+    return f"conventions/{instance.convention.dossier_id}/avenants/{filename}"
+
+
+class Avenant(SignatureSteps):
+    """A dated amendment of the convention: new prices of a séance (groupe / sous-groupe) or a new
+    volume (séances par site), applied from `date_effet` once signed (seances.pricing)."""
+
+    convention = models.ForeignKey(
+        Convention, verbose_name=_("convention"), on_delete=models.PROTECT, related_name="avenants"
+    )
+    numero = models.PositiveSmallIntegerField(_("numéro d'avenant"))
+    date_effet = models.DateField(_("date d'effet"))
+    objet = models.TextField(_("objet de l'avenant"))
+    prix_seance_groupe = models.DecimalField(
+        _("nouveau prix HT d'une séance en groupe complet (€)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    prix_seance_sous_groupe = models.DecimalField(
+        _("nouveau prix HT d'une séance en sous-groupe (€)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    seances_par_site = models.PositiveSmallIntegerField(
+        _("nouveau volume : séances par site et par an"), null=True, blank=True
+    )
+    fichier = models.FileField(_("avenant (PDF)"), upload_to=avenant_upload_to, max_length=255, blank=True)
+    created_at = models.DateTimeField(_("établi le"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("établi par"), on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("avenant à la convention")
+        verbose_name_plural = _("avenants à la convention")
+        ordering = ["convention", "numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["convention", "numero"], name="avenant_unique_numero"),
+            models.CheckConstraint(
+                condition=models.Q(prix_seance_groupe__isnull=False)
+                | models.Q(prix_seance_sous_groupe__isnull=False)
+                | models.Q(seances_par_site__isnull=False),
+                name="avenant_modifie_quelque_chose",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Avenant n° {self.numero} à la convention {self.convention.numero}"
+
+    @property
+    def reference(self) -> str:
+        """What a signed copy's text must contain to be this document."""
+        return f"{self.convention.numero}-AV{self.numero}"
+
+
+# -- dossiers received outside the portal ------------------------------------------------------------
+
+
+def courriel_upload_to(instance, filename):
+    return f"courriels/{instance.ami_id}/{instance.eml_sha256[:2]}/{instance.eml_sha256}.eml"
+
+
+class DepotCourriel(models.Model):
+    """A dossier received by email (seed §7.3: « à l'adresse mlhg@ml31.org »), recorded by staff.
+
+    The message (.eml, kept as evidence, staff only) gives the sender and the reception time: the
+    latest `Received:` timestamp (MLHG's own server), else the `Date:` header; a correction of the
+    time needs a reason (history). Then the sender's organisation (SIRET), the six parts typed by
+    staff, and the seal (`ami.services.intake.intake_seal`): a version dated at the reception time."""
+
+    ami = models.ForeignKey(AMI, verbose_name=_("AMI"), on_delete=models.PROTECT, related_name="depots_courriel")
+    dossier = models.OneToOneField(
+        Dossier,
+        verbose_name=_("dossier"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="depot_courriel",
+    )
+    eml = models.FileField(_("message reçu (.eml)"), upload_to=courriel_upload_to, max_length=255, blank=True)
+    eml_sha256 = models.CharField(_("empreinte SHA-256 du message"), max_length=64, blank=True)
+    eml_taille = models.PositiveIntegerField(_("taille du message (octets)"), default=0)
+    expediteur_email = models.EmailField(_("adresse de l'expéditeur"))
+    expediteur_nom = models.CharField(_("nom de l'expéditeur"), max_length=200, blank=True)
+    sujet = models.CharField(_("objet du message"), max_length=255, blank=True)
+    date_entete = models.DateTimeField(_("date indiquée par l'expéditeur (en-tête Date)"), null=True, blank=True)
+    received_entete = models.TextField(_("en-tête Received le plus récent"), blank=True)
+    date_received = models.DateTimeField(_("reçu par le serveur (en-tête Received)"), null=True, blank=True)
+    recu_le = models.DateTimeField(_("reçu le (heure retenue)"), null=True, blank=True)
+    correction_motif = models.TextField(_("motif de la correction de l'heure de réception"), blank=True)
+    pieces_refusees = models.JSONField(_("pièces jointes refusées"), default=list, blank=True)
+    enregistre_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("enregistré par"), on_delete=models.PROTECT, related_name="+"
+    )
+    enregistre_le = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dossier reçu par courriel")
+        verbose_name_plural = _("dossiers reçus par courriel")
+        ordering = ["ami", "recu_le"]
+
+    def __str__(self) -> str:
+        when = f" du {timezone.localtime(self.recu_le):%d/%m/%Y %H:%M}" if self.recu_le else ""
+        return f"Courriel de {self.expediteur_email}{when}"
+
+    @property
+    def is_sealed(self) -> bool:
+        return self.dossier_id is not None and self.dossier.status != Dossier.Status.BROUILLON
+
+    @property
+    def is_late(self) -> bool:
+        return self.recu_le is not None and self.recu_le > self.ami.date_limite

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 
-from ami.models import Dossier, DossierVersion, Evaluation, Fichier, Lettre, Note
+from ami.models import Avenant, Convention, DepotCourriel, Dossier, DossierVersion, Evaluation, Fichier, Lettre, Note
 from mlhg_app import retention
 from mlhg_app.models import OutgoingMessage
 
@@ -49,8 +49,11 @@ def delete_dossiers(ids: list[int]) -> dict[str, int]:
     lettres = Lettre.objects.filter(dossier_id__in=ids)
     versions = DossierVersion.objects.filter(dossier_id__in=ids)
     evaluations = Evaluation.objects.filter(dossier_id__in=ids)
+    depots = DepotCourriel.objects.filter(dossier_id__in=ids)
     files = list(fichiers.values_list("fichier", flat=True))
     files += [name for name in lettres.values_list("fichier", flat=True) if name]
+    files += [name for name in depots.values_list("eml", flat=True) if name]
+    depot_ids = list(depots.values_list("pk", flat=True))
     lettre_ids = list(lettres.values_list("pk", flat=True))
     version_ids = list(versions.values_list("pk", flat=True))
     evaluation_ids = list(evaluations.values_list("pk", flat=True))
@@ -67,13 +70,20 @@ def delete_dossiers(ids: list[int]) -> dict[str, int]:
         | Q(object_type="ami.lettre", object_id__in=[str(i) for i in lettre_ids])
         | Q(object_type="ami.dossierversion", object_id__in=[str(i) for i in version_ids])
     ).delete()
+    depots.delete()  # the message received by email (.eml) goes with its dossier
     lettres.delete()
     Note.objects.filter(pk__in=note_ids).delete()
     evaluations.delete()
     versions.delete()  # the link to its files goes with it
     fichiers.delete()
     Dossier.objects.filter(pk__in=ids).delete()  # parts (intervenants, références, étapes) cascade
-    for model, model_ids in ((Dossier, ids), (Lettre, lettre_ids), (Evaluation, evaluation_ids), (Note, note_ids)):
+    for model, model_ids in (
+        (Dossier, ids),
+        (Lettre, lettre_ids),
+        (Evaluation, evaluation_ids),
+        (Note, note_ids),
+        (DepotCourriel, depot_ids),
+    ):
         retention.delete_history(model, model_ids)
     retention.delete_files_on_commit(files)
     return counts
@@ -89,3 +99,18 @@ def reason_non_retenus(now: datetime.datetime) -> str:
 
 def register() -> None:
     retention.register("ami.dossiers_non_retenus", purge_dossiers_non_retenus, reason=reason_non_retenus)
+
+
+def delete_convention(convention: Convention) -> list[str]:
+    """Delete a convention with its avenants and their history; returns the stored files to delete after
+    commit (the PDFs and the signed copies). Call inside a transaction."""
+    avenants = Avenant.objects.filter(convention=convention)
+    files = [convention.fichier.name, convention.fichier_signe.name]
+    for avenant in avenants:
+        files += [avenant.fichier.name, avenant.fichier_signe.name]
+    avenant_ids = list(avenants.values_list("pk", flat=True))
+    avenants.delete()
+    retention.delete_history(Avenant, avenant_ids)
+    retention.delete_history(Convention, [convention.pk])
+    convention.delete()
+    return [name for name in files if name]

@@ -10,7 +10,7 @@ for anyone but its own organisation.
 
 import rules
 
-from ami.models import AMI, Dossier, Evaluation, Question
+from ami.models import AMI, Avenant, DepotCourriel, Dossier, Evaluation, Question
 from ami.selectors import prestataire_of
 from mlhg_app.rules import is_evaluateur, is_prestataire, is_staff_member
 
@@ -21,12 +21,16 @@ def _dossier(obj):
     """The dossier an object belongs to (a dossier, a file, a version, a grid, a letter, a convention)."""
     if obj is None:
         return None
+    if isinstance(obj, Avenant):
+        return obj.convention.dossier
     return obj if isinstance(obj, Dossier) else getattr(obj, "dossier", None)
 
 
 def _ami(obj):
     if obj is None or isinstance(obj, AMI):
         return obj
+    if isinstance(obj, DepotCourriel):
+        return obj.ami
     dossier = _dossier(obj)
     return dossier.ami if dossier is not None else None
 
@@ -127,6 +131,21 @@ def is_draft(user, obj) -> bool:
 
 
 @rules.predicate
+def is_unsealed_intake(user, depot) -> bool:
+    """A dossier received by email still being typed (not sealed yet)."""
+    return bool(isinstance(depot, DepotCourriel) and not depot.is_sealed)
+
+
+@rules.predicate
+def is_piece_of_an_intake_draft(user, fichier) -> bool:
+    """A piece of a dossier received by email that staff are still typing (before its seal)."""
+    dossier = _dossier(fichier)
+    return bool(
+        dossier is not None and dossier.canal == Dossier.Canal.COURRIEL and dossier.status == Dossier.Status.BROUILLON
+    )
+
+
+@rules.predicate
 def is_sent(user, lettre) -> bool:
     return bool(lettre is not None and lettre.sent_at is not None)
 
@@ -167,7 +186,9 @@ rules.add_perm("ami.evaluate_dossier", is_assigned_evaluator & deadline_passed &
 # A file: its organisation's; for the others, a file of a submitted version of a dossier they may read.
 rules.add_perm(
     "ami.view_fichier",
-    is_own_organisation | (can_read_its_dossier & is_in_a_submitted_version),
+    is_own_organisation
+    | (can_read_its_dossier & is_in_a_submitted_version)
+    | (is_staff_member & is_piece_of_an_intake_draft),
 )
 # A grid: its evaluator's own; staff; the other evaluators once they submitted theirs (no conflict).
 rules.add_perm(
@@ -179,8 +200,18 @@ rules.add_perm("ami.change_evaluation", is_own_grid & ~is_submitted_grid & is_gr
 # A letter: staff (drafts included); the candidate's own organisation once sent.
 rules.add_perm("ami.view_lettre", is_staff_member | (is_own_organisation & is_sent))
 rules.add_perm("ami.change_lettre", is_staff_member)  # a sent letter: the service refuses in French
-# The convention: staff; the retained candidate's organisation.
+# The convention and its avenants: staff; the retained candidate's organisation.
 rules.add_perm("ami.view_convention", is_staff_member | is_own_organisation)
+# Staff send the convention (or an avenant) for signature, and establish avenants.
+rules.add_perm("ami.send_convention", is_staff_member)
+rules.add_perm("ami.amend_convention", is_staff_member)
+# The signed copy is uploaded by either side: staff, or the retained organisation's accounts.
+rules.add_perm("ami.sign_convention", is_staff_member | is_own_organisation)
+# The dossiers received by email (seed §7.3): staff record them, see the message (.eml, evidence), and type
+# them until sealed.
+rules.add_perm("ami.record_intake", is_staff_member)
+rules.add_perm("ami.view_intake", is_staff_member)
+rules.add_perm("ami.change_intake", is_staff_member & is_unsealed_intake)
 # The AMI's decision and its history: staff.
 rules.add_perm("ami.view_decision", is_staff_member)
 # The dossiers received for an AMI (existence and status): staff; the AMI's evaluators.

@@ -3,6 +3,7 @@ the AMI's journal."""
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
 from django.http import Http404
@@ -16,6 +17,7 @@ from ami.models import (
     Convention,
     Critere,
     Decision,
+    DepotCourriel,
     Dossier,
     DossierVersion,
     Evaluation,
@@ -801,3 +803,41 @@ def todo_prestataire(user, now):
         else:
             yield Item(label="Dossier complet, à déposer", url=url, due=dossier.ami.date_limite, detail=detail)
         yield Upcoming(f"date limite de « {dossier.ami.titre} »", dossier.ami.date_limite, url)
+
+
+# -- the convention's terms over time ------------------------------------------------------------
+
+
+def convention_terms(convention, on=None) -> dict:
+    """The prices HT of a séance and the volume the convention sets on `on` (today by default): those of the
+    retained dossier's last version, amended by each signed avenant whose date d'effet is on or before `on`.
+
+    ``{"prix_seance_groupe": Decimal, "prix_seance_sous_groupe": Decimal, "seances_par_site": int, "avenants": [...]}``
+    """
+    on = on or timezone.localdate()
+    version = convention.dossier.versions.order_by("-numero").first()
+    financier = version.contenu.get("financier", {}) if version else {}
+    groupe = Decimal(str(financier.get("prix_seance_groupe") or "0"))
+    terms = {
+        "prix_seance_groupe": groupe,
+        "prix_seance_sous_groupe": Decimal(str(financier.get("prix_seance_sous_groupe") or groupe)),
+        "seances_par_site": convention.dossier.ami.seances_par_site,
+        "avenants": [],
+    }
+    for avenant in convention.avenants.filter(signed_at__isnull=False, date_effet__lte=on).order_by("date_effet"):
+        for name in ("prix_seance_groupe", "prix_seance_sous_groupe", "seances_par_site"):
+            value = getattr(avenant, name)
+            if value is not None:
+                terms[name] = value
+        terms["avenants"].append(avenant)
+    return terms
+
+
+def dossier_recipients(dossier: Dossier) -> list[tuple[str, str, object]]:
+    """Who is written to about a dossier: ``(email, first name, user or None)`` for each active account of its
+    organisation, and, for a dossier received by email, the message's sender (once)."""
+    recipients = [(user.email, user.first_name, user) for user in prestataire_recipients(dossier.prestataire)]
+    depot = DepotCourriel.objects.filter(dossier=dossier).first() if dossier.canal == Dossier.Canal.COURRIEL else None
+    if depot is not None and depot.expediteur_email.lower() not in {email.lower() for email, _, _ in recipients}:
+        recipients.append((depot.expediteur_email, depot.expediteur_nom, None))
+    return recipients

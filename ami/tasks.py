@@ -2,7 +2,8 @@
 
 The jobs a service queues sit beside it, so that no service imports this module: `send_receipt`
 (ami.services.submission), `send_letter` (ami.services.decision), `notify_rectificatif`
-(ami.services.rectificatif), `notify_question` and `notify_question_asked` (ami.services.questions)."""
+(ami.services.rectificatif), `notify_question` and `notify_question_asked` (ami.services.questions),
+`send_for_signature` (ami.services.convention)."""
 
 from celery import shared_task
 from django.utils import timezone

@@ -4,8 +4,10 @@ from django.urls import path
 
 from ami.views import (
     authoring,
+    convention,
     decision,
     evaluation,
+    intake,
     portal,
     public,
     questions,
@@ -90,6 +92,47 @@ urlpatterns = [
     path("appel/<slug:reference>/lettres/envoyer/", decision.LettersSendView.as_view(), name="letters_send"),
     path("appel/<slug:reference>/convention/", decision.ConventionView.as_view(), name="convention"),
     path("appel/<slug:reference>/convention.pdf", decision.ConventionPdfView.as_view(), name="convention_pdf"),
+    # The convention's life: sent, signed, its avenants (views/convention.py)
+    path("conventions/<int:pk>/", convention.ConventionDetailView.as_view(), name="convention_detail"),
+    path("conventions/<int:pk>/envoyer/", convention.ConventionSendView.as_view(), name="convention_send"),
+    path("conventions/<int:pk>/signer/", convention.ConventionSignView.as_view(), name="convention_sign"),
+    path("conventions/<int:pk>/signee.pdf", convention.ConventionSignedPdfView.as_view(), name="convention_signed_pdf"),
+    path("conventions/<int:pk>/avenants/", convention.AvenantCreateView.as_view(), name="avenant_create"),
+    path(
+        "conventions/<int:pk>/avenants/<int:avenant_pk>/envoyer/",
+        convention.AvenantSendView.as_view(),
+        name="avenant_send",
+    ),
+    path(
+        "conventions/<int:pk>/avenants/<int:avenant_pk>/signer/",
+        convention.AvenantSignView.as_view(),
+        name="avenant_sign",
+    ),
+    path(
+        "conventions/<int:pk>/avenants/<int:avenant_pk>/avenant.pdf",
+        convention.AvenantPdfView.as_view(),
+        name="avenant_pdf",
+    ),
+    path(
+        "conventions/<int:pk>/avenants/<int:avenant_pk>/signe.pdf",
+        convention.AvenantPdfView.as_view(),
+        {"signe": True},
+        name="avenant_signed_pdf",
+    ),
+    # Dossiers received by email, recorded by staff (views/intake.py)
+    path("appel/<slug:reference>/courriels/", intake.IntakeListView.as_view(), name="intake_list"),
+    path("courriels/<int:pk>/", intake.IntakeDetailView.as_view(), name="intake_detail"),
+    path("courriels/<int:pk>/heure/", intake.IntakeTimeView.as_view(), name="intake_time"),
+    path("courriels/<int:pk>/organisation/", intake.IntakeIdentifyView.as_view(), name="intake_identify"),
+    path("courriels/<int:pk>/pieces/", intake.IntakeFileView.as_view(), name="intake_file"),
+    path(
+        "courriels/<int:pk>/pieces/<int:fichier_pk>/retirer/",
+        intake.IntakeFileRemoveView.as_view(),
+        name="intake_file_remove",
+    ),
+    path("courriels/<int:pk>/section/<slug:section>/", intake.IntakeSectionView.as_view(), name="intake_section"),
+    path("courriels/<int:pk>/sceller/", intake.IntakeSealView.as_view(), name="intake_seal"),
+    path("courriels/<int:pk>/message.eml", intake.IntakeEmlView.as_view(), name="intake_eml"),
     # The committee's grids (views/evaluation.py)
     path("evaluations/", evaluation.MyEvaluationsView.as_view(), name="my_evaluations"),
     path("evaluations/dossier/<int:pk>/", evaluation.EvaluationView.as_view(), name="evaluation"),

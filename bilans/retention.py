@@ -21,8 +21,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 
-from ami.models import Convention, Decision
-from ami.retention import delete_dossiers
+from ami.models import Decision
+from ami.retention import delete_convention, delete_dossiers
 from bilans.models import Bilan
 from bilans.selectors import bilan_exports
 from mlhg_app import retention
@@ -87,10 +87,8 @@ def purge_programmes(now: datetime.datetime) -> dict[str, int]:
             counts["seances"] += len(seance_ids)
             counts["releves"] += len(releve_ids)
             if convention is not None:
-                files.append(convention.fichier.name)
                 dossier_id = convention.dossier_id
-                retention.delete_history(Convention, [convention.pk])
-                convention.delete()
+                files += delete_convention(convention)
                 Decision.objects.filter(dossier_id=dossier_id).update(dossier=None)
                 counts["conventions"] += 1
                 deleted = delete_dossiers([dossier_id])

@@ -1,10 +1,16 @@
 """A programme's prices: the unit price of a séance, the VAT rate or the exemption mention, the totals.
 
+The programme's prices are the convention's; a signed avenant (`ami.Avenant`) changes a price from its
+date d'effet: a séance held before it keeps the old price, one held on or after it the new one.
 Money is `Decimal`, rounded half-up to the cent (`ami.scoring.money`).
 """
 
+import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
+from ami.models import Avenant
 from ami.scoring import money
 from seances.models import Programme
 
@@ -22,8 +28,41 @@ def exemption_mention(programme: Programme) -> str:
     return (programme.mention_exoneration or "").strip() or DEFAULT_EXEMPTION
 
 
-def unit_price(programme: Programme, *, sous_groupe: bool) -> Decimal:
-    return money(Decimal(programme.prix_seance_sous_groupe if sous_groupe else programme.prix_seance_groupe))
+def signed_avenants(programme: Programme) -> list[Avenant]:
+    """The signed avenants of the programme's convention, by date d'effet (read once per programme object)."""
+    cached = programme.__dict__.get("_signed_avenants")
+    if cached is None:
+        cached = []
+        if programme.convention_id is not None:
+            cached = list(
+                Avenant.objects.filter(convention_id=programme.convention_id, signed_at__isnull=False).order_by(
+                    "date_effet", "numero"
+                )
+            )
+        programme.__dict__["_signed_avenants"] = cached
+    return cached
+
+
+def unit_price(programme: Programme, *, sous_groupe: bool, on: datetime.date | None = None) -> Decimal:
+    """The price HT of a séance held on `on` (today by default): the programme's, or the latest signed
+    avenant's in effect on that day that set it."""
+    name = "prix_seance_sous_groupe" if sous_groupe else "prix_seance_groupe"
+    price = getattr(programme, name)
+    on = on or timezone.localdate()
+    for avenant in signed_avenants(programme):
+        if avenant.date_effet <= on and getattr(avenant, name) is not None:
+            price = getattr(avenant, name)
+    return money(Decimal(price))
+
+
+def minimum_per_site(programme: Programme, *, on: datetime.date | None = None) -> int:
+    """Séances due per site and per year: the programme's, or the latest signed avenant's in effect."""
+    minimum = programme.minimum_par_site
+    on = on or timezone.localdate()
+    for avenant in signed_avenants(programme):
+        if avenant.date_effet <= on and avenant.seances_par_site is not None:
+            minimum = avenant.seances_par_site
+    return minimum
 
 
 def totals(programme: Programme, total_ht: Decimal) -> dict:

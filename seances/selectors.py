@@ -30,6 +30,7 @@ from mlhg_app.todo import Item, Link, Upcoming, counted
 from seances import calendar
 from seances.group_sizes import default_group_count, split_sizes
 from seances.models import Annulation, CalendarFeed, CompteRendu, Emargement, Fenetre, Groupe, Programme, Releve, Seance
+from seances.pricing import minimum_per_site
 
 # Statuses a conseiller's calendar shows: the séance is decided (a proposal may still move).
 CONFIRMED_STATUSES = ("validee", "convoquee", "realisee")
@@ -170,7 +171,7 @@ def seances_due(programme: Programme) -> dict:
     for site in programme.sites.select_related("antenne"):
         rows.append({"antenne": site.antenne, "groupes": site.nb_groupes, "dues": site.nb_groupes * windows})
     total = sum(r["dues"] for r in rows)
-    minimum = programme.minimum_par_site * len(rows)
+    minimum = minimum_per_site(programme) * len(rows)
     return {"sites": rows, "total": total, "minimum": minimum}
 
 

@@ -10,7 +10,6 @@ from ami.services.dossier import fichier_add
 from mlhg_app.models import Antenne
 from tests.factories import (
     AMIFactory,
-    DossierFactory,
     EtapeDerouleFactory,
     IntervenantFactory,
     MembreFactory,
@@ -64,8 +63,15 @@ def complete_sections(prix=Decimal("450.00")) -> dict:
 def complete_dossier(ami=None, prestataire=None, prix=Decimal("450.00")) -> Dossier:
     ami = ami or AMIFactory()
     prestataire = prestataire or PrestataireFactory()
+    return fill_dossier(Dossier.objects.create(ami=ami, prestataire=prestataire), prix=prix)
+
+
+def fill_dossier(dossier: Dossier, prix=Decimal("450.00")) -> Dossier:
+    """The six parts of an existing draft filled in, complete (what staff type from an emailed dossier)."""
     antennes = list(Antenne.objects.filter(kind=Antenne.Kind.ANTENNE))
-    dossier = DossierFactory(ami=ami, prestataire=prestataire, **complete_sections(prix))
+    for name, value in complete_sections(prix).items():
+        setattr(dossier, name, value)
+    dossier.save()
     dossier.antennes_couvertes.set(antennes)
     for ordre, (libelle, minutes) in enumerate(
         [("Accueil et météo", 15), ("Exposé de la situation", 20), ("Questions", 25), ("Hypothèses", 40), ("Bilan", 20)]

@@ -371,13 +371,22 @@ def convention(users):
 
 
 def test_the_convention_table_is_its_life():
-    assert CONVENTION_TRANSITIONS == {Convention.Status.ETABLIE: {Convention.Status.SIGNEE}}
+    assert CONVENTION_TRANSITIONS == {
+        Convention.Status.ETABLIE: {Convention.Status.ENVOYEE},
+        Convention.Status.ENVOYEE: {Convention.Status.SIGNEE},
+    }
 
 
 @pytest.mark.django_db
 def test_a_convention_is_signed_once_with_who_and_when_after_the_standstill(convention, users):
     staff = users["staff"]
     assert convention.status == Convention.Status.ETABLIE
+    with pytest.raises(Refused) as refused:
+        convention_set_state(convention=convention, status=Convention.Status.SIGNEE, by=staff)
+    assert str(refused.value) == "La convention est établie : elle ne peut pas devenir signée."
+    sent = datetime.datetime(2026, 6, 24, 10, 0, tzinfo=datetime.UTC)
+    assert convention_set_state(convention=convention, status=Convention.Status.ENVOYEE, by=staff, now=sent)
+    assert (convention.status, convention.sent_at, convention.sent_by) == (Convention.Status.ENVOYEE, sent, staff)
     before = _history_rows(convention)
     early = datetime.datetime(2026, 6, 25, 10, 0, tzinfo=datetime.UTC)
     with pytest.raises(Refused) as refused:

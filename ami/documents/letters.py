@@ -6,12 +6,14 @@ of any other candidate (the context given to the template is built here, so a
 template cannot reach another dossier).
 """
 
+import datetime
+
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ami.models import Convention, Decision, Lettre
+from ami.models import Avenant, Convention, Decision, Lettre
 from ami.scoring import money
-from ami.selectors import ami_results, dossier_annual_totals
+from ami.selectors import ami_results, convention_terms, dossier_annual_totals
 from mlhg_app.pdf import render_pdf
 
 
@@ -64,5 +66,25 @@ def convention_pdf(convention: Convention) -> bytes:
             "financier": version.contenu["financier"] if version else {},
             "equipe": version.contenu["equipe"] if version else [],
             "totaux": dossier_annual_totals(dossier, version),
+        },
+    )
+
+
+def avenant_filename(avenant: Avenant) -> str:
+    return f"{avenant.reference}.pdf"
+
+
+def avenant_pdf(avenant: Avenant) -> bytes:
+    """The avenant: what it changes, from when, the terms before and after."""
+    convention = avenant.convention
+    before = convention_terms(convention, on=avenant.date_effet - datetime.timedelta(days=1))
+    return render_pdf(
+        "pdf/avenant.html",
+        {
+            "avenant": avenant,
+            "convention": convention,
+            "prestataire": convention.dossier.prestataire,
+            "ami": convention.dossier.ami,
+            "before": before,
         },
     )

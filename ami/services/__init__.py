@@ -2,9 +2,11 @@
 
 from ami.services import (
     authoring,
+    convention,
     decision,
     eligibility,
     evaluation,
+    intake,
     questions,
     rectificatif,
     reminders,
@@ -14,9 +16,11 @@ from ami.services import (
 
 __all__ = [
     "authoring",
+    "convention",
     "decision",
     "eligibility",
     "evaluation",
+    "intake",
     "questions",
     "rectificatif",
     "reminders",

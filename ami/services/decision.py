@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from ami.documents.letters import convention_pdf, letter_filename, letter_pdf
 from ami.models import AMI, Convention, Decision, Dossier, Lettre
-from ami.selectors import ami_results, prestataire_recipients
+from ami.selectors import ami_results, dossier_recipients
 from ami.services.states import ami_set_state
 from mlhg_app.jobs import enqueue
-from mlhg_app.messaging import messages_send
+from mlhg_app.messaging import message_send
 from mlhg_app.refusals import Refused
 
 NOTIFIED = [Dossier.Status.DEPOSE, Dossier.Status.RECEVABLE, Dossier.Status.IRRECEVABLE]
@@ -142,19 +142,23 @@ def _queue_letters(ids):
 
 
 def letter_email(*, lettre: Lettre) -> int:
-    """Email one sent letter (PDF attached) to each active account of the candidate, once each."""
+    """Email one sent letter (PDF attached) to each active account of the candidate, once each (and to the
+    sender of a dossier received by email)."""
+    sent = 0
     ami = lettre.decision.ami
     with lettre.fichier.open("rb") as handle:
         pdf = handle.read()
-    return messages_send(
-        users=prestataire_recipients(lettre.dossier.prestataire),
-        kind="decision.letter",
-        subject=f"Résultat de l'appel à manifestation d'intérêt « {ami.titre} »",
-        template="decision_letter",
-        context={"lettre": lettre, "ami": ami, "dossier": lettre.dossier},
-        obj=lettre,
-        attachments=[(lettre.fichier.name.rsplit("/", 1)[-1], pdf, "application/pdf")],
-    )
+    for email, salutation, user in dossier_recipients(lettre.dossier):
+        sent += message_send(
+            kind="decision.letter",
+            recipient=email,
+            subject=f"Résultat de l'appel à manifestation d'intérêt « {ami.titre} »",
+            template="decision_letter",
+            context={"lettre": lettre, "ami": ami, "user": user, "salutation": salutation, "dossier": lettre.dossier},
+            obj=lettre,
+            attachments=[(lettre.fichier.name.rsplit("/", 1)[-1], pdf, "application/pdf")],
+        )
+    return sent
 
 
 def convention_create(*, decision: Decision, user, now=None) -> Convention:

@@ -7,14 +7,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from ami.completeness import dossier_completeness
-from ami.documents.receipts import receipt_filename, receipt_pdf
+from ami.documents.receipts import receipt_channel, receipt_filename, receipt_pdf
 from ami.models import Dossier, DossierVersion
-from ami.selectors import prestataire_recipients
+from ami.selectors import dossier_recipients
 from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content, draft_files
 from ami.services.states import dossier_set_state
 from mlhg_app.french import deadline_text
 from mlhg_app.jobs import enqueue
-from mlhg_app.messaging import messages_send
+from mlhg_app.messaging import message_send
 from mlhg_app.refusals import Refused
 
 logger = logging.getLogger(__name__)
@@ -98,18 +98,30 @@ def dossier_withdraw(*, dossier: Dossier, user, now=None) -> Dossier:
 
 
 def receipt_send(*, version: DossierVersion) -> int:
-    """Email the receipt (PDF attached) to each active account of the organisation, once each."""
+    """Email the receipt (PDF attached) to each active account of the organisation, once each; for a dossier
+    received by email, to the message's sender too (`ami.DepotCourriel`)."""
     pdf = receipt_pdf(version)
     dossier = version.dossier
-    return messages_send(
-        users=prestataire_recipients(dossier.prestataire),
-        kind="dossier.receipt",
-        subject=f"Accusé de réception – {dossier.ami.titre} (version {version.numero})",
-        template="dossier_receipt",
-        context={"version": version, "dossier": dossier, "ami": dossier.ami},
-        obj=version,
-        attachments=[(receipt_filename(version), pdf, "application/pdf")],
-    )
+    channel = receipt_channel(version)
+    sent = 0
+    for email, salutation, user in dossier_recipients(dossier):
+        sent += message_send(
+            kind="dossier.receipt",
+            recipient=email,
+            subject=f"Accusé de réception – {dossier.ami.titre} (version {version.numero})",
+            template="dossier_receipt",
+            context={
+                "version": version,
+                "dossier": dossier,
+                "ami": dossier.ami,
+                "user": user,
+                "salutation": salutation,
+                **channel,
+            },
+            obj=version,
+            attachments=[(receipt_filename(version), pdf, "application/pdf")],
+        )
+    return sent
 
 
 # Beside the service it calls, so that the service queues it without importing ami.tasks; named as it was

@@ -88,6 +88,12 @@ class DossierSectionView(DossierObjectMixin, PermissionRequiredView, View):
     permission_required = "ami.change_dossier"
     template_name = "ami/dossier/section.html"
 
+    def section_url(self, dossier, section) -> str:
+        return reverse("ami:dossier_section", kwargs={"pk": dossier.pk, "section": section})
+
+    def back_url(self, dossier) -> str:
+        return reverse("ami:dossier", kwargs={"pk": dossier.pk})
+
     def _section(self, request, pk, section):
         if section not in SECTION_CLASSES:
             raise Http404("Section inconnue")
@@ -103,8 +109,13 @@ class DossierSectionView(DossierObjectMixin, PermissionRequiredView, View):
             "deadline_passed": dossier.ami.is_past_deadline(),
             "fichiers_brouillon": draft_fichiers(dossier),
             **form_section.context(),
+            **self.page_context(),
         }
-        return render(request, "ami/dossier/section.html", context, status=status)
+        return render(request, self.template_name, context, status=status)
+
+    def page_context(self) -> dict:
+        """What a subclass adds to the page (the staff's intake of a dossier received by email)."""
+        return {}
 
     def get(self, request, pk, section):
         dossier, section_class = self._section(request, pk, section)
@@ -114,7 +125,7 @@ class DossierSectionView(DossierObjectMixin, PermissionRequiredView, View):
         dossier, section_class = self._section(request, pk, section)
         if not dossier_is_editable(dossier):
             messages.error(request, _("Ce dossier a été examiné : il ne peut plus être modifié."))
-            return redirect("ami:dossier", pk=dossier.pk)
+            return redirect(self.back_url(dossier))
         form_section = section_class(dossier, request.POST, request.FILES)
         kept = ", ".join(f"« {f.nom} »" for f in form_section.kept)
         if "ajouter" in request.POST and form_section.add_row(request.POST["ajouter"]):
@@ -125,7 +136,7 @@ class DossierSectionView(DossierObjectMixin, PermissionRequiredView, View):
             messages.success(
                 request, _("Section « %(titre)s » enregistrée (brouillon).") % {"titre": form_section.titre}
             )
-            return redirect("ami:dossier_section", pk=dossier.pk, section=section)
+            return redirect(self.section_url(dossier, section))
         messages.error(request, _("La section n'a pas été enregistrée : corrigez les champs signalés."))
         if kept:
             messages.info(

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from mlhg_app.pdf import render_pdf
 from seances.models import Programme, Releve
-from seances.pricing import exemption_mention, unit_price, vat_rate
+from seances.pricing import exemption_mention, signed_avenants, unit_price, vat_rate
 
 BUYER = {
     "nom": "Mission Locale Haute-Garonne",
@@ -48,8 +48,17 @@ def statement_context(releve: Releve) -> dict:
         "service": SERVICE,
         "taux": rate,
         "mention_tva": "" if rate is not None else exemption_mention(programme),
-        "prix_groupe": unit_price(programme, sous_groupe=False),
-        "prix_sous_groupe": unit_price(programme, sous_groupe=True),
+        "prix_groupe": unit_price(programme, sous_groupe=False, on=releve.periode_debut),
+        "prix_sous_groupe": unit_price(programme, sous_groupe=True, on=releve.periode_debut),
+        "avenants": [
+            {
+                "avenant": avenant,
+                "prix_groupe": unit_price(programme, sous_groupe=False, on=avenant.date_effet),
+                "prix_sous_groupe": unit_price(programme, sous_groupe=True, on=avenant.date_effet),
+            }
+            for avenant in signed_avenants(programme)
+            if releve.periode_debut < avenant.date_effet <= releve.periode_fin
+        ],
         "modalites": payment_terms(programme),
         "penalites": LATE_PENALTY,
         "indemnite": RECOVERY_INDEMNITY,

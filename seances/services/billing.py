@@ -19,7 +19,7 @@ from mlhg_app.refusals import Refused
 from mlhg_app.rules import is_staff_member
 from seances.documents.releve import statement_pdf
 from seances.models import Annulation, LigneReleve, Programme, Releve, Seance
-from seances.pricing import totals, unit_price, vat_rate
+from seances.pricing import minimum_per_site, totals, unit_price, vat_rate
 from seances.selectors import seances_due
 from seances.services.state import seance_set_state
 
@@ -114,7 +114,7 @@ def statement_lines(programme: Programme, debut, fin) -> list[dict]:
                 "libelle": libelle[:255],
                 "sous_groupe": sous_groupe,
                 "annulee_facturable": annulee,
-                "prix_ht": unit_price(programme, sous_groupe=sous_groupe),
+                "prix_ht": unit_price(programme, sous_groupe=sous_groupe, on=seance.date),
             }
         )
     return lines
@@ -231,7 +231,7 @@ def programme_dashboard(programme: Programme) -> dict:
     }
     prix_groupe = unit_price(programme, sous_groupe=False)
     prix_sous = unit_price(programme, sous_groupe=True)
-    minimum_site = programme.minimum_par_site
+    minimum_site = minimum_per_site(programme)
     rows = []
     keys = ("dues", "planned", "held", "cancelled")
     total = dict.fromkeys(keys, 0) | {"committed_ht": Decimal("0"), "forecast_ht": Decimal("0")}

@@ -87,6 +87,9 @@ class StatementsView(ProgrammeObject, PermissionRequiredView, View):
             "form": form or (PeriodForm() if can_manage else None),
             "taux": pricing.vat_rate(programme),
             "mention": pricing.exemption_mention(programme),
+            "prix_groupe": pricing.unit_price(programme, sous_groupe=False),
+            "prix_sous_groupe": pricing.unit_price(programme, sous_groupe=True),
+            "avenants": pricing.signed_avenants(programme),
         }
         return render(request, self.template_name, context, status=status)
 

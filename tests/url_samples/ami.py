@@ -127,6 +127,75 @@ def question(world):
     return world["question"]
 
 
+def convention_with_avenant(world):
+    """The sample convention sent, signed (its own PDF uploaded back), with one avenant sent and signed."""
+    if "avenant" not in world:
+        import datetime
+        from decimal import Decimal
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from ami.models import Convention
+        from ami.services.convention import avenant_create, convention_send, signed_copy_upload
+
+        sent_letter(world)
+        staff = world["users"]["staff"]
+        convention = Convention.objects.get(decision__ami__reference="ami-acces")
+        convention_send(convention=convention, user=staff)
+        with convention.fichier.open("rb") as handle:
+            signed = SimpleUploadedFile("signee.pdf", handle.read())
+        signed_copy_upload(document=convention, upload=signed, user=staff)
+        avenant = avenant_create(
+            convention=convention,
+            user=staff,
+            date_effet=datetime.date(2027, 1, 1),
+            objet="Revalorisation du prix de la séance.",
+            prix_seance_groupe=Decimal("470.00"),
+        )
+        convention_send(convention=avenant, user=staff)
+        with avenant.fichier.open("rb") as handle:
+            signed = SimpleUploadedFile("avenant-signe.pdf", handle.read())
+        signed_copy_upload(document=avenant, upload=signed, user=staff)
+        world["avenant"] = avenant
+    return world["avenant"]
+
+
+def intake(world):
+    """A message received by email for an open AMI of its own, its organisation identified (not sealed)."""
+    if "depot" not in world:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from ami.services.intake import intake_identify, intake_record_eml
+        from tests.emails import build_eml
+        from tests.factories import luhn_siret
+
+        staff = world["users"]["staff"]
+        ami = AMIFactory(reference="ami-courriel-acces")
+        depot = intake_record_eml(ami=ami, upload=SimpleUploadedFile("m.eml", build_eml()), user=staff)
+        organisation = {
+            "siret": luhn_siret(4242),
+            "raison_sociale": "Cabinet par courriel",
+            "statut_juridique": "SAS",
+            "adresse": "1 rue de Metz",
+            "code_postal": "31000",
+            "ville": "Toulouse",
+            "contact_nom": "Claire Delmas",
+        }
+        intake_identify(depot=depot, organisation=organisation, user=staff)
+        depot.refresh_from_db()
+        world["depot"] = depot
+    return world["depot"]
+
+
+def _convention_kwargs(world):
+    return {"pk": convention_with_avenant(world).convention_id}
+
+
+def _avenant_kwargs(world):
+    avenant = convention_with_avenant(world)
+    return {"pk": avenant.convention_id, "avenant_pk": avenant.pk}
+
+
 SAMPLES.update(
     {
         "ami:rectificatif": lambda w: {"reference": dossier(w).ami.reference},
@@ -140,5 +209,23 @@ SAMPLES.update(
         "ami:questions": lambda w: {"reference": dossier(w).ami.reference},
         "ami:question_answer": lambda w: {"pk": question(w).pk},
         "ami:question_publish": lambda w: {"pk": question(w).pk},
+        "ami:convention_detail": _convention_kwargs,
+        "ami:convention_send": _convention_kwargs,
+        "ami:convention_sign": _convention_kwargs,
+        "ami:convention_signed_pdf": _convention_kwargs,
+        "ami:avenant_create": _convention_kwargs,
+        "ami:avenant_send": _avenant_kwargs,
+        "ami:avenant_sign": _avenant_kwargs,
+        "ami:avenant_pdf": _avenant_kwargs,
+        "ami:avenant_signed_pdf": _avenant_kwargs,
+        "ami:intake_list": lambda w: {"reference": dossier(w).ami.reference},
+        "ami:intake_detail": lambda w: {"pk": intake(w).pk},
+        "ami:intake_time": lambda w: {"pk": intake(w).pk},
+        "ami:intake_identify": lambda w: {"pk": intake(w).pk},
+        "ami:intake_file": lambda w: {"pk": intake(w).pk},
+        "ami:intake_file_remove": lambda w: {"pk": intake(w).pk, "fichier_pk": intake(w).dossier.fichiers.get().pk},
+        "ami:intake_section": lambda w: {"pk": intake(w).pk, "section": "structure"},
+        "ami:intake_seal": lambda w: {"pk": intake(w).pk},
+        "ami:intake_eml": lambda w: {"pk": intake(w).pk},
     }
 )

@@ -123,9 +123,11 @@ def test_a_user_without_two_factor_logs_in_with_the_password_alone(users):
 
 @pytest.mark.django_db
 def test_the_admin_login_does_not_skip_the_code(users):
-    enrol(users["staff"])
+    from mlhg_app.models import User
+
+    enrol(User.objects.create_superuser(email="technique@exemple.fr", password=PASSWORD))
     client = Client()
-    client.post(reverse("admin:login"), {"username": "staff@exemple.fr", "password": PASSWORD})
+    client.post(reverse("admin:login"), {"username": "technique@exemple.fr", "password": PASSWORD})
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("otp_verify"))

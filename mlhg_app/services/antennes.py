@@ -42,7 +42,11 @@ def antenne_update(
             raise Refused(f"Indiquez {label} du site.", field=field)
     if not CODE_POSTAL.fullmatch(code_postal):
         raise Refused("Le code postal s'écrit avec cinq chiffres (par exemple 31000).", field="code_postal")
-    if Antenne.objects.filter(nom__iexact=nom).exclude(pk=antenne.pk).exists():
+    # Compared in Python: the databases fold the case of ASCII letters only (« SIÈGE » and « Siège »).
+    if any(
+        other.casefold() == nom.casefold()
+        for other in Antenne.objects.exclude(pk=antenne.pk).values_list("nom", flat=True)
+    ):
         raise Refused(f"Un autre site s'appelle déjà « {nom} ».", field="nom")
     if any(not isinstance(day, int) or isinstance(day, bool) or day not in range(5) for day in jours_indisponibles):
         raise Refused("Les jours indisponibles vont du lundi au vendredi.", field="jours_indisponibles")

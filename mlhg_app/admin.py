@@ -1,15 +1,18 @@
-"""The people and sites screens (staff and superusers) and the technical logs (superusers only).
+"""The console's screens, for technical superusers only (mlhg_app/admin_site.py): the sites and the technical
+logs read only; the people screen kept for technical support.
 
-People are saved through the services (mlhg_app/services/users.py: `user_invite`, `user_update`): the hierarchy
-rule, no role `staff` given or taken, no email address or password changed for another person (a reset
-link is sent instead)."""
+Staff never come here: they edit people in the directory (`/personnes/`) and sites on the sites page
+(`/sites/`). A superuser's edits of a person go through the same services (mlhg_app/services/users.py:
+`user_invite`, `user_update`): the hierarchy rule, no role `staff` given or taken, no email address or
+password changed for another person (a reset link is sent instead), and the support actions (invitation,
+reset link, lost phone) are the services' too."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from mlhg_app.admin_site import ConsoleAdmin, NoHiddenLookups
-from mlhg_app.models import WEEKDAYS, Antenne, OutgoingMessage, PendingJob, User
+from mlhg_app.models import Antenne, OutgoingMessage, PendingJob, User
 from mlhg_app.refusals import Refused
 from mlhg_app.selectors import antennes_with_headcount
 from mlhg_app.services.users import (
@@ -22,32 +25,10 @@ from mlhg_app.services.users import (
 from mlhg_app.twofactor import twofactor_reset
 
 
-class AntenneForm(forms.ModelForm):
-    jours_indisponibles = forms.TypedMultipleChoiceField(
-        label=_("Jours où le site ne peut pas accueillir de séance"),
-        choices=WEEKDAYS,
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    class Meta:
-        model = Antenne
-        fields = [
-            "code",
-            "nom",
-            "kind",
-            "adresse",
-            "code_postal",
-            "ville",
-            "jours_indisponibles",
-            "ordre",
-        ]
-
-
 @admin.register(Antenne)
-class AntenneAdmin(NoHiddenLookups, admin.ModelAdmin):
-    form = AntenneForm
+class AntenneAdmin(ConsoleAdmin):
+    """The sites, read only: staff edit them on the sites page (`/sites/<id>/modifier/`, `antenne_update`)."""
+
     list_display = ["nom", "kind", "ville", "effectif", "ordre"]
     list_filter = ["kind", "ville"]
     search_fields = ["nom", "adresse", "ville", "code_postal"]
@@ -59,9 +40,6 @@ class AntenneAdmin(NoHiddenLookups, admin.ModelAdmin):
     @admin.display(description=_("conseillers (annuaire)"), ordering="effectif_conseillers")
     def effectif(self, obj):
         return obj.effectif_conseillers
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class UserForm(forms.ModelForm):
@@ -125,12 +103,6 @@ class UserAdmin(NoHiddenLookups, admin.ModelAdmin):
 
         return BoundUserForm
 
-    def has_change_permission(self, request, obj=None):
-        # A technical superuser's account is not staff's to edit.
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
-            return False
-        return super().has_change_permission(request, obj)
-
     def has_delete_permission(self, request, obj=None):
         return False  # an account is deactivated, never deleted (its history stays)
 
@@ -165,8 +137,6 @@ class UserAdmin(NoHiddenLookups, admin.ModelAdmin):
 
     @admin.action(description=_("Réinitialiser la double authentification (téléphone perdu)"))
     def reset_two_factor(self, request, queryset):
-        if not request.user.is_superuser:
-            queryset = queryset.filter(is_superuser=False)
         count = twofactor_reset(users=queryset)
         self.message_user(
             request, _("Double authentification réinitialisée pour %(n)d compte(s).") % {"n": count}, messages.SUCCESS

@@ -1,11 +1,12 @@
 """The Django admin: a console for technical superusers, read-only on the domain.
 
-Who enters: an active superuser, or MLHG staff (role `staff`, `is_staff`), with their second factor
-verified when two-factor authentication is required (mlhg_app/twofactor.py: our TOTP code, or the
-organisation's through single sign-on). Staff see only the
-people and sites screens (their model permissions, mlhg_app/backends.py); superusers read every other
-registered model through `ConsoleAdmin`, which adds, changes and deletes nothing (delete pages, whose
-confirmation lists related rows, answer 403). Some models are never registered at all (`NEVER_SHOWN`):
+Who enters: an active superuser (`is_staff` and `is_superuser`) only, with their second factor verified
+when two-factor authentication is required (mlhg_app/twofactor.py: our TOTP code, or the organisation's
+through single sign-on). MLHG staff do not enter: they work in the product (the people directory
+`/personnes/`, the sites page `/sites/`) and are sent to the admin's login like anyone else. Superusers
+read every registered model through `ConsoleAdmin`, which adds, changes and deletes nothing (delete
+pages, whose confirmation lists related rows, answer 403); the one exception is the people screen, whose
+saves and support actions go through the services (mlhg_app/admin.py). Some models are never registered at all (`NEVER_SHOWN`):
 comptes rendus and their themes, attendance, TOTP secrets, Django's groups.
 """
 
@@ -27,13 +28,13 @@ NEVER_SHOWN = frozenset(
 
 
 class MLHGAdminSite(admin.AdminSite):
-    site_header = _("Administration de la plateforme APP – MLHG")
-    site_title = _("Administration MLHG APP")
+    site_header = _("Console technique de la plateforme APP – MLHG")
+    site_title = _("Console technique MLHG APP")
     index_title = _("Gestion")
 
     def has_permission(self, request):
         user = request.user
-        if not (user.is_active and user.is_staff and (user.is_superuser or getattr(user, "role", None) == "staff")):
+        if not (user.is_active and user.is_staff and user.is_superuser):
             return False
         return not (twofactor.required_for(user) and not twofactor.second_factor_done(request))
 

@@ -5,6 +5,7 @@ Accounts are made by the services (`user_create`, `users_create`), with the demo
 import unicodedata
 
 from mlhg_app.models import Antenne, User
+from mlhg_app.services.antennes import antenne_update
 from mlhg_app.services.people import person_deactivate
 from mlhg_app.services.users import user_create, users_create
 
@@ -62,10 +63,22 @@ def load(*, today) -> list[tuple[str, str, str]]:
     for role, email, first, last, site, manager in PEOPLE:
         user, _ = ensure_user(role, email, first, last, sites.get(site), manager)
         accounts.append((user.role, user.email, DEMO_PASSWORD))
+    direction = User.objects.get(email="direction@demo.ml31.org")
     for code, (headcount, people) in CONSEILLERS.items():
         antenne = sites[code]
-        antenne.jours_indisponibles = UNAVAILABLE_DAYS.get(code, [])
-        antenne.save(update_fields=["jours_indisponibles"])
+        days = UNAVAILABLE_DAYS.get(code, [])
+        if sorted(antenne.jours_indisponibles or []) != days:
+            # Staff set the days on the sites page: the site's history says who and when.
+            antenne = antenne_update(
+                antenne=antenne,
+                by=direction,
+                nom=antenne.nom,
+                adresse=antenne.adresse,
+                code_postal=antenne.code_postal,
+                ville=antenne.ville,
+                ordre=antenne.ordre,
+                jours_indisponibles=days,
+            )
         for first, last in people:
             email = f"{_ascii(first)}.{_ascii(last)}@demo.ml31.org"
             user, _ = ensure_user(User.Role.CONSEILLER, email, first, last, antenne)
@@ -89,7 +102,7 @@ def load(*, today) -> list[tuple[str, str, str]]:
         User.Role.CONSEILLER, "bruno.lafont@demo.ml31.org", "Bruno", "Lafont", sites["nord-ouest"]
     )
     if created:
-        person_deactivate(user=former, by=User.objects.get(email="direction@demo.ml31.org"))
+        person_deactivate(user=former, by=direction)
     return accounts
 
 

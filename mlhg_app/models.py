@@ -37,6 +37,8 @@ class Antenne(models.Model):
         help_text=_("Jours de la semaine (0 = lundi … 4 = vendredi) où aucune séance ne peut se tenir sur le site."),
     )
     ordre = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=0)
+    # Who changed a site's name, address, order or unavailable days, and when (the sites page, `antenne_update`).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("site")

@@ -32,8 +32,9 @@ def is_logged_in(user):
 
 
 @rules.predicate
-def has_admin_access(user):
-    return bool(user and user.is_authenticated and user.is_staff)
+def is_technical_superuser(user):
+    """The Django admin's only users (mlhg_app/admin_site.py): active superusers."""
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff and user.is_superuser)
 
 
 # The account pages (password change, personal home).
@@ -44,8 +45,9 @@ rules.add_perm("mlhg_app.view_antennes", is_staff_member | is_responsable | is_e
 rules.add_perm("mlhg_app.use_two_factor", is_staff_member | is_evaluateur)
 # The history of an object (who changed what, when): MLHG staff, read-only.
 rules.add_perm("mlhg_app.view_history", is_staff_member)
-# The link to the Django admin in the menu (the admin site decides who gets in: mlhg_app/admin_site.py).
-rules.add_perm("mlhg_app.open_admin", is_staff_member & has_admin_access)
+# The link to the technical console (the Django admin) in the menu: superusers only, never staff's navigation
+# (the admin site decides who gets in: mlhg_app/admin_site.py).
+rules.add_perm("mlhg_app.open_admin", is_technical_superuser)
 # Slow exports made by a job (the rapport d'analyse, the AMI's archive): staff, each their own.
 rules.add_perm("mlhg_app.view_exports", is_staff_member)
 
@@ -55,6 +57,9 @@ def uploaded_the_import(user, people_import):
     return people_import is not None and people_import.importe_par_id == user.pk
 
 
+# A site's edit page (name, address, display order, days without séances): MLHG staff only; the list is
+# `view_antennes`.
+rules.add_perm("mlhg_app.edit_antennes", is_staff_member)
 # The directory of people and its HR import (DESIGN.md §1: staff run the people): MLHG staff only.
 rules.add_perm("mlhg_app.manage_people", is_staff_member)
 # An uploaded HR file, its preview and its result: the staff member who uploaded it.

@@ -6,6 +6,7 @@ seances app sizes and splits its groups from it.
 """
 
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from mlhg_app.models import Antenne, PeopleImport, User
 
@@ -31,6 +32,16 @@ def antenne_headcounts() -> dict[int, int]:
 def antennes_with_headcount() -> QuerySet:
     """The sites in their display order, each annotated with `effectif_conseillers` (one query)."""
     return Antenne.objects.annotate(effectif_conseillers=Count("users", filter=HEADCOUNT)).order_by("ordre", "nom")
+
+
+def antenne_with_headcount(pk: int) -> Antenne:
+    """One site, annotated with `effectif_conseillers` (Http404 when there is none)."""
+    return get_object_or_404(antennes_with_headcount(), pk=pk)
+
+
+def antenne_history(antenne: Antenne, limit: int = 20) -> QuerySet:
+    """The last changes of a site, the most recent first, with who made them."""
+    return antenne.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit]
 
 
 ACTIVE_CHOICES = {"oui": True, "non": False}

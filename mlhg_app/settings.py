@@ -162,7 +162,6 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "mlhg_app.backends.StaffRoleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"

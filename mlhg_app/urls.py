@@ -11,6 +11,7 @@ urlpatterns = [
     path("compte/mes-donnees/", privacy.PersonalDataView.as_view(), name="personal_data"),
     path("confidentialite/", privacy.PrivacyView.as_view(), name="privacy"),
     path("sites/", account.AntenneListView.as_view(), name="antenne_list"),
+    path("sites/<int:pk>/modifier/", account.AntenneEditView.as_view(), name="antenne_edit"),
     path("personnes/", people.PeopleListView.as_view(), name="people_list"),
     path("personnes/annuaire.xlsx", people.PeopleExportView.as_view(), name="people_export"),
     path("personnes/nouvelle/", people.PersonCreateView.as_view(), name="people_create"),

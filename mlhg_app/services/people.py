@@ -8,7 +8,7 @@ can no longer log in; their history is kept (django-simple-history on `User`).
 
 from django.db import transaction
 
-from mlhg_app import departures
+from mlhg_app import departures, twofactor
 from mlhg_app.models import Antenne, User
 from mlhg_app.refusals import Refused
 from mlhg_app.selectors import antenne_headcounts
@@ -60,6 +60,17 @@ def person_update(
         is_manager=is_manager,
         is_active=user.is_active,
     )
+
+
+@transaction.atomic
+def person_twofactor_reset(*, user: User, by: User) -> bool:
+    """A lost phone: remove the person's TOTP device (no key shown); they enrol again at their next login.
+    Returns whether they had one.
+
+    Refused: a technical superuser's account (but by a superuser). Side effects: the devices deleted."""
+    if user.is_superuser and not by.is_superuser:
+        raise Refused("La double authentification d'un administrateur technique ne se réinitialise pas ici.")
+    return twofactor.twofactor_reset(users=User.objects.filter(pk=user.pk)) > 0
 
 
 def person_deactivate(*, user: User, by: User) -> list[str]:

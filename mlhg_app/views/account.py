@@ -1,10 +1,18 @@
-"""The user's own account page and the list of the antennes."""
+"""The user's own account page, the list of the antennes and a site's edit page (staff)."""
 
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from mlhg_app import twofactor
 from mlhg_app.access import PermissionRequiredView
-from mlhg_app.selectors import antennes_with_headcount
+from mlhg_app.forms.antennes import AntenneForm
+from mlhg_app.refusals import Refused, refusal_on_form
+from mlhg_app.selectors import antenne_history, antenne_with_headcount, antennes_with_headcount
+from mlhg_app.services.antennes import antenne_update
 
 
 class AccountView(PermissionRequiredView, TemplateView):
@@ -28,3 +36,42 @@ class AntenneListView(PermissionRequiredView, ListView):
 
     def get_queryset(self):
         return antennes_with_headcount()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_edit=self.request.user.has_perm("mlhg_app.edit_antennes"), **kwargs)
+
+
+class AntenneEditView(PermissionRequiredView, View):
+    """A site: its name, address, display order and unavailable days; its headcount read from the directory."""
+
+    permission_required = "mlhg_app.edit_antennes"
+
+    def get_permission_object(self):
+        if not hasattr(self, "antenne"):
+            self.antenne = antenne_with_headcount(self.kwargs["pk"])
+        return self.antenne
+
+    def _page(self, request, form):
+        antenne = self.get_permission_object()
+        directory = reverse("people_list") + f"?antenne={antenne.pk}&role=conseiller&actif=oui"
+        return render(
+            request,
+            "mlhg_app/antenne/edit.html",
+            {"form": form, "antenne": antenne, "directory_url": directory, "history": antenne_history(antenne)},
+        )
+
+    def get(self, request, pk):
+        return self._page(request, AntenneForm(instance=self.get_permission_object()))
+
+    def post(self, request, pk):
+        antenne = self.get_permission_object()
+        form = AntenneForm(request.POST, instance=antenne)
+        if form.is_valid():
+            try:
+                saved = antenne_update(antenne=antenne, by=request.user, **form.antenne())
+            except Refused as refusal:
+                refusal_on_form(form, refusal)
+            else:
+                messages.success(request, f"Le site « {saved.nom} » est enregistré.")
+                return HttpResponseRedirect(reverse("antenne_edit", args=[saved.pk]))
+        return self._page(request, form)

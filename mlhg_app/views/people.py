@@ -18,10 +18,12 @@ from mlhg_app.services.people import (
     person_deactivate,
     person_invite,
     person_reactivate,
+    person_twofactor_reset,
     person_update,
 )
 from mlhg_app.services.users import users_invitation_send
 from mlhg_app.spreadsheets import XLSX_CONTENT_TYPE, xlsx_bytes
+from mlhg_app.twofactor import device_of
 
 PAGE_SIZE = 50
 
@@ -103,7 +105,8 @@ class PersonView(PermissionRequiredView, View):
 
     def _page(self, request, form):
         history = self.person.history.select_related("history_user", "antenne").order_by("-history_date")[:20]
-        return render(request, "mlhg_app/people/form.html", {"form": form, "person": self.person, "history": history})
+        context = {"form": form, "person": self.person, "history": history, "two_factor": device_of(self.person)}
+        return render(request, "mlhg_app/people/form.html", context)
 
     def get(self, request, pk):
         return self._page(request, PersonForm(instance=self.get_permission_object()))
@@ -126,6 +129,17 @@ class PersonView(PermissionRequiredView, View):
                 person_reactivate(user=person, by=request.user)
                 messages.success(request, f"{person} est réactivé·e.")
                 _warn(request)
+            return HttpResponseRedirect(done)
+        if action == "double_authentification":
+            with refusal_as_message(request):
+                if person_twofactor_reset(user=person, by=request.user):
+                    messages.success(
+                        request,
+                        f"La double authentification de {person} est réinitialisée : "
+                        "elle l'active de nouveau à sa prochaine connexion.",
+                    )
+                else:
+                    messages.info(request, f"{person} n'a pas de double authentification active.")
             return HttpResponseRedirect(done)
         if action == "inviter":
             sent = users_invitation_send(users=User.objects.filter(pk=person.pk))

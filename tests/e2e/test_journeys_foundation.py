@@ -1,21 +1,22 @@
-"""Browser journeys on the foundation's pages: landing page, login, homes, admin, logout."""
+"""Browser journeys on the foundation's pages: landing page, login, homes, the sites page, the console, logout."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, AntenneFactory
 
 pytestmark = pytest.mark.e2e
 
 WRONG_LOGIN = "Adresse électronique ou mot de passe incorrect."
 
 
-def test_visitor_logs_in_as_staff_opens_the_admin_and_logs_out(
+def test_visitor_logs_in_as_staff_works_without_the_admin_and_logs_out(
     page, live_server, user_for, login_through_form, screenshot
 ):
     staff = user_for("staff", first_name="Sophie")
+    AntenneFactory(code="muretain", nom="Antenne Muretain", ville="Muret", code_postal="31600")
 
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
@@ -30,19 +31,31 @@ def test_visitor_logs_in_as_staff_opens_the_admin_and_logs_out(
 
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Sophie")
-    admin_link = page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Administration", exact=True
-    )
-    expect(admin_link).to_be_visible()
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    # Issue 15: staff work in the product; the technical console is not in their navigation.
+    expect(nav.get_by_role("link", name="Console technique")).to_have_count(0)
+    expect(nav.get_by_role("link", name="Administration", exact=True)).to_have_count(0)
     screenshot(page, "03-accueil-staff")
 
-    admin_link.click()
-    expect(page).to_have_url(f"{live_server.url}/admin/")
-    expect(page.get_by_text("Administration de la plateforme APP – MLHG")).to_be_visible()
-    expect(page.get_by_role("link", name="Voir le site")).to_be_visible()
-    screenshot(page, "04-administration")
+    nav.get_by_role("link", name="Sites", exact=True).click()
+    expect(page).to_have_url(f"{live_server.url}/sites/")
+    page.get_by_role("link", name=re.compile(r"^Modifier")).first.click()
+    expect(page).to_have_url(re.compile(r"/sites/\d+/modifier/$"))
+    page.get_by_label("Code postal").fill("3100")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(
+        page.get_by_text("Le code postal s’écrit avec cinq chiffres").or_(
+            page.get_by_text("Le code postal s'écrit avec cinq chiffres")
+        )
+    ).to_be_visible()
+    expect(page.get_by_label("Code postal")).to_have_value("3100")
+    screenshot(page, "04-site-staff")
 
-    page.get_by_role("link", name="Voir le site").click()
+    page.goto("/admin/")  # typed by hand: the console's login page, not the console
+    expect(page).to_have_url(re.compile(r"/admin/login/\?next=/admin/$"))
+    expect(page.get_by_text("Console technique de la plateforme APP – MLHG")).to_be_visible()
+
+    page.goto("/")
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Analyse de Pratiques Professionnelles")
@@ -106,3 +119,15 @@ def test_screenshots_only_when_asked(page, screenshot, monkeypatch, tmp_path):
     path = screenshot(page, "accueil", directory=tmp_path / "docs" / "screenshots")
     assert path == tmp_path / "docs" / "screenshots" / "accueil.png"
     assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_a_superuser_opens_the_technical_console_from_the_menu(page, live_server, user_for, login_through_form):
+    root = user_for("staff", email="technique@exemple.fr", first_name="Théo", is_superuser=True)
+    page.goto("/connexion/")
+    login_through_form(page, root.email)
+    link = page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Console technique")
+    expect(link).to_be_visible()
+    link.click()
+    expect(page).to_have_url(f"{live_server.url}/admin/")
+    expect(page.get_by_text("Console technique de la plateforme APP – MLHG")).to_be_visible()
+    expect(page.get_by_role("link", name="Voir le site")).to_be_visible()

@@ -123,9 +123,11 @@ def test_a_user_without_two_factor_logs_in_with_the_password_alone(users):
 
 @pytest.mark.django_db
 def test_the_admin_login_does_not_skip_the_code(users):
-    enrol(users["staff"])
+    from mlhg_app.models import User
+
+    enrol(User.objects.create_superuser(email="technique@exemple.fr", password=PASSWORD))
     client = Client()
-    client.post(reverse("admin:login"), {"username": "staff@exemple.fr", "password": PASSWORD})
+    client.post(reverse("admin:login"), {"username": "technique@exemple.fr", "password": PASSWORD})
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("otp_verify"))
@@ -174,3 +176,27 @@ def test_hole_13_a_crafted_next_after_the_code_leads_home(users, next_value):
     done = client.post(reverse("otp_verify"), {"code": code_for(device.key), "next": next_value})
     assert done.status_code == 302
     assert done["Location"] == reverse("home")
+
+
+@pytest.mark.django_db
+def test_staff_reset_a_lost_phone_from_the_directory_without_the_admin(users):
+    """Issue 15: the lost phone is staff's work, done on the person's page of the directory (no key shown)."""
+    from mlhg_app.models import User
+
+    colleague = User.objects.create_user(email="collegue@exemple.fr", role="staff", is_staff=True)
+    device = enrol(colleague)
+    staff = login(users["staff"])
+    url = reverse("people_edit", args=[colleague.pk])
+    page = text(staff.get(url))
+    assert "Réinitialiser la double authentification" in page and device.key not in page
+    response = staff.post(url, {"action": "double_authentification"})
+    assert response.status_code == 302
+    assert flash(response).startswith("La double authentification de collegue@exemple.fr est réinitialisée")
+    assert not TOTPDevice.objects.filter(user=colleague).exists()
+    assert "Réinitialiser la double authentification" not in text(staff.get(url))
+    # a technical superuser's device is not staff's to remove
+    root = User.objects.create_superuser(email="technique@exemple.fr", password=PASSWORD)
+    enrol(root)
+    response = staff.post(reverse("people_edit", args=[root.pk]), {"action": "double_authentification"})
+    assert "ne se réinitialise pas ici" in flash(response)
+    assert TOTPDevice.objects.filter(user=root).exists()

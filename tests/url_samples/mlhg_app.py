@@ -17,6 +17,10 @@ def _export(world):
     return {"pk": world["export"].pk}
 
 
+def _antenne(world):
+    return {"pk": world["users"]["conseiller"].antenne_id}
+
+
 def _person(world):
     return {"pk": world["users"]["conseiller"].pk}
 
@@ -34,6 +38,7 @@ def _people_import(world):
 
 
 SAMPLES = {
+    "antenne_edit": _antenne,
     "people_edit": _person,
     "people_import_preview": _people_import,
     "people_import_confirm": _people_import,

@@ -10,7 +10,7 @@ from mlhg_app.messaging import messages_send
 from mlhg_app.refusals import Refused
 from seances.models import Seance
 from seances.services.planning import seance_move_check
-from seances.services.state import seance_set_state
+from seances.services.state import actor_text, seance_set_state
 
 NOT_REFERENT = "Seul le responsable de secteur référent du programme valide ses séances."
 NOT_PLANNER = "Seuls le prestataire du programme et la MLHG déplacent ses séances."
@@ -68,13 +68,6 @@ MOVE_RULE = (
     "l’invitation mise à jour pour leur agenda) ; une séance pas encore convoquée change sans que personne "
     "ne soit prévenu deux fois."
 )
-
-
-def actor_text(user) -> str:
-    """Who did it, as the history and the emails say it: « Claire Delmas (administration) »."""
-    name = (user.get_full_name() or user.email).strip()
-    role = "administration" if user.role == user.Role.STAFF else user.get_role_display().lower()
-    return f"{name} ({role})"
 
 
 def _queue_change(seance_id: int, *, ancienne_date, ancienne_heure, par: str):

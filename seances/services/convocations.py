@@ -83,6 +83,14 @@ def _send_all(
     return sent
 
 
+def _convoked_before(seance) -> bool:
+    """Its convocations left at a lower SEQUENCE: it moved since, and the update is not a new convocation."""
+    sent = OutgoingMessage.objects.filter(
+        kind=KIND_CONVOCATION, object_type="seances.seance", object_id=str(seance.pk), occurrence__startswith="seq"
+    )
+    return sent.exists() and not sent.filter(occurrence=f"seq{seance.sequence}").exists()
+
+
 def seance_convoke(*, seance) -> int:
     """Email each member and the intervenant an .ics invitation (METHOD:REQUEST); status → convoquée.
 
@@ -97,6 +105,8 @@ def seance_convoke(*, seance) -> int:
             seance_set_state(seance=seance, status=Seance.Status.CONVOQUEE, motif="Convocations envoyées")
         elif seance.status != Seance.Status.CONVOQUEE:
             return 0
+        elif _convoked_before(seance):
+            return 0  # moved since its convocation: « Séance déplacée » told them (seance_notify_change)
     return _send_all(
         seance,
         kind=KIND_CONVOCATION,

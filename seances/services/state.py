@@ -29,6 +29,13 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+def actor_text(user) -> str:
+    """Who did it, as the history and the emails say it: « Claire Delmas (administration) »."""
+    name = (user.get_full_name() or user.email).strip()
+    role = "administration" if user.role == user.Role.STAFF else user.get_role_display().lower()
+    return f"{name} ({role})"
+
+
 def transition_refusal(seance: Seance, status: str) -> str:
     """Why `seance` cannot go from its status to `status` ("" when it can, or when nothing changes)."""
     if seance.status == status:

@@ -203,3 +203,11 @@ def test_emails_carry_our_domain_and_paris_time(seance, users, django_capture_on
             seance_cancel(seance=seance, user=users["prestataire"], motif="Grève")
         raw = email.message_from_bytes(mail.outbox[0].message().as_bytes())
         assert raw["Date"].endswith("+0100"), raw["Date"]  # December: winter time
+
+
+def test_a_late_convocation_task_after_a_move_tells_nobody_twice(seance, users, django_capture_on_commit_callbacks):
+    seance_convoke(seance=seance)
+    with django_capture_on_commit_callbacks(execute=True):
+        move(login(users["prestataire"]), seance, datetime.date(2026, 10, 15), "14:00")
+    assert seance_convoke(seance=seance) == 0  # the validation's task, run late or again
+    assert [m.subject.split(" :")[0] for m in sent_to(users["conseiller"].email)] == ["Convocation", "Séance déplacée"]

@@ -17,7 +17,7 @@ from mlhg_app.messaging import message_send
 from mlhg_app.models import OutgoingMessage, User
 from seances import calendar, selectors
 from seances.models import IntervenantProgramme, Seance
-from seances.services.state import seance_set_state
+from seances.services.state import actor_text, seance_set_state
 
 KIND_CONVOCATION = "seance.convocation"
 KIND_MODIFICATION = "seance.modification"
@@ -178,8 +178,11 @@ def seance_notify_cancel(*, seance) -> int:
     `seance.annulation`, occurrence `seq{n}`, with the .ics (METHOD:CANCEL,
     STATUS:CANCELLED). Returns the number of emails sent now."""
     seance = _load(seance)
+    last = seance.history.filter(status=Seance.Status.ANNULEE).select_related("history_user").first()
+    by = last.history_user if last is not None else None
     return _send_all(
         seance,
+        context={"par": actor_text(by) if by is not None else ""},
         kind=KIND_ANNULATION,
         template="seance_annulation",
         subject=f"Séance annulée : analyse de pratiques professionnelles du {calendar.seance_when_text(seance)}",

@@ -115,6 +115,7 @@ def test_convocation_move_cancel_is_one_event_whose_sequence_grows(
     assert "Ancien horaire : mardi 13 octobre 2026 à 09 h 30" in moved.body
     assert "Nouvel horaire : jeudi 15 octobre 2026 à 14 h 00" in moved.body
     assert "déplacée par Claire Delmas (administration)" in moved.body
+    assert "est annulée par Claire Delmas (administration)." in story[2].body
     events = [parse(ics_of(m)) for m in story]
     assert [cal.method.value for cal, _ in events] == ["REQUEST", "REQUEST", "CANCEL"]
     assert len({event.uid.value for _, event in events}) == 1

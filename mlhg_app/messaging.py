@@ -1,11 +1,13 @@
 """The outgoing-message log: every email the product sends goes through here."""
 
 import logging
+from email.utils import format_datetime, make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from mlhg_app.models import OutgoingMessage
 
@@ -16,6 +18,15 @@ def object_ref(obj) -> tuple[str, str]:
     if obj is None:
         return "", ""
     return obj._meta.label_lower, str(obj.pk)
+
+
+def message_headers() -> dict[str, str]:
+    """Message-ID on the site's domain (not the host's name) and Date in Paris time, with its offset
+    (+0100 in winter, +0200 in summer), as a person in Toulouse reads it."""
+    return {
+        "Message-ID": make_msgid(domain=settings.SITE_DOMAIN),
+        "Date": format_datetime(timezone.localtime()),
+    }
 
 
 def message_send(
@@ -55,7 +66,7 @@ def message_send(
             return False
         text = render_to_string(f"emails/{template}.txt", ctx)
         html = render_to_string(f"emails/{template}.html", ctx)
-        email = EmailMultiAlternatives(subject=subject, body=text, to=[recipient])
+        email = EmailMultiAlternatives(subject=subject, body=text, to=[recipient], headers=message_headers())
         email.attach_alternative(html, "text/html")
         for filename, content, mimetype in attachments or []:
             email.attach(filename, content, mimetype)

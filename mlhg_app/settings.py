@@ -75,6 +75,9 @@ else:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's domain, which ends every iCalendar UID and every Message-ID the product makes
+# (`<uid>@app.ml31.org`): a calendar keys its events by UID, so it never changes once in production.
+SITE_DOMAIN: str = env_str("SITE_DOMAIN", "app.ml31.org")
 
 # -- applications ----------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """iCalendar documents of the séances: invitations (REQUEST / CANCEL) and subscription feeds.
 
-Every séance keeps one UID for its whole life (`{seance.uid}@app.ml31.org`);
+Every séance keeps one UID for its whole life (`{seance.uid}@{settings.SITE_DOMAIN}`);
 a change is sent with a higher SEQUENCE (`seance.sequence`), so that Outlook,
 Google Calendar or Thunderbird update the event instead of adding a second one.
 Times are written in Europe/Paris with a VTIMEZONE.
@@ -18,10 +18,12 @@ from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStand
 from mlhg_app import french
 
 PRODID = "-//Mission Locale Haute-Garonne//MLHG APP séances//FR"
-UID_DOMAIN = "app.ml31.org"
 TZID = "Europe/Paris"
 PARIS = zoneinfo.ZoneInfo(TZID)
 METHODS = {"REQUEST", "CANCEL"}
+# Not validated by the responsable yet: never sent as an invitation, TENTATIVE in a feed.
+UNVALIDATED = {"proposee"}
+NOT_VALIDATED = "Cette séance n’est pas encore validée : son invitation partira avec la convocation."
 
 
 # ---------------------------------------------------------------------------
@@ -30,7 +32,7 @@ METHODS = {"REQUEST", "CANCEL"}
 
 
 def seance_uid(seance) -> str:
-    return f"{seance.uid}@{UID_DOMAIN}"
+    return f"{seance.uid}@{settings.SITE_DOMAIN}"
 
 
 def seance_start(seance) -> datetime.datetime:
@@ -157,8 +159,10 @@ def ics_calendar(method: str | None) -> Calendar:
 
 def seance_event(seance, *, method: str | None) -> Event:
     """The VEVENT of a séance. With a method (REQUEST / CANCEL): organizer and attendees, as an invitation;
-    without (a subscription feed): the event only, no one's address."""
+    without (a subscription feed): the event and its organizer, no attendee's address. A séance not
+    validated yet (« proposée ») is STATUS:TENTATIVE, never CONFIRMED."""
     cancelled = method == "CANCEL" or seance.status == "annulee"
+    status = "CANCELLED" if cancelled else ("TENTATIVE" if seance.status in UNVALIDATED else "CONFIRMED")
     event = Event()
     event.add("uid", seance_uid(seance))
     event.add("sequence", seance.sequence)
@@ -168,13 +172,13 @@ def seance_event(seance, *, method: str | None) -> Event:
     event.add("summary", seance_summary(seance))
     event.add("location", seance_location(seance))
     event.add("description", seance_description(seance))
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("status", status)
     event.add("transp", "OPAQUE")
     event.add("class", "PRIVATE")
     if seance.updated_at:
         event.add("last-modified", seance.updated_at.astimezone(datetime.UTC))
+    event.add("organizer", ics_organizer())
     if method:
-        event.add("organizer", ics_organizer())
         for email, name, role in seance_attendees(seance):
             attendee = vCalAddress(f"mailto:{email}")
             attendee.params["cn"] = vText(name)
@@ -190,6 +194,8 @@ def seance_ics(seance, method: str = "REQUEST") -> bytes:
     """The invitation (METHOD:REQUEST) or its cancellation (METHOD:CANCEL) of one séance."""
     if method not in METHODS:
         raise ValueError(f"méthode iCalendar inconnue : {method}")
+    if method == "REQUEST" and seance.status in UNVALIDATED:
+        raise ValueError(NOT_VALIDATED)
     cal = ics_calendar(method)
     cal.add_component(seance_event(seance, method=method))
     return cal.to_ical()

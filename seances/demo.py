@@ -8,8 +8,9 @@ from mlhg_app.demo import DEMO_PASSWORD, ensure_user
 from mlhg_app.models import User
 from seances.demo_held import load_held
 from seances.models import Programme, Seance
-from seances.services.board import seance_request_change, seance_validate
-from seances.services.planning import programme_plan
+from seances.services.board import seance_move, seance_request_change, seance_validate
+from seances.services.convocations import seance_convoke
+from seances.services.planning import programme_plan, seance_move_check
 from seances.services.programme import programme_create_from_convention
 
 # Window 1 of the demo, as the responsable validated it: (antenne code, group number, date, time, intervenant).
@@ -68,6 +69,7 @@ def load(*, today) -> list[tuple[str, str, str]]:
     load_held(programme=programme, today=today)
     programme_plan(programme=programme)
     _review_window_2(programme)
+    _move_one_convoked(programme)
     return accounts
 
 
@@ -85,3 +87,31 @@ def _review_window_2(programme):
             comment="Ce jour-là, l'équipe du Lauragais est en réunion de service : pouvez-vous proposer "
             "un autre jour de la même semaine ?",
         )
+
+
+def _move_one_convoked(programme):
+    """The administration moved one convoked séance of the Muretain a week later: it stays convoked, its
+    people got « Séance déplacée » (old and new times, the updated invitation) and its history names who."""
+    staff = User.objects.filter(role=User.Role.STAFF, is_active=True).order_by("email").first()
+    seance = (
+        programme.seances.filter(
+            status__in=[Seance.Status.VALIDEE, Seance.Status.CONVOQUEE],
+            groupe__antenne__code="muretain",
+            fenetre__numero=2,
+        )
+        .order_by("date")
+        .first()
+    )
+    if staff is None or seance is None:
+        return
+    seance_convoke(seance=seance)  # what the validation's queued task does (it finds it done)
+    seance.refresh_from_db()
+    for days in range(7, 15):
+        day = seance.date + datetime.timedelta(days=days)
+        if not seance_move_check(
+            seance=seance, date=day, heure_debut=seance.heure_debut, intervenant=seance.intervenant
+        ):
+            seance_move(
+                seance=seance, date=day, heure_debut=seance.heure_debut, intervenant=seance.intervenant, user=staff
+            )
+            return

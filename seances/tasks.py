@@ -20,12 +20,14 @@ def convoke_seance(*, seance_id: int) -> int:
 
 
 @shared_task
-def notify_seance_change(*, seance_id: int) -> int:
-    """Queued on commit after a convoked séance moved: the update with the higher SEQUENCE."""
+def notify_seance_change(*, seance_id: int, ancienne_date: str = "", ancienne_heure: str = "", par: str = "") -> int:
+    """Queued on commit after a convoked séance moved: « Séance déplacée » with the higher SEQUENCE."""
     seance = _seance(seance_id)
     if seance is None:
         return 0
-    return convocations.seance_notify_change(seance=seance)
+    return convocations.seance_notify_change(
+        seance=seance, ancienne_date=ancienne_date, ancienne_heure=ancienne_heure, par=par
+    )
 
 
 @shared_task

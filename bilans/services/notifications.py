@@ -99,7 +99,7 @@ def reunion_ics(bilan) -> bytes:
     cal = calendar.ics_calendar("REQUEST")
     event = Event()
     start = timezone.localtime(bilan.reunion_le)
-    event.add("uid", f"bilan-{bilan.reunion_uid}@mlhg-app")
+    event.add("uid", f"bilan-{bilan.reunion_uid}@{settings.SITE_DOMAIN}")
     event.add("sequence", bilan.reunion_sequence)
     event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
     event.add("dtstart", start)

@@ -21,7 +21,7 @@ from seances.documents.releve import statement_pdf
 from seances.models import Annulation, LigneReleve, Programme, Releve, Seance
 from seances.pricing import minimum_per_site, totals, unit_price, vat_rate
 from seances.selectors import seances_due
-from seances.services.state import seance_set_state
+from seances.services.state import actor_text, seance_set_state
 
 CANCELLABLE = {Seance.Status.PROPOSEE, Seance.Status.VALIDEE, Seance.Status.CONVOQUEE}
 
@@ -58,7 +58,7 @@ def seance_cancel(*, seance: Seance, user, motif: str) -> Annulation:
             seance=seance,
             status=Seance.Status.ANNULEE,
             by=user,
-            motif=f"Annulée par {'la MLHG' if par == Annulation.Par.MLHG else 'le prestataire'} : {motif}"[:100],
+            motif=f"Annulée par {actor_text(user)} : {motif}"[:100],
         )
         annulation = Annulation.objects.create(seance=seance, par=par, motif=motif, annulee_par=user)
     return annulation

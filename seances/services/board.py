@@ -5,11 +5,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from ami.selectors import prestataire_recipients
-from mlhg_app.messaging import message_send, messages_send
+from mlhg_app.jobs import enqueue
+from mlhg_app.messaging import messages_send
 from mlhg_app.refusals import Refused
 from seances.models import Seance
 from seances.services.planning import seance_move_check
-from seances.services.state import seance_set_state
+from seances.services.state import actor_text, seance_set_state
 
 NOT_REFERENT = "Seul le responsable de secteur référent du programme valide ses séances."
 NOT_PLANNER = "Seuls le prestataire du programme et la MLHG déplacent ses séances."
@@ -61,11 +62,35 @@ def seance_request_change(*, seance: Seance, user, comment: str) -> Seance:
     return seance
 
 
+MOVE_RULE = (
+    "Une séance déjà convoquée que l’on déplace reste convoquée : le nouvel horaire part aussitôt aux "
+    "membres du groupe et à l’intervenant (« Séance déplacée », avec l’ancien et le nouvel horaire, et "
+    "l’invitation mise à jour pour leur agenda) ; une séance pas encore convoquée change sans que personne "
+    "ne soit prévenu deux fois."
+)
+
+
+def _queue_change(seance_id: int, *, ancienne_date, ancienne_heure, par: str):
+    from seances.tasks import notify_seance_change  # late: seances.tasks → services.convocations → state
+
+    enqueue(
+        notify_seance_change,
+        seance_id=seance_id,
+        ancienne_date=ancienne_date.isoformat(),
+        ancienne_heure=ancienne_heure.isoformat(timespec="minutes"),
+        par=par,
+    )
+
+
 def seance_move(*, seance: Seance, date, heure_debut, intervenant, user) -> Seance:
     """Move a séance (prestataire or staff); the same hard rules as the planner, each refusal named.
 
-    A validated or convoked séance returns to « proposée » and the responsable
-    is told; a convoked one gets a higher SEQUENCE for its next invitation.
+    The rule (`MOVE_RULE`, shown on the board): a convoked séance stays convoked, its SEQUENCE grows
+    by one and, after commit, everyone invited gets « Séance déplacée » with the old and the new times
+    and the updated invitation (same UID); the intervenant who no longer leads it gets the
+    cancellation. A proposed or validated séance (not convoked yet) just changes: its convocation,
+    when it leaves, carries the new slot. The history names who moved it (`actor_text`). A refused
+    move changes nothing and sends nothing.
     """
     if not user.has_perm("seances.plan_programme", seance):
         raise Refused(NOT_PLANNER)
@@ -80,22 +105,19 @@ def seance_move(*, seance: Seance, date, heure_debut, intervenant, user) -> Sean
         problems = seance_move_check(seance=seance, date=date, heure_debut=heure_debut, intervenant=intervenant)
         if problems:
             raise Refused(" ".join(problems))
-        was = seance.status
+        old_date, old_time = seance.date, seance.heure_debut
+        if (old_date, old_time, seance.intervenant_id) == (date, heure_debut, intervenant.pk):
+            return seance
+        par = actor_text(user)
         seance.date, seance.heure_debut, seance.intervenant = date, heure_debut, intervenant
-        if was == Seance.Status.CONVOQUEE:
+        convoked = seance.status == Seance.Status.CONVOQUEE
+        if convoked:
             seance.sequence += 1
+        seance._change_reason = f"Déplacée par {par}"[:100]
+        seance._history_user = user
         seance.save()
-        if was in {Seance.Status.VALIDEE, Seance.Status.CONVOQUEE}:
-            seance_set_state(seance=seance, status=Seance.Status.PROPOSEE, by=user, motif="Déplacée par le prestataire")
-            responsable = seance.programme.responsable
-            if responsable is not None:
-                message_send(
-                    kind="seance.deplacee",
-                    recipient=responsable.email,
-                    subject=f"Séance déplacée à valider – {seance.groupe}",
-                    template="seance_deplacee",
-                    context={"seance": seance, "user": responsable},
-                    obj=seance,
-                    occurrence=f"seq{seance.sequence}-{timezone.now():%Y%m%d%H%M%S}",
-                )
+        if convoked:
+            transaction.on_commit(
+                lambda: _queue_change(seance.pk, ancienne_date=old_date, ancienne_heure=old_time, par=par)
+            )
     return seance

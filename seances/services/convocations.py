@@ -10,13 +10,14 @@ without sending the others twice.
 import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from mlhg_app.messaging import message_send
-from mlhg_app.models import User
+from mlhg_app.models import OutgoingMessage, User
 from seances import calendar, selectors
 from seances.models import IntervenantProgramme, Seance
-from seances.services.state import seance_set_state
+from seances.services.state import actor_text, seance_set_state
 
 KIND_CONVOCATION = "seance.convocation"
 KIND_MODIFICATION = "seance.modification"
@@ -82,6 +83,14 @@ def _send_all(
     return sent
 
 
+def _convoked_before(seance) -> bool:
+    """Its convocations left at a lower SEQUENCE: it moved since, and the update is not a new convocation."""
+    sent = OutgoingMessage.objects.filter(
+        kind=KIND_CONVOCATION, object_type="seances.seance", object_id=str(seance.pk), occurrence__startswith="seq"
+    )
+    return sent.exists() and not sent.filter(occurrence=f"seq{seance.sequence}").exists()
+
+
 def seance_convoke(*, seance) -> int:
     """Email each member and the intervenant an .ics invitation (METHOD:REQUEST); status → convoquée.
 
@@ -96,6 +105,8 @@ def seance_convoke(*, seance) -> int:
             seance_set_state(seance=seance, status=Seance.Status.CONVOQUEE, motif="Convocations envoyées")
         elif seance.status != Seance.Status.CONVOQUEE:
             return 0
+        elif _convoked_before(seance):
+            return 0  # moved since its convocation: « Séance déplacée » told them (seance_notify_change)
     return _send_all(
         seance,
         kind=KIND_CONVOCATION,
@@ -118,25 +129,33 @@ def _former_intervenants(seance) -> list[tuple[str, str, str]]:
     return out
 
 
-def seance_notify_change(*, seance) -> int:
-    """After a change of date/time/intervenant of a convoked séance (sequence already incremented):
-    send the update (.ics with the higher SEQUENCE) to everyone concerned.
+def seance_notify_change(*, seance, ancienne_date: str = "", ancienne_heure: str = "", par: str = "") -> int:
+    """After a convoked séance moved (sequence already incremented): « Séance déplacée » to everyone
+    invited, with the old and the new times, who moved it, and the .ics (METHOD:REQUEST, same UID,
+    the higher SEQUENCE) that updates their calendar.
 
-    Side effects: one email per attendee (kind `seance.modification`,
-    occurrence `seq{n}`, METHOD:REQUEST); a former intervenant gets the
-    cancellation (kind `seance.annulation`, METHOD:CANCEL). Nothing for a
-    cancelled or postponed séance. Returns the number of emails sent now."""
+    Side effects: one email per attendee (kind `seance.modification`, occurrence `seq{n}`); a former
+    intervenant gets the cancellation (kind `seance.annulation`, METHOD:CANCEL, the same higher
+    SEQUENCE). Nothing for a séance no longer convoked. Returns the number of emails sent now."""
     seance = _load(seance)
-    if seance.status in (Seance.Status.ANNULEE, Seance.Status.REPORTEE):
+    if seance.status != Seance.Status.CONVOQUEE:
         return 0
+    ancien = ""
+    if ancienne_date and ancienne_heure:
+        ancien = (
+            f"{calendar.date_text(datetime.date.fromisoformat(ancienne_date))} à "
+            f"{calendar.time_text(datetime.time.fromisoformat(ancienne_heure))}"
+        )
     occurrence = f"seq{seance.sequence}"
+    extra = {"ancien_quand": ancien, "par": par}
     sent = _send_all(
         seance,
         kind=KIND_MODIFICATION,
-        template="seance_modification",
-        subject=f"Séance modifiée : analyse de pratiques professionnelles le {calendar.seance_when_text(seance)}",
+        template="seance_deplacee",
+        subject=f"Séance déplacée : analyse de pratiques professionnelles le {calendar.seance_when_text(seance)}",
         occurrence=occurrence,
         method="REQUEST",
+        context=extra,
     )
     for email, name, _role in _former_intervenants(seance):
         sent += message_send(
@@ -144,7 +163,7 @@ def seance_notify_change(*, seance) -> int:
             recipient=email,
             subject=f"Séance retirée : analyse de pratiques professionnelles du {calendar.date_text(seance.date)}",
             template="seance_annulation",
-            context={**_context(seance), "nom": name, "est_intervenant": True, "retiree": True},
+            context={**_context(seance), **extra, "nom": name, "est_intervenant": True, "retiree": True},
             obj=seance,
             occurrence=occurrence,
             attachments=[("annulation.ics", calendar.seance_ics(seance, "CANCEL"), "text/calendar; method=CANCEL")],
@@ -159,8 +178,11 @@ def seance_notify_cancel(*, seance) -> int:
     `seance.annulation`, occurrence `seq{n}`, with the .ics (METHOD:CANCEL,
     STATUS:CANCELLED). Returns the number of emails sent now."""
     seance = _load(seance)
+    last = seance.history.filter(status=Seance.Status.ANNULEE).select_related("history_user").first()
+    by = last.history_user if last is not None else None
     return _send_all(
         seance,
+        context={"par": actor_text(by) if by is not None else ""},
         kind=KIND_ANNULATION,
         template="seance_annulation",
         subject=f"Séance annulée : analyse de pratiques professionnelles du {calendar.seance_when_text(seance)}",
@@ -172,34 +194,54 @@ def seance_notify_cancel(*, seance) -> int:
 
 def member_moved(*, groupe_id: int, user_id: int, joined: bool) -> int:
     """A conseiller joined or left a group: for each of the group's convoked séances still to come, the
-    invitation (METHOD:REQUEST) or its withdrawal (METHOD:CANCEL), to that person only, once."""
+    invitation (METHOD:REQUEST) or its withdrawal (METHOD:CANCEL), to that person only, once.
+
+    Each of these messages raises the séance's SEQUENCE by one first, so that a withdrawal comes after
+    the invitation it withdraws (RFC 5546 §3.2.5) and an invitation after a former withdrawal; the
+    others' next update is higher still. Safe to run twice: a message already sent at the séance's
+    current SEQUENCE is not sent (nor the SEQUENCE raised) again."""
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return 0
-    seances = Seance.objects.filter(
+    seance_ids = Seance.objects.filter(
         groupe_id=groupe_id, status=Seance.Status.CONVOQUEE, date__gte=timezone.localdate()
-    ).select_related("groupe__antenne", "programme", "intervenant", "fenetre")
+    ).values_list("pk", flat=True)
     name = user.get_full_name() or user.email
+    kind = KIND_CONVOCATION if joined else KIND_ANNULATION
+    method = "REQUEST" if joined else "CANCEL"
+    prefix = f"{'ajout' if joined else 'retrait'}-{user.pk}"
     sent = 0
-    for seance in seances:
-        method = "REQUEST" if joined else "CANCEL"
-        sent += message_send(
-            kind=KIND_CONVOCATION if joined else KIND_ANNULATION,
-            recipient=user.email,
-            subject=(
-                f"Convocation : analyse de pratiques professionnelles le {calendar.seance_when_text(seance)}"
-                if joined
-                else f"Vous ne faites plus partie du groupe : séance du {calendar.seance_when_text(seance)}"
-            ),
-            template="seance_convocation" if joined else "seance_annulation",
-            context={**_context(seance), "nom": name, "est_intervenant": False, "membre_retire": not joined},
-            obj=seance,
-            occurrence=f"{'ajout' if joined else 'retrait'}-{user.pk}-seq{seance.sequence}",
-            attachments=[
-                ("invitation.ics" if joined else "annulation.ics", calendar.seance_ics(seance, method),
-                 f"text/calendar; method={method}")
-            ],
-        )  # fmt: skip
+    for seance_id in list(seance_ids):
+        with transaction.atomic():
+            seance = _load(Seance(pk=seance_id), lock=True)
+            done = OutgoingMessage.objects.filter(
+                kind=kind,
+                object_type="seances.seance",
+                object_id=str(seance.pk),
+                recipient=user.email.strip().lower(),
+                occurrence=f"{prefix}-seq{seance.sequence}",
+            ).exists()
+            if done or seance.status != Seance.Status.CONVOQUEE:
+                continue
+            Seance.objects.filter(pk=seance.pk).update(sequence=F("sequence") + 1)
+            seance.sequence += 1
+            sent += message_send(
+                kind=kind,
+                recipient=user.email,
+                subject=(
+                    f"Convocation : analyse de pratiques professionnelles le {calendar.seance_when_text(seance)}"
+                    if joined
+                    else f"Vous ne faites plus partie du groupe : séance du {calendar.seance_when_text(seance)}"
+                ),
+                template="seance_convocation" if joined else "seance_annulation",
+                context={**_context(seance), "nom": name, "est_intervenant": False, "membre_retire": not joined},
+                obj=seance,
+                occurrence=f"{prefix}-seq{seance.sequence}",
+                attachments=[
+                    ("invitation.ics" if joined else "annulation.ics", calendar.seance_ics(seance, method),
+                     f"text/calendar; method={method}")
+                ],
+            )  # fmt: skip
     return sent
 
 

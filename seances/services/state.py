@@ -1,7 +1,7 @@
 """The séance's life: one table of allowed transitions and the one function that changes a status.
 
-proposée → validée → convoquée → réalisée | annulée | reportée (DESIGN.md §3). A validated or
-convoked séance that is moved goes back to « proposée » (the responsable validates it again).
+proposée → validée → convoquée → réalisée | annulée | reportée (DESIGN.md §3). A convoked séance
+that is moved stays convoked and its new slot is sent at once (seances.services.board.seance_move).
 Every service, task and demo loader changes a séance's status through `seance_set_state`, so the
 history (django-simple-history) records each change with who and why, and the rules below hold
 whichever page asked for it.
@@ -27,6 +27,13 @@ TRANSITIONS: dict[str, set[str]] = {
     S.VALIDEE: {S.CONVOQUEE, S.PROPOSEE, S.REALISEE, S.ANNULEE, S.REPORTEE},
     S.CONVOQUEE: {S.PROPOSEE, S.REALISEE, S.ANNULEE, S.REPORTEE},
 }
+
+
+def actor_text(user) -> str:
+    """Who did it, as the history and the emails say it: « Claire Delmas (administration) »."""
+    name = (user.get_full_name() or user.email).strip()
+    role = "administration" if user.role == user.Role.STAFF else user.get_role_display().lower()
+    return f"{name} ({role})"
 
 
 def transition_refusal(seance: Seance, status: str) -> str:
@@ -83,7 +90,8 @@ def seance_set_state(*, seance: Seance, status: str, by=None, motif: str = "") -
     unless `realisation_refusal` is empty. Side effects: the status saved through the model, so the
     history records `by` and `motif` (or the new status); « validée » records who and when
     (`validated_by`, `validated_at`); after commit, a validated séance's convocations are queued
-    and a convoked séance that is cancelled or postponed gets its cancellation (.ics METHOD:CANCEL).
+    and a convoked séance that is cancelled or postponed gets its cancellation (.ics METHOD:CANCEL),
+    with a SEQUENCE one above the last invitation.
     """
     was = seance.status
     if was == status:
@@ -92,6 +100,8 @@ def seance_set_state(*, seance: Seance, status: str, by=None, motif: str = "") -
     if refusal:
         raise Refused(refusal)
     seance.status = status
+    if was == S.CONVOQUEE and status in (S.ANNULEE, S.REPORTEE):
+        seance.sequence += 1  # the cancellation comes after the invitation it cancels (RFC 5546 §3.2.5)
     if status == S.VALIDEE:
         seance.validated_by, seance.validated_at = by, timezone.now()
     seance._change_reason = (motif or f"Statut : {S(status).label}")[:100]

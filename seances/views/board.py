@@ -164,6 +164,7 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
                 "can_plan": request.user.has_perm("seances.plan_programme", programme),
                 "can_validate": request.user.has_perm("seances.validate_seance", programme),
                 "move_form": MoveForm(programme=programme),
+                "move_rule": board_services.MOVE_RULE,
             },
         )
 
@@ -224,7 +225,10 @@ class SeanceMoveView(SeanceObject, PermissionRequiredView, View):
         except Refused as refusal:
             messages.error(request, f"Déplacement refusé : {refusal}")
         else:
-            messages.success(request, f"Séance déplacée au {long_date(form.cleaned_data['date'])}.")
+            moved = f"Séance déplacée au {long_date(form.cleaned_data['date'])}"
+            if seance.status == Seance.Status.CONVOQUEE:
+                moved += " ; les participants reçoivent le nouvel horaire et l’invitation mise à jour"
+            messages.success(request, f"{moved}.")
         return redirect("seances:board", pk=seance.programme_id)
 
 

@@ -41,6 +41,7 @@ class MySeancesView(PermissionRequiredView, View):
                 "date": calendar.date_text(s.date),
                 "adresse": calendar.antenne_address(s.groupe.antenne),
                 "intervenant": calendar.intervenant_name(s),
+                "a_valider": s.status in calendar.UNVALIDATED,
             }
             for s in seances_upcoming(request.user)
         ]
@@ -83,6 +84,8 @@ class SeanceIcsView(PermissionRequiredView, View):
 
     def get(self, request, pk):
         seance = self.seance
+        if seance.status in calendar.UNVALIDATED:
+            raise Http404(calendar.NOT_VALIDATED)
         method = "CANCEL" if seance.status == "annulee" else "REQUEST"
         return file_response(
             calendar.seance_ics(seance, method),

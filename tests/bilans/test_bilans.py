@@ -7,6 +7,8 @@ import zoneinfo
 
 import pytest
 import time_machine
+import vobject
+from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -364,6 +366,9 @@ def test_the_reunion_invites_both_sides_and_a_move_raises_the_sequence(
     assert event["SEQUENCE"] == 1
     ics = login(users["prestataire"]).get(reverse("bilans:reunion_ics", kwargs={"pk": remis.pk}))
     assert b"SEQUENCE:1" in ics.content
+    read = vobject.readOne(ics.content.decode()).vevent  # an independent parser
+    assert read.uid.value.endswith(f"@{settings.SITE_DOMAIN}") and "@mlhg-app" not in read.uid.value
+    assert read.organizer.value.startswith("mailto:")
     # A past date is refused, in French, and the form keeps what was typed.
     response = client.post(url, {"action": "date", "date": "2027-05-01", "heure": "10:00", "lieu": "Ailleurs"})
     assert "date à venir" in page(response) and "Ailleurs" in page(response)

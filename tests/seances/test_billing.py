@@ -354,7 +354,8 @@ def test_staff_cancel_a_validated_seance_without_invitation_emails(
     assert mail.outbox == []
     history = seance.history.first()
     assert history.history_user == users["staff"]
-    assert history.history_change_reason == "Annulée par la MLHG : Fermeture du site"
+    staff = users["staff"]
+    assert history.history_change_reason == f"Annulée par {staff.get_full_name()} (administration) : Fermeture du site"
 
 
 def test_a_realised_seance_cannot_be_cancelled(programme, client_for):

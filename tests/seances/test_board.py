@@ -60,7 +60,7 @@ def test_a_move_onto_a_holiday_or_weekend_is_refused_naming_the_rule(planned, us
 
 
 @pytest.mark.django_db
-def test_a_validated_seance_moved_by_the_prestataire_returns_to_proposee_and_the_responsable_is_told(
+def test_a_convoked_seance_moved_by_the_prestataire_stays_convoked_and_its_people_are_told_once(
     planned, users, django_capture_on_commit_callbacks
 ):
     seance = planned.seances.get(groupe__membres=users["conseiller"], fenetre__numero=1)  # convoked
@@ -73,12 +73,15 @@ def test_a_validated_seance_moved_by_the_prestataire_returns_to_proposee_and_the
             reverse("seances:seance_move", args=[seance.pk]),
             {"date": new_date.isoformat(), "heure_debut": "14:00", "intervenant": seance.intervenant_id},
         )
-    assert flash(response) == f"Séance déplacée au {long_date(new_date)}."
+    assert flash(response) == (
+        f"Séance déplacée au {long_date(new_date)} ; les participants reçoivent le nouvel horaire "
+        "et l’invitation mise à jour."
+    )
     seance.refresh_from_db()
-    assert (seance.status, seance.date, seance.sequence) == (Seance.Status.PROPOSEE, new_date, sequence + 1)
-    told = [m for m in mail.outbox if m.to == [users["responsable"].email]]
-    assert len(told) == 1
-    assert told[0].subject.startswith("Séance déplacée à valider")
+    assert (seance.status, seance.date, seance.sequence) == (Seance.Status.CONVOQUEE, new_date, sequence + 1)
+    told = [m for m in mail.outbox if m.to == [users["conseiller"].email]]
+    assert [m.subject.split(" :")[0] for m in told] == ["Séance déplacée"]
+    assert "Convocation" not in " ".join(m.subject for m in mail.outbox)
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from icalendar import Calendar
 
@@ -153,6 +154,7 @@ def test_convoke_task_for_a_deleted_seance_is_quiet(db):
 
 
 def _move(seance, **changes):
+    seance.refresh_from_db()
     for name, value in changes.items():
         setattr(seance, name, value)
     seance.sequence += 1
@@ -169,12 +171,12 @@ def test_change_resends_with_same_uid_and_higher_sequence(seance):
     assert _recipients(mail.outbox) == EXPECTED
     message = mail.outbox[0]
     assert message.subject == (
-        "Séance modifiée : analyse de pratiques professionnelles le mardi 20 octobre 2026 à 14 h 00"
+        "Séance déplacée : analyse de pratiques professionnelles le mardi 20 octobre 2026 à 14 h 00"
     )
-    assert "a été modifiée" in message.body
+    assert "est déplacée" in message.body
     cal, update = _event(_attachment_ics(message)[1])
     assert cal["METHOD"] == "REQUEST"
-    assert str(update["UID"]) == str(first["UID"]) == f"{seance.uid}@app.ml31.org"
+    assert str(update["UID"]) == str(first["UID"]) == f"{seance.uid}@{settings.SITE_DOMAIN}"
     assert update["SEQUENCE"] == 1 > first["SEQUENCE"]
     assert update.start == datetime.datetime(2026, 10, 20, 14, 0, tzinfo=PARIS)
     assert OutgoingMessage.objects.filter(kind="seance.modification", occurrence="seq1").count() == 3

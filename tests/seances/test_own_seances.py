@@ -104,7 +104,7 @@ def test_intervenant_sees_the_seances_they_facilitate(client_for, programme, sea
     assert "Les prochaines séances d'analyse de pratiques professionnelles que vous animez." in html
     assert "mardi 13 octobre 2026" in html
     assert "mercredi 14 octobre 2026" in html
-    assert "Proposée" in html
+    assert "à valider" in html and "Proposée" not in html  # not validated yet: no invitation offered
     assert BANNER not in html
 
 

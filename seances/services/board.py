@@ -64,6 +64,7 @@ def seance_request_change(*, seance: Seance, user, comment: str) -> Seance:
 def seance_move(*, seance: Seance, date, heure_debut, intervenant, user) -> Seance:
     """Move a séance (prestataire or staff); the same hard rules as the planner, each refusal named.
 
+    The séance's placement becomes « manuelle »: the planner never moves it again unless asked for it.
     A validated or convoked séance returns to « proposée » and the responsable
     is told; a convoked one gets a higher SEQUENCE for its next invitation.
     """
@@ -82,6 +83,7 @@ def seance_move(*, seance: Seance, date, heure_debut, intervenant, user) -> Sean
             raise Refused(" ".join(problems))
         was = seance.status
         seance.date, seance.heure_debut, seance.intervenant = date, heure_debut, intervenant
+        seance.placement = Seance.Placement.MANUELLE  # the planner keeps a person's move (issue 16)
         if was == Seance.Status.CONVOQUEE:
             seance.sequence += 1
         seance.save()

@@ -98,25 +98,29 @@ def test_the_plan_is_written_as_proposed_seances(programme):
     assert D(2026, 10, 13) not in {s.date for s in seances if s.intervenant.prenom == "Marc"}
 
 
-def test_validated_seances_stay_and_proposed_ones_are_replaced(programme):
+def test_every_active_seance_stays_and_a_proposed_one_is_replaced_only_on_demand(programme):
     validated = seance(programme, "ouest", 1, D(2026, 9, 15), AFTERNOON, "Marc", S.VALIDEE)
     proposed = seance(programme, "ouest", 2, D(2027, 1, 5), MORNING, "Marc", S.PROPOSEE)
     cancelled = seance(programme, "comminges", 1, D(2026, 10, 1), MORNING, "Julie", S.ANNULEE)
     result = programme_plan(programme=programme)
     assert result.ok
+    assert (result.placed, result.kept) == (10, 2)
     validated.refresh_from_db()
     assert (validated.date, validated.heure_debut, validated.status) == (D(2026, 9, 15), AFTERNOON, S.VALIDEE)
     proposed.refresh_from_db()
-    planned = next(
-        a for a in result.assignments if (a.group_key, a.window_key) == (proposed.groupe_id, proposed.fenetre_id)
-    )
-    assert (proposed.date, proposed.status) == (planned.date, S.PROPOSEE)
-    assert proposed.date.month in (2, 3)  # moved into the indicative months
+    assert (proposed.date, proposed.status) == (D(2027, 1, 5), S.PROPOSEE)  # kept: it has a date
     cancelled.refresh_from_db()
     assert (cancelled.date, cancelled.status) == (D(2026, 10, 1), S.ANNULEE)
     active = Seance.objects.filter(programme=programme).exclude(status=S.ANNULEE)
     assert active.count() == 12
     assert active.filter(groupe=cancelled.groupe, fenetre=cancelled.fenetre, status=S.PROPOSEE).count() == 1
+    # « Replanifier cette séance »: only it moves, into the indicative months
+    before = dict(active.exclude(pk=proposed.pk).values_list("pk", "date"))
+    result = programme_plan(programme=programme, seance=proposed)
+    assert result.ok and result.placed == 1
+    proposed.refresh_from_db()
+    assert (proposed.date.month in (2, 3), proposed.placement) == (True, Seance.Placement.AUTO)
+    assert dict(active.exclude(pk=proposed.pk).values_list("pk", "date")) == before
 
 
 def test_a_dry_run_writes_nothing(programme):
@@ -151,7 +155,7 @@ def test_the_input_is_read_in_a_constant_number_of_queries(programme):
     seance(programme, "comminges", 1, D(2026, 10, 15), MORNING, "Julie", S.CONVOQUEE)
     with CaptureQueriesContext(connection) as large:
         inp = programme_plan_input(programme=programme)
-    assert len(large.captured_queries) == len(small.captured_queries) == 6
+    assert len(large.captured_queries) == len(small.captured_queries) == 7  # with the first-year question
     assert len(inp.groups) == 7 and len(inp.intervenants) == 3 and len(inp.fixed) == 2
     comminges = next(g for g in inp.groups if g.antenne_name == "Antenne Comminges")
     assert comminges.unavailable_weekdays == {2}

@@ -801,10 +801,12 @@ def synthetic_input(
     year: int = 2026,
     public_holidays: Iterable[datetime.date] = (),
     school_holidays: Iterable[datetime.date] = (),
+    first_year: bool = False,
 ) -> PlanInput:
     """``groups`` groups spread over ``sites`` sites, the three windows of the programme year
     starting in September ``year``, and ``intervenants`` intervenants each covering three
-    neighbouring sites, each unavailable a few days."""
+    neighbouring sites, each unavailable a few days; with ``first_year``, each site's first séance by
+    31 October."""
     windows = (
         WindowSpec("w1", 1, datetime.date(year, 9, 1), datetime.date(year, 12, 18), {10, 11}),
         WindowSpec("w2", 2, datetime.date(year + 1, 1, 4), datetime.date(year + 1, 3, 31), {2, 3}),
@@ -834,4 +836,5 @@ def synthetic_input(
         intervenants=tuple(people),
         public_holidays=frozenset(public_holidays),
         school_holidays=frozenset(school_holidays),
+        first_seance_by=datetime.date(year, 10, 31) if first_year else None,
     )

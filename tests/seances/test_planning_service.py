@@ -204,11 +204,14 @@ def test_the_command_prints_the_plan(tight_programme):
         "lundi 1er février 2027 à 09 h 30 – Antenne Ouest – Marc Olivier",
         "mardi 1er juin 2027 à 09 h 30 – Antenne Ouest – Marc Olivier",
         "Objectif : 49 (optimal), calculé en " + out.getvalue().split("calculé en ")[1].splitlines()[0],
-        "Simulation : 3 séance(s) à proposer, rien n'a été enregistré.",
+        "Simulation : 3 séance(s) à proposer, 0 conservée(s), rien n'a été enregistré.",
     ]
     assert not Seance.objects.exists()
     call_command("plan_seances", "--programme", str(tight_programme.pk), stdout=StringIO())
     assert Seance.objects.filter(status=S.PROPOSEE).count() == 3
+    out = StringIO()
+    call_command("plan_seances", "--programme", str(tight_programme.pk), stdout=out)
+    assert out.getvalue() == "Toutes les séances sont planifiées : rien à placer, 3 conservée(s).\n"
 
 
 def test_the_command_explains_an_impossible_plan_and_exits_with_1(tight_programme):

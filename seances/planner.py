@@ -727,6 +727,7 @@ def check_assignment(inp: PlanInput, others: Iterable[Assignment], proposal: Ass
         *_group_spacing_breaches(inp, group, window, others, proposal.date),
         *_intervenant_breaches(groups, intervenant, others, proposal),
         *_site_breaches(group, intervenant, proposal.date),
+        *_first_seance_breaches(inp, groups, window, others, proposal),
     ]
 
 
@@ -778,6 +779,29 @@ def _intervenant_breaches(
     if day in intervenant.unavailable_dates:
         out.append(f"{intervenant.name} est indisponible ce jour-là.")
     return out
+
+
+def _first_seance_breaches(
+    inp: PlanInput, groups: dict, window: WindowSpec, others: list[Assignment], proposal: Assignment
+) -> list[str]:
+    """The prestation's first year: a site's only séance on or before ``first_seance_by`` stays there."""
+    limit = inp.first_seance_by
+    if limit is None or proposal.date <= limit or window.start > limit:
+        return []
+    site = groups[proposal.group_key].antenne_key
+    if any(o.date <= limit for o in others if o.group_key in groups and groups[o.group_key].antenne_key == site):
+        return []
+    name = groups[proposal.group_key].antenne_name
+    return [
+        f"Première année de la prestation : la première séance {_of_site(name)} doit avoir lieu en "
+        f"{first_months_text(limit)}."
+    ]
+
+
+def _of_site(name: str) -> str:
+    """ "de l'Antenne Comminges", "du site X"."""
+    subject = _site_object(name)
+    return f"de {subject}" if subject.startswith("l'") else f"du {subject.removeprefix('le ')}"
 
 
 def _site_breaches(group: GroupSpec, intervenant: IntervenantSpec | None, day: datetime.date) -> list[str]:

@@ -535,3 +535,22 @@ def test_the_first_seance_rule_is_named_in_an_infeasibility_core():
         )
         for r in result.reasons
     ), result.reasons
+
+
+def test_a_manual_move_may_not_take_a_sites_only_first_seance_out_of_september_and_october():
+    inp = make(first_seance_by=D(2026, 10, 31))
+    others = [Assignment("muret", "w1", D(2026, 10, 6), MORNING, "julie")]
+    late = Assignment("comminges", "w1", D(2026, 11, 5), MORNING, "julie")
+    assert check_assignment(inp, others, late) == [
+        "Première année de la prestation : la première séance de l'Antenne Comminges doit avoir lieu en "
+        "septembre ou octobre 2026."
+    ]
+    assert check_assignment(inp, others, Assignment("comminges", "w1", D(2026, 10, 8), MORNING, "julie")) == []
+    # a later séance of the site does not start it; another séance of the site in October does
+    assert check_assignment(inp, [*others, Assignment("comminges", "w2", D(2027, 2, 4), MORNING, "julie")], late) != []
+    sub_group = GroupSpec("comminges2", "a-comminges", "Antenne Comminges", "Antenne Comminges – sous-groupe 2")
+    started = [*others, Assignment("comminges2", "w1", D(2026, 10, 8), MORNING, "julie")]
+    inp = make(groups=(OUEST, MURET, COMMINGES, sub_group), first_seance_by=D(2026, 10, 31))
+    assert check_assignment(inp, started, late) == []
+    muret_late = Assignment("muret", "w1", D(2026, 11, 10), MORNING, "julie")
+    assert check_assignment(make(), [], muret_late) == []  # a later year: no such rule

@@ -38,7 +38,8 @@ Objective (minimised; integer weights, documented as constants below)
 Infeasibility
     When the domains are all non-empty but no plan exists, the model is rebuilt with one assumption
     literal per named family of constraints — the 6-week gap of each group, the capacity of each
-    intervenant in each window, the slot held by each fixed séance — and solved (one worker, no
+    intervenant in each window, the slot held by each fixed séance, the first year's September–October
+    start of each site — and solved (one worker, no
     objective, as CP-SAT requires for assumptions). ``sufficient_assumptions_for_infeasibility()``
     gives a core, shrunk by deletion, and each family in it is named in French. No partial plan
     is ever returned.

@@ -15,8 +15,6 @@ from seances.models import Groupe, IntervenantProgramme, Programme, Seance
 S = Seance.Status
 # A séance that holds its (group, window): the others (annulée, reportée) leave it free.
 ACTIVE_STATUSES = (S.PROPOSEE, S.VALIDEE, S.CONVOQUEE, S.REALISEE)
-# A séance that a person has validated, convoked or held: never moved by the planner, even on demand.
-FIXED_STATUSES = (S.VALIDEE, S.CONVOQUEE, S.REALISEE)
 # The planner places only the (group, window) pairs without an active séance: every active séance
 # (proposée included, whoever placed it) is a fixed input, unless one séance is replanned on demand.
 
@@ -93,8 +91,8 @@ class PlanPreview:
 
     @property
     def text(self) -> str:
-        place = f"{self.to_place} séance{'s' if self.to_place != 1 else ''} à placer"
-        return f"{place}, {self.kept} conservée{'s' if self.kept != 1 else ''}"
+        place = f"{self.to_place} séance{'s' if self.to_place > 1 else ''} à placer"
+        return f"{place}, {self.kept} conservée{'s' if self.kept > 1 else ''}"
 
 
 def programme_plan_preview(*, programme: Programme) -> PlanPreview:

@@ -8,8 +8,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from mlhg_app.refusals import Refused
 from seances.models import Fenetre, Seance
-from seances.services.planning import programme_plan, programme_plan_input, seance_move_check
+from seances.services.planning import programme_plan, programme_plan_input, programme_plan_preview, seance_move_check
 from tests.factories import (
     AntenneFactory,
     FenetreFactory,
@@ -166,6 +167,12 @@ def test_a_manual_move_is_checked_against_the_hard_rules(programme):
     seance(programme, "muretain", 1, D(2026, 11, 12), MORNING, "Marc", S.VALIDEE)
     moved = seance(programme, "ouest", 1, D(2026, 10, 8), MORNING, "Marc", S.PROPOSEE)
     marc, julie = intervenant(programme, "Marc"), intervenant(programme, "Julie")
+    # the prestation's first year: the Ouest's only séance stays in September–October
+    assert seance_move_check(seance=moved, date=D(2026, 11, 12), heure_debut=AFTERNOON, intervenant=marc) == [
+        "Première année de la prestation : la première séance de l'Antenne Ouest doit avoir lieu en "
+        "septembre ou octobre 2026."
+    ]
+    ProgrammeFactory(annee_debut=2025, prestataire=programme.prestataire)  # now a later year: the other rules
     assert seance_move_check(seance=moved, date=D(2026, 10, 15), heure_debut=MORNING, intervenant=marc) == []
     assert seance_move_check(seance=moved, date=D(2026, 11, 11), heure_debut=MORNING, intervenant=marc) == [
         "Le 11 novembre 2026 est un jour férié."
@@ -226,3 +233,24 @@ def test_the_command_explains_an_impossible_plan_and_exits_with_1(tight_programm
         "(indisponibilités des intervenants).",
     ]
     assert not Seance.objects.exists()
+
+
+def test_a_validated_seance_is_never_replanned(programme):
+    validated = seance(programme, "ouest", 1, D(2026, 9, 15), AFTERNOON, "Marc", S.VALIDEE)
+    with pytest.raises(Refused, match="Seule une séance proposée se replanifie"):
+        programme_plan(programme=programme, seance=validated)
+    validated.refresh_from_db()
+    assert (validated.date, validated.heure_debut) == (D(2026, 9, 15), AFTERNOON)
+    assert list(Seance.objects.values_list("pk", flat=True)) == [validated.pk]
+
+
+def test_the_preview_counts_what_is_left_and_what_is_kept(programme):
+    assert programme_plan_preview(programme=programme).text == "12 séances à placer, 0 conservée"
+    seance(programme, "ouest", 1, D(2026, 9, 15), AFTERNOON, "Marc", S.VALIDEE)
+    seance(programme, "ouest", 2, D(2027, 2, 2), MORNING, "Marc", S.PROPOSEE)
+    seance(programme, "comminges", 1, D(2026, 10, 1), MORNING, "Julie", S.ANNULEE)
+    preview = programme_plan_preview(programme=programme)
+    assert (preview.text, preview.manual) == ("10 séances à placer, 2 conservées", 2)
+    result = programme_plan(programme=programme)
+    assert (result.placed, result.kept) == (10, 2)
+    assert programme_plan_preview(programme=programme).text == "0 séance à placer, 12 conservées"

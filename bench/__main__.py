@@ -140,19 +140,27 @@ def measure_pdfs() -> dict[str, float]:
 
 
 def measure_planner() -> dict:
+    """The planner on the demo (as the demo runs it: window 1 kept, windows 2 and 3 to place; and again
+    once all is planned) and on the synthetic 40 groups (with and without the first year's rule)."""
+    import dataclasses
+
     from seances import planner
     from seances.models import Programme
     from seances.services.planning import programme_plan_input
 
     out = {}
     programme = Programme.objects.filter(annee_debut=2026).order_by("pk").first()
-    inputs = {
-        "demo": programme_plan_input(programme=programme) if programme else None,
-        "synthetic_40_groups": planner.synthetic_input(groups=40, intervenants=6),
-    }
+    inputs = {}
+    if programme is not None:
+        inp = programme_plan_input(programme=programme)
+        window_1 = {f.pk for f in programme.fenetres.filter(numero=1)}
+        inputs["demo_windows_2_3"] = dataclasses.replace(
+            inp, fixed=tuple(a for a in inp.fixed if a.window_key in window_1)
+        )
+        inputs["demo_all_planned"] = inp
+    inputs["synthetic_40_groups"] = planner.synthetic_input(groups=40, intervenants=6)
+    inputs["synthetic_40_groups_first_year"] = planner.synthetic_input(groups=40, intervenants=6, first_year=True)
     for name, inp in inputs.items():
-        if inp is None:
-            continue
         start = time.perf_counter()
         result = planner.plan(inp, time_limit=30.0)
         elapsed = time.perf_counter() - start
@@ -162,6 +170,8 @@ def measure_planner() -> dict:
             "ok": result.ok,
             "optimal": result.optimal,
             "objective": result.objective,
+            "placed": result.placed,
+            "kept": result.kept,
         }
     return out
 

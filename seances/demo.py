@@ -1,5 +1,7 @@
 """Demo programme 2026-2027: from the AMI 2026 convention, with sub-groups, window 1 dated
-September–December 2026 (held or convoked as of today), windows 2 and 3 planned by the planner."""
+September–October 2026 (the first séance of each site, as AMI §8 wants; held or convoked as of today),
+windows 2 and 3 planned by the planner, one of their séances then changed by the prestataire (kept by
+any later run of the planner)."""
 
 import datetime
 
@@ -14,16 +16,18 @@ from seances.services.planning import programme_plan, seance_move_check
 from seances.services.programme import programme_create_from_convention
 
 # Window 1 of the demo, as the responsable validated it: (antenne code, group number, date, time, intervenant).
+# The prestation's first year: every site's first séance in September or October 2026 (AMI §8), before the
+# Toussaint holidays (17 October – 2 November); Comminges is closed on Wednesdays, Lauragais on Fridays.
 WINDOW_1 = [
     ("nord-est", 1, datetime.date(2026, 9, 29), datetime.time(9, 30), "Olivier"),
     ("nord-est", 2, datetime.date(2026, 9, 29), datetime.time(14, 0), "Olivier"),
+    ("ouest", 1, datetime.date(2026, 10, 1), datetime.time(9, 30), "Sabatier"),
     ("nord-ouest", 1, datetime.date(2026, 10, 6), datetime.time(9, 30), "Sabatier"),
+    ("sud-garonne", 1, datetime.date(2026, 10, 8), datetime.time(14, 0), "Sabatier"),
     ("muretain", 1, datetime.date(2026, 10, 13), datetime.time(9, 30), "Olivier"),
     ("muretain", 2, datetime.date(2026, 10, 13), datetime.time(14, 0), "Olivier"),
     ("lauragais", 1, datetime.date(2026, 10, 15), datetime.time(9, 30), "Sabatier"),
-    ("comminges", 1, datetime.date(2026, 11, 5), datetime.time(9, 30), "Olivier"),
-    ("sud-garonne", 1, datetime.date(2026, 11, 17), datetime.time(14, 0), "Sabatier"),
-    ("ouest", 1, datetime.date(2026, 12, 8), datetime.time(9, 30), "Sabatier"),
+    ("comminges", 1, datetime.date(2026, 10, 15), datetime.time(14, 0), "Olivier"),
 ]
 
 
@@ -67,10 +71,30 @@ def load(*, today) -> list[tuple[str, str, str]]:
             validated_at=datetime.datetime(2026, 9, 10, 10, 0, tzinfo=datetime.UTC),
         )
     load_held(programme=programme, today=today)
-    programme_plan(programme=programme)
+    result = programme_plan(programme=programme)
+    if not result.ok:  # the demo's data break a rule: say which, rather than a demo without windows 2 and 3
+        raise RuntimeError("Démo : planification impossible : " + " ".join(result.reasons))
+    _change_an_intervenant(programme)
     _review_window_2(programme)
     _move_one_convoked(programme)
     return accounts
+
+
+def _change_an_intervenant(programme):
+    """The prestataire gives the Comminges's window 3 séance to the other intervenant, same day and time
+    (through the move service: its placement is « manuelle », so a later run of the planner keeps it)."""
+    seance = programme.seances.filter(
+        fenetre__numero=3, groupe__antenne__code="comminges", status=Seance.Status.PROPOSEE
+    ).first()
+    if seance is None:
+        return
+    other = programme.intervenants.exclude(pk=seance.intervenant_id).filter(antennes=seance.groupe.antenne).first()
+    membre = programme.prestataire.membres.select_related("user").first()
+    if other is None or membre is None:
+        return
+    if seance_move_check(seance=seance, date=seance.date, heure_debut=seance.heure_debut, intervenant=other):
+        return
+    seance_move(seance=seance, date=seance.date, heure_debut=seance.heure_debut, intervenant=other, user=membre.user)
 
 
 def _review_window_2(programme):

@@ -194,6 +194,12 @@ class Seance(models.Model):
         ANNULEE = "annulee", _("Annulée")
         REPORTEE = "reportee", _("Reportée")
 
+    class Placement(models.TextChoices):
+        """Who gave the séance its slot: the planner keeps a person's work (issue 16)."""
+
+        AUTO = "auto", _("Placée par le planificateur")
+        MANUELLE = "manuelle", _("Placée ou modifiée à la main")
+
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="seances")
     groupe = models.ForeignKey(Groupe, on_delete=models.PROTECT, related_name="seances")
     fenetre = models.ForeignKey(Fenetre, on_delete=models.PROTECT, related_name="seances")
@@ -203,6 +209,7 @@ class Seance(models.Model):
         IntervenantProgramme, verbose_name=_("intervenant"), on_delete=models.PROTECT, related_name="seances"
     )
     status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.PROPOSEE)
+    placement = models.CharField(_("placement"), max_length=10, choices=Placement.choices, default=Placement.MANUELLE)
     uid = models.UUIDField(_("identifiant de calendrier"), default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(_("révision de l'invitation"), default=0)
     demande_modification = models.TextField(_("demande de modification du responsable"), blank=True)

@@ -8,7 +8,9 @@ Hard rules (never broken by a plan)
     ``min_gap_days`` (42 = 6 weeks) between the séances of a group in consecutive windows; an
     intervenant who covers the antenne; an intervenant at most once per half-day (so never
     double-booked and at one site per half-day); the intervenant's unavailable dates; the antenne's
-    unavailable weekdays; fixed séances (validée, convoquée, réalisée) stay where they are.
+    unavailable weekdays; fixed séances (validée, convoquée, réalisée) stay where they are; in the
+    prestation's first year (``first_seance_by`` set, the 31 October), each site's first séance
+    on or before that day (AMI §8: « Première séance sur chaque site : septembre / octobre »).
 
 Model
     1. Each (group, window) is first reduced to its feasible (date, intervenant) pairs: every unary
@@ -36,7 +38,8 @@ Objective (minimised; integer weights, documented as constants below)
 Infeasibility
     When the domains are all non-empty but no plan exists, the model is rebuilt with one assumption
     literal per named family of constraints — the 6-week gap of each group, the capacity of each
-    intervenant in each window, the slot held by each fixed séance — and solved (one worker, no
+    intervenant in each window, the slot held by each fixed séance, the first year's September–October
+    start of each site — and solved (one worker, no
     objective, as CP-SAT requires for assumptions). ``sufficient_assumptions_for_infeasibility()``
     gives a core, shrunk by deletion, and each family in it is named in French. No partial plan
     is ever returned.
@@ -128,6 +131,8 @@ class PlanInput:
     school_holidays: frozenset[datetime.date] = frozenset()
     min_gap_days: int = 42
     start_times: tuple[datetime.time, datetime.time] = DEFAULT_START_TIMES
+    # The prestation's first year: each site's first séance on or before this day (31 October).
+    first_seance_by: datetime.date | None = None
 
     def __post_init__(self):
         for name in ("groups", "windows", "intervenants", "fixed", "start_times"):
@@ -144,6 +149,15 @@ class PlanResult:
     optimal: bool = False
     reasons: list[str] = field(default_factory=list)
     wall_time: float = 0.0
+
+    @property
+    def placed(self) -> int:
+        """The séances this plan gives a slot (the fixed ones apart)."""
+        return sum(1 for a in self.assignments if not a.fixed)
+
+    @property
+    def kept(self) -> int:
+        return sum(1 for a in self.assignments if a.fixed)
 
 
 # -- French wording ---------------------------------------------------------------------------
@@ -192,6 +206,12 @@ def _causes(excluded: dict[datetime.date, set[str]]) -> set[str]:
         if not reasons & named:
             named |= reasons
     return named
+
+
+def first_months_text(limit: datetime.date) -> str:
+    """ "septembre ou octobre 2026" for the 31 October 2026."""
+    previous = 12 if limit.month == 1 else limit.month - 1
+    return f"{MONTHS_FR[previous - 1]} ou {MONTHS_FR[limit.month - 1]} {limit.year}"
 
 
 def half_of(start: datetime.time) -> int:
@@ -319,6 +339,58 @@ class _Instance:
                     )
         return reasons
 
+    def sites_to_start(self) -> dict:
+        """The antennes whose first séance is still to place by ``first_seance_by``: antenne key ->
+        its groups' (g, w) keys to plan (those with a date on or before that day can start it)."""
+        limit = self.inp.first_seance_by
+        if limit is None:
+            return {}
+        started = {self.groups[gk].antenne_key for (gk, _), a in self.fixed.items() if a.date <= limit}
+        out = {}
+        for g in self.inp.groups:
+            if g.antenne_key not in started:
+                out.setdefault(g.antenne_key, []).extend(
+                    key for key in self.options if key[0] == g.key and any(d <= limit for d in self.options[key])
+                )
+        return out
+
+    def first_seance_reasons(self) -> list[str]:
+        """A site whose first séance cannot fall in September–October: the rules that exclude it."""
+        limit = self.inp.first_seance_by
+        reasons = []
+        for antenne_key, keys in self.sites_to_start().items():
+            groups = [g for g in self.inp.groups if g.antenne_key == antenne_key]
+            reported = any(not self.options.get((g.key, w.key), True) for g in groups for w in self.windows)
+            if keys or reported:  # an emptied domain of the site is named already
+                continue
+            causes = set()
+            late = []
+            for g in groups:
+                for w in self.windows:
+                    if w.start > limit:
+                        continue
+                    if (g.key, w.key) in self.fixed:
+                        late.append(self.fixed[g.key, w.key])
+                    else:
+                        early = {d: r for d, r in self.excluded.get((g.key, w.key), {}).items() if d <= limit}
+                        causes |= _causes(early) if early else set()
+            labels = [
+                f"la séance de la fenêtre {self.window_by_key[a.window_key].numero} est déjà fixée au {date_fr(a.date)}"
+                for a in sorted(late, key=lambda a: a.date)
+            ]
+            labels += [
+                f"{gap_text(self.inp.min_gap_days)} d'écart avec les autres séances du groupe" if c == GAP else c
+                for c in CAUSE_ORDER
+                if c in causes
+            ]
+            name = groups[0].antenne_name
+            reasons.append(
+                f"{name} : la première séance du site doit avoir lieu en {first_months_text(limit)} "
+                f"(première année de la prestation), et aucune date de ces deux mois n'est possible "
+                f"({', '.join(labels) or 'aucune fenêtre ne les couvre'})."
+            )
+        return reasons
+
     def cost(self, g: GroupSpec, w: WindowSpec, day: datetime.date) -> int:
         cost = 0
         if w.preferred_months and day.month not in w.preferred_months:
@@ -356,6 +428,7 @@ class _Model:
         self._add_variables()
         self._add_one_seance_per_group_and_window()
         self._add_gap_between_windows(assumptions=assumptions)
+        self._add_first_seance_by_site(assumptions=assumptions)
         if assumptions:
             self._add_intervenant_capacity_assumed()
             self.model.add_assumptions(list(self.literals.values()))
@@ -372,7 +445,7 @@ class _Model:
         """One Boolean ``x[g, w, d, i]`` per feasible (date, intervenant) of each (g, w), indexed
         by group and window, slot, intervenant and week; a day's own cost goes to the objective."""
         inst = self.inst
-        base = min((w.start for w in inst.windows), default=datetime.date.today()).toordinal()
+        base = self.base = min((w.start for w in inst.windows), default=datetime.date.today()).toordinal()
         for (gk, wk), options in inst.options.items():
             g, w = inst.groups[gk], inst.window_by_key[wk]
             for day, intervenant_keys in options.items():
@@ -412,6 +485,19 @@ class _Model:
                 )
                 if assumptions:
                     c.only_enforce_if(self._literal(("gap", g.key)))
+
+    def _add_first_seance_by_site(self, *, assumptions: bool):
+        """The prestation's first year: each site not started yet has a séance on or before
+        ``first_seance_by`` (at least one of its groups' séances to plan)."""
+        limit = self.inst.inp.first_seance_by
+        for antenne_key, keys in self.inst.sites_to_start().items():
+            early = [var for key in keys for offset, var in self.by_gw[key] if self._day(offset) <= limit]
+            c = self.model.add(cp_model.LinearExpr.sum(early) >= 1)
+            if assumptions:
+                c.only_enforce_if(self._literal(("first", antenne_key)))
+
+    def _day(self, offset: int) -> datetime.date:
+        return datetime.date.fromordinal(self.base + offset)
 
     def _add_intervenant_capacity(self):
         """An intervenant at most once per half-day: two half-days minus the fixed ones."""
@@ -508,7 +594,7 @@ def plan(inp: PlanInput, *, time_limit: float = 20.0, num_workers: int = 2) -> P
     """
     started = _time.monotonic()
     inst = _Instance(inp)
-    empty = inst.empty_domain_reasons()
+    empty = inst.empty_domain_reasons() + inst.first_seance_reasons()
     if empty:
         return PlanResult(ok=False, reasons=empty, wall_time=_time.monotonic() - started)
     built = _Model(inst)
@@ -578,9 +664,12 @@ def _explain(inst: _Instance, *, time_limit: float) -> list[str]:
             return (0, inst.intervenants[key[0]].name, inst.window_by_key[key[1]].numero)
         if kind == "gap":
             return (1, inst.group_order[key])
+        if kind == "first":
+            return (1, min(inst.group_order[g.key] for g in inp.groups if g.antenne_key == key))
         fixed = inst.fixed[key]
         return (2, fixed.date, fixed.start, inst.group_order[fixed.group_key])
 
+    inp = inst.inp
     families = sorted((built.families[i] for i in core if i in built.families), key=order)
     reasons = [_family_reason(inst, family) for family in families]
     return reasons or ["Aucun plan ne respecte toutes les règles."]
@@ -604,6 +693,12 @@ def _family_reason(inst: _Instance, family) -> str:
         return (
             f"{g.antenne_name} : impossible de tenir {gap_text(inp.min_gap_days)} entre les séances "
             f"du groupe {g.label} (fenêtres {_numbers(numeros)})."
+        )
+    if kind == "first":
+        name = next(g.antenne_name for g in inp.groups if g.antenne_key == key)
+        return (
+            f"{name} : impossible de tenir la première séance du site en "
+            f"{first_months_text(inp.first_seance_by)} avec les autres règles."
         )
     a = inst.fixed[key]
     g = inst.groups[a.group_key]
@@ -633,6 +728,7 @@ def check_assignment(inp: PlanInput, others: Iterable[Assignment], proposal: Ass
         *_group_spacing_breaches(inp, group, window, others, proposal.date),
         *_intervenant_breaches(groups, intervenant, others, proposal),
         *_site_breaches(group, intervenant, proposal.date),
+        *_first_seance_breaches(inp, groups, window, others, proposal),
     ]
 
 
@@ -686,6 +782,29 @@ def _intervenant_breaches(
     return out
 
 
+def _first_seance_breaches(
+    inp: PlanInput, groups: dict, window: WindowSpec, others: list[Assignment], proposal: Assignment
+) -> list[str]:
+    """The prestation's first year: a site's only séance on or before ``first_seance_by`` stays there."""
+    limit = inp.first_seance_by
+    if limit is None or proposal.date <= limit or window.start > limit:
+        return []
+    site = groups[proposal.group_key].antenne_key
+    if any(o.date <= limit for o in others if o.group_key in groups and groups[o.group_key].antenne_key == site):
+        return []
+    name = groups[proposal.group_key].antenne_name
+    return [
+        f"Première année de la prestation : la première séance {_of_site(name)} doit avoir lieu en "
+        f"{first_months_text(limit)}."
+    ]
+
+
+def _of_site(name: str) -> str:
+    """ "de l'Antenne Comminges", "du site X"."""
+    subject = _site_object(name)
+    return f"de {subject}" if subject.startswith("l'") else f"du {subject.removeprefix('le ')}"
+
+
 def _site_breaches(group: GroupSpec, intervenant: IntervenantSpec | None, day: datetime.date) -> list[str]:
     """The group's site: open that weekday, covered by the intervenant."""
     out = []
@@ -707,10 +826,12 @@ def synthetic_input(
     year: int = 2026,
     public_holidays: Iterable[datetime.date] = (),
     school_holidays: Iterable[datetime.date] = (),
+    first_year: bool = False,
 ) -> PlanInput:
     """``groups`` groups spread over ``sites`` sites, the three windows of the programme year
     starting in September ``year``, and ``intervenants`` intervenants each covering three
-    neighbouring sites, each unavailable a few days."""
+    neighbouring sites, each unavailable a few days; with ``first_year``, each site's first séance by
+    31 October."""
     windows = (
         WindowSpec("w1", 1, datetime.date(year, 9, 1), datetime.date(year, 12, 18), {10, 11}),
         WindowSpec("w2", 2, datetime.date(year + 1, 1, 4), datetime.date(year + 1, 3, 31), {2, 3}),
@@ -740,4 +861,5 @@ def synthetic_input(
         intervenants=tuple(people),
         public_holidays=frozenset(public_holidays),
         school_holidays=frozenset(school_holidays),
+        first_seance_by=datetime.date(year, 10, 31) if first_year else None,
     )

@@ -18,6 +18,7 @@ urlpatterns = [
         "seance/<int:pk>/demander-modification/", board.SeanceRequestChangeView.as_view(), name="seance_request_change"
     ),
     path("seance/<int:pk>/deplacer/", board.SeanceMoveView.as_view(), name="seance_move"),
+    path("seance/<int:pk>/replanifier/", board.SeanceReplanView.as_view(), name="seance_replan"),
     # After the séance: attendance (views/attendance.py), the compte rendu (views/compte_rendu.py)
     path("seance/<int:pk>/emargement.pdf", attendance.AttendancePdfView.as_view(), name="attendance_pdf"),
     path("seance/<int:pk>/emargement/", attendance.AttendanceView.as_view(), name="attendance"),

@@ -91,6 +91,7 @@ def seance_move(*, seance: Seance, date, heure_debut, intervenant, user) -> Sean
     cancellation. A proposed or validated séance (not convoked yet) just changes: its convocation,
     when it leaves, carries the new slot. The history names who moved it (`actor_text`). A refused
     move changes nothing and sends nothing.
+    The séance's placement becomes « manuelle »: the planner never moves it again unless asked for it.
     """
     if not user.has_perm("seances.plan_programme", seance):
         raise Refused(NOT_PLANNER)
@@ -110,6 +111,7 @@ def seance_move(*, seance: Seance, date, heure_debut, intervenant, user) -> Sean
             return seance
         par = actor_text(user)
         seance.date, seance.heure_debut, seance.intervenant = date, heure_debut, intervenant
+        seance.placement = Seance.Placement.MANUELLE  # the planner keeps a person's move (issue 16)
         convoked = seance.status == Seance.Status.CONVOQUEE
         if convoked:
             seance.sequence += 1

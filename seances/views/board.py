@@ -25,7 +25,7 @@ from seances.selectors import (
 )
 from seances.services import board as board_services
 from seances.services import programme as programme_services
-from seances.services.planning import programme_plan
+from seances.services.planning import programme_plan, programme_plan_preview
 from seances.views.permission_objects import ProgrammeObject, SeanceObject
 
 
@@ -161,6 +161,7 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
                 "due": due,
                 "planned": len(seances),
                 "proposed": sum(1 for s in seances if s.status == Seance.Status.PROPOSEE),
+                "preview": programme_plan_preview(programme=programme),
                 "can_plan": request.user.has_perm("seances.plan_programme", programme),
                 "can_validate": request.user.has_perm("seances.validate_seance", programme),
                 "move_form": MoveForm(programme=programme),
@@ -233,14 +234,43 @@ class SeanceMoveView(SeanceObject, PermissionRequiredView, View):
 
 
 class PlanView(ProgrammeObject, PermissionRequiredView, View):
+    """GET: what the planner will do (« 12 séances à placer, 15 conservées »); POST: do it."""
+
     permission_required = "seances.plan_programme"
-    http_method_names = ["post"]
+    template_name = "seances/board/plan.html"
+
+    def get(self, request, pk):
+        programme = self.programme
+        preview = programme_plan_preview(programme=programme)
+        return render(request, self.template_name, {"programme": programme, "preview": preview})
 
     def post(self, request, pk):
         programme = self.programme
         result = programme_plan(programme=programme)
         if result.ok:
-            messages.success(request, f"Planification proposée : {len(result.assignments)} séance(s) placée(s).")
+            placed = (
+                f"{result.placed} séance{'s' if result.placed > 1 else ''} placée{'s' if result.placed > 1 else ''}"
+            )
+            kept = f"{result.kept} conservée{'s' if result.kept > 1 else ''}"
+            messages.success(request, f"Planification proposée : {placed}, {kept}.")
         else:
             messages.error(request, "Aucune planification possible : " + " ".join(result.reasons))
         return redirect("seances:board", pk=programme.pk)
+
+
+class SeanceReplanView(SeanceObject, PermissionRequiredView, View):
+    """« Replanifier cette séance »: the planner places this proposée séance again, the others kept."""
+
+    permission_required = "seances.move_seance"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        seance = self.seance
+        with refusal_as_message(request):
+            result = programme_plan(programme=seance.programme, seance=seance)
+            if result.ok:
+                seance.refresh_from_db()
+                messages.success(request, f"Séance replanifiée au {long_date(seance.date)}.")
+            else:
+                messages.error(request, "Replanification impossible : " + " ".join(result.reasons))
+        return redirect("seances:board", pk=seance.programme_id)

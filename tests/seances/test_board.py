@@ -12,7 +12,8 @@ from mlhg_app.french import long_date
 from mlhg_app.refusals import Refused
 from seances.models import Seance
 from seances.services.board import seance_move
-from seances.services.planning import programme_plan
+from seances.services.planning import programme_plan, seance_move_check
+from tests.factories import IntervenantProgrammeFactory
 from tests.seances_world import build_programme
 from tests.web import flash, login
 
@@ -136,3 +137,124 @@ def test_the_sites_page_queries_do_not_grow_with_the_number_of_sites(planned, us
     with CaptureQueriesContext(connection) as one:
         assert client.get(url).status_code == 200
     assert len(several.captured_queries) == len(one.captured_queries)
+
+
+# -- The planner keeps people's work (issue 16) -------------------------------------------------
+
+
+@pytest.fixture
+def planned_two(users):
+    """The programme planned with two intervenants covering every site."""
+    programme = build_programme(users)
+    IntervenantProgrammeFactory(
+        programme=programme,
+        prenom="Anne",
+        nom="Sabatier",
+        antennes=list(programme.groupes.values_list("antenne", flat=True)),
+    )
+    assert programme_plan(programme=programme).ok
+    return programme
+
+
+def _free_date(seance, candidates, intervenant=None):
+    """The first candidate date to which ``seance`` may be moved by hand (the hard rules pass)."""
+    intervenant = intervenant or seance.intervenant
+    return next(
+        day
+        for day in candidates
+        if not seance_move_check(seance=seance, date=day, heure_debut=seance.heure_debut, intervenant=intervenant)
+    )
+
+
+def _april_and_may(year):
+    start = datetime.date(year, 4, 6)
+    return [start + datetime.timedelta(days=n) for n in range(50)]
+
+
+@pytest.mark.django_db
+def test_the_planner_keeps_a_manual_change_of_intervenant_and_a_moved_seance(planned_two, users):
+    planned = planned_two
+    proposed = list(planned.seances.filter(status=Seance.Status.PROPOSEE).select_related("fenetre").order_by("pk"))
+    anne = planned.intervenants.get(prenom="Anne")
+    marc = planned.intervenants.get(prenom="Marc")
+    changed = next(
+        s
+        for s in proposed
+        if not seance_move_check(
+            seance=s, date=s.date, heure_debut=s.heure_debut, intervenant=anne if s.intervenant_id == marc.pk else marc
+        )
+    )
+    other = anne if changed.intervenant_id == marc.pk else marc
+    seance_move(
+        seance=changed, date=changed.date, heure_debut=changed.heure_debut, intervenant=other, user=users["prestataire"]
+    )
+    moved = next(s for s in proposed if s.fenetre.numero == 3 and s.groupe_id != changed.groupe_id)
+    new_date = _free_date(moved, _april_and_may(planned.annee_debut + 1))  # outside the indicative June
+    seance_move(
+        seance=moved,
+        date=new_date,
+        heure_debut=moved.heure_debut,
+        intervenant=moved.intervenant,
+        user=users["prestataire"],
+    )
+    gone = next(s for s in proposed if s.pk not in {changed.pk, moved.pk})
+    gone_key = (gone.groupe_id, gone.fenetre_id)
+    gone.delete()  # one (group, window) left to plan
+    result = programme_plan(programme=planned)
+    assert result.ok, result.reasons
+    assert result.placed == 1
+    changed.refresh_from_db()
+    moved.refresh_from_db()
+    assert (changed.intervenant_id, changed.placement) == (other.pk, Seance.Placement.MANUELLE)
+    assert (moved.date, moved.placement) == (new_date, Seance.Placement.MANUELLE)
+    again = planned.seances.get(groupe_id=gone_key[0], fenetre_id=gone_key[1])
+    assert (again.status, again.placement) == (Seance.Status.PROPOSEE, Seance.Placement.AUTO)
+
+
+@pytest.mark.django_db
+def test_the_plan_page_says_what_it_will_do_before_it_writes(planned, users):
+    due = planned.seances.exclude(status__in=[Seance.Status.ANNULEE, Seance.Status.REPORTEE]).count()
+    planned.seances.filter(status=Seance.Status.PROPOSEE, fenetre__numero=3).order_by("pk")[:1].get().delete()
+    page = login(users["prestataire"]).get(reverse("seances:plan", args=[planned.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f"1 séance à placer, {due - 1} conservées" in text
+    assert planned.seances.exclude(status__in=[Seance.Status.ANNULEE, Seance.Status.REPORTEE]).count() == due - 1
+    response = login(users["prestataire"]).post(reverse("seances:plan", args=[planned.pk]))
+    assert flash(response) == f"Planification proposée : 1 séance placée, {due - 1} conservées."
+    assert planned.seances.exclude(status__in=[Seance.Status.ANNULEE, Seance.Status.REPORTEE]).count() == due
+
+
+@pytest.mark.django_db
+def test_at_full_plan_the_button_is_not_the_main_action_and_running_it_places_nothing(planned, users):
+    due = planned.seances.exclude(status__in=[Seance.Status.ANNULEE, Seance.Status.REPORTEE]).count()
+    board = login(users["prestataire"]).get(reverse("seances:board", args=[planned.pk])).content.decode()
+    assert "Toutes les séances sont planifiées" in board
+    assert "btn btn-primary" not in board.split("Planifier automatiquement")[0].rsplit("<form", 1)[-1]
+    before = list(planned.seances.values_list("pk", "date", "heure_debut", "intervenant_id").order_by("pk"))
+    response = login(users["prestataire"]).post(reverse("seances:plan", args=[planned.pk]))
+    assert flash(response) == f"Planification proposée : 0 séance placée, {due} conservées."
+    assert list(planned.seances.values_list("pk", "date", "heure_debut", "intervenant_id").order_by("pk")) == before
+    # with something left, the button is the main action again
+    planned.seances.filter(status=Seance.Status.PROPOSEE).order_by("pk")[:1].get().delete()
+    board = login(users["prestataire"]).get(reverse("seances:board", args=[planned.pk])).content.decode()
+    assert "Toutes les séances sont planifiées" not in board
+    assert 'class="btn btn-primary" href="' + reverse("seances:plan", args=[planned.pk]) in board
+
+
+@pytest.mark.django_db
+def test_one_seance_is_replanned_on_demand_and_only_it_moves(planned, users):
+    seance = planned.seances.filter(status=Seance.Status.PROPOSEE, fenetre__numero=3).order_by("pk").first()
+    seance_move(
+        seance=seance,
+        date=_free_date(seance, _april_and_may(planned.annee_debut + 1)),
+        heure_debut=seance.heure_debut,
+        intervenant=seance.intervenant,
+        user=users["prestataire"],
+    )
+    before = dict(planned.seances.exclude(pk=seance.pk).values_list("pk", "date"))
+    response = login(users["prestataire"]).post(reverse("seances:seance_replan", args=[seance.pk]))
+    seance.refresh_from_db()
+    assert flash(response) == f"Séance replanifiée au {long_date(seance.date)}."
+    assert (seance.date.month, seance.placement) == (6, Seance.Placement.AUTO)  # back in the indicative June
+    assert dict(planned.seances.exclude(pk=seance.pk).values_list("pk", "date")) == before

@@ -450,3 +450,107 @@ def test_no_plan_in_time_says_so():
     if not result.ok:  # a fast machine may still find a first plan
         assert result.reasons == ["Aucun plan trouvé en 0,001 s : relancez le calcul avec plus de temps."]
         assert result.assignments == []
+
+
+# -- The first year: each site's first séance in September or October (AMI §8) -----------------
+
+LATE_W1 = WindowSpec("w1", 1, D(2026, 9, 1), D(2026, 12, 19), {11, 12})  # November and December preferred
+
+
+def first_dates(result, groups):
+    by_site = {}
+    for a in result.assignments:
+        site = next(g.antenne_key for g in groups if g.key == a.group_key)
+        by_site[site] = min(by_site.get(site, a.date), a.date)
+    return by_site
+
+
+def test_in_the_first_year_each_sites_first_seance_is_in_september_or_october():
+    groups = (OUEST, MURET, COMMINGES)
+    free = solve(make(windows=(LATE_W1, W2, W3)))
+    assert free.ok and all(d.month >= 11 for d in first_dates(free, groups).values())  # the soft goal alone
+    result = solve(make(windows=(LATE_W1, W2, W3), first_seance_by=D(2026, 10, 31)))
+    assert result.ok and result.optimal
+    assert sorted(first_dates(result, groups)) == ["a-comminges", "a-muret", "a-ouest"]
+    assert all(D(2026, 9, 1) <= d <= D(2026, 10, 31) for d in first_dates(result, groups).values())
+    # a site's first séance counts for the site: its second sub-group may start later
+    muret2 = GroupSpec("muret2", "a-muret", "Antenne Muretain", "Antenne Muretain – sous-groupe 2")
+    result = solve(
+        make(groups=(OUEST, MURET, muret2, COMMINGES), windows=(LATE_W1, W2, W3), first_seance_by=D(2026, 10, 31))
+    )
+    assert result.ok
+    w1 = {a.group_key: a.date for a in result.assignments if a.window_key == "w1"}
+    assert min(w1["muret"], w1["muret2"]) <= D(2026, 10, 31) < max(w1["muret"], w1["muret2"])
+
+
+def test_a_site_already_started_in_september_keeps_its_freedom():
+    fixed = (Assignment("ouest", "w1", D(2026, 9, 22), MORNING, "marc"),)
+    result = solve(make(windows=(LATE_W1, W2, W3), first_seance_by=D(2026, 10, 31), fixed=fixed))
+    assert result.ok
+    assert first_dates(result, (OUEST, MURET, COMMINGES))["a-ouest"] == D(2026, 9, 22)
+
+
+def test_the_first_seance_rule_is_explained_when_no_september_or_october_date_is_possible():
+    busy = frozenset(D(2026, 9, 1) + datetime.timedelta(days=n) for n in range(61))
+    julie = IntervenantSpec("julie", "Julie Bernard", {"a-muret", "a-comminges"}, busy)
+    result = solve(make(intervenants=(MARC, julie), first_seance_by=D(2026, 10, 31)))
+    assert_refused(
+        result,
+        "Antenne Comminges : la première séance du site doit avoir lieu en septembre ou octobre 2026 "
+        "(première année de la prestation), et aucune date de ces deux mois n'est possible "
+        "(indisponibilités des intervenants).",
+    )
+
+
+def test_a_fixed_late_first_seance_is_named_when_it_breaks_the_first_seance_rule():
+    fixed = (Assignment("comminges", "w1", D(2026, 11, 5), MORNING, "julie"),)
+    result = solve(make(first_seance_by=D(2026, 10, 31), fixed=fixed))
+    assert_refused(
+        result,
+        "Antenne Comminges : la première séance du site doit avoir lieu en septembre ou octobre 2026 "
+        "(première année de la prestation), et aucune date de ces deux mois n'est possible "
+        "(la séance de la fenêtre 1 est déjà fixée au 5 novembre 2026).",
+    )
+
+
+def test_the_first_seance_rule_is_named_in_an_infeasibility_core():
+    # Ouest and Muretain both need Marc in September–October; his only free half-day then is the
+    # 15 September morning (he holds that afternoon at a third site).
+    marc_days = {D(2026, 9, 1) + datetime.timedelta(days=n) for n in range(61)} - {D(2026, 9, 15)}
+    marc = IntervenantSpec("marc", "Marc Olivier", {"a-ouest", "a-muret"}, marc_days)
+    tiers = GroupSpec("tiers", "a-tiers", "Antenne Tiers", "Antenne Tiers")
+    inp = make(
+        groups=(OUEST, MURET, COMMINGES, tiers),
+        intervenants=(marc, JULIE, IntervenantSpec("paul", "Paul Roux", {"a-tiers"})),
+        first_seance_by=D(2026, 10, 31),
+        fixed=(Assignment("tiers", "w1", D(2026, 9, 15), AFTERNOON, "marc"),),
+    )
+    julie_only_comminges = IntervenantSpec("julie", "Julie Bernard", {"a-comminges"})
+    inp = PlanInput(**{**inp.__dict__, "intervenants": (marc, julie_only_comminges, inp.intervenants[2])})
+    result = solve(inp)
+    assert result.ok is False
+    assert any(
+        r.endswith(
+            ": impossible de tenir la première séance du site en septembre ou octobre 2026 avec les autres règles."
+        )
+        for r in result.reasons
+    ), result.reasons
+
+
+def test_a_manual_move_may_not_take_a_sites_only_first_seance_out_of_september_and_october():
+    inp = make(first_seance_by=D(2026, 10, 31))
+    others = [Assignment("muret", "w1", D(2026, 10, 6), MORNING, "julie")]
+    late = Assignment("comminges", "w1", D(2026, 11, 5), MORNING, "julie")
+    assert check_assignment(inp, others, late) == [
+        "Première année de la prestation : la première séance de l'Antenne Comminges doit avoir lieu en "
+        "septembre ou octobre 2026."
+    ]
+    assert check_assignment(inp, others, Assignment("comminges", "w1", D(2026, 10, 8), MORNING, "julie")) == []
+    # a later séance of the site does not start it; another séance of the site in October does
+    assert check_assignment(inp, [*others, Assignment("comminges", "w2", D(2027, 2, 4), MORNING, "julie")], late) != []
+    sub_group = GroupSpec("comminges2", "a-comminges", "Antenne Comminges", "Antenne Comminges – sous-groupe 2")
+    started = [*others, Assignment("comminges2", "w1", D(2026, 10, 8), MORNING, "julie")]
+    inp = make(groups=(OUEST, MURET, COMMINGES, sub_group), first_seance_by=D(2026, 10, 31))
+    assert check_assignment(inp, started, late) == []
+    muret_late = Assignment("muret", "w1", D(2026, 11, 10), MORNING, "julie")
+    assert check_assignment(make(), [], muret_late) == []  # a later year: no such rule

@@ -8,8 +8,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from mlhg_app.refusals import Refused
 from seances.models import Fenetre, Seance
-from seances.services.planning import programme_plan, programme_plan_input, seance_move_check
+from seances.services.planning import programme_plan, programme_plan_input, programme_plan_preview, seance_move_check
 from tests.factories import (
     AntenneFactory,
     FenetreFactory,
@@ -98,25 +99,29 @@ def test_the_plan_is_written_as_proposed_seances(programme):
     assert D(2026, 10, 13) not in {s.date for s in seances if s.intervenant.prenom == "Marc"}
 
 
-def test_validated_seances_stay_and_proposed_ones_are_replaced(programme):
+def test_every_active_seance_stays_and_a_proposed_one_is_replaced_only_on_demand(programme):
     validated = seance(programme, "ouest", 1, D(2026, 9, 15), AFTERNOON, "Marc", S.VALIDEE)
     proposed = seance(programme, "ouest", 2, D(2027, 1, 5), MORNING, "Marc", S.PROPOSEE)
     cancelled = seance(programme, "comminges", 1, D(2026, 10, 1), MORNING, "Julie", S.ANNULEE)
     result = programme_plan(programme=programme)
     assert result.ok
+    assert (result.placed, result.kept) == (10, 2)
     validated.refresh_from_db()
     assert (validated.date, validated.heure_debut, validated.status) == (D(2026, 9, 15), AFTERNOON, S.VALIDEE)
     proposed.refresh_from_db()
-    planned = next(
-        a for a in result.assignments if (a.group_key, a.window_key) == (proposed.groupe_id, proposed.fenetre_id)
-    )
-    assert (proposed.date, proposed.status) == (planned.date, S.PROPOSEE)
-    assert proposed.date.month in (2, 3)  # moved into the indicative months
+    assert (proposed.date, proposed.status) == (D(2027, 1, 5), S.PROPOSEE)  # kept: it has a date
     cancelled.refresh_from_db()
     assert (cancelled.date, cancelled.status) == (D(2026, 10, 1), S.ANNULEE)
     active = Seance.objects.filter(programme=programme).exclude(status=S.ANNULEE)
     assert active.count() == 12
     assert active.filter(groupe=cancelled.groupe, fenetre=cancelled.fenetre, status=S.PROPOSEE).count() == 1
+    # « Replanifier cette séance »: only it moves, into the indicative months
+    before = dict(active.exclude(pk=proposed.pk).values_list("pk", "date"))
+    result = programme_plan(programme=programme, seance=proposed)
+    assert result.ok and result.placed == 1
+    proposed.refresh_from_db()
+    assert (proposed.date.month in (2, 3), proposed.placement) == (True, Seance.Placement.AUTO)
+    assert dict(active.exclude(pk=proposed.pk).values_list("pk", "date")) == before
 
 
 def test_a_dry_run_writes_nothing(programme):
@@ -151,7 +156,7 @@ def test_the_input_is_read_in_a_constant_number_of_queries(programme):
     seance(programme, "comminges", 1, D(2026, 10, 15), MORNING, "Julie", S.CONVOQUEE)
     with CaptureQueriesContext(connection) as large:
         inp = programme_plan_input(programme=programme)
-    assert len(large.captured_queries) == len(small.captured_queries) == 6
+    assert len(large.captured_queries) == len(small.captured_queries) == 7  # with the first-year question
     assert len(inp.groups) == 7 and len(inp.intervenants) == 3 and len(inp.fixed) == 2
     comminges = next(g for g in inp.groups if g.antenne_name == "Antenne Comminges")
     assert comminges.unavailable_weekdays == {2}
@@ -162,6 +167,12 @@ def test_a_manual_move_is_checked_against_the_hard_rules(programme):
     seance(programme, "muretain", 1, D(2026, 11, 12), MORNING, "Marc", S.VALIDEE)
     moved = seance(programme, "ouest", 1, D(2026, 10, 8), MORNING, "Marc", S.PROPOSEE)
     marc, julie = intervenant(programme, "Marc"), intervenant(programme, "Julie")
+    # the prestation's first year: the Ouest's only séance stays in September–October
+    assert seance_move_check(seance=moved, date=D(2026, 11, 12), heure_debut=AFTERNOON, intervenant=marc) == [
+        "Première année de la prestation : la première séance de l'Antenne Ouest doit avoir lieu en "
+        "septembre ou octobre 2026."
+    ]
+    ProgrammeFactory(annee_debut=2025, prestataire=programme.prestataire)  # now a later year: the other rules
     assert seance_move_check(seance=moved, date=D(2026, 10, 15), heure_debut=MORNING, intervenant=marc) == []
     assert seance_move_check(seance=moved, date=D(2026, 11, 11), heure_debut=MORNING, intervenant=marc) == [
         "Le 11 novembre 2026 est un jour férié."
@@ -200,11 +211,14 @@ def test_the_command_prints_the_plan(tight_programme):
         "lundi 1er février 2027 à 09 h 30 – Antenne Ouest – Marc Olivier",
         "mardi 1er juin 2027 à 09 h 30 – Antenne Ouest – Marc Olivier",
         "Objectif : 49 (optimal), calculé en " + out.getvalue().split("calculé en ")[1].splitlines()[0],
-        "Simulation : 3 séance(s) à proposer, rien n'a été enregistré.",
+        "Simulation : 3 séance(s) à proposer, 0 conservée(s), rien n'a été enregistré.",
     ]
     assert not Seance.objects.exists()
     call_command("plan_seances", "--programme", str(tight_programme.pk), stdout=StringIO())
     assert Seance.objects.filter(status=S.PROPOSEE).count() == 3
+    out = StringIO()
+    call_command("plan_seances", "--programme", str(tight_programme.pk), stdout=out)
+    assert out.getvalue() == "Toutes les séances sont planifiées : rien à placer, 3 conservée(s).\n"
 
 
 def test_the_command_explains_an_impossible_plan_and_exits_with_1(tight_programme):
@@ -219,3 +233,24 @@ def test_the_command_explains_an_impossible_plan_and_exits_with_1(tight_programm
         "(indisponibilités des intervenants).",
     ]
     assert not Seance.objects.exists()
+
+
+def test_a_validated_seance_is_never_replanned(programme):
+    validated = seance(programme, "ouest", 1, D(2026, 9, 15), AFTERNOON, "Marc", S.VALIDEE)
+    with pytest.raises(Refused, match="Seule une séance proposée se replanifie"):
+        programme_plan(programme=programme, seance=validated)
+    validated.refresh_from_db()
+    assert (validated.date, validated.heure_debut) == (D(2026, 9, 15), AFTERNOON)
+    assert list(Seance.objects.values_list("pk", flat=True)) == [validated.pk]
+
+
+def test_the_preview_counts_what_is_left_and_what_is_kept(programme):
+    assert programme_plan_preview(programme=programme).text == "12 séances à placer, 0 conservée"
+    seance(programme, "ouest", 1, D(2026, 9, 15), AFTERNOON, "Marc", S.VALIDEE)
+    seance(programme, "ouest", 2, D(2027, 2, 2), MORNING, "Marc", S.PROPOSEE)
+    seance(programme, "comminges", 1, D(2026, 10, 1), MORNING, "Julie", S.ANNULEE)
+    preview = programme_plan_preview(programme=programme)
+    assert (preview.text, preview.manual) == ("10 séances à placer, 2 conservées", 2)
+    result = programme_plan(programme=programme)
+    assert (result.placed, result.kept) == (10, 2)
+    assert programme_plan_preview(programme=programme).text == "0 séance à placer, 12 conservées"

@@ -34,6 +34,7 @@ SAMPLES = {
     "seances:seance_validate": lambda w: {"pk": seance(w).pk},
     "seances:seance_request_change": lambda w: {"pk": seance(w).pk},
     "seances:seance_move": lambda w: {"pk": seance(w).pk},
+    "seances:seance_replan": lambda w: {"pk": seance(w).pk},
     "seances:seance_ics": lambda w: {"pk": seance(w).pk},
     "seances:feed": lambda w: {"token": feed_token(w)},
     "seances:attendance_pdf": lambda w: {"pk": realised(w).pk},

@@ -6,7 +6,10 @@ from seances.services.planning import programme_plan
 
 
 class Command(BaseCommand):
-    help = "Planifie les séances d'un programme (dates, horaires, intervenants) avec le solveur CP-SAT."
+    help = (
+        "Place les séances sans date d'un programme (dates, horaires, intervenants) avec le solveur CP-SAT ; "
+        "les séances déjà placées sont conservées."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--programme", type=int, required=True, help="Identifiant du programme.")
@@ -25,15 +28,18 @@ class Command(BaseCommand):
                 self.stderr.write(f"- {reason}")
             raise CommandError("Planification impossible : rien n'a été enregistré.", returncode=1)
 
+        if result.placed == 0:
+            self.stdout.write(f"Toutes les séances sont planifiées : rien à placer, {result.kept} conservée(s).")
+            return
         groupes = {g.pk: g for g in Groupe.objects.filter(programme=programme).select_related("antenne")}
         intervenants = {i.pk: i for i in IntervenantProgramme.objects.filter(programme=programme)}
         for a in result.assignments:
             line = f"{date_long_fr(a.date)} à {time_fr(a.start)} – {groupes[a.group_key]} – {intervenants[a.intervenant_key]}"
-            self.stdout.write(line + (" (déjà validée)" if a.fixed else ""))
+            self.stdout.write(line + (" (conservée)" if a.fixed else ""))
         proven = "optimal" if result.optimal else "non prouvé optimal"
         self.stdout.write(f"Objectif : {result.objective} ({proven}), calculé en {result.wall_time:.1f} s.")
-        new = sum(1 for a in result.assignments if not a.fixed)
+        counts = f"{result.placed} séance(s) à proposer, {result.kept} conservée(s)"
         if dry_run:
-            self.stdout.write(f"Simulation : {new} séance(s) à proposer, rien n'a été enregistré.")
+            self.stdout.write(f"Simulation : {counts}, rien n'a été enregistré.")
         else:
-            self.stdout.write(self.style.SUCCESS(f"Plan enregistré : {new} séance(s) proposée(s)."))
+            self.stdout.write(self.style.SUCCESS(f"Plan enregistré : {counts}."))

@@ -117,6 +117,11 @@ class AMI(models.Model):
     def poids_total(self) -> int:
         return sum(c.poids for c in self.criteres.all())
 
+    @property
+    def critere_departage(self):
+        """The criterion whose points break a tie (ami.scoring.tie_break_criterion): the highest weight."""
+        return max(self.criteres.all(), key=lambda c: c.poids, default=None)
+
     def clean(self):
         if self.pk and self.criteres.exists() and self.poids_total != 100:
             raise ValidationError(

@@ -760,6 +760,13 @@ class Decision(models.Model):
         Dossier, verbose_name=_("dossier retenu"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     justification = models.TextField(_("justification"), blank=True)
+    justification_grilles = models.TextField(
+        _("motif d'une décision avant toutes les grilles"),
+        blank=True,
+        help_text=_(
+            "Donné quand un évaluateur sans conflit d'intérêts n'a pas soumis sa grille d'un dossier recevable."
+        ),
+    )
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("décidé le"))
     letters_sent_at = models.DateTimeField(_("lettres envoyées le"), null=True, blank=True)

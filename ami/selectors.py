@@ -445,6 +445,25 @@ def dossier_annual_totals(dossier: Dossier, version=None) -> dict | None:
     )
 
 
+def grids_missing(ami: AMI) -> list[tuple[Dossier, int, list[str]]]:
+    """Each recevable dossier still waiting for grids: (dossier, grids submitted, the evaluators of the AMI
+    without a declared conflict of interest who have not submitted theirs). Three queries."""
+    evaluators = list(ami.evaluateurs.order_by("last_name", "first_name"))
+    dossiers = ami.dossiers.filter(status=Dossier.Status.RECEVABLE).select_related("prestataire")
+    evaluations = Evaluation.objects.filter(dossier__in=dossiers)
+    done = {(e.dossier_id, e.evaluateur_id): e for e in evaluations}
+    missing = []
+    for dossier in dossiers.order_by("prestataire__raison_sociale"):
+        grids = [done.get((dossier.pk, ev.pk)) for ev in evaluators]
+        submitted = sum(1 for g in grids if g and g.submitted_at and not g.conflit)
+        lacking = [
+            str(ev) for ev, g in zip(evaluators, grids, strict=True) if not g or not (g.conflit or g.submitted_at)
+        ]
+        if lacking or not submitted:
+            missing.append((dossier, submitted, lacking))
+    return missing
+
+
 def ami_results(ami: AMI):
     """Results of the recevable dossiers: per criterion each evaluator's score, mean, median,
     points and disagreement; the price points; total and rank. A constant number of queries."""

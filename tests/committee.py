@@ -64,6 +64,14 @@ def grade(evaluator, dossier, scores):
     evaluation_submit(evaluation=evaluation)
 
 
+def graded_by_one(dossier, email="evaluateur.seul@ml31.org"):
+    """One evaluator of the dossier's AMI who scores it 7 on every criterion (a decision needs a grid)."""
+    evaluator = UserFactory(email=email, role="evaluateur", antenne=None)
+    dossier.ami.evaluateurs.add(evaluator)
+    grade(evaluator, dossier, [7] * len(scored_criteria(dossier.ami)))
+    return evaluator
+
+
 def rank(committee):
     """B first (80.00), A second (77.44), C third (72.29), D irrecevable."""
     e1, e2, e3 = committee["evaluators"]
@@ -76,6 +84,7 @@ def rank(committee):
             grade(ev, d["A"], scores)
         grade(e1, d["B"], [6, 8, 6])
         grade(e2, d["B"], [10, 8, 6])
+        evaluation_declare(dossier=d["B"], user=e3, conflit=True, motif="Ancienne collègue du gérant")
         for ev in (e1, e2, e3):
             grade(ev, d["C"], [5 if ev != e3 else 4, 9, 10] if ev != e2 else [6, 9, 10])
     return committee

@@ -112,3 +112,49 @@ def test_the_convention_holds_the_parties_the_volume_and_the_prices(ranked):
     assert "420,00 € HT" in text
     assert "TVA non applicable, art. 293 B du CGI" in text
     assert "Du 1 septembre 2026 au 31 août 2027." in text or "Du 1er septembre 2026 au 31 août 2027." in text
+
+
+@pytest.mark.django_db
+def test_no_decision_while_a_recevable_dossier_lacks_a_grid_unless_justified(committee):
+    """e3 has not scored C yet: retaining B is refused, nothing changes; with a justification it is recorded."""
+    from ami.services.eligibility import dossier_set_eligibility
+    from tests.committee import grade
+
+    staff, d = committee["staff"], committee["dossiers"]
+    e1, e2, e3 = committee["evaluators"]
+    with time_machine.travel(AFTER, tick=False):
+        for name in "BC":
+            dossier_set_eligibility(dossier=d[name], recevable=True, user=staff)
+        for name in "AD":
+            dossier_set_eligibility(dossier=d[name], recevable=False, motif="couverture", user=staff)
+        for ev in (e1, e2, e3):
+            grade(ev, d["B"], [8, 8, 8])
+        grade(e1, d["C"], [5, 5, 5])
+        grade(e2, d["C"], [5, 5, 5])
+        with pytest.raises(Refused, match="Candidat C : la grille de Éval3 Comité n'est pas soumise"):
+            decision_make(ami=committee["ami"], user=staff, dossier=d["B"])
+        assert not Decision.objects.filter(ami=committee["ami"]).exists()
+        decision = decision_make(
+            ami=committee["ami"], user=staff, dossier=d["B"], justification_grilles="Éval3 absent jusqu'en juillet"
+        )
+    assert decision.justification_grilles == "Éval3 absent jusqu'en juillet"
+    page = login(staff).get(reverse("ami:decision", args=[committee["ami"].reference])).content.decode()
+    assert "Décision prise avant toutes les grilles : Éval3 absent jusqu&#x27;en juillet" in page
+
+
+@pytest.mark.django_db
+def test_no_decision_on_a_recevable_dossier_without_any_evaluation(committee):
+    from ami.services.eligibility import dossier_set_eligibility
+
+    staff, d = committee["staff"], committee["dossiers"]
+    with time_machine.travel(AFTER, tick=False):
+        dossier_set_eligibility(dossier=d["B"], recevable=True, user=staff)
+        with pytest.raises(Refused, match="Candidat B n'a aucune grille d'évaluation soumise"):
+            decision_make(ami=committee["ami"], user=staff, dossier=d["B"], justification_grilles="Urgence")
+        response = login(staff).post(
+            reverse("ami:decision", args=[committee["ami"].reference]),
+            {"choix": str(d["B"].pk), "justification_grilles": "Urgence"},
+        )
+    assert response.status_code == 200
+    assert "aucune grille d&#x27;évaluation soumise" in response.content.decode()
+    assert not Decision.objects.filter(ami=committee["ami"]).exists()

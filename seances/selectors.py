@@ -28,7 +28,7 @@ from mlhg_app.rules import is_conseiller, is_intervenant, is_prestataire, is_res
 from mlhg_app.selectors import conseillers_actifs
 from mlhg_app.todo import Item, Link, Upcoming, counted
 from seances import calendar
-from seances.group_sizes import default_group_count, split_sizes
+from seances.group_sizes import default_group_count
 from seances.models import Annulation, CalendarFeed, CompteRendu, Emargement, Fenetre, Groupe, Programme, Releve, Seance
 from seances.pricing import minimum_per_site
 
@@ -176,8 +176,8 @@ def seances_due(programme: Programme) -> dict:
 
 
 def programme_sites_overview(programme) -> list[dict]:
-    """Each site of the programme, by antenne order: its default number of groups (ceil(headcount ÷ max
-    size)), the balanced sizes of its groups, whether one exceeds the method's usual size, its groups
+    """Each site of the programme, by antenne order: its headcount (its groups' members), its default number
+    of groups (ceil(the directory's conseillers ÷ max size)), the sizes of its groups, whether one exceeds the method's usual size, its groups
     with their members, and the conseillers who may be added. Four queries, whatever the number of sites."""
     sites = list(programme.sites.select_related("antenne").order_by("antenne__ordre"))
     groupes = defaultdict(list)
@@ -190,13 +190,14 @@ def programme_sites_overview(programme) -> list[dict]:
         candidates[conseiller.antenne_id].append(conseiller)
     rows = []
     for site in sites:
-        headcount = len(candidates[site.antenne_id])
-        sizes = split_sizes(headcount, site.nb_groupes)
+        # the site's headcount is its members; the directory's conseillers make the default split
+        sizes = [len(groupe.membres.all()) for groupe in groupes[site.antenne_id]]
+        headcount = len({m.pk for groupe in groupes[site.antenne_id] for m in groupe.membres.all()})
         rows.append(
             {
                 "site": site,
                 "headcount": headcount,
-                "default": default_group_count(headcount, programme.taille_max_groupe),
+                "default": default_group_count(len(candidates[site.antenne_id]), programme.taille_max_groupe),
                 "sizes": sizes,
                 "groupes": groupes[site.antenne_id],
                 "too_big": any(size > programme.taille_usuelle for size in sizes),

@@ -15,7 +15,7 @@ conventions still without a programme. « Which prestataire is this user's » is
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from django.utils import timezone
 from ami.models import Convention
 from ami.selectors import prestataire_of
 from mlhg_app import french
-from mlhg_app.models import Antenne
+from mlhg_app.models import Antenne, User
 from mlhg_app.rules import is_conseiller, is_intervenant, is_prestataire, is_responsable, is_staff_member
 from mlhg_app.selectors import conseillers_actifs
 from mlhg_app.todo import Item, Link, Upcoming, counted
@@ -173,6 +173,25 @@ def seances_due(programme: Programme) -> dict:
     total = sum(r["dues"] for r in rows)
     minimum = minimum_per_site(programme) * len(rows)
     return {"sites": rows, "total": total, "minimum": minimum}
+
+
+def validate_all_preview(programme) -> dict:
+    """What « Valider les séances proposées » will send: the séances proposed, the convocations (one per
+    active member of the group and per intervenant, as seances.calendar.seance_attendees) and the distinct
+    people convoked. Three queries."""
+    seances = list(
+        programme.seances.filter(status=Seance.Status.PROPOSEE)
+        .select_related("intervenant")
+        .prefetch_related(Prefetch("groupe__membres", queryset=User.objects.filter(is_active=True)))
+    )
+    invitations, people = 0, set()
+    for seance in seances:
+        emails = {m.email.strip().lower() for m in seance.groupe.membres.all() if m.email.strip()}
+        if seance.intervenant.email.strip():
+            emails.add(seance.intervenant.email.strip().lower())
+        invitations += len(emails)
+        people |= emails
+    return {"seances": len(seances), "invitations": invitations, "people": len(people)}
 
 
 def programme_sites_overview(programme) -> list[dict]:

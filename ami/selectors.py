@@ -90,6 +90,47 @@ def dossier_for_page(pk: int) -> Dossier:
     return get_object_or_404(Dossier.objects.select_related("ami", "prestataire"), pk=pk)
 
 
+@dataclass
+class PathStep:
+    label: str
+    state: str  # "done", "current", "todo" (still to come) or "skipped"
+    when: datetime.datetime | None = None
+    lettre: Lettre | None = None
+
+
+def dossier_path(dossier: Dossier) -> list[PathStep]:
+    """The dossier's path as its candidate sees it: brouillon → déposé → recevable (or irrecevable) → retenu
+    or non retenu, each with its date, the last with the letter once sent. Two queries."""
+    S = Dossier.Status
+    first = dossier.versions.order_by("numero").first()
+    lettre = dossier.lettres.filter(sent_at__isnull=False).select_related("decision").first()
+    deposited = first is not None and dossier.status != S.BROUILLON
+    judged = dossier.status in (S.RECEVABLE, S.IRRECEVABLE)
+    steps = [
+        PathStep("Brouillon", "done" if deposited else "current", dossier.created_at),
+        PathStep(
+            "Retiré" if dossier.status == S.RETIRE else "Déposé",
+            "done" if deposited else "todo",
+            first.submitted_at if first else None,
+        ),
+    ]
+    if dossier.status == S.IRRECEVABLE:
+        steps.append(PathStep("Irrecevable", "done", dossier.recevabilite_le))
+    else:
+        steps.append(PathStep("Recevable", "done" if judged else "todo", dossier.recevabilite_le))
+    if lettre is not None and lettre.kind == Lettre.Kind.RETENU:
+        steps.append(PathStep("Retenu", "done", lettre.sent_at, lettre))
+    elif lettre is not None:
+        steps.append(PathStep("Non retenu", "done", lettre.sent_at, lettre))
+    elif dossier.status != S.IRRECEVABLE:
+        steps.append(PathStep("Retenu ou non retenu", "todo"))
+    for step in steps:  # the step after the last one done is the current one
+        if step.state == "todo":
+            step.state = "current"
+            break
+    return steps
+
+
 def dossier_of(ami: AMI, prestataire: Prestataire) -> Dossier | None:
     """The organisation's dossier for this AMI, None before it starts one."""
     return ami.dossiers.filter(prestataire=prestataire).first()

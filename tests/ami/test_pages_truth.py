@@ -54,3 +54,28 @@ def test_the_eligibility_page_and_a_sent_letter_are_read_only_once_the_ami_is_at
     assert "<textarea" not in page and ">Enregistrer</button>" not in page
     assert "Lettre envoyée le" in page
     assert "au regard des critères de sélection publiés" in page
+
+
+@pytest.mark.django_db
+def test_the_winner_sees_its_dossier_s_path_as_steps_with_the_letter(ranked):
+    from mlhg_app.models import User
+
+    staff, d = ranked["staff"], ranked["dossiers"]
+    with time_machine.travel(AFTER, tick=False):
+        decision = decision_make(ami=ranked["ami"], user=staff, dossier=d["B"], justification_grilles=WITHOUT_ALL_GRIDS)
+        letters_send(decision=decision, user=staff)
+        winner = login(User.objects.get(email="b@candidat.fr"))
+        page = winner.get(reverse("ami:dossier", args=[d["B"].pk])).content.decode()
+        loser = login(User.objects.get(email="a@candidat.fr")).get(reverse("ami:dossier", args=[d["A"].pk]))
+    assert "ce brouillon ne peut plus être déposé" not in page
+    lettre = Lettre.objects.get(decision=decision, dossier=d["B"])
+    import re
+
+    steps = [
+        " ".join(re.sub(r"<[^>]+>", " ", s).split())
+        for s in re.findall(r'<li class="step[^"]*"[^>]*>(.*?)</li>', page, re.S)
+    ]
+    assert [s.split(" ·")[0] for s in steps] == ["Brouillon", "Déposé", "Recevable", "Retenu"]
+    assert steps[-1].startswith("Retenu · lettre envoyée le")
+    assert reverse("ami:letter_pdf", args=[lettre.pk]) in page
+    assert "Non retenu" in loser.content.decode()

@@ -117,6 +117,11 @@ class AMI(models.Model):
     def poids_total(self) -> int:
         return sum(c.poids for c in self.criteres.all())
 
+    @property
+    def critere_departage(self):
+        """The criterion whose points break a tie (ami.scoring.tie_break_criterion): the highest weight."""
+        return max(self.criteres.all(), key=lambda c: c.poids, default=None)
+
     def clean(self):
         if self.pk and self.criteres.exists() and self.poids_total != 100:
             raise ValidationError(
@@ -755,6 +760,13 @@ class Decision(models.Model):
         Dossier, verbose_name=_("dossier retenu"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     justification = models.TextField(_("justification"), blank=True)
+    justification_grilles = models.TextField(
+        _("motif d'une décision avant toutes les grilles"),
+        blank=True,
+        help_text=_(
+            "Donné quand un évaluateur sans conflit d'intérêts n'a pas soumis sa grille d'un dossier recevable."
+        ),
+    )
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("décidé le"))
     letters_sent_at = models.DateTimeField(_("lettres envoyées le"), null=True, blank=True)

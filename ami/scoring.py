@@ -6,7 +6,8 @@
   dossier's annual total) by default, so the lowest price gets all its points;
   the AMI may choose the linear formula. The annual total is the TTC cost of
   the AMI's base volume at the full-group price (what the MLHG pays).
-- Total out of 100; ranking by total, ties broken by the méthodologie points.
+- Total out of 100; ranking by total, ties broken by the points of the AMI's criterion with the
+  highest weight (the first in the AMI's order among equal weights; méthodologie in the AMI 2026).
 - A disagreement is flagged when two scores of a criterion differ by the
   AMI's threshold (4 by default) or more.
 """
@@ -17,7 +18,6 @@ from statistics import median
 
 CENT = Decimal("0.01")
 PRICE_CODE = "prix"
-TIE_BREAK_CODE = "methodologie"
 
 
 def money(value: Decimal) -> Decimal:
@@ -61,11 +61,17 @@ class DossierResult:
     annual_total_ttc: Decimal | None = None
     total: Decimal = Decimal(0)
     rank: int = 0
+    tie_break_code: str = ""
 
     @property
     def tie_break(self) -> Decimal:
-        crit = self.criteria.get(TIE_BREAK_CODE)
+        crit = self.criteria.get(self.tie_break_code)
         return crit.points if crit else Decimal(0)
+
+
+def tie_break_criterion(criteres):
+    """The criterion that breaks a tie: the highest weight, the first in the AMI's order among equals."""
+    return max(criteres, key=lambda c: c[2], default=None)
 
 
 def criterion_result(code, libelle, poids, scores, threshold) -> CriterionResult:
@@ -80,7 +86,7 @@ def criterion_result(code, libelle, poids, scores, threshold) -> CriterionResult
 
 
 def rank(results: list[DossierResult]) -> list[DossierResult]:
-    """Sort by total then méthodologie points; equal on both share a rank (1, 1, 3)."""
+    """Sort by total then the tie-break criterion's points; equal on both share a rank (1, 1, 3)."""
     ordered = sorted(results, key=lambda r: (-money(r.total), -money(r.tie_break), r.name))
     previous = None
     for index, result in enumerate(ordered, start=1):
@@ -95,6 +101,7 @@ def compute_results(*, criteres, dossiers, threshold: int = 4, formula: str = "p
     price = next((c for c in criteres if c[0] == PRICE_CODE or c[3] == "calcule"), None)
     totals = [d["annual_total_ttc"] for d in dossiers if d.get("annual_total_ttc")]
     lowest = min(totals) if totals else None
+    tie_break = tie_break_criterion(criteres)
     results = []
     for d in dossiers:
         crits = {}
@@ -103,7 +110,11 @@ def compute_results(*, criteres, dossiers, threshold: int = 4, formula: str = "p
                 continue
             crits[code] = criterion_result(code, libelle, poids, d["scores"].get(code, []), threshold)
         result = DossierResult(
-            dossier_id=d["id"], name=d["name"], criteria=crits, annual_total_ttc=d.get("annual_total_ttc")
+            dossier_id=d["id"],
+            name=d["name"],
+            criteria=crits,
+            annual_total_ttc=d.get("annual_total_ttc"),
+            tie_break_code=tie_break[0] if tie_break else "",
         )
         if price is not None:
             points = Decimal(0)

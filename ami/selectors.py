@@ -90,6 +90,47 @@ def dossier_for_page(pk: int) -> Dossier:
     return get_object_or_404(Dossier.objects.select_related("ami", "prestataire"), pk=pk)
 
 
+@dataclass
+class PathStep:
+    label: str
+    state: str  # "done", "current", "todo" (still to come) or "skipped"
+    when: datetime.datetime | None = None
+    lettre: Lettre | None = None
+
+
+def dossier_path(dossier: Dossier) -> list[PathStep]:
+    """The dossier's path as its candidate sees it: brouillon → déposé → recevable (or irrecevable) → retenu
+    or non retenu, each with its date, the last with the letter once sent. Two queries."""
+    S = Dossier.Status
+    first = dossier.versions.order_by("numero").first()
+    lettre = dossier.lettres.filter(sent_at__isnull=False).select_related("decision").first()
+    deposited = first is not None and dossier.status != S.BROUILLON
+    judged = dossier.status in (S.RECEVABLE, S.IRRECEVABLE)
+    steps = [
+        PathStep("Brouillon", "done" if deposited else "current", dossier.created_at),
+        PathStep(
+            "Retiré" if dossier.status == S.RETIRE else "Déposé",
+            "done" if deposited else "todo",
+            first.submitted_at if first else None,
+        ),
+    ]
+    if dossier.status == S.IRRECEVABLE:
+        steps.append(PathStep("Irrecevable", "done", dossier.recevabilite_le))
+    else:
+        steps.append(PathStep("Recevable", "done" if judged else "todo", dossier.recevabilite_le))
+    if lettre is not None and lettre.kind == Lettre.Kind.RETENU:
+        steps.append(PathStep("Retenu", "done", lettre.sent_at, lettre))
+    elif lettre is not None:
+        steps.append(PathStep("Non retenu", "done", lettre.sent_at, lettre))
+    elif dossier.status != S.IRRECEVABLE:
+        steps.append(PathStep("Retenu ou non retenu", "todo"))
+    for step in steps:  # the step after the last one done is the current one
+        if step.state == "todo":
+            step.state = "current"
+            break
+    return steps
+
+
 def dossier_of(ami: AMI, prestataire: Prestataire) -> Dossier | None:
     """The organisation's dossier for this AMI, None before it starts one."""
     return ami.dossiers.filter(prestataire=prestataire).first()
@@ -443,6 +484,25 @@ def dossier_annual_totals(dossier: Dossier, version=None) -> dict | None:
         taux_tva=financier.get("taux_tva") or None,
         volume=dossier.ami.volume_minimal,
     )
+
+
+def grids_missing(ami: AMI) -> list[tuple[Dossier, int, list[str]]]:
+    """Each recevable dossier still waiting for grids: (dossier, grids submitted, the evaluators of the AMI
+    without a declared conflict of interest who have not submitted theirs). Three queries."""
+    evaluators = list(ami.evaluateurs.order_by("last_name", "first_name"))
+    dossiers = ami.dossiers.filter(status=Dossier.Status.RECEVABLE).select_related("prestataire")
+    evaluations = Evaluation.objects.filter(dossier__in=dossiers)
+    done = {(e.dossier_id, e.evaluateur_id): e for e in evaluations}
+    missing = []
+    for dossier in dossiers.order_by("prestataire__raison_sociale"):
+        grids = [done.get((dossier.pk, ev.pk)) for ev in evaluators]
+        submitted = sum(1 for g in grids if g and g.submitted_at and not g.conflit)
+        lacking = [
+            str(ev) for ev, g in zip(evaluators, grids, strict=True) if not g or not (g.conflit or g.submitted_at)
+        ]
+        if lacking or not submitted:
+            missing.append((dossier, submitted, lacking))
+    return missing
 
 
 def ami_results(ami: AMI):

@@ -217,6 +217,18 @@ class Seance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
+    prix_ht = models.DecimalField(
+        _("prix HT fixé à la réalisation"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Le prix du groupe ou du sous-groupe le jour où la séance a été tenue : un nouveau découpage "
+            "du site ne le change plus."
+        ),
+    )
+    en_sous_groupe = models.BooleanField(_("tenue en sous-groupe"), null=True, blank=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

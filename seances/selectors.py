@@ -15,7 +15,7 @@ conventions still without a programme. « Which prestataire is this user's » is
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -23,12 +23,12 @@ from django.utils import timezone
 from ami.models import Convention
 from ami.selectors import prestataire_of
 from mlhg_app import french
-from mlhg_app.models import Antenne
+from mlhg_app.models import Antenne, User
 from mlhg_app.rules import is_conseiller, is_intervenant, is_prestataire, is_responsable, is_staff_member
 from mlhg_app.selectors import conseillers_actifs
 from mlhg_app.todo import Item, Link, Upcoming, counted
 from seances import calendar
-from seances.group_sizes import default_group_count, split_sizes
+from seances.group_sizes import default_group_count
 from seances.models import Annulation, CalendarFeed, CompteRendu, Emargement, Fenetre, Groupe, Programme, Releve, Seance
 from seances.pricing import minimum_per_site
 
@@ -175,9 +175,28 @@ def seances_due(programme: Programme) -> dict:
     return {"sites": rows, "total": total, "minimum": minimum}
 
 
+def validate_all_preview(programme) -> dict:
+    """What « Valider les séances proposées » will send: the séances proposed, the convocations (one per
+    active member of the group and per intervenant, as seances.calendar.seance_attendees) and the distinct
+    people convoked. Three queries."""
+    seances = list(
+        programme.seances.filter(status=Seance.Status.PROPOSEE)
+        .select_related("intervenant")
+        .prefetch_related(Prefetch("groupe__membres", queryset=User.objects.filter(is_active=True)))
+    )
+    invitations, people = 0, set()
+    for seance in seances:
+        emails = {m.email.strip().lower() for m in seance.groupe.membres.all() if m.email.strip()}
+        if seance.intervenant.email.strip():
+            emails.add(seance.intervenant.email.strip().lower())
+        invitations += len(emails)
+        people |= emails
+    return {"seances": len(seances), "invitations": invitations, "people": len(people)}
+
+
 def programme_sites_overview(programme) -> list[dict]:
-    """Each site of the programme, by antenne order: its default number of groups (ceil(headcount ÷ max
-    size)), the balanced sizes of its groups, whether one exceeds the method's usual size, its groups
+    """Each site of the programme, by antenne order: its headcount (its groups' members), its default number
+    of groups (ceil(the directory's conseillers ÷ max size)), the sizes of its groups, whether one exceeds the method's usual size, its groups
     with their members, and the conseillers who may be added. Four queries, whatever the number of sites."""
     sites = list(programme.sites.select_related("antenne").order_by("antenne__ordre"))
     groupes = defaultdict(list)
@@ -190,13 +209,14 @@ def programme_sites_overview(programme) -> list[dict]:
         candidates[conseiller.antenne_id].append(conseiller)
     rows = []
     for site in sites:
-        headcount = len(candidates[site.antenne_id])
-        sizes = split_sizes(headcount, site.nb_groupes)
+        # the site's headcount is its members; the directory's conseillers make the default split
+        sizes = [len(groupe.membres.all()) for groupe in groupes[site.antenne_id]]
+        headcount = len({m.pk for groupe in groupes[site.antenne_id] for m in groupe.membres.all()})
         rows.append(
             {
                 "site": site,
                 "headcount": headcount,
-                "default": default_group_count(headcount, programme.taille_max_groupe),
+                "default": default_group_count(len(candidates[site.antenne_id]), programme.taille_max_groupe),
                 "sizes": sizes,
                 "groupes": groupes[site.antenne_id],
                 "too_big": any(size > programme.taille_usuelle for size in sizes),

@@ -64,8 +64,20 @@ def grade(evaluator, dossier, scores):
     evaluation_submit(evaluation=evaluation)
 
 
+def graded_by_one(dossier, email="evaluateur.seul@ml31.org"):
+    """One evaluator of the dossier's AMI who scores it 7 on every criterion (a decision needs a grid)."""
+    evaluator = UserFactory(email=email, role="evaluateur", antenne=None)
+    dossier.ami.evaluateurs.add(evaluator)
+    grade(evaluator, dossier, [7] * len(scored_criteria(dossier.ami)))
+    return evaluator
+
+
+# Éval3 has not graded B in `rank`: a decision on the ranked committee says why (ami.services.decision).
+WITHOUT_ALL_GRIDS = "Éval3 n'a pas noté le candidat B avant la date du comité."
+
+
 def rank(committee):
-    """B first (80.00), A second (77.44), C third (72.29), D irrecevable."""
+    """B first (80.00), A second (77.44), C third (72.29), D irrecevable; Éval3 has not graded B."""
     e1, e2, e3 = committee["evaluators"]
     d = committee["dossiers"]
     with time_machine.travel(AFTER, tick=False):
@@ -101,10 +113,12 @@ def scored(committee):
     grade(e3, d["C"], [4, 9, 10])
 
 
-def decide(committee):
+def decide(committee, justification_grilles=""):
     """B retained, the letters sent, the convention drawn up."""
     retained = Dossier.objects.get(pk=committee["dossiers"]["B"].pk)
-    decision = decision_make(ami=committee["ami"], user=committee["staff"], dossier=retained)
+    decision = decision_make(
+        ami=committee["ami"], user=committee["staff"], dossier=retained, justification_grilles=justification_grilles
+    )
     letters_send(decision=decision, user=committee["staff"])
     convention_create(decision=decision, user=committee["staff"])
     return decision

@@ -17,7 +17,7 @@ from mlhg_app import retention
 from mlhg_app.tasks import purge_expired
 from seances.models import Emargement, Seance
 from seances.services.attendance import attendance_record
-from tests.committee import AFTER
+from tests.committee import AFTER, WITHOUT_ALL_GRIDS
 from tests.dossiers import complete_dossier
 from tests.factories import AMIFactory, MembreFactory, PrestataireFactory, UserFactory
 from tests.seances_world import add_seance, build_programme
@@ -120,7 +120,12 @@ def stored(name: str) -> bool:
 def notified(ranked, django_capture_on_commit_callbacks):
     """The AMI decided for B, the four letters sent at AFTER."""
     with time_machine.travel(AFTER, tick=False):
-        decision = decision_make(ami=ranked["ami"], user=ranked["staff"], dossier=ranked["dossiers"]["B"])
+        decision = decision_make(
+            ami=ranked["ami"],
+            user=ranked["staff"],
+            dossier=ranked["dossiers"]["B"],
+            justification_grilles=WITHOUT_ALL_GRIDS,
+        )
         with django_capture_on_commit_callbacks(execute=True):
             letters_send(decision=decision, user=ranked["staff"])
     return ranked

@@ -15,6 +15,13 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Obligatoire pour retenir un dossier qui n'est pas classé premier, ou pour clore l'AMI sans suite.",
     )
+    justification_grilles = forms.CharField(
+        label="Décider avant toutes les grilles : motif",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Obligatoire tant qu'un évaluateur sans conflit d'intérêts n'a pas soumis la grille d'un dossier "
+        "recevable ; il est enregistré avec la décision.",
+    )
 
     def __init__(self, *args, results, **kwargs):
         super().__init__(*args, **kwargs)

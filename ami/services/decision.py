@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ami.documents.letters import convention_pdf, letter_filename, letter_pdf
 from ami.models import AMI, Convention, Decision, Dossier, Lettre
-from ami.selectors import ami_results, dossier_recipients
+from ami.selectors import ami_results, dossier_recipients, grids_missing
 from ami.services.states import ami_set_state
 from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import message_send
@@ -39,10 +39,20 @@ def default_letter_text(kind: str, dossier: Dossier) -> str:
     )
 
 
-def decision_make(*, ami: AMI, user, dossier: Dossier | None = None, justification: str = "", now=None) -> Decision:
+def decision_make(
+    *,
+    ami: AMI,
+    user,
+    dossier: Dossier | None = None,
+    justification: str = "",
+    justification_grilles: str = "",
+    now=None,
+) -> Decision:
     """Retain one recevable dossier, or close the AMI sans suite (dossier None) with a reason.
 
-    A justification is required to retain a dossier that is not ranked first.
+    A justification is required to retain a dossier that is not ranked first. Retaining is refused while a
+    recevable dossier has no submitted grid at all, and, unless `justification_grilles` says why, while an
+    evaluator without a conflict of interest has not submitted a recevable dossier's grid.
     Refused once the letters are sent. Side effects: the decision (history
     keeps every change), one draft letter per candidate, the AMI's status.
     """
@@ -63,6 +73,7 @@ def decision_make(*, ami: AMI, user, dossier: Dossier | None = None, justificati
             dossier = Dossier.objects.select_related("prestataire").get(pk=dossier.pk)
             if dossier.ami_id != ami.pk or dossier.status != Dossier.Status.RECEVABLE:
                 raise Refused("Seul un dossier recevable de cet AMI peut être retenu.")
+            justification_grilles = _grids_check(ami, justification_grilles.strip())
             ranking = ami_results(ami)
             first = ranking[0].dossier_id if ranking else None
             if dossier.pk != first and not justification:
@@ -73,6 +84,7 @@ def decision_make(*, ami: AMI, user, dossier: Dossier | None = None, justificati
             kind = Decision.Kind.ATTRIBUE
         decision = existing or Decision(ami=ami)
         decision.kind, decision.dossier, decision.justification = kind, dossier, justification
+        decision.justification_grilles = justification_grilles if kind == Decision.Kind.ATTRIBUE else ""
         decision.decided_by, decision.decided_at = user, now
         decision._history_user = user
         decision.save()
@@ -95,6 +107,32 @@ def decision_make(*, ami: AMI, user, dossier: Dossier | None = None, justificati
         if ami.status == AMI.Status.CLOS and kind == Decision.Kind.ATTRIBUE:
             ami_set_state(ami=ami, status=AMI.Status.EN_ANALYSE, by=user, now=now)
     return decision
+
+
+def _grids_check(ami: AMI, justification_grilles: str) -> str:
+    """Refuse a retention the committee's grids do not support yet; returns the justification kept (or "")."""
+    missing = grids_missing(ami)
+    for dossier, submitted, _lacking in missing:
+        if not submitted:
+            raise Refused(
+                f"{dossier.prestataire} n'a aucune grille d'évaluation soumise : aucun candidat ne peut être retenu "
+                "sans l'évaluation de chaque dossier recevable.",
+                field="choix",
+            )
+    if missing and not justification_grilles:
+        detail = " ; ".join(
+            f"{dossier.prestataire} : "
+            + (
+                f"la grille de {lacking[0]} n'est pas soumise"
+                if len(lacking) == 1
+                else f"les grilles de {', '.join(lacking)} ne sont pas soumises"
+            )
+            for dossier, _submitted, lacking in missing
+        )
+        raise Refused(
+            f"{detail}. Attendez les grilles ou indiquez pourquoi décider sans elles.", field="justification_grilles"
+        )
+    return justification_grilles if missing else ""
 
 
 def letter_update(*, lettre: Lettre, texte_libre: str) -> Lettre:

@@ -46,7 +46,13 @@ class DecisionView(AMIObjectMixin, PermissionRequiredView, View):
         choix = form.cleaned_data["choix"]
         dossier = None if choix == "sans_suite" else get_object_or_404(Dossier, pk=int(choix), ami=ami)
         try:
-            decision_make(ami=ami, user=request.user, dossier=dossier, justification=form.cleaned_data["justification"])
+            decision_make(
+                ami=ami,
+                user=request.user,
+                dossier=dossier,
+                justification=form.cleaned_data["justification"],
+                justification_grilles=form.cleaned_data["justification_grilles"],
+            )
         except Refused as refusal:
             refusal_on_form(form, refusal)
             return self.render_page(request, ami, form)

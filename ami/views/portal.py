@@ -10,7 +10,7 @@ from django.views import View
 
 from ami.completeness import SECTIONS, dossier_completeness
 from ami.forms.dossier import SECTION_CLASSES
-from ami.selectors import dossier_of, draft_fichiers, fichier_of_dossier, prestataire_of
+from ami.selectors import dossier_of, dossier_path, draft_fichiers, fichier_of_dossier, prestataire_of
 from ami.services.dossier import dossier_is_editable, dossier_start, fichier_remove
 from ami.views.objects import AMIObjectMixin, DossierObjectMixin, dossier_refusal
 from mlhg_app import redirects
@@ -78,6 +78,7 @@ class DossierOverviewView(DossierObjectMixin, PermissionRequiredView, View):
                 "dossier_complete": completes == len(completeness),
                 "deadline_passed": dossier.ami.is_past_deadline(),
                 "editable": dossier_is_editable(dossier),
+                "path": dossier_path(dossier),
             },
         )
 

@@ -9,6 +9,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ami.forms.evaluation import EligibilityForm
+from ami.models import AMI, Dossier
 from ami.selectors import (
     ami_results,
     committee_of,
@@ -28,6 +29,13 @@ from mlhg_app.refusals import refusal_as_message
 ELIGIBILITY_PAGE_SIZE = 20
 
 
+def saved_eligibility(dossier) -> dict:
+    """The form's initial values: the recevabilité already decided for the dossier (none while déposé)."""
+    if dossier.status not in {Dossier.Status.RECEVABLE, Dossier.Status.IRRECEVABLE}:
+        return {}
+    return {"decision": dossier.status, "motif": dossier.motif_irrecevabilite, "detail": dossier.motif_detail}
+
+
 class EligibilityView(AMIObjectMixin, PermissionRequiredView, View):
     permission_required = "ami.manage_selection"
     template_name = "ami/selection/eligibility.html"
@@ -37,9 +45,10 @@ class EligibilityView(AMIObjectMixin, PermissionRequiredView, View):
         page = Paginator(dossiers_for_eligibility(ami), ELIGIBILITY_PAGE_SIZE).get_page(
             page_number or request.GET.get("page")
         )
-        rows = [(d, forms.get(d.pk) or EligibilityForm(prefix=f"d{d.pk}")) for d in page]
+        rows = [(d, forms.get(d.pk) or EligibilityForm(prefix=f"d{d.pk}", initial=saved_eligibility(d))) for d in page]
         opened = ami.is_past_deadline()
-        context = {"ami": ami, "rows": rows, "opened": opened, "page": page}
+        decided = ami.status in {AMI.Status.ATTRIBUE, AMI.Status.SANS_SUITE}
+        context = {"ami": ami, "rows": rows, "opened": opened, "page": page, "decided": decided}
         return render(request, self.template_name, context, status=status)
 
     def get(self, request, reference):

@@ -101,7 +101,9 @@ def statement_lines(programme: Programme, debut, fin) -> list[dict]:
     not yet on a statement (earlier ones included, marked as catch-up), at the full-group or sub-group price HT."""
     lines = []
     for seance in _billable_seances(programme, debut, fin):
-        sous_groupe = seance.groupe.est_sous_groupe
+        # a séance held is billed at the price fixed when it was held; the others at today's rule
+        fixed = seance.prix_ht is not None
+        sous_groupe = seance.en_sous_groupe if fixed else seance.groupe.est_sous_groupe
         annulee = seance.status == Seance.Status.ANNULEE
         libelle = f"Séance du {_d(seance.date)} – {seance.groupe}"
         if annulee:
@@ -114,7 +116,7 @@ def statement_lines(programme: Programme, debut, fin) -> list[dict]:
                 "libelle": libelle[:255],
                 "sous_groupe": sous_groupe,
                 "annulee_facturable": annulee,
-                "prix_ht": unit_price(programme, sous_groupe=sous_groupe, on=seance.date),
+                "prix_ht": seance.prix_ht if fixed else unit_price(programme, sous_groupe=sous_groupe, on=seance.date),
             }
         )
     return lines

@@ -194,10 +194,26 @@ def member_change_check(*, user: User, today: datetime.date | None = None) -> No
         raise Refused(f"{reason} Membre de : {', '.join(broken)}. Retirez-le d'abord de {which}.")
 
 
+def groupe_size_check(*, groupe: Groupe, user: User) -> None:
+    """Refuse a member a full group cannot take (`taille_max_groupe`, 17 in the AMI 2026): the message offers
+    the split that makes room (one sub-group more than the site has)."""
+    limit = groupe.programme.taille_max_groupe
+    count = groupe.membres.exclude(pk=user.pk).count()
+    if count >= limit:
+        raise Refused(
+            f"Ce groupe compte déjà {count} membres ({limit} au plus par groupe ou sous-groupe) : "
+            f"passez le site à {groupe.nb_groupes_site + 1} sous-groupes pour y ajouter "
+            f"{user.get_full_name() or user.email}."
+        )
+
+
 def groupe_add_member(*, groupe: Groupe, user: User) -> Groupe:
-    """Add a conseiller to a group; a line manager is refused (séances hors présence hiérarchique)."""
+    """Add a conseiller to a group; a line manager is refused (séances hors présence hiérarchique), and so is
+    a 18th member (groups of `taille_max_groupe` at most)."""
     groupe_member_check(groupe=groupe, user=user)
     with transaction.atomic():
+        groupe = Groupe.objects.select_for_update().select_related("programme").get(pk=groupe.pk)
+        groupe_size_check(groupe=groupe, user=user)
         for other in Groupe.objects.filter(programme=groupe.programme, membres=user).exclude(pk=groupe.pk):
             other.membres.remove(user)
             _queue_member_moved(other.pk, user.pk, joined=False)

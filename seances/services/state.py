@@ -18,6 +18,7 @@ from mlhg_app.refusals import Refused
 from seances.calendar_rules import public_holidays
 from seances.models import Emargement, Seance
 from seances.planner import SUMMER_MONTHS
+from seances.pricing import unit_price
 
 S = Seance.Status
 
@@ -89,9 +90,9 @@ def seance_set_state(*, seance: Seance, status: str, by=None, motif: str = "") -
     Refuses (Refused, in French) a transition absent from `TRANSITIONS`, and « réalisée »
     unless `realisation_refusal` is empty. Side effects: the status saved through the model, so the
     history records `by` and `motif` (or the new status); « validée » records who and when
-    (`validated_by`, `validated_at`); after commit, a validated séance's convocations are queued
-    and a convoked séance that is cancelled or postponed gets its cancellation (.ics METHOD:CANCEL),
-    with a SEQUENCE one above the last invitation.
+    (`validated_by`, `validated_at`); « réalisée » fixes the séance's price (`prix_ht`, `en_sous_groupe`);
+    after commit, a validated séance's convocations are queued and a convoked séance that is cancelled or
+    postponed gets its cancellation (.ics METHOD:CANCEL), with a SEQUENCE one above the last invitation.
     """
     was = seance.status
     if was == status:
@@ -104,6 +105,10 @@ def seance_set_state(*, seance: Seance, status: str, by=None, motif: str = "") -
         seance.sequence += 1  # the cancellation comes after the invitation it cancels (RFC 5546 §3.2.5)
     if status == S.VALIDEE:
         seance.validated_by, seance.validated_at = by, timezone.now()
+    if status == S.REALISEE and seance.prix_ht is None:
+        # the price is fixed once held: a later split of the site never re-prices it
+        seance.en_sous_groupe = seance.groupe.est_sous_groupe
+        seance.prix_ht = unit_price(seance.programme, sous_groupe=seance.en_sous_groupe, on=seance.date)
     seance._change_reason = (motif or f"Statut : {S(status).label}")[:100]
     if by is not None:
         seance._history_user = by

@@ -22,6 +22,7 @@ from seances.selectors import (
     programme_sites_overview,
     programmes_visible_to,
     seances_due,
+    validate_all_preview,
 )
 from seances.services import board as board_services
 from seances.services import programme as programme_services
@@ -187,8 +188,14 @@ class ValidateAllView(ProgrammeObject, PermissionRequiredView, View):
     permission_required = "seances.validate_seance"
     http_method_names = ["post"]
 
+    template_name = "seances/board/validate_all.html"
+
     def post(self, request, pk):
         programme = self.programme
+        if request.POST.get("confirme") != "1":
+            # a step to confirm: what will be sent, before anything is
+            preview = validate_all_preview(programme)
+            return render(request, self.template_name, {"programme": programme, "preview": preview})
         count = board_services.programme_validate_all(programme=programme, user=request.user)
         sent = "" if jobs.delayed_in_request() else " ; les convocations partent aux membres et aux intervenants"
         messages.success(request, f"{count} séance(s) validée(s){sent}.")

@@ -20,6 +20,7 @@ from ami.services.decision import decision_make, letters_send
 from ami.services.eligibility import dossier_set_eligibility
 from ami.services.intake import intake_identify, intake_record_eml, intake_seal, intake_time_correct
 from mlhg_app.refusals import Refused
+from tests.committee import graded_by_one
 from tests.dossiers import PDF_BYTES, fill_dossier
 from tests.emails import build_eml
 from tests.factories import AMIFactory, PrestataireFactory, luhn_siret
@@ -346,6 +347,7 @@ def test_the_sender_of_an_emailed_dossier_gets_the_decision_letter(ami, users, d
         dossier = fill_dossier(intake_identify(depot=depot, organisation=ORGANISATION, user=staff))
         intake_seal(depot=depot, user=staff)
         dossier_set_eligibility(dossier=dossier, recevable=True, user=staff)
+        graded_by_one(dossier)
         decision = decision_make(ami=ami, user=staff, dossier=dossier)
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):

@@ -295,3 +295,18 @@ def test_list_queries_do_not_grow_with_the_number_of_amis(db):
 
     assert len(texts(response, ".list-group-item")) == 3
     assert len(three) == len(one)
+
+
+def test_detail_says_the_tie_break_rule_follows_the_highest_weight(ami_2026):
+    response = get(reverse("ami:detail", args=["ami-app-2026"]))
+    assert texts(response, "#criteres p") == [
+        "En cas d’égalité du total, les candidats sont départagés par les points du critère le plus pondéré : "
+        "qualité et pertinence de la proposition méthodologique (40 %)."
+    ]
+    ami_2026.criteres.filter(code="experience").update(poids=45)
+    ami_2026.criteres.filter(code="methodologie").update(poids=25)
+    response = get(reverse("ami:detail", args=["ami-app-2026"]))
+    assert (
+        "critère le plus pondéré : expérience et qualifications des intervenants (45 %)"
+        in texts(response, "#criteres p")[0]
+    )

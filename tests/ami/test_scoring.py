@@ -106,3 +106,33 @@ def test_tie_broken_by_methodologie_points():
     results = compute_results(criteres=CRITERES, dossiers=dossiers)
     assert [money(r.total) for r in results] == [Decimal("74.00"), Decimal("74.00")]
     assert [(r.name, r.rank) for r in results] == [("Méthode forte", 1), ("Expérience forte", 2)]
+
+
+def test_tie_break_follows_the_criterion_with_the_highest_weight_of_the_ami():
+    # An AMI weighing expérience above méthodologie: two dossiers equal on total are separated by expérience.
+    criteres = [
+        ("methodologie", "Méthodologie", 30, "note"),
+        ("experience", "Expérience", 50, "note"),
+        ("couverture", "Couverture", 20, "note"),
+    ]
+    dossiers = [
+        {
+            "id": 1,
+            "name": "A",
+            "annual_total_ttc": None,
+            "scores": {"methodologie": [("e", 10)], "experience": [("e", 4)], "couverture": [("e", 5)]},
+        },
+        {
+            "id": 2,
+            "name": "B",
+            "annual_total_ttc": None,
+            "scores": {"methodologie": [("e", 5)], "experience": [("e", 7)], "couverture": [("e", 3)]},
+        },
+    ]
+    # A: 30 + 20 + 10 = 60; B: 15 + 35 + 6 = 56 … make them equal: B's couverture 5 → 15 + 35 + 10 = 60.
+    dossiers[1]["scores"]["couverture"] = [("e", 5)]
+    ranked = compute_results(criteres=criteres, dossiers=dossiers)
+    assert [r.total for r in ranked] == [Decimal(60), Decimal(60)]
+    assert [r.name for r in ranked] == ["B", "A"]  # B has more expérience points (35 against 20)
+    assert [r.rank for r in ranked] == [1, 2]
+    assert ranked[0].tie_break_code == "experience"

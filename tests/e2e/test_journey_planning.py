@@ -42,6 +42,11 @@ def test_responsable_validates_the_proposed_seances_on_the_board(
 
     mail.outbox.clear()
     page.get_by_role("button", name=f"Valider les {proposed} séances proposées").click()
+    expect(
+        page.get_by_text(re.compile(rf"Valider les {proposed} séances proposées enverra \d+ convocations"))
+    ).to_be_visible()
+    assert not mail.outbox  # nothing sent before the confirmation
+    page.get_by_role("button", name="Confirmer et envoyer les convocations").click()
 
     expect(
         page.get_by_text(f"{proposed} séance(s) validée(s) ; les convocations partent aux membres et aux intervenants.")

@@ -74,6 +74,8 @@ def test_responsable_validates_the_planning_with_the_keyboard(transactional_db, 
 
     tab_to(page, page.get_by_role("button", name=f"Valider les {proposed} séances proposées"))
     page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="Confirmer et envoyer les convocations"))
+    page.keyboard.press("Space")
 
     expect(
         page.get_by_text(f"{proposed} séance(s) validée(s) ; les convocations partent aux membres et aux intervenants.")

@@ -25,7 +25,7 @@ from seances.services.attendance import attendance_record
 from seances.services.billing import statement_mark_paid
 from seances.services.board import seance_validate
 from seances.services.charte import charte_accept
-from tests.committee import AFTER, rank
+from tests.committee import AFTER, WITHOUT_ALL_GRIDS, rank
 from tests.factories import (
     AMIFactory,
     BilanFactory,
@@ -239,7 +239,12 @@ def test_staff_declares_the_dossiers_recevable_then_sends_the_letters_and_gets_t
     rank(committee)
     with time_machine.travel(AFTER + datetime.timedelta(days=10), tick=False):
         assert home(staff)["items"] == []
-        decision = decision_make(ami=ami, user=staff, dossier=Dossier.objects.get(pk=committee["dossiers"]["B"].pk))
+        decision = decision_make(
+            ami=ami,
+            user=staff,
+            dossier=Dossier.objects.get(pk=committee["dossiers"]["B"].pk),
+            justification_grilles=WITHOUT_ALL_GRIDS,
+        )
         letters = Lettre.objects.filter(decision=decision).count()
         assert home(staff)["items"] == [
             (f"{letters} Lettres de résultat à envoyer {ami.titre}", [reverse("ami:decision", args=[ami.reference])])

@@ -420,3 +420,23 @@ def test_a_seance_held_but_recorded_after_its_statement_is_billed_on_the_next_on
     # billed once: the next statement finds nothing left
     with pytest.raises(Refused, match="Aucune séance"):
         statement_create(programme=programme, debut=D(2027, 4, 1), fin=D(2027, 6, 30), user=users["staff"])
+
+
+@pytest.mark.django_db
+def test_a_seance_held_at_the_group_price_keeps_it_after_the_site_is_re_split(programme, users):
+    """Held in one group (480 € HT), then the site is split in 2 sub-groups: the statement still says 480 €."""
+    from seances.services.programme import site_set_groups
+    from seances.services.state import seance_set_state
+    from tests.factories import EmargementFactory
+
+    groupe = groupe_of(programme, "ouest")
+    seance = make_seance(programme, groupe, D(2026, 11, 9), Seance.Status.CONVOQUEE)
+    EmargementFactory(seance=seance, presents=[])
+    seance_set_state(seance=seance, status=Seance.Status.REALISEE, by=users["staff"])
+    seance.refresh_from_db()
+    assert (seance.prix_ht, seance.en_sous_groupe) == (Decimal("480.00"), False)
+    site_set_groups(site=programme.sites.get(antenne__code="ouest"), nb_groupes=2, justification="Deux équipes.")
+    groupe.refresh_from_db()
+    assert groupe.est_sous_groupe
+    [line] = [line for line in statement_lines(programme, D(2026, 9, 1), D(2026, 12, 31)) if line["seance"] == seance]
+    assert (line["prix_ht"], line["sous_groupe"]) == (Decimal("480.00"), False)

@@ -33,7 +33,9 @@ def test_the_responsable_validates_all_and_convocations_leave(planned, users, dj
     board = login(users["responsable"]).get(reverse("seances:board", args=[planned.pk])).content.decode()
     assert f"Valider les {proposed} séances proposées" in board
     with django_capture_on_commit_callbacks(execute=True):
-        response = login(users["responsable"]).post(reverse("seances:validate_all", args=[planned.pk]))
+        response = login(users["responsable"]).post(
+            reverse("seances:validate_all", args=[planned.pk]), {"confirme": "1"}
+        )
     assert (
         flash(response)
         == f"{proposed} séance(s) validée(s) ; les convocations partent aux membres et aux intervenants."
@@ -258,3 +260,28 @@ def test_one_seance_is_replanned_on_demand_and_only_it_moves(planned, users):
     assert flash(response) == f"Séance replanifiée au {long_date(seance.date)}."
     assert (seance.date.month, seance.placement) == (6, Seance.Placement.AUTO)  # back in the indicative June
     assert dict(planned.seances.exclude(pk=seance.pk).values_list("pk", "date")) == before
+
+
+@pytest.mark.django_db
+def test_validating_all_asks_for_confirmation_and_says_how_many_people_are_convoked(planned, users):
+    from seances.calendar import seance_attendees
+
+    proposed = planned.seances.filter(status=Seance.Status.PROPOSEE)
+    count = proposed.count()
+    attendees = [seance_attendees(s) for s in proposed]
+    invitations = sum(len(a) for a in attendees)
+    people = {email for a in attendees for email, _name, _role in a}
+    assert invitations > len(people) > 1
+    client = login(users["responsable"])
+    board = client.get(reverse("seances:board", args=[planned.pk])).content.decode()
+    assert f'action="{reverse("seances:validate_all", args=[planned.pk])}"' in board
+    response = client.post(reverse("seances:validate_all", args=[planned.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert (
+        f"Valider les {count} séances proposées enverra {invitations} convocations à {len(people)} personnes "
+        "(membres des groupes et intervenants)." in page
+    )
+    assert 'name="confirme" value="1"' in page
+    assert planned.seances.filter(status=Seance.Status.PROPOSEE).count() == count
+    assert mail.outbox == []

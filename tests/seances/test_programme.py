@@ -8,7 +8,7 @@ from mlhg_app.refusals import Refused
 from seances.group_sizes import default_group_count, split_sizes
 from seances.models import Groupe
 from seances.selectors import seances_due
-from seances.services.programme import groupe_add_member, site_set_groups
+from seances.services.programme import groupe_add_member, groupe_remove_member, site_set_groups
 from tests.factories import UserFactory
 from tests.seances_world import build_programme
 from tests.web import login
@@ -87,6 +87,7 @@ def test_the_sites_page_shows_due_counts_and_the_size_warning(programme, users):
     muret = users["conseiller"].antenne
     for i in range(15):  # 16 conseillers in the site's one group
         UserFactory(email=f"cm{i}@ml31.org", role="conseiller", antenne=muret, last_name=f"Membre{i}")
+    site_set_groups(site=programme.sites.get(antenne=muret), nb_groupes=1)
     page = login(users["staff"]).get(reverse("seances:sites", args=[programme.pk])).content.decode()
     assert (
         "Séances dues sur l&#x27;année : <strong>21</strong>" in page
@@ -105,3 +106,45 @@ def test_the_sites_page_never_offers_a_line_manager_as_a_member(programme, users
     page = login(users["staff"]).get(reverse("seances:sites", args=[programme.pk])).content.decode()
     assert "Nouvelle" in page
     assert "Chefdequipe" not in page and "(encadrant)" not in page
+
+
+@pytest.mark.django_db
+def test_a_group_of_17_refuses_an_18th_member_and_offers_a_new_split(programme, users):
+    muret = users["conseiller"].antenne
+    for i in range(16):
+        UserFactory(email=f"cm{i}@ml31.org", role="conseiller", antenne=muret, last_name=f"Membre{i}")
+    site = programme.sites.get(antenne=muret)
+    site_set_groups(site=site, nb_groupes=1)
+    groupe = Groupe.objects.get(programme=programme, antenne=muret)
+    assert groupe.membres.count() == 17
+    newcomer = UserFactory(
+        email="nouveau@ml31.org", role="conseiller", antenne=muret, first_name="Noé", last_name="Neuf"
+    )
+    with pytest.raises(Refused) as refusal:
+        groupe_add_member(groupe=groupe, user=newcomer)
+    assert str(refusal.value) == (
+        "Ce groupe compte déjà 17 membres (17 au plus par groupe ou sous-groupe) : "
+        "passez le site à 2 sous-groupes pour y ajouter Noé Neuf."
+    )
+    response = login(users["staff"]).post(
+        reverse("seances:sites", args=[programme.pk]),
+        {"action": "ajouter", "groupe": groupe.pk, "user": newcomer.pk},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Ce groupe compte déjà 17 membres" in page
+    assert groupe.membres.count() == 17
+    # the site's headcount is its members (17), not the directory's 18 conseillers
+    assert 'Antenne Muretain <span class="text-muted small">– 17 membres, 1 groupe (17)' in page
+
+
+@pytest.mark.django_db
+def test_the_sites_page_counts_a_site_by_its_members(programme, users):
+    muret = users["conseiller"].antenne
+    for i in range(3):
+        UserFactory(email=f"cm{i}@ml31.org", role="conseiller", antenne=muret, last_name=f"Membre{i}")
+    site_set_groups(site=programme.sites.get(antenne=muret), nb_groupes=1)
+    groupe = Groupe.objects.get(programme=programme, antenne=muret)
+    groupe_remove_member(groupe=groupe, user=users["conseiller"])
+    page = login(users["staff"]).get(reverse("seances:sites", args=[programme.pk])).content.decode()
+    assert 'Antenne Muretain <span class="text-muted small">– 3 membres, 1 groupe (3)' in page

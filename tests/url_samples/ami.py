@@ -76,10 +76,14 @@ def sent_letter(world):
     """A decision for the sample AMI with its letters sent, and the convention."""
     if "lettre" not in world:
         from ami.services.decision import convention_create, decision_make, letters_send
+        from tests.committee import graded_by_one
 
         d = evaluable(world)
         staff = world["users"]["staff"]
-        decision = decision_make(ami=d.ami, user=staff, dossier=d, justification="Seul dossier recevable.")
+        graded_by_one(d)
+        decision = decision_make(
+            ami=d.ami, user=staff, dossier=d, justification="Seul dossier recevable.", justification_grilles="Test."
+        )
         letters_send(decision=decision, user=staff)
         convention_create(decision=decision, user=staff)
         world["lettre"] = decision.lettres.get()

@@ -44,8 +44,16 @@ rules.add_perm("mlhg_app.view_antennes", is_staff_member | is_responsable | is_e
 rules.add_perm("mlhg_app.use_two_factor", is_staff_member | is_evaluateur)
 # The history of an object (who changed what, when): MLHG staff, read-only.
 rules.add_perm("mlhg_app.view_history", is_staff_member)
-# The link to the Django admin in the menu (the admin site decides who gets in: mlhg_app/admin_site.py).
-rules.add_perm("mlhg_app.open_admin", is_staff_member & has_admin_access)
+
+
+@rules.predicate
+def is_superuser(user):
+    return bool(user and user.is_authenticated and user.is_superuser)
+
+
+# The link to the Django admin in the menu (the admin site decides who gets in: mlhg_app/admin_site.py):
+# technical superusers only. Staff's work needs no /admin/ page (issue 15), so their menu does not offer it.
+rules.add_perm("mlhg_app.open_admin", is_staff_member & has_admin_access & is_superuser)
 # Slow exports made by a job (the rapport d'analyse, the AMI's archive): staff, each their own.
 rules.add_perm("mlhg_app.view_exports", is_staff_member)
 

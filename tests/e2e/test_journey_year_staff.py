@@ -33,7 +33,7 @@ pytestmark = pytest.mark.e2e
 TITRE = "Analyse de Pratiques Professionnelles 2027"
 REFERENCE = "ami-app-2027"
 SENDER = "claire@cabinet-exemple.fr"
-ORGANISATION = "Cabinet Exemple"
+ORGANISATION = "Horizons Supervision"
 SIRET = luhn_siret(777)
 EVALUATORS = ["eval.un@ml31.org", "eval.deux@ml31.org"]
 
@@ -237,9 +237,7 @@ def _record_the_emailed_dossier(page, watch, tmp_path, received):
     eml = tmp_path / "candidature.eml"
     stamp = email.utils.format_datetime(received)
     eml.write_bytes(
-        build_eml(
-            date=email.utils.format_datetime(received - datetime.timedelta(minutes=2)), received=(stamp, stamp)
-        )
+        build_eml(date=email.utils.format_datetime(received - datetime.timedelta(minutes=2)), received=(stamp, stamp))
     )
     page.get_by_label("Message reçu (fichier .eml)").set_input_files(eml)
     page.get_by_role("button", name="Lire le message").click()
@@ -250,7 +248,7 @@ def _record_the_emailed_dossier(page, watch, tmp_path, received):
 
     for name, value in {
         "siret": SIRET,
-        "raison_sociale": ORGANISATION,
+        "raison_sociale": "Horizons Supervision SAS",
         "statut_juridique": "SAS",
         "adresse": "3 rue du Taur",
         "code_postal": "31000",
@@ -259,7 +257,13 @@ def _record_the_emailed_dossier(page, watch, tmp_path, received):
     }.items():
         page.locator(f"[name={name}]").fill(value)
     page.get_by_role("button", name="Identifier l'organisation et ouvrir le dossier").click()
-    expect(page.get_by_role("heading", name=re.compile(f"Dossier de {ORGANISATION} \\(SIRET {SIRET}\\)"))).to_be_visible()
+    # The SIRET is the one of an organisation already registered: staff confirm it is the same.
+    expect(page.get_by_text(re.compile(f"Ce SIRET appartient déjà à {ORGANISATION}"))).to_be_visible()
+    page.get_by_label("Je confirme qu'il s'agit de l'organisation déjà inscrite sous ce SIRET").check()
+    page.get_by_role("button", name="Identifier l'organisation et ouvrir le dossier").click()
+    expect(
+        page.get_by_role("heading", name=re.compile(f"Dossier de {ORGANISATION} \\(SIRET {SIRET}\\)"))
+    ).to_be_visible()
     watch.scan(page)
 
     cv_path = tmp_path / "cv-marc-olivier.pdf"
@@ -319,7 +323,7 @@ def _select(page, watch, staff_email):
 def test_a_year_as_staff_without_opening_the_admin(page, browser, live_server, user_for, tmp_path):
     call_command("load_mlhg", stdout=open("/dev/null", "w"))
     staff = user_for("staff", email="achats@ml31.org", first_name="Inès", last_name="Achats")
-    horizons = PrestataireFactory(raison_sociale="Horizons Supervision")
+    horizons = PrestataireFactory(raison_sociale=ORGANISATION, siret=SIRET)
     claire = member(horizons, "claire@horizons.fr")
     watch = Watch()
     watch.follow(page.context)
@@ -363,6 +367,7 @@ def test_a_year_as_staff_without_opening_the_admin(page, browser, live_server, u
         expect(page.get_by_role("heading", level=1)).to_contain_text(f"Convention de prestation {convention.numero}")
         watch.scan(page)
         page.get_by_role("button", name="Envoyer la convention pour signature au prestataire").click()
+        expect(page.get_by_text("Convention envoyée pour signature : le prestataire la reçoit en PDF.")).to_be_visible()
         watch.scan(page)
         # The PDF opens in the browser's viewer: staff save it (fetched with the page's session), sign it.
         href = page.get_by_role("link", name="convention (PDF)").get_attribute("href")

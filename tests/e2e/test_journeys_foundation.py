@@ -15,7 +15,7 @@ WRONG_LOGIN = "Adresse électronique ou mot de passe incorrect."
 def test_visitor_logs_in_as_staff_opens_the_admin_and_logs_out(
     page, live_server, user_for, login_through_form, screenshot
 ):
-    staff = user_for("staff", first_name="Sophie")
+    staff = user_for("staff", first_name="Sophie", is_superuser=True)  # the menu offers the console to superusers
 
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "fr")

@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from ami.models import AMI, Convention, Dossier
+from seances.models import Programme
 from tests.committee import grade
 from tests.dossiers import PDF_BYTES, member
 from tests.emails import build_eml
@@ -385,7 +386,13 @@ def test_a_year_as_staff_without_opening_the_admin(page, browser, live_server, u
         watch.scan(page)
         page.get_by_role("button", name=re.compile(f"depuis la convention {convention.numero}")).click()
         expect(page.get_by_text(re.compile(f"créé depuis la convention {convention.numero}"))).to_be_visible()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Sites, groupes et membres")
         watch.scan(page)
+
+    convention.refresh_from_db()
+    assert convention.status == Convention.Status.SIGNEE and convention.signed_by == staff
+    programme = Programme.objects.get()
+    assert programme.prestataire == convention.dossier.prestataire
 
     base = live_server.url
     visited = watch.paths(base)

@@ -17,8 +17,9 @@ from ami.selectors import convention_terms
 from ami.services.convention import avenant_create, convention_send, signed_copy_upload
 from mlhg_app.refusals import Refused
 from seances.models import Groupe, Programme, Seance
+from seances.selectors import seances_due
 from seances.services.billing import statement_create
-from seances.services.programme import programme_create_from_convention, seances_due
+from seances.services.programme import programme_create_from_convention
 from tests.committee import AFTER, decide, scored
 from tests.dossiers import PDF_BYTES, member
 from tests.factories import PrestataireFactory, SeanceFactory

@@ -295,3 +295,14 @@ def test_list_queries_do_not_grow_with_the_number_of_amis(db):
 
     assert len(texts(response, ".list-group-item")) == 3
     assert len(three) == len(one)
+
+
+@pytest.mark.django_db
+def test_staff_on_the_public_page_find_the_link_to_the_ami_s_staff_pages(ami_2026, client_for):
+    """Issue 15: a rectificatif ends on the public page; staff go on from there without the admin."""
+    url = reverse("ami:detail", args=["ami-app-2026"])
+    assert links(client_for("staff").get(url), "#suivi-mlhg a") == [
+        reverse("ami:staff_dossiers", args=["ami-app-2026"])
+    ]
+    assert links(get(url), "#suivi-mlhg a") == []
+    assert links(client_for("prestataire").get(url), "#suivi-mlhg a") == []

@@ -343,7 +343,8 @@ def test_a_year_as_staff_without_opening_the_admin(page, browser, live_server, u
         _ask_a_question(browser, watch, live_server.url, claire)
         _ami_staff_pages(page, watch)
         _answer_and_rectify(page, watch)
-        _ami_staff_pages(page, watch)
+        # The rectificatif ends on the public page: its link leads back to the AMI's staff pages.
+        page.get_by_role("link", name="Suivre cet appel (dossiers reçus, questions, rectificatif, sélection)").click()
         _record_the_emailed_dossier(page, watch, tmp_path, timezone.now() - datetime.timedelta(minutes=5))
 
         # After the deadline: staff log out at the end of the day, and in again the day after it.

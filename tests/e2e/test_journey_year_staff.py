@@ -392,6 +392,9 @@ def test_a_year_as_staff_without_opening_the_admin(page, browser, live_server, u
 
     convention.refresh_from_db()
     assert convention.status == Convention.Status.SIGNEE and convention.signed_by == staff
+    assert f"Convention de prestation {convention.numero} à signer" in [
+        m.subject for m in mail.outbox if m.to == [claire.email]
+    ]
     programme = Programme.objects.get()
     assert programme.prestataire == convention.dossier.prestataire
 

@@ -278,7 +278,7 @@ def _record_the_emailed_dossier(page, watch, tmp_path, received):
     assert [m.subject for m in mail.outbox if m.to == [SENDER]] == [f"Accusé de réception – {TITRE} (version 1)"]
 
 
-def _select(page, watch, staff_email):
+def _select(page, watch):
     page.get_by_role("link", name="Recevabilité").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Recevabilité des dossiers")
     watch.scan(page)
@@ -351,8 +351,8 @@ def test_a_year_as_staff_without_opening_the_admin(page, browser, live_server, u
         page.get_by_role("button", name="Se déconnecter").click()
         clock.move_to(deadline + datetime.timedelta(hours=2))
         _login(page, watch, staff.email)
-        _ami_staff_pages(page, watch)
-        _select(page, watch, staff.email)
+        page.get_by_role("link", name="Dossier à déclarer recevable").click()  # the home's « À faire »
+        _select(page, watch)
         assert [m.subject for m in mail.outbox if m.to == [SENDER]] == [  # the letter reaches the emailed sender
             f"Accusé de réception – {TITRE} (version 1)",
             f"Résultat de l'appel à manifestation d'intérêt « {TITRE} »",
@@ -363,8 +363,8 @@ def test_a_year_as_staff_without_opening_the_admin(page, browser, live_server, u
         page.get_by_role("button", name="Se déconnecter").click()
         clock.move_to(convention.signable_from + datetime.timedelta(hours=1))
         _login(page, watch, staff.email)
-        _ami_staff_pages(page, watch)
-        page.get_by_role("link", name="Décision").first.click()
+        page.get_by_role("link", name="Convention à faire signer").click()  # the home's « À faire »
+        expect(page.get_by_role("heading", level=1)).to_have_text("Décision et notification")
         page.get_by_role("link", name="suivre la signature et les avenants").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text(f"Convention de prestation {convention.numero}")
         watch.scan(page)

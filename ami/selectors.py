@@ -801,7 +801,8 @@ def todo_staff(user, now):
         yield Item(
             label=counted(row["n"], "Convention à faire signer", "Conventions à faire signer"),
             count=row["n"],
-            url=reverse("ami:convention", args=[row["reference"]]),
+            # The decision's page shows the convention and leads to its signature (ami:convention is POST only).
+            url=reverse("ami:decision", args=[row["reference"]]),
             detail=row["titre"],
         )
     ami = amis_public().filter(status=AMI.Status.PUBLIE, date_limite__gte=now).order_by("date_limite").first()

@@ -24,6 +24,7 @@ from pypdf.errors import PdfReadError
 
 from ami.documents.letters import avenant_filename, avenant_pdf
 from ami.models import Avenant, Convention
+from ami.selectors import dossier_recipients
 from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import message_send
 from mlhg_app.refusals import Refused
@@ -109,7 +110,7 @@ def convention_send(*, convention: Convention | Avenant, user, now=None) -> bool
     Side effects: « envoyée pour signature » (when, who); after commit, one email per active account of
     the prestataire, the PDF attached (once each: the outgoing-message log)."""
     convention_obj = _convention_of(convention)
-    if not convention_obj.dossier.prestataire.membres.filter(user__is_active=True).exists():
+    if not dossier_recipients(convention_obj.dossier):
         raise Refused(
             "Le prestataire n'a aucun compte actif sur la plateforme : invitez d'abord un de ses membres "
             "pour qu'il reçoive et dépose l'exemplaire signé."
@@ -123,7 +124,8 @@ def convention_send(*, convention: Convention | Avenant, user, now=None) -> bool
 
 
 def signature_request_email(*, document: Convention | Avenant) -> int:
-    """Email the document's PDF to each active account of the prestataire, once each."""
+    """Email the document's PDF to each active account of the prestataire, once each, and to the sender of a
+    dossier received by email (`dossier_recipients`), who returns it signed by email for staff to upload."""
     convention = _convention_of(document)
     with document.fichier.open("rb") as handle:
         pdf = handle.read()
@@ -134,13 +136,14 @@ def signature_request_email(*, document: Convention | Avenant) -> int:
         else f"Convention de prestation {convention.numero} à signer"
     )
     sent = 0
-    for membre in convention.dossier.prestataire.membres.select_related("user").filter(user__is_active=True):
+    ami = convention.decision.ami
+    for email, salutation, user in dossier_recipients(convention.dossier):
         sent += message_send(
             kind="convention.signature",
-            recipient=membre.user.email,
+            recipient=email,
             subject=subject,
             template="convention_signature",
-            context={"convention": convention, "avenant": avenant, "user": membre.user, "ami": convention.decision.ami},
+            context={"convention": convention, "avenant": avenant, "user": user, "salutation": salutation, "ami": ami},
             obj=document,
             attachments=[(document.fichier.name.rsplit("/", 1)[-1], pdf, "application/pdf")],
         )

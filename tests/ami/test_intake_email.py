@@ -373,3 +373,37 @@ def test_staff_add_and_remove_pieces_before_the_seal_and_a_too_large_one_is_refu
     cv = dossier.fichiers.get(nom="cv.pdf")
     staff.post(reverse("ami:intake_file_remove", args=[depot.pk, cv.pk]))
     assert list(dossier.fichiers.values_list("nom", flat=True)) == ["dossier-candidature.pdf"]
+
+
+@pytest.mark.django_db
+def test_the_convention_of_an_emailed_dossier_goes_to_its_sender_and_staff_upload_it_signed(
+    ami, users, django_capture_on_commit_callbacks
+):
+    """An organisation created from the message has no account: the convention goes to the sender, who returns it
+    signed by email; staff upload it (it was refused as « no active account », with no way round in the product)."""
+    from ami.services.convention import convention_send, signed_copy_upload
+    from ami.services.decision import convention_create
+
+    staff = users["staff"]
+    with time_machine.travel(AFTER, tick=False):
+        depot = intake_record_eml(ami=ami, upload=_upload(build_eml()), user=staff)
+        dossier = fill_dossier(intake_identify(depot=depot, organisation=ORGANISATION, user=staff))
+        intake_seal(depot=depot, user=staff)
+        dossier_set_eligibility(dossier=dossier, recevable=True, user=staff)
+        decision = decision_make(ami=ami, user=staff, dossier=dossier)
+        letters_send(decision=decision, user=staff)
+        convention = convention_create(decision=decision, user=staff)
+    with time_machine.travel(convention.signable_from + datetime.timedelta(hours=1), tick=False):
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert convention_send(convention=convention, user=staff)
+        [sent] = mail.outbox
+        assert sent.to == ["claire@cabinet-exemple.fr"]
+        assert sent.subject == f"Convention de prestation {convention.numero} à signer"
+        assert sent.body.startswith("Bonjour Claire Delmas,")
+        assert "renvoyez l'exemplaire signé (PDF) en réponse à ce courriel" in sent.body
+        with convention.fichier.open("rb") as handle:
+            signed = SimpleUploadedFile("signee.pdf", handle.read(), content_type="application/pdf")
+        signed_copy_upload(document=convention, upload=signed, user=staff)
+    convention.refresh_from_db()
+    assert convention.status == convention.Status.SIGNEE

@@ -310,3 +310,14 @@ def test_detail_says_the_tie_break_rule_follows_the_highest_weight(ami_2026):
         "critère le plus pondéré : expérience et qualifications des intervenants (45 %)"
         in texts(response, "#criteres p")[0]
     )
+
+
+@pytest.mark.django_db
+def test_staff_on_the_public_page_find_the_link_to_the_ami_s_staff_pages(ami_2026, client_for):
+    """Issue 15: a rectificatif ends on the public page; staff go on from there without the admin."""
+    url = reverse("ami:detail", args=["ami-app-2026"])
+    assert links(client_for("staff").get(url), "#suivi-mlhg a") == [
+        reverse("ami:staff_dossiers", args=["ami-app-2026"])
+    ]
+    assert links(get(url), "#suivi-mlhg a") == []
+    assert links(client_for("prestataire").get(url), "#suivi-mlhg a") == []

@@ -18,6 +18,7 @@ from mlhg_app.refusals import Refused
 from seances import reference
 from seances.models import Groupe, Seance, Theme
 from tests.factories import (
+    AMIFactory,
     CompteRenduFactory,
     EmargementFactory,
     IntervenantProgrammeFactory,
@@ -491,3 +492,18 @@ def test_the_admin_shows_no_theme_of_a_seance_no_totp_key_no_password_hash(world
                 assert str(seance) not in text and seance.date.strftime("%d/%m/%Y") not in text, url
             assert "Émargement" not in text and "présents" not in text.lower(), url
     assert pages > 30
+
+
+@pytest.mark.django_db
+def test_staff_pages_offer_no_link_to_the_admin_only_a_superuser_s_menu_does(users, superuser):
+    """Issue 15: staff's work needs no /admin/ page; their home and the committee page say where to go instead."""
+    ami = AMIFactory(reference="ami-sans-evaluateur")
+    staff = login(users["staff"])
+    User.objects.filter(role="evaluateur").delete()
+    for url in (reverse("home"), reverse("ami:committee", args=[ami.reference])):
+        page = _body(staff.get(url))
+        assert 'href="/admin/' not in page, url
+    committee = html.unescape(_body(staff.get(reverse("ami:committee", args=[ami.reference]))))
+    assert "Aucun compte évaluateur." in committee
+    assert f'href="{reverse("people_create")}"' in committee and f'href="{reverse("people_import")}"' in committee
+    assert 'href="/admin/"' in _body(login(superuser).get(reverse("home")))

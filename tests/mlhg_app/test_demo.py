@@ -68,3 +68,41 @@ def test_load_demo_refuses_when_debug_is_off(settings):
     with pytest.raises(CommandError, match="DEBUG est désactivé"):
         call_command("load_demo", stdout=StringIO(), stderr=StringIO())
     assert User.objects.count() == 0
+
+
+# The README's accounts (« Comptes de démonstration ») and what each finds on its home page.
+README_ACCOUNTS = [
+    "direction@demo.ml31.org",
+    "evaluatrice@demo.ml31.org",
+    "responsable@demo.ml31.org",
+    "contact@horizons-supervision.demo",
+    "marc.olivier@horizons-supervision.demo",
+    "manon.dupuy@demo.ml31.org",
+]
+
+
+@pytest.mark.django_db
+def test_each_readme_account_has_something_to_do_and_every_link_of_its_todo_answers(settings):
+    """Issue 15: « the README's accounts each have something to do on their home page »; each item is a link
+    that opens (no 403, 404 or 500). The non-referent responsable is the README's « Rien à faire » example."""
+    import html
+    import re
+
+    from django.urls import reverse
+
+    from tests.web import login
+
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO(), stderr=StringIO())
+    for email in README_ACCOUNTS:
+        client = login(User.objects.get(email=email))
+        page = client.get(reverse("home")).content.decode()
+        todo = page.split('id="titre-a-faire"', 1)[1].split("</section>", 1)[0]
+        assert "Rien à faire pour le moment" not in todo, email
+        links = [html.unescape(href) for href in re.findall(r'href="([^"]+)"', todo)]
+        assert links, email
+        for href in links:
+            status = client.get(href).status_code
+            assert status == 200, f"{email} : {href} répond {status}"
+    adjointe = login(User.objects.get(email="responsable.adjointe@demo.ml31.org")).get(reverse("home"))
+    assert "Rien à faire pour le moment" in adjointe.content.decode()

@@ -253,6 +253,9 @@ def test_staff_declares_the_dossiers_recevable_then_sends_the_letters_and_gets_t
         convention = convention_create(decision=decision, user=staff)
         create = "1 Programme annuel à créer depuis sa convention"
         assert labels(staff) == [f"1 Convention à faire signer {ami.titre}", create]
+        [convention_url] = [links for label, links in home(staff)["items"] if "Convention" in label][0]
+        assert convention_url == reverse("ami:decision", args=[ami.reference])
+        assert login(staff).get(convention_url).status_code == 200  # a page, not the POST-only ami:convention
         type(convention).objects.filter(pk=convention.pk).update(signed_at=AFTER + datetime.timedelta(days=10))
         assert labels(staff) == [create]
 

@@ -390,6 +390,7 @@ def test_the_convention_of_an_emailed_dossier_goes_to_its_sender_and_staff_uploa
         dossier = fill_dossier(intake_identify(depot=depot, organisation=ORGANISATION, user=staff))
         intake_seal(depot=depot, user=staff)
         dossier_set_eligibility(dossier=dossier, recevable=True, user=staff)
+        graded_by_one(dossier)
         decision = decision_make(ami=ami, user=staff, dossier=dossier)
         letters_send(decision=decision, user=staff)
         convention = convention_create(decision=decision, user=staff)

@@ -236,3 +236,15 @@ def test_the_committee_is_named_from_active_evaluators_and_never_left_empty(comm
     response = login(staff).post(url, {"evaluateurs": [str(e1.pk), str(e2.pk), str(outsider.pk)]})
     assert flash(response) == "Comité enregistré : 2 évaluateur(s)."
     assert set(committee["ami"].evaluateurs.all()) == {e1, e2}
+
+
+@pytest.mark.django_db
+def test_the_committee_page_sends_back_ids_above_a_thousand_as_they_are(committee):
+    """An id of 4 digits came out as « 2 328 » (thousands separator): the box was never ticked and the form
+    could not send it back. Ids are written bare in every form of the product."""
+    staff = committee["staff"]
+    evaluator = UserFactory(pk=12345, email="eval.mille@ml31.org", role="evaluateur", antenne=None)
+    committee["ami"].evaluateurs.add(evaluator)
+    page = login(staff).get(reverse("ami:committee", args=["ami-2026"])).content.decode()
+    assert 'value="12345" id="eval-12345" checked' in page
+    assert "12 345" not in page and "12\u202f345" not in page and "12\xa0345" not in page

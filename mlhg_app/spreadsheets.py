@@ -94,8 +94,8 @@ def xlsx_bytes(*, title: str, header, rows, formats=None) -> bytes:
 
     `formats` maps a column index (from 0) to its number format (MONEY, PERCENT…)."""
     from openpyxl import Workbook  # late: heavy, and only needed for XLSX files
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl.styles import Alignment, Font  # late: heavy, XLSX only
+    from openpyxl.utils import get_column_letter  # late: heavy, XLSX only
 
     formats = formats or {}
     workbook = Workbook()

@@ -34,3 +34,20 @@ def test_a_logged_in_person_sees_the_page_with_their_menu(reference):
     page = body(response)
     assert "<h1>Formulaire expiré</h1>" in page
     assert "Se déconnecter" in page or "Déconnexion" in page
+
+
+@pytest.mark.django_db
+def test_the_admin_console_is_in_french(reference):
+    superuser = UserFactory(email="su@exemple.fr", is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(superuser)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    names = [app["name"] for app in response.context["app_list"]]
+    names += [m["name"] for app in response.context["app_list"] for m in app["models"]]
+    assert "Utilisateurs" in names and "Tentatives de connexion" in names
+    english = {"Users", "Groups", "TOTP devices", "Access attempts", "Access logs", "Access failures", "Sites"}
+    assert not english & (set(names) - {"Sites"})  # « Sites » is French as well (the MLHG's sites)
+    page = body(response)
+    assert "Console technique de la plateforme APP" in page and "TOTP" not in page
+    assert "Site administration" not in page and "Log out" not in page

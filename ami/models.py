@@ -727,8 +727,10 @@ class Evaluation(models.Model):
 
 
 class Note(models.Model):
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="notes")
-    critere = models.ForeignKey(Critere, on_delete=models.PROTECT, related_name="notes")
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name=_("évaluation"), on_delete=models.CASCADE, related_name="notes"
+    )
+    critere = models.ForeignKey(Critere, verbose_name=_("critère"), on_delete=models.PROTECT, related_name="notes")
     score = models.PositiveSmallIntegerField(_("note (0 à 10)"), null=True, blank=True)
     commentaire = models.TextField(_("commentaire"), blank=True)
     history = HistoricalRecords()
@@ -767,7 +769,9 @@ class Decision(models.Model):
             "Donné quand un évaluateur sans conflit d'intérêts n'a pas soumis sa grille d'un dossier recevable."
         ),
     )
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("décidée par"), on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(_("décidé le"))
     letters_sent_at = models.DateTimeField(_("lettres envoyées le"), null=True, blank=True)
     history = HistoricalRecords()
@@ -790,7 +794,7 @@ class Lettre(models.Model):
         NON_RETENU = "non_retenu", _("Lettre à un candidat non retenu")
         SANS_SUITE = "sans_suite", _("Lettre de clôture sans suite")
 
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="lettres")
+    decision = models.ForeignKey(Decision, verbose_name=_("décision"), on_delete=models.CASCADE, related_name="lettres")
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="lettres")
     kind = models.CharField(_("type de lettre"), max_length=20, choices=Kind.choices)
     texte_libre = models.TextField(_("texte libre"), blank=True)
@@ -873,7 +877,9 @@ class Convention(SignatureSteps):
     signature » once `sent_at` is set, « signée » once `signed_at` is set (the signed PDF uploaded),
     by `ami.services.convention` only. Amended by dated `Avenant`s."""
 
-    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="convention")
+    decision = models.OneToOneField(
+        Decision, verbose_name=_("décision"), on_delete=models.PROTECT, related_name="convention"
+    )
     dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="convention")
     numero = models.CharField(_("numéro"), max_length=40, unique=True)
     date_debut = models.DateField(_("début de la prestation"))

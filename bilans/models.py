@@ -59,7 +59,12 @@ class Bilan(models.Model):
     reunion_compte_rendu = models.FileField(_("compte rendu de la réunion (PDF)"), upload_to="bilans/", blank=True)
     valide_le = models.DateTimeField(_("validé le"), null=True, blank=True)
     valide_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("validé par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("ouvert le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)

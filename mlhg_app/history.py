@@ -105,16 +105,32 @@ def plain_value(value) -> str:
     return str(value)
 
 
-def _display(field, value, users) -> str:
+def _display(field, value, names) -> str:
     if value is None or value == "":
         return EMPTY
     if isinstance(field, models.ForeignKey):
-        if field.related_model._meta.label_lower == "mlhg_app.user":
-            return str(users.get(value, f"utilisateur n° {value}"))
-        return f"n° {value}"
+        related = field.related_model
+        return names.get((related._meta.label_lower, value), f"{related._meta.verbose_name} n° {value}")
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     return plain_value(value)
+
+
+def related_names(records, fields) -> dict[tuple[str, object], str]:
+    """The name (str) of every object the records point at, keyed by (model label, pk): one query per
+    related model, whatever the number of records (a deleted object keeps its « n° »)."""
+    wanted: dict[type, set] = {}
+    for f in fields:
+        if isinstance(f, models.ForeignKey):
+            ids = {getattr(r, f.attname) for r in records} - {None, ""}
+            if ids:
+                wanted.setdefault(f.related_model, set()).update(ids)
+    names = {}
+    for related, ids in wanted.items():
+        label = related._meta.label_lower
+        for obj in related._default_manager.filter(pk__in=ids):
+            names[(label, obj.pk)] = str(obj)
+    return names
 
 
 def history_permission(label: str, pk: int) -> tuple[str, object]:
@@ -134,7 +150,7 @@ def history_permission(label: str, pk: int) -> tuple[str, object]:
 
 def object_history(label: str, pk: int) -> dict:
     """The object's name and its history entries, newest first; Http404 for an unknown label or object.
-    A constant number of queries (the records, then the users they name)."""
+    A constant number of queries (the records, then one per kind of object they name)."""
     if label not in SHOWN:
         raise Http404("Historique introuvable")
     kind, hidden = SHOWN[label]
@@ -143,14 +159,7 @@ def object_history(label: str, pk: int) -> dict:
     if not records:
         raise Http404("Historique introuvable")
     fields = _fields(model, hidden)
-    user_ids = {
-        getattr(r, f.attname)
-        for r in records
-        for f in fields
-        if isinstance(f, models.ForeignKey) and f.related_model._meta.label_lower == "mlhg_app.user"
-    }
-    user_model = apps.get_model("mlhg_app.User")
-    users = {u.pk: u for u in user_model.objects.filter(pk__in=[i for i in user_ids if i])}
+    names = related_names(records, fields)
     entries = []
     previous = None
     for record in records:
@@ -162,7 +171,7 @@ def object_history(label: str, pk: int) -> dict:
                 continue
             if previous is not None and before == after:
                 continue
-            changes.append(Change(str(f.verbose_name), _display(f, before, users), _display(f, after, users)))
+            changes.append(Change(str(f.verbose_name), _display(f, before, names), _display(f, after, names)))
         if changes or record.history_type == "-":
             entries.append(
                 Entry(
@@ -176,4 +185,7 @@ def object_history(label: str, pk: int) -> dict:
         previous = record
     entries.reverse()
     current = model.objects.filter(pk=pk).first()
-    return {"kind": kind, "name": str(current) if current else f"{kind} n° {pk} (supprimé)", "entries": entries}
+    name = str(current) if current else f"{kind} n° {pk} (supprimé)"
+    # « Programme 2026-2027 », not « Programme Programme 2026-2027 »: a name that says its kind is the title.
+    title = name if name.lower().startswith(kind.lower()) else f"{kind} {name}"
+    return {"kind": kind, "name": name, "title": title, "entries": entries}

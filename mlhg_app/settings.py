@@ -280,6 +280,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "MLHG APP <ne-pas-repondre@ml31.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The MLHG's contact address shown to visitors (the accessibility statement's contact).
+MLHG_CONTACT_EMAIL = env_str("MLHG_CONTACT_EMAIL", "mlhg@ml31.org")
 
 # -- Celery ----------------------------------------------------------------------
 
@@ -361,6 +363,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"  # Strict would log out a user who follows a link from an email
 CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "mlhg_app.views.health.csrf_failure"  # templates/403_csrf.html, in French
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # A session ends after SESSION_COOKIE_AGE seconds without a request (default 2 hours):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from mlhg_app.views import account, auth, exports, health, history, home, people, privacy
+from mlhg_app.views import accessibility, account, auth, exports, health, history, home, people, privacy
 
 urlpatterns = [
     path("", home.HomeView.as_view(), name="home"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("compte/double-authentification/", auth.TwoFactorSetupView.as_view(), name="otp_setup"),
     path("compte/mes-donnees/", privacy.PersonalDataView.as_view(), name="personal_data"),
     path("confidentialite/", privacy.PrivacyView.as_view(), name="privacy"),
+    path("accessibilite/", accessibility.AccessibilityView.as_view(), name="accessibility"),
     path("sites/", account.AntenneListView.as_view(), name="antenne_list"),
     path("sites/<int:pk>/modifier/", account.AntenneEditView.as_view(), name="antenne_edit"),
     path("personnes/", people.PeopleListView.as_view(), name="people_list"),

@@ -202,7 +202,7 @@ class Seance(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="seances")
     groupe = models.ForeignKey(Groupe, on_delete=models.PROTECT, related_name="seances")
-    fenetre = models.ForeignKey(Fenetre, on_delete=models.PROTECT, related_name="seances")
+    fenetre = models.ForeignKey(Fenetre, verbose_name=_("fenêtre"), on_delete=models.PROTECT, related_name="seances")
     date = models.DateField(_("date"))
     heure_debut = models.TimeField(_("heure de début"))
     intervenant = models.ForeignKey(
@@ -214,7 +214,12 @@ class Seance(models.Model):
     sequence = models.PositiveIntegerField(_("révision de l'invitation"), default=0)
     demande_modification = models.TextField(_("demande de modification du responsable"), blank=True)
     validated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("validée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
     prix_ht = models.DecimalField(
@@ -296,12 +301,14 @@ class CalendarFeed(models.Model):
 class Emargement(models.Model):
     """Who attended a séance: billing proof, visible to the prestataire and staff only."""
 
-    seance = models.OneToOneField(Seance, on_delete=models.CASCADE, related_name="emargement")
+    seance = models.OneToOneField(Seance, verbose_name=_("séance"), on_delete=models.CASCADE, related_name="emargement")
     presents = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("présents"), blank=True, related_name="+"
     )
     feuille_signee = models.FileField(_("feuille signée (scan)"), upload_to="emargements/%Y/", blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("saisi par"), on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("saisi le"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[presents])
 
@@ -361,14 +368,21 @@ class Annulation(models.Model):
         MLHG = "mlhg", _("La MLHG")
         PRESTATAIRE = "prestataire", _("Le prestataire")
 
-    seance = models.OneToOneField(Seance, on_delete=models.CASCADE, related_name="annulation")
+    seance = models.OneToOneField(Seance, verbose_name=_("séance"), on_delete=models.CASCADE, related_name="annulation")
     par = models.CharField(_("annulée par"), max_length=20, choices=Par.choices)
     motif = models.TextField(_("motif"))
-    annulee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    annulee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("annulée par"), on_delete=models.PROTECT, related_name="+"
+    )
     annulee_le = models.DateTimeField(_("annulée le"), auto_now_add=True)
     facturable = models.BooleanField(_("facturable"), null=True, help_text=_("Décidé par l'administration de la MLHG."))
     facturable_decide_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("facturation décidée par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     history = HistoricalRecords()
 
@@ -392,7 +406,9 @@ class Releve(models.Model):
     total_tva = models.DecimalField(_("TVA"), max_digits=10, decimal_places=2)
     total_ttc = models.DecimalField(_("total TTC"), max_digits=10, decimal_places=2)
     emis_le = models.DateTimeField(_("émis le"), auto_now_add=True)
-    emis_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    emis_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("émis par"), on_delete=models.PROTECT, related_name="+"
+    )
     fichier = models.FileField(_("relevé (PDF)"), upload_to="releves/", blank=True)
     paye_le = models.DateField(_("payé le"), null=True, blank=True)
     history = HistoricalRecords()

@@ -145,4 +145,5 @@ class ResultsXlsxView(ResultsFileView):
     extension, content_type = "xlsx", spreadsheets.XLSX_CONTENT_TYPE
 
     def render(self, header, rows):
-        return spreadsheets.xlsx_bytes(title="Résultats", header=header, rows=rows)
+        money = {i: spreadsheets.MONEY for i, label in enumerate(header) if "(€)" in label}
+        return spreadsheets.xlsx_bytes(title="Résultats", header=header, rows=rows, formats=money)

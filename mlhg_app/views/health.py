@@ -5,6 +5,7 @@ import sys
 
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
 from django.template import loader
 from django.views.generic import TemplateView
 
@@ -57,3 +58,9 @@ def server_error(request):
     if isinstance(exception, DATABASE_UNAVAILABLE):
         return HttpResponse(loader.render_to_string("503.html"), status=503, headers={"Retry-After": "120"})
     return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+def csrf_failure(request, reason=""):
+    """`CSRF_FAILURE_VIEW`: a form sent without its token (expired page, cookies refused) gets the French
+    page in the house layout (with the request, unlike Django's own view: the menu and the CSP nonce)."""
+    return render(request, "403_csrf.html", status=403)

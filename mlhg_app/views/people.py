@@ -64,10 +64,11 @@ class PeopleExportView(PermissionRequiredView, View):
                 p.antenne.nom if p.antenne else "",
                 "oui" if p.is_manager else "non",
                 "actif" if p.is_active else "désactivé",
+                p.last_login,
             ]
             for p in people_directory(**form.filters())
         ]
-        header = ["Nom", "Prénom", "Courriel", "Rôle", "Site", "Encadrant", "Compte"]
+        header = ["Nom", "Prénom", "Courriel", "Rôle", "Site", "Encadrant", "Compte", "Dernière connexion"]
         response = HttpResponse(xlsx_bytes(title="Personnes", header=header, rows=rows), content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = 'attachment; filename="annuaire-mlhg.xlsx"'
         return response

@@ -213,7 +213,7 @@ def test_the_directory_export_is_an_xlsx_of_the_filtered_list_without_formulas(s
     assert response["Content-Disposition"] == 'attachment; filename="annuaire-mlhg.xlsx"'
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0] == ["Nom", "Prénom", "Courriel", "Rôle", "Site", "Encadrant", "Compte"]
+    assert rows[0] == ["Nom", "Prénom", "Courriel", "Rôle", "Site", "Encadrant", "Compte", "Dernière connexion"]
     assert [r[2] for r in rows[1:]] == [users["conseiller"].email, "x@ml31.org"]  # by name: Dupont…, Piège
     cell = sheet["B3"]
     assert (cell.value, cell.data_type, cell.quotePrefix) == ('=HYPERLINK("http://x.example","clic")', "s", True)

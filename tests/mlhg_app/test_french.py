@@ -108,12 +108,12 @@ def test_percentages_are_exact_not_rounded_down_to_5():
 
 
 def test_css_string_escapes_for_css_not_html():
-    escaped = css_string('L\'Atelier d\'Analyse & fils <b> "quoted" \\ \nsuite')
+    escaped = css_string("L'Atelier d'Analyse & fils <b> \"quoted\" \\ \nsuite")
     assert "&#x27;" not in escaped and "&amp;" not in escaped
     assert escaped == "L'Atelier d'Analyse & fils \\3c b\\3e  \\22 quoted\\22  \\5c  \\a suite"
 
 
 def test_email_text_is_rendered_without_html_escaping():
-    text = render_text("emails/dossier_receipt.txt", {"ami": {"titre": "Analyse d'une pratique & <co> \"x\""}})
-    assert "d'une pratique & <co> \"x\"" in text
+    text = render_text("emails/dossier_receipt.txt", {"ami": {"titre": 'Analyse d\'une pratique & <co> "x"'}})
+    assert 'd\'une pratique & <co> "x"' in text
     assert "&#x27;" not in text and "&amp;" not in text and "&lt;" not in text

@@ -117,3 +117,22 @@ def test_email_text_is_rendered_without_html_escaping():
     text = render_text("emails/dossier_receipt.txt", {"ami": {"titre": 'Analyse d\'une pratique & <co> "x"'}})
     assert 'd\'une pratique & <co> "x"' in text
     assert "&#x27;" not in text and "&amp;" not in text and "&lt;" not in text
+
+
+def test_pdf_running_header_shows_a_company_name_as_typed_and_the_edition_date_with_1er():
+    import subprocess
+
+    import time_machine
+
+    from mlhg_app.pdf import render_pdf
+
+    name = "L'Atelier d'Analyse & <Fils> \"Conseil\""
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 8, 5, tzinfo=UTC), tick=False):
+        pdf = render_pdf("pdf/lettre.html", {"ami": {"titre": name, "reference": "ami-x"}})
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    flat = " ".join(text.replace("\xa0", " ").split())
+    assert f"Notification – {name}" in flat
+    assert "&#x27;" not in text and "&amp;" not in text and "&lt;" not in text and "\\22" not in text
+    assert "Édité le 1er décembre 2026 à 9 h 05" in flat

@@ -86,6 +86,13 @@ def date_at(value: datetime.datetime | None) -> str:
     return f"{day_date(value)} à {clock_time(value)}"
 
 
+def moment_text(value: datetime.datetime | None) -> str:
+    """« 30 mai 2026 à 0 h 00 min 31 s »: a receipt time, to the second (the evidence of a deposit on time)."""
+    if value is None or value == "":
+        return EMPTY
+    return f"{day_date(value)} à {precise_time(value)}"
+
+
 def number(value: int | Decimal | float | str | None) -> str:
     """« 14 832 », « 980 »: an integer count, thousands grouped by a narrow no-break space."""
     if value is None or value == "":

@@ -84,7 +84,7 @@ def test_dashboard_page_for_staff_and_responsable(figures, client_for, users):
         assert "Montant engagé : <strong>2 244,00 €</strong> sur <strong>13 464,00 €</strong>" in content
         assert 'class="progress-bar bg-success pct-10"' in content
         # The shown percentages are exact: 3/21 = 14 %, 2 244 / 13 464 € = 17 % (not « 10 % », « 15 % »).
-        assert 'pct-10">14 %</div>' in content and 'pct-15">17 %</div>' in content
+        assert 'pct-10">14&nbsp;%</div>' in content and 'pct-15">17&nbsp;%</div>' in content
         assert "style=" not in content
     assert "Relevés de prestations" in client_for("staff").get(url).content.decode()
     assert "Relevés de prestations" not in client_for("responsable").get(url).content.decode()

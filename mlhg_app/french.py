@@ -1,23 +1,32 @@
-"""Dates, times and amounts as French readers expect them, in Europe/Paris.
+"""Dates, times, numbers and amounts as French readers expect them, in Europe/Paris.
 
+One way to write each thing, used by the pages, the PDFs, the emails and the exports:
+
+- ``day_date``: « 12 octobre 2026 », « 1er octobre 2026 » (the first of the month is « 1er »);
 - ``long_date``: « lundi 12 octobre 2026 », « jeudi 1er octobre 2026 »;
-- ``clock_time``: « 14 h 00 », « 09 h 30 »;
-- ``euros``: « 1 234,50 € » (non-breaking spaces: the amount never breaks across lines);
-- a deadline to the second: ``deadline_text`` « 29 mai 2026 à 23:59:59 », ``deadline_long_text``
-  « 29 mai 2026 à 23 h 59 min 59 s », and ``time_left_text`` « Il reste 2 jours, 3 heures ».
+- ``clock_time``: « 14 h 00 », « 9 h 30 » (no leading zero; no-break spaces: never split over two lines);
+- ``date_at``: « 1er décembre 2026 à 9 h 30 » (a moment: an edition, a submission, a history entry);
+- ``precise_time``: « 23 h 59 min 30 s »: only where the second is evidence (the receipt time of a dossier);
+- a deadline: ``deadline_text`` « vendredi 29 mai 2026 à 23 h 59 » everywhere (a deadline stored at
+  23:59:59 is written to the minute), and ``time_left_text`` « Il reste 2 jours, 3 heures »;
+- ``number``: « 14 832 » (a narrow no-break space groups thousands; years and ids are never grouped:
+  ``USE_THOUSAND_SEPARATOR`` is off, so ``{{ ami.annee }}`` prints « 2026 » and ``value="1002"`` stays bare);
+- ``euros``: « 12 096,00 € » (narrow no-break space for thousands, comma decimals, no-break space before €);
+- ``percent``: « 38 % » (exact, rounded to the unit);
+- ``counted``: « 1 présent », « 3 présents » (real plurals).
 
-Django's French localisation gives the day and month names and the number format; an
-aware datetime is first turned into Paris time. The same functions serve the template
-filters (``{% load french %}``), the emails and the PDFs. An empty value gives « — ».
+Django's French localisation gives the day and month names; an aware datetime is first turned
+into Paris time. The template filters are ``{% load french %}``. An empty value gives « — ».
 """
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats, timezone, translation
 
 EMPTY = "—"
 NBSP = "\u00a0"
+NNBSP = "\u202f"  # narrow no-break space: the thousands separator
 
 
 def _local(value):
@@ -26,48 +35,104 @@ def _local(value):
     return value
 
 
+def day_date(value: datetime.date | datetime.datetime | None) -> str:
+    """« 12 octobre 2026 »; the first of the month is « 1er »."""
+    if value is None or value == "":
+        return EMPTY
+    value = _local(value)
+    with translation.override("fr"):
+        month = formats.date_format(value, "F")
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {month} {value.year}"
+
+
+def day_month(value: datetime.date | datetime.datetime | None) -> str:
+    """« 1er mars », « 12 octobre » (a date whose year is obvious from its neighbour)."""
+    if value is None or value == "":
+        return EMPTY
+    return day_date(value).rsplit(" ", 1)[0]
+
+
 def long_date(value: datetime.date | datetime.datetime | None) -> str:
     """« lundi 12 octobre 2026 »; the first of the month is « 1er »."""
     if value is None or value == "":
         return EMPTY
     value = _local(value)
     with translation.override("fr"):
-        weekday, month = formats.date_format(value, "l"), formats.date_format(value, "F")
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{weekday} {day} {month} {value.year}"
+        weekday = formats.date_format(value, "l")
+    return f"{weekday} {day_date(value)}"
 
 
 def clock_time(value: datetime.time | datetime.datetime | None) -> str:
-    """« 14 h 00 » (hours on two digits, as the convocations print them)."""
+    """« 14 h 00 », « 9 h 30 »: no leading zero, no-break spaces (never split over two lines)."""
     if value is None or value == "":
         return EMPTY
     value = _local(value)
-    return f"{value.hour:02d} h {value.minute:02d}"
+    return f"{value.hour}{NBSP}h{NBSP}{value.minute:02d}"
+
+
+def precise_time(value: datetime.time | datetime.datetime | None) -> str:
+    """« 23 h 59 min 30 s »: a time to the second, where the second is evidence (a receipt)."""
+    if value is None or value == "":
+        return EMPTY
+    value = _local(value)
+    return f"{clock_time(value)}{NBSP}min{NBSP}{value.second:02d}{NBSP}s"
+
+
+def date_at(value: datetime.datetime | None) -> str:
+    """« 1er décembre 2026 à 9 h 30 »: a moment, in Paris time."""
+    if value is None or value == "":
+        return EMPTY
+    return f"{day_date(value)} à {clock_time(value)}"
+
+
+def moment_text(value: datetime.datetime | None) -> str:
+    """« 30 mai 2026 à 0 h 00 min 31 s »: a receipt time, to the second (the evidence of a deposit on time)."""
+    if value is None or value == "":
+        return EMPTY
+    return f"{day_date(value)} à {precise_time(value)}"
+
+
+def number(value: int | Decimal | float | str | None) -> str:
+    """« 14 832 », « 980 »: an integer count, thousands grouped by a narrow no-break space."""
+    if value is None or value == "":
+        return EMPTY
+    return f"{int(value):,}".replace(",", NNBSP)
 
 
 def euros(value: Decimal | int | float | str | None) -> str:
-    """« 1 234,50 € »: two decimals, grouped thousands, the euro sign after a non-breaking space."""
+    """« 12 096,00 € »: two decimals, thousands grouped by a narrow no-break space, a no-break space before €."""
     if value is None or value == "":
         return EMPTY
-    with translation.override("fr"):
-        amount = formats.number_format(Decimal(str(value)), 2, use_l10n=True, force_grouping=True)
-    return f"{amount}{NBSP}€"
+    amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    units, cents = f"{abs(amount):.2f}".split(".")
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{number(units)},{cents}{NBSP}€"
 
 
-def deadline_long_text(deadline: datetime.datetime) -> str:
-    """ "29 mai 2026 à 23 h 59 min 59 s" in the site's time zone (Europe/Paris)."""
-    local = timezone.localtime(deadline)
-    return f"{formats.date_format(local, 'j F Y')} à {local.hour} h {local.minute:02d} min {local.second:02d} s"
+def percent_value(part, whole) -> int | None:
+    """38 for 8 of 21, 29 for 4 368 of 14 832: the exact share in %, rounded to the unit (half up)."""
+    if not whole:
+        return None
+    return int((Decimal(str(part)) * 100 / Decimal(str(whole))).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
-def deadline_text(deadline: datetime.datetime) -> str:
-    """ "29 mai 2026 à 23:59:59" (Europe/Paris): the deadline in messages, emails and staff pages."""
-    local = timezone.localtime(deadline)
-    return f"{formats.date_format(local, 'j F Y')} à {local:%H:%M:%S}"
+def percent(part, whole) -> str:
+    """« 38 % » for 8 of 21 (never rounded down to a step); « — » when the whole is 0."""
+    value = percent_value(part, whole)
+    return EMPTY if value is None else f"{value}{NBSP}%"
 
 
-def _count(n: int, singular: str, plural: str) -> str:
-    return f"{n} {singular if n == 1 else plural}"
+def deadline_text(deadline: datetime.datetime | None) -> str:
+    """« vendredi 29 mai 2026 à 23 h 59 » (Europe/Paris): THE way to write a deadline, in pages, PDFs and emails."""
+    if deadline is None or deadline == "":
+        return EMPTY
+    return f"{long_date(deadline)} à {clock_time(deadline)}"
+
+
+def counted(n: int, singular: str, plural: str) -> str:
+    """« 1 présent », « 3 présents », « 1 002 lignes »."""
+    return f"{number(n)} {singular if n == 1 else plural}"
 
 
 def time_left_text(deadline: datetime.datetime, now: datetime.datetime | None = None) -> str:
@@ -83,13 +148,13 @@ def time_left_text(deadline: datetime.datetime, now: datetime.datetime | None = 
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     if days:
-        parts = [_count(days, "jour", "jours")] + ([_count(hours, "heure", "heures")] if hours else [])
+        parts = [counted(days, "jour", "jours")] + ([counted(hours, "heure", "heures")] if hours else [])
     elif hours:
-        parts = [_count(hours, "heure", "heures")] + ([_count(minutes, "minute", "minutes")] if minutes else [])
+        parts = [counted(hours, "heure", "heures")] + ([counted(minutes, "minute", "minutes")] if minutes else [])
     elif minutes:
-        parts = [_count(minutes, "minute", "minutes")] + ([_count(secs, "seconde", "secondes")] if secs else [])
+        parts = [counted(minutes, "minute", "minutes")] + ([counted(secs, "seconde", "secondes")] if secs else [])
     elif secs:
-        parts = [_count(secs, "seconde", "secondes")]
+        parts = [counted(secs, "seconde", "secondes")]
     else:
         return "Il reste moins d'une seconde"
     return "Il reste " + ", ".join(parts)

@@ -14,7 +14,9 @@ from decimal import Decimal
 from django.apps import apps
 from django.db import models
 from django.http import Http404
-from django.utils import formats, timezone
+from django.utils import formats
+
+from mlhg_app.french import clock_time, date_at, day_date
 
 # A dossier's fields are its organisation's draft: its history shows its status and eligibility only (the
 # submitted versions are read on the dossier's own page, once the seal is lifted).
@@ -93,11 +95,11 @@ def plain_value(value) -> str:
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, datetime.datetime):
-        return formats.date_format(timezone.localtime(value), "j F Y à H:i:s")
+        return date_at(value)
     if isinstance(value, datetime.date):
-        return formats.date_format(value, "j F Y")
+        return day_date(value)
     if isinstance(value, datetime.time):
-        return f"{value.hour:02d} h {value.minute:02d}"
+        return clock_time(value)
     if isinstance(value, Decimal | int):
         return formats.localize(value)
     if hasattr(value, "name"):  # a file

@@ -6,7 +6,8 @@ from email.utils import format_datetime, make_msgid
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from mlhg_app.models import OutgoingMessage
@@ -18,6 +19,13 @@ def object_ref(obj) -> tuple[str, str]:
     if obj is None:
         return "", ""
     return obj._meta.label_lower, str(obj.pk)
+
+
+def render_text(template_name: str, context: dict) -> str:
+    """Render a plain-text template with autoescape off: the text part of an email is not HTML, so
+    « d'Analyse », « Dupont & fils » and « <b> » are written as typed, never « d&#x27;Analyse »."""
+    template = get_template(template_name)
+    return template.template.render(Context(context, autoescape=False))
 
 
 def message_headers() -> dict[str, str]:
@@ -64,7 +72,7 @@ def message_send(
         except IntegrityError:
             logger.info("message %s to %s already sent (%s %s %s)", kind, recipient, object_type, object_id, occurrence)
             return False
-        text = render_to_string(f"emails/{template}.txt", ctx)
+        text = render_text(f"emails/{template}.txt", ctx)
         html = render_to_string(f"emails/{template}.html", ctx)
         email = EmailMultiAlternatives(subject=subject, body=text, to=[recipient], headers=message_headers())
         email.attach_alternative(html, "text/html")

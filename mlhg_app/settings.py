@@ -266,7 +266,7 @@ LANGUAGES = [("fr", _("Français"))]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+USE_THOUSAND_SEPARATOR = False  # years and ids bare (« 2026 », value="1002"); amounts grouped by mlhg_app.french
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # -- email ---------------------------------------------------------------------

@@ -18,6 +18,8 @@ from collections.abc import Iterable
 
 import holidays
 
+from mlhg_app import french
+
 SCHOOL_ZONE = "Zone C"
 
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -60,27 +62,14 @@ def programme_years(*dates: datetime.date) -> set[int]:
     return set(range(min(d.year for d in dates), max(d.year for d in dates) + 1))
 
 
-def date_fr(value: datetime.date) -> str:
-    """ "8 octobre 2026", "1er février 2027"."""
-    return f"{_day(value)} {MONTHS_FR[value.month - 1]} {value.year}"
-
-
-def _day(value: datetime.date) -> str:
-    return "1er" if value.day == 1 else str(value.day)
-
-
-def time_fr(value: datetime.time) -> str:
-    """ "09 h 30"."""
-    return f"{value.hour:02d} h {value.minute:02d}"
-
-
-def date_long_fr(value: datetime.date) -> str:
-    """ "lundi 12 octobre 2026"."""
-    return f"{WEEKDAYS_FR[value.weekday()]} {date_fr(value)}"
+# The dates and times in French are mlhg_app.french's (« 1er février 2027 », « 9 h 30 »).
+date_fr = french.day_date
+time_fr = french.clock_time
+date_long_fr = french.long_date
 
 
 def date_range_fr(start: datetime.date, end: datetime.date) -> str:
     """ "1er septembre – 19 décembre 2026", or with both years when they differ."""
     if start.year == end.year:
-        return f"{_day(start)} {MONTHS_FR[start.month - 1]} – {date_fr(end)}"
+        return f"{french.day_month(start)} – {date_fr(end)}"
     return f"{date_fr(start)} – {date_fr(end)}"

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from mlhg_app.french import counted
+
 
 class Programme(models.Model):
     """A programme year (September to August) with the retained prestataire (seed §5.2–5.3)."""
@@ -155,7 +157,7 @@ class ProgrammeSite(models.Model):
         constraints = [models.UniqueConstraint(fields=["programme", "antenne"], name="programme_site_unique")]
 
     def __str__(self) -> str:
-        return f"{self.antenne} ({self.nb_groupes} groupe(s))"
+        return f"{self.antenne} ({counted(self.nb_groupes, 'groupe', 'groupes')})"
 
 
 class Groupe(models.Model):

@@ -124,9 +124,13 @@ def test_every_allowed_seance_transition_records_a_history_row_with_who(
             callback()
     subjects = {m.subject for m in mail.outbox}
     if becomes == S.VALIDEE:  # the convocations leave after commit
-        assert subjects == {"Convocation : analyse de pratiques professionnelles le mardi 13 octobre 2026 à 09 h 30"}
+        assert subjects == {
+            "Convocation : analyse de pratiques professionnelles le mardi 13 octobre 2026 à 9\xa0h\xa030"
+        }
     elif was == S.CONVOQUEE and becomes in (S.ANNULEE, S.REPORTEE):  # the calendars' cancellation
-        assert subjects == {"Séance annulée : analyse de pratiques professionnelles du mardi 13 octobre 2026 à 09 h 30"}
+        assert subjects == {
+            "Séance annulée : analyse de pratiques professionnelles du mardi 13 octobre 2026 à 9\xa0h\xa030"
+        }
     else:
         assert subjects == set()
 
@@ -392,7 +396,7 @@ def test_a_convention_is_signed_once_with_who_and_when_after_the_standstill(conv
     with pytest.raises(Refused) as refused:
         convention_set_state(convention=convention, status=Convention.Status.SIGNEE, by=staff, now=early)
     assert str(refused.value) == (
-        "La convention ne peut être signée qu'à partir du 1 juillet 2026 à 12:00, à la fin du délai de suspension."
+        "La convention ne peut être signée qu'à partir du 1er juillet 2026 à 12\xa0h\xa000, à la fin du délai de suspension."
     )
     assert _history_rows(convention) == before
 

@@ -14,7 +14,7 @@ from ami import reference as reference_text
 from ami.models import AMI, QUESTIONS_JOURS_AVANT, Critere, Jalon, SectionAMI
 from ami.services.rectificatif import ami_version_record, sections_apply, unique_code
 from ami.services.states import ami_set_state
-from mlhg_app.french import deadline_text, long_date
+from mlhg_app.french import counted, deadline_text, long_date
 from mlhg_app.refusals import Refused
 
 # What an AMI created from another takes from it, besides its text, criteria and calendar.
@@ -196,7 +196,7 @@ def ami_sections_save(*, ami: AMI, rows: list[dict], by) -> None:
             raise Refused(f"La section {number} doit avoir un titre et un texte.")
     with transaction.atomic():
         sections_apply(ami, [{**row, "titre": row["titre"].strip(), "texte": row["texte"].strip()} for row in rows])
-        _history(ami, by, f"Texte modifié : {len(rows)} section(s)")
+        _history(ami, by, f"Texte modifié : {counted(len(rows), 'section', 'sections')}")
 
 
 def criteres_total(rows: list[dict]) -> int:
@@ -213,7 +213,7 @@ def ami_criteres_save(*, ami: AMI, rows: list[dict], by) -> None:
     if total != 100:
         raise Refused(
             f"La somme des pondérations doit être égale à 100 % (actuellement {total} %) : "
-            f"{'retirez' if total > 100 else 'ajoutez'} {abs(100 - total)} point(s)."
+            f"{'retirez' if total > 100 else 'ajoutez'} {counted(abs(100 - total), 'point', 'points')}."
         )
     if sum(1 for row in rows if row["mode"] == Critere.Mode.CALCULE) > 1:
         raise Refused("Un seul critère peut être calculé à partir des prix.")
@@ -227,7 +227,7 @@ def ami_jalons_save(*, ami: AMI, rows: list[dict], by) -> None:
     _refuse_unless_draft(ami)
     with transaction.atomic():
         _sync(ami, Jalon, rows, ["libelle", "quand", "date"])
-        _history(ami, by, f"Calendrier modifié : {len(rows)} étape(s)")
+        _history(ami, by, f"Calendrier modifié : {counted(len(rows), 'étape', 'étapes')}")
 
 
 def _reason(text: str) -> str:

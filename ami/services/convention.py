@@ -18,13 +18,13 @@ from celery import shared_task
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from ami.documents.letters import avenant_filename, avenant_pdf
 from ami.models import Avenant, Convention
 from ami.selectors import dossier_recipients
+from mlhg_app.french import date_at, day_date
 from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import message_send
 from mlhg_app.refusals import Refused
@@ -77,7 +77,7 @@ def convention_set_state(*, convention: Convention | Avenant, status: str, by=No
             )
         signable_from = _signable_from(locked)
         if status == C.SIGNEE and signable_from is not None and now < signable_from:
-            when = date_format(timezone.localtime(signable_from), "j F Y à H:i")
+            when = date_at(signable_from)
             raise Refused(
                 f"{_label(locked)} ne peut être signé{'' if isinstance(locked, Avenant) else 'e'} qu'à partir du "
                 f"{when}, à la fin du délai de suspension."
@@ -268,8 +268,8 @@ def avenant_create(
             raise Refused("Un avenant s'établit sur une convention signée.")
         if not convention.date_debut <= date_effet <= convention.date_fin:
             raise Refused(
-                f"La date d'effet doit être dans la période de la convention (du {date_format(convention.date_debut, 'j F Y')} "
-                f"au {date_format(convention.date_fin, 'j F Y')}).",
+                f"La date d'effet doit être dans la période de la convention (du {day_date(convention.date_debut)} "
+                f"au {day_date(convention.date_fin)}).",
                 field="date_effet",
             )
         previous = convention.avenants.order_by("-numero").first()
@@ -280,7 +280,7 @@ def avenant_create(
         if previous is not None and date_effet <= previous.date_effet:
             raise Refused(
                 f"La date d'effet doit suivre celle de l'avenant n° {previous.numero} "
-                f"({date_format(previous.date_effet, 'j F Y')}).",
+                f"({day_date(previous.date_effet)}).",
                 field="date_effet",
             )
         avenant = Avenant(

@@ -26,7 +26,7 @@ from ami.services.dossier import fichier_add
 from ami.services.eligibility import dossier_set_eligibility
 from ami.services.states import dossier_set_state
 from ami.services.submission import send_receipt
-from mlhg_app.french import deadline_text
+from mlhg_app.french import deadline_text, moment_text
 from mlhg_app.jobs import enqueue
 from mlhg_app.refusals import Refused
 from mlhg_app.uploads import format_mo
@@ -46,7 +46,7 @@ ORGANISATION_FIELDS = (
 
 
 def _when(value) -> str:
-    return deadline_text(value)
+    return moment_text(value)
 
 
 def _require_open_for_intake(ami: AMI):
@@ -307,7 +307,7 @@ def intake_seal(*, depot: DepotCourriel, user, now=None) -> DossierVersion:
                 recevable=False,
                 motif=Dossier.Motif.HORS_DELAI,
                 detail=f"Reçu par courriel le {_when(depot.recu_le)}, après la date limite du "
-                f"{_when(ami.date_limite)} : irrecevable pour dépôt tardif.",
+                f"{deadline_text(ami.date_limite)} : irrecevable pour dépôt tardif.",
                 user=user,
                 now=now,
             )

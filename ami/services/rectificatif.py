@@ -12,7 +12,7 @@ from django.utils.text import slugify
 
 from ami.models import AMI, Rectificatif, SectionAMI, VersionAMI
 from ami.selectors import candidats_inscrits
-from mlhg_app.french import deadline_long_text, deadline_text, long_date
+from mlhg_app.french import date_at, deadline_text, long_date
 from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import message_send
 from mlhg_app.refusals import Refused
@@ -225,9 +225,9 @@ def rectificatif_notify(*, rectificatif: Rectificatif) -> int:
         "rectificatif": rectificatif,
         "version": version,
         "changes": changes,
-        "ancienne": deadline_long_text(rectificatif.ancienne_date_limite),
-        "nouvelle": deadline_long_text(rectificatif.nouvelle_date_limite),
-        "publie_le": deadline_long_text(rectificatif.publie_le),
+        "ancienne": deadline_text(rectificatif.ancienne_date_limite),
+        "nouvelle": deadline_text(rectificatif.nouvelle_date_limite),
+        "publie_le": date_at(rectificatif.publie_le),
         "publie_le_jour": long_date(rectificatif.publie_le),
     }
     subject = rectificatif_subject(rectificatif, bool(changes))

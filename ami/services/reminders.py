@@ -4,7 +4,7 @@ from django.db import models, transaction
 
 from ami.models import AMI, Dossier, Evaluation
 from ami.selectors import prestataire_recipients
-from mlhg_app.french import deadline_text
+from mlhg_app.french import counted, deadline_text
 from mlhg_app.messaging import message_send, messages_send
 from mlhg_app.models import User
 
@@ -58,11 +58,12 @@ def evaluator_remind(*, ami_id: int, user_id: int, occurrence: str) -> int:
     pending = list(grids_pending(ami, user).select_related("prestataire"))
     if not pending:
         return 0
+    grids = counted(len(pending), "grille d'évaluation", "grilles d'évaluation")
     return int(
         message_send(
             kind="evaluation.reminder",
             recipient=user.email,
-            subject=f"Rappel : {len(pending)} grille(s) d'évaluation à soumettre – {ami.titre}",
+            subject=f"Rappel : {grids} à soumettre – {ami.titre}",
             template="evaluation_reminder",
             context={"ami": ami, "user": user, "pending": pending},
             obj=ami,

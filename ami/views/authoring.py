@@ -34,7 +34,7 @@ from ami.services.authoring import (
 from ami.views.objects import AMIObjectMixin
 from ami.views.public import public_page_context
 from mlhg_app.access import PermissionRequiredView
-from mlhg_app.french import deadline_long_text
+from mlhg_app.french import deadline_text
 from mlhg_app.refusals import Refused, refusal_as_message, refusal_on_form
 
 
@@ -230,8 +230,8 @@ class AMIPublishView(_DraftMixin, View):
             request,
             self.template_name,
             active="publish",
-            deadline=deadline_long_text(ami.date_limite),
-            questions_deadline=deadline_long_text(ami.questions_deadline),
+            deadline=deadline_text(ami.date_limite),
+            questions_deadline=deadline_text(ami.questions_deadline),
         )
 
     def post(self, request, reference):

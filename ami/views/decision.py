@@ -12,6 +12,7 @@ from ami.services.decision import convention_create, decision_make, letter_updat
 from ami.views.objects import AMIObjectMixin
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.downloads import file_response
+from mlhg_app.french import counted
 from mlhg_app.refusals import Refused, refusal_as_message, refusal_on_form
 
 
@@ -117,7 +118,7 @@ class DecisionStepView(AMIObjectMixin, PermissionRequiredView, View):
 class LettersSendView(DecisionStepView):
     def act(self, decision, user):
         count = letters_send(decision=decision, user=user)
-        return f"{count} lettre(s) envoyée(s) aux candidats, en PDF joint."
+        return f"{counted(count, 'lettre envoyée', 'lettres envoyées')} aux candidats, en PDF joint."
 
 
 class ConventionView(DecisionStepView):

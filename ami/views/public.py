@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 from ami import selectors
 from ami.forms.authoring import QuestionAskForm
 from mlhg_app.access import PublicView
-from mlhg_app.french import deadline_long_text, time_left_text
+from mlhg_app.french import deadline_text, time_left_text
 
 
 def _status_label(ami, now) -> str:
@@ -21,7 +21,7 @@ def _status_label(ami, now) -> str:
 def _summary(ami, now) -> dict:
     return {
         "ami": ami,
-        "deadline": deadline_long_text(ami.date_limite),
+        "deadline": deadline_text(ami.date_limite),
         "time_left": time_left_text(ami.date_limite, now),
         "status": _status_label(ami, now),
         "is_open": ami.is_open(now),
@@ -39,9 +39,9 @@ def public_page_context(request, ami, *, now=None, preview=False, question_form=
     wanted = request.GET.get("version", "")
     if wanted.isdigit() and versions and int(wanted) != versions[-1].numero:
         version = selectors.ami_version(ami, int(wanted))
-        context.update(reading=version, sections=version.sections, deadline=deadline_long_text(version.date_limite))
+        context.update(reading=version, sections=version.sections, deadline=deadline_text(version.date_limite))
     context["questions"] = getattr(ami, "questions_publiees", [])
-    context["questions_deadline"] = deadline_long_text(ami.questions_deadline)
+    context["questions_deadline"] = deadline_text(ami.questions_deadline)
     context["questions_open"] = ami.questions_open(now) and not preview
     user = request.user
     if not preview and user.is_authenticated and user.has_perm("ami.ask_question", ami):

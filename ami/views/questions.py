@@ -14,7 +14,7 @@ from ami.services.questions import question_answer_save, question_ask, question_
 from ami.views.objects import AMIObjectMixin
 from ami.views.public import public_page_context
 from mlhg_app.access import PermissionRequiredView
-from mlhg_app.french import deadline_long_text
+from mlhg_app.french import deadline_text
 from mlhg_app.refusals import Refused, refusal_as_message, refusal_on_form
 
 
@@ -55,7 +55,7 @@ class QuestionListView(AMIObjectMixin, PermissionRequiredView, TemplateView):
             "ami": ami,
             "pending": [q for q in questions if not q.is_published],
             "published": [q for q in questions if q.is_published],
-            "questions_deadline": deadline_long_text(ami.questions_deadline),
+            "questions_deadline": deadline_text(ami.questions_deadline),
         }
 
 

@@ -23,6 +23,7 @@ from ami.views.objects import AMIObjectMixin
 from mlhg_app import spreadsheets
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.downloads import file_response
+from mlhg_app.french import counted
 from mlhg_app.refusals import refusal_as_message
 
 # Forms per page of the eligibility list: a few dossiers in a real AMI, hundreds in the benchmark.
@@ -90,7 +91,7 @@ class CommitteeView(AMIObjectMixin, PermissionRequiredView, View):
         ids = [int(pk) for pk in request.POST.getlist("evaluateurs") if pk.isdigit()]
         with refusal_as_message(request):
             count = committee_set(ami=ami, evaluateur_ids=ids)
-            messages.success(request, f"Comité enregistré : {count} évaluateur(s).")
+            messages.success(request, f"Comité enregistré : {counted(count, 'évaluateur', 'évaluateurs')}.")
         return redirect("ami:committee", reference=ami.reference)
 
 

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views import View
 
 from ami.documents.receipts import receipt_filename, receipt_pdf
@@ -13,6 +12,7 @@ from ami.services.submission import dossier_submit, dossier_withdraw
 from ami.views.objects import DossierObjectMixin
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.downloads import file_response
+from mlhg_app.french import day_date, precise_time
 from mlhg_app.refusals import refusal_as_message
 
 
@@ -28,7 +28,7 @@ class DossierSubmitView(DossierObjectMixin, PermissionRequiredView, View):
             messages.success(
                 request,
                 f"Votre dossier est déposé : version {version.numero}, reçue le "
-                f"{date_format(local, 'j F Y')} à {local:%H:%M:%S}. "
+                f"{day_date(local)} à {precise_time(local)}. "
                 "L'accusé de réception vous est envoyé par courriel.",
             )
         return redirect("ami:dossier", pk=dossier.pk)

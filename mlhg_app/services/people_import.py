@@ -33,6 +33,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from mlhg_app import retention
+from mlhg_app.french import counted
 from mlhg_app.models import Antenne, PeopleImport, User
 from mlhg_app.refusals import Refused
 from mlhg_app.selectors import antenne_headcounts
@@ -611,7 +612,7 @@ def people_import_confirm(*, people_import: PeopleImport, by: User) -> Plan:
         plan = people_import_plan(data=people_import_data(kept), by=by, deactivate_missing=kept.desactiver_absents)
         if plan.errors:
             raise Refused(
-                f"L'import comporte {len(plan.errors)} erreur(s) : corrigez le fichier et déposez-le à nouveau."
+                f"L'import comporte {counted(len(plan.errors), 'erreur', 'erreurs')} : corrigez le fichier et déposez-le à nouveau."
             )
         if plan.digest() != kept.apercu_empreinte:
             raise Refused("L'annuaire a changé depuis l'aperçu : vérifiez l'aperçu mis à jour avant de confirmer.")

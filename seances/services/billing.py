@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from mlhg_app.french import long_date
+from mlhg_app.french import long_date, percent_value
 from mlhg_app.refusals import Refused
 from mlhg_app.rules import is_staff_member
 from seances.documents.releve import statement_pdf
@@ -267,4 +267,7 @@ def programme_dashboard(programme: Programme) -> dict:
     total["planned_pct"] = percent_step(total["planned"], total["dues"])
     total["held_min_pct"] = percent_step(total["held"], total["minimum"])
     total["amount_pct"] = percent_step(total["committed"], total["forecast"])
+    # The numbers shown are exact (« 38 % » for 8 of 21); the steps above only pick a CSS width class.
+    total["held_min_exact"] = percent_value(total["held"], total["minimum"]) or 0
+    total["amount_exact"] = percent_value(total["committed"], total["forecast"]) or 0
     return {"sites": rows, "total": total, "taux": vat_rate(programme)}

@@ -2,9 +2,9 @@
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from ami.selectors import prestataire_recipients
+from mlhg_app.french import day_date
 from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import messages_send
 from mlhg_app.refusals import Refused
@@ -53,7 +53,7 @@ def seance_request_change(*, seance: Seance, user, comment: str) -> Seance:
     messages_send(
         users=prestataire_recipients(seance.programme.prestataire),
         kind="seance.demande_modification",
-        subject=f"Demande de modification – séance du {date_format(seance.date, 'j F Y')} ({seance.groupe})",
+        subject=f"Demande de modification – séance du {day_date(seance.date)} ({seance.groupe})",
         template="seance_demande_modification",
         context={"seance": seance, "comment": comment, "by": user},
         obj=seance,

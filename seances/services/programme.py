@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ami.models import Convention
+from mlhg_app.french import counted
 from mlhg_app.jobs import enqueue
 from mlhg_app.models import Antenne, User
 from mlhg_app.refusals import Refused
@@ -110,7 +111,7 @@ def site_groups_check(*, site: ProgrammeSite, nb_groupes: int, effectif: int | N
     if nb_groupes < default:
         raise Refused(
             f"{site.antenne.nom} : {effectif} conseillers demandent au moins "
-            f"{default} groupe(s) de {site.programme.taille_max_groupe} personnes au plus."
+            f"{counted(default, 'groupe', 'groupes')} de {site.programme.taille_max_groupe} personnes au plus."
         )
 
 

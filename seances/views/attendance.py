@@ -10,6 +10,7 @@ from django.views import View
 
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.downloads import file_response
+from mlhg_app.french import counted
 from mlhg_app.refusals import Refused
 from seances.documents import emargement
 from seances.forms.attendance import AttendanceForm
@@ -18,7 +19,7 @@ from seances.services import attendance as services
 from seances.views.permission_objects import SeanceObject
 from seances.views.seance_page import seance_back_link, seance_facts
 
-ATTENDANCE_SAVED = "L'émargement est enregistré : {n} présent(s) sur {total}."
+ATTENDANCE_SAVED = "L'émargement est enregistré : {presents} sur {total}."
 
 
 class AttendancePdfView(SeanceObject, PermissionRequiredView, View):
@@ -71,5 +72,7 @@ class AttendanceView(SeanceObject, PermissionRequiredView, View):
         except Refused as exc:
             return self._render(request, seance, form, str(exc))
         total = group_members(seance).count()
-        messages.success(request, ATTENDANCE_SAVED.format(n=len(presents), total=total))
+        messages.success(
+            request, ATTENDANCE_SAVED.format(presents=counted(len(presents), "présent", "présents"), total=total)
+        )
         return redirect("seances:attendance", pk=seance.pk)

@@ -112,7 +112,7 @@ class StatementsView(ProgrammeObject, PermissionRequiredView, View):
             return self.render_page(request, programme, form)
         messages.success(
             request,
-            f"Relevé {releve.numero} émis : {releve.lignes.count()} ligne(s), {french.euros(releve.total_ttc)} TTC.",
+            f"Relevé {releve.numero} émis : {french.counted(releve.lignes.count(), 'ligne', 'lignes')}, {french.euros(releve.total_ttc)} TTC.",
         )
         return redirect("seances:statements", pk=programme.pk)
 

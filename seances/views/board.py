@@ -10,7 +10,7 @@ from django.views import View
 
 from mlhg_app import jobs
 from mlhg_app.access import PermissionRequiredView
-from mlhg_app.french import long_date
+from mlhg_app.french import counted, long_date
 from mlhg_app.models import User
 from mlhg_app.refusals import Refused, refusal_as_message, refusal_message
 from seances.calendar_rules import MONTHS_FR, public_holidays, school_holidays_zone_c
@@ -96,7 +96,9 @@ class SitesView(ProgrammeObject, PermissionRequiredView, View):
                     nb_groupes=form.cleaned_data["nb_groupes"],
                     justification=form.cleaned_data["justification"],
                 )
-                messages.success(request, f"{site.antenne.nom} : {site.nb_groupes} groupe(s), membres répartis.")
+                messages.success(
+                    request, f"{site.antenne.nom} : {counted(site.nb_groupes, 'groupe', 'groupes')}, membres répartis."
+                )
             elif action in {"ajouter", "retirer"}:
                 groupe = get_object_or_404(Groupe, pk=request.POST.get("groupe"), programme=programme)
                 user = get_object_or_404(User, pk=request.POST.get("user"))
@@ -198,7 +200,7 @@ class ValidateAllView(ProgrammeObject, PermissionRequiredView, View):
             return render(request, self.template_name, {"programme": programme, "preview": preview})
         count = board_services.programme_validate_all(programme=programme, user=request.user)
         sent = "" if jobs.delayed_in_request() else " ; les convocations partent aux membres et aux intervenants"
-        messages.success(request, f"{count} séance(s) validée(s){sent}.")
+        messages.success(request, f"{counted(count, 'séance validée', 'séances validées')}{sent}.")
         return redirect("seances:board", pk=programme.pk)
 
 

@@ -94,7 +94,7 @@ def test_weights_not_summing_to_100_refused_with_the_current_sum_and_the_input_k
     data["form-0-poids"] = "35"
     page = client.post(url, data)
     assert page.status_code == 200
-    assert "La somme des pondérations doit être égale à 100 % (actuellement 95 %) : ajoutez 5 point(s)." in _text(page)
+    assert "La somme des pondérations doit être égale à 100 % (actuellement 95 %) : ajoutez 5 points." in _text(page)
     assert 'value="35"' in page.content.decode()
     assert sorted(draft.criteres.values_list("poids", flat=True)) == [15, 15, 30, 40]
     with pytest.raises(Refused, match=r"actuellement 110 %"):
@@ -141,20 +141,20 @@ def test_sections_added_reordered_and_deleted(draft, users):
     [
         (
             {"date_limite_questions": DEADLINE + datetime.timedelta(hours=1)},
-            "La date limite des questions (29 mai 2027 à 00:59:59) doit précéder la date limite de dépôt "
-            "(28 mai 2027 à 23:59:59).",
+            "La date limite des questions (samedi 29 mai 2027 à 0\xa0h\xa059) doit précéder la date limite de dépôt "
+            "(vendredi 28 mai 2027 à 23\xa0h\xa059).",
         ),
         (
             {"date_publication": datetime.date(2027, 5, 25)},
             "La date de publication (mardi 25 mai 2027) doit précéder la date limite des questions "
-            "(21 mai 2027 à 23:59:59).",
+            "(vendredi 21 mai 2027 à 23\xa0h\xa059).",
         ),
         (
             {
                 "date_limite": NOW - datetime.timedelta(days=1),
                 "date_limite_questions": NOW - datetime.timedelta(days=8),
             },
-            "La date limite de dépôt (28 février 2027 à 10:00:00) est passée : choisissez une date à venir.",
+            "La date limite de dépôt (dimanche 28 février 2027 à 10\xa0h\xa000) est passée : choisissez une date à venir.",
         ),
         ({"contact_email": ""}, "Indiquez l'adresse électronique de contact et de dépôt."),
     ],

@@ -171,7 +171,7 @@ def test_an_avenant_has_its_pdf_and_applies_from_its_date_once_signed(convention
     assert "Avenant n° 1 à la convention de prestation" in text and convention.numero in text
     assert avenant.reference in text
     assert "420,00 € HT" in text and "450,00 € HT" in text and "370,00 € HT" in text and "400,00 € HT" in text
-    assert "1 janvier 2027" in text
+    assert "1er janvier 2027" in text
 
     # Pending: the prices do not move.
     assert convention_terms(convention, on=datetime.date(2027, 2, 1))["prix_seance_groupe"] == Decimal("420.00")
@@ -212,7 +212,7 @@ def test_an_avenant_outside_the_convention_period_or_on_an_unsigned_convention_i
             convention=convention, user=staff, date_effet=datetime.date(2027, 9, 1), objet="x", seances_par_site=4
         )
     assert str(refused.value) == (
-        "La date d'effet doit être dans la période de la convention (du 1 septembre 2026 au 31 août 2027)."
+        "La date d'effet doit être dans la période de la convention (du 1er septembre 2026 au 31 août 2027)."
     )
     assert Avenant.objects.count() == 0
 
@@ -257,7 +257,7 @@ def test_a_statement_across_the_avenant_date_bills_each_seance_at_the_price_of_i
     assert lines == [(datetime.date(2027, 1, 28), Decimal("420.00")), (datetime.date(2027, 2, 2), Decimal("455.00"))]
     assert releve.total_ht == Decimal("875.00")
     text = pdf_text(_read(releve.fichier))
-    assert "420,00 €" in text and "455,00 €" in text
+    assert "420,00\xa0€" in text and "455,00\xa0€" in text
     assert "À compter du lundi 1er février 2027 (avenant n° 1) : séance en groupe complet 455,00 €" in " ".join(
         text.split()
     )

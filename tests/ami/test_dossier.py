@@ -531,13 +531,13 @@ def test_financier_shows_the_annual_totals(client, dossier):
     assert dossier.prix_seance_groupe == Decimal("450.00")
     response = client.get(section_url(dossier, "financier"))
     assert response.context["totaux_affiches"] == {
-        "ht": "9\xa0450,00\xa0€",
-        "tva": "1\xa0890,00\xa0€",
-        "ttc": "11\xa0340,00\xa0€",
+        "ht": "9\u202f450,00\xa0€",
+        "tva": "1\u202f890,00\xa0€",
+        "ttc": "11\u202f340,00\xa0€",
     }
     text = page(response)
     assert "21 séances par an" in text
-    for amount in ("9\xa0450,00\xa0€", "1\xa0890,00\xa0€", "11\xa0340,00\xa0€"):
+    for amount in ("9\u202f450,00\xa0€", "1\u202f890,00\xa0€", "11\u202f340,00\xa0€"):
         assert amount in text
 
 
@@ -564,8 +564,8 @@ def test_totals_function_rounds_half_up_to_the_cent(dossier):
     assert dossier_totaux(dossier) == {"volume": 21, "ht": Decimal("699.93"), "tva": None, "ttc": None}
     dossier.prix_seance_groupe = None
     assert dossier_totaux(dossier) == {"volume": 21, "ht": None, "tva": None, "ttc": None}
-    assert format_euros(Decimal("1234.5")) == "1\xa0234,50\xa0€"
-    assert format_euros(Decimal("1234567.891")) == "1\xa0234\xa0567,89\xa0€"
+    assert format_euros(Decimal("1234.5")) == "1\u202f234,50\xa0€"
+    assert format_euros(Decimal("1234567.891")) == "1\u202f234\u202f567,89\xa0€"
 
 
 def test_disponibilites_require_the_start_answer_and_stamp_the_save(client, dossier, antennes):

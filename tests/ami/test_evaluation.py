@@ -86,7 +86,7 @@ def test_hand_computed_results_with_a_conflict_and_an_irrecevable_dossier(commit
     with time_machine.travel(AFTER, tick=False):
         page = login(committee["staff"]).get(reverse("ami:results", args=["ami-2026"])).content.decode()
         assert "80,00" in page and "77,44" in page and "72,29" in page
-        assert "8\xa0820,00\xa0€ TTC/an" in page
+        assert "8\u202f820,00\xa0€ TTC/an" in page
         rows = list(
             csv.reader(
                 io.StringIO(
@@ -216,7 +216,7 @@ def test_evaluators_with_pending_grids_are_reminded_every_3_days_once(committee)
         remind_evaluators.apply()
         remind_evaluators.apply()
     assert sorted(m.to[0] for m in mail.outbox) == ["eval2@ml31.org", "eval3@ml31.org"]
-    assert mail.outbox[0].subject.startswith("Rappel : 4 grille(s) d'évaluation à soumettre")
+    assert mail.outbox[0].subject.startswith("Rappel : 4 grilles d'évaluation à soumettre")
     with time_machine.travel(datetime.datetime(2026, 6, 2, 9, 5, tzinfo=PARIS), tick=False):
         remind_evaluators.apply()
     assert len(mail.outbox) == 2
@@ -234,7 +234,7 @@ def test_the_committee_is_named_from_active_evaluators_and_never_left_empty(comm
     assert flash(response) == "Choisissez au moins un évaluateur."
     assert set(committee["ami"].evaluateurs.all()) == set(committee["evaluators"])  # unchanged
     response = login(staff).post(url, {"evaluateurs": [str(e1.pk), str(e2.pk), str(outsider.pk)]})
-    assert flash(response) == "Comité enregistré : 2 évaluateur(s)."
+    assert flash(response) == "Comité enregistré : 2 évaluateurs."
     assert set(committee["ami"].evaluateurs.all()) == {e1, e2}
 
 

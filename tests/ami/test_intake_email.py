@@ -68,9 +68,9 @@ def test_staff_record_an_emailed_dossier_from_its_eml_and_the_sender_gets_the_re
 
     page = staff.get(reverse("ami:intake_detail", args=[depot.pk])).content.decode()
     # Both headers shown, the latest Received retained: 23:58:30, before the deadline 23:59:59.
-    assert "29 mai 2026 à 23:40:00" in page  # Date:
-    assert "29 mai 2026 à 23:58:30" in page  # Received:
-    assert "vendredi 29 mai 2026 à 23:58:30" in page
+    assert "29 mai 2026 à 23\xa0h\xa040\xa0min\xa000\xa0s" in page  # Date:
+    assert "29 mai 2026 à 23\xa0h\xa058\xa0min\xa030\xa0s" in page  # Received:
+    assert "vendredi 29 mai 2026 à 23\xa0h\xa058\xa0min\xa030\xa0s" in page
     assert "avant la date limite" in page
     assert "dossier-candidature.pdf" in page and "acceptée" in page
 
@@ -112,10 +112,10 @@ def test_staff_record_an_emailed_dossier_from_its_eml_and_the_sender_gets_the_re
 
     [receipt] = [m for m in mail.outbox if m.to == ["claire@cabinet-exemple.fr"]]
     assert receipt.subject == "Accusé de réception – AMI APP courriel (version 1)"
-    assert "Reçue par courriel le : 29 mai 2026 à 23:58:30" in receipt.body
+    assert "Reçue par courriel le : 29 mai 2026 à 23\xa0h\xa058\xa0min\xa030\xa0s" in receipt.body
     name, content, mime = receipt.attachments[0]
     text = pdf_text(content)
-    assert "Reçu par courriel le" in text and "23:58:30" in text and "Cabinet Exemple" in text
+    assert "Reçu par courriel le" in text and "23\xa0h\xa058\xa0min\xa030\xa0s" in text and "Cabinet Exemple" in text
     assert "irrecevable" not in text
 
     # Marked « reçu par courriel » where staff see it; sealed: no more typing.
@@ -151,7 +151,7 @@ def test_a_dossier_received_after_the_deadline_is_kept_and_declared_irrecevable_
     dossier.refresh_from_db()
     assert (dossier.status, dossier.motif_irrecevabilite) == ("irrecevable", "hors_delai")
     assert dossier.motif_detail == (
-        "Reçu par courriel le 30 mai 2026 à 00:00:31, après la date limite du 29 mai 2026 à 23:59:59 : "
+        "Reçu par courriel le 30 mai 2026 à 0\xa0h\xa000\xa0min\xa031\xa0s, après la date limite du vendredi 29 mai 2026 à 23\xa0h\xa059 : "
         "irrecevable pour dépôt tardif."
     )
     assert version.submitted_at == datetime.datetime(2026, 5, 30, 0, 0, 31, tzinfo=PARIS)
@@ -210,7 +210,7 @@ def test_an_eml_without_date_is_kept_its_time_typed_with_a_reason_recorded_in_hi
     last = depot.history.order_by("-history_id").first()
     assert last.history_user == users["staff"]
     assert last.history_change_reason == (
-        "Heure de réception corrigée (non lue → 29 mai 2026 à 18:12:05) : Heure lue dans la boîte mlhg@ml31.o"
+        "Heure de réception corrigée (non lue → 29 mai 2026 à 18\xa0h\xa012\xa0min\xa005\xa0s) : Heure lue dans la boîte mlh"
     )
     depot.refresh_from_db()
     assert depot.correction_motif == "Heure lue dans la boîte mlhg@ml31.org"
@@ -335,7 +335,10 @@ def test_the_history_of_a_message_shows_the_corrected_time_and_its_reason(ami, u
             user=users["staff"],
         )
     page = client_for("staff").get(reverse("history", args=["ami.depotcourriel", depot.pk])).content.decode()
-    assert "Heure de réception corrigée (29 mai 2026 à 23:58:30 → 29 mai 2026 à 23:50:00)" in page
+    assert (
+        "Heure de réception corrigée (29 mai 2026 à 23\xa0h\xa058\xa0min\xa030\xa0s → 29 mai 2026 à 23\xa0h\xa050\xa0min\xa000\xa0s)"
+        in page
+    )
     assert client_for("prestataire").get(reverse("history", args=["ami.depotcourriel", depot.pk])).status_code == 403
 
 

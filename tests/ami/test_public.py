@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from ami.models import AMI, SectionAMI
 from ami.templatetags.ami_text import section_text
-from mlhg_app.french import deadline_long_text, time_left_text
+from mlhg_app.french import deadline_text, time_left_text
 from tests.factories import AMIFactory
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -66,7 +66,7 @@ def test_list_shows_the_open_ami_with_its_deadline_and_time_left(ami_2026):
     ]
     assert texts(response, ".list-group-item .badge") == ["Ouvert aux candidatures"]
     assert texts(response, ".list-group-item .small") == [
-        "Date limite de dépôt : 29 mai 2026 à 23 h 59 min 59 s (heure de Paris) · Il reste 3 jours, 4 heures"
+        "Date limite de dépôt : vendredi 29 mai 2026 à 23 h 59 (heure de Paris) · Il reste 3 jours, 4 heures"
     ]
     assert links(response, ".list-group-item") == [reverse("ami:detail", args=["ami-app-2026"])]
     assert texts(response, "main p.text-muted") == ["Aucun appel passé."]
@@ -119,7 +119,7 @@ def test_detail_shows_deadline_time_left_and_the_button_while_open(ami_2026):
 
     assert response.status_code == 200
     assert texts(response, "h1") == ["Organisation de réunions d'Analyse de Pratiques Professionnelles – 2026"]
-    assert texts(response, "#date-limite") == ["29 mai 2026 à 23 h 59 min 59 s (heure de Paris)"]
+    assert texts(response, "#date-limite") == ["vendredi 29 mai 2026 à 23 h 59 (heure de Paris)"]
     assert texts(response, "#temps-restant") == ["Il reste 3 jours, 4 heures · Ouvert aux candidatures"]
     assert texts(response, "a.btn-lg") == ["Déposer une candidature"]
     assert links(response, "a.btn-lg") == [reverse("ami:dossier_start", args=["ami-app-2026"])]
@@ -247,12 +247,10 @@ def test_reference_creates_the_sections_once_and_keeps_edits(reference):
     assert ami.sections.get(code="objet").texte == "Texte modifié par la MLHG."
 
 
-def test_deadline_long_text_is_in_paris_time():
+def test_deadline_text_is_in_paris_time():
     utc = datetime.datetime(2026, 5, 29, 21, 59, 59, tzinfo=datetime.UTC)
-    assert deadline_long_text(utc) == "29 mai 2026 à 23 h 59 min 59 s"
-    assert (
-        deadline_long_text(datetime.datetime(2026, 1, 5, 9, 5, 3, tzinfo=PARIS)) == "5 janvier 2026 à 9 h 05 min 03 s"
-    )
+    assert deadline_text(utc) == "vendredi 29 mai 2026 à 23\xa0h\xa059"
+    assert deadline_text(datetime.datetime(2026, 1, 5, 9, 5, 3, tzinfo=PARIS)) == "lundi 5 janvier 2026 à 9\xa0h\xa005"
 
 
 @pytest.mark.parametrize(

@@ -112,7 +112,7 @@ def test_question_after_the_question_deadline_refused_on_the_server_with_the_tex
     text = _text(page)
     assert page.status_code == 200
     assert (
-        "La date limite des questions (22 mai 2026 à 23:59:59) est passée : les questions ne sont plus acceptées "
+        "La date limite des questions (vendredi 22 mai 2026 à 23 h 59) est passée : les questions ne sont plus acceptées "
         "pour cet appel."
     ) in text
     assert "Trop tard ?" in text

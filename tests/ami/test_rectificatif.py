@@ -51,7 +51,7 @@ def test_hole_03_earlier_deadline_refused(open_ami, users, new_deadline):
     with time_machine.travel(TODAY, tick=False), pytest.raises(Refused) as refusal:
         ami_deadline_postpone(ami=open_ami, new_deadline=new_deadline, motif="Erreur", by=users["staff"])
     assert str(refusal.value) == (
-        "La nouvelle date limite doit être postérieure à la date actuelle (29 mai 2026 à 23:59:59) : "
+        "La nouvelle date limite doit être postérieure à la date actuelle (vendredi 29 mai 2026 à 23\xa0h\xa059) : "
         "une date limite publiée ne peut qu'être reportée, jamais avancée."
     )
     open_ami.refresh_from_db()
@@ -104,14 +104,14 @@ def test_hole_03_candidates_notified_once(open_ami, users, django_capture_on_com
     message = next(m for m in mail.outbox if m.to == ["vincent@parenthese.fr"])
     assert message.subject == "Rectificatif : date limite reportée – AMI ouvert"
     assert (
-        "La date limite de dépôt est reportée : elle était fixée au 29 mai 2026 à 23 h 59 min 59 s ; "
-        "elle est désormais fixée au 12 juin 2026 à 12 h 00 min 00 s (heure de Paris)."
+        "La date limite de dépôt est reportée : elle était fixée au vendredi 29 mai 2026 à 23\xa0h\xa059 ; "
+        "elle est désormais fixée au vendredi 12 juin 2026 à 12\xa0h\xa000 (heure de Paris)."
     ) in message.body
     assert "Motif : Jour férié ajouté." in message.body
     last = open_ami.history.order_by("-history_id").first()
     assert (last.history_user, last.history_change_reason) == (
         users["staff"],
-        "Rectificatif : date limite reportée au 12 juin 2026 à 12:00:00",
+        "Rectificatif : date limite reportée au vendredi 12 juin 2026 à 12\xa0h\xa000",
     )
 
     assert notify_rectificatif.apply(kwargs={"rectificatif_id": rectificatif.pk}).get() == 0
@@ -120,7 +120,8 @@ def test_hole_03_candidates_notified_once(open_ami, users, django_capture_on_com
 
     public = client.get(reverse("ami:detail", kwargs={"reference": open_ami.reference})).content.decode()
     assert (
-        "Rectificatif du mercredi 20 mai 2026 : date limite reportée du 29 mai 2026 à 23:59:59 au 12 juin 2026 à 12:00:00. "
+        "Rectificatif du mercredi 20 mai 2026 : date limite reportée du vendredi 29 mai 2026 à 23 h 59 "
+        "au vendredi 12 juin 2026 à 12 h 00. "
         "Motif : Jour férié ajouté."
     ) in re.sub(r"\s+", " ", public)
 
@@ -149,7 +150,7 @@ def test_hole_03_status_cannot_go_back(open_ami, users):
 def test_hole_03_cannot_publish_with_a_past_deadline(reference):
     ami = AMIFactory(reference="ami-passe", status=AMI.Status.BROUILLON, date_limite=DEADLINE)
     with time_machine.travel(DEADLINE + datetime.timedelta(seconds=1), tick=False):
-        with pytest.raises(Refused, match=r"^La date limite \(29 mai 2026 à 23:59:59\) est déjà passée"):
+        with pytest.raises(Refused, match=r"^La date limite \(vendredi 29 mai 2026 à 23\xa0h\xa059\) est déjà passée"):
             ami_set_state(ami=ami, status=AMI.Status.PUBLIE)
     ami.refresh_from_db()
     assert ami.status == AMI.Status.BROUILLON

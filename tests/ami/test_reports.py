@@ -67,7 +67,7 @@ def test_rapport_holds_committee_eligibility_grid_comments_and_decision(
     ):
         assert expected in text, expected
     # the price figures used: B's annual total (21 × 420, exonéré) is the lowest
-    assert "le plus bas 8\xa0820,00 €" in text or "le plus bas 8 820,00 €" in text
+    assert "le plus bas 8\u202f820,00\xa0€" in text
     # the ranking: B first, then A, then C
     assert text.index("1. Candidat B – 80,00 / 100") < text.index("2. Candidat A – 77,44 / 100")
     assert text.index("2. Candidat A – 77,44 / 100") < text.index("3. Candidat C – 72,29 / 100")
@@ -113,7 +113,7 @@ def test_price_simulation_defaults_show_both_formulas_with_the_ami_s_highlighted
     page = response.content.decode()
     assert "formule de l'AMI" in page
     assert '<td class="text-end table-primary fw-bold">7,50</td>' in page
-    assert "15\xa0120,00\xa0€" in page
+    assert "15\u202f120,00\xa0€" in page
 
 
 @pytest.mark.django_db
@@ -155,7 +155,7 @@ def test_price_simulation_with_a_lowest_annual_total_and_the_linear_formula(comm
         (
             {"plus_bas": "350"},
             "plus_bas",
-            "Le prix le plus bas ne peut pas dépasser le bas de la plage simulée (7\xa0560,00\xa0€ TTC par an).",
+            "Le prix le plus bas ne peut pas dépasser le bas de la plage simulée (7\u202f560,00\xa0€ TTC par an).",
         ),
     ],
 )

@@ -92,7 +92,9 @@ def test_setting_the_current_status_is_a_no_op_without_history(reference):
 @pytest.mark.django_db
 def test_an_open_ami_is_not_closed_before_its_deadline(reference):
     ami = AMIFactory(status=AMI.Status.PUBLIE, date_limite=DEADLINE)
-    with pytest.raises(Refused, match=r"reste ouvert aux dépôts jusqu'à sa date limite \(29 mai 2026 à 23:59:59\)"):
+    with pytest.raises(
+        Refused, match=r"reste ouvert aux dépôts jusqu'à sa date limite \(vendredi 29 mai 2026 à 23\xa0h\xa059\)"
+    ):
         ami_set_state(ami=ami, status=AMI.Status.CLOS, now=DEADLINE)
     ami.refresh_from_db()
     assert ami.status == AMI.Status.PUBLIE

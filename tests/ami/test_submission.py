@@ -49,7 +49,7 @@ def test_submission_at_235959_is_accepted_with_a_receipt(candidate, django_captu
     with time_machine.travel(DEADLINE, tick=False), django_capture_on_commit_callbacks(execute=True):
         page = flash(submit(candidate))
 
-    assert "Votre dossier est déposé : version 1, reçue le 29 mai 2026 à 23:59:59." in page
+    assert "Votre dossier est déposé : version 1, reçue le 29 mai 2026 à 23\xa0h\xa059\xa0min\xa059\xa0s." in page
     version = DossierVersion.objects.get()
     assert version.submitted_at == DEADLINE
     assert Dossier.objects.get().status == Dossier.Status.DEPOSE
@@ -63,7 +63,7 @@ def test_submission_at_235959_is_accepted_with_a_receipt(candidate, django_captu
     text = pdf_text(content)
     assert "Accusé de réception" in text
     assert "Horizons Supervision (SIRET 73282932000074)" in text
-    assert "vendredi 29 mai 2026 à 23:59:59 (heure de Paris)" in text
+    assert "vendredi 29 mai 2026 à 23 h 59 min 59 s (heure de Paris)" in " ".join(text.split())
     assert version.sha256[:40] in text.replace("\n", "")
     assert "cv-marc-olivier.pdf" in text
 
@@ -79,7 +79,7 @@ def test_submission_one_second_after_the_deadline_is_refused_and_the_draft_is_ke
         page = flash(submit(candidate))
 
     assert (
-        "La date limite de dépôt (29 mai 2026 à 23:59:59, heure de Paris) est dépassée : "
+        "La date limite de dépôt (vendredi 29 mai 2026 à 23\xa0h\xa059, heure de Paris) est dépassée : "
         "votre dossier n'a pas été déposé. Votre brouillon est conservé tel quel."
     ) in page
     assert DossierVersion.objects.count() == 0
@@ -218,7 +218,9 @@ def test_reminders_7_days_and_1_day_before_each_sent_once(candidate):
     assert mail.outbox[0].subject == (
         "Rappel : votre candidature à « Organisation de réunions d'APP – 2026 » n'est pas déposée"
     )
-    assert "La date limite de dépôt est le 29 mai 2026 à 23:59:59 (heure de Paris)." in mail.outbox[0].body
+    assert (
+        "La date limite de dépôt est le vendredi 29 mai 2026 à 23\xa0h\xa059 (heure de Paris)." in mail.outbox[0].body
+    )
 
     with time_machine.travel(datetime.datetime(2026, 5, 25, 9, 0, tzinfo=PARIS), tick=False):
         remind_draft_dossiers.apply()

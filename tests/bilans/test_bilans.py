@@ -357,7 +357,7 @@ def test_the_reunion_invites_both_sides_and_a_move_raises_the_sequence(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"action": "date", "date": "2027-06-15", "heure": "14:00", "lieu": "Siège, Toulouse"})
     assert sorted(m.to[0] for m in mail.outbox) == sorted([users["responsable"].email, users["prestataire"].email])
-    assert "mardi 15 juin 2027 à 14 h 00" in mail.outbox[0].subject
+    assert "mardi 15 juin 2027 à 14\xa0h\xa000" in mail.outbox[0].subject
     event = Calendar.from_ical(mail.outbox[0].attachments[0][1]).walk("VEVENT")[0]
     assert event["SEQUENCE"] == 0 and event.decoded("DTSTART").hour == 14
     with django_capture_on_commit_callbacks(execute=True):

@@ -120,7 +120,7 @@ def test_conseiller_sees_the_next_seance_with_its_place_and_ics_and_the_charter_
     ics = reverse("seances:seance_ics", args=[next_one.pk])
     assert home(conseiller)["items"] == [
         (
-            "Prochaine séance : mercredi 10 février 2027 à 09 h 30 Mission Locale Haute-Garonne – Antenne Muretain, "
+            "Prochaine séance : mercredi 10 février 2027 à 9 h 30 Mission Locale Haute-Garonne – Antenne Muretain, "
             "18 Rue Adolphine Bonnet, 31600 Muret Ajouter à mon agenda (.ics)",
             [reverse("seances:my_seances"), ics],
         ),

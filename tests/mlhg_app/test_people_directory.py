@@ -172,7 +172,7 @@ def test_a_headcount_the_planned_groups_cannot_hold_is_flagged(staff, users):
     data = {"last_name": "Dix-Huit", "first_name": "Jean", "email": "j18@ml31.org", "role": "conseiller"}
     response = staff.post(reverse("people_create"), data | {"antenne": muret.pk}, follow=True)
     assert (
-        "Antenne Muretain : 18 conseillers demandent au moins 2 groupe(s) de 17 personnes au plus. "
+        "Antenne Muretain : 18 conseillers demandent au moins 2 groupes de 17 personnes au plus. "
         "Le Programme 2026-2027 en prévoit 1 : augmentez le nombre de groupes du site dans le programme."
     ) in flash(response)
     assert dict((a.code, a.effectif_conseillers) for a in antennes_with_headcount())["muretain"] == 18

@@ -80,7 +80,7 @@ def test_sheet_pdf_has_members_by_name_date_time_site_intervenant_and_signatures
     antenne = seance.groupe.antenne
     assert "Feuille d'émargement" in text
     assert "mardi 13 octobre 2026" in text
-    assert "09 h 30 – 11 h 30" in text
+    assert "9\xa0h\xa030 – 11\xa0h\xa030" in text
     assert antenne.nom in text
     assert f"{antenne.adresse}, {antenne.code_postal} {antenne.ville}" in text
     assert "Marc Olivier" in text
@@ -122,7 +122,7 @@ def test_recording_attendance_sets_the_seance_held_and_keeps_the_scan(client, us
         follow=True,
     )
 
-    assert "L&#x27;émargement est enregistré : 2 présent(s) sur 3." in response.content.decode()
+    assert "L&#x27;émargement est enregistré : 2 présents sur 3." in response.content.decode()
     emargement = Emargement.objects.get(seance=seance)
     assert set(emargement.presents.all()) == {members[0], members[1]}
     assert emargement.recorded_by == users["intervenant"]
@@ -160,7 +160,7 @@ def test_attendance_refused_before_the_seance(client, users, seance, before):
     c = _login(client, users["intervenant"])
     url = reverse("seances:attendance", args=[seance.pk])
     message = (
-        "La séance du mardi 13 octobre 2026 à 09 h 30 n&#x27;a pas encore eu lieu : "
+        "La séance du mardi 13 octobre 2026 à 9\xa0h\xa030 n&#x27;a pas encore eu lieu : "
         "l&#x27;émargement se saisit une fois la séance passée."
     )
     assert message in c.get(url).content.decode()

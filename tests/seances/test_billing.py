@@ -235,7 +235,7 @@ def test_staff_issue_a_statement_from_the_page(programme, autumn, client_for):
     assert "Émettre un relevé" in page.content.decode()
     response = client.post(url, {"debut": "2026-09-01", "fin": "2026-12-31"}, follow=True)
     content = response.content.decode().replace("\u202f", " ").replace("\xa0", " ")
-    assert "Relevé REL-2026-001 émis : 6 ligne(s), 3 336,00 € TTC." in content
+    assert "Relevé REL-2026-001 émis : 6 lignes, 3 336,00 € TTC." in content
     assert "REL-2026-001.pdf" in content
     again = client.post(url, {"debut": "2026-12-01", "fin": "2027-01-31"})
     assert "chevauche le relevé REL-2026-001" in again.content.decode()

@@ -36,10 +36,7 @@ def test_the_responsable_validates_all_and_convocations_leave(planned, users, dj
         response = login(users["responsable"]).post(
             reverse("seances:validate_all", args=[planned.pk]), {"confirme": "1"}
         )
-    assert (
-        flash(response)
-        == f"{proposed} séance(s) validée(s) ; les convocations partent aux membres et aux intervenants."
-    )
+    assert flash(response) == f"{proposed} séances validées ; les convocations partent aux membres et aux intervenants."
     assert planned.seances.filter(status=Seance.Status.CONVOQUEE).count() == proposed + 1
     # the intervenant gets one invitation per séance, the conseiller one for their group's séances
     assert sum(1 for m in mail.outbox if m.to == [users["intervenant"].email]) == proposed

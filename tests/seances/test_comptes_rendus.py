@@ -260,7 +260,7 @@ def test_a_compte_rendu_is_refused_before_the_seance_is_held(client, users, sean
     url = reverse("seances:compte_rendu", args=[seance.pk])
     c = _login(client, users["intervenant"])
     message = (
-        "La séance du mardi 13 octobre 2026 à 09 h 30 n&#x27;a pas encore eu lieu : "
+        "La séance du mardi 13 octobre 2026 à 9\xa0h\xa030 n&#x27;a pas encore eu lieu : "
         "le compte rendu se rédige après la séance."
     )
     with time_machine.travel(BEFORE, tick=False):

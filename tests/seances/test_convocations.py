@@ -111,14 +111,16 @@ def test_convocation_emails_members_and_intervenant_once(seance, django_capture_
     assert seance.history.first().status == Seance.Status.CONVOQUEE
     assert _recipients(mail.outbox) == EXPECTED
     message = next(m for m in mail.outbox if m.to == ["conseiller@exemple.fr"])
-    assert message.subject == ("Convocation : analyse de pratiques professionnelles le mardi 13 octobre 2026 à 09 h 30")
-    assert "mardi 13 octobre 2026 à 09 h 30" in message.body
+    assert message.subject == (
+        "Convocation : analyse de pratiques professionnelles le mardi 13 octobre 2026 à 9\xa0h\xa030"
+    )
+    assert "mardi 13 octobre 2026 à 9\xa0h\xa030" in message.body
     assert "Antenne Muretain, 18 Rue Adolphine Bonnet, 31600 Muret" in message.body
     assert "Intervenant : Marc Olivier" in message.body
     assert "Mes séances : https://app.test/seances/mes-seances/" in message.body
     assert "&#x27;" not in message.body
     html, mimetype = message.alternatives[0]
-    assert mimetype == "text/html" and "mardi 13 octobre 2026 à 09 h 30" in html
+    assert mimetype == "text/html" and "mardi 13 octobre 2026 à 9\xa0h\xa030" in html
     filename, content, attachment_type = _attachment_ics(message)
     assert filename == "invitation.ics"
     assert attachment_type == "text/calendar; method=REQUEST"
@@ -171,7 +173,7 @@ def test_change_resends_with_same_uid_and_higher_sequence(seance):
     assert _recipients(mail.outbox) == EXPECTED
     message = mail.outbox[0]
     assert message.subject == (
-        "Séance déplacée : analyse de pratiques professionnelles le mardi 20 octobre 2026 à 14 h 00"
+        "Séance déplacée : analyse de pratiques professionnelles le mardi 20 octobre 2026 à 14\xa0h\xa000"
     )
     assert "est déplacée" in message.body
     cal, update = _event(_attachment_ics(message)[1])
@@ -215,7 +217,7 @@ def test_cancellation_sends_method_cancel(seance):
     assert _recipients(mail.outbox) == EXPECTED
     message = mail.outbox[0]
     assert message.subject == (
-        "Séance annulée : analyse de pratiques professionnelles du mardi 13 octobre 2026 à 09 h 30"
+        "Séance annulée : analyse de pratiques professionnelles du mardi 13 octobre 2026 à 9\xa0h\xa030"
     )
     assert "est annulée" in message.body
     filename, content, mimetype = _attachment_ics(message)
@@ -253,7 +255,7 @@ def test_reminders_j7_and_j1_each_sent_once(seance):
         assert tasks.remind_seances.delay().get() == 1  # queued again, but sent once
     assert _recipients(mail.outbox) == EXPECTED
     assert mail.outbox[0].subject == (
-        "Rappel : analyse de pratiques professionnelles dans 7 jours, le mardi 13 octobre 2026 à 09 h 30"
+        "Rappel : analyse de pratiques professionnelles dans 7 jours, le mardi 13 octobre 2026 à 9\xa0h\xa030"
     )
     assert "a lieu dans 7 jours" in mail.outbox[0].body
     mail.outbox.clear()

@@ -69,7 +69,9 @@ def test_dashboard_figures(figures):
     assert total["committed"] == Decimal("2244.00")  # (3 × 480 + 430) × 1.2
     assert total["forecast"] == Decimal("13464.00")  # (18 × 480 + 6 × 430) × 1.2
     assert total["held_min_pct"] == 10  # 3/21
-    assert total["amount_pct"] == 15  # 16.7 %
+    assert total["amount_pct"] == 15  # 16.7 % (the step only picks the bar's CSS width class)
+    # The numbers shown are exact, never rounded down to 5 (issue 17).
+    assert (total["held_min_exact"], total["amount_exact"]) == (14, 17)
 
 
 def test_dashboard_page_for_staff_and_responsable(figures, client_for, users):
@@ -81,6 +83,8 @@ def test_dashboard_page_for_staff_and_responsable(figures, client_for, users):
         assert "Séances réalisées : <strong>3</strong> sur le minimum de <strong>21</strong>" in content
         assert "Montant engagé : <strong>2 244,00 €</strong> sur <strong>13 464,00 €</strong>" in content
         assert 'class="progress-bar bg-success pct-10"' in content
+        # The shown percentages are exact: 3/21 = 14 %, 2 244 / 13 464 € = 17 % (not « 10 % », « 15 % »).
+        assert 'pct-10">14&nbsp;%</div>' in content and 'pct-15">17&nbsp;%</div>' in content
         assert "style=" not in content
     assert "Relevés de prestations" in client_for("staff").get(url).content.decode()
     assert "Relevés de prestations" not in client_for("responsable").get(url).content.decode()

@@ -112,8 +112,8 @@ def test_convocation_move_cancel_is_one_event_whose_sequence_grows(
     story = sent_to(conseiller)
     assert [m.subject.split(" :")[0] for m in story] == ["Convocation", "Séance déplacée", "Séance annulée"]
     moved = story[1]
-    assert "Ancien horaire : mardi 13 octobre 2026 à 09 h 30" in moved.body
-    assert "Nouvel horaire : jeudi 15 octobre 2026 à 14 h 00" in moved.body
+    assert "Ancien horaire : mardi 13 octobre 2026 à 9\xa0h\xa030" in moved.body
+    assert "Nouvel horaire : jeudi 15 octobre 2026 à 14\xa0h\xa000" in moved.body
     assert "déplacée par Claire Delmas (administration)" in moved.body
     assert "est annulée par Claire Delmas (administration)." in story[2].body
     events = [parse(ics_of(m)) for m in story]

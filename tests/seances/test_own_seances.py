@@ -73,7 +73,7 @@ def test_conseiller_sees_next_seances_and_the_charter_banner(client_for, seance,
     assert response.status_code == 200
     html = response.content.decode()
     assert "mardi 13 octobre 2026" in html
-    assert "09 h 30 – 11 h 30" in html
+    assert "9\xa0h\xa030 – 11\xa0h\xa030" in html
     assert "Antenne Muretain" in html
     assert "18 Rue Adolphine Bonnet, 31600 Muret" in html
     assert "Marc Olivier" in html

@@ -337,9 +337,9 @@ def test_an_infeasible_combination_is_explained_by_the_rules_involved():
         "(fenêtres 1 et 2).",
         "Antenne Muretain : impossible de tenir 6 semaines entre les séances du groupe "
         "Antenne Muretain – sous-groupe 2/2 (fenêtres 1 et 2).",
-        "La séance déjà validée du 5 octobre 2026 à 09 h 30 (Antenne Ouest 2, Marc Olivier) "
+        "La séance déjà validée du 5 octobre 2026 à 9\xa0h\xa030 (Antenne Ouest 2, Marc Olivier) "
         "occupe un créneau nécessaire aux autres séances.",
-        "La séance déjà validée du 17 novembre 2026 à 09 h 30 (Antenne Ouest 2, Marc Olivier) "
+        "La séance déjà validée du 17 novembre 2026 à 9\xa0h\xa030 (Antenne Ouest 2, Marc Olivier) "
         "occupe un créneau nécessaire aux autres séances.",
     )
 

@@ -207,9 +207,9 @@ def test_the_command_prints_the_plan(tight_programme):
     out = StringIO()
     call_command("plan_seances", "--programme", str(tight_programme.pk), "--dry-run", stdout=out)
     assert out.getvalue().splitlines() == [
-        "lundi 12 octobre 2026 à 09 h 30 – Antenne Ouest – Marc Olivier",
-        "lundi 1er février 2027 à 09 h 30 – Antenne Ouest – Marc Olivier",
-        "mardi 1er juin 2027 à 09 h 30 – Antenne Ouest – Marc Olivier",
+        "lundi 12 octobre 2026 à 9\xa0h\xa030 – Antenne Ouest – Marc Olivier",
+        "lundi 1er février 2027 à 9\xa0h\xa030 – Antenne Ouest – Marc Olivier",
+        "mardi 1er juin 2027 à 9\xa0h\xa030 – Antenne Ouest – Marc Olivier",
         "Objectif : 49 (optimal), calculé en " + out.getvalue().split("calculé en ")[1].splitlines()[0],
         "Simulation : 3 séance(s) à proposer, 0 conservée(s), rien n'a été enregistré.",
     ]

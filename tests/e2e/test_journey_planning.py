@@ -49,7 +49,7 @@ def test_responsable_validates_the_proposed_seances_on_the_board(
     page.get_by_role("button", name="Confirmer et envoyer les convocations").click()
 
     expect(
-        page.get_by_text(f"{proposed} séance(s) validée(s) ; les convocations partent aux membres et aux intervenants.")
+        page.get_by_text(f"{proposed} séances validées ; les convocations partent aux membres et aux intervenants.")
     ).to_be_visible()
     expect(page.get_by_role("button", name=re.compile(r"^Valider les \d+ séance"))).to_have_count(0)
     expect(board.get_by_text("Proposée", exact=True)).to_have_count(0)

@@ -78,7 +78,7 @@ def test_responsable_validates_the_planning_with_the_keyboard(transactional_db, 
     page.keyboard.press("Space")
 
     expect(
-        page.get_by_text(f"{proposed} séance(s) validée(s) ; les convocations partent aux membres et aux intervenants.")
+        page.get_by_text(f"{proposed} séances validées ; les convocations partent aux membres et aux intervenants.")
     ).to_be_visible()
     expect(page.get_by_role("button", name=re.compile(r"^Valider les \d+ séance"))).to_have_count(0)
     assert not Seance.objects.filter(programme=programme, status=Seance.Status.PROPOSEE).exists()

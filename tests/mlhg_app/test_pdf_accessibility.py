@@ -1,0 +1,127 @@
+"""Every kind of PDF the product makes is a tagged PDF/UA-1 that a third-party checker passes.
+
+The PDFs are made from the demo (built through the services), one of each kind, and checked by
+`outloud` (PDF/UA-1 conformance plus semantic checks, from PyPI): 0 errors. pypdf reads back what
+a reader uses: the structure tree, /MarkInfo, /Lang fr, the XMP title and author, and the PDF/A-3b
+identification of the documents kept for 10 years.
+"""
+
+import datetime
+import io
+import json
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from pypdf import PdfReader
+
+from ami.documents.dossier import dossier_pdf
+from ami.documents.letters import avenant_pdf, convention_pdf, letter_pdf
+from ami.documents.rapport import rapport_pdf
+from ami.documents.receipts import receipt_pdf
+from ami.models import AMI, Avenant, Convention, DossierVersion, Lettre
+from bilans.documents.bilan import bilan_pdf
+from bilans.models import Bilan
+from bilans.selectors import shown_live
+from mlhg_app.models import User
+from seances.documents.emargement import attendance_sheet_pdf
+from seances.documents.releve import statement_pdf
+from seances.models import Programme, Releve, Seance
+from seances.services.billing import statement_create
+
+ARCHIVED = {"accusé de réception", "lettre retenu", "lettre non_retenu", "convention", "avenant", "relevé"}
+
+
+def a_statement() -> Releve:
+    """The demo issues no statement: the first programme's billable séances, up to today, are billed."""
+    programme = Programme.objects.order_by("pk").first()
+    staff = User.objects.filter(role=User.Role.STAFF).order_by("pk").first()
+    return statement_create(programme=programme, debut=datetime.date(2000, 1, 1), fin=timezone.localdate(), user=staff)
+
+
+def kinds() -> dict[str, bytes]:
+    made = {
+        "accusé de réception": receipt_pdf(DossierVersion.objects.order_by("pk").first()),
+        "dossier": dossier_pdf(DossierVersion.objects.order_by("pk").first()),
+        "convention": convention_pdf(Convention.objects.order_by("pk").first()),
+        "avenant": avenant_pdf(Avenant.objects.order_by("pk").first()),
+        "relevé": statement_pdf(Releve.objects.order_by("pk").first() or a_statement()),
+        "feuille d'émargement": attendance_sheet_pdf(Seance.objects.order_by("pk").first()),
+        "rapport d'analyse": rapport_pdf(AMI.objects.filter(decision__isnull=False).order_by("pk").first()),
+    }
+    for kind in ("retenu", "non_retenu"):
+        made[f"lettre {kind}"] = letter_pdf(Lettre.objects.filter(kind=kind).order_by("pk").first())
+    bilan = Bilan.objects.order_by("pk").first()
+    made["bilan"] = bilan_pdf(bilan, shown_live(bilan))
+    return made
+
+
+@pytest.fixture
+def pdfs(settings, tmp_path):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO(), stderr=StringIO())
+    paths = {}
+    for kind, data in kinds().items():
+        path = tmp_path / (kind.replace(" ", "_").replace("'", "") + ".pdf")
+        path.write_bytes(data)
+        paths[kind] = path
+    return paths
+
+
+def outloud(path: Path) -> list[dict]:
+    """The findings of outloud on one PDF, through its command line (JSON report)."""
+    run = subprocess.run(
+        [str(Path(sys.executable).with_name("outloud")), str(path), "--json", "-", "--fail-on", "never"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(run.stdout)
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "severity" in node and "message" in node:
+                found.append(node)
+                return
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(report)
+    return found
+
+
+@pytest.mark.django_db
+def test_every_kind_of_pdf_is_tagged_pdf_ua_and_passes_the_checker_with_no_error(pdfs):
+    errors, counts = [], {}
+    for kind, path in pdfs.items():
+        found = outloud(path)
+        mine = [f for f in found if f["severity"] == "error"]
+        counts[kind] = (len(mine), sum(1 for f in found if f["severity"] == "warning"))
+        errors += [f"{kind}: {f.get('rule') or f.get('id')} {f['message']}" for f in mine]
+    print("outloud (errors, warnings):", counts)
+    assert len(pdfs) == 10
+    assert errors == [], "\n".join(errors)
+    for kind, path in pdfs.items():
+        reader = PdfReader(io.BytesIO(path.read_bytes()))
+        root = reader.trailer["/Root"]
+        assert "/StructTreeRoot" in root, kind
+        assert bool(root["/MarkInfo"]["/Marked"]), kind
+        assert root["/Lang"] == "fr", kind
+        assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]), kind
+        xmp = root["/Metadata"].get_object().get_data().decode()
+        assert 'pdfuaid:part="1"' in xmp, kind
+        assert "Mission Locale Haute-Garonne" in xmp, kind
+        title = reader.metadata.title
+        assert title and title != "Document", kind
+        assert f">{title}<" in xmp.replace("&amp;", "&").replace("&apos;", "'"), kind
+        assert reader.metadata.author == "Mission Locale Haute-Garonne", kind
+        is_archive = 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+        assert is_archive == (kind in ARCHIVED), kind

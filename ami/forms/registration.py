@@ -60,7 +60,7 @@ class OrganisationForm(forms.ModelForm):
             "contact_telephone": "Téléphone",
         }
         widgets = {
-            "adresse": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "adresse": forms.TextInput(attrs={"autocomplete": "address-line1"}),
             "contact_telephone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
         }
 

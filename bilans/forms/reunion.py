@@ -11,12 +11,12 @@ from mlhg_app.uploads import MAX_FILE_SIZE, PDF, content_refusal, describe_conte
 
 class ReunionForm(forms.Form):
     date = forms.DateField(
-        label="Date", widget=forms.DateInput(attrs={"type": "date"}),
+        label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "Indiquez la date de la réunion.", "invalid": "Date invalide (jj/mm/aaaa)."},
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )  # fmt: skip
     heure = forms.TimeField(
-        label="Heure", widget=forms.TimeInput(attrs={"type": "time"}),
+        label="Heure", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         error_messages={"required": "Indiquez l'heure de la réunion.", "invalid": "Heure invalide (hh:mm)."},
     )  # fmt: skip
     lieu = forms.CharField(

@@ -4,11 +4,14 @@ from mlhg_app.pdf import render_pdf
 from seances import calendar
 from seances.selectors import group_members
 
+ONE_PAGE_ROWS = 18  # members and blank lines that fit on one A4 page beside the intervenant's signature
+
 
 def attendance_sheet_context(seance) -> dict:
+    membres = list(group_members(seance))
     return {
         "seance": seance,
-        "membres": list(group_members(seance)),
+        "membres": membres,
         "date": calendar.date_text(seance.date),
         "horaire": f"{calendar.time_text(seance.heure_debut)} – {calendar.time_text(calendar.seance_end(seance).time())}",
         "site": seance.groupe.antenne.nom,
@@ -16,7 +19,8 @@ def attendance_sheet_context(seance) -> dict:
         "groupe": str(seance.groupe),
         "intervenant": calendar.intervenant_name(seance),
         "prestataire": seance.programme.prestataire,
-        "lignes_vides": range(3),
+        # up to 3 blank lines for a newcomer, fewer for a big group so that 17 people still fit on one page
+        "lignes_vides": range(max(1, min(3, ONE_PAGE_ROWS - len(membres)))),
     }
 
 

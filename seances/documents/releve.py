@@ -1,5 +1,8 @@
 """The statement (relevé de prestations) as a PDF, from the stored statement: its lines and legal mentions."""
 
+import datetime
+import re
+
 from django.utils import timezone
 
 from mlhg_app.pdf import render_pdf
@@ -21,6 +24,8 @@ RECOVERY_INDEMNITY = (
     "Tout retard de paiement rend de plein droit exigible une indemnité forfaitaire pour frais de recouvrement "
     "de 40 € (articles L. 441-10 et D. 441-5 du code de commerce)."
 )
+DEFAULT_PAYMENT_DAYS = 30
+_DAYS = re.compile(r"(\d{1,3})\s*jours", re.IGNORECASE)
 NO_DISCOUNT = "Aucun escompte n'est accordé pour paiement anticipé."
 SERVICE = "Séances d'analyse de pratiques professionnelles (APP)"
 
@@ -34,11 +39,23 @@ def payment_terms(programme: Programme) -> str:
     return terms or DEFAULT_PAYMENT_TERMS
 
 
+def payment_days(terms: str) -> int:
+    """The payment delay the terms state (« paiement à 45 jours »), or 30 days when they state none."""
+    match = _DAYS.search(terms or "")
+    return int(match.group(1)) if match else DEFAULT_PAYMENT_DAYS
+
+
+def due_date(issued: datetime.datetime, terms: str) -> datetime.date:
+    """The statement's « échéance »: its issue day (Paris) plus the payment delay."""
+    return timezone.localtime(issued).date() + datetime.timedelta(days=payment_days(terms))
+
+
 def statement_context(releve: Releve) -> dict:
     """What the statement's PDF shows, from the stored statement (never recomputed)."""
     programme = releve.programme
     lignes = list(releve.lignes.select_related("seance__groupe__antenne").order_by("seance__date", "pk"))
     rate = vat_rate(programme)
+    modalites = payment_terms(programme)
     return {
         "releve": releve,
         "programme": programme,
@@ -59,7 +76,9 @@ def statement_context(releve: Releve) -> dict:
             for avenant in signed_avenants(programme)
             if releve.periode_debut < avenant.date_effet <= releve.periode_fin
         ],
-        "modalites": payment_terms(programme),
+        "modalites": modalites,
+        "echeance": due_date(releve.emis_le, modalites),
+        "delai_jours": payment_days(modalites),
         "penalites": LATE_PENALTY,
         "indemnite": RECOVERY_INDEMNITY,
         "escompte": NO_DISCOUNT,

@@ -14,12 +14,12 @@ class CancelForm(forms.Form):
 class PeriodForm(forms.Form):
     debut = forms.DateField(
         label="Période du",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "Indiquez le début de la période.", "invalid": "Date invalide."},
     )
     fin = forms.DateField(
         label="au",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "Indiquez la fin de la période.", "invalid": "Date invalide."},
     )
 
@@ -33,6 +33,6 @@ class PeriodForm(forms.Form):
 class PaidForm(forms.Form):
     paye_le = forms.DateField(
         label="Payé le",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "Indiquez la date du paiement.", "invalid": "Date de paiement invalide."},
     )

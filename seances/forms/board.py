@@ -15,8 +15,10 @@ class SiteForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
-    heure_debut = forms.TimeField(label="Heure de début", widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    heure_debut = forms.TimeField(
+        label="Heure de début", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
     intervenant = forms.ModelChoiceField(label="Intervenant", queryset=IntervenantProgramme.objects.none())
 
     def __init__(self, *args, programme, **kwargs):

@@ -129,6 +129,15 @@ def test_registration_then_email_link_activates_and_logs_in(reference, django_ca
 
 
 @pytest.mark.django_db
+def test_the_one_line_address_asks_the_browser_for_its_first_line(reference):
+    body = Client().get(reverse("ami:register")).content.decode()
+    address = re.search(r'<input[^>]*name="adresse"[^>]*>', body).group(0)
+    # « street-address » is a multi-line value: on a one-line input the W3C checker calls it an error
+    assert 'autocomplete="address-line1"' in address
+    assert "street-address" not in body
+
+
+@pytest.mark.django_db
 def test_a_used_verification_link_says_so_and_offers_to_log_in(reference, django_capture_on_commit_callbacks):
     register(Client(), django_capture_on_commit_callbacks)
     path = link_in(mail.outbox[0])

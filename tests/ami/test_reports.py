@@ -2,6 +2,7 @@
 
 import csv
 import io
+import subprocess
 import zipfile
 
 import pytest
@@ -12,7 +13,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from ami.documents.archive import ami_archive
-from ami.models import AMI, Dossier
+from ami.models import AMI, Dossier, Prestataire
 from ami.services.eligibility import dossier_set_eligibility
 from tests.committee import AFTER, decide, grade, scored
 from tests.factories import AMIFactory
@@ -71,6 +72,29 @@ def test_rapport_holds_committee_eligibility_grid_comments_and_decision(
     # the ranking: B first, then A, then C
     assert text.index("1. Candidat B – 80,00 / 100") < text.index("2. Candidat A – 77,44 / 100")
     assert text.index("2. Candidat A – 77,44 / 100") < text.index("3. Candidat C – 72,29 / 100")
+
+
+@pytest.mark.django_db
+def test_rapport_never_breaks_an_amount_over_two_lines(committee, django_capture_on_commit_callbacks, tmp_path):
+    # long criteria and a long name squeeze the ranking's columns, as the demo's six criteria do
+    for critere in committee["ami"].criteres.all():
+        critere.libelle = f"{critere.libelle} : appréciation détaillée du comité de sélection"
+        critere.save()
+    Prestataire.objects.filter(raison_sociale="Candidat A").update(
+        raison_sociale="Candidat A – Cabinet d'accompagnement interprofessionnel Horizon-Méditerranée-Pyrénées"
+    )
+    with time_machine.travel(AFTER, tick=False):
+        scored(committee)
+        decide(committee)
+        response = exported(login(committee["staff"]), "ami:rapport", django_capture_on_commit_callbacks)
+    pdf = tmp_path / "rapport.pdf"
+    pdf.write_bytes(b"".join(response.streaming_content))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+    lines = [" ".join(line.replace("\u202f", " ").replace("\xa0", " ").split()) for line in text.splitlines()]
+    # every amount keeps its « € » on its line: no line starts with a « € » left over from the line above
+    assert not [line for line in lines if line.startswith("€")], lines
+    for amount in ("8 820,00 €", "12 096,00 €", "12 852,00 €"):
+        assert any(amount in line for line in lines if line.startswith(("1 ", "2 ", "3 "))), amount
 
 
 @pytest.mark.django_db

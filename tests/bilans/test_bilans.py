@@ -376,6 +376,17 @@ def test_the_reunion_invites_both_sides_and_a_move_raises_the_sequence(
 
 @pytest.mark.django_db
 @time_machine.travel(datetime.datetime(2027, 6, 1, 10, 0, tzinfo=PARIS), tick=False)
+def test_the_reunion_opened_to_move_it_shows_its_date_and_time(remis, users):
+    reunion_set(bilan=remis, user=users["responsable"], when=datetime.datetime(2027, 7, 8, 9, 30, tzinfo=PARIS),
+                lieu="Siège")  # fmt: skip
+    html = page(login(users["responsable"]).get(reverse("bilans:reunion", kwargs={"pk": remis.pk})))
+    # a date field shows its value only when it is ISO (« 08/07/2027 » leaves it empty)
+    assert 'type="date"' in html and 'value="2027-07-08"' in html
+    assert 'type="time"' in html and 'value="09:30"' in html
+
+
+@pytest.mark.django_db
+@time_machine.travel(datetime.datetime(2027, 6, 1, 10, 0, tzinfo=PARIS), tick=False)
 def test_the_minutes_are_a_pdf(remis, users):
     reunion_set(bilan=remis, user=users["responsable"], when=datetime.datetime(2027, 6, 15, 14, tzinfo=PARIS),
                          lieu="Siège")  # fmt: skip

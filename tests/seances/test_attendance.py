@@ -198,3 +198,26 @@ def test_my_seances_links_past_seances_to_the_sheet_the_attendance_and_the_compt
     assert reverse("seances:attendance", args=[seance.pk]) in content
     assert reverse("seances:compte_rendu", args=[seance.pk]) in content
     assert "rédiger le compte rendu" in content
+
+
+@pytest.mark.parametrize("size", [9, 17])
+def test_sheet_fits_on_one_page_with_the_intervenants_signature_up_to_17_people(client, users, seance, after, size):
+    groupe = seance.groupe
+    for i in range(size - groupe.membres.count()):
+        groupe.membres.add(
+            UserFactory(
+                email=f"membre{i}@exemple.fr",
+                first_name=f"Marie-Christine{i}",
+                last_name=f"Dupont-Lafargue{i}",
+                antenne=groupe.antenne,
+            )
+        )
+    assert groupe.membres.filter(is_active=True).count() == size
+    response = _login(client, users["intervenant"]).get(reverse("seances:attendance_pdf", args=[seance.pk]))
+
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    assert len(pages) == 1
+    text = pages[0].extract_text()
+    assert "Signature de l'intervenant" in text
+    assert "Marc Olivier" in text
+    assert f"DUPONT-LAFARGUE{size - 4}" in text

@@ -199,6 +199,7 @@ def test_statement_pdf_has_the_mandatory_mentions(programme, autumn, users, clie
         "6-8 boulevard Florence Arthaud",
         "31200 Toulouse",
         "Date d'émission : vendredi 15 janvier 2027",
+        "Échéance : dimanche 14 février 2027 (paiement à 30 jours)",
         "Période : du mardi 1er septembre 2026 au jeudi 31 décembre 2026",
         "Séances d'analyse de pratiques professionnelles (APP)",
         "séance en groupe complet 480,00 € ; séance en sous-groupe 430,00 €",
@@ -222,7 +223,18 @@ def test_payment_terms_come_from_the_dossier(programme, users, monkeypatch):
     monkeypatch.setattr(releve, "payment_terms", lambda p: "Facturation trimestrielle, paiement à 45 jours.")
     make_seance(programme, groupe_of(programme, "ouest"), D(2026, 10, 5))
     releve = statement_create(programme=programme, debut=D(2026, 9, 1), fin=D(2026, 12, 31), user=users["staff"])
-    assert "Facturation trimestrielle, paiement à 45 jours." in pdf_text(releve.fichier.read())
+    text = pdf_text(releve.fichier.read())
+    assert "Facturation trimestrielle, paiement à 45 jours." in text
+    assert "Échéance : lundi 1er mars 2027 (paiement à 45 jours)" in text
+
+
+def test_terms_without_a_delay_fall_due_at_30_days(programme, users, monkeypatch):
+    from seances.documents import releve
+
+    monkeypatch.setattr(releve, "payment_terms", lambda p: "Facture après chaque séance, par virement.")
+    make_seance(programme, groupe_of(programme, "ouest"), D(2026, 10, 5))
+    releve = statement_create(programme=programme, debut=D(2026, 9, 1), fin=D(2026, 12, 31), user=users["staff"])
+    assert "Échéance : dimanche 14 février 2027 (paiement à 30 jours)" in pdf_text(releve.fichier.read())
 
 
 # -- the pages ---------------------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ def _pdfa_ua(pdf, document, page_streams, attachments, compress, pdfa):
 
 
 def _register_variant():
-    from weasyprint.pdf import VARIANTS
+    from weasyprint.pdf import VARIANTS  # imported here: WeasyPrint is heavy, loaded only to make a PDF
 
     if PDF_A_UA not in VARIANTS:
         pdfa, properties = VARIANTS["pdf/a-3b"]

@@ -81,20 +81,27 @@ def load(*, today) -> list[tuple[str, str, str]]:
 
 
 def _change_an_intervenant(programme):
-    """The prestataire gives the Comminges's window 3 séance to the other intervenant, same day and time
-    (through the move service: its placement is « manuelle », so a later run of the planner keeps it)."""
-    seance = programme.seances.filter(
-        fenetre__numero=3, groupe__antenne__code="comminges", status=Seance.Status.PROPOSEE
-    ).first()
-    if seance is None:
-        return
-    other = programme.intervenants.exclude(pk=seance.intervenant_id).filter(antennes=seance.groupe.antenne).first()
+    """The prestataire gives a window 3 séance to the other intervenant, same day and time, the Comminges's
+    if it can (through the move service: its placement is « manuelle », so a later run of the planner keeps
+    it). Which séances the other intervenant is free for depends on the plan the solver found (two workers
+    and a time limit: not always the same one), so every proposed séance of window 3 is tried, the
+    Comminges's first, until one passes the move's rules."""
     membre = programme.prestataire.membres.select_related("user").first()
-    if other is None or membre is None:
+    if membre is None:
         return
-    if seance_move_check(seance=seance, date=seance.date, heure_debut=seance.heure_debut, intervenant=other):
-        return
-    seance_move(seance=seance, date=seance.date, heure_debut=seance.heure_debut, intervenant=other, user=membre.user)
+    seances = programme.seances.filter(fenetre__numero=3, status=Seance.Status.PROPOSEE).select_related(
+        "groupe__antenne"
+    )
+    candidates = sorted(seances, key=lambda s: (s.groupe.antenne.code != "comminges", s.pk))
+    for seance in candidates:
+        for other in programme.intervenants.exclude(pk=seance.intervenant_id).filter(antennes=seance.groupe.antenne):
+            if not seance_move_check(
+                seance=seance, date=seance.date, heure_debut=seance.heure_debut, intervenant=other
+            ):
+                seance_move(
+                    seance=seance, date=seance.date, heure_debut=seance.heure_debut, intervenant=other, user=membre.user
+                )
+                return
 
 
 def _review_window_2(programme):

@@ -100,6 +100,19 @@ def sections_apply(ami: AMI, rows: list[dict]):
         section.save()
 
 
+def deadline_move_check(*, ami: AMI, new_deadline, require_later: bool = False) -> None:
+    """Refuse (Refused, on « nouvelle_date_limite ») a published deadline moved earlier (or not later, with
+    `require_later`): the rule of `ami_rectify`, also asked by its preview before anything is written."""
+    if new_deadline is not None and (
+        new_deadline < ami.date_limite or (require_later and new_deadline == ami.date_limite)
+    ):
+        raise Refused(
+            f"La nouvelle date limite doit être postérieure à la date actuelle ({deadline_text(ami.date_limite)}) : "
+            "une date limite publiée ne peut qu'être reportée, jamais avancée.",
+            field="nouvelle_date_limite",
+        )
+
+
 def ami_rectify(
     *, ami: AMI, motif: str, by, sections: list[dict] | None = None, new_deadline=None, now=None, require_later=False
 ) -> Rectificatif:
@@ -132,14 +145,7 @@ def ami_rectify(
                 f"La date limite ({deadline_text(ami.date_limite)}) est passée : les dépôts sont clos, elle ne peut plus être "
                 "reportée ni le texte rectifié."
             )
-        if new_deadline is not None and (
-            new_deadline < ami.date_limite or (require_later and new_deadline == ami.date_limite)
-        ):
-            raise Refused(
-                f"La nouvelle date limite doit être postérieure à la date actuelle ({deadline_text(ami.date_limite)}) : "
-                "une date limite publiée ne peut qu'être reportée, jamais avancée.",
-                field="nouvelle_date_limite",
-            )
+        deadline_move_check(ami=ami, new_deadline=new_deadline, require_later=require_later)
         if not motif:
             raise Refused("Indiquez le motif du rectificatif : il est communiqué aux candidats.", "motif")
         current = sections_of(ami)

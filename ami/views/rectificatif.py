@@ -7,7 +7,13 @@ from django.views import View
 from ami.forms.authoring import RectificatifTexteForm, SectionFormSet, formset_rows, rows_initial
 from ami.forms.rectificatif import RectificatifForm
 from ami.selectors import candidats_inscrits
-from ami.services.rectificatif import ami_deadline_postpone, ami_rectify, sections_diff, sections_of
+from ami.services.rectificatif import (
+    ami_deadline_postpone,
+    ami_rectify,
+    deadline_move_check,
+    sections_diff,
+    sections_of,
+)
 from ami.views.objects import AMIObjectMixin
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.french import deadline_text
@@ -109,12 +115,10 @@ class RectificatifView(AMIObjectMixin, PermissionRequiredView, View):
             return redirect("ami:detail", reference=self.ami.reference)
         if request.POST.get("action") == "apercu":
             diff = sections_diff(self.current(), rows)
-            if new_deadline is not None and new_deadline < self.ami.date_limite:
-                form.add_error(
-                    "nouvelle_date_limite",
-                    f"La nouvelle date limite doit être postérieure à la date actuelle ({deadline_text(self.ami.date_limite)}) : "
-                    "une date limite publiée ne peut qu'être reportée, jamais avancée.",
-                )
+            try:
+                deadline_move_check(ami=self.ami, new_deadline=new_deadline)
+            except Refused as refusal:
+                refusal_on_form(form, refusal)
                 return self.render_page(request, form, formset)
             return self.render_page(request, form, formset, diff=diff)
         return self.render_page(request, form, formset)

@@ -260,4 +260,4 @@ class IntakeSectionView(IntakeObjectMixin, DossierSectionView):
         return reverse("ami:intake_detail", kwargs={"pk": self.depot.pk})
 
     def page_context(self) -> dict:
-        return {"depot": self.depot}
+        return {"depot": self.depot, "back_page": "page du courriel", "back_label": "Retour au courriel"}

@@ -109,6 +109,7 @@ class DossierSectionView(DossierObjectMixin, PermissionRequiredView, View):
             "editable": dossier_is_editable(dossier),
             "deadline_passed": dossier.ami.is_past_deadline(),
             "fichiers_brouillon": draft_fichiers(dossier),
+            "back_url": self.back_url(dossier),
             **form_section.context(),
             **self.page_context(),
         }
@@ -116,7 +117,7 @@ class DossierSectionView(DossierObjectMixin, PermissionRequiredView, View):
 
     def page_context(self) -> dict:
         """What a subclass adds to the page (the staff's intake of a dossier received by email)."""
-        return {}
+        return {"back_page": "page du dossier", "back_label": "Retour au dossier"}
 
     def get(self, request, pk, section):
         dossier, section_class = self._section(request, pk, section)

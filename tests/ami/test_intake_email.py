@@ -88,6 +88,13 @@ def test_staff_record_an_emailed_dossier_from_its_eml_and_the_sender_gets_the_re
     # The six parts: the portal's section forms, on the staff's page.
     section = staff.get(reverse("ami:intake_section", args=[depot.pk, "structure"]))
     assert section.status_code == 200 and "reçu par courriel" in section.content.decode()
+    html = section.content.decode()
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith("1. Structure – Dossier reçu par courriel") and "<form" not in title
+    assert f'action="{reverse("ami:intake_file_remove", args=[depot.pk, piece.pk])}"' in html
+    assert (
+        f'<a class="btn btn-link" href="{reverse("ami:intake_detail", args=[depot.pk])}">Retour au courriel</a>' in html
+    )
     saved = staff.post(
         reverse("ami:intake_section", args=[depot.pk, "structure"]),
         {

@@ -156,13 +156,8 @@ def run_export(*, export_id: int) -> str:
 def purge_exports(now) -> dict[str, int]:
     """Delete exports (and their files, after commit) older than RETENTION_EXPORT_DAYS."""
     cutoff = now - datetime.timedelta(days=settings.RETENTION_EXPORT_DAYS)
-    with transaction.atomic():
-        old = StoredExport.objects.filter(demande_le__lt=cutoff)
-        files = [name for name in old.values_list("fichier", flat=True) if name]
-        count = old.count()
-        old.delete()
-        retention.delete_files_on_commit(files)
-    return {"exports": count, "fichiers": len(files)}
+    count, files = retention.delete_with_files(StoredExport.objects.filter(demande_le__lt=cutoff))
+    return {"exports": count, "fichiers": files}
 
 
 def register_retention() -> None:

@@ -80,6 +80,17 @@ def delete_files_on_commit(names: list[str]) -> None:
     transaction.on_commit(remove)
 
 
+def delete_with_files(queryset, file_field: str = "fichier") -> tuple[int, int]:
+    """Delete the rows of `queryset`, and their stored files once the transaction commits (inside the
+    caller's transaction, or one of its own): (rows, files)."""
+    with transaction.atomic():
+        files = [name for name in queryset.values_list(file_field, flat=True) if name]
+        count = queryset.count()
+        queryset.delete()
+        delete_files_on_commit(files)
+    return count, len(files)
+
+
 def delete_history(model, ids) -> int:
     """Delete the django-simple-history records of these objects of `model`."""
     history = getattr(model, "history", None)

@@ -643,13 +643,8 @@ def purge_people_imports(now) -> dict[str, int]:
     """Delete the HR files kept for an import (and their rows) older than RETENTION_EXPORT_DAYS: they hold
     names and addresses; what an applied import changed stays in each person's history."""
     cutoff = now - datetime.timedelta(days=settings.RETENTION_EXPORT_DAYS)
-    with transaction.atomic():
-        old = PeopleImport.objects.filter(importe_le__lt=cutoff)
-        files = [name for name in old.values_list("fichier", flat=True) if name]
-        count = old.count()
-        old.delete()
-        retention.delete_files_on_commit(files)
-    return {"imports": count, "fichiers": len(files)}
+    count, files = retention.delete_with_files(PeopleImport.objects.filter(importe_le__lt=cutoff))
+    return {"imports": count, "fichiers": files}
 
 
 def register_retention() -> None:

@@ -869,6 +869,24 @@ def todo_prestataire(user, now):
 # -- the convention's terms over time ------------------------------------------------------------
 
 
+# The terms an avenant may amend (`ami.Avenant`: None where it leaves the term as it was).
+AMENDABLE_TERMS = ("prix_seance_groupe", "prix_seance_sous_groupe", "seances_par_site")
+
+
+def terms_on(base: dict, avenants, on: datetime.date) -> dict:
+    """`base` amended by the `avenants` (signed, in date d'effet order) in effect on `on`: for each term, the
+    latest avenant that sets it wins. The one rule of the convention page, its avenants' PDFs and the
+    programme's prices and volumes (`seances.pricing`)."""
+    terms = dict(base)
+    for avenant in avenants:
+        if avenant.date_effet <= on:
+            for name in AMENDABLE_TERMS:
+                value = getattr(avenant, name)
+                if name in terms and value is not None:
+                    terms[name] = value
+    return terms
+
+
 def convention_terms(convention, on=None) -> dict:
     """The prices HT of a séance and the volume the convention sets on `on` (today by default): those of the
     retained dossier's last version, amended by each signed avenant whose date d'effet is on or before `on`.
@@ -879,19 +897,13 @@ def convention_terms(convention, on=None) -> dict:
     version = convention.dossier.versions.order_by("-numero").first()
     financier = version.contenu.get("financier", {}) if version else {}
     groupe = Decimal(str(financier.get("prix_seance_groupe") or "0"))
-    terms = {
+    base = {
         "prix_seance_groupe": groupe,
         "prix_seance_sous_groupe": Decimal(str(financier.get("prix_seance_sous_groupe") or groupe)),
         "seances_par_site": convention.dossier.ami.seances_par_site,
-        "avenants": [],
     }
-    for avenant in convention.avenants.filter(signed_at__isnull=False, date_effet__lte=on).order_by("date_effet"):
-        for name in ("prix_seance_groupe", "prix_seance_sous_groupe", "seances_par_site"):
-            value = getattr(avenant, name)
-            if value is not None:
-                terms[name] = value
-        terms["avenants"].append(avenant)
-    return terms
+    avenants = list(convention.avenants.filter(signed_at__isnull=False).order_by("date_effet", "numero"))
+    return terms_on(base, avenants, on) | {"avenants": [a for a in avenants if a.date_effet <= on]}
 
 
 def dossier_recipients(dossier: Dossier) -> list[tuple[str, str, object]]:

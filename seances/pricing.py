@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ami.models import Avenant
 from ami.scoring import money
+from ami.selectors import terms_on
 from seances.models import Programme
 
 DEFAULT_EXEMPTION = "TVA non applicable, article 293 B du code général des impôts"
@@ -47,22 +48,14 @@ def unit_price(programme: Programme, *, sous_groupe: bool, on: datetime.date | N
     """The price HT of a séance held on `on` (today by default): the programme's, or the latest signed
     avenant's in effect on that day that set it."""
     name = "prix_seance_sous_groupe" if sous_groupe else "prix_seance_groupe"
-    price = getattr(programme, name)
-    on = on or timezone.localdate()
-    for avenant in signed_avenants(programme):
-        if avenant.date_effet <= on and getattr(avenant, name) is not None:
-            price = getattr(avenant, name)
-    return money(Decimal(price))
+    terms = terms_on({name: getattr(programme, name)}, signed_avenants(programme), on or timezone.localdate())
+    return money(Decimal(terms[name]))
 
 
 def minimum_per_site(programme: Programme, *, on: datetime.date | None = None) -> int:
     """Séances due per site and per year: the programme's, or the latest signed avenant's in effect."""
-    minimum = programme.minimum_par_site
-    on = on or timezone.localdate()
-    for avenant in signed_avenants(programme):
-        if avenant.date_effet <= on and avenant.seances_par_site is not None:
-            minimum = avenant.seances_par_site
-    return minimum
+    base = {"seances_par_site": programme.minimum_par_site}
+    return terms_on(base, signed_avenants(programme), on or timezone.localdate())["seances_par_site"]
 
 
 def totals(programme: Programme, total_ht: Decimal) -> dict:

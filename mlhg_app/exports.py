@@ -32,7 +32,7 @@ from django.utils import timezone
 from mlhg_app import retention
 from mlhg_app.jobs import enqueue
 from mlhg_app.models import StoredExport
-from mlhg_app.todo import Item, counted
+from mlhg_app.todo import Item
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +74,10 @@ def todo_exports_ready(user, now):
     )
     if ready:
         pk, kind = ready[0]
-        yield Item(
-            label=counted(len(ready), "Export prêt à télécharger", "Exports prêts à télécharger"),
-            count=len(ready),
+        yield Item.counting(
+            len(ready),
+            "Export prêt à télécharger",
+            "Exports prêts à télécharger",
             url=reverse("export", args=[pk]),
             detail=label(kind) if len(ready) == 1 else f"le dernier : {label(kind)}",
         )

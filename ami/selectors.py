@@ -766,15 +766,18 @@ def grid_due_date(ami: AMI) -> datetime.date:
     return dated[0] if dated else deadline + datetime.timedelta(days=GRID_DAYS_AFTER_DEADLINE)
 
 
-def _per_ami(queryset, ami_path: str) -> list[dict]:
-    """The queryset counted per AMI, in one query: [{"reference", "titre", "n"}], the soonest deadline first."""
-    return [
-        {"reference": row[f"{ami_path}__reference"], "titre": row[f"{ami_path}__titre"], "n": row["n"]}
-        for row in queryset.order_by()
+def _per_ami(queryset, ami_path: str, singular: str, plural: str, view: str):
+    """The queryset counted per AMI, in one query: an `Item` per AMI, linking its page `view`, the soonest
+    deadline first."""
+    rows = (
+        queryset.order_by()
         .values(f"{ami_path}__reference", f"{ami_path}__titre", f"{ami_path}__date_limite")
         .annotate(n=Count("pk", distinct=True))
         .order_by(f"{ami_path}__date_limite", f"{ami_path}__reference")
-    ]
+    )
+    for row in rows:
+        url = reverse(view, args=[row[f"{ami_path}__reference"]])
+        yield Item.counting(row["n"], singular, plural, url=url, detail=row[f"{ami_path}__titre"])
 
 
 def todo_staff(user, now):
@@ -783,28 +786,18 @@ def todo_staff(user, now):
     pending = Dossier.objects.filter(
         pk__in=dossiers_readable_by(user, now).filter(status=Dossier.Status.DEPOSE).values("pk")
     )
-    for row in _per_ami(pending, "ami"):
-        yield Item(
-            label=counted(row["n"], "Dossier à déclarer recevable", "Dossiers à déclarer recevables"),
-            count=row["n"],
-            url=reverse("ami:eligibility", args=[row["reference"]]),
-            detail=row["titre"],
-        )
-    for row in _per_ami(lettres_visible_to(user).filter(sent_at__isnull=True), "decision__ami"):
-        yield Item(
-            label=counted(row["n"], "Lettre de résultat à envoyer", "Lettres de résultat à envoyer"),
-            count=row["n"],
-            url=reverse("ami:decision", args=[row["reference"]]),
-            detail=row["titre"],
-        )
-    for row in _per_ami(conventions_visible_to(user).filter(signed_at__isnull=True), "decision__ami"):
-        yield Item(
-            label=counted(row["n"], "Convention à faire signer", "Conventions à faire signer"),
-            count=row["n"],
-            # The decision's page shows the convention and leads to its signature (ami:convention is POST only).
-            url=reverse("ami:decision", args=[row["reference"]]),
-            detail=row["titre"],
-        )
+    yield from _per_ami(
+        pending, "ami", "Dossier à déclarer recevable", "Dossiers à déclarer recevables", "ami:eligibility"
+    )
+    letters = lettres_visible_to(user).filter(sent_at__isnull=True)
+    yield from _per_ami(
+        letters, "decision__ami", "Lettre de résultat à envoyer", "Lettres de résultat à envoyer", "ami:decision"
+    )
+    # The decision's page shows the convention and leads to its signature (ami:convention is POST only).
+    unsigned = conventions_visible_to(user).filter(signed_at__isnull=True)
+    yield from _per_ami(
+        unsigned, "decision__ami", "Convention à faire signer", "Conventions à faire signer", "ami:decision"
+    )
     ami = amis_public().filter(status=AMI.Status.PUBLIE, date_limite__gte=now).order_by("date_limite").first()
     if ami is not None:
         yield Upcoming(
@@ -828,10 +821,10 @@ def todo_evaluateur(user, now):
     counts = {row["ami"]: row["n"] for row in pending}
     amis = AMI.objects.filter(pk__in=counts).prefetch_related("jalons").order_by("date_limite") if counts else []
     for ami in amis:
-        n = counts[ami.pk]
-        yield Item(
-            label=counted(n, "Grille à remplir", "Grilles à remplir"),
-            count=n,
+        yield Item.counting(
+            counts[ami.pk],
+            "Grille à remplir",
+            "Grilles à remplir",
             url=reverse("ami:my_evaluations"),
             due=grid_due_date(ami),
             detail=ami.titre,

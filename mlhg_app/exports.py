@@ -21,7 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from celery import shared_task
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile, File
 from django.db import transaction
@@ -32,7 +31,7 @@ from django.utils import timezone
 from mlhg_app import retention
 from mlhg_app.jobs import enqueue
 from mlhg_app.models import StoredExport
-from mlhg_app.todo import Item, counted
+from mlhg_app.todo import Item
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +73,10 @@ def todo_exports_ready(user, now):
     )
     if ready:
         pk, kind = ready[0]
-        yield Item(
-            label=counted(len(ready), "Export prêt à télécharger", "Exports prêts à télécharger"),
-            count=len(ready),
+        yield Item.counting(
+            len(ready),
+            "Export prêt à télécharger",
+            "Exports prêts à télécharger",
             url=reverse("export", args=[pk]),
             detail=label(kind) if len(ready) == 1 else f"le dernier : {label(kind)}",
         )
@@ -153,16 +153,8 @@ def run_export(*, export_id: int) -> str:
 # -- retention: an export is a copy made for one download ------------------------------------------
 
 
-def purge_exports(now) -> dict[str, int]:
-    """Delete exports (and their files, after commit) older than RETENTION_EXPORT_DAYS."""
-    cutoff = now - datetime.timedelta(days=settings.RETENTION_EXPORT_DAYS)
-    count, files = retention.delete_with_files(StoredExport.objects.filter(demande_le__lt=cutoff))
-    return {"exports": count, "fichiers": files}
-
-
 def register_retention() -> None:
-    retention.register(
-        "mlhg_app.exports",
-        purge_exports,
-        reason=lambda now: f"exports (rapports, archives, bilans) de plus de {settings.RETENTION_EXPORT_DAYS} jours",
+    """An export is a copy made for one download: deleted (with its file) RETENTION_EXPORT_DAYS after it was asked."""
+    retention.register_short_lived(
+        "mlhg_app.exports", StoredExport, "demande_le", kind="exports", what="exports (rapports, archives, bilans)"
     )

@@ -20,6 +20,7 @@ into Paris time. The template filters are ``{% load french %}``. An empty value 
 """
 
 import datetime
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats, timezone, translation
@@ -35,75 +36,79 @@ def _local(value):
     return value
 
 
+def _empty_if_blank(write):
+    """`write(value)`, or « — » for an empty value (None or "")."""
+
+    @functools.wraps(write)
+    def written(value):
+        if value is None or value == "":
+            return EMPTY
+        return write(value)
+
+    return written
+
+
+def _french(value, fmt: str) -> str:
+    """Django's `date_format` in French (day and month names)."""
+    with translation.override("fr"):
+        return formats.date_format(value, fmt)
+
+
+@_empty_if_blank
 def day_date(value: datetime.date | datetime.datetime | None) -> str:
     """« 12 octobre 2026 »; the first of the month is « 1er »."""
-    if value is None or value == "":
-        return EMPTY
     value = _local(value)
-    with translation.override("fr"):
-        month = formats.date_format(value, "F")
     day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {month} {value.year}"
+    return f"{day} {_french(value, 'F')} {value.year}"
 
 
+@_empty_if_blank
 def day_month(value: datetime.date | datetime.datetime | None) -> str:
     """« 1er mars », « 12 octobre » (a date whose year is obvious from its neighbour)."""
-    if value is None or value == "":
-        return EMPTY
     return day_date(value).rsplit(" ", 1)[0]
 
 
+@_empty_if_blank
 def long_date(value: datetime.date | datetime.datetime | None) -> str:
     """« lundi 12 octobre 2026 »; the first of the month is « 1er »."""
-    if value is None or value == "":
-        return EMPTY
-    value = _local(value)
-    with translation.override("fr"):
-        weekday = formats.date_format(value, "l")
-    return f"{weekday} {day_date(value)}"
+    return f"{_french(_local(value), 'l')} {day_date(value)}"
 
 
+@_empty_if_blank
 def clock_time(value: datetime.time | datetime.datetime | None) -> str:
     """« 14 h 00 », « 9 h 30 »: no leading zero, no-break spaces (never split over two lines)."""
-    if value is None or value == "":
-        return EMPTY
     value = _local(value)
     return f"{value.hour}{NBSP}h{NBSP}{value.minute:02d}"
 
 
+@_empty_if_blank
 def precise_time(value: datetime.time | datetime.datetime | None) -> str:
     """« 23 h 59 min 30 s »: a time to the second, where the second is evidence (a receipt)."""
-    if value is None or value == "":
-        return EMPTY
     value = _local(value)
     return f"{clock_time(value)}{NBSP}min{NBSP}{value.second:02d}{NBSP}s"
 
 
+@_empty_if_blank
 def date_at(value: datetime.datetime | None) -> str:
     """« 1er décembre 2026 à 9 h 30 »: a moment, in Paris time."""
-    if value is None or value == "":
-        return EMPTY
     return f"{day_date(value)} à {clock_time(value)}"
 
 
+@_empty_if_blank
 def moment_text(value: datetime.datetime | None) -> str:
     """« 30 mai 2026 à 0 h 00 min 31 s »: a receipt time, to the second (the evidence of a deposit on time)."""
-    if value is None or value == "":
-        return EMPTY
     return f"{day_date(value)} à {precise_time(value)}"
 
 
+@_empty_if_blank
 def number(value: int | Decimal | float | str | None) -> str:
     """« 14 832 », « 980 »: an integer count, thousands grouped by a narrow no-break space."""
-    if value is None or value == "":
-        return EMPTY
     return f"{int(value):,}".replace(",", NNBSP)
 
 
+@_empty_if_blank
 def euros(value: Decimal | int | float | str | None) -> str:
     """« 12 096,00 € »: two decimals, thousands grouped by a narrow no-break space, a no-break space before €."""
-    if value is None or value == "":
-        return EMPTY
     amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     units, cents = f"{abs(amount):.2f}".split(".")
     sign = "-" if amount < 0 else ""
@@ -123,10 +128,9 @@ def percent(part, whole) -> str:
     return EMPTY if value is None else f"{value}{NBSP}%"
 
 
+@_empty_if_blank
 def deadline_text(deadline: datetime.datetime | None) -> str:
     """« vendredi 29 mai 2026 à 23 h 59 » (Europe/Paris): THE way to write a deadline, in pages, PDFs and emails."""
-    if deadline is None or deadline == "":
-        return EMPTY
     return f"{long_date(deadline)} à {clock_time(deadline)}"
 
 

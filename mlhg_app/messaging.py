@@ -89,3 +89,9 @@ def messages_send(*, users, context: dict | None = None, **message) -> int:
     return sum(
         message_send(recipient=user.email, context={**(context or {}), "user": user}, **message) for user in users
     )
+
+
+def account_message_send(*, user, context: dict | None = None, **message) -> bool:
+    """`message_send` to an account about itself: at its address, with the person as `user` in the context
+    and the account as the logged object."""
+    return message_send(recipient=user.email, context={**(context or {}), "user": user}, obj=user, **message)

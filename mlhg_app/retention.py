@@ -28,6 +28,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 
@@ -89,6 +90,19 @@ def delete_with_files(queryset, file_field: str = "fichier") -> tuple[int, int]:
         queryset.delete()
         delete_files_on_commit(files)
     return count, len(files)
+
+
+def register_short_lived(name: str, model, date_field: str, *, kind: str, what: str) -> None:
+    """Register the purger `name` of rows kept for a short while (an export, an HR file to import): those of
+    `model` whose `date_field` is older than RETENTION_EXPORT_DAYS days go, with their stored `fichier`
+    (after commit). It counts `{kind: rows, "fichiers": files}`; its reason reads « <what> de plus de N jours »."""
+
+    def purge(now: datetime.datetime) -> dict[str, int]:
+        cutoff = now - datetime.timedelta(days=settings.RETENTION_EXPORT_DAYS)
+        count, files = delete_with_files(model.objects.filter(**{f"{date_field}__lt": cutoff}))
+        return {kind: count, "fichiers": files}
+
+    register(name, purge, reason=lambda now: f"{what} de plus de {settings.RETENTION_EXPORT_DAYS} jours")
 
 
 def delete_history(model, ids) -> int:

@@ -49,6 +49,11 @@ class Item:
             return timezone.localtime(self.due).date()
         return self.due
 
+    @classmethod
+    def counting(cls, n: int, singular: str, plural: str, **fields) -> "Item":
+        """`n` things to do, labelled in the singular or the plural of `n` (`counted`)."""
+        return cls(label=counted(n, singular, plural), count=n, **fields)
+
 
 @dataclass(frozen=True)
 class Upcoming:

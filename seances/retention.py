@@ -52,10 +52,9 @@ def purge_emargements(now: datetime.datetime) -> dict[str, int]:
 
 
 def reason_emargements(now: datetime.datetime) -> str:
-    years = settings.RETENTION_EMARGEMENT_YEARS
     return (
         f"émargements et relevés de prestations dont la période s'est achevée avant le {_cutoff(now):%d/%m/%Y}, "
-        f"conservés {years} ans (pièces justificatives de facturation)"
+        f"conservés {settings.RETENTION_EMARGEMENT_YEARS} ans (pièces justificatives de facturation)"
     )
 
 

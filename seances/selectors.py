@@ -327,18 +327,21 @@ def _started(now) -> Q:
     return Q(date__lt=local.date()) | Q(date=local.date(), heure_debut__lte=local.time())
 
 
-def _per_programme(queryset, **aggregates) -> list[dict]:
-    """The queryset counted per programme in one query: [{"programme", "programme__annee_debut", "n", …}]."""
-    return list(
+def _per_programme(queryset, singular: str, plural: str, view: str, detail=None, **aggregates):
+    """The queryset counted per programme in one query, the latest programme first: an `Item` per programme,
+    linking its page `view`, its detail « Programme 2026-2027 » or `detail(row, label)` (the row holds
+    "n" and the `aggregates`)."""
+    rows = (
         queryset.order_by()
         .values("programme", "programme__annee_debut")
         .annotate(n=Count("pk", distinct=True), **aggregates)
         .order_by("-programme__annee_debut")
     )
-
-
-def _programme_label(row) -> str:
-    return f"Programme {row['programme__annee_debut']}-{row['programme__annee_debut'] + 1}"
+    for row in rows:
+        start = row["programme__annee_debut"]
+        label = f"Programme {start}-{start + 1}"
+        url = reverse(view, args=[row["programme"]])
+        yield Item.counting(row["n"], singular, plural, url=url, detail=detail(row, label) if detail else label)
 
 
 def _recording_items(seances, now, list_url):
@@ -354,7 +357,7 @@ def _recording_items(seances, now, list_url):
         found = queryset.order_by().aggregate(n=Count("pk", distinct=True), first=Min("pk"))
         if found["n"]:
             url = reverse(view, args=[found["first"]]) if found["n"] == 1 else list_url
-            yield Item(label=counted(found["n"], singular, plural), count=found["n"], url=url)
+            yield Item.counting(found["n"], singular, plural, url=url)
 
 
 def _next_seance(seances, now):
@@ -373,24 +376,21 @@ def todo_staff(user, now):
     """Staff: statements to pay, séances to bill, cancellations to decide, séances held without a compte
     rendu for 2 days, programmes to create from a convention; the next séance. Six queries."""
     today = timezone.localtime(now).date()
-    for row in _per_programme(releves_visible_to(user).filter(paye_le__isnull=True), ttc=Sum("total_ttc")):
-        yield Item(
-            label=counted(row["n"], "Relevé à payer", "Relevés à payer"),
-            count=row["n"],
-            url=reverse("seances:statements", args=[row["programme"]]),
-            detail=f"{_programme_label(row)} · {french.euros(row['ttc'])} TTC",
-        )
+    yield from _per_programme(
+        releves_visible_to(user).filter(paye_le__isnull=True),
+        "Relevé à payer",
+        "Relevés à payer",
+        "seances:statements",
+        detail=lambda row, label: f"{label} · {french.euros(row['ttc'])} TTC",
+        ttc=Sum("total_ttc"),
+    )
     visible = seances_visible_to(user)
     to_bill = visible.filter(date__lt=today, ligne_releve__isnull=True).filter(
         Q(status=Seance.Status.REALISEE) | Q(status=Seance.Status.ANNULEE, annulation__facturable=True)
     )
-    for row in _per_programme(to_bill):
-        yield Item(
-            label=counted(row["n"], "Séance à facturer : relevé à émettre", "Séances à facturer : relevé à émettre"),
-            count=row["n"],
-            url=reverse("seances:statements", args=[row["programme"]]),
-            detail=_programme_label(row),
-        )
+    yield from _per_programme(
+        to_bill, "Séance à facturer : relevé à émettre", "Séances à facturer : relevé à émettre", "seances:statements"
+    )
     undecided = (
         Annulation.objects.filter(facturable__isnull=True, seance__in=visible.values("pk"))
         .values("seance__programme")
@@ -398,11 +398,10 @@ def todo_staff(user, now):
         .order_by("seance__programme")
     )
     for row in undecided:
-        yield Item(
-            label=counted(
-                row["n"], "Annulation à déclarer facturable ou non", "Annulations à déclarer facturables ou non"
-            ),
-            count=row["n"],
+        yield Item.counting(
+            row["n"],
+            "Annulation à déclarer facturable ou non",
+            "Annulations à déclarer facturables ou non",
             url=reverse("seances:statements", args=[row["seance__programme"]]),
         )
     late = visible.filter(
@@ -410,22 +409,18 @@ def todo_staff(user, now):
         date__lte=today - datetime.timedelta(days=COMPTE_RENDU_DELAY_DAYS),
         compte_rendu__isnull=True,
     )
-    for row in _per_programme(late):
-        yield Item(
-            label=counted(
-                row["n"],
-                f"Séance sans compte rendu depuis {COMPTE_RENDU_DELAY_DAYS} jours",
-                f"Séances sans compte rendu depuis {COMPTE_RENDU_DELAY_DAYS} jours",
-            ),
-            count=row["n"],
-            url=reverse("seances:dashboard", args=[row["programme"]]),
-            detail=_programme_label(row),
-        )
+    yield from _per_programme(
+        late,
+        f"Séance sans compte rendu depuis {COMPTE_RENDU_DELAY_DAYS} jours",
+        f"Séances sans compte rendu depuis {COMPTE_RENDU_DELAY_DAYS} jours",
+        "seances:dashboard",
+    )
     conventions = conventions_without_programme().count()
     if conventions:
-        yield Item(
-            label=counted(conventions, "Programme annuel à créer", "Programmes annuels à créer"),
-            count=conventions,
+        yield Item.counting(
+            conventions,
+            "Programme annuel à créer",
+            "Programmes annuels à créer",
             url=reverse("seances:programme_create"),
             detail=counted(conventions, "depuis sa convention", "depuis leurs conventions"),
         )
@@ -440,13 +435,14 @@ def todo_responsable(user, now):
     proposed = seances_visible_to(user).filter(
         programme__responsable=user, status=Seance.Status.PROPOSEE, demande_modification=""
     )
-    for row in _per_programme(proposed, first=Min("date")):
-        yield Item(
-            label=counted(row["n"], "Séance à valider", "Séances à valider"),
-            count=row["n"],
-            url=reverse("seances:board", args=[row["programme"]]),
-            detail=f"{_programme_label(row)} · la première le {french.long_date(row['first'])}",
-        )
+    yield from _per_programme(
+        proposed,
+        "Séance à valider",
+        "Séances à valider",
+        "seances:board",
+        detail=lambda row, label: f"{label} · la première le {french.long_date(row['first'])}",
+        first=Min("date"),
+    )
     upcoming = _next_seance(seances_visible_to(user).filter(programme__responsable=user), now)
     if upcoming:
         yield upcoming
@@ -479,21 +475,13 @@ def todo_prestataire(user, now):
         for programme in programmes.filter(pk__in=list(windows)).order_by("-annee_debut"):
             n = windows[programme.pk] * groupes.get(programme.pk, 0) - planned.get(programme.pk, 0)
             if n > 0:
-                yield Item(
-                    label=counted(n, "Séance à planifier", "Séances à planifier"),
-                    count=n,
-                    url=reverse("seances:board", args=[programme.pk]),
-                    detail=str(programme),
-                )
+                url = reverse("seances:board", args=[programme.pk])
+                yield Item.counting(n, "Séance à planifier", "Séances à planifier", url=url, detail=str(programme))
     seances = seances_visible_to(user)
     asked = seances.filter(status=Seance.Status.PROPOSEE).exclude(demande_modification="")
-    for row in _per_programme(asked):
-        yield Item(
-            label=counted(row["n"], "Demande de modification à traiter", "Demandes de modification à traiter"),
-            count=row["n"],
-            url=reverse("seances:board", args=[row["programme"]]),
-            detail=_programme_label(row),
-        )
+    yield from _per_programme(
+        asked, "Demande de modification à traiter", "Demandes de modification à traiter", "seances:board"
+    )
     latest = programmes.order_by("-annee_debut").values_list("pk", flat=True).first()
     list_url = reverse("seances:board", args=[latest]) if latest else reverse("seances:programme_list")
     yield from _recording_items(seances, now, list_url)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ami.models import Prestataire
+from ami.services.intake import ORGANISATION_FIELDS
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"]
 
@@ -59,16 +60,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Prestataire
-        fields = [
-            "siret",
-            "raison_sociale",
-            "statut_juridique",
-            "adresse",
-            "code_postal",
-            "ville",
-            "contact_nom",
-            "contact_telephone",
-        ]
+        fields = list(ORGANISATION_FIELDS)
 
     def validate_unique(self):
         """A known SIRET is matched to its organisation, not refused: the service decides."""

@@ -252,13 +252,15 @@ def avenant_create(
     objet = (objet or "").strip()
     if not objet:
         raise Refused("Indiquez l'objet de l'avenant.", field="objet")
-    if prix_seance_groupe is None and prix_seance_sous_groupe is None and seances_par_site is None:
+    terms = {
+        "prix_seance_groupe": prix_seance_groupe,
+        "prix_seance_sous_groupe": prix_seance_sous_groupe,
+        "seances_par_site": seances_par_site,
+    }
+    if all(value is None for value in terms.values()):
         raise Refused("Un avenant modifie au moins un prix ou le volume de séances.")
-    for field, value in (
-        ("prix_seance_groupe", prix_seance_groupe),
-        ("prix_seance_sous_groupe", prix_seance_sous_groupe),
-    ):
-        if value is not None and value <= 0:
+    for field in ("prix_seance_groupe", "prix_seance_sous_groupe"):
+        if terms[field] is not None and terms[field] <= 0:
             raise Refused("Un prix est positif.", field=field)
     if seances_par_site is not None and seances_par_site < 1:
         raise Refused("Au moins une séance par site et par an.", field="seances_par_site")
@@ -283,15 +285,9 @@ def avenant_create(
                 f"({day_date(previous.date_effet)}).",
                 field="date_effet",
             )
+        numero = (previous.numero + 1) if previous else 1
         avenant = Avenant(
-            convention=convention,
-            numero=(previous.numero + 1) if previous else 1,
-            date_effet=date_effet,
-            objet=objet,
-            prix_seance_groupe=prix_seance_groupe,
-            prix_seance_sous_groupe=prix_seance_sous_groupe,
-            seances_par_site=seances_par_site,
-            created_by=user,
+            convention=convention, numero=numero, date_effet=date_effet, objet=objet, created_by=user, **terms
         )
         avenant._history_user = user
         avenant.save()

@@ -6,6 +6,8 @@ submitted version is never changed nor deleted: removing it from the draft
 only detaches it.
 """
 
+import dataclasses
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -159,15 +161,8 @@ def fichier_add(*, dossier: Dossier, upload, kind: str, intervenant: Intervenant
     _require_editable(dossier)
     _lock(dossier)
     check = upload_check(upload, dossier_total=dossier_files_size(dossier))
-    fichier = Fichier(
-        dossier=dossier,
-        kind=kind,
-        intervenant=intervenant,
-        nom=check.nom,
-        taille=check.taille,
-        sha256=check.sha256,
-        type_mime=check.type_mime,
-    )
+    # The checked upload's name, size, hash and type are the row's fields of the same names.
+    fichier = Fichier(dossier=dossier, kind=kind, intervenant=intervenant, **dataclasses.asdict(check))
     upload.seek(0)
     fichier.fichier.save(check.nom, upload, save=False)
     try:

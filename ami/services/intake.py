@@ -44,6 +44,9 @@ ORGANISATION_FIELDS = (
     "contact_telephone",
 )
 
+# What a deposit records of a message read from its .eml (`ReceivedEmail`'s attributes of the same names).
+HEADER_FIELDS = ("expediteur_email", "expediteur_nom", "sujet", "date_entete", "received_entete", "date_received")
+
 
 def _when(value) -> str:
     return moment_text(value)
@@ -100,14 +103,9 @@ def intake_record_eml(*, ami: AMI, upload, user) -> DepotCourriel:
             ami=ami,
             eml_sha256=sha256,
             eml_taille=len(raw),
-            expediteur_email=parsed.expediteur_email,
-            expediteur_nom=parsed.expediteur_nom,
-            sujet=parsed.sujet,
-            date_entete=parsed.date_entete,
-            received_entete=parsed.received_entete,
-            date_received=parsed.date_received,
             recu_le=parsed.recu_le,
             enregistre_par=user,
+            **{name: getattr(parsed, name) for name in HEADER_FIELDS},
         )
         depot.eml.save(f"{sha256}.eml", ContentFile(raw), save=False)
         depot._history_user = user

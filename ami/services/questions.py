@@ -14,7 +14,7 @@ from ami.models import AMI, Question
 from ami.selectors import candidats_inscrits, prestataire_of
 from mlhg_app.french import deadline_text
 from mlhg_app.jobs import enqueue
-from mlhg_app.messaging import message_send
+from mlhg_app.messaging import message_send, messages_send
 from mlhg_app.refusals import Refused
 
 MAX_LENGTH = 3000
@@ -121,23 +121,20 @@ def question_publish(*, question: Question, by, now=None) -> Question:
 def question_notify(*, question: Question) -> int:
     """Email a published answer to every active account of every registered candidate, once each."""
     ami = question.ami
-    sent = 0
-    for membre in candidats_inscrits(ami):
-        sent += message_send(
-            kind="ami.question",
-            recipient=membre.user.email,
-            subject=f"Questions et réponses n° {question.numero} – {ami.titre}",
-            template="ami_question",
-            context={
-                "ami": ami,
-                "numero": question.numero,
-                "question": question.question_publiee,
-                "reponse": question.reponse,
-                "user": membre.user,
-            },
-            obj=question,
-        )
-    return sent
+    context = {
+        "ami": ami,
+        "numero": question.numero,
+        "question": question.question_publiee,
+        "reponse": question.reponse,
+    }
+    return messages_send(
+        users=[membre.user for membre in candidats_inscrits(ami)],
+        kind="ami.question",
+        subject=f"Questions et réponses n° {question.numero} – {ami.titre}",
+        template="ami_question",
+        context=context,
+        obj=question,
+    )
 
 
 # Beside the services that queue them (docs/architecture.md); ami/tasks.py names them for Celery.

@@ -20,7 +20,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from ami.models import Membre, Prestataire
 from ami.selectors import prestataire_recipients
-from mlhg_app.messaging import message_send, messages_send
+from mlhg_app.messaging import account_message_send, messages_send
 from mlhg_app.models import User
 
 LINK_MAX_AGE = datetime.timedelta(days=3)
@@ -139,17 +139,15 @@ def _known_address_notify(*, user: User) -> bool:
     pending = Membre.objects.filter(user=user, user__is_active=False, email_verified_at__isnull=True).exists()
     if pending:
         return account_link_resend(email=user.email)
-    return message_send(
+    return account_message_send(
+        user=user,
         kind="prestataire.register_attempt",
-        recipient=user.email,
         subject="Tentative d'inscription avec votre adresse – MLHG APP",
         template="prestataire_register_attempt",
         context={
-            "user": user,
             "login_url": settings.SITE_URL + reverse("login"),
             "reset_url": settings.SITE_URL + reverse("password_reset"),
         },
-        obj=user,
         occurrence=_resend_occurrence(),
     )
 
@@ -180,18 +178,16 @@ def prestataire_verification_send(*, user: User, resend: bool = False) -> bool:
     is a new occurrence, at most one a minute).
     """
     membre = Membre.objects.select_related("prestataire").get(user=user)
-    return message_send(
+    return account_message_send(
+        user=user,
         kind="prestataire.verify",
-        recipient=user.email,
         subject="Confirmez votre adresse électronique – MLHG APP",
         template="prestataire_verify",
         context={
-            "user": user,
             "prestataire": membre.prestataire,
             "url": _absolute("ami:verify_email", account_link_token(user=user, salt=VERIFY_SALT)),
             "days": LINK_MAX_AGE.days,
         },
-        obj=user,
         occurrence=_resend_occurrence() if resend else "",
     )
 
@@ -263,19 +259,17 @@ def membre_invitation_send(*, membre: Membre, resend: bool = False) -> bool:
     invitation is a new occurrence, at most one a minute).
     """
     user = membre.user
-    return message_send(
+    return account_message_send(
+        user=user,
         kind="prestataire.invitation",
-        recipient=user.email,
         subject=f"Invitation à rejoindre {membre.prestataire.raison_sociale} sur la plateforme APP de la MLHG",
         template="prestataire_invitation",
         context={
-            "user": user,
             "prestataire": membre.prestataire,
             "invited_by": membre.invited_by,
             "url": _absolute("ami:accept_invitation", account_link_token(user=user, salt=INVITATION_SALT)),
             "days": LINK_MAX_AGE.days,
         },
-        obj=user,
         occurrence=_resend_occurrence() if resend else "",
     )
 

@@ -5,7 +5,7 @@ from django.db import models, transaction
 from ami.models import AMI, Dossier, Evaluation
 from ami.selectors import prestataire_recipients
 from mlhg_app.french import counted, deadline_text
-from mlhg_app.messaging import message_send, messages_send
+from mlhg_app.messaging import messages_send
 from mlhg_app.models import User
 
 
@@ -59,14 +59,12 @@ def evaluator_remind(*, ami_id: int, user_id: int, occurrence: str) -> int:
     if not pending:
         return 0
     grids = counted(len(pending), "grille d'évaluation", "grilles d'évaluation")
-    return int(
-        message_send(
-            kind="evaluation.reminder",
-            recipient=user.email,
-            subject=f"Rappel : {grids} à soumettre – {ami.titre}",
-            template="evaluation_reminder",
-            context={"ami": ami, "user": user, "pending": pending},
-            obj=ami,
-            occurrence=occurrence,
-        )
+    return messages_send(
+        users=[user],
+        kind="evaluation.reminder",
+        subject=f"Rappel : {grids} à soumettre – {ami.titre}",
+        template="evaluation_reminder",
+        context={"ami": ami, "pending": pending},
+        obj=ami,
+        occurrence=occurrence,
     )

@@ -131,12 +131,15 @@ class _RowsView(_DraftMixin, View):
     active = ""
     title = ""
     intro = ""
+    # The draft's rows (`ami.<related_name>`, in their order), their fields as the formset names them, and
+    # the service that saves them.
+    related_name = ""
+    fields: tuple[str, ...] = ()
+    save_rows = None
 
     def existing(self) -> list[dict]:
-        raise NotImplementedError
-
-    def save(self, rows, user):
-        raise NotImplementedError
+        rows = getattr(self.ami, self.related_name).order_by("ordre", "pk")
+        return [{name: getattr(row, name) for name in self.fields} for row in rows]
 
     def render_rows(self, request, formset):
         return self.page(
@@ -150,7 +153,7 @@ class _RowsView(_DraftMixin, View):
         formset = self.formset_class(request.POST, initial=rows_initial(self.existing()))
         if formset.is_valid():
             try:
-                self.save(formset_rows(formset), request.user)
+                self.save_rows(ami=self.ami, rows=formset_rows(formset), by=request.user)
             except Refused as refusal:
                 formset._non_form_errors = formset.error_class([refusal.message])
             else:
@@ -163,27 +166,14 @@ class AMISectionsView(_RowsView):
     formset_class = SectionFormSet
     active, title = "sections", "Texte de l'AMI"
     intro = "Les sections du texte, dans l'ordre de leur position. Cochez « Supprimer » pour en retirer une ; la dernière ligne, vide, en ajoute une."
-
-    def existing(self):
-        return [{"code": s.code, "titre": s.titre, "texte": s.texte} for s in self.ami.sections.order_by("ordre", "pk")]
-
-    def save(self, rows, user):
-        ami_sections_save(ami=self.ami, rows=rows, by=user)
+    related_name, fields, save_rows = "sections", ("code", "titre", "texte"), staticmethod(ami_sections_save)
 
 
 class AMICriteresView(_RowsView):
     formset_class = CritereFormSet
     active, title = "criteres", "Critères de sélection"
     intro = "La somme des pondérations doit être égale à 100 %. Le critère « calculé » est noté à partir des prix (un seul)."
-
-    def existing(self):
-        return [
-            {"id": c.pk, "libelle": c.libelle, "poids": c.poids, "mode": c.mode}
-            for c in self.ami.criteres.order_by("ordre", "pk")
-        ]
-
-    def save(self, rows, user):
-        ami_criteres_save(ami=self.ami, rows=rows, by=user)
+    related_name, fields, save_rows = "criteres", ("id", "libelle", "poids", "mode"), staticmethod(ami_criteres_save)
 
     def page(self, request, template, **context):
         formset = context["formset"]
@@ -195,15 +185,7 @@ class AMIJalonsView(_RowsView):
     formset_class = JalonFormSet
     active, title = "jalons", "Calendrier prévisionnel"
     intro = "Les étapes du calendrier publié, dans l'ordre de leur position."
-
-    def existing(self):
-        return [
-            {"id": j.pk, "libelle": j.libelle, "quand": j.quand, "date": j.date}
-            for j in self.ami.jalons.order_by("ordre", "pk")
-        ]
-
-    def save(self, rows, user):
-        ami_jalons_save(ami=self.ami, rows=rows, by=user)
+    related_name, fields, save_rows = "jalons", ("id", "libelle", "quand", "date"), staticmethod(ami_jalons_save)
 
 
 class AMIPreviewView(AMIObjectMixin, PermissionRequiredView, TemplateView):

@@ -103,16 +103,9 @@ def person_reactivate(*, user: User, by: User) -> User:
 
 
 def _set_active(*, user: User, by: User, is_active: bool) -> User:
-    return user_update(
-        user=user,
-        by=by,
-        first_name=user.first_name,
-        last_name=user.last_name,
-        role=user.role,
-        antenne=user.antenne,
-        is_manager=user.is_manager,
-        is_active=is_active,
-    )
+    """`user_update` of the activity alone: the person's name, role, site and manager flag are kept."""
+    kept = {name: getattr(user, name) for name in ("first_name", "last_name", "role", "antenne", "is_manager")}
+    return user_update(user=user, by=by, is_active=is_active, **kept)
 
 
 def headcount_warnings(*, headcounts: dict[int, int] | None = None) -> list[str]:

@@ -24,7 +24,6 @@ import unicodedata
 import zipfile
 from dataclasses import asdict, dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
@@ -639,19 +638,11 @@ def people_import_confirm(*, people_import: PeopleImport, by: User) -> Plan:
     return plan
 
 
-def purge_people_imports(now) -> dict[str, int]:
-    """Delete the HR files kept for an import (and their rows) older than RETENTION_EXPORT_DAYS: they hold
-    names and addresses; what an applied import changed stays in each person's history."""
-    cutoff = now - datetime.timedelta(days=settings.RETENTION_EXPORT_DAYS)
-    count, files = retention.delete_with_files(PeopleImport.objects.filter(importe_le__lt=cutoff))
-    return {"imports": count, "fichiers": files}
-
-
 def register_retention() -> None:
-    retention.register(
-        "mlhg_app.people_imports",
-        purge_people_imports,
-        reason=lambda now: f"fichiers d'import du personnel de plus de {settings.RETENTION_EXPORT_DAYS} jours",
+    """The HR files kept for an import (and their rows) are deleted RETENTION_EXPORT_DAYS after they were
+    dropped: they hold names and addresses; what an applied import changed stays in each person's history."""
+    retention.register_short_lived(
+        "mlhg_app.people_imports", PeopleImport, "importe_le", kind="imports", what="fichiers d'import du personnel"
     )
 
 

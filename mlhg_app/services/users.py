@@ -11,7 +11,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from mlhg_app.jobs import enqueue
-from mlhg_app.messaging import message_send
+from mlhg_app.messaging import account_message_send
 from mlhg_app.models import User
 from mlhg_app.refusals import Refused
 
@@ -28,13 +28,12 @@ def user_welcome_send(*, user: User) -> bool:
 
     Side effects: one email, recorded in the outgoing-message log (sent once).
     """
-    return message_send(
+    return account_message_send(
+        user=user,
         kind="account.welcome",
-        recipient=user.email,
         subject="Votre accès à la plateforme APP de la Mission Locale Haute-Garonne",
         template="account_welcome",
-        context={"user": user, "password_url": password_set_url(user)},
-        obj=user,
+        context={"password_url": password_set_url(user)},
     )
 
 
@@ -118,17 +117,12 @@ def user_password_reset_send(*, user: User) -> bool:
 
     Side effects: one email, recorded in the outgoing-message log (at most one a minute).
     """
-    return message_send(
+    return account_message_send(
+        user=user,
         kind="account.password_reset",
-        recipient=user.email,
         subject="Réinitialisation de votre mot de passe – MLHG APP",
         template="password_reset",
-        context={
-            "user": user,
-            "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-        obj=user,
+        context={"uid": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
         occurrence=timezone.now().strftime("%Y%m%d%H%M"),
     )
 

@@ -131,6 +131,19 @@ class SSOCallbackView(PublicView, OIDCAuthenticationCallbackView):
         return redirect(_with_next(reverse("login"), self.request.session.get(sso.SESSION_NEXT)))
 
 
+def _code_accepted(request, form, action) -> bool:
+    """Whether the form's code is valid and `action(request=…, code=…)` (twofactor) accepted it; a refusal
+    is shown on the code field."""
+    if not form.is_valid():
+        return False
+    try:
+        action(request=request, code=form.cleaned_data["code"])
+    except Refused as refused:
+        form.add_error("code", refused.message)
+        return False
+    return True
+
+
 class TwoFactorVerifyView(PermissionRequiredView, View):
     """Second step of the login: the 6-digit code of the user's authenticator app."""
 
@@ -146,13 +159,8 @@ class TwoFactorVerifyView(PermissionRequiredView, View):
         if not request.session.get(twofactor.SESSION_PENDING) or request.user.is_verified():
             return redirect(_safe_next(request))
         form = forms.CodeForm(request.POST)
-        if form.is_valid():
-            try:
-                twofactor.twofactor_verify(request=request, code=form.cleaned_data["code"])
-            except Refused as refused:
-                form.add_error("code", refused.message)
-            else:
-                return redirect(_safe_next(request))
+        if _code_accepted(request, form, twofactor.twofactor_verify):
+            return redirect(_safe_next(request))
         return self._render(request, form, status=400)
 
     def _render(self, request, form, status=200):
@@ -190,14 +198,9 @@ class TwoFactorSetupView(PermissionRequiredView, View):
             elif form.is_valid():
                 form.add_error("code", "La page a expiré : scannez le nouveau QR code ci-dessous.")
             return self._render(request, device, form, status=400)
-        if form.is_valid():
-            try:
-                twofactor.twofactor_disable(request=request, code=form.cleaned_data["code"])
-            except Refused as refused:
-                form.add_error("code", refused.message)
-            else:
-                messages.success(request, "La double authentification est désactivée.")
-                return redirect("account")
+        if _code_accepted(request, form, twofactor.twofactor_disable):
+            messages.success(request, "La double authentification est désactivée.")
+            return redirect("account")
         return self._render(request, device, form, status=400)
 
     def _render(self, request, device, form, status=200):

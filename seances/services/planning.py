@@ -152,20 +152,20 @@ def programme_plan(
         for a in result.assignments:
             if a.fixed:
                 continue
+            # Where and by whom the planner placed it: the one séance replanned, or a new proposed one.
+            placed = {
+                "date": a.date,
+                "heure_debut": a.start,
+                "intervenant_id": a.intervenant_key,
+                "placement": Seance.Placement.AUTO,
+            }
             if target is not None:
-                target.date, target.heure_debut, target.intervenant_id = a.date, a.start, a.intervenant_key
-                target.placement = Seance.Placement.AUTO
-                target.save(update_fields=["date", "heure_debut", "intervenant", "placement", "updated_at"])
+                for name, value in placed.items():
+                    setattr(target, name, value)
+                target.save(update_fields=[*placed, "updated_at"])
                 continue
             Seance.objects.create(
-                programme=programme,
-                groupe_id=a.group_key,
-                fenetre_id=a.window_key,
-                date=a.date,
-                heure_debut=a.start,
-                intervenant_id=a.intervenant_key,
-                status=S.PROPOSEE,
-                placement=Seance.Placement.AUTO,
+                programme=programme, groupe_id=a.group_key, fenetre_id=a.window_key, status=S.PROPOSEE, **placed
             )
     return result
 

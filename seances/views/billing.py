@@ -3,21 +3,20 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views import View
 
 from mlhg_app import french
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.downloads import file_response
 from mlhg_app.french import long_date
-from mlhg_app.refusals import ActionView, Refused, refusal_as_form_error
+from mlhg_app.refusals import Refused, refusal_as_form_error
 from seances import pricing
 from seances.documents import releve as releve_document
 from seances.forms.billing import CancelForm, PaidForm, PeriodForm
 from seances.models import Seance
 from seances.selectors import annulation_of, annulations_of
 from seances.services import billing as billing_services
-from seances.views.permission_objects import ProgrammeObject, ReleveObject, SeanceObject
+from seances.views.permission_objects import ProgrammeObject, ProgrammePageAction, ReleveObject, SeanceObject
 
 
 class CancelView(SeanceObject, PermissionRequiredView, View):
@@ -46,17 +45,11 @@ class CancelView(SeanceObject, PermissionRequiredView, View):
         return self.render_form(request, seance, form)
 
 
-class StatementsAction(ActionView):
-    """A POST from the programme's statements page; back to it."""
-
-    def redirect_url(self):
-        return reverse("seances:statements", args=[self.get_permission_object().programme_id])
-
-
-class BillableView(SeanceObject, StatementsAction):
+class BillableView(SeanceObject, ProgrammePageAction):
     """Staff decide whether a cancelled séance is billable (POST facturable=oui|non)."""
 
     permission_required = "seances.manage_billing"
+    page = "seances:statements"
 
     def act(self, request):
         seance = self.seance
@@ -121,8 +114,9 @@ class StatementPdfView(ReleveObject, PermissionRequiredView, View):
         return file_response(releve.fichier or releve_document.statement_pdf(releve), filename=f"{releve.numero}.pdf")
 
 
-class StatementPaidView(ReleveObject, StatementsAction):
+class StatementPaidView(ReleveObject, ProgrammePageAction):
     permission_required = "seances.manage_billing"
+    page = "seances:statements"
 
     def act(self, request):
         releve = self.releve

@@ -28,7 +28,7 @@ from seances.selectors import (
 from seances.services import board as board_services
 from seances.services import programme as programme_services
 from seances.services.planning import programme_plan, programme_plan_preview
-from seances.views.permission_objects import ProgrammeObject, SeanceObject
+from seances.views.permission_objects import ProgrammeObject, ProgrammePageAction, SeanceObject
 
 
 class ProgrammeListView(PermissionRequiredView, View):
@@ -171,15 +171,9 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
         )
 
 
-class BoardAction(ActionView):
-    """A POST from the programme's board; back to the board."""
-
-    def redirect_url(self):
-        return reverse("seances:board", args=[self.get_permission_object().programme_id])
-
-
-class SeanceValidateView(SeanceObject, BoardAction):
+class SeanceValidateView(SeanceObject, ProgrammePageAction):
     permission_required = "seances.validate_seance"
+    page = "seances:board"
 
     def act(self, request):
         board_services.seance_validate(seance=self.seance, user=request.user)
@@ -208,8 +202,9 @@ class ValidateAllView(ProgrammeObject, ActionView):
         return reverse("seances:board", args=[self.programme.pk])
 
 
-class SeanceRequestChangeView(SeanceObject, BoardAction):
+class SeanceRequestChangeView(SeanceObject, ProgrammePageAction):
     permission_required = "seances.validate_seance"
+    page = "seances:board"
 
     def act(self, request):
         comment = request.POST.get("commentaire", "")
@@ -217,8 +212,9 @@ class SeanceRequestChangeView(SeanceObject, BoardAction):
         return "Demande de modification transmise au prestataire."
 
 
-class SeanceMoveView(SeanceObject, BoardAction):
+class SeanceMoveView(SeanceObject, ProgrammePageAction):
     permission_required = "seances.plan_programme"
+    page = "seances:board"
 
     def act(self, request):
         seance = self.seance
@@ -260,10 +256,11 @@ class PlanView(ProgrammeObject, PermissionRequiredView, View):
         return redirect("seances:board", pk=programme.pk)
 
 
-class SeanceReplanView(SeanceObject, BoardAction):
+class SeanceReplanView(SeanceObject, ProgrammePageAction):
     """« Replanifier cette séance »: the planner places this proposée séance again, the others kept."""
 
     permission_required = "seances.move_seance"
+    page = "seances:board"
 
     def act(self, request):
         seance = self.seance

@@ -231,29 +231,27 @@ class SeanceMoveView(SeanceObject, ProgrammePageAction):
         return f"{moved}."
 
 
-class PlanView(ProgrammeObject, PermissionRequiredView, View):
+class PlanView(ProgrammeObject, ActionView):
     """GET: what the planner will do (« 12 séances à placer, 15 conservées »); POST: do it."""
 
     permission_required = "seances.plan_programme"
+    http_method_names = View.http_method_names  # GET shows the preview (ActionView alone answers POST only)
     template_name = "seances/board/plan.html"
 
     def get(self, request, pk):
-        programme = self.programme
-        preview = programme_plan_preview(programme=programme)
-        return render(request, self.template_name, {"programme": programme, "preview": preview})
+        preview = programme_plan_preview(programme=self.programme)
+        return render(request, self.template_name, {"programme": self.programme, "preview": preview})
 
-    def post(self, request, pk):
-        programme = self.programme
-        result = programme_plan(programme=programme)
-        if result.ok:
-            placed = (
-                f"{result.placed} séance{'s' if result.placed > 1 else ''} placée{'s' if result.placed > 1 else ''}"
-            )
-            kept = f"{result.kept} conservée{'s' if result.kept > 1 else ''}"
-            messages.success(request, f"Planification proposée : {placed}, {kept}.")
-        else:
-            messages.error(request, "Aucune planification possible : " + " ".join(result.reasons))
-        return redirect("seances:board", pk=programme.pk)
+    def act(self, request):
+        result = programme_plan(programme=self.programme)
+        if not result.ok:
+            raise Refused("Aucune planification possible : " + " ".join(result.reasons))
+        placed = f"{result.placed} séance{'s' if result.placed > 1 else ''} placée{'s' if result.placed > 1 else ''}"
+        kept = f"{result.kept} conservée{'s' if result.kept > 1 else ''}"
+        return f"Planification proposée : {placed}, {kept}."
+
+    def redirect_url(self):
+        return reverse("seances:board", args=[self.programme.pk])
 
 
 class SeanceReplanView(SeanceObject, ProgrammePageAction):

@@ -2,14 +2,23 @@
 
 A service that will not do what it was asked raises `Refused` with a French message for the user and,
 when the refusal is about one input, the name of the form field it concerns. Views never build their
-own try / message / redirect: they run the service inside `refusal_as_message(request)` (the
-refusal becomes a message on the next page, what follows in the block is skipped), or call
-`refusal_message` / `refusal_on_form` (an error on the form, whose input is kept).
+own try / message / redirect:
+
+- a POST that asks one thing and goes back to a page (« confirm then act ») is an `ActionView`: its
+  `act()` calls the service and returns the success message; a refusal becomes an error message;
+- otherwise the view runs the service inside `refusal_as_message(request)` (the refusal becomes a
+  message on the next page, what follows in the block is skipped) or `refusal_as_form_error(form)` (the
+  refusal becomes the form's error, the block is skipped and the view shows the form again, its input
+  kept), or calls `refusal_message` / `refusal_on_form`.
 """
 
 from contextlib import contextmanager
 
 from django.contrib import messages
+from django.shortcuts import redirect
+from django.views import View
+
+from mlhg_app.access import PermissionRequiredView
 
 
 class Refused(Exception):
@@ -41,3 +50,43 @@ def refusal_as_message(request):
         yield
     except Refused as refusal:
         refusal_message(request, refusal)
+
+
+@contextmanager
+def refusal_as_form_error(form):
+    """Run the block; a `Refused` raised in it goes on `form` (`refusal_on_form`) and ends the block quietly."""
+    try:
+        yield
+    except Refused as refusal:
+        refusal_on_form(form, refusal)
+
+
+class ActionView(PermissionRequiredView, View):
+    """A POST that asks one service for one thing, then goes back to a page.
+
+    `act(request)` calls the service and returns the success message (or None: no message); a `Refused`
+    raised in it (by the service, or by the view for an input it will not pass on) becomes an error
+    message. Either way the user is sent to `redirect_url()`, or after a refusal to `refused_url()`
+    (by default the same page).
+    """
+
+    http_method_names = ["post"]
+
+    def act(self, request) -> str | None:
+        raise NotImplementedError
+
+    def redirect_url(self) -> str:
+        raise NotImplementedError
+
+    def refused_url(self) -> str:
+        return self.redirect_url()
+
+    def post(self, request, *args, **kwargs):
+        try:
+            success = self.act(request)
+        except Refused as refusal:
+            refusal_message(request, refusal)
+            return redirect(self.refused_url())
+        if success:
+            messages.success(request, success)
+        return redirect(self.redirect_url())

@@ -49,7 +49,8 @@ import datetime
 import time as _time
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import get_origin
 
 from ortools.sat.python import cp_model
 
@@ -71,44 +72,40 @@ SUMMER_MONTHS = (7, 8)
 # -- Inputs and outputs -----------------------------------------------------------------------
 
 
-def _frozen(obj, name, kind):
-    object.__setattr__(obj, name, kind(getattr(obj, name)))
+class _Frozen:
+    """A frozen dataclass whose tuple and frozenset fields hold one whatever iterable they were given."""
+
+    def __post_init__(self):
+        for spec in fields(self):
+            kind = get_origin(spec.type) or spec.type
+            if kind in (tuple, frozenset):
+                object.__setattr__(self, spec.name, kind(getattr(self, spec.name)))
 
 
 @dataclass(frozen=True)
-class GroupSpec:
+class GroupSpec(_Frozen):
     key: Hashable
     antenne_key: Hashable
     antenne_name: str
     label: str
     unavailable_weekdays: frozenset[int] = frozenset()
 
-    def __post_init__(self):
-        _frozen(self, "unavailable_weekdays", frozenset)
-
 
 @dataclass(frozen=True)
-class WindowSpec:
+class WindowSpec(_Frozen):
     key: Hashable
     numero: int
     start: datetime.date
     end: datetime.date
     preferred_months: frozenset[int] = frozenset()
 
-    def __post_init__(self):
-        _frozen(self, "preferred_months", frozenset)
-
 
 @dataclass(frozen=True)
-class IntervenantSpec:
+class IntervenantSpec(_Frozen):
     key: Hashable
     name: str
     antenne_keys: frozenset = frozenset()
     unavailable_dates: frozenset[datetime.date] = frozenset()
-
-    def __post_init__(self):
-        _frozen(self, "antenne_keys", frozenset)
-        _frozen(self, "unavailable_dates", frozenset)
 
 
 @dataclass(frozen=True)
@@ -122,7 +119,7 @@ class Assignment:
 
 
 @dataclass(frozen=True)
-class PlanInput:
+class PlanInput(_Frozen):
     groups: tuple[GroupSpec, ...]
     windows: tuple[WindowSpec, ...]
     intervenants: tuple[IntervenantSpec, ...]
@@ -133,12 +130,6 @@ class PlanInput:
     start_times: tuple[datetime.time, datetime.time] = DEFAULT_START_TIMES
     # The prestation's first year: each site's first séance on or before this day (31 October).
     first_seance_by: datetime.date | None = None
-
-    def __post_init__(self):
-        for name in ("groups", "windows", "intervenants", "fixed", "start_times"):
-            _frozen(self, name, tuple)
-        _frozen(self, "public_holidays", frozenset)
-        _frozen(self, "school_holidays", frozenset)
 
 
 @dataclass

@@ -16,7 +16,9 @@ from ami.services.evaluation import (
 )
 from ami.views.objects import DossierObjectMixin
 from mlhg_app.access import PermissionRequiredView
-from mlhg_app.refusals import Refused, refusal_message
+from mlhg_app.refusals import refusal_as_message
+
+GRID_SUBMITTED = "Votre grille est soumise. Vous pouvez désormais voir les grilles soumises par les autres évaluateurs."
 
 
 class MyEvaluationsView(PermissionRequiredView, TemplateView):
@@ -69,20 +71,13 @@ class EvaluationView(DossierObjectMixin, PermissionRequiredView, View):
         if not form.is_valid():
             messages.error(request, "La grille contient des erreurs : corrigez les champs signalés.")
             return self.render_page(request, dossier, evaluation, form=form)
-        try:
+        with refusal_as_message(request):
             evaluation_save(evaluation=evaluation, scores=form.scores())
             if submitting:
                 evaluation_submit(evaluation=evaluation)
-        except Refused as refusal:
-            refusal_message(request, refusal)
-            return redirect("ami:evaluation", pk=dossier.pk)
-        if submitting:
-            messages.success(
-                request,
-                "Votre grille est soumise. Vous pouvez désormais voir les grilles soumises par les autres évaluateurs.",
-            )
-        else:
-            messages.success(request, "Grille enregistrée. Vous pourrez la reprendre et la soumettre plus tard.")
+                messages.success(request, GRID_SUBMITTED)
+            else:
+                messages.success(request, "Grille enregistrée. Vous pourrez la reprendre et la soumettre plus tard.")
         return redirect("ami:evaluation", pk=dossier.pk)
 
 
@@ -96,18 +91,10 @@ class EvaluationDeclareView(DossierObjectMixin, PermissionRequiredView, View):
         if not form.is_valid():
             evaluation = evaluation_of(dossier, request.user)
             return EvaluationView().render_page(request, dossier, evaluation, declaration=form)
-        try:
-            evaluation_declare(
-                dossier=dossier,
-                user=request.user,
-                conflit=form.cleaned_data["conflit"],
-                motif=form.cleaned_data["motif"],
-            )
-        except Refused as refusal:
-            refusal_message(request, refusal)
-            return redirect("ami:evaluation", pk=dossier.pk)
-        if form.cleaned_data["conflit"]:
-            messages.info(request, "Conflit d'intérêts enregistré : vous êtes exclu de l'évaluation de ce dossier.")
-            return redirect("ami:my_evaluations")
-        messages.success(request, "Absence de conflit d'intérêts enregistrée : vous pouvez évaluer ce dossier.")
+        with refusal_as_message(request):
+            evaluation_declare(dossier=dossier, user=request.user, **form.cleaned_data)
+            if form.cleaned_data["conflit"]:
+                messages.info(request, "Conflit d'intérêts enregistré : vous êtes exclu de l'évaluation de ce dossier.")
+                return redirect("ami:my_evaluations")
+            messages.success(request, "Absence de conflit d'intérêts enregistrée : vous pouvez évaluer ce dossier.")
         return redirect("ami:evaluation", pk=dossier.pk)

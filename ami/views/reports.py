@@ -2,7 +2,8 @@
 are exports made by a job (ami/documents/exports.py)."""
 
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views import View
 
 from ami.documents import exports as ami_exports
@@ -13,21 +14,22 @@ from ami.selectors import ami_journal, price_criterion
 from ami.views.objects import AMIObjectMixin
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.exports import export_request
+from mlhg_app.refusals import ActionView
 
 JOURNAL_PAGE_SIZE = 50
 
 
-class ExportRequestView(AMIObjectMixin, PermissionRequiredView, View):
+class ExportRequestView(AMIObjectMixin, ActionView):
     """Staff ask for a slow export of the AMI: a job makes the file, the export's page follows it."""
 
     permission_required = "ami.manage_selection"
-    http_method_names = ["post"]
     kind = ""
 
-    def post(self, request, reference):
-        ami = self.ami
-        export = export_request(kind=self.kind, object_id=ami.pk, user=request.user)
-        return redirect("export", pk=export.pk)
+    def act(self, request):
+        self.export = export_request(kind=self.kind, object_id=self.ami.pk, user=request.user)
+
+    def redirect_url(self):
+        return reverse("export", args=[self.export.pk])
 
 
 class RapportView(ExportRequestView):

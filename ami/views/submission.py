@@ -1,8 +1,7 @@
 """Submission, versions, receipts and withdrawal."""
 
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
@@ -13,40 +12,35 @@ from ami.views.objects import DossierObjectMixin
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.downloads import file_response
 from mlhg_app.french import day_date, precise_time
-from mlhg_app.refusals import refusal_as_message
+from mlhg_app.refusals import ActionView, Refused
 
 
-class DossierSubmitView(DossierObjectMixin, PermissionRequiredView, View):
+class DossierAction(DossierObjectMixin, ActionView):
+    """A POST on the candidate's own dossier; back to the dossier's page."""
+
     permission_required = "ami.change_dossier"
-    http_method_names = ["post"]
 
-    def post(self, request, pk):
-        dossier = self.dossier
-        with refusal_as_message(request):
-            version = dossier_submit(dossier=dossier, user=request.user)
-            local = timezone.localtime(version.submitted_at)
-            messages.success(
-                request,
-                f"Votre dossier est déposé : version {version.numero}, reçue le "
-                f"{day_date(local)} à {precise_time(local)}. "
-                "L'accusé de réception vous est envoyé par courriel.",
-            )
-        return redirect("ami:dossier", pk=dossier.pk)
+    def redirect_url(self):
+        return reverse("ami:dossier", args=[self.dossier.pk])
 
 
-class DossierWithdrawView(DossierObjectMixin, PermissionRequiredView, View):
-    permission_required = "ami.change_dossier"
-    http_method_names = ["post"]
+class DossierSubmitView(DossierAction):
+    def act(self, request):
+        version = dossier_submit(dossier=self.dossier, user=request.user)
+        local = timezone.localtime(version.submitted_at)
+        return (
+            f"Votre dossier est déposé : version {version.numero}, reçue le "
+            f"{day_date(local)} à {precise_time(local)}. "
+            "L'accusé de réception vous est envoyé par courriel."
+        )
 
-    def post(self, request, pk):
-        dossier = self.dossier
+
+class DossierWithdrawView(DossierAction):
+    def act(self, request):
         if request.POST.get("confirmer") != "oui":
-            messages.error(request, "Cochez la case de confirmation pour retirer votre candidature.")
-            return redirect("ami:dossier", pk=dossier.pk)
-        with refusal_as_message(request):
-            dossier_withdraw(dossier=dossier, user=request.user)
-            messages.success(request, "Votre candidature est retirée. Les versions déposées restent archivées.")
-        return redirect("ami:dossier", pk=dossier.pk)
+            raise Refused("Cochez la case de confirmation pour retirer votre candidature.")
+        dossier_withdraw(dossier=self.dossier, user=request.user)
+        return "Votre candidature est retirée. Les versions déposées restent archivées."
 
 
 class ReceiptView(DossierObjectMixin, PermissionRequiredView, View):

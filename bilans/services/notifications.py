@@ -31,13 +31,14 @@ def bilan_url(bilan) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("bilans:detail", kwargs={"pk": bilan.pk})
 
 
-def _notify(bilan, users, *, kind, subject, template, occurrence, context=None, attachments=None) -> int:
-    """One email to each of `users` about `bilan`; returns how many were addressed."""
+def _notify(bilan, users, kind, subject, *, occurrence, context=None, attachments=None) -> int:
+    """One email of `kind` to each of `users` about `bilan`, from the template named after the kind
+    (« bilan.remis » → `bilan_remis`); returns how many were addressed."""
     messages_send(
         users=users,
         kind=kind,
         subject=subject,
-        template=template,
+        template=kind.replace(".", "_"),
         context={"bilan": bilan, "url": bilan_url(bilan), **(context or {})},
         obj=bilan,
         occurrence=occurrence,
@@ -50,16 +51,9 @@ def notify_remise(*, bilan_id: int, numero: int) -> int:
     bilan = bilans_base().filter(pk=bilan_id).first()
     if bilan is None:
         return 0
+    subject = f"Bilan annuel {bilan.annee} remis par {bilan.programme.prestataire}"
     users = responsable_recipients(bilan)
-    return _notify(
-        bilan,
-        users,
-        kind="bilan.remis",
-        subject=f"Bilan annuel {bilan.annee} remis par {bilan.programme.prestataire}",
-        template="bilan_remis",
-        occurrence=f"version-{numero}",
-        context={"numero": numero},
-    )
+    return _notify(bilan, users, "bilan.remis", subject, occurrence=f"version-{numero}", context={"numero": numero})
 
 
 def notify_comment(*, commentaire_id: int) -> int:
@@ -67,15 +61,11 @@ def notify_comment(*, commentaire_id: int) -> int:
     if commentaire is None:
         return 0
     bilan = bilans_base().get(pk=commentaire.version.bilan_id)
+    subject = f"Bilan annuel {bilan.annee} : un commentaire du responsable de secteur"
+    context = {"commentaire": commentaire}
     users = prestataire_recipients(bilan)
     return _notify(
-        bilan,
-        users,
-        kind="bilan.commentaire",
-        subject=f"Bilan annuel {bilan.annee} : un commentaire du responsable de secteur",
-        template="bilan_commentaire",
-        occurrence=f"commentaire-{commentaire.pk}",
-        context={"commentaire": commentaire},
+        bilan, users, "bilan.commentaire", subject, occurrence=f"commentaire-{commentaire.pk}", context=context
     )
 
 
@@ -83,15 +73,8 @@ def notify_validation(*, bilan_id: int) -> int:
     bilan = bilans_base().filter(pk=bilan_id).first()
     if bilan is None:
         return 0
-    users = prestataire_recipients(bilan)
-    return _notify(
-        bilan,
-        users,
-        kind="bilan.valide",
-        subject=f"Bilan annuel {bilan.annee} validé",
-        template="bilan_valide",
-        occurrence="validation",
-    )
+    subject = f"Bilan annuel {bilan.annee} validé"
+    return _notify(bilan, prestataire_recipients(bilan), "bilan.valide", subject, occurrence="validation")
 
 
 def reunion_ics(bilan) -> bytes:
@@ -127,13 +110,13 @@ def notify_reunion(*, bilan_id: int, sequence: int) -> int:
         return 0
     users = responsable_recipients(bilan) + prestataire_recipients(bilan)
     ics = reunion_ics(bilan)
+    when = reunion_text(bilan)
     return _notify(
         bilan,
         users,
-        kind="bilan.reunion",
-        subject=f"Réunion de bilan APP {bilan.annee} : {reunion_text(bilan)}",
-        template="bilan_reunion",
+        "bilan.reunion",
+        f"Réunion de bilan APP {bilan.annee} : {when}",
         occurrence=f"reunion-{sequence}",
-        context={"quand": reunion_text(bilan), "sequence": sequence},
+        context={"quand": when, "sequence": sequence},
         attachments=[("reunion-bilan.ics", ics, "text/calendar; method=REQUEST")],
     )

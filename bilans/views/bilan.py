@@ -3,15 +3,16 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from bilans import charts, selectors
 from bilans.forms.bilan import CommentForm, ReplyForm, SectionsForm, ThresholdForm
 from bilans.models import Bilan
 from bilans.services import opening, review, threshold, writing
-from bilans.views.objects import BilanObject, refused_redirect, version_number
+from bilans.views.objects import BilanObject, version_number
 from mlhg_app.access import PermissionRequiredView
-from mlhg_app.refusals import Refused, refusal_message
+from mlhg_app.refusals import ActionView, Refused, refusal_as_message
 from seances.views.permission_objects import ProgrammeObject
 
 CHARTS = {"themes": charts.themes_svg, "sites": charts.sites_svg}
@@ -38,36 +39,34 @@ class BilanListView(PermissionRequiredView, View):
         return render(request, "bilans/list.html", context)
 
 
-class BilanOpenView(ProgrammeObject, PermissionRequiredView, View):
+class BilanOpenView(ProgrammeObject, ActionView):
     permission_required = "bilans.write_bilan"
 
-    def post(self, request, pk):
-        try:
-            bilan = opening.bilan_open(programme=self.programme, user=request.user)
-        except Refused as exc:
-            refusal_message(request, exc)
-            return redirect("bilans:list")
-        messages.success(request, f"Le bilan {bilan.annee} est ouvert, pré-rempli avec les chiffres de l'année.")
-        return redirect("bilans:detail", pk=bilan.pk)
+    def act(self, request):
+        self.bilan = opening.bilan_open(programme=self.programme, user=request.user)
+        return f"Le bilan {self.bilan.annee} est ouvert, pré-rempli avec les chiffres de l'année."
+
+    def redirect_url(self):
+        return reverse("bilans:detail", args=[self.bilan.pk])
+
+    def refused_url(self):
+        return reverse("bilans:list")
 
 
-class ThresholdView(ProgrammeObject, PermissionRequiredView, View):
+class ThresholdView(ProgrammeObject, ActionView):
     permission_required = "bilans.set_threshold"
 
-    def post(self, request, pk):
-        programme = self.programme
+    def act(self, request):
         form = ThresholdForm(request.POST)
         if not form.is_valid():
             for error in form.errors.get("seuil_k", []):
                 messages.error(request, error)
-            return redirect("bilans:list")
-        try:
-            bilan = threshold.k_default_set(programme=programme, user=request.user, k=form.cleaned_data["seuil_k"])
-        except Refused as exc:
-            refusal_message(request, exc)
-            return redirect("bilans:list")
-        messages.success(request, f"Le seuil d'anonymat du bilan {bilan.annee} est fixé à k = {bilan.seuil_k}.")
-        return redirect("bilans:list")
+            return None
+        bilan = threshold.k_default_set(programme=self.programme, user=request.user, k=form.cleaned_data["seuil_k"])
+        return f"Le seuil d'anonymat du bilan {bilan.annee} est fixé à k = {bilan.seuil_k}."
+
+    def redirect_url(self):
+        return reverse("bilans:list")
 
 
 class BilanDetailView(BilanObject, PermissionRequiredView, View):
@@ -132,89 +131,70 @@ class BilanWriteView(BilanObject, PermissionRequiredView, View):
         form = SectionsForm(request.POST)
         if not form.is_valid():
             return self._render(request, bilan, form, {})
-        try:
+        with refusal_as_message(request):
             refusals = writing.bilan_write(bilan=bilan, user=request.user, texts=form.cleaned_data)
-        except Refused as exc:
-            return refused_redirect(request, exc, bilan.pk)
-        if refusals:
-            terms = ", ".join(f"« {t} »" for ts in refusals.values() for t in ts)
-            messages.warning(
-                request,
-                f"Brouillon enregistré, mais il contient des éléments identifiants : {terms}. "
-                "Retirez-les : un bilan qui en contient ne peut pas être remis.",
-            )
-            bilan.refresh_from_db()
-            return self._render(request, bilan, form, refusals)
-        messages.success(request, "Le bilan est enregistré.")
+            if refusals:
+                terms = ", ".join(f"« {t} »" for ts in refusals.values() for t in ts)
+                messages.warning(
+                    request,
+                    f"Brouillon enregistré, mais il contient des éléments identifiants : {terms}. "
+                    "Retirez-les : un bilan qui en contient ne peut pas être remis.",
+                )
+                bilan.refresh_from_db()
+                return self._render(request, bilan, form, refusals)
+            messages.success(request, "Le bilan est enregistré.")
         return redirect("bilans:detail", pk=bilan.pk)
 
 
-class BilanRemettreView(BilanObject, PermissionRequiredView, View):
+class BilanAction(BilanObject, ActionView):
+    """A POST from the bilan's page; back to it."""
+
+    def redirect_url(self):
+        return reverse("bilans:detail", args=[self.bilan.pk])
+
+
+class BilanRemettreView(BilanAction):
     permission_required = "bilans.write_bilan"
 
-    def post(self, request, pk):
-        bilan = self.bilan
-        try:
-            version = writing.bilan_remettre(bilan=bilan, user=request.user)
-        except Refused as exc:
-            return refused_redirect(request, exc, bilan.pk)
-        messages.success(
-            request, f"La version {version.numero} du bilan est remise : le responsable de secteur est prévenu."
-        )
-        return redirect("bilans:detail", pk=bilan.pk)
+    def act(self, request):
+        version = writing.bilan_remettre(bilan=self.bilan, user=request.user)
+        return f"La version {version.numero} du bilan est remise : le responsable de secteur est prévenu."
 
 
-class CommentView(BilanObject, PermissionRequiredView, View):
+class CommentView(BilanAction):
     permission_required = "bilans.review_bilan"
 
-    def post(self, request, pk):
-        bilan = self.bilan
+    def act(self, request):
         form = CommentForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Écrivez votre commentaire.")
-            return redirect("bilans:detail", pk=bilan.pk)
-        try:
-            review.comment_add(bilan=bilan, user=request.user, **form.cleaned_data)
-        except Refused as exc:
-            return refused_redirect(request, exc, bilan.pk)
-        messages.success(request, "Votre commentaire est enregistré : le prestataire est prévenu.")
-        return redirect("bilans:detail", pk=bilan.pk)
+            raise Refused("Écrivez votre commentaire.")
+        review.comment_add(bilan=self.bilan, user=request.user, **form.cleaned_data)
+        return "Votre commentaire est enregistré : le prestataire est prévenu."
 
 
-class ReplyView(PermissionRequiredView, View):
+class ReplyView(BilanAction):
     permission_required = "bilans.write_bilan"
 
     def get_permission_object(self):
         if not hasattr(self, "commentaire"):
             self.commentaire = selectors.commentaire_get(self.kwargs["pk"])
+            self.bilan = self.commentaire.version.bilan
         return self.commentaire
 
-    def post(self, request, pk):
-        commentaire = self.commentaire
-        bilan = commentaire.version.bilan
+    def act(self, request):
         form = ReplyForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Écrivez votre réponse.")
-            return redirect("bilans:detail", pk=bilan.pk)
-        try:
-            review.comment_reply(commentaire=commentaire, user=request.user, reponse=form.cleaned_data["reponse"])
-        except Refused as exc:
-            return refused_redirect(request, exc, bilan.pk)
-        messages.success(request, "Votre réponse est enregistrée.")
-        return redirect("bilans:detail", pk=bilan.pk)
+            raise Refused("Écrivez votre réponse.")
+        review.comment_reply(commentaire=self.commentaire, user=request.user, reponse=form.cleaned_data["reponse"])
+        return "Votre réponse est enregistrée."
 
 
-class ValidateView(BilanObject, PermissionRequiredView, View):
+class ValidateView(BilanAction):
     permission_required = "bilans.review_bilan"
 
-    def post(self, request, pk):
-        bilan = self.bilan
-        try:
-            review.bilan_validate(bilan=bilan, user=request.user)
-        except Refused as exc:
-            return refused_redirect(request, exc, bilan.pk)
-        messages.success(request, f"Le bilan {bilan.annee} est validé : le prestataire est prévenu.")
-        return redirect("bilans:detail", pk=bilan.pk)
+    def act(self, request):
+        review.bilan_validate(bilan=self.bilan, user=request.user)
+        return f"Le bilan {self.bilan.annee} est validé : le prestataire est prévenu."
 
 
 class ChartView(BilanObject, PermissionRequiredView, View):

@@ -1,9 +1,6 @@
 """The objects the bilan's views check their permission on."""
 
-from django.shortcuts import redirect
-
 from bilans import selectors
-from mlhg_app.refusals import refusal_message
 
 
 class BilanObject:
@@ -13,11 +10,6 @@ class BilanObject:
         if not hasattr(self, "bilan"):
             self.bilan = selectors.bilan_get(self.kwargs["pk"])
         return self.bilan
-
-
-def refused_redirect(request, refusal, pk):
-    refusal_message(request, refusal)
-    return redirect("bilans:detail", pk=pk)
 
 
 def version_number(request) -> int | None:

@@ -13,7 +13,9 @@ from bilans.services.notifications import reunion_ics
 from bilans.views.objects import BilanObject
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.downloads import file_response
-from mlhg_app.refusals import Refused, refusal_on_form
+from mlhg_app.refusals import refusal_as_form_error
+
+REUNION_SET = "La réunion de bilan est fixée : le responsable et le prestataire reçoivent l'invitation (.ics)."
 
 
 class ReunionView(BilanObject, PermissionRequiredView, View):
@@ -38,28 +40,20 @@ class ReunionView(BilanObject, PermissionRequiredView, View):
         bilan = self.bilan
         if "fichier" in request.FILES or request.POST.get("action") == "compte_rendu":
             form = MinutesForm(request.POST, request.FILES)
-            if not form.is_valid():
-                return self._render(request, bilan, ReunionForm(), form)
-            try:
-                reunion.reunion_minutes_attach(bilan=bilan, user=request.user, data=form.cleaned_data["fichier"])
-            except Refused as exc:
-                refusal_on_form(form, exc)
-                return self._render(request, bilan, ReunionForm(), form)
-            messages.success(request, "Le compte rendu de la réunion de bilan est joint.")
-            return redirect("bilans:reunion", pk=bilan.pk)
+            if form.is_valid():
+                with refusal_as_form_error(form):
+                    reunion.reunion_minutes_attach(bilan=bilan, user=request.user, data=form.cleaned_data["fichier"])
+                    messages.success(request, "Le compte rendu de la réunion de bilan est joint.")
+                    return redirect("bilans:reunion", pk=bilan.pk)
+            return self._render(request, bilan, ReunionForm(), form)
         form = ReunionForm(request.POST)
-        if not form.is_valid():
-            return self._render(request, bilan, form, MinutesForm())
-        try:
-            reunion.reunion_set(bilan=bilan, user=request.user, when=form.cleaned_data["when"],
-                                 lieu=form.cleaned_data["lieu"])  # fmt: skip
-        except Refused as exc:
-            refusal_on_form(form, exc)
-            return self._render(request, bilan, form, MinutesForm())
-        messages.success(
-            request, "La réunion de bilan est fixée : le responsable et le prestataire reçoivent l'invitation (.ics)."
-        )
-        return redirect("bilans:reunion", pk=bilan.pk)
+        if form.is_valid():
+            with refusal_as_form_error(form):
+                reunion.reunion_set(bilan=bilan, user=request.user, when=form.cleaned_data["when"],
+                                     lieu=form.cleaned_data["lieu"])  # fmt: skip
+                messages.success(request, REUNION_SET)
+                return redirect("bilans:reunion", pk=bilan.pk)
+        return self._render(request, bilan, form, MinutesForm())
 
 
 class ReunionIcsView(ReunionView):

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from seances.forms.fields import optional_checkboxes
 from seances.selectors import group_members
 from seances.services.attendance import check_sheet
 
@@ -12,12 +13,8 @@ class MemberChoiceField(forms.ModelMultipleChoiceField):
 
 
 class AttendanceForm(forms.Form):
-    presents = MemberChoiceField(
-        label="Présents",
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Cochez les membres du groupe présents à la séance.",
+    presents = optional_checkboxes(
+        label="Présents", help_text="Cochez les membres du groupe présents à la séance.", field_class=MemberChoiceField
     )
     feuille = forms.FileField(
         label="Feuille d'émargement signée (facultatif)",

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 
 from seances.anonymisation import identifying_terms, names_for_filter, refusal_message
+from seances.forms.fields import optional_checkboxes
 from seances.models import CompteRendu, Theme
 
 
@@ -21,12 +22,8 @@ class CompteRenduForm(forms.Form):
         choices=CompteRendu.Methode.choices,
         error_messages={"required": "Indiquez la méthode utilisée."},
     )
-    themes = forms.ModelMultipleChoiceField(
-        label="Thèmes abordés",
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Les thèmes des problématiques apportées par le groupe.",
+    themes = optional_checkboxes(
+        label="Thèmes abordés", help_text="Les thèmes des problématiques apportées par le groupe."
     )
     observations = forms.CharField(
         label="Observations (anonymes)",

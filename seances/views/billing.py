@@ -9,14 +9,14 @@ from mlhg_app import french
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.downloads import file_response
 from mlhg_app.french import long_date
-from mlhg_app.refusals import Refused, refusal_as_message
+from mlhg_app.refusals import Refused, refusal_as_form_error
 from seances import pricing
 from seances.documents import releve as releve_document
 from seances.forms.billing import CancelForm, PaidForm, PeriodForm
 from seances.models import Seance
 from seances.selectors import annulation_of, annulations_of
 from seances.services import billing as billing_services
-from seances.views.permission_objects import ProgrammeObject, ReleveObject, SeanceObject
+from seances.views.permission_objects import ProgrammeObject, ProgrammePageAction, ReleveObject, SeanceObject
 
 
 class CancelView(SeanceObject, PermissionRequiredView, View):
@@ -34,40 +34,34 @@ class CancelView(SeanceObject, PermissionRequiredView, View):
     def post(self, request, pk):
         seance = self.seance
         form = CancelForm(request.POST)
-        if not form.is_valid():
-            return self.render_form(request, seance, form)
-        try:
-            billing_services.seance_cancel(seance=seance, user=request.user, motif=form.cleaned_data["motif"])
-        except Refused as refusal:
-            form.add_error(None, str(refusal))
-            return self.render_form(request, seance, form)
-        notice = " Les participants sont prévenus (annulation d'agenda)." if seance.status == "convoquee" else ""
-        messages.success(request, f"Séance du {long_date(seance.date)} ({seance.groupe}) annulée.{notice}")
-        return redirect("seances:board", pk=seance.programme_id)
+        if form.is_valid():
+            with refusal_as_form_error(form):
+                billing_services.seance_cancel(seance=seance, user=request.user, motif=form.cleaned_data["motif"])
+                notice = (
+                    " Les participants sont prévenus (annulation d'agenda)." if seance.status == "convoquee" else ""
+                )
+                messages.success(request, f"Séance du {long_date(seance.date)} ({seance.groupe}) annulée.{notice}")
+                return redirect("seances:board", pk=seance.programme_id)
+        return self.render_form(request, seance, form)
 
 
-class BillableView(SeanceObject, PermissionRequiredView, View):
+class BillableView(SeanceObject, ProgrammePageAction):
     """Staff decide whether a cancelled séance is billable (POST facturable=oui|non)."""
 
     permission_required = "seances.manage_billing"
-    http_method_names = ["post"]
+    page = "seances:statements"
 
-    def post(self, request, pk):
+    def act(self, request):
         seance = self.seance
         annulation = annulation_of(seance)
         choice = request.POST.get("facturable")
         if annulation is None:
-            messages.error(request, "Cette séance n'est pas annulée.")
-        elif choice not in {"oui", "non"}:
-            messages.error(request, "Indiquez si l'annulation est facturable (oui ou non).")
-        else:
-            with refusal_as_message(request):
-                billing_services.annulation_set_billable(
-                    annulation=annulation, facturable=choice == "oui", user=request.user
-                )
-                verdict = "facturable" if choice == "oui" else "non facturable"
-                messages.success(request, f"Annulation du {long_date(seance.date)} ({seance.groupe}) : {verdict}.")
-        return redirect("seances:statements", pk=seance.programme_id)
+            raise Refused("Cette séance n'est pas annulée.")
+        if choice not in {"oui", "non"}:
+            raise Refused("Indiquez si l'annulation est facturable (oui ou non).")
+        billing_services.annulation_set_billable(annulation=annulation, facturable=choice == "oui", user=request.user)
+        verdict = "facturable" if choice == "oui" else "non facturable"
+        return f"Annulation du {long_date(seance.date)} ({seance.groupe}) : {verdict}."
 
 
 class StatementsView(ProgrammeObject, PermissionRequiredView, View):
@@ -101,20 +95,15 @@ class StatementsView(ProgrammeObject, PermissionRequiredView, View):
         if not request.user.has_perm("seances.manage_billing", programme):
             return self.handle_no_permission()
         form = PeriodForm(request.POST)
-        if not form.is_valid():
-            return self.render_page(request, programme, form)
-        try:
-            releve = billing_services.statement_create(
-                programme=programme, debut=form.cleaned_data["debut"], fin=form.cleaned_data["fin"], user=request.user
-            )
-        except Refused as refusal:
-            form.add_error(None, str(refusal))
-            return self.render_page(request, programme, form)
-        messages.success(
-            request,
-            f"Relevé {releve.numero} émis : {french.counted(releve.lignes.count(), 'ligne', 'lignes')}, {french.euros(releve.total_ttc)} TTC.",
-        )
-        return redirect("seances:statements", pk=programme.pk)
+        if form.is_valid():
+            with refusal_as_form_error(form):
+                releve = billing_services.statement_create(programme=programme, user=request.user, **form.cleaned_data)
+                lines = french.counted(releve.lignes.count(), "ligne", "lignes")
+                messages.success(
+                    request, f"Relevé {releve.numero} émis : {lines}, {french.euros(releve.total_ttc)} TTC."
+                )
+                return redirect("seances:statements", pk=programme.pk)
+        return self.render_page(request, programme, form)
 
 
 class StatementPdfView(ReleveObject, PermissionRequiredView, View):
@@ -125,20 +114,17 @@ class StatementPdfView(ReleveObject, PermissionRequiredView, View):
         return file_response(releve.fichier or releve_document.statement_pdf(releve), filename=f"{releve.numero}.pdf")
 
 
-class StatementPaidView(ReleveObject, PermissionRequiredView, View):
+class StatementPaidView(ReleveObject, ProgrammePageAction):
     permission_required = "seances.manage_billing"
-    http_method_names = ["post"]
+    page = "seances:statements"
 
-    def post(self, request, pk):
+    def act(self, request):
         releve = self.releve
         form = PaidForm(request.POST)
         if not form.is_valid():
-            messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-            return redirect("seances:statements", pk=releve.programme_id)
-        with refusal_as_message(request):
-            billing_services.statement_mark_paid(releve=releve, paye_le=form.cleaned_data["paye_le"], user=request.user)
-            messages.success(request, f"Relevé {releve.numero} marqué payé le {long_date(releve.paye_le)}.")
-        return redirect("seances:statements", pk=releve.programme_id)
+            raise Refused(" ".join(e for errs in form.errors.values() for e in errs))
+        billing_services.statement_mark_paid(releve=releve, paye_le=form.cleaned_data["paye_le"], user=request.user)
+        return f"Relevé {releve.numero} marqué payé le {long_date(releve.paye_le)}."
 
 
 class DashboardView(ProgrammeObject, PermissionRequiredView, View):

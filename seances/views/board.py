@@ -6,13 +6,14 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views import View
 
 from mlhg_app import jobs
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.french import counted, long_date
 from mlhg_app.models import User
-from mlhg_app.refusals import Refused, refusal_as_message, refusal_message
+from mlhg_app.refusals import ActionView, Refused, refusal_as_message
 from seances.calendar_rules import MONTHS_FR, public_holidays, school_holidays_zone_c
 from seances.forms.board import MoveForm, SiteForm
 from seances.models import Groupe, ProgrammeSite, Seance
@@ -27,7 +28,7 @@ from seances.selectors import (
 from seances.services import board as board_services
 from seances.services import programme as programme_services
 from seances.services.planning import programme_plan, programme_plan_preview
-from seances.views.permission_objects import ProgrammeObject, SeanceObject
+from seances.views.permission_objects import ProgrammeObject, ProgrammePageAction, SeanceObject
 
 
 class ProgrammeListView(PermissionRequiredView, View):
@@ -43,23 +44,22 @@ class ProgrammeListView(PermissionRequiredView, View):
         )
 
 
-class ProgrammeCreateView(PermissionRequiredView, View):
+class ProgrammeCreateView(ActionView):
     permission_required = "seances.manage_programme"
-    http_method_names = ["post"]
 
-    def post(self, request):
+    def act(self, request):
         pk = request.POST.get("convention", "")
         convention = conventions_without_programme().filter(pk=pk).first() if pk.isdigit() else None
         if convention is None:
-            messages.error(request, "Choisissez une convention qui n'a pas encore de programme.")
-            return redirect("seances:programme_list")
-        try:
-            programme = programme_services.programme_create_from_convention(convention=convention)
-        except Refused as refusal:
-            refusal_message(request, refusal)
-            return redirect("seances:programme_list")
-        messages.success(request, f"{programme} créé depuis la convention {convention.numero}.")
-        return redirect("seances:sites", pk=programme.pk)
+            raise Refused("Choisissez une convention qui n'a pas encore de programme.")
+        self.programme = programme_services.programme_create_from_convention(convention=convention)
+        return f"{self.programme} créé depuis la convention {convention.numero}."
+
+    def redirect_url(self):
+        return reverse("seances:sites", args=[self.programme.pk])
+
+    def refused_url(self):
+        return reverse("seances:programme_list")
 
 
 class SitesView(ProgrammeObject, PermissionRequiredView, View):
@@ -85,7 +85,7 @@ class SitesView(ProgrammeObject, PermissionRequiredView, View):
     def post(self, request, pk):
         programme = self.programme
         action = request.POST.get("action")
-        try:
+        with refusal_as_message(request):
             if action == "groupes":
                 site = get_object_or_404(ProgrammeSite, pk=request.POST.get("site"), programme=programme)
                 form = SiteForm(request.POST, prefix=f"s{site.pk}")
@@ -108,8 +108,6 @@ class SitesView(ProgrammeObject, PermissionRequiredView, View):
                 else:
                     programme_services.groupe_remove_member(groupe=groupe, user=user)
                     messages.success(request, f"{user} retiré de {groupe}.")
-        except Refused as refusal:
-            refusal_message(request, refusal)
         return redirect("seances:sites", pk=programme.pk)
 
 
@@ -173,113 +171,99 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
         )
 
 
-class SeanceValidateView(SeanceObject, PermissionRequiredView, View):
+class SeanceValidateView(SeanceObject, ProgrammePageAction):
     permission_required = "seances.validate_seance"
-    http_method_names = ["post"]
+    page = "seances:board"
 
-    def post(self, request, pk):
-        seance = self.seance
-        with refusal_as_message(request):
-            board_services.seance_validate(seance=seance, user=request.user)
-            sent = "" if jobs.delayed_in_request() else ", convocations envoyées"
-            messages.success(request, f"Séance validée : {seance.groupe}{sent}.")
-        return redirect("seances:board", pk=seance.programme_id)
+    def act(self, request):
+        board_services.seance_validate(seance=self.seance, user=request.user)
+        sent = "" if jobs.delayed_in_request() else ", convocations envoyées"
+        return f"Séance validée : {self.seance.groupe}{sent}."
 
 
-class ValidateAllView(ProgrammeObject, PermissionRequiredView, View):
+class ValidateAllView(ProgrammeObject, ActionView):
+    """A first POST shows what will be sent (a step to confirm), before anything is; `confirme=1` sends it."""
+
     permission_required = "seances.validate_seance"
-    http_method_names = ["post"]
-
     template_name = "seances/board/validate_all.html"
 
     def post(self, request, pk):
-        programme = self.programme
-        if request.POST.get("confirme") != "1":
-            # a step to confirm: what will be sent, before anything is
-            preview = validate_all_preview(programme)
-            return render(request, self.template_name, {"programme": programme, "preview": preview})
-        count = board_services.programme_validate_all(programme=programme, user=request.user)
+        if request.POST.get("confirme") == "1":
+            return super().post(request, pk)
+        preview = validate_all_preview(self.programme)
+        return render(request, self.template_name, {"programme": self.programme, "preview": preview})
+
+    def act(self, request):
+        count = board_services.programme_validate_all(programme=self.programme, user=request.user)
         sent = "" if jobs.delayed_in_request() else " ; les convocations partent aux membres et aux intervenants"
-        messages.success(request, f"{counted(count, 'séance validée', 'séances validées')}{sent}.")
-        return redirect("seances:board", pk=programme.pk)
+        return f"{counted(count, 'séance validée', 'séances validées')}{sent}."
+
+    def redirect_url(self):
+        return reverse("seances:board", args=[self.programme.pk])
 
 
-class SeanceRequestChangeView(SeanceObject, PermissionRequiredView, View):
+class SeanceRequestChangeView(SeanceObject, ProgrammePageAction):
     permission_required = "seances.validate_seance"
-    http_method_names = ["post"]
+    page = "seances:board"
 
-    def post(self, request, pk):
-        seance = self.seance
-        with refusal_as_message(request):
-            board_services.seance_request_change(
-                seance=seance, user=request.user, comment=request.POST.get("commentaire", "")
-            )
-            messages.success(request, "Demande de modification transmise au prestataire.")
-        return redirect("seances:board", pk=seance.programme_id)
+    def act(self, request):
+        comment = request.POST.get("commentaire", "")
+        board_services.seance_request_change(seance=self.seance, user=request.user, comment=comment)
+        return "Demande de modification transmise au prestataire."
 
 
-class SeanceMoveView(SeanceObject, PermissionRequiredView, View):
+class SeanceMoveView(SeanceObject, ProgrammePageAction):
     permission_required = "seances.plan_programme"
-    http_method_names = ["post"]
+    page = "seances:board"
 
-    def post(self, request, pk):
+    def act(self, request):
         seance = self.seance
         form = MoveForm(request.POST, programme=seance.programme)
         if not form.is_valid():
-            messages.error(
-                request, "Déplacement impossible : " + " ".join(e for errs in form.errors.values() for e in errs)
-            )
-            return redirect("seances:board", pk=seance.programme_id)
+            raise Refused("Déplacement impossible : " + " ".join(e for errs in form.errors.values() for e in errs))
         try:
             board_services.seance_move(seance=seance, user=request.user, **form.cleaned_data)
         except Refused as refusal:
-            messages.error(request, f"Déplacement refusé : {refusal}")
-        else:
-            moved = f"Séance déplacée au {long_date(form.cleaned_data['date'])}"
-            if seance.status == Seance.Status.CONVOQUEE:
-                moved += " ; les participants reçoivent le nouvel horaire et l’invitation mise à jour"
-            messages.success(request, f"{moved}.")
-        return redirect("seances:board", pk=seance.programme_id)
+            raise Refused(f"Déplacement refusé : {refusal}") from None
+        moved = f"Séance déplacée au {long_date(form.cleaned_data['date'])}"
+        if seance.status == Seance.Status.CONVOQUEE:
+            moved += " ; les participants reçoivent le nouvel horaire et l’invitation mise à jour"
+        return f"{moved}."
 
 
-class PlanView(ProgrammeObject, PermissionRequiredView, View):
+class PlanView(ProgrammeObject, ActionView):
     """GET: what the planner will do (« 12 séances à placer, 15 conservées »); POST: do it."""
 
     permission_required = "seances.plan_programme"
+    http_method_names = View.http_method_names  # GET shows the preview (ActionView alone answers POST only)
     template_name = "seances/board/plan.html"
 
     def get(self, request, pk):
-        programme = self.programme
-        preview = programme_plan_preview(programme=programme)
-        return render(request, self.template_name, {"programme": programme, "preview": preview})
+        preview = programme_plan_preview(programme=self.programme)
+        return render(request, self.template_name, {"programme": self.programme, "preview": preview})
 
-    def post(self, request, pk):
-        programme = self.programme
-        result = programme_plan(programme=programme)
-        if result.ok:
-            placed = (
-                f"{result.placed} séance{'s' if result.placed > 1 else ''} placée{'s' if result.placed > 1 else ''}"
-            )
-            kept = f"{result.kept} conservée{'s' if result.kept > 1 else ''}"
-            messages.success(request, f"Planification proposée : {placed}, {kept}.")
-        else:
-            messages.error(request, "Aucune planification possible : " + " ".join(result.reasons))
-        return redirect("seances:board", pk=programme.pk)
+    def act(self, request):
+        result = programme_plan(programme=self.programme)
+        if not result.ok:
+            raise Refused("Aucune planification possible : " + " ".join(result.reasons))
+        placed = f"{result.placed} séance{'s' if result.placed > 1 else ''} placée{'s' if result.placed > 1 else ''}"
+        kept = f"{result.kept} conservée{'s' if result.kept > 1 else ''}"
+        return f"Planification proposée : {placed}, {kept}."
+
+    def redirect_url(self):
+        return reverse("seances:board", args=[self.programme.pk])
 
 
-class SeanceReplanView(SeanceObject, PermissionRequiredView, View):
+class SeanceReplanView(SeanceObject, ProgrammePageAction):
     """« Replanifier cette séance »: the planner places this proposée séance again, the others kept."""
 
     permission_required = "seances.move_seance"
-    http_method_names = ["post"]
+    page = "seances:board"
 
-    def post(self, request, pk):
+    def act(self, request):
         seance = self.seance
-        with refusal_as_message(request):
-            result = programme_plan(programme=seance.programme, seance=seance)
-            if result.ok:
-                seance.refresh_from_db()
-                messages.success(request, f"Séance replanifiée au {long_date(seance.date)}.")
-            else:
-                messages.error(request, "Replanification impossible : " + " ".join(result.reasons))
-        return redirect("seances:board", pk=seance.programme_id)
+        result = programme_plan(programme=seance.programme, seance=seance)
+        if not result.ok:
+            raise Refused("Replanification impossible : " + " ".join(result.reasons))
+        seance.refresh_from_db()
+        return f"Séance replanifiée au {long_date(seance.date)}."

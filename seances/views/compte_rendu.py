@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from mlhg_app.access import PermissionRequiredView
-from mlhg_app.refusals import Refused
+from mlhg_app.refusals import refusal_as_form_error
 from seances.forms.compte_rendu import CompteRenduForm
 from seances.selectors import compte_rendu_of
 from seances.services import compte_rendu as services
@@ -48,12 +48,9 @@ class CompteRenduView(SeanceObject, PermissionRequiredView, View):
         compte_rendu = compte_rendu_of(seance)
         form = CompteRenduForm(request.POST, seance=seance, compte_rendu=compte_rendu)
         refusal = services.compte_rendu_refusal(seance)
-        if refusal or not form.is_valid():
-            return self._render(request, seance, form, refusal)
-        try:
-            services.compte_rendu_save(seance=seance, user=request.user, **form.cleaned_data)
-        except Refused as exc:
-            form.add_error(None, str(exc))
-            return self._render(request, seance, form, "")
-        messages.success(request, COMPTE_RENDU_SAVED)
-        return redirect("seances:compte_rendu", pk=seance.pk)
+        if not refusal and form.is_valid():
+            with refusal_as_form_error(form):
+                services.compte_rendu_save(seance=seance, user=request.user, **form.cleaned_data)
+                messages.success(request, COMPTE_RENDU_SAVED)
+                return redirect("seances:compte_rendu", pk=seance.pk)
+        return self._render(request, seance, form, refusal)

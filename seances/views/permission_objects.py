@@ -5,6 +5,9 @@ when the object does not exist, the permission 403 when the user may not use it.
 `self.programme`, `self.seance` or `self.releve`.
 """
 
+from django.urls import reverse
+
+from mlhg_app.refusals import ActionView
 from seances import selectors
 
 
@@ -27,3 +30,12 @@ class ReleveObject:
         if not hasattr(self, "releve"):
             self.releve = selectors.releve_get(self.kwargs["pk"])
         return self.releve
+
+
+class ProgrammePageAction(ActionView):
+    """A POST from one of the programme's pages (`page`, its URL name), which it goes back to."""
+
+    page = ""
+
+    def redirect_url(self):
+        return reverse(self.page, args=[self.get_permission_object().programme_id])

@@ -146,33 +146,6 @@ def test_validation_convokes_the_seance_after_commit(programme, users, django_ca
     assert len(mail.outbox) == 2  # the member of the group and the intervenant
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("was", "becomes", "message"),
-    [
-        (S.REALISEE, S.ANNULEE, "Une séance « réalisée » ne peut pas devenir « annulée »."),
-        (S.PROPOSEE, S.REALISEE, "Une séance « proposée » ne peut pas devenir « réalisée »."),
-        (S.ANNULEE, S.CONVOQUEE, "Une séance « annulée » ne peut pas devenir « convoquée »."),
-        (S.REPORTEE, S.VALIDEE, "Une séance « reportée » ne peut pas devenir « validée »."),
-    ],
-)
-def test_a_forbidden_seance_transition_is_refused_in_french_and_changes_nothing(
-    programme, users, was, becomes, message, django_capture_on_commit_callbacks
-):
-    seance = _seance(programme, was)
-    _assert_refused(
-        django_capture_on_commit_callbacks, seance_set_state, Refused, message,
-        seance=seance, status=becomes, by=users["staff"],
-    )  # fmt: skip
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("status", list(S))
-def test_a_seance_set_to_its_own_status_is_a_no_op(programme, users, status, django_capture_on_commit_callbacks):
-    seance = _seance(programme, status)
-    _assert_no_op(django_capture_on_commit_callbacks, seance_set_state, seance=seance, status=status, by=users["staff"])
-
-
 # -- hole 11: réalisée only on a past weekday, outside summer and holidays, with its attendance --------
 
 
@@ -308,35 +281,6 @@ def test_every_allowed_bilan_transition_records_a_history_row_with_who(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("was", "becomes", "message"),
-    [
-        (B.VALIDE, B.BROUILLON, "Le bilan est validé : il ne peut pas devenir brouillon."),
-        (B.BROUILLON, B.VALIDE, "Le bilan est brouillon : il ne peut pas devenir validé."),
-        (B.COMMENTE, B.REMIS, "Remettre le bilan, c'est en remettre une nouvelle version : la dernière est déjà commentée."),
-        (B.REMIS, B.COMMENTE, "La dernière version remise n'a aucun commentaire."),
-    ],
-)  # fmt: skip
-def test_a_forbidden_bilan_transition_is_refused_in_french_and_changes_nothing(
-    bilan, users, was, becomes, message, django_capture_on_commit_callbacks
-):
-    bilan = _bilan_in(bilan, was, users)
-    _assert_refused(
-        django_capture_on_commit_callbacks, bilan_set_state, Refused, message,
-        bilan=bilan, status=becomes, by=users["responsable"],
-    )  # fmt: skip
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("status", list(B))
-def test_a_bilan_set_to_its_own_status_is_a_no_op(bilan, users, status, django_capture_on_commit_callbacks):
-    bilan = _bilan_in(bilan, status, users)
-    _assert_no_op(
-        django_capture_on_commit_callbacks, bilan_set_state, bilan=bilan, status=status, by=users["responsable"]
-    )
-
-
-@pytest.mark.django_db
 def test_the_bilan_workflow_goes_through_the_state_function(bilan, users, django_capture_on_commit_callbacks):
     prestataire, responsable = users["prestataire"], users["responsable"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -356,6 +300,48 @@ def test_the_bilan_workflow_goes_through_the_state_function(bilan, users, django
     subjects = [m.subject for m in mail.outbox]
     assert subjects.count(f"Bilan annuel {bilan.annee} remis par {bilan.programme.prestataire}") == 2
     assert subjects.count(f"Bilan annuel {bilan.annee} validé") == 1
+
+
+# -- Seance and Bilan: refusals and no-ops ----------------------------------------------------------
+
+FORBIDDEN = [
+    ("seance", S.REALISEE, S.ANNULEE, "Une séance « réalisée » ne peut pas devenir « annulée »."),
+    ("seance", S.PROPOSEE, S.REALISEE, "Une séance « proposée » ne peut pas devenir « réalisée »."),
+    ("seance", S.ANNULEE, S.CONVOQUEE, "Une séance « annulée » ne peut pas devenir « convoquée »."),
+    ("seance", S.REPORTEE, S.VALIDEE, "Une séance « reportée » ne peut pas devenir « validée »."),
+    ("bilan", B.VALIDE, B.BROUILLON, "Le bilan est validé : il ne peut pas devenir brouillon."),
+    ("bilan", B.BROUILLON, B.VALIDE, "Le bilan est brouillon : il ne peut pas devenir validé."),
+    ("bilan", B.COMMENTE, B.REMIS, "Remettre le bilan, c'est en remettre une nouvelle version : la dernière est déjà commentée."),
+    ("bilan", B.REMIS, B.COMMENTE, "La dernière version remise n'a aucun commentaire."),
+]  # fmt: skip
+
+
+def _in_status(request, kind, status, users):
+    """The programme's séance (asked by staff) or its bilan (asked by the responsable) in `status`: the object,
+    its state function and who asks."""
+    if kind == "seance":
+        return _seance(request.getfixturevalue("programme"), status), seance_set_state, users["staff"]
+    return _bilan_in(request.getfixturevalue("bilan"), status, users), bilan_set_state, users["responsable"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("kind", "was", "becomes", "message"), FORBIDDEN)
+def test_a_forbidden_transition_is_refused_in_french_and_changes_nothing(
+    request, users, kind, was, becomes, message, django_capture_on_commit_callbacks
+):
+    obj, set_state, by = _in_status(request, kind, was, users)
+    _assert_refused(
+        django_capture_on_commit_callbacks, set_state, Refused, message, **{kind: obj}, status=becomes, by=by
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("kind", "status"), [("seance", s) for s in S] + [("bilan", b) for b in B])
+def test_a_seance_or_a_bilan_set_to_its_own_status_is_a_no_op(
+    request, users, kind, status, django_capture_on_commit_callbacks
+):
+    obj, set_state, by = _in_status(request, kind, status, users)
+    _assert_no_op(django_capture_on_commit_callbacks, set_state, **{kind: obj}, status=status, by=by)
 
 
 # -- Convention -----------------------------------------------------------------------------------

@@ -149,37 +149,40 @@ def test_validation_convokes_the_seance_after_commit(programme, users, django_ca
 # -- hole 11: réalisée only on a past weekday, outside summer and holidays, with its attendance --------
 
 
+def _moved_to(seance, day):
+    Seance.objects.filter(pk=seance.pk).update(date=day)  # test set-up only
+    seance.refresh_from_db()
+
+
+def _realisee_refused(seance, now) -> str:
+    """Setting `seance` réalisée at `now` is refused: the refusal's message, the séance still convoquée."""
+    with time_machine.travel(now, tick=False), pytest.raises(Refused) as refused:
+        seance_set_state(seance=seance, status=S.REALISEE)
+    seance.refresh_from_db()
+    assert seance.status == S.CONVOQUEE
+    return str(refused.value)
+
+
 @pytest.mark.django_db
 def test_hole_11_a_seance_becomes_realisee_only_on_a_past_weekday_with_its_attendance(programme, users):
     seance = programme.seances.get()
     # The admin's attack: Saturday 14 August, no attendance recorded.
-    Seance.objects.filter(pk=seance.pk).update(date=datetime.date(2027, 8, 14))  # test set-up only
-    seance.refresh_from_db()
-    with time_machine.travel(datetime.datetime(2027, 9, 1, 10, 0, tzinfo=datetime.UTC), tick=False):
-        with pytest.raises(Refused) as refused:
-            seance_set_state(seance=seance, status=S.REALISEE)
-    assert str(refused.value) == (
+    _moved_to(seance, datetime.date(2027, 8, 14))
+    assert _realisee_refused(seance, datetime.datetime(2027, 9, 1, 10, 0, tzinfo=datetime.UTC)) == (
         "Cette séance ne peut pas être enregistrée comme réalisée : le samedi 14 août 2027 tombe un week-end ; "
         "aucune séance n'a lieu en juillet ni en août ; son émargement n'est pas saisi."
     )
-    seance.refresh_from_db()
-    assert seance.status == S.CONVOQUEE
 
     # A public holiday (Wednesday 11 November 2026) and a date still to come.
-    Seance.objects.filter(pk=seance.pk).update(date=datetime.date(2026, 11, 11))
-    seance.refresh_from_db()
+    _moved_to(seance, datetime.date(2026, 11, 11))
     EmargementFactory(seance=seance, recorded_by=users["intervenant"])
-    with time_machine.travel(datetime.datetime(2026, 11, 2, 10, 0, tzinfo=datetime.UTC), tick=False):
-        with pytest.raises(Refused) as refused:
-            seance_set_state(seance=seance, status=S.REALISEE)
-    assert str(refused.value) == (
+    assert _realisee_refused(seance, datetime.datetime(2026, 11, 2, 10, 0, tzinfo=datetime.UTC)) == (
         "Cette séance ne peut pas être enregistrée comme réalisée : elle est prévue le mercredi 11 novembre 2026, "
         "une date à venir ; le mercredi 11 novembre 2026 est un jour férié."
     )
 
     # A past weekday with its attendance: réalisée.
-    Seance.objects.filter(pk=seance.pk).update(date=datetime.date(2026, 10, 13))
-    seance.refresh_from_db()
+    _moved_to(seance, datetime.date(2026, 10, 13))
     with time_machine.travel(AFTER_SEANCE, tick=False):
         assert seance_set_state(seance=seance, status=S.REALISEE) is True
     seance.refresh_from_db()
@@ -189,8 +192,7 @@ def test_hole_11_a_seance_becomes_realisee_only_on_a_past_weekday_with_its_atten
 @pytest.mark.django_db
 def test_hole_11_attendance_on_a_weekend_seance_is_refused_and_nothing_is_recorded(programme, users):
     seance = programme.seances.get()
-    Seance.objects.filter(pk=seance.pk).update(date=datetime.date(2026, 10, 17))  # a Saturday, test set-up
-    seance.refresh_from_db()
+    _moved_to(seance, datetime.date(2026, 10, 17))  # a Saturday
     with time_machine.travel(AFTER_SEANCE, tick=False), pytest.raises(Refused) as refused:
         attendance_record(seance=seance, user=users["intervenant"], presents=[users["conseiller"]])
     assert str(refused.value) == (

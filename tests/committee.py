@@ -64,6 +64,13 @@ def grade(evaluator, dossier, scores):
     evaluation_submit(evaluation=evaluation)
 
 
+def recevable(committee, name="A"):
+    """Staff declare the committee's dossier `name` recevable, so that its evaluators may open it: the dossier."""
+    dossier = committee["dossiers"][name]
+    dossier_set_eligibility(dossier=dossier, recevable=True, user=committee["staff"])
+    return dossier
+
+
 def graded_by_one(dossier, email="evaluateur.seul@ml31.org"):
     """One evaluator of the dossier's AMI who scores it 7 on every criterion (a decision needs a grid)."""
     evaluator = UserFactory(email=email, role="evaluateur", antenne=None)

@@ -35,6 +35,15 @@ def member(prestataire, email, first_name="Claire", last_name="Delmas"):
     return user
 
 
+def horizons_with_two_accounts():
+    """Horizons Supervision and its two verified accounts, claire@horizons.fr and paul@horizons.fr: the
+    organisation and Claire."""
+    horizons = PrestataireFactory(raison_sociale="Horizons Supervision")
+    claire = member(horizons, "claire@horizons.fr")
+    member(horizons, "paul@horizons.fr", first_name="Paul")
+    return horizons, claire
+
+
 def complete_sections(prix=Decimal("450.00")) -> dict:
     """The fields of the six sections as a candidate fills them (prices `prix` and 50 € less, VAT 20 %)."""
     return {

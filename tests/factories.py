@@ -41,6 +41,16 @@ from seances.models import (
 )
 
 
+def sets_many(field):
+    """A post-generation declaration: `SomeFactory(field=[…])` sets that many-to-many field to the list."""
+
+    def set_field(obj, create, extracted, **kwargs):
+        if create and extracted:
+            getattr(obj, field).set(extracted)
+
+    return factory.post_generation(set_field)
+
+
 class AntenneFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Antenne
@@ -173,10 +183,7 @@ class IntervenantFactory(factory.django.DjangoModelFactory):
     qualification = Intervenant.Qualification.PSYCHOLOGUE
     annees_experience_app = 12
 
-    @factory.post_generation
-    def antennes(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.antennes.set(extracted)
+    antennes = sets_many("antennes")
 
 
 class ReferenceFactory(factory.django.DjangoModelFactory):
@@ -310,10 +317,7 @@ class IntervenantProgrammeFactory(factory.django.DjangoModelFactory):
     nom = "Olivier"
     email = factory.LazyAttribute(lambda o: o.user.email if o.user else f"{o.prenom}.{o.nom}@horizons.test".lower())
 
-    @factory.post_generation
-    def antennes(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.antennes.set(extracted)
+    antennes = sets_many("antennes")
 
     @factory.post_generation
     def indisponibles(obj, create, extracted, **kwargs):
@@ -363,10 +367,7 @@ class CompteRenduFactory(factory.django.DjangoModelFactory):
     methode = CompteRendu.Methode.CODEV
     written_by = factory.LazyAttribute(lambda o: o.seance.intervenant.user)
 
-    @factory.post_generation
-    def themes(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.themes.set(extracted)
+    themes = sets_many("themes")
 
 
 class EmargementFactory(factory.django.DjangoModelFactory):
@@ -379,10 +380,7 @@ class EmargementFactory(factory.django.DjangoModelFactory):
     seance = factory.SubFactory(SeanceFactory, status=Seance.Status.REALISEE)
     recorded_by = factory.LazyAttribute(lambda o: o.seance.intervenant.user)
 
-    @factory.post_generation
-    def presents(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.presents.set(extracted)
+    presents = sets_many("presents")
 
 
 class ReleveFactory(factory.django.DjangoModelFactory):

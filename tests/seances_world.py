@@ -25,6 +25,7 @@ from tests.factories import (
     UserFactory,
 )
 
+MORNING, AFTERNOON = datetime.time(9, 30), datetime.time(14, 0)  # the two half-days a séance starts at
 SECRET = "Le jeune a parlé de son frère incarcéré à Seysses"  # a compte rendu's free text: never in a bilan
 
 

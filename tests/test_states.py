@@ -146,67 +146,43 @@ def test_validation_convokes_the_seance_after_commit(programme, users, django_ca
     assert len(mail.outbox) == 2  # the member of the group and the intervenant
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("was", "becomes", "message"),
-    [
-        (S.REALISEE, S.ANNULEE, "Une séance « réalisée » ne peut pas devenir « annulée »."),
-        (S.PROPOSEE, S.REALISEE, "Une séance « proposée » ne peut pas devenir « réalisée »."),
-        (S.ANNULEE, S.CONVOQUEE, "Une séance « annulée » ne peut pas devenir « convoquée »."),
-        (S.REPORTEE, S.VALIDEE, "Une séance « reportée » ne peut pas devenir « validée »."),
-    ],
-)
-def test_a_forbidden_seance_transition_is_refused_in_french_and_changes_nothing(
-    programme, users, was, becomes, message, django_capture_on_commit_callbacks
-):
-    seance = _seance(programme, was)
-    _assert_refused(
-        django_capture_on_commit_callbacks, seance_set_state, Refused, message,
-        seance=seance, status=becomes, by=users["staff"],
-    )  # fmt: skip
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("status", list(S))
-def test_a_seance_set_to_its_own_status_is_a_no_op(programme, users, status, django_capture_on_commit_callbacks):
-    seance = _seance(programme, status)
-    _assert_no_op(django_capture_on_commit_callbacks, seance_set_state, seance=seance, status=status, by=users["staff"])
-
-
 # -- hole 11: réalisée only on a past weekday, outside summer and holidays, with its attendance --------
+
+
+def _moved_to(seance, day):
+    Seance.objects.filter(pk=seance.pk).update(date=day)  # test set-up only
+    seance.refresh_from_db()
+
+
+def _realisee_refused(seance, now) -> str:
+    """Setting `seance` réalisée at `now` is refused: the refusal's message, the séance still convoquée."""
+    with time_machine.travel(now, tick=False), pytest.raises(Refused) as refused:
+        seance_set_state(seance=seance, status=S.REALISEE)
+    seance.refresh_from_db()
+    assert seance.status == S.CONVOQUEE
+    return str(refused.value)
 
 
 @pytest.mark.django_db
 def test_hole_11_a_seance_becomes_realisee_only_on_a_past_weekday_with_its_attendance(programme, users):
     seance = programme.seances.get()
     # The admin's attack: Saturday 14 August, no attendance recorded.
-    Seance.objects.filter(pk=seance.pk).update(date=datetime.date(2027, 8, 14))  # test set-up only
-    seance.refresh_from_db()
-    with time_machine.travel(datetime.datetime(2027, 9, 1, 10, 0, tzinfo=datetime.UTC), tick=False):
-        with pytest.raises(Refused) as refused:
-            seance_set_state(seance=seance, status=S.REALISEE)
-    assert str(refused.value) == (
+    _moved_to(seance, datetime.date(2027, 8, 14))
+    assert _realisee_refused(seance, datetime.datetime(2027, 9, 1, 10, 0, tzinfo=datetime.UTC)) == (
         "Cette séance ne peut pas être enregistrée comme réalisée : le samedi 14 août 2027 tombe un week-end ; "
         "aucune séance n'a lieu en juillet ni en août ; son émargement n'est pas saisi."
     )
-    seance.refresh_from_db()
-    assert seance.status == S.CONVOQUEE
 
     # A public holiday (Wednesday 11 November 2026) and a date still to come.
-    Seance.objects.filter(pk=seance.pk).update(date=datetime.date(2026, 11, 11))
-    seance.refresh_from_db()
+    _moved_to(seance, datetime.date(2026, 11, 11))
     EmargementFactory(seance=seance, recorded_by=users["intervenant"])
-    with time_machine.travel(datetime.datetime(2026, 11, 2, 10, 0, tzinfo=datetime.UTC), tick=False):
-        with pytest.raises(Refused) as refused:
-            seance_set_state(seance=seance, status=S.REALISEE)
-    assert str(refused.value) == (
+    assert _realisee_refused(seance, datetime.datetime(2026, 11, 2, 10, 0, tzinfo=datetime.UTC)) == (
         "Cette séance ne peut pas être enregistrée comme réalisée : elle est prévue le mercredi 11 novembre 2026, "
         "une date à venir ; le mercredi 11 novembre 2026 est un jour férié."
     )
 
     # A past weekday with its attendance: réalisée.
-    Seance.objects.filter(pk=seance.pk).update(date=datetime.date(2026, 10, 13))
-    seance.refresh_from_db()
+    _moved_to(seance, datetime.date(2026, 10, 13))
     with time_machine.travel(AFTER_SEANCE, tick=False):
         assert seance_set_state(seance=seance, status=S.REALISEE) is True
     seance.refresh_from_db()
@@ -216,8 +192,7 @@ def test_hole_11_a_seance_becomes_realisee_only_on_a_past_weekday_with_its_atten
 @pytest.mark.django_db
 def test_hole_11_attendance_on_a_weekend_seance_is_refused_and_nothing_is_recorded(programme, users):
     seance = programme.seances.get()
-    Seance.objects.filter(pk=seance.pk).update(date=datetime.date(2026, 10, 17))  # a Saturday, test set-up
-    seance.refresh_from_db()
+    _moved_to(seance, datetime.date(2026, 10, 17))  # a Saturday
     with time_machine.travel(AFTER_SEANCE, tick=False), pytest.raises(Refused) as refused:
         attendance_record(seance=seance, user=users["intervenant"], presents=[users["conseiller"]])
     assert str(refused.value) == (
@@ -308,35 +283,6 @@ def test_every_allowed_bilan_transition_records_a_history_row_with_who(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("was", "becomes", "message"),
-    [
-        (B.VALIDE, B.BROUILLON, "Le bilan est validé : il ne peut pas devenir brouillon."),
-        (B.BROUILLON, B.VALIDE, "Le bilan est brouillon : il ne peut pas devenir validé."),
-        (B.COMMENTE, B.REMIS, "Remettre le bilan, c'est en remettre une nouvelle version : la dernière est déjà commentée."),
-        (B.REMIS, B.COMMENTE, "La dernière version remise n'a aucun commentaire."),
-    ],
-)  # fmt: skip
-def test_a_forbidden_bilan_transition_is_refused_in_french_and_changes_nothing(
-    bilan, users, was, becomes, message, django_capture_on_commit_callbacks
-):
-    bilan = _bilan_in(bilan, was, users)
-    _assert_refused(
-        django_capture_on_commit_callbacks, bilan_set_state, Refused, message,
-        bilan=bilan, status=becomes, by=users["responsable"],
-    )  # fmt: skip
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("status", list(B))
-def test_a_bilan_set_to_its_own_status_is_a_no_op(bilan, users, status, django_capture_on_commit_callbacks):
-    bilan = _bilan_in(bilan, status, users)
-    _assert_no_op(
-        django_capture_on_commit_callbacks, bilan_set_state, bilan=bilan, status=status, by=users["responsable"]
-    )
-
-
-@pytest.mark.django_db
 def test_the_bilan_workflow_goes_through_the_state_function(bilan, users, django_capture_on_commit_callbacks):
     prestataire, responsable = users["prestataire"], users["responsable"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -356,6 +302,48 @@ def test_the_bilan_workflow_goes_through_the_state_function(bilan, users, django
     subjects = [m.subject for m in mail.outbox]
     assert subjects.count(f"Bilan annuel {bilan.annee} remis par {bilan.programme.prestataire}") == 2
     assert subjects.count(f"Bilan annuel {bilan.annee} validé") == 1
+
+
+# -- Seance and Bilan: refusals and no-ops ----------------------------------------------------------
+
+FORBIDDEN = [
+    ("seance", S.REALISEE, S.ANNULEE, "Une séance « réalisée » ne peut pas devenir « annulée »."),
+    ("seance", S.PROPOSEE, S.REALISEE, "Une séance « proposée » ne peut pas devenir « réalisée »."),
+    ("seance", S.ANNULEE, S.CONVOQUEE, "Une séance « annulée » ne peut pas devenir « convoquée »."),
+    ("seance", S.REPORTEE, S.VALIDEE, "Une séance « reportée » ne peut pas devenir « validée »."),
+    ("bilan", B.VALIDE, B.BROUILLON, "Le bilan est validé : il ne peut pas devenir brouillon."),
+    ("bilan", B.BROUILLON, B.VALIDE, "Le bilan est brouillon : il ne peut pas devenir validé."),
+    ("bilan", B.COMMENTE, B.REMIS, "Remettre le bilan, c'est en remettre une nouvelle version : la dernière est déjà commentée."),
+    ("bilan", B.REMIS, B.COMMENTE, "La dernière version remise n'a aucun commentaire."),
+]  # fmt: skip
+
+
+def _in_status(request, kind, status, users):
+    """The programme's séance (asked by staff) or its bilan (asked by the responsable) in `status`: the object,
+    its state function and who asks."""
+    if kind == "seance":
+        return _seance(request.getfixturevalue("programme"), status), seance_set_state, users["staff"]
+    return _bilan_in(request.getfixturevalue("bilan"), status, users), bilan_set_state, users["responsable"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("kind", "was", "becomes", "message"), FORBIDDEN)
+def test_a_forbidden_transition_is_refused_in_french_and_changes_nothing(
+    request, users, kind, was, becomes, message, django_capture_on_commit_callbacks
+):
+    obj, set_state, by = _in_status(request, kind, was, users)
+    _assert_refused(
+        django_capture_on_commit_callbacks, set_state, Refused, message, **{kind: obj}, status=becomes, by=by
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("kind", "status"), [("seance", s) for s in S] + [("bilan", b) for b in B])
+def test_a_seance_or_a_bilan_set_to_its_own_status_is_a_no_op(
+    request, users, kind, status, django_capture_on_commit_callbacks
+):
+    obj, set_state, by = _in_status(request, kind, status, users)
+    _assert_no_op(django_capture_on_commit_callbacks, set_state, **{kind: obj}, status=status, by=by)
 
 
 # -- Convention -----------------------------------------------------------------------------------

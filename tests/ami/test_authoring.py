@@ -38,6 +38,11 @@ def draft(users):
         )
 
 
+def _staff_on(users, name, draft):
+    """Staff's client and the URL of `draft`'s authoring page `name`."""
+    return login(users["staff"]), reverse(name, kwargs={"reference": draft.reference})
+
+
 @pytest.mark.django_db
 def test_create_from_the_previous_ami_copies_text_criteria_calendar_volumes_price_and_contact(draft):
     source = AMI.objects.get(reference=REFERENCE)
@@ -84,8 +89,7 @@ def test_create_page_from_the_reference_text_and_a_used_reference_refused_keepin
 
 @pytest.mark.django_db
 def test_weights_not_summing_to_100_refused_with_the_current_sum_and_the_input_kept(draft, users):
-    client = login(users["staff"])
-    url = reverse("ami:authoring_criteres", kwargs={"reference": draft.reference})
+    client, url = _staff_on(users, "ami:authoring_criteres", draft)
     criteres = list(draft.criteres.all())
     data = {"form-TOTAL_FORMS": "5", "form-INITIAL_FORMS": "4", "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "1000"}
     for i, c in enumerate(criteres):
@@ -114,8 +118,7 @@ def test_weights_not_summing_to_100_refused_with_the_current_sum_and_the_input_k
 
 @pytest.mark.django_db
 def test_sections_added_reordered_and_deleted(draft, users):
-    client = login(users["staff"])
-    url = reverse("ami:authoring_sections", kwargs={"reference": draft.reference})
+    client, url = _staff_on(users, "ami:authoring_sections", draft)
     sections = list(draft.sections.all())
     n = len(sections)
     data = {"form-TOTAL_FORMS": str(n + 1), "form-INITIAL_FORMS": str(n), "form-MIN_NUM_FORMS": "0"}
@@ -186,8 +189,7 @@ def test_publication_without_section_or_with_weights_off_lists_each_problem(draf
 
 @pytest.mark.django_db
 def test_publish_after_confirmation_through_the_state_function_version_1_and_no_email(draft, users):
-    client = login(users["staff"])
-    url = reverse("ami:authoring_publish", kwargs={"reference": draft.reference})
+    client, url = _staff_on(users, "ami:authoring_publish", draft)
     with time_machine.travel(NOW, tick=False):
         page = client.get(url)
         assert "Aucun courriel n'est envoyé par la publication." in _text(page)
@@ -228,8 +230,7 @@ def test_a_prestataire_cannot_edit_or_publish_a_draft(draft, users):
 
 @pytest.mark.django_db
 def test_edit_form_saves_the_draft_and_keeps_the_input_on_error(draft, users):
-    client = login(users["staff"])
-    url = reverse("ami:authoring_edit", kwargs={"reference": draft.reference})
+    client, url = _staff_on(users, "ami:authoring_edit", draft)
     page = client.get(url)
     assert page.status_code == 200
     assert "Toutes les vérifications sont satisfaites" in _text(page)
@@ -265,8 +266,7 @@ def test_edit_form_saves_the_draft_and_keeps_the_input_on_error(draft, users):
 
 @pytest.mark.django_db
 def test_edit_refuses_a_reference_already_used_on_its_field(draft, users):
-    client = login(users["staff"])
-    url = reverse("ami:authoring_edit", kwargs={"reference": draft.reference})
+    client, url = _staff_on(users, "ami:authoring_edit", draft)
     form = client.get(url).context["form"]
     data = {name: form[name].value() for name in form.fields}
     data = {k: ("" if v is None else v) for k, v in data.items()}

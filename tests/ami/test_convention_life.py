@@ -21,6 +21,7 @@ from seances.selectors import seances_due
 from seances.services.billing import statement_create
 from seances.services.programme import programme_create_from_convention
 from tests.committee import AFTER, decide, scored
+from tests.conventions import pdf_upload, sent_and_signed, signed_avenant, signed_copy_of_itself
 from tests.dossiers import PDF_BYTES, member
 from tests.factories import PrestataireFactory, SeanceFactory
 from tests.web import flash, login
@@ -35,10 +36,6 @@ def pdf_text(data: bytes) -> str:
 def _read(field_file) -> bytes:
     with field_file.open("rb") as handle:
         return handle.read()
-
-
-def _pdf_upload(field_file, name="signee.pdf"):
-    return SimpleUploadedFile(name, _read(field_file), content_type="application/pdf")
 
 
 @pytest.fixture
@@ -56,8 +53,7 @@ def member_user(convention):
 
 def _signed(convention, staff):
     with time_machine.travel(AFTER + datetime.timedelta(days=1), tick=False):
-        convention_send(convention=convention, user=staff)
-        signed_copy_upload(document=convention, upload=_pdf_upload(convention.fichier), user=staff)
+        sent_and_signed(convention, staff)
     convention.refresh_from_db()
     return convention
 
@@ -90,7 +86,7 @@ def test_staff_send_the_convention_and_the_prestataire_uploads_it_signed(
     signed_at = sent_at + datetime.timedelta(days=2)
     with time_machine.travel(signed_at, tick=False):
         response = prestataire.post(
-            reverse("ami:convention_sign", args=[convention.pk]), {"fichier": _pdf_upload(convention.fichier)}
+            reverse("ami:convention_sign", args=[convention.pk]), {"fichier": pdf_upload(convention.fichier)}
         )
     assert flash(response) == "Exemplaire signé enregistré : la convention est signée."
     convention.refresh_from_db()
@@ -119,7 +115,7 @@ def test_a_signed_copy_that_is_not_the_convention_is_refused_in_french(conventio
         lettre = convention.decision.lettres.get(dossier=convention.dossier)
         cases.append(
             (
-                _pdf_upload(lettre.fichier, "lettre.pdf"),
+                pdf_upload(lettre.fichier, "lettre.pdf"),
                 "Le fichier « lettre.pdf » ne semble pas être cette convention",
             )
         )
@@ -139,7 +135,7 @@ def test_another_organisation_neither_sees_nor_signs_the_convention(convention, 
     client = login(other)
     assert client.get(reverse("ami:convention_detail", args=[convention.pk])).status_code == 403
     response = client.post(
-        reverse("ami:convention_sign", args=[convention.pk]), {"fichier": _pdf_upload(convention.fichier)}
+        reverse("ami:convention_sign", args=[convention.pk]), {"fichier": pdf_upload(convention.fichier)}
     )
     assert response.status_code == 403
     convention.refresh_from_db()
@@ -149,7 +145,7 @@ def test_another_organisation_neither_sees_nor_signs_the_convention(convention, 
 @pytest.mark.django_db
 def test_a_convention_is_signed_only_once_sent(convention, committee):
     with pytest.raises(Refused) as refused:
-        signed_copy_upload(document=convention, upload=_pdf_upload(convention.fichier), user=committee["staff"])
+        signed_copy_upload(document=convention, upload=pdf_upload(convention.fichier), user=committee["staff"])
     assert str(refused.value) == "La convention n'a pas encore été envoyée pour signature."
 
 
@@ -185,9 +181,9 @@ def test_an_avenant_has_its_pdf_and_applies_from_its_date_once_signed(convention
     with time_machine.travel(datetime.datetime(2026, 12, 2, 10, 0, tzinfo=datetime.UTC), tick=False):
         convention_send(convention=avenant, user=staff)
         with pytest.raises(Refused) as refused:  # the convention's PDF is not the avenant
-            signed_copy_upload(document=avenant, upload=_pdf_upload(convention.fichier), user=member_user)
+            signed_copy_upload(document=avenant, upload=pdf_upload(convention.fichier), user=member_user)
         assert "ne semble pas être cet avenant" in str(refused.value)
-        signed_copy_upload(document=avenant, upload=_pdf_upload(avenant.fichier), user=member_user)
+        signed_copy_of_itself(avenant, member_user)
     avenant.refresh_from_db()
     assert (avenant.status, avenant.signed_by) == ("signee", member_user)
     assert convention_terms(convention, on=datetime.date(2026, 12, 31))["prix_seance_groupe"] == Decimal("420.00")
@@ -238,15 +234,10 @@ def test_a_statement_across_the_avenant_date_bills_each_seance_at_the_price_of_i
             status=Seance.Status.REALISEE,
         )
     with time_machine.travel(datetime.datetime(2027, 1, 20, 10, 0, tzinfo=datetime.UTC), tick=False):
-        avenant = avenant_create(
-            convention=convention,
-            user=staff,
-            date_effet=datetime.date(2027, 2, 1),
-            objet="Nouveau prix de la séance en groupe complet.",
+        signed_avenant(
+            convention, staff, date_effet=datetime.date(2027, 2, 1), objet="Nouveau prix de la séance en groupe complet.",
             prix_seance_groupe=Decimal("455.00"),
-        )
-        convention_send(convention=avenant, user=staff)
-        signed_copy_upload(document=avenant, upload=_pdf_upload(avenant.fichier), user=staff)
+        )  # fmt: skip
     with time_machine.travel(datetime.datetime(2027, 3, 1, 10, 0, tzinfo=datetime.UTC), tick=False):
         releve = statement_create(
             programme=programme, debut=datetime.date(2027, 1, 1), fin=datetime.date(2027, 2, 28), user=staff
@@ -270,15 +261,10 @@ def test_a_signed_volume_avenant_raises_the_seances_due_from_its_date(convention
     programme = programme_create_from_convention(convention=convention, responsable=users["responsable"])
     sites = programme.sites.count()
     with time_machine.travel(datetime.datetime(2026, 12, 1, 10, 0, tzinfo=datetime.UTC), tick=False):
-        avenant = avenant_create(
-            convention=convention,
-            user=staff,
-            date_effet=datetime.date(2027, 1, 4),
-            objet="Une séance de plus par site à partir de janvier.",
+        signed_avenant(
+            convention, staff, date_effet=datetime.date(2027, 1, 4), objet="Une séance de plus par site à partir de janvier.",
             seances_par_site=4,
-        )
-        convention_send(convention=avenant, user=staff)
-        signed_copy_upload(document=avenant, upload=_pdf_upload(avenant.fichier), user=staff)
+        )  # fmt: skip
         assert seances_due(programme)["minimum"] == 3 * sites
     with time_machine.travel(datetime.datetime(2027, 1, 4, 10, 0, tzinfo=datetime.UTC), tick=False):
         assert seances_due(Programme.objects.get(pk=programme.pk))["minimum"] == 4 * sites

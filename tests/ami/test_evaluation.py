@@ -18,7 +18,7 @@ from ami.services.eligibility import dossier_set_eligibility
 from ami.services.evaluation import scored_criteria
 from ami.tasks import close_past_deadline_amis, remind_evaluators
 from mlhg_app.refusals import Refused
-from tests.committee import AFTER, DEADLINE, PARIS, grade, scored
+from tests.committee import AFTER, DEADLINE, PARIS, grade, recevable, scored
 from tests.factories import UserFactory
 from tests.web import flash, login
 
@@ -112,9 +112,8 @@ def test_hand_computed_results_with_a_conflict_and_an_irrecevable_dossier(commit
 @pytest.mark.django_db
 def test_the_evaluator_scores_independently_saves_comes_back_and_submits(committee):
     e1, e2, _e3 = committee["evaluators"]
-    dossier = committee["dossiers"]["A"]
     with time_machine.travel(AFTER, tick=True):
-        dossier_set_eligibility(dossier=dossier, recevable=True, user=committee["staff"])
+        dossier = recevable(committee)
         grade(e2, dossier, [3, 4, 5])
         client = login(e1)
         url = reverse("ami:evaluation", args=[dossier.pk])
@@ -178,9 +177,8 @@ def test_the_evaluator_scores_independently_saves_comes_back_and_submits(committ
 def test_conflict_or_no_assignment_keeps_the_evaluator_out(committee):
     e1, e2, e3 = committee["evaluators"]
     outsider = UserFactory(email="dehors@ml31.org", role="evaluateur", antenne=None)
-    dossier = committee["dossiers"]["A"]
     with time_machine.travel(AFTER, tick=True):
-        dossier_set_eligibility(dossier=dossier, recevable=True, user=committee["staff"])
+        dossier = recevable(committee)
         url = reverse("ami:evaluation", args=[dossier.pk])
         assert login(outsider).get(url).status_code == 403
         response = login(e3).post(

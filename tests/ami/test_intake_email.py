@@ -21,6 +21,7 @@ from ami.services.eligibility import dossier_set_eligibility
 from ami.services.intake import intake_identify, intake_record_eml, intake_seal, intake_time_correct
 from mlhg_app.refusals import Refused
 from tests.committee import graded_by_one
+from tests.conventions import signed_copy_of_itself
 from tests.dossiers import PDF_BYTES, fill_dossier
 from tests.emails import build_eml
 from tests.factories import AMIFactory, PrestataireFactory, luhn_siret
@@ -349,16 +350,22 @@ def test_the_history_of_a_message_shows_the_corrected_time_and_its_reason(ami, u
     assert client_for("prestataire").get(reverse("history", args=["ami.depotcourriel", depot.pk])).status_code == 403
 
 
-@pytest.mark.django_db
-def test_the_sender_of_an_emailed_dossier_gets_the_decision_letter(ami, users, django_capture_on_commit_callbacks):
-    staff = users["staff"]
+def _chosen(ami, staff):
+    """After the deadline: an emailed dossier recorded, filled in, sealed, recevable, graded and chosen by staff."""
     with time_machine.travel(AFTER, tick=False):
         depot = intake_record_eml(ami=ami, upload=_upload(build_eml()), user=staff)
         dossier = fill_dossier(intake_identify(depot=depot, organisation=ORGANISATION, user=staff))
         intake_seal(depot=depot, user=staff)
         dossier_set_eligibility(dossier=dossier, recevable=True, user=staff)
         graded_by_one(dossier)
-        decision = decision_make(ami=ami, user=staff, dossier=dossier)
+        return decision_make(ami=ami, user=staff, dossier=dossier)
+
+
+@pytest.mark.django_db
+def test_the_sender_of_an_emailed_dossier_gets_the_decision_letter(ami, users, django_capture_on_commit_callbacks):
+    staff = users["staff"]
+    decision = _chosen(ami, staff)
+    with time_machine.travel(AFTER, tick=False):
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
             letters_send(decision=decision, user=staff)
@@ -391,17 +398,12 @@ def test_the_convention_of_an_emailed_dossier_goes_to_its_sender_and_staff_uploa
 ):
     """An organisation created from the message has no account: the convention goes to the sender, who returns it
     signed by email; staff upload it (it was refused as « no active account », with no way round in the product)."""
-    from ami.services.convention import convention_send, signed_copy_upload
+    from ami.services.convention import convention_send
     from ami.services.decision import convention_create
 
     staff = users["staff"]
+    decision = _chosen(ami, staff)
     with time_machine.travel(AFTER, tick=False):
-        depot = intake_record_eml(ami=ami, upload=_upload(build_eml()), user=staff)
-        dossier = fill_dossier(intake_identify(depot=depot, organisation=ORGANISATION, user=staff))
-        intake_seal(depot=depot, user=staff)
-        dossier_set_eligibility(dossier=dossier, recevable=True, user=staff)
-        graded_by_one(dossier)
-        decision = decision_make(ami=ami, user=staff, dossier=dossier)
         letters_send(decision=decision, user=staff)
         convention = convention_create(decision=decision, user=staff)
     with time_machine.travel(convention.signable_from + datetime.timedelta(hours=1), tick=False):
@@ -413,8 +415,6 @@ def test_the_convention_of_an_emailed_dossier_goes_to_its_sender_and_staff_uploa
         assert sent.subject == f"Convention de prestation {convention.numero} à signer"
         assert sent.body.startswith("Bonjour Claire Delmas,")
         assert "renvoyez l'exemplaire signé (PDF) en réponse à ce courriel" in sent.body
-        with convention.fichier.open("rb") as handle:
-            signed = SimpleUploadedFile("signee.pdf", handle.read(), content_type="application/pdf")
-        signed_copy_upload(document=convention, upload=signed, user=staff)
+        signed_copy_of_itself(convention, staff)
     convention.refresh_from_db()
     assert convention.status == convention.Status.SIGNEE

@@ -17,6 +17,16 @@ def _radio_checked(page: str, dossier: Dossier, value: str) -> bool:
     return any("checked" in tag for tag in re.findall(pattern, page))
 
 
+@pytest.fixture
+def attribue(ranked):
+    """After the deadline, staff choose candidate B and send the letters: the decision (the AMI is attribué)."""
+    staff, b = ranked["staff"], ranked["dossiers"]["B"]
+    with time_machine.travel(AFTER, tick=False):
+        decision = decision_make(ami=ranked["ami"], user=staff, dossier=b, justification_grilles=WITHOUT_ALL_GRIDS)
+        letters_send(decision=decision, user=staff)
+    return decision
+
+
 @pytest.mark.django_db
 def test_the_eligibility_page_shows_the_saved_decisions(ranked):
     d = ranked["dossiers"]
@@ -29,12 +39,10 @@ def test_the_eligibility_page_shows_the_saved_decisions(ranked):
 
 
 @pytest.mark.django_db
-def test_the_eligibility_page_and_a_sent_letter_are_read_only_once_the_ami_is_attribue(ranked):
+def test_the_eligibility_page_and_a_sent_letter_are_read_only_once_the_ami_is_attribue(ranked, attribue):
     staff, d = ranked["staff"], ranked["dossiers"]
+    assert AMI.objects.get(pk=ranked["ami"].pk).status == AMI.Status.ATTRIBUE
     with time_machine.travel(AFTER, tick=False):
-        decision = decision_make(ami=ranked["ami"], user=staff, dossier=d["B"], justification_grilles=WITHOUT_ALL_GRIDS)
-        letters_send(decision=decision, user=staff)
-        assert AMI.objects.get(pk=ranked["ami"].pk).status == AMI.Status.ATTRIBUE
         client = login(staff)
         page = client.get(reverse("ami:eligibility", args=[ranked["ami"].reference])).content.decode()
         assert "L’AMI est attribué : la recevabilité ne peut plus changer." in page
@@ -49,7 +57,7 @@ def test_the_eligibility_page_and_a_sent_letter_are_read_only_once_the_ami_is_at
         assert "L&#x27;AMI est déjà décidé : la recevabilité ne peut plus changer." in response.content.decode()
         assert Dossier.objects.get(pk=d["A"].pk).status == Dossier.Status.RECEVABLE
 
-        lettre = Lettre.objects.get(decision=decision, dossier=d["A"])
+        lettre = Lettre.objects.get(decision=attribue, dossier=d["A"])
         page = client.get(reverse("ami:letter_edit", args=[lettre.pk])).content.decode()
     assert "<textarea" not in page and ">Enregistrer</button>" not in page
     assert "Lettre envoyée le" in page
@@ -57,18 +65,16 @@ def test_the_eligibility_page_and_a_sent_letter_are_read_only_once_the_ami_is_at
 
 
 @pytest.mark.django_db
-def test_the_winner_sees_its_dossier_s_path_as_steps_with_the_letter(ranked):
+def test_the_winner_sees_its_dossier_s_path_as_steps_with_the_letter(ranked, attribue):
     from mlhg_app.models import User
 
-    staff, d = ranked["staff"], ranked["dossiers"]
+    d = ranked["dossiers"]
     with time_machine.travel(AFTER, tick=False):
-        decision = decision_make(ami=ranked["ami"], user=staff, dossier=d["B"], justification_grilles=WITHOUT_ALL_GRIDS)
-        letters_send(decision=decision, user=staff)
         winner = login(User.objects.get(email="b@candidat.fr"))
         page = winner.get(reverse("ami:dossier", args=[d["B"].pk])).content.decode()
         loser = login(User.objects.get(email="a@candidat.fr")).get(reverse("ami:dossier", args=[d["A"].pk]))
     assert "ce brouillon ne peut plus être déposé" not in page
-    lettre = Lettre.objects.get(decision=decision, dossier=d["B"])
+    lettre = Lettre.objects.get(decision=attribue, dossier=d["B"])
     import re
 
     steps = [

@@ -15,7 +15,7 @@ from django.urls import reverse
 from ami.models import Question
 from ami.services.questions import question_answer_save, question_ask, question_publish
 from ami.services.rectificatif import ami_rectify
-from tests.dossiers import complete_dossier, member
+from tests.dossiers import complete_dossier, horizons_with_two_accounts, member
 from tests.factories import AMIFactory, PrestataireFactory
 from tests.web import login
 
@@ -28,9 +28,7 @@ ORIGINAL = "Chez Horizons Supervision, Claire Delmas peut-elle animer seule les 
 @pytest.fixture
 def world(reference):
     ami = AMIFactory(reference="ami-questions", titre="AMI questions", date_limite=DEADLINE)
-    horizons = PrestataireFactory(raison_sociale="Horizons Supervision")
-    claire = member(horizons, "claire@horizons.fr")
-    member(horizons, "paul@horizons.fr", first_name="Paul")
+    horizons, claire = horizons_with_two_accounts()
     complete_dossier(ami=ami, prestataire=horizons)
     pyrene = PrestataireFactory(raison_sociale="Pyrène Psychologie")
     isabelle = member(pyrene, "isabelle@pyrene.fr", first_name="Isabelle", last_name="Ferrer")

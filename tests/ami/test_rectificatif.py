@@ -17,7 +17,7 @@ from ami.services.states import ami_set_state
 from ami.services.submission import dossier_submit
 from mlhg_app.models import OutgoingMessage
 from mlhg_app.refusals import Refused
-from tests.dossiers import complete_dossier, member
+from tests.dossiers import complete_dossier, horizons_with_two_accounts, member
 from tests.factories import AMIFactory, PrestataireFactory
 from tests.web import login
 
@@ -32,9 +32,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 def open_ami(reference):
     """A published AMI, open until 29 May, with a submitted candidate and a draft one (two accounts)."""
     ami = AMIFactory(reference="ami-ouvert", titre="AMI ouvert", date_limite=DEADLINE)
-    deposant = PrestataireFactory(raison_sociale="Horizons Supervision")
-    claire = member(deposant, "claire@horizons.fr")
-    member(deposant, "paul@horizons.fr", first_name="Paul")
+    deposant, claire = horizons_with_two_accounts()
     with time_machine.travel(TODAY, tick=False):
         dossier_submit(dossier=complete_dossier(ami=ami, prestataire=deposant), user=claire)
     brouillon = PrestataireFactory(raison_sociale="Atelier Parenthèse")

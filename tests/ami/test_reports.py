@@ -31,6 +31,14 @@ def exported(client, name, capture, reference="ami-2026"):
     return client.get(status["url"])
 
 
+def decided_then_exported(committee, name, capture):
+    """After the deadline: the committee's grids scored and the decision made, then staff's export `name`."""
+    with time_machine.travel(AFTER, tick=False):
+        scored(committee)
+        decide(committee)
+        return exported(login(committee["staff"]), name, capture)
+
+
 def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
@@ -39,16 +47,12 @@ def pdf_text(data: bytes) -> str:
 
 
 @pytest.mark.django_db
-def test_rapport_holds_committee_eligibility_grid_comments_and_decision(
-    committee,
-    django_capture_on_commit_callbacks,
-):
-    with time_machine.travel(AFTER, tick=False):
-        scored(committee)
-        decide(committee)
-        response = exported(login(committee["staff"]), "ami:rapport", django_capture_on_commit_callbacks)
-    assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'inline; filename="rapport-analyse-ami-2026.pdf"'
+def test_rapport_holds_committee_eligibility_grid_comments_and_decision(committee, django_capture_on_commit_callbacks):
+    response = decided_then_exported(committee, "ami:rapport", django_capture_on_commit_callbacks)
+    assert (response["Content-Type"], response["Content-Disposition"]) == (
+        "application/pdf",
+        'inline; filename="rapport-analyse-ami-2026.pdf"',
+    )
     text = pdf_text(b"".join(response.streaming_content))
     for expected in (
         "Rapport d'analyse des candidatures",
@@ -83,10 +87,7 @@ def test_rapport_never_breaks_an_amount_over_two_lines(committee, django_capture
     Prestataire.objects.filter(raison_sociale="Candidat A").update(
         raison_sociale="Candidat A – Cabinet d'accompagnement interprofessionnel Horizon-Méditerranée-Pyrénées"
     )
-    with time_machine.travel(AFTER, tick=False):
-        scored(committee)
-        decide(committee)
-        response = exported(login(committee["staff"]), "ami:rapport", django_capture_on_commit_callbacks)
+    response = decided_then_exported(committee, "ami:rapport", django_capture_on_commit_callbacks)
     pdf = tmp_path / "rapport.pdf"
     pdf.write_bytes(b"".join(response.streaming_content))
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
@@ -280,13 +281,9 @@ def read_csv(archive, name):
 
 @pytest.mark.django_db
 def test_archive_holds_every_version_grids_results_rapport_decision_letters_convention(
-    committee,
-    django_capture_on_commit_callbacks,
+    committee, django_capture_on_commit_callbacks
 ):
-    with time_machine.travel(AFTER, tick=False):
-        scored(committee)
-        decide(committee)
-        response = exported(login(committee["staff"]), "ami:archive", django_capture_on_commit_callbacks)
+    response = decided_then_exported(committee, "ami:archive", django_capture_on_commit_callbacks)
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"] == 'attachment; filename="archive-ami-2026.zip"'
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
@@ -310,17 +307,11 @@ def test_archive_holds_every_version_grids_results_rapport_decision_letters_conv
         ("2", "Candidat A", "77,44"),
         ("3", "Candidat C", "72,29"),
     ]
+    header = archive.read("evaluations.csv").decode("utf-8-sig").splitlines()[0]
+    assert (
+        header == "Dossier;Évaluateur;Critère;Note;Commentaire;Grille soumise le;Conflit d'intérêts;Nature du conflit"
+    )
     grids = read_csv(archive, "evaluations.csv")
-    assert grids[0] == [
-        "Dossier",
-        "Évaluateur",
-        "Critère",
-        "Note",
-        "Commentaire",
-        "Grille soumise le",
-        "Conflit d'intérêts",
-        "Nature du conflit",
-    ]
     assert [
         "Candidat A",
         "Éval1 Comité",

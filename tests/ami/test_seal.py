@@ -11,11 +11,10 @@ from django.urls import reverse
 
 from ami.documents import exports as ami_exports
 from ami.models import Dossier, Fichier
-from ami.services.eligibility import dossier_set_eligibility
 from ami.services.evaluation import evaluation_declare
 from mlhg_app import exports
 from mlhg_app.models import StoredExport
-from tests.committee import AFTER, DEADLINE
+from tests.committee import AFTER, DEADLINE, recevable
 from tests.web import login
 
 BEFORE = DEADLINE - datetime.timedelta(hours=2)
@@ -119,9 +118,8 @@ def _doors(dossier):
 @pytest.mark.django_db
 def test_hole_08_an_evaluator_in_conflict_reads_nothing_of_the_dossier(committee):
     e1, _e2, e3 = committee["evaluators"]
-    dossier = committee["dossiers"]["A"]
     with time_machine.travel(AFTER, tick=True):
-        dossier_set_eligibility(dossier=dossier, recevable=True, user=committee["staff"])
+        dossier = recevable(committee)
         evaluation_declare(dossier=dossier, user=e3, conflit=True, motif="Associé")
         evaluation_declare(dossier=dossier, user=e1, conflit=False)
         for name, url in _doors(dossier).items():
@@ -134,9 +132,8 @@ def test_hole_08_an_evaluator_in_conflict_reads_nothing_of_the_dossier(committee
 @pytest.mark.django_db
 def test_hole_08_an_evaluator_reads_the_content_only_after_declaring_no_conflict(committee):
     e1 = committee["evaluators"][0]
-    dossier = committee["dossiers"]["A"]
     with time_machine.travel(AFTER, tick=True):
-        dossier_set_eligibility(dossier=dossier, recevable=True, user=committee["staff"])
+        dossier = recevable(committee)
         doors = _doors(dossier)
         page = login(e1).get(doors["lecture"])
         assert page.status_code == 200

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from ami.models import DossierVersion
 from tests.dossiers import PDF_BYTES
+from tests.e2e.dossier_sections import fill_sections
 from tests.factories import AMIFactory
 from tests.forms import REGISTRATION_FORM
 
@@ -58,65 +59,17 @@ def _open_section(page, titre):
     expect(page.get_by_role("heading", level=1)).to_have_text(titre)
 
 
-def _fill_sections(page, cv_path):
-    _open_section(page, "1. Structure")
-    page.locator("[name=presentation]").fill("Cabinet de psychologues du travail fondé en 2009 à Toulouse.")
-    page.locator("[name=activite]").fill("Analyse de pratiques, supervision d'équipes.")
-    page.locator("[name=references_resume]").fill("Missions locales, CCAS.")
-    _save_section(page, "1. Structure")
-    page.get_by_role("link", name=re.compile("^Dossier – ")).click()
+# What a saved section shows besides its message, checked before going back to the dossier.
+SAVED_SHOWS = {
+    "2. Équipe d'intervenants": lambda page: page.get_by_role("link", name="cv-marc-olivier.pdf"),
+    "3. Méthodologie": lambda page: page.get_by_text("Total enregistré : 120 minutes."),
+}
 
-    _open_section(page, "2. Équipe d'intervenants")
-    page.locator("[name=intervenants-0-prenom]").fill("Marc")
-    page.locator("[name=intervenants-0-nom]").fill("Olivier")
-    page.locator("[name=intervenants-0-qualification]").select_option("psychologue")
-    page.locator("[name=intervenants-0-annees_experience_app]").fill("12")
-    antennes = page.locator("[name=intervenants-0-antennes]")
-    antennes.first.check()
-    antennes.nth(1).check()
-    page.locator("[name=intervenants-0-cv]").set_input_files(str(cv_path))
-    _save_section(page, "2. Équipe d'intervenants")
-    expect(page.get_by_role("link", name="cv-marc-olivier.pdf")).to_be_visible()
-    page.get_by_role("link", name=re.compile("^Dossier – ")).click()
 
-    _open_section(page, "3. Méthodologie")
-    page.locator("[name=approche]").select_option("codeveloppement")
-    page.locator("[name=justification]").fill("Le codéveloppement structure l'entraide entre pairs.")
-    for index, (libelle, minutes) in enumerate(
-        [("Accueil et météo", 15), ("Exposé de la situation", 25), ("Questions et hypothèses", 60), ("Bilan", 20)]
-    ):
-        page.locator(f"[name=etapes-{index}-libelle]").fill(libelle)
-        page.locator(f"[name=etapes-{index}-duree_minutes]").fill(str(minutes))
-    page.locator("[name=posture]").fill("Garant du cadre, non directif.")
-    page.locator("[name=garantie_cadre]").fill("Confidentialité rappelée à chaque séance.")
-    page.locator("[name=garantie_non_jugement]").fill("Charte de non-jugement.")
-    page.locator("[name=garantie_intelligence_collective]").fill("Tour de questions puis de suggestions.")
-    page.locator("[name=garantie_problematique]").fill("Une situation vécue exposée par un participant.")
-    _save_section(page, "3. Méthodologie")
-    expect(page.get_by_text("Total enregistré : 120 minutes.")).to_be_visible()
-    page.get_by_role("link", name=re.compile("^Dossier – ")).click()
-
-    _open_section(page, "4. Références")
-    page.locator("[name=references-0-structure]").fill("Mission Locale de l'Ariège")
-    page.locator("[name=references-0-annee]").fill("2024")
-    page.locator("[name=references-0-contact]").fill("direction@ml09.fr")
-    _save_section(page, "4. Références")
-    page.get_by_role("link", name=re.compile("^Dossier – ")).click()
-
-    _open_section(page, "5. Proposition financière")
-    page.locator("[name=prix_seance_groupe]").fill("450,00")
-    page.locator("[name=prix_seance_sous_groupe]").fill("400,00")
-    page.locator("[name=regime_tva][value=assujetti]").check()
-    page.locator("[name=taux_tva]").fill("20")
-    page.locator("[name=modalites_facturation]").fill("Facture trimestrielle, paiement à 30 jours.")
-    _save_section(page, "5. Proposition financière")
-    page.get_by_role("link", name=re.compile("^Dossier – ")).click()
-
-    _open_section(page, "6. Disponibilités")
-    page.locator("[name=demarrage_septembre][value=oui]").check()
-    for checkbox in page.locator("[name=antennes_couvertes]").all():
-        checkbox.check()
-    _save_section(page, "6. Disponibilités")
+def _save_and_go_back(page, titre):
+    _save_section(page, titre)
+    if shows := SAVED_SHOWS.get(titre):
+        expect(shows(page)).to_be_visible()
     page.get_by_role("link", name=re.compile("^Dossier – ")).click()
 
 
@@ -153,7 +106,7 @@ def test_visitor_registers_fills_the_six_sections_deposits_and_downloads_the_rec
     expect(page.get_by_text("Votre dossier est créé : complétez les six sections")).to_be_visible()
     expect(page.get_by_role("progressbar", name="Sections complètes")).to_have_text("0/6 sections complètes")
 
-    _fill_sections(page, cv_path)
+    fill_sections(page, cv_path, open_section=_open_section, save_section=_save_and_go_back, sites=2)
 
     expect(page.get_by_role("progressbar", name="Sections complètes")).to_have_text("6/6 sections complètes")
     screenshot(page, "10-dossier-candidat")

@@ -26,6 +26,7 @@ from ami.models import AMI, Convention, Dossier
 from seances.models import Programme
 from tests.committee import grade
 from tests.dossiers import PDF_BYTES, member
+from tests.e2e.dossier_sections import fill_sections
 from tests.emails import build_eml
 from tests.factories import PASSWORD, PrestataireFactory, luhn_siret
 
@@ -179,58 +180,6 @@ def _save(page, watch, titre):
     watch.scan(page)
 
 
-def _fill_parts(page, watch, cv_path):
-    _section(page, watch, "1. Structure")
-    page.locator("[name=presentation]").fill("Cabinet toulousain de psychologues du travail.")
-    page.locator("[name=activite]").fill("Analyse de pratiques, supervision d'équipes.")
-    page.locator("[name=references_resume]").fill("Missions locales, CCAS.")
-    _save(page, watch, "1. Structure")
-
-    _section(page, watch, "2. Équipe d'intervenants")
-    page.locator("[name=intervenants-0-prenom]").fill("Marc")
-    page.locator("[name=intervenants-0-nom]").fill("Olivier")
-    page.locator("[name=intervenants-0-qualification]").select_option("psychologue")
-    page.locator("[name=intervenants-0-annees_experience_app]").fill("12")
-    page.locator("[name=intervenants-0-antennes]").first.check()
-    page.locator("[name=intervenants-0-cv]").set_input_files(str(cv_path))
-    _save(page, watch, "2. Équipe d'intervenants")
-
-    _section(page, watch, "3. Méthodologie")
-    page.locator("[name=approche]").select_option("codeveloppement")
-    page.locator("[name=justification]").fill("Le codéveloppement structure l'entraide entre pairs.")
-    for index, (libelle, minutes) in enumerate(
-        [("Accueil et météo", 15), ("Exposé de la situation", 25), ("Questions et hypothèses", 60), ("Bilan", 20)]
-    ):
-        page.locator(f"[name=etapes-{index}-libelle]").fill(libelle)
-        page.locator(f"[name=etapes-{index}-duree_minutes]").fill(str(minutes))
-    page.locator("[name=posture]").fill("Garant du cadre, non directif.")
-    page.locator("[name=garantie_cadre]").fill("Confidentialité rappelée à chaque séance.")
-    page.locator("[name=garantie_non_jugement]").fill("Charte de non-jugement.")
-    page.locator("[name=garantie_intelligence_collective]").fill("Tour de questions puis de suggestions.")
-    page.locator("[name=garantie_problematique]").fill("Une situation vécue exposée par un participant.")
-    _save(page, watch, "3. Méthodologie")
-
-    _section(page, watch, "4. Références")
-    page.locator("[name=references-0-structure]").fill("Mission Locale de l'Ariège")
-    page.locator("[name=references-0-annee]").fill("2024")
-    page.locator("[name=references-0-contact]").fill("direction@ml09.fr")
-    _save(page, watch, "4. Références")
-
-    _section(page, watch, "5. Proposition financière")
-    page.locator("[name=prix_seance_groupe]").fill("450,00")
-    page.locator("[name=prix_seance_sous_groupe]").fill("400,00")
-    page.locator("[name=regime_tva][value=assujetti]").check()
-    page.locator("[name=taux_tva]").fill("20")
-    page.locator("[name=modalites_facturation]").fill("Facture trimestrielle, paiement à 30 jours.")
-    _save(page, watch, "5. Proposition financière")
-
-    _section(page, watch, "6. Disponibilités")
-    page.locator("[name=demarrage_septembre][value=oui]").check()
-    for checkbox in page.locator("[name=antennes_couvertes]").all():
-        checkbox.check()
-    _save(page, watch, "6. Disponibilités")
-
-
 def _record_the_emailed_dossier(page, watch, tmp_path, received):
     page.get_by_role("link", name="Reçus par courriel").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dossiers reçus par courriel")
@@ -269,7 +218,12 @@ def _record_the_emailed_dossier(page, watch, tmp_path, received):
 
     cv_path = tmp_path / "cv-marc-olivier.pdf"
     cv_path.write_bytes(PDF_BYTES)
-    _fill_parts(page, watch, cv_path)
+    fill_sections(
+        page,
+        cv_path,
+        open_section=lambda page, titre: _section(page, watch, titre),
+        save_section=lambda page, titre: _save(page, watch, titre),
+    )
     page.get_by_role("link", name="Retour au courriel").click()
     expect(page.locator(".badge", has_text="à compléter")).to_have_count(0)
     page.get_by_role("button", name="Sceller le dossier et envoyer l'accusé de réception").click()

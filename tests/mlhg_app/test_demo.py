@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from mlhg_app.models import User
+from tests.demo_accounts import README_ACCOUNTS
 
 
 @pytest.mark.django_db
@@ -68,17 +69,6 @@ def test_load_demo_refuses_when_debug_is_off(settings):
     with pytest.raises(CommandError, match="DEBUG est désactivé"):
         call_command("load_demo", stdout=StringIO(), stderr=StringIO())
     assert User.objects.count() == 0
-
-
-# The README's accounts (« Comptes de démonstration ») and what each finds on its home page.
-README_ACCOUNTS = [
-    "direction@demo.ml31.org",
-    "evaluatrice@demo.ml31.org",
-    "responsable@demo.ml31.org",
-    "contact@horizons-supervision.demo",
-    "marc.olivier@horizons-supervision.demo",
-    "manon.dupuy@demo.ml31.org",
-]
 
 
 @pytest.mark.django_db

@@ -22,6 +22,7 @@ from django.core.management import call_command
 from pypdf import PdfReader
 
 from mlhg_app.models import User
+from tests.demo_accounts import README_ACCOUNTS
 from tests.web import login
 
 # A year grouped like an amount: « 2 026 », « 2 027 » (any space, no-break or narrow); not « 2 030,00 € ».
@@ -32,15 +33,6 @@ LINK = re.compile(r"""(?:href|hx-get)\s*=\s*["']([^"'#]+)""")
 RAW_TEXT = re.compile(r"<(style|script)\b[^>]*>(.*?)</\1>", re.S | re.I)
 SKIPPED = ("/deconnexion", "/logout", "/admin/", "/static/", "/media/", "/__")
 LIMIT = 250  # pages per person (the demo offers each role fewer)
-
-ACCOUNTS = [
-    "direction@demo.ml31.org",
-    "evaluatrice@demo.ml31.org",
-    "responsable@demo.ml31.org",
-    "contact@horizons-supervision.demo",
-    "marc.olivier@horizons-supervision.demo",
-    "manon.dupuy@demo.ml31.org",
-]
 
 
 def shown_text(body: str) -> str:
@@ -112,7 +104,7 @@ def test_no_grouped_year_nor_escaped_apostrophe_in_the_demo(demo):
             if mimetype == "application/pdf":
                 problems += findings(f"courriel « {message.subject} » (PDF joint)", pdf_text(content))
     # Every page and PDF one person of each role reaches, the README's accounts first.
-    people = [User.objects.get(email=email) for email in ACCOUNTS]
+    people = [User.objects.get(email=email) for email in README_ACCOUNTS]
     for role in User.Role:
         if not any(p.role == role for p in people):
             person = User.objects.filter(role=role, is_active=True).order_by("pk").first()

@@ -163,15 +163,20 @@ def _move(seance, **changes):
     seance.save()
 
 
+def _sent_to_the_three(task, seance):
+    """`task` run for `seance` emails each of EXPECTED once: the first message."""
+    assert task.delay(seance_id=seance.pk).get() == 3
+    assert _recipients(mail.outbox) == EXPECTED
+    return mail.outbox[0]
+
+
 def test_change_resends_with_same_uid_and_higher_sequence(seance):
     seance_convoke(seance=seance)
     _cal, first = _event(_attachment_ics(mail.outbox[0])[1])
     mail.outbox.clear()
 
     _move(seance, date=datetime.date(2026, 10, 20), heure_debut=datetime.time(14, 0))
-    assert tasks.notify_seance_change.delay(seance_id=seance.pk).get() == 3
-    assert _recipients(mail.outbox) == EXPECTED
-    message = mail.outbox[0]
+    message = _sent_to_the_three(tasks.notify_seance_change, seance)
     assert message.subject == (
         "Séance déplacée : analyse de pratiques professionnelles le mardi 20 octobre 2026 à 14\xa0h\xa000"
     )
@@ -210,12 +215,8 @@ def test_a_former_intervenant_gets_the_cancellation(seance, users):
 def test_cancellation_sends_method_cancel(seance):
     seance_convoke(seance=seance)
     mail.outbox.clear()
-    seance.status = Seance.Status.ANNULEE
-    seance.sequence += 1
-    seance.save()
-    assert tasks.notify_seance_cancel.delay(seance_id=seance.pk).get() == 3
-    assert _recipients(mail.outbox) == EXPECTED
-    message = mail.outbox[0]
+    _move(seance, status=Seance.Status.ANNULEE)
+    message = _sent_to_the_three(tasks.notify_seance_cancel, seance)
     assert message.subject == (
         "Séance annulée : analyse de pratiques professionnelles du mardi 13 octobre 2026 à 9\xa0h\xa030"
     )

@@ -53,12 +53,17 @@ def remitted(programme, users):
     return bilan
 
 
+def _still(obj, status):
+    """`obj`, read again from the database, is still in `status`."""
+    obj.refresh_from_db()
+    assert obj.status == status
+
+
 @pytest.mark.django_db
 def test_hole_07_another_responsable_cannot_validate_a_seance(proposed, other_responsable):
     response = login(other_responsable).post(reverse("seances:seance_validate", kwargs={"pk": proposed.pk}))
     assert response.status_code in (403, 404)
-    proposed.refresh_from_db()
-    assert proposed.status == Seance.Status.PROPOSEE
+    _still(proposed, Seance.Status.PROPOSEE)
     assert mail.outbox == []
 
 
@@ -66,8 +71,7 @@ def test_hole_07_another_responsable_cannot_validate_a_seance(proposed, other_re
 def test_hole_07_another_responsable_cannot_validate_the_whole_planning(proposed, other_responsable):
     url = reverse("seances:validate_all", kwargs={"pk": proposed.programme_id})
     assert login(other_responsable).post(url).status_code in (403, 404)
-    proposed.refresh_from_db()
-    assert proposed.status == Seance.Status.PROPOSEE
+    _still(proposed, Seance.Status.PROPOSEE)
 
 
 @pytest.mark.django_db
@@ -82,8 +86,7 @@ def test_hole_07_the_referent_validates_his_programmes_seance(proposed, users):
 def test_hole_07_the_validation_service_refuses_another_responsable(proposed, other_responsable):
     with pytest.raises(Refused, match="responsable de secteur référent"):
         board_services.seance_validate(seance=proposed, user=other_responsable)
-    proposed.refresh_from_db()
-    assert proposed.status == Seance.Status.PROPOSEE
+    _still(proposed, Seance.Status.PROPOSEE)
 
 
 @pytest.mark.django_db
@@ -93,8 +96,7 @@ def test_hole_07_another_responsable_cannot_comment_the_bilan(remitted, other_re
     )
     assert response.status_code in (403, 404)
     assert Commentaire.objects.count() == 0
-    remitted.refresh_from_db()
-    assert remitted.status == Bilan.Status.REMIS
+    _still(remitted, Bilan.Status.REMIS)
     assert mail.outbox == []
 
 
@@ -102,8 +104,7 @@ def test_hole_07_another_responsable_cannot_comment_the_bilan(remitted, other_re
 def test_hole_07_another_responsable_cannot_validate_the_bilan(remitted, other_responsable):
     response = login(other_responsable).post(reverse("bilans:validate", kwargs={"pk": remitted.pk}))
     assert response.status_code in (403, 404)
-    remitted.refresh_from_db()
-    assert remitted.status == Bilan.Status.REMIS
+    _still(remitted, Bilan.Status.REMIS)
     assert remitted.valide_par is None
 
 
@@ -119,8 +120,7 @@ def test_hole_07_the_bilan_services_refuse_another_responsable(remitted, other_r
         comment_add(bilan=remitted, user=other_responsable, section="attention", texte="Précisez.")
     with pytest.raises(Refused, match="responsable de secteur référent"):
         bilan_validate(bilan=remitted, user=other_responsable)
-    remitted.refresh_from_db()
-    assert remitted.status == Bilan.Status.REMIS
+    _still(remitted, Bilan.Status.REMIS)
 
 
 @pytest.mark.django_db

@@ -15,9 +15,9 @@ from seances.planner import (
     plan,
     synthetic_input,
 )
+from tests.seances_world import AFTERNOON, MORNING
 
 D = datetime.date
-MORNING, AFTERNOON = datetime.time(9, 30), datetime.time(14, 0)
 PUBLIC = frozenset(public_holidays([2026, 2027]))
 SCHOOL = frozenset(school_holidays_zone_c([2026, 2027]))
 
@@ -48,6 +48,12 @@ def assert_refused(result, *reasons):
     assert result.ok is False
     assert result.assignments == []
     assert result.reasons == list(reasons)
+
+
+def assert_no_date_left(result, group, window, why):
+    """Refused with the one reason « <group> : plus aucune date possible en fenêtre <window> pour le groupe <group>
+    (<why>). » (the groups here are named as their site; test_weekdays_only spells the sentence out)."""
+    assert_refused(result, f"{group} : plus aucune date possible en fenêtre {window} pour le groupe {group} ({why}).")
 
 
 # -- A complete plan ---------------------------------------------------------------------------
@@ -181,18 +187,12 @@ def test_weekdays_only():
 
 def test_no_public_holiday():
     result = solve(make(groups=(OUEST,), windows=one_window(D(2026, 11, 11))))
-    assert_refused(
-        result,
-        "Antenne Ouest : plus aucune date possible en fenêtre 1 pour le groupe Antenne Ouest (jours fériés).",
-    )
+    assert_no_date_left(result, "Antenne Ouest", 1, "jours fériés")
 
 
 def test_not_in_july_or_august():
     result = solve(make(groups=(OUEST,), windows=one_window(D(2027, 7, 1), D(2027, 8, 31))))
-    assert_refused(
-        result,
-        "Antenne Ouest : plus aucune date possible en fenêtre 1 pour le groupe Antenne Ouest (juillet et août).",
-    )
+    assert_no_date_left(result, "Antenne Ouest", 1, "juillet et août")
 
 
 def test_inside_the_window():
@@ -202,11 +202,7 @@ def test_inside_the_window():
     result = solve(make(groups=(OUEST,), windows=one_window(week[0], week[-1]), intervenants=(marc,)))
     assert [a.date for a in result.assignments] == [D(2026, 10, 7)]
     refused = solve(make(groups=(OUEST,), windows=one_window(week[3], week[-1]), intervenants=(marc,)))
-    assert_refused(
-        refused,
-        "Antenne Ouest : plus aucune date possible en fenêtre 1 pour le groupe Antenne Ouest "
-        "(indisponibilités des intervenants).",
-    )
+    assert_no_date_left(refused, "Antenne Ouest", 1, "indisponibilités des intervenants")
 
 
 def test_six_weeks_between_two_seances_of_a_group():
@@ -215,22 +211,14 @@ def test_six_weeks_between_two_seances_of_a_group():
         WindowSpec("w2", 2, D(2026, 11, 2), D(2026, 11, 10)),
     )
     result = solve(make(groups=(OUEST,), windows=windows))
-    assert_refused(
-        result,
-        "Antenne Ouest : plus aucune date possible en fenêtre 2 pour le groupe Antenne Ouest "
-        "(6 semaines d'écart avec les autres séances du groupe).",
-    )
+    assert_no_date_left(result, "Antenne Ouest", 2, "6 semaines d'écart avec les autres séances du groupe")
 
 
 def test_six_weeks_after_a_fixed_seance():
     fixed = Assignment("ouest", "w1", D(2026, 12, 1), MORNING, "marc")
     windows = (W1, WindowSpec("w2", 2, D(2027, 1, 4), D(2027, 1, 8)))
     result = solve(make(groups=(OUEST,), windows=windows, fixed=(fixed,)))
-    assert_refused(
-        result,
-        "Antenne Ouest : plus aucune date possible en fenêtre 2 pour le groupe Antenne Ouest "
-        "(6 semaines d'écart avec les autres séances du groupe).",
-    )
+    assert_no_date_left(result, "Antenne Ouest", 2, "6 semaines d'écart avec les autres séances du groupe")
 
 
 def test_the_six_week_gap_is_kept_between_planned_seances():
@@ -245,11 +233,7 @@ def test_the_six_week_gap_is_kept_between_planned_seances():
 
 def test_an_intervenant_covers_the_site():
     result = solve(make(groups=(COMMINGES,), windows=(W1,), intervenants=(MARC,)))
-    assert_refused(
-        result,
-        "Antenne Comminges : plus aucune date possible en fenêtre 1 pour le groupe Antenne Comminges "
-        "(aucun intervenant ne couvre le site).",
-    )
+    assert_no_date_left(result, "Antenne Comminges", 1, "aucun intervenant ne couvre le site")
 
 
 def test_an_intervenant_is_never_double_booked():
@@ -268,20 +252,12 @@ def _muret(n):
 
 def test_the_intervenants_unavailable_dates():
     result = solve(make(groups=(OUEST,), windows=one_window(D(2026, 10, 13)), intervenants=(MARC,)))
-    assert_refused(
-        result,
-        "Antenne Ouest : plus aucune date possible en fenêtre 1 pour le groupe Antenne Ouest "
-        "(indisponibilités des intervenants).",
-    )
+    assert_no_date_left(result, "Antenne Ouest", 1, "indisponibilités des intervenants")
 
 
 def test_the_sites_unavailable_weekdays():
     result = solve(make(groups=(COMMINGES,), windows=one_window(D(2026, 10, 7)), intervenants=(JULIE,)))
-    assert_refused(
-        result,
-        "Antenne Comminges : plus aucune date possible en fenêtre 1 pour le groupe Antenne Comminges "
-        "(jours indisponibles du site).",
-    )
+    assert_no_date_left(result, "Antenne Comminges", 1, "jours indisponibles du site")
 
 
 def test_every_rule_that_emptied_a_window_is_named():
@@ -289,10 +265,8 @@ def test_every_rule_that_emptied_a_window_is_named():
     julie = IntervenantSpec("julie", "Julie Bernard", {"a-comminges"}, {D(2027, 3, 30)})
     windows = (W1, WindowSpec("w2", 2, D(2027, 3, 29), D(2027, 3, 31)), W3)
     result = solve(make(groups=(COMMINGES,), windows=windows, intervenants=(julie,)))
-    assert_refused(
-        result,
-        "Antenne Comminges : plus aucune date possible en fenêtre 2 pour le groupe Antenne Comminges "
-        "(jours indisponibles du site, jours fériés, indisponibilités des intervenants).",
+    assert_no_date_left(
+        result, "Antenne Comminges", 2, "jours indisponibles du site, jours fériés, indisponibilités des intervenants"
     )
 
 
@@ -304,11 +278,7 @@ def test_a_fixed_seance_holds_its_half_day():
     )
     groups = (OUEST, GroupSpec("ouest-2", "a-ouest", "Antenne Ouest", "Antenne Ouest 2"), MURET)
     result = solve(make(groups=groups, windows=one_window(day), intervenants=(MARC,), fixed=fixed))
-    assert_refused(
-        result,
-        "Antenne Muretain : plus aucune date possible en fenêtre 1 pour le groupe Antenne Muretain "
-        "(créneaux déjà pris par des séances validées).",
-    )
+    assert_no_date_left(result, "Antenne Muretain", 1, "créneaux déjà pris par des séances validées")
 
 
 def test_an_infeasible_combination_is_explained_by_the_rules_involved():

@@ -20,9 +20,9 @@ from tests.factories import (
     ProgrammeFactory,
     SeanceFactory,
 )
+from tests.seances_world import AFTERNOON, MORNING
 
 D = datetime.date
-MORNING, AFTERNOON = datetime.time(9, 30), datetime.time(14, 0)
 S = Seance.Status
 
 

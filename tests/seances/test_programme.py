@@ -53,6 +53,19 @@ def test_more_sub_groups_need_a_justification_and_members_are_rebalanced(program
     assert due["minimum"] == 21
 
 
+def _refused_here_and_on_the_page(programme, staff, groupe, user):
+    """Adding `user` to `groupe` is refused by the service, then asked by `staff` on the sites page: the refusal's
+    message and the page shown after the post."""
+    with pytest.raises(Refused) as refusal:
+        groupe_add_member(groupe=groupe, user=user)
+    response = login(staff).post(
+        reverse("seances:sites", args=[programme.pk]),
+        {"action": "ajouter", "groupe": groupe.pk, "user": user.pk},
+        follow=True,
+    )
+    return str(refusal.value), response.content.decode()
+
+
 @pytest.mark.django_db
 def test_a_line_manager_is_refused_with_a_message(programme, users):
     chef = UserFactory(
@@ -64,18 +77,12 @@ def test_a_line_manager_is_refused_with_a_message(programme, users):
         last_name="Ribes",
     )
     groupe = Groupe.objects.get(programme=programme, antenne=users["conseiller"].antenne)
-    with pytest.raises(Refused) as refusal:
-        groupe_add_member(groupe=groupe, user=chef)
-    assert str(refusal.value) == (
+    message, page = _refused_here_and_on_the_page(programme, users["staff"], groupe, chef)
+    assert message == (
         "Olivier Ribes est encadrant hiérarchique : il ne peut pas être membre d'un groupe d'APP "
         "(séances hors présence hiérarchique, AMI §5.1)."
     )
-    response = login(users["staff"]).post(
-        reverse("seances:sites", args=[programme.pk]),
-        {"action": "ajouter", "groupe": groupe.pk, "user": chef.pk},
-        follow=True,
-    )
-    assert "Olivier Ribes est encadrant hiérarchique" in response.content.decode()
+    assert "Olivier Ribes est encadrant hiérarchique" in page
     assert not groupe.membres.filter(pk=chef.pk).exists()
     with pytest.raises(Refused):
         groupe_add_member(groupe=groupe, user=users["responsable"])
@@ -120,18 +127,11 @@ def test_a_group_of_17_refuses_an_18th_member_and_offers_a_new_split(programme, 
     newcomer = UserFactory(
         email="nouveau@ml31.org", role="conseiller", antenne=muret, first_name="Noé", last_name="Neuf"
     )
-    with pytest.raises(Refused) as refusal:
-        groupe_add_member(groupe=groupe, user=newcomer)
-    assert str(refusal.value) == (
+    message, page = _refused_here_and_on_the_page(programme, users["staff"], groupe, newcomer)
+    assert message == (
         "Ce groupe compte déjà 17 membres (17 au plus par groupe ou sous-groupe) : "
         "passez le site à 2 sous-groupes pour y ajouter Noé Neuf."
     )
-    response = login(users["staff"]).post(
-        reverse("seances:sites", args=[programme.pk]),
-        {"action": "ajouter", "groupe": groupe.pk, "user": newcomer.pk},
-        follow=True,
-    )
-    page = response.content.decode()
     assert "Ce groupe compte déjà 17 membres" in page
     assert groupe.membres.count() == 17
     # the site's headcount is its members (17), not the directory's 18 conseillers

@@ -137,29 +137,16 @@ def convention_with_avenant(world):
         import datetime
         from decimal import Decimal
 
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
         from ami.models import Convention
-        from ami.services.convention import avenant_create, convention_send, signed_copy_upload
+        from tests.conventions import sent_and_signed, signed_avenant
 
         sent_letter(world)
         staff = world["users"]["staff"]
-        convention = Convention.objects.get(decision__ami__reference="ami-acces")
-        convention_send(convention=convention, user=staff)
-        with convention.fichier.open("rb") as handle:
-            signed = SimpleUploadedFile("signee.pdf", handle.read())
-        signed_copy_upload(document=convention, upload=signed, user=staff)
-        avenant = avenant_create(
-            convention=convention,
-            user=staff,
-            date_effet=datetime.date(2027, 1, 1),
-            objet="Revalorisation du prix de la séance.",
+        convention = sent_and_signed(Convention.objects.get(decision__ami__reference="ami-acces"), staff)
+        avenant = signed_avenant(
+            convention, staff, date_effet=datetime.date(2027, 1, 1), objet="Revalorisation du prix de la séance.",
             prix_seance_groupe=Decimal("470.00"),
-        )
-        convention_send(convention=avenant, user=staff)
-        with avenant.fichier.open("rb") as handle:
-            signed = SimpleUploadedFile("avenant-signe.pdf", handle.read())
-        signed_copy_upload(document=avenant, upload=signed, user=staff)
+        )  # fmt: skip
         world["avenant"] = avenant
     return world["avenant"]
 

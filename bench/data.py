@@ -7,14 +7,14 @@ Used by `python -m bench` and by `tests/test_bench_queries.py` (with small sizes
 """
 
 import datetime
+import os
 from dataclasses import dataclass
 from unittest import mock
 
 from django.contrib.auth.hashers import make_password
-from django.core.management import call_command
 from django.utils import timezone
 
-from mlhg_app.app_modules import app_modules
+from mlhg_app.demo import demo_load_all
 
 PARIS = datetime.timezone(datetime.timedelta(hours=2))
 BENCH_AMI = "ami-bench"
@@ -40,10 +40,8 @@ class Sizes:
 
 def load_demo(today=None):
     """The reference data and every app's demo module (what `load_demo` does, without its DEBUG guard)."""
-    call_command("load_mlhg", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
-    today = today or timezone.localdate()
-    for module in app_modules("demo"):
-        module.load(today=today)
+    with open(os.devnull, "w") as quiet:
+        demo_load_all(today=today or timezone.localdate(), stdout=quiet)
 
 
 def build(sizes: Sizes, *, demo: bool = True) -> dict:

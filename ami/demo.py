@@ -320,7 +320,9 @@ def load(*, today) -> list[tuple[str, str, str]]:
         accounts.append((user.role, user.email, DEMO_PASSWORD))
     # A draft started three days before the deadline that missed it: never submitted.
     if fresh:
-        late, late_user = dossier_draft(ami, LATE, antennes, when=datetime.datetime(2026, 5, 26, 14, 10, tzinfo=PARIS))
+        late, late_user = dossier_draft(
+            ami, LATE_DRAFT, antennes, when=datetime.datetime(2026, 5, 26, 14, 10, tzinfo=PARIS)
+        )
     else:
         _late, late_user = _organisation(LATE)
     accounts.append((late_user.role, late_user.email, DEMO_PASSWORD))
@@ -357,9 +359,8 @@ LATE = {
     "siret": "48219376500013",
     "adresse": ("8 allée Jean Jaurès", "31000", "Toulouse"),
     "contact": ("Vincent", "Morel", "v.morel@atelier-parenthese.demo", "06 12 34 56 78"),
-    "presentation": "Cabinet de coaching d'équipes.",
-    "sections": 1,
 }
+LATE_DRAFT = {**LATE, "presentation": "Cabinet de coaching d'équipes.", "sections": 1}
 
 
 # Three answered questions (published to all, rewritten) and one pending for staff to answer.

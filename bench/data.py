@@ -53,8 +53,6 @@ def build(sizes: Sizes, *, demo: bool = True) -> dict:
     _conseillers(sizes.conseillers)
     _groupes_and_seances(sizes.groupes, sizes.seances)
     _comptes_rendus()
-    if demo:
-        _bilan_remis()
     _messages(sizes.messages)
     return {"bench_ami": bench_ami}
 
@@ -258,22 +256,6 @@ def _comptes_rendus():
     presents.objects.bulk_create(
         [presents(emargement_id=e.pk, user_id=u) for e in sheets for u in members.get(groupes[e.seance_id], [])]
     )
-
-
-def _bilan_remis():
-    """The demo's draft bilan, completed and remitted (the responsable's pages need a version)."""
-    from bilans.models import Bilan
-    from bilans.selectors import SECTIONS
-    from bilans.services.writing import bilan_remettre, bilan_write
-    from mlhg_app.models import User
-
-    bilan = Bilan.objects.filter(programme__annee_debut=2026, status=Bilan.Status.BROUILLON).first()
-    if bilan is None:
-        return
-    user = User.objects.get(email="contact@horizons-supervision.demo")
-    texts = {key: bilan.section_text(key) or "Préconisations de démonstration." for key, _ in SECTIONS}
-    bilan_write(bilan=bilan, user=user, texts=texts)
-    bilan_remettre(bilan=bilan, user=user)
 
 
 def _messages(n):

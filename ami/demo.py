@@ -645,6 +645,12 @@ def _intake(ami: AMI, antennes):
         intake_seal(depot=depot, user=staff)
 
 
+# The avenant of 20 November 2026: the prices revised from 4 January 2027.
+AVENANT = {"objet": "Révision annuelle des prix au 1er janvier 2027 (article 4 de la convention)."}
+AVENANT |= {"date_effet": datetime.date(2027, 1, 4), "prix_seance_groupe": Decimal("495.00")}
+AVENANT |= {"prix_seance_sous_groupe": Decimal("445.00")}
+
+
 def _convention_life(ami: AMI):
     """The convention sent on 23 June, signed by Horizons Supervision on 30 June (its PDF uploaded back), and
     an avenant (prices from 4 January 2027) sent on 20 November, awaiting the prestataire's signature."""
@@ -660,12 +666,5 @@ def _convention_life(ami: AMI):
             signed = SimpleUploadedFile(f"{convention.numero}-signee.pdf", handle.read())
         signed_copy_upload(document=convention, upload=signed, user=claire)
     with at(datetime.datetime(2026, 11, 20, 11, 0, tzinfo=PARIS)):
-        avenant = avenant_create(
-            convention=convention,
-            user=staff,
-            date_effet=datetime.date(2027, 1, 4),
-            objet="Révision annuelle des prix au 1er janvier 2027 (article 4 de la convention).",
-            prix_seance_groupe=Decimal("495.00"),
-            prix_seance_sous_groupe=Decimal("445.00"),
-        )
+        avenant = avenant_create(convention=convention, user=staff, **AVENANT)
         convention_send(convention=avenant, user=staff)

@@ -16,13 +16,11 @@ from django.utils import timezone
 from ami.demo_committee import load_committee
 from ami.models import (
     AMI,
-    Critere,
     Decision,
     Dossier,
     EtapeDeroule,
     Fichier,
     Intervenant,
-    Jalon,
     Membre,
     Prestataire,
     Question,
@@ -30,18 +28,17 @@ from ami.models import (
     siret_is_valid,
 )
 from ami.reference import REFERENCE
-from ami.services.authoring import ami_create, shift_years
+from ami.services.authoring import ami_create, ami_jalons_save, ami_publish, shift_years
 from ami.services.convention import avenant_create, convention_send, signed_copy_upload
 from ami.services.decision import convention_create, decision_make, letters_send
-from ami.services.dossier import fichier_add
-from ami.services.eligibility import dossier_set_eligibility
+from ami.services.dossier import dossier_fields_save, dossier_start, fichier_add
+from ami.services.eligibility import amis_close_past_deadline, dossier_set_eligibility
 from ami.services.evaluation import evaluation_declare, evaluation_get_or_create, evaluation_save, evaluation_submit
 from ami.services.intake import intake_identify, intake_record_eml, intake_seal
 from ami.services.questions import question_answer_save, question_ask, question_publish
-from ami.services.rectificatif import ami_deadline_postpone, ami_rectify, ami_version_record, sections_of
-from ami.services.states import ami_set_state
+from ami.services.rectificatif import ami_deadline_postpone, ami_rectify, sections_of
 from ami.services.submission import dossier_submit
-from mlhg_app.demo import DEMO_PASSWORD, ensure_user
+from mlhg_app.demo import DEMO_PASSWORD, at, ensure_user
 from mlhg_app.models import Antenne, User
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -172,36 +169,39 @@ def _organisation(data) -> tuple[Prestataire, User]:
 
 
 def _fill(dossier: Dossier, data, antennes):
+    """The candidate's sections, saved as the portal saves them (`dossier_fields_save`); a draft with
+    `"sections": 1` has only its presentation written."""
+    first = {"presentation": data["presentation"], "statut_juridique": data["statut"]}
+    if data.get("sections") == 1:
+        dossier_fields_save(dossier=dossier, values={**first, "activite": data.get("activite", "")})
+        return
     tva_regime, tva_taux, mention = data["tva"]
-    dossier.presentation = data["presentation"]
-    dossier.statut_juridique = data["statut"]
-    dossier.activite = data["activite"]
-    dossier.references_resume = "Missions Locales, CCAS, associations d'insertion et structures de l'ESS."
-    dossier.approche = data["approche"]
-    dossier.approche_autre = (
-        "GEASE (groupe d'entraînement à l'analyse de situations éducatives)"
-        if (data["approche"] == Dossier.Approche.AUTRE)
-        else ""
-    )
-    dossier.justification = (
-        "La méthode part d'une situation réelle apportée par un conseiller et mobilise le groupe pour "
-        "l'éclairer sans jugement ; elle convient aux équipes exposées à une charge émotionnelle forte."
-    )
-    dossier.posture = "Garant du cadre et du temps, non directif, bienveillant, sans lien hiérarchique avec le groupe."
-    dossier.garantie_cadre = "Règles de confidentialité, de parole et de temps posées et rappelées à chaque séance."
-    dossier.garantie_non_jugement = "Charte de non-jugement ; l'animateur reformule et protège l'exposant."
-    dossier.garantie_intelligence_collective = "Tours de questions, d'hypothèses et de suggestions : chacun contribue."
-    dossier.garantie_problematique = (
-        "Chaque séance part d'une situation vécue, choisie par le groupe parmi celles proposées."
-    )
-    dossier.prix_seance_groupe, dossier.prix_seance_sous_groupe = data["prix"]
-    dossier.regime_tva, dossier.taux_tva, dossier.mention_exoneration = tva_regime, tva_taux, mention
-    dossier.modalites_facturation = "Facturation après chaque période (trimestre), paiement à 30 jours par virement."
-    dossier.demarrage_septembre = True
-    dossier.demarrage_commentaire = "Disponibles dès la première quinzaine de septembre 2026."
-    dossier.disponibilites_saisies_at = timezone.now()
-    dossier.save()
-    dossier.antennes_couvertes.set(antennes[: data["couverture"]])
+    groupe, sous_groupe = data["prix"]
+    values = {
+        **first,
+        "activite": data["activite"],
+        "references_resume": "Missions Locales, CCAS, associations d'insertion et structures de l'ESS.",
+        "approche": data["approche"],
+        "approche_autre": "GEASE (groupe d'entraînement à l'analyse de situations éducatives)"
+        if data["approche"] == Dossier.Approche.AUTRE
+        else "",
+        "justification": "La méthode part d'une situation réelle apportée par un conseiller et mobilise le groupe "
+        "pour l'éclairer sans jugement ; elle convient aux équipes exposées à une charge émotionnelle forte.",
+        "posture": "Garant du cadre et du temps, non directif, bienveillant, sans lien hiérarchique avec le groupe.",
+        "garantie_cadre": "Règles de confidentialité, de parole et de temps posées et rappelées à chaque séance.",
+        "garantie_non_jugement": "Charte de non-jugement ; l'animateur reformule et protège l'exposant.",
+        "garantie_intelligence_collective": "Tours de questions, d'hypothèses et de suggestions : chacun contribue.",
+        "garantie_problematique": "Chaque séance part d'une situation vécue, choisie par le groupe parmi celles proposées.",
+        "prix_seance_groupe": groupe,
+        "prix_seance_sous_groupe": sous_groupe,
+        "regime_tva": tva_regime,
+        "taux_tva": tva_taux,
+        "mention_exoneration": mention,
+        "modalites_facturation": "Facturation après chaque période (trimestre), paiement à 30 jours par virement.",
+        "demarrage_septembre": True,
+        "demarrage_commentaire": "Disponibles dès la première quinzaine de septembre 2026.",
+    }
+    dossier_fields_save(dossier=dossier, values=values, antennes=antennes[: data["couverture"]], disponibilites=True)
     for ordre, (libelle, minutes) in enumerate(DEROULE):
         EtapeDeroule.objects.create(dossier=dossier, ordre=ordre, libelle=libelle, duree_minutes=minutes)
     for ordre, (prenom, nom, qualification, annees, nb_antennes) in enumerate(data["intervenants"]):
@@ -241,47 +241,63 @@ def _fill(dossier: Dossier, data, antennes):
     )
 
 
-def copy_text(source: AMI, ami: AMI) -> None:
-    """The source AMI's criteria and text sections, copied to `ami` (a demonstration AMI)."""
-    for critere in source.criteres.all():
-        Critere.objects.create(
-            ami=ami,
-            code=critere.code,
-            libelle=critere.libelle,
-            poids=critere.poids,
-            mode=critere.mode,
-            ordre=critere.ordre,
+def _staff() -> User:
+    return User.objects.get(email="direction@demo.ml31.org")
+
+
+def ami_from(source: AMI, *, reference: str, titre: str, published: datetime.datetime, deadline, jalons) -> AMI:
+    """A demo AMI drafted from `source` a week before `published` (`ami_create`: its text and criteria),
+    its calendar `jalons` ([(libelle, quand, date)]), published at `published` (`ami_publish`)."""
+    staff = _staff()
+    with at(published - datetime.timedelta(days=7)):
+        ami = ami_create(
+            source=source,
+            reference=reference,
+            titre=titre,
+            annee=published.year,
+            date_publication=published.date(),
+            date_limite=deadline,
+            by=staff,
         )
-    for section in source.sections.all():
-        section.pk = None
-        section.ami = ami
-        section.save()
+        rows = [{"libelle": libelle, "quand": quand, "date": date} for libelle, quand, date in jalons]
+        ami_jalons_save(ami=ami, rows=rows, by=staff)
+    with at(published):
+        return ami_publish(ami=ami, by=staff)
+
+
+def dossier_draft(ami: AMI, data, antennes, *, when: datetime.datetime) -> tuple[Dossier, User]:
+    """The candidate of `data` registers and starts its dossier at `when` (`dossier_start`), then fills it."""
+    with at(when):
+        prestataire, user = _organisation(data)
+        dossier, created = dossier_start(ami=ami, prestataire=prestataire)
+        if created:
+            _fill(dossier, data, antennes)
+    return dossier, user
 
 
 def _open_demo_ami(today, source: AMI) -> AMI:
     """A demonstration AMI open for 30 days, so that a newcomer can try the portal."""
-    ami, created = AMI.objects.get_or_create(
+    ami = AMI.objects.filter(reference="ami-demonstration").first()
+    if ami is not None:
+        return ami
+    published = datetime.datetime.combine(today - datetime.timedelta(days=7), datetime.time(9), tzinfo=PARIS)
+    return ami_from(
+        source,
         reference="ami-demonstration",
-        defaults={
-            "titre": "AMI de démonstration – analyse de pratiques (dépôt ouvert)",
-            "annee": today.year,
-            "status": AMI.Status.PUBLIE,
-            "date_publication": today - datetime.timedelta(days=7),
-            # Published with 23 days; a rectificatif (below) postpones it to 30.
-            "date_limite": datetime.datetime.combine(
-                today + datetime.timedelta(days=23), datetime.time(23, 59, 59), tzinfo=PARIS
-            ),
-            "contact_nom": source.contact_nom,
-            "contact_telephone": source.contact_telephone,
-            "contact_email": source.contact_email,
-        },
+        titre="AMI de démonstration – analyse de pratiques (dépôt ouvert)",
+        published=published,
+        # Published with 23 days; a rectificatif (below) postpones it to 30.
+        deadline=datetime.datetime.combine(
+            today + datetime.timedelta(days=23), datetime.time(23, 59, 59), tzinfo=PARIS
+        ),
+        jalons=[("Date limite de réception des candidatures", "dans 30 jours", None)],
     )
-    if created:
-        copy_text(source, ami)
-        Jalon.objects.create(
-            ami=ami, ordre=0, libelle="Date limite de réception des candidatures", quand="dans 30 jours"
-        )
-    return ami
+
+
+# The AMI 2026's own calendar (seed): published 27 April, closed at its deadline (the scheduled job, a second
+# later), dossiers started in May (ten days before their deposit).
+PUBLISHED = datetime.datetime(2026, 4, 27, 9, 0, tzinfo=PARIS)
+DRAFT_DAYS = 10
 
 
 def load(*, today) -> list[tuple[str, str, str]]:
@@ -290,39 +306,31 @@ def load(*, today) -> list[tuple[str, str, str]]:
     accounts = []
     evaluateurs = User.objects.filter(role=User.Role.EVALUATEUR)
     ami.evaluateurs.add(*evaluateurs)
-    fresh = not ami.dossiers.exists()
-    if fresh:  # published on its publication day, through the state function
-        published = datetime.datetime.combine(ami.date_publication, datetime.time(9), tzinfo=PARIS)
-        ami_set_state(ami=ami, status=AMI.Status.PUBLIE, now=min(published, timezone.now()))
-        ami_version_record(ami=ami, now=min(published, timezone.now()))
+    fresh = ami.status == AMI.Status.BROUILLON and not ami.dossiers.exists()
+    if fresh:  # published on its publication day, through the publication service (version 1 of its text)
+        with at(PUBLISHED):
+            ami = ami_publish(ami=ami, by=_staff())
     for data in CANDIDATS:
-        prestataire, user = _organisation(data)
-        accounts.append((user.role, user.email, DEMO_PASSWORD))
         if fresh:
-            dossier = Dossier.objects.create(ami=ami, prestataire=prestataire)
-            _fill(dossier, data, antennes)
-            dossier_submit(dossier=dossier, user=user, now=data["depot"])
-    # A draft that missed the deadline: never submitted.
-    late, late_user = _organisation(
-        {
-            "raison_sociale": "Atelier Parenthèse",
-            "statut": "SAS",
-            "siret": "48219376500013",
-            "adresse": ("8 allée Jean Jaurès", "31000", "Toulouse"),
-            "contact": ("Vincent", "Morel", "v.morel@atelier-parenthese.demo", "06 12 34 56 78"),
-        }
-    )
+            dossier, user = dossier_draft(ami, data, antennes, when=data["depot"] - datetime.timedelta(days=DRAFT_DAYS))
+            with at(data["depot"]):
+                dossier_submit(dossier=dossier, user=user)
+        else:
+            _prestataire, user = _organisation(data)
+        accounts.append((user.role, user.email, DEMO_PASSWORD))
+    # A draft started three days before the deadline that missed it: never submitted.
+    if fresh:
+        late, late_user = dossier_draft(
+            ami, LATE_DRAFT, antennes, when=datetime.datetime(2026, 5, 26, 14, 10, tzinfo=PARIS)
+        )
+    else:
+        _late, late_user = _organisation(LATE)
     accounts.append((late_user.role, late_user.email, DEMO_PASSWORD))
-    Dossier.objects.get_or_create(
-        ami=ami,
-        prestataire=late,
-        defaults={"presentation": "Cabinet de coaching d'équipes.", "statut_juridique": "SAS", "approche": "autre"},
-    )
-    if fresh and ami.is_past_deadline():
+    if ami.status == AMI.Status.PUBLIE:  # what the scheduled job does, the second after the deadline
+        with at(ami.date_limite + datetime.timedelta(seconds=1)):
+            amis_close_past_deadline()
+    if fresh:
         _intake(ami, antennes)
-    if ami.is_past_deadline() and ami.status == AMI.Status.PUBLIE:
-        ami_set_state(ami=ami, status=AMI.Status.CLOS)
-    if fresh and ami.is_past_deadline():
         _select(ami)
         _convention_life(ami)
 
@@ -331,27 +339,28 @@ def load(*, today) -> list[tuple[str, str, str]]:
 
     # An open demonstration AMI where the demo prestataire has a draft in progress.
     demo_ami = _open_demo_ami(today, ami)
-    horizons = Prestataire.objects.get(siret="73282932000074")
-    Dossier.objects.get_or_create(
-        ami=demo_ami,
-        prestataire=horizons,
-        defaults={
-            "presentation": CANDIDATS[0]["presentation"],
-            "statut_juridique": "SARL",
-            "activite": CANDIDATS[0]["activite"],
-        },
-    )
+    dossier_draft(demo_ami, {**CANDIDATS[0], "sections": 1}, antennes, when=timezone.now() - datetime.timedelta(days=2))
     if not demo_ami.rectificatifs.exists() and demo_ami.is_open():
         # A dated rectificatif, told to the candidate with a draft (its email lands in var/mail/).
         ami_deadline_postpone(
             ami=demo_ami,
             new_deadline=demo_ami.date_limite + datetime.timedelta(days=7),
             motif="Report d'une semaine à la demande de candidats, pour tenir compte des congés de fin d'année.",
-            by=User.objects.filter(role=User.Role.STAFF).order_by("pk").first(),
+            by=_staff(),
         )
     _questions(demo_ami)
     _next_year_draft(ami)
     return accounts
+
+
+LATE = {
+    "raison_sociale": "Atelier Parenthèse",
+    "statut": "SAS",
+    "siret": "48219376500013",
+    "adresse": ("8 allée Jean Jaurès", "31000", "Toulouse"),
+    "contact": ("Vincent", "Morel", "v.morel@atelier-parenthese.demo", "06 12 34 56 78"),
+}
+LATE_DRAFT = {**LATE, "presentation": "Cabinet de coaching d'équipes.", "sections": 1}
 
 
 # Three answered questions (published to all, rewritten) and one pending for staff to answer.
@@ -428,38 +437,105 @@ def _next_year_draft(current: AMI):
     )
 
 
-# The committee's grids: (méthodologie, expérience, couverture) per evaluator, in CANDIDATS order.
+# The committee's grids: (méthodologie, expérience, couverture) per evaluator (Karim Benali, Hélène Marty,
+# Sophie Lacombe: by email), in CANDIDATS order.
 GRIDS = {
     "73282932000074": [(9, 8, 10), (8, 8, 9), (9, 7, 10)],  # Horizons Supervision
     "44306184100047": [(7, 9, 6), (6, 9, 7), (8, 8, 6)],  # Pyrène Psychologie du Travail
     "55208131766522": [(6, 7, 8), (7, 6, 8), (5, 7, 9)],  # Coopérative Tisser Liens
     "40483304800022": [(5, 6, 7), (9, 6, 7), (6, 5, 8)],  # Regards Croisés Occitanie (a disagreement)
 }
+# What each evaluator wrote, in the same order: each reads the dossier in its own words.
 COMMENTS = {
-    "methodologie": "Déroulé clair et sécurisant ; la problématique part bien d'un participant.",
-    "experience": "Intervenants qualifiés, expérience confirmée auprès de publics similaires.",
-    "couverture": "Engagement sur les sites, déplacements prévus dans le Comminges.",
+    "73282932000074": [
+        (
+            "Codéveloppement bien décrit, déroulé en cinq temps précis ; la situation part toujours d'un participant.",
+            "Deux psychologues du travail expérimentées, dont une formée au codéveloppement : solide.",
+            "Les sept antennes couvertes par les deux intervenants, avec un planning de déplacements réaliste.",
+        ),
+        (
+            "Méthode rigoureuse et cadre posé dès la première séance ; j'aurais aimé un exemple de séance vécue.",
+            "Références en Mission Locale et en CCAS convaincantes ; CV complets.",
+            "Couverture complète ; le Comminges est prévu dans la même tournée que le Sud Garonne.",
+        ),
+        (
+            "Approche très adaptée à nos équipes ; la posture non directive de l'animateur est bien argumentée.",
+            "Expérience réelle de l'insertion ; l'équipe de deux permet de remplacer un intervenant absent.",
+            "Tous les sites, y compris les plus éloignés, sans surcoût de déplacement annoncé.",
+        ),
+    ],
+    "44306184100047": [
+        (
+            "Méthode Balint maîtrisée, mais pensée pour des soignants : son adaptation aux conseillers reste à montrer.",
+            "Seize ans de pratique et une formation Balint reconnue : l'expérience la plus longue des candidats.",
+            "Une seule intervenante pour sept sites : le calendrier sera tendu au premier trimestre.",
+        ),
+        (
+            "Déroulé un peu vague sur le temps de clôture ; le cadre de confidentialité est en revanche clair.",
+            "Très expérimentée en supervision individuelle comme en groupe.",
+            "Couverture annoncée, mais aucun remplacement prévu en cas d'absence.",
+        ),
+        (
+            "La place laissée au récit de la situation est intéressante pour des équipes qui se connaissent peu.",
+            "Parcours cohérent ; la connaissance du Comminges est un atout.",
+            "Les antennes du nord de l'agglomération sont loin de son cabinet de Saint-Gaudens.",
+        ),
+    ],
+    "55208131766522": [
+        (
+            "Supervision collective plus proche de la formation que de l'analyse de pratiques.",
+            "Deux superviseurs formés, mais peu de références en Mission Locale.",
+            "Sept sites couverts ; les déplacements depuis Ramonville sont raisonnables.",
+        ),
+        (
+            "Le déroulé est complet, mais la problématique semble parfois choisie par l'animateur.",
+            "Équipe jeune : une intervenante n'a que six ans d'expérience en analyse de pratiques.",
+            "Bonne couverture, avec deux intervenants pour se répartir les antennes.",
+        ),
+        (
+            "Méthode peu détaillée sur la posture : le risque d'un glissement vers le conseil est réel.",
+            "Expérience surtout dans la formation des professionnels, moins dans l'animation de groupes.",
+            "Engagement clair sur chacune des antennes, calendrier de déplacements fourni.",
+        ),
+    ],
+    "40483304800022": [
+        (
+            "Le GEASE est une démarche intéressante, mais le dossier ne dit pas comment elle s'adapte à nos métiers.",
+            "Intervenante éducatrice spécialisée, formée au GEASE ; pas de qualification de psychologue.",
+            "Couverture annoncée depuis Muret, sans détail sur les antennes les plus éloignées.",
+        ),
+        (
+            "Excellente description du GEASE, proche de ce que vivent les conseillers ; déroulé exemplaire.",
+            "Expérience réelle, mais une seule intervenante pour tout le programme.",
+            "Les sept sites sont couverts ; la proximité du Muretain est un plus.",
+        ),
+        (
+            "Démarche éducative plus que d'analyse de pratiques ; le cadre du non-jugement est peu développé.",
+            "Huit ans d'expérience, références limitées à des structures éducatives.",
+            "Couverture correcte, mais le calendrier proposé pour le Comminges reste flou.",
+        ),
+    ],
 }
 
 
-def grid_submit(*, dossier, evaluateur, criteres, scores):
-    """An evaluator declares no conflict, scores each criterion (with the demo's comment) and submits."""
+def grid_submit(*, dossier, evaluateur, criteres, scores, comments):
+    """An evaluator declares no conflict, scores each criterion with its comment and submits."""
     evaluation_declare(dossier=dossier, user=evaluateur, conflit=False)
     evaluation = evaluation_get_or_create(dossier=dossier, user=evaluateur)
     evaluation_save(
-        evaluation=evaluation, scores={c.pk: (s, COMMENTS[c.code]) for c, s in zip(criteres, scores, strict=True)}
+        evaluation=evaluation,
+        scores={c.pk: (s, text) for c, s, text in zip(criteres, scores, comments, strict=True)},
     )
     evaluation_submit(evaluation=evaluation)
 
 
 def _select(ami: AMI):
-    """Eligibility, the three evaluators' grids, the decision, the letters and the convention (June 2026)."""
-    import time_machine  # late: only the demo's selection travels to June 2026; importing ami.demo needs it not
-
-    staff = User.objects.get(email="direction@demo.ml31.org")
+    """Eligibility (3 June), the three evaluators' grids (5 to 8 June), the decision, the letters and the
+    convention (22 June 2026)."""
+    staff = _staff()
     evaluateurs = list(User.objects.filter(role=User.Role.EVALUATEUR).order_by("email"))
     criteres = list(ami.criteres.filter(mode="note").order_by("ordre"))
-    with time_machine.travel(datetime.datetime(2026, 6, 3, 10, 0, tzinfo=PARIS), tick=False):
+    with at(datetime.datetime(2026, 6, 3, 10, 0, tzinfo=PARIS)):
         for dossier in ami.dossiers.filter(status=Dossier.Status.DEPOSE).select_related("prestataire"):
             siret = dossier.prestataire.siret
             if siret in GRIDS:
@@ -474,13 +550,15 @@ def _select(ami: AMI):
                 )
     for day, (siret, grids) in enumerate(GRIDS.items(), start=5):
         dossier = ami.dossiers.get(prestataire__siret=siret)
-        for evaluateur, scores in zip(evaluateurs, grids, strict=False):
-            with time_machine.travel(datetime.datetime(2026, 6, day, 14, 0, tzinfo=PARIS), tick=False):
-                grid_submit(dossier=dossier, evaluateur=evaluateur, criteres=criteres, scores=scores)
+        for hour, (evaluateur, scores, comments) in enumerate(
+            zip(evaluateurs, grids, COMMENTS[siret], strict=False), start=10
+        ):
+            with at(datetime.datetime(2026, 6, day, hour, 0, tzinfo=PARIS)):
+                grid_submit(dossier=dossier, evaluateur=evaluateur, criteres=criteres, scores=scores, comments=comments)
     if Decision.objects.filter(ami=ami).exists():
         return
     winner = ami.dossiers.get(prestataire__siret="73282932000074")
-    with time_machine.travel(datetime.datetime(2026, 6, 22, 11, 0, tzinfo=PARIS), tick=False):
+    with at(datetime.datetime(2026, 6, 22, 11, 0, tzinfo=PARIS)):
         decision = decision_make(ami=ami, user=staff, dossier=winner, justification="")
         letters_send(decision=decision, user=staff)
         convention_create(decision=decision, user=staff)
@@ -545,14 +623,12 @@ def demo_eml() -> bytes:
 
 def _intake(ami: AMI, antennes):
     """Staff record the dossier received by email on Monday 1 June 2026, type its six parts and seal it."""
-    import time_machine  # late: only the demo's intake travels to June 2026; importing ami.demo needs it not
-
     staff = User.objects.get(email="direction@demo.ml31.org")
     if ami.depots_courriel.exists():
         return
     rue, cp, ville = PAR_COURRIEL["adresse"]
     first, last, _email, phone = PAR_COURRIEL["contact"]
-    with time_machine.travel(datetime.datetime(2026, 6, 1, 9, 30, tzinfo=PARIS), tick=False):
+    with at(datetime.datetime(2026, 6, 1, 9, 30, tzinfo=PARIS)):
         depot = intake_record_eml(ami=ami, upload=SimpleUploadedFile("candidature.eml", demo_eml()), user=staff)
         organisation = {
             "siret": _siret_ok(PAR_COURRIEL["siret"]),
@@ -569,29 +645,26 @@ def _intake(ami: AMI, antennes):
         intake_seal(depot=depot, user=staff)
 
 
+# The avenant of 20 November 2026: the prices revised from 4 January 2027.
+AVENANT = {"objet": "Révision annuelle des prix au 1er janvier 2027 (article 4 de la convention)."}
+AVENANT |= {"date_effet": datetime.date(2027, 1, 4), "prix_seance_groupe": Decimal("495.00")}
+AVENANT |= {"prix_seance_sous_groupe": Decimal("445.00")}
+
+
 def _convention_life(ami: AMI):
     """The convention sent on 23 June, signed by Horizons Supervision on 30 June (its PDF uploaded back), and
     an avenant (prices from 4 January 2027) sent on 20 November, awaiting the prestataire's signature."""
-    import time_machine  # late: only the demo's convention travels in time; importing ami.demo needs it not
-
     convention = getattr(Decision.objects.filter(ami=ami).first(), "convention", None)
     if convention is None or convention.sent_at is not None:
         return
     staff = User.objects.get(email="direction@demo.ml31.org")
     claire = User.objects.get(email="contact@horizons-supervision.demo")
-    with time_machine.travel(datetime.datetime(2026, 6, 23, 10, 0, tzinfo=PARIS), tick=False):
+    with at(datetime.datetime(2026, 6, 23, 10, 0, tzinfo=PARIS)):
         convention_send(convention=convention, user=staff)
-    with time_machine.travel(datetime.datetime(2026, 6, 30, 15, 20, tzinfo=PARIS), tick=False):
+    with at(datetime.datetime(2026, 6, 30, 15, 20, tzinfo=PARIS)):
         with convention.fichier.open("rb") as handle:
             signed = SimpleUploadedFile(f"{convention.numero}-signee.pdf", handle.read())
         signed_copy_upload(document=convention, upload=signed, user=claire)
-    with time_machine.travel(datetime.datetime(2026, 11, 20, 11, 0, tzinfo=PARIS), tick=False):
-        avenant = avenant_create(
-            convention=convention,
-            user=staff,
-            date_effet=datetime.date(2027, 1, 4),
-            objet="Révision annuelle des prix au 1er janvier 2027 (article 4 de la convention).",
-            prix_seance_groupe=Decimal("495.00"),
-            prix_seance_sous_groupe=Decimal("445.00"),
-        )
+    with at(datetime.datetime(2026, 11, 20, 11, 0, tzinfo=PARIS)):
+        avenant = avenant_create(convention=convention, user=staff, **AVENANT)
         convention_send(convention=avenant, user=staff)

@@ -725,14 +725,18 @@ def _attname(model, name):
 
 
 def ami_journal(ami: AMI) -> list[JournalEntry]:
-    """Every recorded change of the AMI's selection, newest first. A constant number of queries."""
-    dossiers = list(Dossier.objects.filter(ami=ami).select_related("prestataire"))
+    """Every recorded change of the AMI's selection, newest first. A constant number of queries.
+
+    Of the dossiers, those submitted at least once: a draft never submitted is its candidate's alone (as
+    in the dossier list, `dossiers_visible_to`)."""
+    submitted = Dossier.objects.filter(ami=ami).exclude(status=Dossier.Status.BROUILLON)
+    dossiers = list(submitted.select_related("prestataire"))
     evaluations = list(Evaluation.objects.filter(dossier__ami=ami).select_related("evaluateur"))
     criteres = list(Critere.objects.filter(ami=ami))
     decisions = Decision.history.filter(ami_id=ami.pk).values("id")
     history = {
         AMI: AMI.history.filter(id=ami.pk),
-        Dossier: Dossier.history.filter(ami_id=ami.pk).select_related("recevabilite_par"),
+        Dossier: Dossier.history.filter(id__in=submitted.values("pk")).select_related("recevabilite_par"),
         Evaluation: Evaluation.history.filter(dossier_id__in=Dossier.objects.filter(ami=ami).values("pk")),
         Note: Note.history.filter(evaluation_id__in=Evaluation.objects.filter(dossier__ami=ami).values("pk")),
         Decision: Decision.history.filter(ami_id=ami.pk).select_related("decided_by"),

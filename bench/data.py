@@ -7,14 +7,14 @@ Used by `python -m bench` and by `tests/test_bench_queries.py` (with small sizes
 """
 
 import datetime
+import os
 from dataclasses import dataclass
 from unittest import mock
 
 from django.contrib.auth.hashers import make_password
-from django.core.management import call_command
 from django.utils import timezone
 
-from mlhg_app.app_modules import app_modules
+from mlhg_app.demo import demo_load_all
 
 PARIS = datetime.timezone(datetime.timedelta(hours=2))
 BENCH_AMI = "ami-bench"
@@ -40,10 +40,8 @@ class Sizes:
 
 def load_demo(today=None):
     """The reference data and every app's demo module (what `load_demo` does, without its DEBUG guard)."""
-    call_command("load_mlhg", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
-    today = today or timezone.localdate()
-    for module in app_modules("demo"):
-        module.load(today=today)
+    with open(os.devnull, "w") as quiet:
+        demo_load_all(today=today or timezone.localdate(), stdout=quiet)
 
 
 def build(sizes: Sizes, *, demo: bool = True) -> dict:
@@ -55,8 +53,6 @@ def build(sizes: Sizes, *, demo: bool = True) -> dict:
     _conseillers(sizes.conseillers)
     _groupes_and_seances(sizes.groupes, sizes.seances)
     _comptes_rendus()
-    if demo:
-        _bilan_remis()
     _messages(sizes.messages)
     return {"bench_ami": bench_ami}
 
@@ -260,22 +256,6 @@ def _comptes_rendus():
     presents.objects.bulk_create(
         [presents(emargement_id=e.pk, user_id=u) for e in sheets for u in members.get(groupes[e.seance_id], [])]
     )
-
-
-def _bilan_remis():
-    """The demo's draft bilan, completed and remitted (the responsable's pages need a version)."""
-    from bilans.models import Bilan
-    from bilans.selectors import SECTIONS
-    from bilans.services.writing import bilan_remettre, bilan_write
-    from mlhg_app.models import User
-
-    bilan = Bilan.objects.filter(programme__annee_debut=2026, status=Bilan.Status.BROUILLON).first()
-    if bilan is None:
-        return
-    user = User.objects.get(email="contact@horizons-supervision.demo")
-    texts = {key: bilan.section_text(key) or "Préconisations de démonstration." for key, _ in SECTIONS}
-    bilan_write(bilan=bilan, user=user, texts=texts)
-    bilan_remettre(bilan=bilan, user=user)
 
 
 def _messages(n):

@@ -2,12 +2,22 @@
 
 Accounts are made by the services (`user_create`, `users_create`), with the demo's password."""
 
+import datetime
 import unicodedata
+from zoneinfo import ZoneInfo
 
+from django.core.management import call_command
+from django.db import transaction
+
+from mlhg_app.app_modules import app_modules
 from mlhg_app.models import Antenne, User
-from mlhg_app.services.antennes import antenne_update
+from mlhg_app.services.antennes import antenne_days_set
 from mlhg_app.services.people import person_deactivate
 from mlhg_app.services.users import user_create, users_create
+
+# The MLHG set up its sites and wrote the AMI 2026 a week before publishing it (27 April 2026): a new database's
+# reference data are dated then, so that no history of the AMI starts after its publication.
+REFERENCE_WRITTEN = datetime.datetime(2026, 4, 20, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
 # Only for the demo accounts: load_demo refuses to run with DEBUG off.
 DEMO_PASSWORD = "demo-mlhg-2026"  # nosec B105
@@ -40,20 +50,37 @@ CONSEILLERS = {
 UNAVAILABLE_DAYS = {"comminges": [2], "lauragais": [4]}
 
 
-def ensure_user(role, email, first_name, last_name, antenne=None, is_manager=False) -> tuple[User, bool]:
-    user = User.objects.filter(email=email).first()
+PERSON_FIELDS = ("role", "email", "first_name", "last_name", "antenne", "is_manager")
+
+
+def ensure_user(*row) -> tuple[User, bool]:
+    """The account of `row` (role, email, first name, last name[, antenne[, line manager]]), made by
+    `user_create` with the demo's password if missing: (user, created)."""
+    person = dict(zip(PERSON_FIELDS, row, strict=False))
+    user = User.objects.filter(email=person["email"]).first()
     if user is not None:
         return user, False
-    user = user_create(
-        email=email,
-        first_name=first_name,
-        last_name=last_name,
-        role=role,
-        antenne=antenne,
-        is_manager=is_manager,
-        password=DEMO_PASSWORD,
-    )
-    return user, True
+    return user_create(**person, password=DEMO_PASSWORD), True
+
+
+def at(moment: datetime.datetime):
+    """Travel to `moment`, the clock stopped: what the services record then is dated then, so that the demo's
+    histories, receipts and journals tell their story in its real order and at its real dates."""
+    import time_machine  # late: only the demo travels in time; importing mlhg_app.demo needs it not
+
+    return time_machine.travel(moment, tick=False)
+
+
+def demo_load_all(*, today, stdout=None) -> list[tuple[str, str, str]]:
+    """The reference data (`load_mlhg`, dated `REFERENCE_WRITTEN`), then every app's demo module in one
+    transaction (`load_demo` and the bench): the (role, email, password) lines of the accounts."""
+    with at(REFERENCE_WRITTEN):
+        call_command("load_mlhg", stdout=stdout)
+    accounts: list[tuple[str, str, str]] = []
+    with transaction.atomic():
+        for module in app_modules("demo"):
+            accounts.extend(module.load(today=today) or [])
+    return accounts
 
 
 def load(*, today) -> list[tuple[str, str, str]]:
@@ -69,16 +96,7 @@ def load(*, today) -> list[tuple[str, str, str]]:
         days = UNAVAILABLE_DAYS.get(code, [])
         if sorted(antenne.jours_indisponibles or []) != days:
             # Staff set the days on the sites page: the site's history says who and when.
-            antenne = antenne_update(
-                antenne=antenne,
-                by=direction,
-                nom=antenne.nom,
-                adresse=antenne.adresse,
-                code_postal=antenne.code_postal,
-                ville=antenne.ville,
-                ordre=antenne.ordre,
-                jours_indisponibles=days,
-            )
+            antenne = antenne_days_set(antenne=antenne, by=direction, jours_indisponibles=days)
         for first, last in people:
             email = f"{_ascii(first)}.{_ascii(last)}@demo.ml31.org"
             user, _ = ensure_user(User.Role.CONSEILLER, email, first, last, antenne)
@@ -167,9 +185,7 @@ def _fill_site(antenne, headcount):
         first = PRENOMS[(offset + index) % len(PRENOMS)]
         last = NOMS[(offset * 3 + index) % len(NOMS)]
         email = f"{_ascii(first)}.{_ascii(last)}.{antenne.code}{index}@demo.ml31.org"
-        people.append(
-            {"email": email, "first_name": first, "last_name": last, "role": User.Role.CONSEILLER, "antenne": antenne}
-        )
+        people.append(dict(zip(PERSON_FIELDS, (User.Role.CONSEILLER, email, first, last, antenne), strict=False)))
     users_create(people=people, password=DEMO_PASSWORD)
 
 

@@ -4,9 +4,10 @@ windows 2 and 3 planned by the planner, one of their séances then changed by th
 any later run of the planner)."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 from ami.models import Convention
-from mlhg_app.demo import DEMO_PASSWORD, ensure_user
+from mlhg_app.demo import DEMO_PASSWORD, at, ensure_user
 from mlhg_app.models import User
 from seances.demo_held import load_held
 from seances.models import Programme, Seance
@@ -18,6 +19,7 @@ from seances.services.programme import programme_create_from_convention
 # Window 1 of the demo, as the responsable validated it: (antenne code, group number, date, time, intervenant).
 # The prestation's first year: every site's first séance in September or October 2026 (AMI §8), before the
 # Toussaint holidays (17 October – 2 November); Comminges is closed on Wednesdays, Lauragais on Fridays.
+PARIS = ZoneInfo("Europe/Paris")
 WINDOW_1 = [
     ("nord-est", 1, datetime.date(2026, 9, 29), datetime.time(9, 30), "Olivier"),
     ("nord-est", 2, datetime.date(2026, 9, 29), datetime.time(14, 0), "Olivier"),
@@ -31,6 +33,13 @@ WINDOW_1 = [
 ]
 
 
+# The programme set up once the convention was signed (30 June 2026); window 1 proposed by the prestataire
+# at the end of August, validated by the responsable on 10 September: its convocations leave then.
+SET_UP = datetime.datetime(2026, 7, 6, 10, 0, tzinfo=PARIS)
+WINDOW_1_PROPOSED = datetime.datetime(2026, 8, 31, 15, 0, tzinfo=PARIS)
+WINDOW_1_VALIDATED = datetime.datetime(2026, 9, 10, 10, 0, tzinfo=PARIS)
+
+
 def load(*, today) -> list[tuple[str, str, str]]:
     convention = Convention.objects.filter(dossier__ami__reference="ami-app-2026").first()
     accounts = []
@@ -38,9 +47,10 @@ def load(*, today) -> list[tuple[str, str, str]]:
     accounts.append((anne.role, anne.email, DEMO_PASSWORD))
     if convention is None or Programme.objects.filter(annee_debut=2026).exists():
         return accounts
-    programme = programme_create_from_convention(
-        convention=convention, responsable=User.objects.get(email="responsable@demo.ml31.org")
-    )
+    with at(SET_UP):
+        programme = programme_create_from_convention(
+            convention=convention, responsable=User.objects.get(email="responsable@demo.ml31.org")
+        )
     intervenants = {i.nom: i for i in programme.intervenants.all()}
     for intervenant in intervenants.values():
         if intervenant.user is not None:
@@ -51,25 +61,7 @@ def load(*, today) -> list[tuple[str, str, str]]:
         if account:
             intervenant.user, intervenant.email = account, account.email
             intervenant.save()
-    fenetre = programme.fenetres.get(numero=1)
-    groupes = {(g.antenne.code, g.numero): g for g in programme.groupes.select_related("antenne")}
-    responsable = programme.responsable
-    for code, numero, date, heure, nom in WINDOW_1:
-        groupe = groupes.get((code, numero))
-        if groupe is None:
-            continue
-        # Created convoked; `load_held` records the attendance of the held ones, which become réalisées.
-        Seance.objects.create(
-            programme=programme,
-            groupe=groupe,
-            fenetre=fenetre,
-            date=date,
-            heure_debut=heure,
-            intervenant=intervenants[nom],
-            status=Seance.Status.CONVOQUEE,
-            validated_by=responsable,
-            validated_at=datetime.datetime(2026, 9, 10, 10, 0, tzinfo=datetime.UTC),
-        )
+    _window_1(programme, intervenants)
     load_held(programme=programme, today=today)
     result = programme_plan(programme=programme)
     if not result.ok:  # the demo's data break a rule: say which, rather than a demo without windows 2 and 3
@@ -78,6 +70,26 @@ def load(*, today) -> list[tuple[str, str, str]]:
     _review_window_2(programme)
     _move_one_convoked(programme)
     return accounts
+
+
+def _window_1(programme, intervenants):
+    """Window 1 placed by hand (`WINDOW_1`), validated by the responsable and convoked (`seance_convoke`,
+    what the validation's queued task does: it finds it done); `load_held` then records the held ones."""
+    fenetre = programme.fenetres.get(numero=1)
+    groupes = {(g.antenne.code, g.numero): g for g in programme.groupes.select_related("antenne")}
+    rows = [(groupes.get((code, numero)), date, heure, nom) for code, numero, date, heure, nom in WINDOW_1]
+    with at(WINDOW_1_PROPOSED):
+        seances = [
+            Seance.objects.create(
+                programme=programme, fenetre=fenetre, groupe=g, date=d, heure_debut=h, intervenant=intervenants[nom]
+            )
+            for g, d, h, nom in rows
+            if g is not None
+        ]
+    with at(WINDOW_1_VALIDATED):
+        for seance in seances:
+            seance_validate(seance=seance, user=programme.responsable)
+            seance_convoke(seance=seance)
 
 
 def _change_an_intervenant(programme):

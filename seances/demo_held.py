@@ -5,10 +5,17 @@ Called by the séances demo: `load_held(programme=..., today=...)`. Idempotent.
 Every observation passes the anonymity filter (no name, email or phone number).
 """
 
+import datetime
+from zoneinfo import ZoneInfo
+
+from mlhg_app.demo import at
 from seances import reference
 from seances.anonymisation import identifying_terms, names_for_filter
 from seances.models import CompteRendu, Emargement, Seance, Theme
 from seances.services.attendance import attendance_record
+from seances.services.compte_rendu import compte_rendu_save
+
+PARIS = ZoneInfo("Europe/Paris")
 
 # (themes, observations): plausible professional situations, never a person's name.
 COMPTES_RENDUS = [
@@ -110,24 +117,32 @@ def load_held(*, programme, today) -> int:
         recorder = _recorder(seance)
         if recorder is None or (seance.groupe.antenne.code, seance.groupe.numero) in NOT_RECORDED_YET:
             continue
-        if not Emargement.objects.filter(seance=seance).exists():
-            members = list(seance.groupe.membres.filter(is_active=True).order_by("last_name", "first_name"))
-            absent = {members[(index * 5) % len(members)].pk} if len(members) >= 4 else set()
-            if len(members) >= 10:
-                absent.add(members[(index * 5 + 3) % len(members)].pk)
-            # The attendance service: the séance becomes « réalisée » (history: the recorder, « Émargement saisi »).
-            attendance_record(seance=seance, user=recorder, presents=[m for m in members if m.pk not in absent])
-        if not CompteRendu.objects.filter(seance=seance).exists():
-            libelles, text = COMPTES_RENDUS[index % len(COMPTES_RENDUS)]
-            if identifying_terms(text, names_for_filter(seance)):
-                libelles, text = FALLBACK
-            compte_rendu = CompteRendu.objects.create(
-                seance=seance,
-                tenue=True,
-                methode=programme.methode,
-                observations=text,
-                written_by=recorder,
-            )
-            compte_rendu.themes.set([themes[libelle] for libelle in libelles if libelle in themes])
-            created += 1
+        # Recorded by its intervenant the evening of the séance: its history and the sheet are dated then.
+        with at(datetime.datetime.combine(seance.date, datetime.time(18, 30), tzinfo=PARIS)):
+            created += _record(seance, recorder, index, themes)
     return created
+
+
+def _record(seance, recorder, index, themes) -> int:
+    """The séance's attendance (most members present) and its compte rendu, through the services."""
+    if not Emargement.objects.filter(seance=seance).exists():
+        members = list(seance.groupe.membres.filter(is_active=True).order_by("last_name", "first_name"))
+        absent = {members[(index * 5) % len(members)].pk} if len(members) >= 4 else set()
+        if len(members) >= 10:
+            absent.add(members[(index * 5 + 3) % len(members)].pk)
+        # The attendance service: the séance becomes « réalisée » (history: the recorder, « Émargement saisi »).
+        attendance_record(seance=seance, user=recorder, presents=[m for m in members if m.pk not in absent])
+    if CompteRendu.objects.filter(seance=seance).exists():
+        return 0
+    libelles, text = COMPTES_RENDUS[index % len(COMPTES_RENDUS)]
+    if identifying_terms(text, names_for_filter(seance)):
+        libelles, text = FALLBACK
+    compte_rendu_save(
+        seance=seance,
+        user=recorder,
+        tenue=True,
+        methode=seance.programme.methode,
+        themes=[themes[libelle] for libelle in libelles if libelle in themes],
+        observations=text,
+    )
+    return 1

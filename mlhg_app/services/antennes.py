@@ -59,3 +59,10 @@ def antenne_update(
     antenne._history_user = by
     antenne.save()
     return antenne
+
+
+def antenne_days_set(*, antenne: Antenne, by: User, jours_indisponibles: list[int]) -> Antenne:
+    """Only the weekdays the site cannot host a séance change; its other fields are kept (`antenne_update`'s
+    rules and history)."""
+    kept = {name: getattr(antenne, name) for name in ("nom", "adresse", "code_postal", "ville", "ordre")}
+    return antenne_update(antenne=antenne, by=by, jours_indisponibles=jours_indisponibles, **kept)

@@ -25,13 +25,14 @@ def test_load_demo_prints_one_line_per_account_with_every_role(settings):
     # several conseillers on every antenne
     for antenne_code in ["nord-est", "nord-ouest", "muretain", "lauragais", "comminges", "sud-garonne", "ouest"]:
         assert User.objects.filter(role="conseiller", antenne__code=antenne_code, is_manager=False).count() >= 3
-    # the bilan 2026-2027, a draft built from window 1's comptes rendus
+    # the bilan 2026-2027, a first version built from window 1's comptes rendus, remitted for the responsable
     from bilans.models import Bilan
     from bilans.selectors import synthese_live
     from bilans.services.writing import section_refusals
 
     bilan = Bilan.objects.get(programme__annee_debut=2026)
-    assert bilan.status == Bilan.Status.BROUILLON and bilan.thematiques and not bilan.preconisations
+    assert bilan.status == Bilan.Status.REMIS and bilan.thematiques and bilan.preconisations
+    assert bilan.versions.count() == 1
     assert section_refusals(bilan) == {}
     figures = synthese_live(bilan)
     assert figures["seances"]["tenues"] > 0 and figures["themes"]

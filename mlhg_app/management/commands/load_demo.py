@@ -1,10 +1,8 @@
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 
-from mlhg_app.app_modules import app_modules
+from mlhg_app.demo import demo_load_all
 
 
 class Command(BaseCommand):
@@ -16,12 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("load_demo est réservé au développement : DEBUG est désactivé, rien n'a été chargé.")
-        call_command("load_mlhg", stdout=self.stderr)
-        today = timezone.localdate()
-        accounts: list[tuple[str, str, str]] = []
-        with transaction.atomic():
-            for module in app_modules("demo"):
-                accounts.extend(module.load(today=today) or [])
+        accounts = demo_load_all(today=timezone.localdate(), stdout=self.stderr)
         seen = set()
         for role, email, password in accounts:
             if email in seen:

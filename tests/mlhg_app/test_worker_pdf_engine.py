@@ -15,23 +15,16 @@ print(json.dumps({"before": before, "after": "weasyprint" in sys.modules,
 """
 
 
-def test_a_worker_child_imports_weasyprint_at_start_and_its_memory_is_bounded():
-    result = run(["-c", CHILD_START], DJANGO_SETTINGS_MODULE="mlhg_app.settings")
+def child_start(**env) -> dict:
+    result = run(["-c", CHILD_START], DJANGO_SETTINGS_MODULE="mlhg_app.settings", **env)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
-        "before": False,
-        "after": True,
-        "memory": 500_000,
-        "tasks": 200,
-    }
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_a_worker_child_imports_weasyprint_at_start_and_its_memory_is_bounded():
+    assert child_start() == {"before": False, "after": True, "memory": 500_000, "tasks": 200}
 
 
 def test_the_bounds_are_set_from_the_environment():
-    result = run(
-        ["-c", CHILD_START],
-        DJANGO_SETTINGS_MODULE="mlhg_app.settings",
-        CELERY_WORKER_MAX_MEMORY_PER_CHILD="300000",
-        CELERY_WORKER_MAX_TASKS_PER_CHILD="50",
-    )
-    assert json.loads(result.stdout.strip().splitlines()[-1])["memory"] == 300_000
-    assert json.loads(result.stdout.strip().splitlines()[-1])["tasks"] == 50
+    bounds = child_start(CELERY_WORKER_MAX_MEMORY_PER_CHILD="300000", CELERY_WORKER_MAX_TASKS_PER_CHILD="50")
+    assert (bounds["memory"], bounds["tasks"]) == (300_000, 50)

@@ -441,9 +441,9 @@ def main():
     build(Sizes.at(1))
     build_1 = time.perf_counter() - started
     counts_1 = measure_counts()
-    log(f"{SCALE}×: building…")
     start = time.perf_counter()
     if SCALE > 1:
+        log(f"{SCALE}×: building…")
         build(Sizes.at(SCALE), demo=False)
     build_10 = time.perf_counter() - start
     log(f"{SCALE}×: built in {build_10:.0f} s; counting queries…")

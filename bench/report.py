@@ -81,15 +81,17 @@ def targets(result: dict) -> list[dict]:
     check(
         "charge : p95 (ms)",
         load["p95_ms"],
-        f"≤ 1,2 × {load['users']} / load.rps = {queueing}",
+        f"≤ 1,2 × {load['users']} / load.rps = {queueing:.0f}" if queueing else "–",
         queueing and load["p95_ms"] <= queueing,
     )
     return out
 
 
 def _cell(value) -> str:
+    """« 1 074,3 », « 0,049 » (a ratio keeps three decimals), « – » for nothing measured."""
     if isinstance(value, float):
-        return f"{value:,.1f}".replace(",", " ").replace(".", ",")
+        text = f"{value:,.1f}" if abs(value) >= 10 else f"{value:.3f}".rstrip("0").rstrip(".")
+        return text.replace(",", "\u202f").replace(".", ",")
     return "–" if value is None else str(value)
 
 

@@ -45,8 +45,9 @@ def test_a_small_run_carries_every_key_of_issue_18_and_prints_its_table():
         "charge : p95 (ms)",
     }
     table = report.markdown(result)
-    assert "| « ok », connecté | 600,0 |" in table
+    assert "| « ok », connecté | 600,0 |" in table and "| « ok » connecté / anonyme | 0,4 | ≥ 0,3 | oui |" in table
     assert "| responsable: dashboard |" in table and "| statement | 420,0 |" in table
+    assert "| charge : p95 (ms) | 590,0 | ≤ 1,2 × 50 / load.rps = 600 | oui |" in table
 
 
 def test_a_run_names_the_keys_it_lacks():

@@ -65,9 +65,14 @@ from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from bench.data import BENCH_AMI, Sizes, build  # noqa: E402
-from bench.pages import client_for, measure_counts, pages  # noqa: E402
+from bench.pages import client_for, measure_charts, measure_counts, pages  # noqa: E402
+from bench.report import markdown, missing_keys, targets  # noqa: E402
 
 REPEAT = 15
+# The scale of the large data set (10: the figures of the README; 1 or 2: a quick end-to-end run).
+SCALE = int(os.environ.get("BENCH_SCALE", "10"))
+# Seconds of each wrk measure (the floors and every page).
+WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "5"))
 # The load run of issue 9 (bench only, never in CI): 50 users for this many seconds.
 LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 
@@ -91,31 +96,12 @@ def measure_times() -> dict[str, float]:
     return out
 
 
-def timed(fn, *args, repeat=1):
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn(*args)
-        samples.append(time.perf_counter() - start)
-    return round(statistics.median(samples) * 1000, 1)
-
-
-def measure_pdfs() -> dict[str, float]:
-    from ami.documents.dossier import dossier_pdf
-    from ami.documents.rapport import rapport_pdf
-    from ami.documents.receipts import receipt_pdf
-    from ami.models import AMI, DossierVersion
+def a_statement():
+    """The first relevé, issued for window 1 of the 2026 programme when there is none yet (or None)."""
     from mlhg_app.models import User
-    from seances.documents.releve import statement_pdf
     from seances.models import Programme, Releve
     from seances.services.billing import statement_create
 
-    version = DossierVersion.objects.filter(dossier__ami__reference=BENCH_AMI).order_by("pk").first()
-    out = {
-        "dossier_ms": timed(dossier_pdf, version),
-        "rapport_analyse_ms": timed(rapport_pdf, AMI.objects.get(reference=BENCH_AMI)),
-        "receipt_ms": timed(receipt_pdf, version),
-    }
     releve = Releve.objects.order_by("pk").first()
     if releve is None:
         programme = Programme.objects.filter(annee_debut=2026).first()
@@ -128,15 +114,26 @@ def measure_pdfs() -> dict[str, float]:
                 user=User.objects.get(email="direction@demo.ml31.org"),
             )
         except Exception as exc:  # no billable séance yet: reported, not fatal
-            out["statement_error"] = str(exc)
-    if releve is not None:
-        out["statement_ms"] = timed(statement_pdf, releve)
-    from bilans.documents.bilan import bilan_pdf
-    from bilans.selectors import shown_live
+            log(f"  relevé : {exc}")
+    return releve
 
-    bilan = Programme.objects.get(annee_debut=2026).bilan
-    out["bilan_with_charts_ms"] = timed(bilan_pdf, bilan, shown_live(bilan))
-    return out
+
+def measure_pdfs() -> dict:
+    """Each PDF made in a process of its own as a Celery worker's child makes it (bench/worker.py)."""
+    a_statement()
+    connection.close()  # SQLite: the worker process reads the same file
+    # A fixed argv (our own module), no shell.
+    done = subprocess.run(  # nosec B603
+        [sys.executable, str(ROOT / "bench" / "worker.py")],
+        cwd=ROOT,
+        env=dict(os.environ, BENCH_AMI=BENCH_AMI, DEBUG="0"),  # DEBUG would keep every query in memory
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
+    if done.returncode:
+        return {"pdf": {}, "worker": {"error": done.stderr[-2000:]}}
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def measure_planner() -> dict:
@@ -250,7 +247,7 @@ def _session_cookie(email) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
-def _wrk(url, cookie=None, seconds=5) -> float:
+def _wrk(url, cookie=None, seconds=WRK_SECONDS) -> float:
     cmd = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "30s", url]
     if cookie:
         cmd[1:1] = ["-H", f"Cookie: {cookie}"]
@@ -261,6 +258,31 @@ def _wrk(url, cookie=None, seconds=5) -> float:
     if non2xx:
         log(f"wrk {url}: {non2xx.group(1)} non-2xx responses")
     return float(match.group(1)) if match else 0.0
+
+
+def _drain(base: str, *, quiet_ms: float = 100, seconds: float = 60) -> float:
+    """Wait until the server's queue is empty before the next measure: a pause, then the « ok » probe answered
+    alone in under `quiet_ms`, twice in a row. Returns the seconds waited."""
+    started = time.perf_counter()
+    time.sleep(1)
+    quick = 0
+    while quick < 2 and time.perf_counter() - started < seconds:
+        start = time.perf_counter()
+        status = _status(base + "/bench/ok/", None)
+        quick = quick + 1 if status == 200 and (time.perf_counter() - start) * 1000 < quiet_ms else 0
+        if not quick:
+            time.sleep(0.5)
+    return round(time.perf_counter() - started, 1)
+
+
+def _p50_ms(url: str, cookie: str | None, n: int = REPEAT) -> float:
+    """The median time of `n` requests sent one after the other (no queue: the server's own time)."""
+    samples = []
+    for _ in range(n):
+        start = time.perf_counter()
+        _status(url, cookie)
+        samples.append(time.perf_counter() - start)
+    return round(statistics.median(samples) * 1000, 1)
 
 
 def _status(url, cookie) -> int:
@@ -320,13 +342,37 @@ def _load(base: str, paths: list[str], cookie: str, *, connections=50, seconds=6
     }
 
 
-def measure_throughput(heaviest: list[str]) -> dict:
+def _server_env() -> dict:
+    """gunicorn under the production settings (bench/settings.py), from the environment as production reads it:
+    persistent connections, static files collected and served by WhiteNoise; HTTP on the loopback (no TLS
+    redirect), no second factor asked of staff (the bench logs in by session cookie)."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "MLHG_ENV": "production",
+            "DEBUG": "0",
+            "DATABASE_URL": BENCH_URL,
+            "DATABASE_CONN_MAX_AGE": "60",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "0",
+            "OTP_REQUIRED_FOR_STAFF": "0",
+            "STATIC_ROOT": str(VAR / "bench-static"),
+        }
+    )
+    return env
+
+
+def measure_throughput() -> dict:
     if not shutil.which("wrk"):
         return {"error": "wrk introuvable"}
-    port = _free_port()
-    env = dict(os.environ, DATABASE_URL=BENCH_URL, ALLOWED_HOSTS="127.0.0.1", DEBUG="0")
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env["DJANGO_SETTINGS_MODULE"] = "mlhg_app.settings"
+    port = int(os.environ.get("BENCH_PORT") or _free_port())
+    env = _server_env()
+    connection.close()
+    # A fixed argv (our manage.py), no shell: the production storage needs the collected manifest.
+    subprocess.run(  # nosec B603
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
     server = subprocess.Popen(  # nosec B603 # a fixed argv (our gunicorn on loopback), no shell
         [
             str(ROOT / ".venv/bin/gunicorn"),
@@ -352,22 +398,29 @@ def measure_throughput(heaviest: list[str]) -> dict:
                 break
             except OSError:
                 time.sleep(0.1)
+        _drain(base)
+        responsable = _session_cookie("responsable@demo.ml31.org")
+        floor = {}
+        for key, path, cookie in (
+            ("anonymous_ok_rps", "/bench/ok/", None),
+            ("logged_in_ok_rps", "/bench/ok/", responsable),
+            ("healthz_rps", "/healthz/", None),
+        ):
+            floor[key] = _wrk(base + path, cookie)
+            _drain(base)
+        log(f"  floor: {floor}")
         found = {name: (email, url) for name, email, url in pages()}
-        healthz = _wrk(base + "/healthz/")
-        out = {"healthz_rps": healthz, "pages": {}}
-        for name in heaviest:
-            email, url = found[name]
+        out = {"floor": floor, "pages": {}}
+        for name, (email, url) in found.items():
             cookie = _session_cookie(email) if email else None
             status = _status(base + url, cookie)
+            p50 = _p50_ms(base + url, cookie)
             rps = _wrk(base + url, cookie)
-            out["pages"][name] = {
-                "status": status,
-                "rps": rps,
-                "ratio_to_healthz": round(rps / healthz, 4) if healthz else None,
-            }
-        # Issue 9: 50 users browse the portal, the planning board and the dashboard for 60 s.
+            drained = _drain(base)
+            out["pages"][name] = {"status": status, "rps": rps, "p50_ms": p50, "drain_s": drained}
+            log(f"  {name}: {status}, p50 {p50} ms, {rps} req/s")
+        # Issue 9: 50 users browse the portal, the planning board and the dashboard.
         load_pages = ["public: AMI list", "responsable: planning board", "responsable: dashboard"]
-        responsable = _session_cookie(found["responsable: planning board"][0])
         out["load"] = _load(base, [found[name][1] for name in load_pages], responsable, seconds=LOAD_SECONDS)
         return out
     finally:
@@ -382,34 +435,41 @@ def main():
     VAR.mkdir(exist_ok=True)
     setup_test_environment()
     started = time.perf_counter()
+    total = time.perf_counter()
     call_command("migrate", verbosity=0)
     log("1×: building…")
     build(Sizes.at(1))
     build_1 = time.perf_counter() - started
     counts_1 = measure_counts()
-    log("10×: building…")
     start = time.perf_counter()
-    build(Sizes.at(10), demo=False)
+    if SCALE > 1:
+        log(f"{SCALE}×: building…")
+        build(Sizes.at(SCALE), demo=False)
     build_10 = time.perf_counter() - start
-    log(f"10×: built in {build_10:.0f} s; counting queries…")
+    log(f"{SCALE}×: built in {build_10:.0f} s; counting queries…")
     counts_10 = measure_counts()
-    log("10×: timing pages…")
+    log(f"{SCALE}×: timing pages in-process…")
     times = measure_times()
+    log("charts…")
+    charts_out = measure_charts()
+    log("PDFs (as the worker makes them)…")
+    worker_out = measure_pdfs()
+    log("throughput (gunicorn under production settings + wrk)…")
+    throughput = measure_throughput()
     pages_out = {}
     for name in counts_1:
+        served = throughput.get("pages", {}).get(name, {})
         pages_out[name] = {
             "url": counts_10[name]["url"],
-            "status": counts_10[name]["status"],
+            "status": served.get("status", counts_10[name]["status"]),
             "queries_1x": counts_1[name]["queries"],
             "queries_10x": counts_10[name]["queries"],
-            "median_ms_10x": times[name],
+            "in_process_median_ms": times[name],
+            "p50_ms": served.get("p50_ms"),
+            "rps": served.get("rps"),
+            "drain_s": served.get("drain_s"),
         }
     grows = [n for n, p in pages_out.items() if p["queries_10x"] != p["queries_1x"]]
-    heaviest = sorted(times, key=times.get, reverse=True)[:3]
-    log("PDFs…")
-    pdfs = measure_pdfs()
-    log("throughput (gunicorn + wrk)…")
-    throughput = measure_throughput(heaviest)
     log("planner…")
     planner_out = measure_planner()
     log("people import (150 lines)…")
@@ -426,6 +486,8 @@ def main():
             "python": platform.python_version(),
             "database": connection.vendor,
         },
+        "scale": SCALE,
+        "wrk_seconds": WRK_SECONDS,
         "data_10x": {
             "amis": AMI.objects.count(),
             "dossiers": Dossier.objects.count(),
@@ -435,16 +497,31 @@ def main():
             "outgoing_messages": OutgoingMessage.objects.count(),
         },
         "build_seconds": {"1x": round(build_1, 1), "10x": round(build_10, 1)},
+        "floor": throughput.get("floor", {}),
         "pages": pages_out,
         "pages_whose_query_count_grows": grows,
-        "throughput": throughput,
-        "pdf": pdfs,
+        "load": throughput.get("load", {}),
+        "charts": charts_out,
+        "pdf": worker_out["pdf"],
+        "worker": worker_out["worker"],
         "planner": planner_out,
         "people_import": people_import_out,
     }
+    if "error" in throughput:
+        result["throughput_error"] = throughput["error"]
+    result["missing_keys"] = missing_keys(result)
+    result["targets"] = [] if result["missing_keys"] else targets(result)
+    result["bench_seconds"] = round(time.perf_counter() - total)
     text = json.dumps(result, ensure_ascii=False, indent=2)
     (VAR / "bench-latest.json").write_text(text + "\n", encoding="utf-8")
     print(text)
+    if not result["missing_keys"]:
+        table = markdown(result)
+        (VAR / "bench-latest.md").write_text(table, encoding="utf-8")
+        log("\n" + table)
+        log("(var/bench-latest.md : à coller dans la section « Benchmark » du README)")
+    else:
+        log(f"clés manquantes : {', '.join(result['missing_keys'])}")
 
 
 if __name__ == "__main__":

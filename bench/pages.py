@@ -1,5 +1,8 @@
 """The pages of the benchmark (every list and detail page of each role) and their query counts."""
 
+import statistics
+import time
+
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -78,3 +81,28 @@ def measure_counts() -> dict[str, dict]:
             response = client.get(url)
         out[name] = {"url": url, "status": response.status_code, "queries": len(ctx.captured_queries)}
     return out
+
+
+def measure_charts(repeat: int = 15) -> dict:
+    """The dashboard's two charts as its page asks them: drawn (cache emptied each time), then from the cache
+    (median ms)."""
+    from django.core.cache import cache
+
+    from seances.models import Programme
+    from seances.services.billing import programme_dashboard
+    from seances.views.billing import dashboard_charts
+
+    board = programme_dashboard(Programme.objects.filter(annee_debut=2026).order_by("pk").first())
+
+    def median_ms(clear: bool) -> float:
+        samples = []
+        for _ in range(repeat):
+            if clear:
+                cache.clear()
+            start = time.perf_counter()
+            dashboard_charts(board)
+            samples.append(time.perf_counter() - start)
+        return round(statistics.median(samples) * 1000, 3)
+
+    drawn = median_ms(clear=True)
+    return {"drawn_ms": drawn, "warm_ms": median_ms(clear=False), "charts": 2}

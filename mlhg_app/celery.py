@@ -9,6 +9,7 @@ import os
 
 from celery import Celery, Task
 from celery.schedules import crontab
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mlhg_app.settings")
 
@@ -43,40 +44,32 @@ app = Celery("mlhg_app", task_cls=MLHGTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Periodic jobs (Celery beat), in one place. Each fans out one task per object.
-app.conf.beat_schedule = {
-    "ami-remind-draft-dossiers": {
-        "task": "ami.tasks.remind_draft_dossiers",
-        "schedule": crontab(hour=9, minute=0),
-    },
-    "ami-close-past-deadline": {
-        "task": "ami.tasks.close_past_deadline_amis",
-        "schedule": crontab(minute="*"),
-    },
-    "ami-remind-evaluators": {
-        "task": "ami.tasks.remind_evaluators",
-        "schedule": crontab(hour=9, minute=5),
-    },
-    "seances-remind": {
-        "task": "seances.tasks.remind_seances",
-        "schedule": crontab(hour=8, minute=0),
-    },
-    "seances-remind-comptes-rendus": {
-        "task": "seances.tasks.remind_comptes_rendus",
-        "schedule": crontab(hour=8, minute=30),
-    },
-    "bilans-remind": {
-        "task": "bilans.tasks.remind_bilans",
-        "schedule": crontab(hour=9, minute=10),
-    },
+# Periodic jobs (Celery beat), in one place: (name, task, when). Each fans out one task per object.
+PERIODIC = [
+    ("ami-remind-draft-dossiers", "ami.tasks.remind_draft_dossiers", {"hour": 9, "minute": 0}),
+    ("ami-close-past-deadline", "ami.tasks.close_past_deadline_amis", {"minute": "*"}),
+    ("ami-remind-evaluators", "ami.tasks.remind_evaluators", {"hour": 9, "minute": 5}),
+    ("seances-remind", "seances.tasks.remind_seances", {"hour": 8, "minute": 0}),
+    ("seances-remind-comptes-rendus", "seances.tasks.remind_comptes_rendus", {"hour": 8, "minute": 30}),
+    ("bilans-remind", "bilans.tasks.remind_bilans", {"hour": 9, "minute": 10}),
     # Jobs a page could not queue while Redis was down (mlhg_app/jobs.py).
-    "mlhg-requeue-pending-jobs": {
-        "task": "mlhg_app.tasks.requeue_pending_jobs",
-        "schedule": crontab(minute="*/5"),
-    },
+    ("mlhg-requeue-pending-jobs", "mlhg_app.tasks.requeue_pending_jobs", {"minute": "*/5"}),
     # RGPD: what is past its retention period (mlhg_app/retention.py), at night.
-    "mlhg-purge-expired": {
-        "task": "mlhg_app.tasks.purge_expired",
-        "schedule": crontab(hour=3, minute=15),
-    },
-}
+    ("mlhg-purge-expired", "mlhg_app.tasks.purge_expired", {"hour": 3, "minute": 15}),
+]
+app.conf.beat_schedule = {name: {"task": task, "schedule": crontab(**when)} for name, task, when in PERIODIC}
+
+# The worker's memory, bounded: a child process is replaced once it has done this many tasks, or after a
+# task that left it above this resident size (KiB; a 300-dossier rapport d'analyse peaks near 400 MB,
+# `make bench` reports it). The next task starts in a fresh child with the PDF engine loaded (below).
+app.conf.worker_max_tasks_per_child = int(os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "200"))
+app.conf.worker_max_memory_per_child = int(os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", "500000"))
+
+
+@worker_process_init.connect
+def load_pdf_engine(**_kwargs):
+    """Each worker child imports WeasyPrint and lays out one page when it starts (about a second), so no
+    job pays it: the PDFs (relevés, letters, conventions, exports) are made in the worker."""
+    from mlhg_app.pdf import warm_up
+
+    warm_up()

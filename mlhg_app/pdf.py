@@ -69,3 +69,12 @@ def render_pdf(template_name: str, context: dict | None = None) -> bytes:
     html = render_to_string(template_name, ctx)
     variant = PDF_A_UA if template_name in ARCHIVED else PDF_UA
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=variant, pdf_identifier=True)
+
+
+def warm_up() -> None:
+    """Import WeasyPrint and lay out a one-line page (fonts found, caches filled): a Celery worker's child
+    calls it when it starts (mlhg_app/celery.py), so the first PDF of a job costs what the others do."""
+    from weasyprint import HTML
+
+    _register_variant()
+    HTML(string='<html lang="fr"><title>-</title><p>Mission Locale</p></html>').write_pdf(pdf_variant=PDF_UA)

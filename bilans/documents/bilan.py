@@ -1,14 +1,8 @@
 """The bilan's PDF: a version as remitted (or the draft as written), its figures, charts and annex."""
 
-import base64
-
 from bilans import charts
 from bilans.selectors import reunion_text
 from mlhg_app.pdf import render_pdf
-
-
-def _data_uri(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def pdf_context(bilan, shown: dict) -> dict:
@@ -18,8 +12,8 @@ def pdf_context(bilan, shown: dict) -> dict:
         "version": shown["version"],
         "texts": shown["texts"],
         "synthese": synthese,
-        "chart_themes": _data_uri(charts.themes_svg(synthese)),
-        "chart_sites": _data_uri(charts.sites_svg(synthese)),
+        "chart_themes": charts.themes_svg(synthese),
+        "chart_sites": charts.sites_svg(synthese),
         "k": synthese["k"],
         "reunion": reunion_text(bilan),
     }

@@ -82,7 +82,6 @@ class BilanDetailView(BilanObject, PermissionRequiredView, View):
         comments = selectors.comments_by_section(shown["version"] or latest)
         for text in shown["texts"]:
             text["commentaires"] = comments.get(text["key"], [])
-        version_query = f"?version={shown['version'].numero}" if shown["version"] else ""
         context = {
             "bilan": bilan,
             "shown": shown,
@@ -101,7 +100,8 @@ class BilanDetailView(BilanObject, PermissionRequiredView, View):
             "reunion": selectors.reunion_text(bilan),
             "exports": selectors.exports_of(bilan, user),
             "trends": selectors.theme_trends(bilan) if latest else [],
-            "chart_query": version_query,
+            "chart_themes": charts.themes_svg(shown["synthese"]),
+            "chart_sites": charts.sites_svg(shown["synthese"]),
             "comment_form": CommentForm(),
             "reply_form": ReplyForm(),
         }

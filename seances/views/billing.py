@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
-from mlhg_app import french
+from mlhg_app import charts, french
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.downloads import file_response
 from mlhg_app.french import long_date
@@ -127,20 +127,62 @@ class StatementPaidView(ReleveObject, ProgrammePageAction):
         return f"Relevé {releve.numero} marqué payé le {long_date(releve.paye_le)}."
 
 
+# The dashboard's charts: (title, axis, how a figure reads, [(series, the site's figure, colour)]).
+DASHBOARD_CHARTS = {
+    "seances": (
+        "Séances dues, planifiées, réalisées et annulées par site",
+        "Séances",
+        french.number,
+        [("Dues", "dues", charts.GREY), ("Planifiées", "planned", charts.BLUE)]
+        + [("Réalisées", "held", charts.GREEN), ("Annulées", "cancelled", charts.RED)],
+    ),
+    "budget": (
+        "Montant engagé et montant prévu par site, TTC",
+        "Euros TTC",
+        french.euros,
+        [("Prévu (TTC)", "forecast", charts.GREY), ("Engagé (TTC)", "committed", charts.ORANGE)],
+    ),
+}
+
+
+def dashboard_charts(board: dict) -> dict:
+    """The dashboard's two charts (SVG, mlhg_app/charts.py) from its figures per site, each described by
+    the same figures as the table."""
+    sites = board["sites"]
+    labels = [charts.short_site(row["antenne"].nom) for row in sites]
+    out = {}
+    for name, (title, axis, reads, series) in DASHBOARD_CHARTS.items():
+        described = " ; ".join(
+            f"{row['antenne'].nom} : " + ", ".join(f"{label} {reads(row[key])}" for label, key, _c in series)
+            for row in sites
+        )
+        out[name] = charts.grouped_bars(
+            labels,
+            [(label, [row[key] for row in sites], colour) for label, key, colour in series],
+            ylabel=axis,
+            title=title,
+            description=f"Les chiffres du tableau ci-dessous. {described}.",
+        )
+    return out
+
+
 class DashboardView(ProgrammeObject, PermissionRequiredView, View):
-    """Staff and the responsable: séances and amounts per site against the minimum and the forecast."""
+    """Staff and the responsable: séances and amounts per site against the minimum and the forecast, as
+    a table and as charts (inline SVG)."""
 
     permission_required = "seances.view_dashboard"
     template_name = "seances/billing/dashboard.html"
 
     def get(self, request, pk):
         programme = self.programme
+        board = billing_services.programme_dashboard(programme)
         return render(
             request,
             self.template_name,
             {
                 "programme": programme,
-                "board": billing_services.programme_dashboard(programme),
+                "board": board,
+                "charts": dashboard_charts(board),
                 "can_view_statements": request.user.has_perm("seances.view_statements", programme),
                 "statuses": Seance.Status,
             },
@@ -148,31 +190,14 @@ class DashboardView(ProgrammeObject, PermissionRequiredView, View):
 
 
 class DashboardChartView(ProgrammeObject, PermissionRequiredView, View):
-    """The dashboard's charts (SVG): séances per site (due, planned, held, cancelled), amounts per site."""
+    """One of the dashboard's charts as an SVG file (the page inlines them)."""
 
     permission_required = "seances.view_dashboard"
 
     def get(self, request, pk, name):
-        from mlhg_app import charts  # late: matplotlib takes a second to import; only these two charts use it
-
-        if name not in ("seances", "budget"):
+        if name not in DASHBOARD_CHARTS:
             raise Http404("Graphique inconnu")
-        board = billing_services.programme_dashboard(self.programme)
-        labels = [charts.short_site(row["antenne"].nom) for row in board["sites"]]
-        if name == "seances":
-            series = [
-                ("Dues", [row["dues"] for row in board["sites"]], charts.GREY),
-                ("Planifiées", [row["planned"] for row in board["sites"]], charts.BLUE),
-                ("Réalisées", [row["held"] for row in board["sites"]], charts.GREEN),
-                ("Annulées", [row["cancelled"] for row in board["sites"]], charts.RED),
-            ]
-            svg = charts.grouped_bars(labels, series, ylabel="Séances")
-        else:
-            series = [
-                ("Prévu (TTC)", [float(row["forecast"]) for row in board["sites"]], charts.GREY),
-                ("Engagé (TTC)", [float(row["committed"]) for row in board["sites"]], charts.ORANGE),
-            ]
-            svg = charts.grouped_bars(labels, series, ylabel="Euros TTC")
+        svg = dashboard_charts(billing_services.programme_dashboard(self.programme))[name]
         response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
         response["Cache-Control"] = "private, no-store"
         return response

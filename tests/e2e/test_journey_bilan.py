@@ -47,9 +47,10 @@ def test_responsable_comments_and_validates_the_bilan(
     page.get_by_role("link", name=f"Bilan {bilan.annee}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Bilan annuel {bilan.annee}")
     expect(page.get_by_text(TEXTS["attention"])).to_be_visible()
-    for chart in page.locator("img.chart").all():
-        expect(chart).to_be_visible()
-        assert chart.evaluate("img => img.complete && img.naturalWidth > 0"), "le graphique s'affiche"
+    charts = page.get_by_role("img", name="Séances dues, tenues et annulées par site")
+    expect(charts).to_be_visible()  # inline SVG, drawn under the Content-Security-Policy
+    assert charts.evaluate("svg => svg.getBoundingClientRect().width > 100"), "le graphique s'affiche"
+    expect(page.get_by_role("img", name="Thèmes abordés")).to_be_visible()
 
     page.get_by_label("Commenter « Points d'attention et recommandations générales »").fill(
         "Pouvez-vous préciser qui anime ce temps d'échange ?"

@@ -132,6 +132,7 @@ def test_the_dashboard_shows_its_figures_as_charts(users, client_for):
         assert legend in svg and "Muretain" in svg  # text stays text: labels and legend are readable
         assert client_for("prestataire").get(url).status_code == 403
     page = client_for("responsable").get(reverse("seances:dashboard", kwargs={"pk": programme.pk})).content.decode()
-    assert page.count('class="img-fluid chart"') == 2
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"') == 2  # inline
+    assert "Séances dues, planifiées, réalisées et annulées par site" in page and "Engagé (TTC)" in page
     unknown = reverse("seances:dashboard_chart", kwargs={"pk": programme.pk, "name": "autre"})
     assert client_for("responsable").get(unknown).status_code == 404

@@ -15,10 +15,10 @@ SSO_PORT ?= 9400
 
 .PHONY: run run-sso test install install-runtime sysdeps sysdeps-runtime jsdeps migrate demo lint bench worker clean backup restore
 
-# WeasyPrint needs Pango (sysdeps-runtime); the browser journeys (tests/e2e) also need Debian's Chromium
-# (sysdeps). Whatever is missing is installed with one apt-get call when root; otherwise a
-# missing Pango stops here, a missing Chromium only warns (the journeys are skipped,
-# except under CI=true where they fail).
+# WeasyPrint needs Pango (sysdeps-runtime); the browser journeys (tests/e2e) also need Debian's Chromium,
+# and the W3C HTML checker Java (sysdeps). Whatever is missing is installed with one apt-get call when
+# root; otherwise a missing Pango stops here, a missing Chromium or Java only warns (the journeys or the HTML check are
+# skipped, except under CI=true where they fail).
 CHROMIUM_PATH ?= /usr/bin/chromium
 
 # $(call debian_packages,chromium) also checks the browser.
@@ -28,6 +28,7 @@ if ! ldconfig -p | grep -q libpangoft2-1.0.so.0 || ! fc-list 2>/dev/null | grep 
   pkgs="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils"; \
 fi; \
 if [ "$(1)" = chromium ] && [ ! -x "$(CHROMIUM_PATH)" ]; then pkgs="$$pkgs chromium"; fi; \
+if [ "$(1)" = chromium ] && ! command -v java >/dev/null; then pkgs="$$pkgs default-jre-headless"; fi; \
 if [ -n "$$pkgs" ]; then \
   if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
@@ -35,6 +36,9 @@ if [ -n "$$pkgs" ]; then \
   else \
     case "$$pkgs" in *chromium*) \
       echo "Chromium introuvable ($(CHROMIUM_PATH)) : installez le paquet Debian chromium (en root : apt-get install chromium) ; en attendant, les parcours navigateur (tests/e2e) sont ignorés.";; \
+    esac; \
+    case "$$pkgs" in *default-jre*) \
+      echo "Java introuvable : installez le paquet Debian default-jre-headless (en root : apt-get install default-jre-headless) ; en attendant, le validateur HTML (tests/e2e/test_html_valid.py) est ignoré.";; \
     esac; \
     case "$$pkgs" in *libpango*) \
       echo "Installez libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core (WeasyPrint)."; exit 1;; \
@@ -65,7 +69,8 @@ $(STAMP): requirements.txt
 $(DEV_STAMP): requirements-dev.txt requirements.txt
 	$(call pip_install,requirements-dev.txt)
 	touch $(STAMP) $(DEV_STAMP)
-# axe-core (the accessibility crawl of tests/e2e/test_axe.py, `make test`), pinned by package-lock.json.
+# axe-core (the accessibility crawl of tests/e2e/test_axe.py) and vnu-jar (the W3C HTML checker of
+# tests/e2e/test_html_valid.py, run by Java), both for `make test`, pinned by package-lock.json.
 # Without npm it only warns: the crawl is skipped, except under CI=true where it fails.
 NODE_STAMP := node_modules/.installed
 

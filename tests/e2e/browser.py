@@ -22,3 +22,19 @@ def describe_csp_violations(violations: list[dict]) -> str:
             sample = f" « {v['sample']} »" if v["sample"] else ""
             lines.append(f"{v['directive']} a bloqué {v['blocked']}{sample} sur {v['page']}{where}")
     return "\n".join(lines)
+
+
+def account_menu(page):
+    """The button of the person's own menu: their name at the right of the main navigation (shown once
+    logged in); it opens their role, « Mon compte », « Console technique » (superusers), « Se déconnecter »."""
+    return page.get_by_role("navigation", name="Navigation principale").locator("#menu-compte-bouton")
+
+
+def open_account_menu(page):
+    account_menu(page).click()
+
+
+def log_out(page):
+    """What a person does to leave: their name in the menu, then « Se déconnecter »."""
+    open_account_menu(page)
+    page.get_by_role("button", name="Se déconnecter").click()

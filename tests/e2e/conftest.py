@@ -18,6 +18,7 @@ tests/test_settings.py (`check --deploy` rejects this variable) never inherit it
 """
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,8 @@ CHROMIUM_ARGS = [
 SCREENSHOT_DIR = Path(settings.BASE_DIR) / "docs" / "screenshots"
 # axe-core, from the npm registry (package.json / package-lock.json, `npm ci` in `make install`).
 AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+# The W3C Nu HTML Checker (vnu-jar, same registry and lock file), run by Java 17.
+VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 TIMEOUT_MS = 10_000  # a page of this app answers in well under a second
 
 
@@ -67,9 +70,9 @@ def _django_allows_playwright_loop():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-def _chromium_missing(reason: str):
+def _tool_missing(tool: str, reason: str):
     if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-        pytest.fail(f"CI sans navigateur : {reason}")
+        pytest.fail(f"CI sans {tool} : {reason}")
     pytest.skip(reason)
 
 
@@ -77,9 +80,10 @@ def _chromium_missing(reason: str):
 def browser_type_launch_args():
     """Debian's Chromium, headless, with nothing that reaches the network on its own."""
     if not (os.path.isfile(CHROMIUM_PATH) and os.access(CHROMIUM_PATH, os.X_OK)):
-        _chromium_missing(
+        _tool_missing(
+            "navigateur",
             f"Chromium introuvable ({CHROMIUM_PATH}) : installez le paquet Debian chromium "
-            "(make sysdeps en root) pour lancer les parcours navigateur"
+            "(make sysdeps en root) pour lancer les parcours navigateur",
         )
     return {"executable_path": CHROMIUM_PATH, "headless": True, "args": CHROMIUM_ARGS}
 
@@ -194,11 +198,26 @@ def logged_in_page(page, live_server, user_for):
 @pytest.fixture(scope="session")
 def axe_script():
     if not AXE_JS.is_file():
-        reason = f"axe-core introuvable ({AXE_JS}) : lancez `make install` (npm ci)"
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(f"CI sans axe-core : {reason}")
-        pytest.skip(reason)
+        _tool_missing("axe-core", f"axe-core introuvable ({AXE_JS}) : lancez `make install` (npm ci)")
     return AXE_JS
+
+
+@pytest.fixture(scope="session")
+def vnu_command() -> list[str]:
+    """`java -jar vnu.jar`: the W3C Nu HTML Checker (skipped without it, except under CI=true)."""
+    if not VNU_JAR.is_file():
+        _tool_missing(
+            "le validateur HTML",
+            f"validateur HTML W3C introuvable ({VNU_JAR}) : lancez `make install` (npm ci installe vnu-jar)",
+        )
+    java = shutil.which("java")
+    if java is None:
+        _tool_missing(
+            "Java",
+            "Java introuvable : le validateur HTML W3C (vnu-jar) demande Java 11 ou plus "
+            "(paquet Debian default-jre-headless)",
+        )
+    return [java, "-jar", str(VNU_JAR)]
 
 
 def _tab_to(page, locator, *, limit: int = 40):

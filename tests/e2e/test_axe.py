@@ -1,83 +1,33 @@
 """Every page of every role passes axe-core (WCAG 2.0 and 2.1, levels A and AA).
 
 axe-core comes from the npm registry, pinned by package.json / package-lock.json and
-installed in node_modules/ by `make install` (`npm ci`). The crawl reuses the URL list
-and the URL samples of tests/access.py (as tests/test_access.py): for each role (and the anonymous visitor),
+installed in node_modules/ by `make install` (`npm ci`). The crawl (tests/e2e/crawl.py, shared with
+the HTML check of tests/e2e/test_html_valid.py) reuses the URL list and the URL samples of
+tests/access.py (as tests/test_access.py): for each role (and the anonymous visitor),
 one browser context logged in as that role opens every GET page the role may use, keeps
 those answering 200 in HTML, and runs axe on each; a few forms are also sent empty, to
 check the page with its errors. One failure lists every violation with its rule, the
 page and the elements.
 """
 
-import datetime
 from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 
-from mlhg_app.access import PUBLIC, declared_access, iter_urls
-from tests.access import http_method, rule_allows, sample_url
 from tests.e2e.browser import RUN_AXE, WCAG_TAGS
-from tests.factories import ROLES, AMIFactory, DossierFactory
+from tests.e2e.crawl import ANONYMOUS, FORMS_SENT_EMPTY, add_open_ami_pages, pages_by_role
 from tests.web import login
 
 pytestmark = pytest.mark.e2e  # tests/e2e/conftest.py marks it too, but after `-m "not e2e"` has chosen
 
-ANONYMOUS = "anonyme"
-# Forms sent empty: the page with its errors is checked too (and each error is tied to its field).
-FORMS_SENT_EMPTY = {
-    ANONYMOUS: [
-        ("/connexion/", "Se connecter"),
-        ("/ami/inscription/", "Créer mon compte"),
-        ("/mot-de-passe-oublie/", "Recevoir le lien"),
-    ],
-    "prestataire": [("/compte/mot-de-passe/", "Enregistrer le nouveau mot de passe")],
-}
 # Every field marked invalid names its error message (aria-describedby), which exists and says something.
 UNLINKED_ERRORS = """() => [...document.querySelectorAll('[aria-invalid="true"]')]
   .filter(f => !(f.getAttribute("aria-describedby") || "").split(" ")
     .some(id => id && document.getElementById(id) && document.getElementById(id).textContent.trim()))
   .map(f => f.name || f.id)"""
-
-
-def pages_by_role(users) -> dict[str, list[str]]:
-    """The GET URLs each role may use (by its declared rule), with the samples of tests/url_samples/."""
-    world = {"users": users}
-    urls = []
-    for _route, name, callback in iter_urls():
-        if http_method(callback) != "get":
-            continue
-        url, kwargs = sample_url(name, world)
-        urls.append((url, declared_access(callback), callback, kwargs))
-    pages = {}
-    for role in [None, *ROLES]:
-        user = users[role] if role else None
-        pages[role or ANONYMOUS] = [
-            url
-            for url, rule, callback, kwargs in urls
-            if rule == PUBLIC or rule_allows(user, rule, callback, url, "get", kwargs)
-        ]
-    return pages
-
-
-def add_open_ami_pages(pages, users) -> tuple[str, str]:
-    """An open AMI with a draft dossier of the prestataire user: its six sections are forms to fill."""
-    from ami.completeness import SECTION_TITLES
-    from ami.models import Membre
-
-    ami = AMIFactory(reference="ami-ouvert", date_limite=timezone.now() + datetime.timedelta(days=10))
-    prestataire = Membre.objects.get(user=users["prestataire"]).prestataire
-    dossier = DossierFactory(ami=ami, prestataire=prestataire)
-    ami_page = reverse("ami:detail", kwargs={"reference": ami.reference})
-    dossier_page = reverse("ami:dossier", kwargs={"pk": dossier.pk})
-    pages[ANONYMOUS].append(ami_page)
-    pages["prestataire"] += [dossier_page] + [
-        reverse("ami:dossier_section", kwargs={"pk": dossier.pk, "section": code}) for code in SECTION_TITLES
-    ]
-    return ami_page, dossier_page
 
 
 def main_pages(users, ami_page, dossier_page) -> dict[str, tuple[str, str]]:

@@ -9,6 +9,7 @@ from bilans.models import EXPORT_VERSION, Bilan
 from bilans.services.opening import bilan_open
 from bilans.services.writing import bilan_write
 from mlhg_app.exports import export_run
+from tests.e2e.browser import log_out
 from tests.factories import StoredExportFactory
 from tests.seances_world import build_programme
 
@@ -39,7 +40,7 @@ def test_responsable_comments_and_validates_the_bilan(
     page.get_by_role("link", name=f"Bilan {bilan.annee}").click()
     page.get_by_role("button", name="Remettre la version 1 au responsable").click()
     expect(page.get_by_text("La version 1 du bilan est remise")).to_be_visible()
-    page.get_by_role("button", name="Se déconnecter").click()
+    log_out(page)
 
     page.goto("/connexion/")
     login_through_form(page, users["responsable"].email)

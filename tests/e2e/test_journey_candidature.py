@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from ami.models import DossierVersion
 from tests.dossiers import PDF_BYTES
+from tests.e2e.browser import account_menu
 from tests.e2e.dossier_sections import fill_sections
 from tests.factories import AMIFactory
 from tests.forms import REGISTRATION_FORM
@@ -96,7 +97,7 @@ def test_visitor_registers_fills_the_six_sections_deposits_and_downloads_the_rec
     link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
     page.goto(urlsplit(link).path)
     expect(page.get_by_text("Votre adresse électronique est vérifiée : votre compte est activé.")).to_be_visible()
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    expect(account_menu(page)).to_be_visible()  # logged in: their name in the menu
 
     # Back to the AMI, the candidature starts.
     page.get_by_role("link", name=open_ami.titre).click()

@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.browser import log_out
 from tests.web import put_provider_user
 
 pytestmark = pytest.mark.e2e
@@ -30,7 +31,7 @@ def test_conseillere_logs_in_through_sso_and_a_prestataire_is_sent_to_the_passwo
     expect(page).to_have_url(f"{live_server.url}/compte/")
     expect(page.get_by_role("main")).to_contain_text(conseillere.email)
 
-    page.get_by_role("button", name="Se déconnecter").click()
+    log_out(page)
     expect(page.get_by_role("link", name="Fermer aussi la session de votre compte Microsoft")).to_be_visible()
 
     page.goto("/connexion/")

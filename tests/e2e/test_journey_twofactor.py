@@ -9,6 +9,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from tests.e2e.browser import log_out
+
 pytestmark = pytest.mark.e2e
 
 
@@ -34,7 +36,7 @@ def test_staff_enrols_when_required_then_logs_in_with_the_code(
     expect(page.get_by_role("status")).to_contain_text("La double authentification est activée")
     assert TOTPDevice.objects.get(user=staff).confirmed
 
-    page.get_by_role("button", name="Se déconnecter").click()
+    log_out(page)
     page.goto("/connexion/?next=/sites/")
     login_through_form(page, staff.email)
     expect(page).to_have_url(re.compile(r"/connexion/code/\?next=%2Fsites%2F$"))

@@ -26,6 +26,7 @@ from ami.models import AMI, Convention, Dossier
 from seances.models import Programme
 from tests.committee import grade
 from tests.dossiers import PDF_BYTES, member
+from tests.e2e.browser import account_menu, log_out
 from tests.e2e.dossier_sections import fill_sections
 from tests.emails import build_eml
 from tests.factories import PASSWORD, PrestataireFactory, luhn_siret
@@ -63,7 +64,7 @@ def _login(page, watch, email):
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    expect(account_menu(page)).to_be_visible()  # logged in: their name in the menu
     watch.scan(page)
 
 
@@ -302,7 +303,7 @@ def test_a_year_as_staff_without_opening_the_admin(page, browser, live_server, u
         _record_the_emailed_dossier(page, watch, tmp_path, timezone.now() - datetime.timedelta(minutes=5))
 
         # After the deadline: staff log out at the end of the day, and in again the day after it.
-        page.get_by_role("button", name="Se déconnecter").click()
+        log_out(page)
         clock.move_to(deadline + datetime.timedelta(hours=2))
         _login(page, watch, staff.email)
         page.get_by_role("link", name="Dossier à déclarer recevable").click()  # the home's « À faire »
@@ -314,7 +315,7 @@ def test_a_year_as_staff_without_opening_the_admin(page, browser, live_server, u
 
         # After the standstill period: the convention sent, signed, the programme built.
         convention = Convention.objects.get()
-        page.get_by_role("button", name="Se déconnecter").click()
+        log_out(page)
         clock.move_to(convention.signable_from + datetime.timedelta(hours=1))
         _login(page, watch, staff.email)
         page.get_by_role("link", name="Convention à faire signer").click()  # the home's « À faire »

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.browser import account_menu, log_out, open_account_menu
 from tests.factories import PASSWORD, AntenneFactory
 
 pytestmark = pytest.mark.e2e
@@ -56,10 +57,10 @@ def test_visitor_logs_in_as_staff_works_without_the_admin_and_logs_out(
     expect(page.get_by_text("Console technique de la plateforme APP – MLHG")).to_be_visible()
 
     page.goto("/")
-    page.get_by_role("button", name="Se déconnecter").click()
+    log_out(page)
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Analyse de Pratiques Professionnelles")
-    expect(page.get_by_role("button", name="Se déconnecter")).to_have_count(0)
+    expect(account_menu(page)).to_have_count(0)  # logged out
 
     # The session is over: a private page asks to log in again.
     page.goto("/compte/")
@@ -97,13 +98,13 @@ def test_wrong_password_shows_the_french_message(page, live_server, user_for, lo
 
     expect(page).to_have_url(f"{live_server.url}/connexion/")
     expect(page.get_by_role("main")).to_contain_text(WRONG_LOGIN)
-    expect(page.get_by_role("button", name="Se déconnecter")).to_have_count(0)
+    expect(account_menu(page)).to_have_count(0)  # logged out
 
 
 def test_logged_in_page_helper_lands_on_the_role_home(logged_in_page):
     page = logged_in_page("conseiller")
 
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    expect(account_menu(page)).to_be_visible()  # logged in: their name in the menu
     expect(page.get_by_text("Vous retrouvez ici vos convocations")).to_be_visible()
     assert page.user.role == "conseiller"
 
@@ -125,6 +126,7 @@ def test_a_superuser_opens_the_technical_console_from_the_menu(page, live_server
     root = user_for("staff", email="technique@exemple.fr", first_name="Théo", is_superuser=True)
     page.goto("/connexion/")
     login_through_form(page, root.email)
+    open_account_menu(page)  # under their name, with their account and « Se déconnecter »
     link = page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Console technique")
     expect(link).to_be_visible()
     link.click()

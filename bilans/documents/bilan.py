@@ -4,11 +4,12 @@ import base64
 
 from bilans import charts
 from bilans.selectors import reunion_text
-from mlhg_app.pdf import render_pdf
+from mlhg_app.pdf import drawable, render_pdf
 
 
 def _data_uri(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    """The chart as an image of the PDF, its labels drawable (a site's emoji printed « □ », mlhg_app/pdf.py)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(drawable(svg).encode("utf-8")).decode("ascii")
 
 
 def pdf_context(bilan, shown: dict) -> dict:

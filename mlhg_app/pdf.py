@@ -9,9 +9,15 @@ Every PDF is tagged PDF/UA-1 (structure tree, /Lang, dc:title, DisplayDocTitle).
 The documents kept for 10 years (ARCHIVED) are PDF/A-3b as well: WeasyPrint 70
 makes one variant per document, so `pdf/a-3b+ua-1` below is its PDF/A-3b with
 tags on and the PDF/UA-1 identifier (pdfuaid:part) added to the same XMP packet.
+
+The PDFs are written in DejaVu Sans, which draws no emoji. A character it cannot draw (« 🧠 » in a
+company's name) is written « □ » (a white square, what a missing glyph looks like) instead of WeasyPrint's .notdef
+glyph: PDF/UA-1 and PDF/A-3b forbid .notdef, and the font WeasyPrint encodes around it is read back
+by pypdf as « \x00C\x00O\x00N\x00V… » (a signed convention's number was then not found in its text).
 """
 
-from functools import partial
+import unicodedata
+from functools import cache, partial
 from xml.etree.ElementTree import fromstring, tostring  # nosec B405 # only WeasyPrint's own XMP packet is parsed
 
 from django.conf import settings
@@ -61,12 +67,50 @@ def _register_variant():
         VARIANTS[PDF_A_UA] = (partial(_pdfa_ua, pdfa=pdfa), {**properties, "pdf_tags": True})
 
 
+REPLACEMENT = "\u25a1"  # « □ »: readers take U+FFFD for an unmapped glyph and guess another letter
+FONT = "DejaVu Sans"
+
+
+@cache
+def _drawn() -> frozenset[int]:
+    """The characters the PDFs' font draws, in regular and in bold (empty when the font is not found)."""
+    from fontTools.ttLib import TTFont  # late: heavy, PDFs only (a dependency of WeasyPrint)
+    from matplotlib import font_manager  # late: heavy, PDFs only (matplotlib draws the charts)
+
+    drawn = None
+    for weight in ("normal", "bold"):
+        try:
+            path = font_manager.findfont(
+                font_manager.FontProperties(family=FONT, weight=weight), fallback_to_default=False
+            )
+        except ValueError:
+            return frozenset()
+        cmap = set(TTFont(path, lazy=True).getBestCmap())
+        drawn = cmap if drawn is None else drawn & cmap
+    return frozenset(drawn)
+
+
+def drawable(text: str) -> str:
+    """`text` with each character the font cannot draw written « □ » (a mark or format character the
+    font lacks, such as an emoji's variation selector, is left out): no .notdef glyph in a PDF."""
+    drawn = _drawn()
+    if text.isascii() or not drawn:
+        return text
+    out = []
+    for char in text:
+        if ord(char) in drawn or char in "\n\r\t":
+            out.append(char)
+        elif unicodedata.category(char) not in ("Mn", "Me", "Cf"):
+            out.append(REPLACEMENT)
+    return "".join(out)
+
+
 def render_pdf(template_name: str, context: dict | None = None) -> bytes:
     from weasyprint import HTML  # imported here: heavy, and only needed for PDFs
 
     _register_variant()
     ctx = {"generated_at": timezone.localtime(), **(context or {})}
-    html = render_to_string(template_name, ctx)
+    html = drawable(render_to_string(template_name, ctx))
     variant = PDF_A_UA if template_name in ARCHIVED else PDF_UA
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=variant, pdf_identifier=True)
 

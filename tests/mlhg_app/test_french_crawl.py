@@ -9,12 +9,10 @@ number (« 2 026 », « 2 026-2 027 »), an apostrophe shows as « &#x27; », or
 not a bare integer.
 """
 
-import html
 import io
 import re
-from collections import Counter, deque
+from collections import Counter
 from io import StringIO
-from urllib.parse import urljoin, urlparse
 
 import pytest
 from django.core import mail
@@ -22,23 +20,15 @@ from django.core.management import call_command
 from pypdf import PdfReader
 
 from mlhg_app.models import User
+from tests import web
 from tests.demo_accounts import README_ACCOUNTS
-from tests.web import login
+from tests.web import shown_text
 
 # A year grouped like an amount: « 2 026 », « 2 027 » (any space, no-break or narrow); not « 2 030,00 € ».
 GROUPED_YEAR = re.compile(r"(?<![\d,])2[ \xa0\u202f]0[1-4]\d(?![\d,])")
 ESCAPED_APOSTROPHE = "&#x27;"
 GROUPED_VALUE = re.compile(r"""<option\b[^>]*\bvalue=["']\d+[ \xa0\u202f]\d""")
-LINK = re.compile(r"""(?:href|hx-get)\s*=\s*["']([^"'#]+)""")
-RAW_TEXT = re.compile(r"<(style|script)\b[^>]*>(.*?)</\1>", re.S | re.I)
-SKIPPED = ("/deconnexion", "/logout", "/admin/", "/static/", "/media/", "/__")
 LIMIT = 250  # pages per person (the demo offers each role fewer)
-
-
-def shown_text(body: str) -> str:
-    """What a reader sees of an HTML page: the text unescaped once; <style>/<script> content as written."""
-    raw = " ".join(m.group(2) for m in RAW_TEXT.finditer(body))
-    return html.unescape(RAW_TEXT.sub(" ", body)) + " " + raw
 
 
 def pdf_text(data: bytes) -> str:
@@ -52,33 +42,17 @@ def findings(where: str, text: str) -> list[str]:
 
 
 def crawl(user) -> tuple[list[str], int]:
-    client = login(user)
-    seen, queue, problems = set(), deque(["/"]), []
-    while queue and len(seen) < LIMIT:
-        url = queue.popleft()
-        if url in seen:
-            continue
-        seen.add(url)
-        response = client.get(url)
+    problems, opened = [], 0
+    for url, response in web.crawl(user, limit=LIMIT):
+        opened += 1
         kind = response.get("Content-Type", "")
-        if response.status_code != 200 or getattr(response, "streaming", False):
-            continue
         if "application/pdf" in kind:
             problems += findings(f"{user.email} {url} (PDF)", pdf_text(response.content))
-            continue
-        if "text/html" not in kind:
-            continue
-        body = response.content.decode()
-        problems += findings(f"{user.email} {url}", shown_text(body))
-        problems += [f"{user.email} {url}: {m.group(0)}" for m in GROUPED_VALUE.finditer(body)]
-        for link in LINK.findall(body):
-            target = urlparse(urljoin(url, html.unescape(link)))
-            if target.netloc and target.netloc != "testserver":
-                continue
-            path = target.path + (f"?{target.query}" if target.query else "")
-            if path.startswith("/") and not path.startswith(SKIPPED) and path not in seen:
-                queue.append(path)
-    return problems, len(seen)
+        elif "text/html" in kind:
+            body = response.content.decode()
+            problems += findings(f"{user.email} {url}", shown_text(body))
+            problems += [f"{user.email} {url}: {m.group(0)}" for m in GROUPED_VALUE.finditer(body)]
+    return problems, opened
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ a reader uses: the structure tree, /MarkInfo, /Lang fr, the XMP title and author
 identification of the documents kept for 10 years.
 """
 
-import datetime
 import io
 import json
 import subprocess
@@ -16,48 +15,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 from pypdf import PdfReader
 
-from ami.documents.dossier import dossier_pdf
-from ami.documents.letters import avenant_pdf, convention_pdf, letter_pdf
-from ami.documents.rapport import rapport_pdf
-from ami.documents.receipts import receipt_pdf
-from ami.models import AMI, Avenant, Convention, DossierVersion, Lettre
-from bilans.documents.bilan import bilan_pdf
-from bilans.models import Bilan
-from bilans.selectors import shown_live
-from mlhg_app.models import User
-from seances.documents.emargement import attendance_sheet_pdf
-from seances.documents.releve import statement_pdf
-from seances.models import Programme, Releve, Seance
-from seances.services.billing import statement_create
+from tests.pdf_kinds import every_kind_of_pdf
 
 ARCHIVED = {"accusé de réception", "lettre retenu", "lettre non_retenu", "convention", "avenant", "relevé"}
-
-
-def a_statement() -> Releve:
-    """The demo issues no statement: the first programme's billable séances, up to today, are billed."""
-    programme = Programme.objects.order_by("pk").first()
-    staff = User.objects.filter(role=User.Role.STAFF).order_by("pk").first()
-    return statement_create(programme=programme, debut=datetime.date(2000, 1, 1), fin=timezone.localdate(), user=staff)
-
-
-def kinds() -> dict[str, bytes]:
-    made = {
-        "accusé de réception": receipt_pdf(DossierVersion.objects.order_by("pk").first()),
-        "dossier": dossier_pdf(DossierVersion.objects.order_by("pk").first()),
-        "convention": convention_pdf(Convention.objects.order_by("pk").first()),
-        "avenant": avenant_pdf(Avenant.objects.order_by("pk").first()),
-        "relevé": statement_pdf(Releve.objects.order_by("pk").first() or a_statement()),
-        "feuille d'émargement": attendance_sheet_pdf(Seance.objects.order_by("pk").first()),
-        "rapport d'analyse": rapport_pdf(AMI.objects.filter(decision__isnull=False).order_by("pk").first()),
-    }
-    for kind in ("retenu", "non_retenu"):
-        made[f"lettre {kind}"] = letter_pdf(Lettre.objects.filter(kind=kind).order_by("pk").first())
-    bilan = Bilan.objects.order_by("pk").first()
-    made["bilan"] = bilan_pdf(bilan, shown_live(bilan))
-    return made
 
 
 @pytest.fixture
@@ -65,7 +27,7 @@ def pdfs(settings, tmp_path):
     settings.DEBUG = True
     call_command("load_demo", stdout=StringIO(), stderr=StringIO())
     paths = {}
-    for kind, data in kinds().items():
+    for kind, data in every_kind_of_pdf().items():
         path = tmp_path / (kind.replace(" ", "_").replace("'", "") + ".pdf")
         path.write_bytes(data)
         paths[kind] = path

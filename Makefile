@@ -25,7 +25,7 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 define debian_packages
 @pkgs=""; \
 if ! ldconfig -p | grep -q libpangoft2-1.0.so.0 || ! fc-list 2>/dev/null | grep -qi dejavu; then \
-  pkgs="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils"; \
+  pkgs="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig poppler-utils"; \
 fi; \
 if [ "$(1)" = chromium ] && [ ! -x "$(CHROMIUM_PATH)" ]; then pkgs="$$pkgs chromium"; fi; \
 if [ "$(1)" = chromium ] && ! command -v java >/dev/null; then pkgs="$$pkgs default-jre-headless"; fi; \
@@ -41,7 +41,7 @@ if [ -n "$$pkgs" ]; then \
       echo "Java introuvable : installez le paquet Debian default-jre-headless (en root : apt-get install default-jre-headless) ; en attendant, le validateur HTML (tests/e2e/test_html_valid.py) est ignoré.";; \
     esac; \
     case "$$pkgs" in *libpango*) \
-      echo "Installez libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core (WeasyPrint)."; exit 1;; \
+      echo "Installez libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig (WeasyPrint)."; exit 1;; \
     esac; \
   fi; \
 fi

@@ -16,6 +16,8 @@ glyph: PDF/UA-1 and PDF/A-3b forbid .notdef, and the font WeasyPrint encodes aro
 by pypdf as « \x00C\x00O\x00N\x00V… » (a signed convention's number was then not found in its text).
 """
 
+import shutil
+import subprocess  # nosec B404 # fc-match only, fixed arguments as a list, no shell (_drawn)
 import unicodedata
 from functools import cache, partial
 from xml.etree.ElementTree import fromstring, tostring  # nosec B405 # only WeasyPrint's own XMP packet is parsed
@@ -73,17 +75,20 @@ FONT = "DejaVu Sans"
 
 @cache
 def _drawn() -> frozenset[int]:
-    """The characters the PDFs' font draws, in regular and in bold (empty when the font is not found)."""
+    """The characters the PDFs' font draws, in regular and in bold (empty when the font is not found).
+    The font file is the one fontconfig gives Pango, hence WeasyPrint, for FONT (`fc-match`)."""
     from fontTools.ttLib import TTFont  # late: heavy, PDFs only (a dependency of WeasyPrint)
-    from matplotlib import font_manager  # late: heavy, PDFs only (matplotlib draws the charts)
 
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return frozenset()
     drawn = None
-    for weight in ("normal", "bold"):
-        try:
-            path = font_manager.findfont(
-                font_manager.FontProperties(family=FONT, weight=weight), fallback_to_default=False
-            )
-        except ValueError:
+    for weight in ("regular", "bold"):
+        found = subprocess.run(  # nosec B603 # fixed arguments, no shell, the path found by which()
+            [fc_match, "--format=%{file}", f"{FONT}:style={weight}"], capture_output=True, text=True, check=False
+        )
+        path = found.stdout.strip()
+        if found.returncode or not path:
             return frozenset()
         cmap = set(TTFont(path, lazy=True).getBestCmap())
         drawn = cmap if drawn is None else drawn & cmap

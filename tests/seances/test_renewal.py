@@ -272,3 +272,22 @@ def test_only_staff_see_and_use_the_renewal_action(year_1, users, client_for):
         assert client_for(role).get(reverse("seances:renewal", args=[year_1.pk])).status_code == 403
         assert client_for(role).post(reverse("seances:not_renew", args=[year_1.pk])).status_code == 403
     assert Reconduction.objects.count() == 0 and AMI.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_renewed_convention_is_kept_until_its_last_programme_year_goes(year_1, users):
+    """RGPD (bilans/retention.py): ten years after year 1, year 1 goes but the convention stays with year 2;
+    it goes with year 2, a year later. Before this, the purge stopped on the convention year 2 still holds."""
+    from mlhg_app import retention
+
+    _sign(year_1.convention, users)
+    with time_machine.travel(END_OF_YEAR_1, tick=False):
+        year_2, _result = programme_renew(programme=year_1, by=users["staff"], time_limit=5.0)
+    convention = year_1.convention
+    after_year_1 = datetime.datetime(2037, 7, 15, 12, 0, tzinfo=PARIS)
+    counts = retention.purge_expired(now=after_year_1)["bilans.programmes_acheves"]
+    assert (counts["programmes"], counts["conventions"]) == (1, 0)
+    assert list(Programme.objects.all()) == [year_2] and Convention.objects.filter(pk=convention.pk).exists()
+    counts = retention.purge_expired(now=after_year_1.replace(year=2038))["bilans.programmes_acheves"]
+    assert (counts["programmes"], counts["conventions"]) == (1, 1)
+    assert not Programme.objects.exists() and not Convention.objects.filter(pk=convention.pk).exists()

@@ -242,7 +242,7 @@ def programme_renew(
     responsable validates later. Returns the new programme and the planner's result.
     """
     with transaction.atomic():
-        programme = Programme.objects.select_for_update().select_related("convention").get(pk=programme.pk)
+        programme = Programme.objects.select_for_update(of=("self",)).select_related("convention").get(pk=programme.pk)
         plan = renewal_plan(
             programme=programme,
             taux=taux,
@@ -316,7 +316,9 @@ def programme_not_renew(*, programme: Programme, by, motif: str = "") -> Recondu
     """
     with transaction.atomic():
         programme = (
-            Programme.objects.select_for_update().select_related("convention__dossier__ami").get(pk=programme.pk)
+            Programme.objects.select_for_update(of=("self",))
+            .select_related("convention__dossier__ami")
+            .get(pk=programme.pk)
         )
         problem = decision_problem(programme)
         if problem:

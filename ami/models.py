@@ -907,8 +907,9 @@ def avenant_upload_to(instance, filename):
 
 
 class Avenant(SignatureSteps):
-    """A dated amendment of the convention: new prices of a séance (groupe / sous-groupe) or a new
-    volume (séances par site), applied from `date_effet` once signed (seances.pricing)."""
+    """A dated amendment of the convention: new prices of a séance (groupe / sous-groupe), a new volume
+    (séances par site) or a new end of the prestation (a renewal, `seances.services.renewal`), applied from
+    `date_effet` once signed (seances.pricing)."""
 
     convention = models.ForeignKey(
         Convention, verbose_name=_("convention"), on_delete=models.PROTECT, related_name="avenants"
@@ -924,6 +925,12 @@ class Avenant(SignatureSteps):
     )
     seances_par_site = models.PositiveSmallIntegerField(
         _("nouveau volume : séances par site et par an"), null=True, blank=True
+    )
+    date_fin_prestation = models.DateField(
+        _("prestation prolongée jusqu'au"),
+        null=True,
+        blank=True,
+        help_text=_("Un avenant de reconduction prolonge la convention d'une année de prestation."),
     )
     fichier = models.FileField(_("avenant (PDF)"), upload_to=avenant_upload_to, max_length=255, blank=True)
     created_at = models.DateTimeField(_("établi le"), auto_now_add=True)
@@ -941,7 +948,8 @@ class Avenant(SignatureSteps):
             models.CheckConstraint(
                 condition=models.Q(prix_seance_groupe__isnull=False)
                 | models.Q(prix_seance_sous_groupe__isnull=False)
-                | models.Q(seances_par_site__isnull=False),
+                | models.Q(seances_par_site__isnull=False)
+                | models.Q(date_fin_prestation__isnull=False),
                 name="avenant_modifie_quelque_chose",
             ),
         ]

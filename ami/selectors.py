@@ -903,6 +903,18 @@ def convention_terms(convention, on=None) -> dict:
     return terms_on(base, avenants, on) | {"avenants": [a for a in avenants if a.date_effet <= on]}
 
 
+def convention_end(convention) -> datetime.date:
+    """The end of the prestation: the convention's, or the latest a signed avenant of renewal set
+    (`Avenant.date_fin_prestation`)."""
+    ends = [convention.date_fin]
+    ends += [
+        a.date_fin_prestation
+        for a in convention.avenants.all()
+        if a.signed_at is not None and a.date_fin_prestation is not None
+    ]
+    return max(ends)
+
+
 def dossier_recipients(dossier: Dossier) -> list[tuple[str, str, object]]:
     """Who is written to about a dossier: ``(email, first name, user or None)`` for each active account of its
     organisation, and, for a dossier received by email, the message's sender (once)."""

@@ -86,7 +86,8 @@ def purge_programmes(now: datetime.datetime) -> dict[str, int]:
             counts["programmes"] += 1
             counts["seances"] += len(seance_ids)
             counts["releves"] += len(releve_ids)
-            if convention is not None:
+            # a renewed convention (seances.Reconduction) goes with its last programme year
+            if convention is not None and not Programme.objects.filter(convention=convention).exists():
                 dossier_id = convention.dossier_id
                 files += delete_convention(convention)
                 Decision.objects.filter(dossier_id=dossier_id).update(dossier=None)

@@ -24,13 +24,14 @@ class Programme(models.Model):
     prestataire = models.ForeignKey(
         "ami.Prestataire", verbose_name=_("prestataire"), on_delete=models.PROTECT, related_name="programmes"
     )
-    convention = models.OneToOneField(
+    # One programme per year of the convention: a renewal (`Reconduction`) adds the next year to the same one.
+    convention = models.ForeignKey(
         "ami.Convention",
         verbose_name=_("convention"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="programme",
+        related_name="programmes",
     )
     responsable = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -69,6 +70,58 @@ class Programme(models.Model):
     def taille_usuelle(self) -> int:
         """The chosen method's usual group size: codéveloppement 8, GEASE/GFAPP/Balint 15."""
         return 8 if self.methode == self.Methode.CODEV else 15
+
+
+class Reconduction(models.Model):
+    """Staff's decision at the end of a programme year (seed §5.5, « chaque année de prestation »): renew it
+    for the next year from the same convention, by an avenant (`seances.services.renewal`), or not, and
+    start a new call from the previous one. One decision per programme."""
+
+    class Decision(models.TextChoices):
+        RECONDUIT = "reconduit", _("Reconduit pour l'année suivante")
+        NON_RECONDUIT = "non_reconduit", _("Non reconduit : nouvel appel")
+
+    programme = models.OneToOneField(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="reconduction"
+    )
+    decision = models.CharField(_("décision"), max_length=20, choices=Decision.choices)
+    programme_suivant = models.OneToOneField(
+        Programme,
+        verbose_name=_("programme de l'année suivante"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reconduit_depuis",
+    )
+    avenant = models.OneToOneField(
+        "ami.Avenant",
+        verbose_name=_("avenant de reconduction"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reconduction",
+    )
+    ami = models.ForeignKey(
+        "ami.AMI",
+        verbose_name=_("nouvel appel"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    taux = models.DecimalField(_("révision des prix (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    motif = models.TextField(_("motif"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("décidée par"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("décidée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reconduction")
+        verbose_name_plural = _("reconductions")
+
+    def __str__(self) -> str:
+        return f"{self.programme} : {self.get_decision_display()}"
 
 
 class Fenetre(models.Model):

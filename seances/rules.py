@@ -94,6 +94,8 @@ rules.add_perm("seances.accept_charte", is_conseiller)
 rules.add_perm("seances.view_programme", is_programme_reader)
 # A group: who reads its programme, and its members.
 rules.add_perm("seances.view_groupe", is_programme_reader | (is_conseiller & is_groupe_member))
+# Renew a programme for the next year by an avenant, or decide not to and start a new call: staff.
+rules.add_perm("seances.renew_programme", is_staff_member)
 # A programme's sites, sub-groups and members: staff.
 rules.add_perm("seances.manage_groupe", is_staff_member)
 # A séance: who reads its programme, its intervenant, the members of its group.

@@ -29,7 +29,18 @@ from mlhg_app.selectors import conseillers_actifs
 from mlhg_app.todo import Item, Link, Upcoming, counted
 from seances import calendar
 from seances.group_sizes import default_group_count
-from seances.models import Annulation, CalendarFeed, CompteRendu, Emargement, Fenetre, Groupe, Programme, Releve, Seance
+from seances.models import (
+    Annulation,
+    CalendarFeed,
+    CompteRendu,
+    Emargement,
+    Fenetre,
+    Groupe,
+    Programme,
+    Reconduction,
+    Releve,
+    Seance,
+)
 from seances.pricing import minimum_per_site
 
 # Statuses a conseiller's calendar shows: the séance is decided (a proposal may still move).
@@ -91,6 +102,18 @@ def releves_visible_to(user):
 
 def programme_get(pk) -> Programme:
     return get_object_or_404(Programme.objects.select_related("prestataire", "responsable"), pk=pk)
+
+
+def renewal_decisions(programme: Programme) -> dict:
+    """The renewal decisions around `programme` (seances.Reconduction): the one taken on it (``"taken"``:
+    renewed into the next year, or not), and the one it comes from (``"from"``), each None when absent."""
+    taken = (
+        Reconduction.objects.filter(programme=programme)
+        .select_related("programme_suivant", "ami", "avenant", "decided_by")
+        .first()
+    )
+    origin = Reconduction.objects.filter(programme_suivant=programme).select_related("programme", "avenant").first()
+    return {"taken": taken, "from": origin}
 
 
 def seance_get(pk) -> Seance:
@@ -288,7 +311,7 @@ def user_feed(user):
 
 def conventions_without_programme():
     """The conventions no programme was created from yet (staff create one from each)."""
-    return Convention.objects.filter(programme__isnull=True).select_related("dossier__prestataire")
+    return Convention.objects.filter(programmes__isnull=True).select_related("dossier__prestataire")
 
 
 def programme_board(programme) -> tuple[list, list, list[dict]]:

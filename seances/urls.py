@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from seances.views import attendance, billing, board, compte_rendu, own
+from seances.views import attendance, billing, board, compte_rendu, own, renewal
 
 app_name = "seances"
 urlpatterns = [
@@ -19,6 +19,9 @@ urlpatterns = [
     ),
     path("seance/<int:pk>/deplacer/", board.SeanceMoveView.as_view(), name="seance_move"),
     path("seance/<int:pk>/replanifier/", board.SeanceReplanView.as_view(), name="seance_replan"),
+    # Renewal into the next year, or a new call (views/renewal.py, issue 20)
+    path("programmes/<int:pk>/reconduire/", renewal.RenewalView.as_view(), name="renewal"),
+    path("programmes/<int:pk>/ne-pas-reconduire/", renewal.NotRenewView.as_view(), name="not_renew"),
     # After the séance: attendance (views/attendance.py), the compte rendu (views/compte_rendu.py)
     path("seance/<int:pk>/emargement.pdf", attendance.AttendancePdfView.as_view(), name="attendance_pdf"),
     path("seance/<int:pk>/emargement/", attendance.AttendanceView.as_view(), name="attendance"),

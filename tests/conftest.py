@@ -99,6 +99,18 @@ def ranked(committee):
     return rank(committee)
 
 
+@pytest.fixture
+def demo_programme(settings, db):
+    """The whole demo (`load_demo`, about 25 s), and its programme 2026-2027."""
+    from io import StringIO
+
+    from seances.models import Programme
+
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO(), stderr=StringIO())
+    return Programme.objects.get(annee_debut=2026)
+
+
 @pytest.fixture(scope="session")
 def oidc_provider():
     """A real OpenID Connect provider (oidc-provider-mock) in a thread on a free port: its issuer URL.

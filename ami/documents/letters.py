@@ -86,5 +86,12 @@ def avenant_pdf(avenant: Avenant) -> bytes:
             "prestataire": convention.dossier.prestataire,
             "ami": convention.dossier.ami,
             "before": before,
+            "end_before": max(
+                [convention.date_fin]
+                + [
+                    a.date_fin_prestation
+                    for a in convention.avenants.filter(numero__lt=avenant.numero, date_fin_prestation__isnull=False)
+                ]
+            ),
         },
     )

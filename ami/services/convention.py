@@ -23,7 +23,7 @@ from pypdf.errors import PdfReadError
 
 from ami.documents.letters import avenant_filename, avenant_pdf
 from ami.models import Avenant, Convention
-from ami.selectors import dossier_recipients
+from ami.selectors import convention_end, dossier_recipients
 from mlhg_app.french import date_at, day_date
 from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import message_send
@@ -243,12 +243,16 @@ def avenant_create(
     prix_seance_groupe: Decimal | None = None,
     prix_seance_sous_groupe: Decimal | None = None,
     seances_par_site: int | None = None,
+    date_fin_prestation: datetime.date | None = None,
 ) -> Avenant:
-    """Establish a dated avenant to a signed convention: new prices of a séance or a new volume.
+    """Establish a dated avenant to a signed convention: new prices of a séance, a new volume, or a new
+    end of the prestation (`date_fin_prestation`: a renewal for one more year, which may then take effect
+    after the convention's present end).
 
-    Refused: a convention not signed, nothing changed, a date outside the convention's period or not
-    after the previous avenant's, an avenant still waiting for its signature. Side effects: the
-    numbered `Avenant` and its PDF."""
+    Refused: a convention not signed, nothing changed, a date outside the convention's period (as
+    prolonged by its signed avenants and by this one) or not after the previous avenant's, a prolongation
+    that does not go beyond the present end, an avenant still waiting for its signature. Side effects:
+    the numbered `Avenant` and its PDF."""
     objet = (objet or "").strip()
     if not objet:
         raise Refused("Indiquez l'objet de l'avenant.", field="objet")
@@ -257,8 +261,8 @@ def avenant_create(
         "prix_seance_sous_groupe": prix_seance_sous_groupe,
         "seances_par_site": seances_par_site,
     }
-    if all(value is None for value in terms.values()):
-        raise Refused("Un avenant modifie au moins un prix ou le volume de séances.")
+    if all(value is None for value in terms.values()) and date_fin_prestation is None:
+        raise Refused("Un avenant modifie au moins un prix, le volume de séances ou la fin de la prestation.")
     for field in ("prix_seance_groupe", "prix_seance_sous_groupe"):
         if terms[field] is not None and terms[field] <= 0:
             raise Refused("Un prix est positif.", field=field)
@@ -268,10 +272,17 @@ def avenant_create(
         convention = Convention.objects.select_for_update().select_related("dossier__prestataire").get(pk=convention.pk)
         if convention.status != C.SIGNEE:
             raise Refused("Un avenant s'établit sur une convention signée.")
-        if not convention.date_debut <= date_effet <= convention.date_fin:
+        end = convention_end(convention)
+        if date_fin_prestation is not None and date_fin_prestation <= end:
+            raise Refused(
+                f"La prestation court déjà jusqu'au {day_date(end)} : une prolongation va au-delà.",
+                field="date_fin_prestation",
+            )
+        end = date_fin_prestation or end
+        if not convention.date_debut <= date_effet <= end:
             raise Refused(
                 f"La date d'effet doit être dans la période de la convention (du {day_date(convention.date_debut)} "
-                f"au {day_date(convention.date_fin)}).",
+                f"au {day_date(end)}).",
                 field="date_effet",
             )
         previous = convention.avenants.order_by("-numero").first()
@@ -287,7 +298,13 @@ def avenant_create(
             )
         numero = (previous.numero + 1) if previous else 1
         avenant = Avenant(
-            convention=convention, numero=numero, date_effet=date_effet, objet=objet, created_by=user, **terms
+            convention=convention,
+            numero=numero,
+            date_effet=date_effet,
+            objet=objet,
+            created_by=user,
+            date_fin_prestation=date_fin_prestation,
+            **terms,
         )
         avenant._history_user = user
         avenant.save()

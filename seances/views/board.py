@@ -22,6 +22,7 @@ from seances.selectors import (
     programme_board,
     programme_sites_overview,
     programmes_visible_to,
+    renewal_decisions,
     seances_due,
     validate_all_preview,
 )
@@ -151,6 +152,7 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
         years = [programme.annee_debut, programme.annee_debut + 1]
         school, public = school_holidays_zone_c(years), public_holidays(years)
         due = seances_due(programme)
+        can_renew = request.user.has_perm("seances.renew_programme", programme)
         return render(
             request,
             self.template_name,
@@ -165,6 +167,8 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
                 "preview": programme_plan_preview(programme=programme),
                 "can_plan": request.user.has_perm("seances.plan_programme", programme),
                 "can_validate": request.user.has_perm("seances.validate_seance", programme),
+                "can_renew": can_renew,
+                "renewal": renewal_decisions(programme) if can_renew else {},
                 "move_form": MoveForm(programme=programme),
                 "move_rule": board_services.MOVE_RULE,
             },

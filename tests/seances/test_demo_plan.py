@@ -2,20 +2,16 @@
 and a person's change survives the planner."""
 
 import datetime
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
-from seances.models import Programme, Seance
+from seances.models import Seance
 from seances.services.planning import programme_plan
 
 
 @pytest.fixture
-def demo(settings, db):
-    settings.DEBUG = True
-    call_command("load_demo", stdout=StringIO(), stderr=StringIO())
-    return Programme.objects.get(annee_debut=2026)
+def demo(demo_programme):
+    return demo_programme
 
 
 def test_the_demo_plan_gives_each_site_its_first_seance_in_september_or_october(demo):

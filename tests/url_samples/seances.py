@@ -47,6 +47,9 @@ SAMPLES = {
     "seances:statement_paid": lambda w: {"pk": statement(w).pk},
     "seances:dashboard": lambda w: {"pk": programme(w).pk},
     "seances:dashboard_chart": lambda w: {"pk": programme(w).pk, "name": "seances"},
+    # Renewal into the next year (issue 20)
+    "seances:renewal": lambda w: {"pk": programme(w).pk},
+    "seances:not_renew": lambda w: {"pk": programme(w).pk},
 }
 
 

@@ -10,7 +10,8 @@ k - 1 answers, neither way**. The sets a reader can see are:
 - each figure shown now, and each one shown in an earlier publication;
 - the sums a reader can make from the figures shown now: any sites together, any windows together (sites
   are disjoint, windows too, so their sums are the sets' unions); « all the windows » minus « the sites
-  shown » is the hidden sites together, and it falls under the rule;
+  shown » is the hidden sites together, and it falls under the rule; the same sums of each earlier
+  publication;
 - the empty set: a figure is shown only from k answers.
 
 How the figures are chosen:
@@ -54,6 +55,11 @@ def _unions(shown: dict[str, int]) -> list[tuple[frozenset, int]]:
                     mask |= shown[key]
                 out.append((frozenset(chosen), mask))
     return out
+
+
+def visible_sets(shown: dict[str, int]) -> list[int]:
+    """The sets (bit masks) a reader of these figures can make: each, and sums of figures of one kind."""
+    return [mask for _keys, mask in _unions(shown)]
 
 
 def differ_too_little(a: int, b: int, k: int) -> bool:
@@ -137,7 +143,7 @@ def compute(programme, answers: list[dict], publications: list, k: int) -> tuple
         for row in publication.figures.get("sites", []) + publication.figures.get("fenetres", []):
             if row.get("n"):
                 previous_figures[row["cle"]] = row
-    earlier = [mask(m) for p in publications for m in p.membres.values()]
+    earlier = [value for p in publications for value in visible_sets({key: mask(m) for key, m in p.membres.items()})]
     shown, kept = choose(current, last, earlier, k)
     by_id = {str(row["id"]): row for row in answers}
     bits = {bit: answer_id for answer_id, bit in index.items()}
@@ -187,7 +193,8 @@ def feedback_published(programme) -> dict:
         figures, membres = compute(programme, answers, publications, k)
         latest = publications[-1] if publications else None
         if membres == (latest.membres if latest else {}):
-            return {**latest.figures, "publiee_le": latest.publiee_le.isoformat()} if latest else figures
+            # the same answers as shown: the same values, with today's « arrêté » marks
+            return {**figures, "publiee_le": latest.publiee_le.isoformat()} if latest else figures
         publication = AvisPublication.objects.create(
             programme=programme,
             numero=(latest.numero if latest else 0) + 1,

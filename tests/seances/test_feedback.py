@@ -190,7 +190,7 @@ def test_a_window_minus_a_site_never_shows_a_small_site(world, django_capture_on
     page = login(world["users"]["responsable"]).get(f"/bilans/programme/{programme.pk}/avis/").content.decode()
     assert _figures(login(world["users"]["responsable"]), programme) == ["masqué"]
     assert re.search(r"septembre – décembre</th>\s*<td[^>]*>10<", page)
-    assert list(AvisPublication.objects.values_list("membres", flat=True))[-1].keys() == {"fenetre:%d" % a.fenetre_id}
+    assert list(AvisPublication.objects.values_list("membres", flat=True))[-1].keys() == {f"fenetre:{a.fenetre_id}"}
 
 
 def _visible_sets(publications, k):

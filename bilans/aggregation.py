@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils.crypto import salted_hmac
 
+from bilans import feedback
 from bilans.differences import FENETRE, THEME, Share
 from seances.models import CompteRendu, Emargement, Seance
 from seances.selectors import seances_due
@@ -221,4 +222,6 @@ def synthese(programme, k: int) -> dict:
         "participation": participation(programme, k),
         "themes": [{"libelle": libelle, "seances": n} for libelle, n in suppressed.shown],
         "autres": {"themes": suppressed.autres_themes, "seances": suppressed.autres_seances},
+        # the participants' feedback, as every reader of the programme sees it (bilans/feedback.py)
+        "avis": feedback.feedback_published(programme),
     }

@@ -144,3 +144,29 @@ class Commentaire(models.Model):
 
     def __str__(self):
         return f"{self.version} – {self.get_section_display()}"
+
+
+class AvisPublication(models.Model):
+    """The participants' feedback figures of a programme as they were shown (issue 20), kept so that no later
+    figure differs from one already shown by fewer than k answers (bilans/feedback.py). Each new publication
+    is a new row; readers always see the latest."""
+
+    programme = models.ForeignKey("seances.Programme", on_delete=models.CASCADE, related_name="avis_publications")
+    numero = models.PositiveSmallIntegerField(_("publication"))
+    publiee_le = models.DateField(_("publiée le"))
+    figures = models.JSONField(_("chiffres montrés"), default=dict)
+    membres = models.JSONField(
+        _("réponses comptées"),
+        default=dict,
+        editable=False,
+        help_text=_("Pour chaque chiffre montré, les identifiants aléatoires des réponses qu'il additionne."),
+    )
+
+    class Meta:
+        verbose_name = _("publication des avis")
+        verbose_name_plural = _("publications des avis")
+        ordering = ["programme", "numero"]
+        constraints = [models.UniqueConstraint(fields=["programme", "numero"], name="avis_publication_unique")]
+
+    def __str__(self):
+        return f"Avis des participants – {self.programme} – publication {self.numero}"

@@ -10,7 +10,7 @@ import rules
 
 from bilans.models import EXPORT_VERSION, Bilan
 from mlhg_app.rules import is_prestataire, is_responsable, is_staff_member
-from seances.rules import is_programme_prestataire, is_programme_responsable
+from seances.rules import is_programme_prestataire, is_programme_reader, is_programme_responsable
 
 
 def bilan_of(obj):
@@ -54,3 +54,5 @@ rules.add_perm("bilans.meet", is_writer | (is_referent & is_remitted))
 rules.add_perm("bilans.view_export", is_writer | ((is_referent | is_staff_member) & is_remitted & is_version_export))
 # The anonymity threshold k (on a programme): MLHG staff.
 rules.add_perm("bilans.set_threshold", is_staff_member)
+# The participants' feedback figures of a programme (issue 20): staff, its référent and its prestataire, the same figures.
+rules.add_perm("bilans.view_feedback", is_programme_reader)

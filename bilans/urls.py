@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from bilans.views import bilan, exports, reunion
+from bilans.views import bilan, exports, feedback, reunion
 
 app_name = "bilans"
 urlpatterns = [
@@ -22,4 +22,6 @@ urlpatterns = [
     path("<int:pk>/export/", exports.ExportCreateView.as_view(), name="export"),
     path("export/<int:pk>/", exports.ExportStatusView.as_view(), name="export_status"),
     path("export/<int:pk>/bilan.pdf", exports.ExportDownloadView.as_view(), name="export_download"),
+    # Participant feedback, anonymous by construction (issue 20; views/feedback.py): the aggregated figures
+    path("programme/<int:pk>/avis/", feedback.FeedbackResultsView.as_view(), name="feedback"),
 ]

@@ -258,6 +258,12 @@ RETENTION_EMARGEMENT_YEARS = env_int("RETENTION_EMARGEMENT_YEARS", 10)
 RETENTION_COMPTE_RENDU_GRACE_DAYS = env_int("RETENTION_COMPTE_RENDU_GRACE_DAYS", 90)
 # Files made by an export job (rapport d'analyse, archive): a copy for the download, kept this many days.
 RETENTION_EXPORT_DAYS = env_int("RETENTION_EXPORT_DAYS", 7)
+# Participant feedback (issue 20): results are shown from FEEDBACK_K answers (never below 3); a link is
+# valid FEEDBACK_DAYS days after the séance.
+FEEDBACK_K = env_int("FEEDBACK_K", 5)
+if FEEDBACK_K < 3:
+    sys.exit("Configuration incorrecte : FEEDBACK_K vaut au moins 3 (les avis sont montrés à partir de k réponses).")
+FEEDBACK_DAYS = env_int("FEEDBACK_DAYS", 30)
 
 # -- internationalisation ------------------------------------------------------
 

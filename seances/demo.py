@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from ami.models import Convention
 from mlhg_app.demo import DEMO_PASSWORD, at, ensure_user
 from mlhg_app.models import User
+from seances.demo_feedback import load_feedback
 from seances.demo_held import load_held
 from seances.models import Programme, Seance
 from seances.services.board import seance_move, seance_request_change, seance_validate
@@ -63,6 +64,7 @@ def load(*, today) -> list[tuple[str, str, str]]:
             intervenant.save()
     _window_1(programme, intervenants)
     load_held(programme=programme, today=today)
+    load_feedback(programme=programme, today=today)
     result = programme_plan(programme=programme)
     if not result.ok:  # the demo's data break a rule: say which, rather than a demo without windows 2 and 3
         raise RuntimeError("Démo : planification impossible : " + " ".join(result.reasons))

@@ -497,3 +497,55 @@ class LigneReleve(models.Model):
 
     def __str__(self) -> str:
         return self.libelle
+
+
+# -- participant feedback, anonymous by construction (issue 20) ----------------------------------------------
+
+
+class AvisInvitation(models.Model):
+    """A present conseiller's one-time right to give feedback on a séance held, WITHOUT the person.
+
+    The link holds a token only the platform can compute for (person, séance) (`seances.services.feedback`);
+    this row keeps its SHA-256 and nothing of the person. Answering deletes it in the same transaction as the
+    `Avis` is written: a used or forged link finds no row, and no row ever ties an answer to its author."""
+
+    seance = models.ForeignKey(Seance, verbose_name=_("séance"), on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(_("empreinte du jeton"), max_length=64, unique=True)
+    expire_le = models.DateField(_("valable jusqu'au"))
+
+    class Meta:
+        verbose_name = _("invitation à donner son avis")
+        verbose_name_plural = _("invitations à donner son avis")
+
+    def __str__(self) -> str:
+        return f"Invitation à donner son avis – séance {self.seance_id}"
+
+
+class Avis(models.Model):
+    """One participant's anonymous feedback: no person, no séance, no time; only the programme, the site and
+    the window it counts in. The key is random (never an order), and the programme's rows are re-written in a
+    random order at each answer (`seances.services.feedback`), so neither their order nor their transaction
+    numbers follow the order in which people answered."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="+")
+    antenne = models.ForeignKey("mlhg_app.Antenne", verbose_name=_("site"), on_delete=models.PROTECT, related_name="+")
+    fenetre = models.ForeignKey(Fenetre, verbose_name=_("fenêtre"), on_delete=models.PROTECT, related_name="+")
+    libre = models.PositiveSmallIntegerField(_("je me suis senti·e libre de parler"))
+    pratique = models.PositiveSmallIntegerField(_("la séance m'aide dans ma pratique"))
+    recul = models.PositiveSmallIntegerField(_("la séance m'a aidé·e à prendre du recul"))
+    remarque = models.TextField(_("remarque (anonyme)"), blank=True)
+
+    class Meta:
+        verbose_name = _("avis de participant")
+        verbose_name_plural = _("avis de participants")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(libre__gte=1, libre__lte=5, pratique__gte=1, pratique__lte=5)
+                & models.Q(recul__gte=1, recul__lte=5),
+                name="avis_notes_de_1_a_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "Avis anonyme"

@@ -11,6 +11,7 @@ import rules
 
 from ami.selectors import prestataire_of
 from mlhg_app.rules import is_conseiller, is_intervenant, is_prestataire, is_responsable, is_staff_member
+from seances.feedback_tokens import is_addressee
 from seances.models import Programme
 
 
@@ -69,6 +70,14 @@ def is_seance_movable(user, seance):
     return bool(seance is not None and seance.status in ("proposee", "validee", "convoquee"))
 
 
+@rules.predicate
+def is_feedback_addressee(user, link):
+    """A feedback link made for this person (or a link with no live invitation: the page says it is refused)."""
+    if link is None:
+        return False
+    return link.invitation is None or is_addressee(user, link.token, link.invitation.seance)
+
+
 is_programme_reader = (
     is_staff_member | (is_responsable & is_programme_responsable) | (is_prestataire & is_programme_prestataire)
 )
@@ -121,5 +130,7 @@ rules.add_perm("seances.manage_billing", is_staff_member)
 # A programme's statements and cancellations, one statement: staff and the programme's prestataire.
 rules.add_perm("seances.view_statements", is_programme_planner)
 rules.add_perm("seances.view_releve", is_programme_planner)
+# Give feedback on a séance held, from one's own link (issue 20): the conseiller it was made for.
+rules.add_perm("seances.give_feedback", is_conseiller & is_feedback_addressee)
 # A programme's follow-up dashboard (counts and amounts, never comptes rendus): staff, its référent.
 rules.add_perm("seances.view_dashboard", is_staff_member | is_programme_referent)

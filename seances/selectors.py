@@ -14,6 +14,7 @@ conventions still without a programme. « Which prestataire is this user's » is
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
@@ -28,9 +29,11 @@ from mlhg_app.rules import is_conseiller, is_intervenant, is_prestataire, is_res
 from mlhg_app.selectors import conseillers_actifs
 from mlhg_app.todo import Item, Link, Upcoming, counted
 from seances import calendar
+from seances.feedback_tokens import feedback_token, token_hash
 from seances.group_sizes import default_group_count
 from seances.models import (
     Annulation,
+    AvisInvitation,
     CalendarFeed,
     CompteRendu,
     Emargement,
@@ -524,7 +527,8 @@ def todo_intervenant(user, now):
 
 
 def todo_conseiller(user, now):
-    """A conseiller: its next séance (date, place, its invitation .ics) and the charter to accept. Two queries."""
+    """A conseiller: its next séance (date, place, its invitation .ics), its feedback to give on the séances
+    held (one line each) and the charter to accept. Four queries."""
     seance = (
         seances_attended(user)
         .filter(date__gte=timezone.localtime(now).date(), status__in=CONFIRMED_STATUSES)
@@ -538,10 +542,61 @@ def todo_conseiller(user, now):
             detail=calendar.seance_location(seance),
             links=(Link("Ajouter à mon agenda (.ics)", reverse("seances:seance_ics", args=[seance.pk])),),
         )
+    yield from _feedback_items(user, now)
     pending = charte_pending_programmes(user).count()
     if pending:
         yield Item(
             label="Charte de confidentialité à accepter",
             url=reverse("seances:charte"),
             detail="avant votre première séance",
+        )
+
+
+# -- participant feedback (issue 20; seances/services/feedback.py) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedbackLink:
+    """A feedback link as opened: its token and the live invitation behind it (None: forged, used or expired
+    and purged). The permission `seances.give_feedback` is checked on it."""
+
+    token: str
+    invitation: AvisInvitation | None
+
+
+def feedback_link(token: str) -> FeedbackLink:
+    invitation = (
+        AvisInvitation.objects.select_related("seance__groupe__antenne", "seance__programme", "seance__intervenant")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    return FeedbackLink(token=token, invitation=invitation)
+
+
+def feedback_pending(user, *, today=None) -> list[dict]:
+    """The séances held where the conseiller was present and may still give feedback: each with its link's
+    token (recomputed, never stored). Two queries."""
+    if not is_conseiller(user):
+        return []
+    today = today or timezone.localdate()
+    seances = list(
+        Seance.objects.filter(status=Seance.Status.REALISEE, emargement__presents=user)
+        .select_related("groupe__antenne")
+        .order_by("date")
+    )
+    tokens = {token_hash(feedback_token(user, seance)): (seance, feedback_token(user, seance)) for seance in seances}
+    live = AvisInvitation.objects.filter(token_hash__in=list(tokens), expire_le__gte=today).values_list(
+        "token_hash", "expire_le"
+    )
+    rows = [{"seance": tokens[h][0], "token": tokens[h][1], "expire_le": expire} for h, expire in live]
+    return sorted(rows, key=lambda row: row["seance"].date)
+
+
+def _feedback_items(user, now):
+    for row in feedback_pending(user, today=timezone.localtime(now).date()):
+        yield Item(
+            label=f"Votre avis sur la séance du {calendar.date_text(row['seance'].date)}",
+            url=reverse("seances:feedback", kwargs={"token": row["token"]}),
+            due=row["expire_le"],
+            detail="trois questions, anonyme",
         )

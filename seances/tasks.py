@@ -4,6 +4,7 @@ from celery import shared_task
 
 from seances.models import Seance
 from seances.services import compte_rendu, convocations
+from seances.services.feedback import invite_feedback  # noqa: F401  registered for Celery (defined beside its service)
 
 
 def _seance(seance_id: int):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from seances.views import attendance, billing, board, compte_rendu, own, renewal
+from seances.views import attendance, billing, board, compte_rendu, feedback, own, renewal
 
 app_name = "seances"
 urlpatterns = [
@@ -40,4 +40,6 @@ urlpatterns = [
     path("mes-seances/<int:pk>/invitation.ics", own.SeanceIcsView.as_view(), name="seance_ics"),
     path("mes-seances/calendriers/", own.FeedsView.as_view(), name="feeds"),
     path("calendrier/<str:token>.ics", own.FeedView.as_view(), name="feed"),
+    # Participant feedback, anonymous by construction (issue 20; views/feedback.py): the personal link
+    path("mes-seances/avis/<str:token>/", feedback.FeedbackView.as_view(), name="feedback"),
 ]

@@ -24,6 +24,7 @@ from mlhg_app.uploads import (
 from seances import calendar
 from seances.models import Emargement, Seance
 from seances.selectors import ATTENDANCE_STATUSES
+from seances.services.feedback import queue_feedback_invitations
 from seances.services.state import seance_set_state
 
 NOT_RECORDER = "Seuls l'intervenant de la séance et le prestataire du programme l'enregistrent."
@@ -82,7 +83,8 @@ def attendance_record(*, seance: Seance, user, presents, sheet: tuple[bytes, str
 
     Side effects: creates or updates the séance's `Emargement` (history kept),
     stores the sheet under `emargements/`, and sets the séance « réalisée »
-    if it was « convoquée » or « validée ». Refuses (Refused) before the séance.
+    if it was « convoquée » or « validée »; after commit, the present conseillers not invited yet are
+    invited to give feedback (seances.services.feedback). Refuses (Refused) before the séance.
     """
     if not user.has_perm("seances.record_seance", seance):
         raise Refused(NOT_RECORDER)
@@ -109,4 +111,7 @@ def attendance_record(*, seance: Seance, user, presents, sheet: tuple[bytes, str
                 seance_set_state(seance=seance, status=Seance.Status.REALISEE, by=user, motif="Émargement saisi")
             except Refused as refusal:  # e.g. a date on a weekend: nothing is recorded
                 raise Refused(str(refusal)) from refusal
+        if seance.status == Seance.Status.REALISEE:
+            # each present conseiller is invited to give feedback, once (issue 20)
+            transaction.on_commit(lambda: queue_feedback_invitations(seance.pk))
     return emargement

@@ -13,6 +13,7 @@ from seances.selectors import (
     charte_pending_programmes,
     feed_by_token,
     feed_seances,
+    feedback_pending,
     seance_get,
     seances_past_for_intervenant,
     seances_upcoming,
@@ -52,6 +53,7 @@ class MySeancesView(PermissionRequiredView, View):
                 "seances": seances,
                 "charte_pending": charte_pending_programmes(request.user).exists(),
                 "passees": seances_past_for_intervenant(request.user),
+                "avis": feedback_pending(request.user),
             },
         )
 

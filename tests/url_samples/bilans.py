@@ -69,3 +69,6 @@ SAMPLES = {
     "bilans:export_status": lambda w: {"pk": export(w).pk},
     "bilans:export_download": lambda w: {"pk": export(w).pk},
 }
+
+# Participant feedback (issue 20): the programme's aggregated figures.
+SAMPLES["bilans:feedback"] = lambda w: {"pk": programme(w).pk}

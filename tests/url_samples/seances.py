@@ -96,3 +96,44 @@ def statement(world):
             emis_par=world["users"]["staff"],
         )
     return world["statement"]
+
+
+def feedback_token(world):
+    """The conseiller's live feedback link: present at a held séance of its group, invited through the service."""
+    if "feedback_token" not in world:
+        import datetime
+
+        from seances.feedback_tokens import feedback_token as token_for
+        from seances.models import Emargement, Seance
+        from seances.services.feedback import feedback_invite
+        from tests.factories import SeanceFactory
+
+        prog = programme(world)
+        conseiller = world["users"]["conseiller"]
+        groupe = prog.groupes.filter(membres=conseiller).first()
+        fenetre = prog.fenetres.get(numero=3)
+        seance = (
+            Seance.objects.filter(groupe=groupe, fenetre=fenetre).exclude(status__in=["annulee", "reportee"]).first()
+        )
+        if seance is None:
+            seance = SeanceFactory(
+                programme=prog, groupe=groupe, fenetre=fenetre, intervenant=seance_intervenant(world)
+            )
+        Seance.objects.filter(pk=seance.pk).update(
+            status="realisee", date=datetime.date.today() - datetime.timedelta(days=1)
+        )
+        seance.refresh_from_db()
+        emargement, _ = Emargement.objects.get_or_create(
+            seance=seance, defaults={"recorded_by": world["users"]["staff"]}
+        )
+        emargement.presents.add(conseiller)
+        feedback_invite(seance=seance)
+        world["feedback_token"] = token_for(conseiller, seance)
+    return world["feedback_token"]
+
+
+def seance_intervenant(world):
+    return seance(world).intervenant
+
+
+SAMPLES["seances:feedback"] = lambda w: {"token": feedback_token(w)}

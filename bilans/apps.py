@@ -10,8 +10,10 @@ class BilansConfig(AppConfig):
         from bilans import retention, selectors
         from bilans.services import export
         from mlhg_app import todo
+        from seances import review_sources
 
         retention.register()
         export.register()
         todo.register("responsable", selectors.todo_responsable)
         todo.register("prestataire", selectors.todo_prestataire)
+        review_sources.register(review_sources.BILAN, selectors.revue_bilan_lines)

@@ -22,6 +22,7 @@ from seances.selectors import (
     programme_board,
     programme_sites_overview,
     programmes_visible_to,
+    revue_of,
     seances_due,
     validate_all_preview,
 )
@@ -167,6 +168,7 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
                 "can_validate": request.user.has_perm("seances.validate_seance", programme),
                 "move_form": MoveForm(programme=programme),
                 "move_rule": board_services.MOVE_RULE,
+                "revue": revue_of(programme),
             },
         )
 

@@ -241,11 +241,11 @@ def revue_bilan_lines(programme):
         first = timezone.localtime(versions[0]).date()
         late = (first - bilan.echeance).days
         if late > 0:
-            verdict = f"remis avec {french.counted(late, f'{late} jour', f'{late} jours')} de retard"
+            verdict = f"remis avec {french.counted(late, 'jour', 'jours')} de retard"
         elif late == 0:
             verdict = "remis à temps, le jour de l'échéance"
         else:
-            verdict = f"remis à temps, {french.counted(-late, f'{-late} jour', f'{-late} jours')} avant l'échéance"
+            verdict = f"remis à temps, {french.counted(-late, 'jour', 'jours')} avant l'échéance"
         lines += [
             Line("Première remise", french.day_date(first)),
             Line("Ponctualité", verdict),
@@ -254,9 +254,9 @@ def revue_bilan_lines(programme):
     else:
         left = (bilan.echeance - timezone.localdate()).days
         if left < 0:
-            verdict = f"non remis : échéance dépassée de {french.counted(-left, f'{-left} jour', f'{-left} jours')}"
+            verdict = f"non remis : échéance dépassée de {french.counted(-left, 'jour', 'jours')}"
         else:
-            verdict = f"pas encore remis : échéance dans {french.counted(left, f'{left} jour', f'{left} jours')}"
+            verdict = f"pas encore remis : échéance dans {french.counted(left, 'jour', 'jours')}"
         lines.append(Line("Ponctualité", verdict))
     status = bilan.get_status_display()
     if bilan.valide_le:

@@ -30,7 +30,8 @@ from bilans.selectors import shown_live
 from mlhg_app.models import User
 from seances.documents.emargement import attendance_sheet_pdf
 from seances.documents.releve import statement_pdf
-from seances.models import Programme, Releve, Seance
+from seances.documents.review import revue_pdf
+from seances.models import Programme, Releve, RevuePrestation, Seance
 from seances.services.billing import statement_create
 
 ARCHIVED = {"accusé de réception", "lettre retenu", "lettre non_retenu", "convention", "avenant", "relevé"}
@@ -57,6 +58,7 @@ def kinds() -> dict[str, bytes]:
         made[f"lettre {kind}"] = letter_pdf(Lettre.objects.filter(kind=kind).order_by("pk").first())
     bilan = Bilan.objects.order_by("pk").first()
     made["bilan"] = bilan_pdf(bilan, shown_live(bilan))
+    made["revue de la prestation"] = revue_pdf(RevuePrestation.objects.order_by("pk").first())
     return made
 
 
@@ -107,7 +109,7 @@ def test_every_kind_of_pdf_is_tagged_pdf_ua_and_passes_the_checker_with_no_error
         counts[kind] = (len(mine), sum(1 for f in found if f["severity"] == "warning"))
         errors += [f"{kind}: {f.get('rule') or f.get('id')} {f['message']}" for f in mine]
     print("outloud (errors, warnings):", counts)
-    assert len(pdfs) == 10
+    assert len(pdfs) == 11
     assert errors == [], "\n".join(errors)
     for kind, path in pdfs.items():
         reader = PdfReader(io.BytesIO(path.read_bytes()))

@@ -47,7 +47,24 @@ SAMPLES = {
     "seances:statement_paid": lambda w: {"pk": statement(w).pk},
     "seances:dashboard": lambda w: {"pk": programme(w).pk},
     "seances:dashboard_chart": lambda w: {"pk": programme(w).pk, "name": "seances"},
+    # The provider's review (issue 20)
+    "seances:revue_open": lambda w: {"pk": programme(w).pk},
+    "seances:revue": lambda w: {"pk": revue(w).pk},
+    "seances:revue_edit": lambda w: {"pk": revue(w).pk},
+    "seances:revue_share": lambda w: {"pk": revue(w).pk},
+    "seances:revue_answer": lambda w: {"pk": revue(w).pk},
+    "seances:revue_close": lambda w: {"pk": revue(w).pk},
+    "seances:revue_pdf": lambda w: {"pk": revue(w).pk},
 }
+
+
+def revue(world):
+    """The programme's provider review, a draft opened by staff (staff only until it is shared)."""
+    if "revue" not in world:
+        from seances.services.review import revue_open
+
+        world["revue"] = revue_open(programme=programme(world), by=world["users"]["staff"])
+    return world["revue"]
 
 
 def realised(world):

@@ -449,6 +449,13 @@ class LigneReleve(models.Model):
 # -- the provider's review at the end of the year (issue 20) ----------------------------------------
 
 
+def who(label):
+    """The account that took a step (shared, answered, closed), empty until it is taken."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=label, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+
 class RevuePrestation(models.Model):
     """The MLHG's review of the provision of a programme (« revue de la prestation », not the anonymised
     annual bilan of `bilans`): the product's figures beside a free assessment per criterion of the AMI,
@@ -479,32 +486,11 @@ class RevuePrestation(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("ouverte par"), on_delete=models.PROTECT, related_name="+"
     )
     partagee_le = models.DateTimeField(_("partagée le"), null=True, blank=True)
-    partagee_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("partagée par"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    partagee_par = who(_("partagée par"))
     repondue_le = models.DateTimeField(_("réponse reçue le"), null=True, blank=True)
-    repondue_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("réponse écrite par"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    repondue_par = who(_("réponse écrite par"))
     close_le = models.DateTimeField(_("close le"), null=True, blank=True)
-    close_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("close par"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    close_par = who(_("close par"))
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

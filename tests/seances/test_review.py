@@ -359,3 +359,12 @@ def test_the_ami_authoring_pages_offer_the_previous_reviews_as_reading(revue, us
         html = staff.get(url).content.decode()
         assert "les revues de la prestation" in html
         assert reverse("seances:revue", args=[revue.pk]) in html
+
+
+@pytest.mark.django_db
+def test_the_reviews_history_page_tells_staff_who_shared_it_and_is_closed_to_the_prestataire(revue, users):
+    shared(revue, users)
+    url = reverse("history", args=["seances.revueprestation", revue.pk])
+    html = unescape(login(users["staff"]).get(url).content.decode())
+    assert "Revue partagée avec le prestataire" in html and "Revue ouverte" in html
+    assert login(users["prestataire"]).get(url).status_code == 403

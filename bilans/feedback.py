@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from bilans.models import AvisPublication
 from seances.models import Avis, Programme
+from seances.review_sources import Line, Lines
 from seances.services.feedback import QUESTIONS
 
 SITE = "site:"
@@ -203,3 +204,23 @@ def feedback_published(programme) -> dict:
             membres=membres,
         )
     return {**figures, "publiee_le": publication.publiee_le.isoformat()}
+
+
+def _average(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def revue_feedback_lines(programme):
+    """The participants' feedback beside the provider's review (`seances.review_sources.FEEDBACK`): the same
+    published figures every reader sees (per site for the year, per window), only those shown from k
+    answers; None while none is shown."""
+    figures = feedback_published(programme)
+    lines = []
+    for row in figures["sites"] + figures["fenetres"]:
+        if not row["n"]:
+            continue
+        means = " · ".join(f"{label} : {_average(row['moyennes'][key])}" for key, label in QUESTIONS)
+        lines.append(Line(f"{row['libelle']} ({row['n']} avis)", means))
+    if not lines:
+        return None
+    return Lines(lines, note=f"Moyennes sur 5, chacune d'au moins {figures['k']} réponses ; jamais par séance.")

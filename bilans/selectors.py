@@ -10,11 +10,13 @@ from django.utils import timezone
 from ami.selectors import prestataire_of
 from bilans import aggregation
 from bilans.models import EXPORT_DRAFT, EXPORT_VERSION, K_DEFAULT, Bilan, BilanVersion, Commentaire, Section
+from mlhg_app import french
 from mlhg_app.models import StoredExport
 from mlhg_app.rules import is_prestataire, is_responsable, is_staff_member
 from mlhg_app.todo import Item, Upcoming
 from seances import calendar
 from seances.models import Programme
+from seances.review_sources import Line, Lines
 
 SECTIONS = [(section.value, section.label) for section in Section]
 WRITABLE = (Bilan.Status.BROUILLON, Bilan.Status.COMMENTE)
@@ -224,3 +226,44 @@ def todo_prestataire(user, now):
         if bilan.status == Bilan.Status.COMMENTE:
             label = "Bilan commenté par le responsable : à réviser et remettre"
         yield Item(label=label, url=reverse("bilans:detail", args=[bilan.pk]), due=bilan.echeance, detail=str(bilan))
+
+
+def revue_bilan_lines(programme):
+    """The bilan's punctuality beside the provider's review (`seances.review_sources.BILAN`): the due date,
+    the first remise against it (the later versions answer the responsable's comments), the versions and the
+    status; None when the programme has no bilan yet. Two queries."""
+    bilan = Bilan.objects.filter(programme=programme).first()
+    if bilan is None:
+        return None
+    versions = list(bilan.versions.order_by("numero").values_list("remis_le", flat=True))
+    lines = [Line("Date de remise attendue", french.day_date(bilan.echeance))]
+    if versions:
+        first = timezone.localtime(versions[0]).date()
+        late = (first - bilan.echeance).days
+        if late > 0:
+            verdict = f"remis avec {french.counted(late, 'jour', 'jours')} de retard"
+        elif late == 0:
+            verdict = "remis à temps, le jour de l'échéance"
+        else:
+            verdict = f"remis à temps, {french.counted(-late, 'jour', 'jours')} avant l'échéance"
+        lines += [
+            Line("Première remise", french.day_date(first)),
+            Line("Ponctualité", verdict),
+            Line("Versions remises", str(len(versions))),
+        ]
+    else:
+        left = (bilan.echeance - timezone.localdate()).days
+        if left < 0:
+            verdict = f"non remis : échéance dépassée de {french.counted(-left, 'jour', 'jours')}"
+        else:
+            verdict = f"pas encore remis : échéance dans {french.counted(left, 'jour', 'jours')}"
+        lines.append(Line("Ponctualité", verdict))
+    status = bilan.get_status_display()
+    if bilan.valide_le:
+        status += f" le {french.day_date(bilan.valide_le)}"
+    lines.append(Line("État du bilan", status))
+    return Lines(
+        lines=lines,
+        note="La ponctualité se juge sur la première remise ; les versions suivantes répondent "
+        "aux commentaires du responsable de secteur.",
+    )

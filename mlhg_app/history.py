@@ -42,6 +42,7 @@ SHOWN: dict[str, tuple[str, set[str]]] = {
     "seances.emargement": ("Émargement", set()),
     "seances.annulation": ("Annulation", set()),
     "seances.releve": ("Relevé de prestations", set()),
+    "seances.revueprestation": ("Revue de la prestation", set()),
     "bilans.bilan": ("Bilan annuel", {"thematiques", "attention", "preconisations"}),
 }
 # label → (the object's own read permission, the attribute that gives the object it is checked on, or "").
@@ -59,6 +60,7 @@ PERMISSIONS: dict[str, tuple[str, str]] = {
     "seances.emargement": ("seances.view_seance", "seance"),
     "seances.annulation": ("seances.view_seance", "seance"),
     "seances.releve": ("seances.view_releve", ""),
+    "seances.revueprestation": ("seances.view_revue", ""),
     "bilans.bilan": ("bilans.view_bilan", ""),
 }
 ACTIONS = {"+": "Création", "~": "Modification", "-": "Suppression"}

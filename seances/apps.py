@@ -19,3 +19,6 @@ class SeancesConfig(AppConfig):
         todo.register("prestataire", selectors.todo_prestataire)
         todo.register("intervenant", selectors.todo_intervenant)
         todo.register("conseiller", selectors.todo_conseiller)
+        # The provider's review (issue 20)
+        todo.register("staff", selectors.todo_staff_revue)
+        todo.register("prestataire", selectors.todo_prestataire_revue)

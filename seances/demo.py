@@ -11,6 +11,7 @@ from mlhg_app.demo import DEMO_PASSWORD, at, ensure_user
 from mlhg_app.models import User
 from seances.demo_feedback import load_feedback
 from seances.demo_held import load_held
+from seances.demo_review import load_review
 from seances.models import Programme, Seance
 from seances.services.board import seance_move, seance_request_change, seance_validate
 from seances.services.convocations import seance_convoke
@@ -71,6 +72,7 @@ def load(*, today) -> list[tuple[str, str, str]]:
     _change_an_intervenant(programme)
     _review_window_2(programme)
     _move_one_convoked(programme)
+    load_review(programme=programme, today=today)
     return accounts
 
 

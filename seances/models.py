@@ -549,3 +549,94 @@ class Avis(models.Model):
 
     def __str__(self) -> str:
         return "Avis anonyme"
+
+
+# -- the provider's review at the end of the year (issue 20) ----------------------------------------
+
+
+def who(label):
+    """The account that took a step (shared, answered, closed), empty until it is taken."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=label, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+
+class RevuePrestation(models.Model):
+    """The MLHG's review of the provision of a programme (« revue de la prestation », not the anonymised
+    annual bilan of `bilans`): the product's figures beside a free assessment per criterion of the AMI,
+    shared with the prestataire, who may answer once; kept with the programme, read when the next AMI is
+    written. Its figures are computed live while it is a draft and frozen in `chiffres` when shared."""
+
+    class Status(models.TextChoices):
+        BROUILLON = "brouillon", _("brouillon")
+        PARTAGEE = "partagee", _("partagée avec le prestataire")
+        REPONDUE = "repondue", _("réponse du prestataire reçue")
+        CLOSE = "close", _("close")
+
+    programme = models.OneToOneField(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="revue"
+    )
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.BROUILLON)
+    appreciation_generale = models.TextField(_("appréciation générale"), blank=True)
+    chiffres = models.JSONField(
+        _("chiffres au partage"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Les chiffres de la prestation tels qu'ils ont été partagés avec le prestataire."),
+    )
+    reponse = models.TextField(_("réponse du prestataire"), blank=True)
+    created_at = models.DateTimeField(_("ouverte le"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ouverte par"), on_delete=models.PROTECT, related_name="+"
+    )
+    partagee_le = models.DateTimeField(_("partagée le"), null=True, blank=True)
+    partagee_par = who(_("partagée par"))
+    repondue_le = models.DateTimeField(_("réponse reçue le"), null=True, blank=True)
+    repondue_par = who(_("réponse écrite par"))
+    close_le = models.DateTimeField(_("close le"), null=True, blank=True)
+    close_par = who(_("close par"))
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("revue de la prestation")
+        verbose_name_plural = _("revues de la prestation")
+        ordering = ["-programme__annee_debut"]
+
+    def __str__(self) -> str:
+        return f"Revue de la prestation {self.programme.annee_debut}-{self.programme.annee_debut + 1}"
+
+    @property
+    def annee(self) -> str:
+        return f"{self.programme.annee_debut}-{self.programme.annee_debut + 1}"
+
+
+class RevueCritere(models.Model):
+    """The assessment of one criterion of the AMI in a review: a level and a short text. The criterion's
+    label and weight are copied when the review is opened, so the review reads the same whatever happens
+    to the AMI later."""
+
+    class Niveau(models.TextChoices):
+        TRES_SATISFAISANT = "tres_satisfaisant", _("Très satisfaisant")
+        SATISFAISANT = "satisfaisant", _("Satisfaisant")
+        A_AMELIORER = "a_ameliorer", _("À améliorer")
+        INSUFFISANT = "insuffisant", _("Insuffisant")
+
+    revue = models.ForeignKey(RevuePrestation, on_delete=models.CASCADE, related_name="criteres")
+    code = models.SlugField(_("code du critère"), max_length=40)
+    libelle = models.CharField(_("critère"), max_length=255)
+    poids = models.PositiveSmallIntegerField(_("pondération (%)"))
+    ordre = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    niveau = models.CharField(_("appréciation"), max_length=20, choices=Niveau.choices, blank=True)
+    texte = models.TextField(_("commentaire"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("appréciation d'un critère")
+        verbose_name_plural = _("appréciations des critères")
+        ordering = ["revue", "ordre"]
+        constraints = [models.UniqueConstraint(fields=["revue", "code"], name="revue_critere_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.libelle} ({self.poids} %)"

@@ -19,7 +19,7 @@ def programme_of(obj):
     """The programme an object belongs to (a programme, a séance, a group, a statement, a bilan...)."""
     if obj is None or isinstance(obj, Programme):
         return obj
-    for path in ("programme", "bilan", "version"):
+    for path in ("programme", "bilan", "version", "revue"):
         parent = getattr(obj, path, None)
         if parent is not None:
             return programme_of(parent)
@@ -78,6 +78,28 @@ def is_feedback_addressee(user, link):
     return link.invitation is None or is_addressee(user, link.token, link.invitation.seance)
 
 
+@rules.predicate
+def is_revue_draft(user, revue):
+    return bool(revue is not None and revue.status == "brouillon")
+
+
+@rules.predicate
+def is_revue_shared(user, revue):
+    """Shared with the prestataire (then answered, or closed): no longer the MLHG's draft."""
+    return bool(revue is not None and revue.status != "brouillon")
+
+
+@rules.predicate
+def is_revue_awaiting_answer(user, revue):
+    return bool(revue is not None and revue.status == "partagee")
+
+
+@rules.predicate
+def is_revue_open(user, revue):
+    """Shared, answered or not, and not yet closed."""
+    return bool(revue is not None and revue.status in ("partagee", "repondue"))
+
+
 is_programme_reader = (
     is_staff_member | (is_responsable & is_programme_responsable) | (is_prestataire & is_programme_prestataire)
 )
@@ -134,3 +156,15 @@ rules.add_perm("seances.view_releve", is_programme_planner)
 rules.add_perm("seances.give_feedback", is_conseiller & is_feedback_addressee)
 # A programme's follow-up dashboard (counts and amounts, never comptes rendus): staff, its référent.
 rules.add_perm("seances.view_dashboard", is_staff_member | is_programme_referent)
+
+# -- The provider's review (issue 20): staff write it; the programme's prestataire reads it once shared -----
+# Open a programme's review: staff.
+rules.add_perm("seances.open_revue", is_staff_member)
+# Read a review (its page, its PDF): staff; the programme's prestataire once it is shared, never another one.
+rules.add_perm("seances.view_revue", is_staff_member | (is_prestataire & is_programme_prestataire & is_revue_shared))
+# Write the assessment, share it: staff, while it is a draft (shared = frozen).
+rules.add_perm("seances.change_revue", is_staff_member & is_revue_draft)
+# Answer it, once: the programme's prestataire, while it is shared and not answered nor closed.
+rules.add_perm("seances.answer_revue", is_prestataire & is_programme_prestataire & is_revue_awaiting_answer)
+# Close it: staff, once shared (the service says when: answered, or the answer's delay over).
+rules.add_perm("seances.close_revue", is_staff_member & is_revue_open)

@@ -16,7 +16,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,7 @@ from mlhg_app.models import Antenne, User
 from mlhg_app.rules import is_conseiller, is_intervenant, is_prestataire, is_responsable, is_staff_member
 from mlhg_app.selectors import conseillers_actifs
 from mlhg_app.todo import Item, Link, Upcoming, counted
-from seances import calendar
+from seances import calendar, review_sources
 from seances.feedback_tokens import feedback_token, token_hash
 from seances.group_sizes import default_group_count
 from seances.models import (
@@ -42,6 +42,7 @@ from seances.models import (
     Programme,
     Reconduction,
     Releve,
+    RevuePrestation,
     Seance,
 )
 from seances.pricing import minimum_per_site
@@ -599,4 +600,164 @@ def _feedback_items(user, now):
             url=reverse("seances:feedback", kwargs={"token": row["token"]}),
             due=row["expire_le"],
             detail="trois questions, anonyme",
+        )
+
+
+# -- the provider's review (issue 20) -------------------------------------------------------------------
+# Staff see « Revue de la prestation à rédiger » from REVUE_OPENS_DAYS before the end of the programme's
+# last window until they share it; it is due REVUE_DUE_DAYS after that end.
+REVUE_OPENS_DAYS = 45
+REVUE_DUE_DAYS = 30
+# The prestataire answers once, while the review is not closed; staff may close it without an answer only
+# REVUE_ANSWER_DAYS after sharing it (seances/services/review.py).
+REVUE_ANSWER_DAYS = 30
+HELD_STATUSES = (Seance.Status.REALISEE,)
+COMING_STATUSES = (Seance.Status.PROPOSEE, Seance.Status.VALIDEE, Seance.Status.CONVOQUEE)
+
+
+def revues_visible_to(user):
+    """Exactly the reviews `seances.view_revue` allows: staff all of them; a prestataire's account its own
+    programmes' reviews once shared (never a draft, never another organisation's); anyone else none."""
+    base = RevuePrestation.objects.select_related("programme__prestataire")
+    if is_staff_member(user):
+        return base
+    prestataire = prestataire_of(user) if is_prestataire(user) else None
+    if prestataire is None:
+        return base.none()
+    return base.filter(programme__prestataire=prestataire).exclude(status=RevuePrestation.Status.BROUILLON)
+
+
+def revue_get(pk) -> RevuePrestation:
+    return get_object_or_404(RevuePrestation.objects.select_related("programme__prestataire"), pk=pk)
+
+
+def revue_of(programme) -> RevuePrestation | None:
+    return RevuePrestation.objects.filter(programme=programme).first()
+
+
+def programme_year_end(programme) -> datetime.date:
+    """The end of the programme's last window (30 June of its second year when it has none)."""
+    end = programme.fenetres.aggregate(fin=Max("fin"))["fin"]
+    return end or datetime.date(programme.annee_debut + 1, 6, 30)
+
+
+def revue_seances_figures(programme) -> dict:
+    """Séances held against due, per site and in total: due = the site's groups × the windows (every
+    sub-group séance is a full séance), beside the convention's volume per site in effect at the year's end
+    (`seances.pricing.minimum_per_site`, the avenants applied); held (réalisées), cancelled, still to come.
+    Plain data (JSON: frozen when the review is shared). Four queries."""
+    windows = programme.fenetres.count()
+    end = programme_year_end(programme)
+    volume = minimum_per_site(programme, on=end)
+    counts = {
+        row["groupe__antenne"]: row
+        for row in Seance.objects.filter(programme=programme)
+        .values("groupe__antenne")
+        .annotate(
+            tenues=Count("pk", filter=Q(status__in=HELD_STATUSES)),
+            annulees=Count("pk", filter=Q(status=Seance.Status.ANNULEE)),
+            a_venir=Count("pk", filter=Q(status__in=COMING_STATUSES)),
+        )
+        .order_by()
+    }
+    rows = []
+    for site in programme.sites.select_related("antenne").order_by("antenne__ordre"):
+        c = counts.get(site.antenne_id, {})
+        rows.append(
+            {
+                "site": site.antenne.nom,
+                "groupes": site.nb_groupes,
+                "minimum": volume,
+                "dues": site.nb_groupes * windows,
+                "tenues": c.get("tenues", 0),
+                "annulees": c.get("annulees", 0),
+                "a_venir": c.get("a_venir", 0),
+            }
+        )
+    total = {key: sum(r[key] for r in rows) for key in ("groupes", "minimum", "dues", "tenues", "annulees", "a_venir")}
+    total["taux"] = french.percent_value(total["tenues"], total["dues"])
+    total["taux_minimum"] = french.percent_value(total["tenues"], total["minimum"])
+    return {"sites": rows, "total": total, "fenetres": windows, "volume_par_site": volume, "fin": end.isoformat()}
+
+
+def revue_chiffres(revue: RevuePrestation) -> dict:
+    """What the review shows beside the assessment: frozen when shared, else computed now. ``{"seances":
+    revue_seances_figures, "sources": review_sources.collect (the bilan's punctuality, the participants'
+    feedback), "arretes_le": « 1er décembre 2026 à 9 h 30 », "figes": bool}``."""
+    if revue.chiffres:
+        return {**revue.chiffres, "figes": True}
+    return {**revue_chiffres_now(revue.programme), "figes": False}
+
+
+def revue_chiffres_now(programme) -> dict:
+    return {
+        "seances": revue_seances_figures(programme),
+        "sources": review_sources.collect(programme),
+        "arretes_le": french.date_at(timezone.now()),
+    }
+
+
+def revue_answer_closable_from(revue: RevuePrestation) -> datetime.date | None:
+    """The day staff may close a shared review the prestataire has not answered."""
+    if revue.partagee_le is None:
+        return None
+    return timezone.localtime(revue.partagee_le).date() + datetime.timedelta(days=REVUE_ANSWER_DAYS)
+
+
+def revues_for_reading(user):
+    """The reviews of the previous programmes, the latest first: what staff read when they write the next AMI."""
+    return revues_visible_to(user).order_by("-programme__annee_debut")
+
+
+def todo_staff_revue(user, now):
+    """Staff: the programmes whose year ends within REVUE_OPENS_DAYS and whose review is not shared yet (due
+    REVUE_DUE_DAYS after the end of the last window), or the day the next one opens; shared reviews
+    answered by the prestataire, to close. Two queries."""
+    if not is_staff_member(user):
+        return
+    today = timezone.localtime(now).date()
+    pending = (
+        programmes_visible_to(user)
+        .filter(Q(revue__isnull=True) | Q(revue__status=RevuePrestation.Status.BROUILLON))
+        .annotate(fin=Max("fenetres__fin"))
+        .filter(fin__isnull=False)
+        .values("pk", "annee_debut", "fin", "revue")
+        .order_by("fin")
+    )
+    for row in pending:
+        opens = row["fin"] - datetime.timedelta(days=REVUE_OPENS_DAYS)
+        if today < opens:
+            yield Upcoming("revue de la prestation à rédiger", opens)
+            continue
+        url = (
+            reverse("seances:revue", args=[row["revue"]])
+            if row["revue"]
+            else reverse("seances:board", args=[row["pk"]]) + "#revue"
+        )
+        yield Item(
+            label="Revue de la prestation à rédiger",
+            url=url,
+            due=row["fin"] + datetime.timedelta(days=REVUE_DUE_DAYS),
+            detail=f"Programme {row['annee_debut']}-{row['annee_debut'] + 1} · à partager avec le prestataire",
+        )
+    answered = (
+        revues_visible_to(user).filter(status=RevuePrestation.Status.REPONDUE).order_by("-programme__annee_debut")
+    )
+    for revue in answered:
+        yield Item(
+            label="Réponse du prestataire à la revue de la prestation : à lire, puis clore la revue",
+            url=reverse("seances:revue", args=[revue.pk]),
+            detail=f"Programme {revue.annee}",
+        )
+
+
+def todo_prestataire_revue(user, now):
+    """A prestataire: its programmes' reviews shared and not answered yet, to read and answer. One query."""
+    if not is_prestataire(user):
+        return
+    for revue in revues_visible_to(user).filter(status=RevuePrestation.Status.PARTAGEE):
+        yield Item(
+            label="Revue de la prestation à lire et à laquelle répondre",
+            url=reverse("seances:revue", args=[revue.pk]),
+            detail=f"Programme {revue.annee} · partagée le {french.day_date(revue.partagee_le)}",
         )

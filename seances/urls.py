@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from seances.views import attendance, billing, board, compte_rendu, feedback, own, renewal
+from seances.views import attendance, billing, board, compte_rendu, feedback, own, renewal, review
 
 app_name = "seances"
 urlpatterns = [
@@ -34,6 +34,14 @@ urlpatterns = [
     path("releves/<int:pk>/paye/", billing.StatementPaidView.as_view(), name="statement_paid"),
     path("programmes/<int:pk>/suivi/", billing.DashboardView.as_view(), name="dashboard"),
     path("programmes/<int:pk>/suivi/<str:name>.svg", billing.DashboardChartView.as_view(), name="dashboard_chart"),
+    # The provider's review of a programme (issue 20, views/review.py)
+    path("programmes/<int:pk>/revue/ouvrir/", review.RevueOpenView.as_view(), name="revue_open"),
+    path("revues/<int:pk>/", review.RevueView.as_view(), name="revue"),
+    path("revues/<int:pk>/modifier/", review.RevueEditView.as_view(), name="revue_edit"),
+    path("revues/<int:pk>/partager/", review.RevueShareView.as_view(), name="revue_share"),
+    path("revues/<int:pk>/repondre/", review.RevueAnswerView.as_view(), name="revue_answer"),
+    path("revues/<int:pk>/clore/", review.RevueCloseView.as_view(), name="revue_close"),
+    path("revues/<int:pk>/revue.pdf", review.RevuePdfView.as_view(), name="revue_pdf"),
     # A conseiller's and an intervenant's own séances, calendars (views/own.py)
     path("mes-seances/", own.MySeancesView.as_view(), name="my_seances"),
     path("mes-seances/charte/", own.CharteView.as_view(), name="charte"),

@@ -16,7 +16,8 @@ from bilans.selectors import shown_live
 from mlhg_app.models import User
 from seances.documents.emargement import attendance_sheet_pdf
 from seances.documents.releve import statement_pdf
-from seances.models import Programme, Releve, Seance
+from seances.documents.review import revue_pdf
+from seances.models import Programme, Releve, RevuePrestation, Seance
 from seances.services.billing import statement_create
 
 
@@ -42,4 +43,5 @@ def every_kind_of_pdf() -> dict[str, bytes]:
         made[f"lettre {kind}"] = letter_pdf(Lettre.objects.filter(kind=kind).order_by("pk").first())
     bilan = Bilan.objects.order_by("pk").first()
     made["bilan"] = bilan_pdf(bilan, shown_live(bilan))
+    made["revue de la prestation"] = revue_pdf(RevuePrestation.objects.order_by("pk").first())
     return made

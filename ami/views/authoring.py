@@ -38,6 +38,14 @@ from mlhg_app.french import deadline_text
 from mlhg_app.refusals import Refused, refusal_as_message, refusal_on_form
 
 
+def reviews_to_read(user) -> list:
+    """The previous programmes' provider reviews, offered as reading when staff write the next AMI (issue 20)."""
+    # late: seances depends on ami (bilans → seances → ami → mlhg_app), not the reverse
+    from seances.selectors import revues_for_reading
+
+    return list(revues_for_reading(user))
+
+
 class AuthoringListView(PermissionRequiredView, TemplateView):
     permission_required = "ami.author_ami"
     template_name = "ami/authoring/list.html"
@@ -47,7 +55,11 @@ class AuthoringListView(PermissionRequiredView, TemplateView):
             nb_questions=Count("questions", filter=Q(questions__publiee_le__isnull=True), distinct=True),
             nb_versions=Count("versions", distinct=True),
         ).order_by("-annee", "-date_limite")
-        return {**super().get_context_data(**kwargs), "amis": amis}
+        return {
+            **super().get_context_data(**kwargs),
+            "amis": amis,
+            "revues_lecture": reviews_to_read(self.request.user),
+        }
 
 
 class AMICreateView(PermissionRequiredView, View):
@@ -69,7 +81,8 @@ class AMICreateView(PermissionRequiredView, View):
         }
 
     def get(self, request):
-        return render(request, self.template_name, {"form": AMICreateForm(initial=self.initial())})
+        form = AMICreateForm(initial=self.initial())
+        return render(request, self.template_name, {"form": form, "revues_lecture": reviews_to_read(request.user)})
 
     def post(self, request):
         form = AMICreateForm(request.POST)
@@ -83,7 +96,7 @@ class AMICreateView(PermissionRequiredView, View):
                     request, f"Brouillon créé : « {ami.titre} ». Relisez et complétez-le avant de le publier."
                 )
                 return redirect("ami:authoring_edit", reference=ami.reference)
-        return render(request, self.template_name, {"form": form})
+        return render(request, self.template_name, {"form": form, "revues_lecture": reviews_to_read(request.user)})
 
 
 class _DraftMixin(AMIObjectMixin, PermissionRequiredView):
@@ -108,7 +121,13 @@ class AMIEditView(_DraftMixin, View):
     template_name = "ami/authoring/edit.html"
 
     def get(self, request, reference):
-        return self.page(request, self.template_name, form=AMIDraftForm(instance=self.ami), active="fields")
+        return self.page(
+            request,
+            self.template_name,
+            form=AMIDraftForm(instance=self.ami),
+            active="fields",
+            revues_lecture=reviews_to_read(request.user),
+        )
 
     def post(self, request, reference):
         form = AMIDraftForm(request.POST, instance=AMI.objects.get(pk=self.ami.pk))
@@ -120,7 +139,9 @@ class AMIEditView(_DraftMixin, View):
             else:
                 messages.success(request, "Brouillon enregistré.")
                 return redirect("ami:authoring_edit", reference=ami.reference)
-        return self.page(request, self.template_name, form=form, active="fields")
+        return self.page(
+            request, self.template_name, form=form, active="fields", revues_lecture=reviews_to_read(request.user)
+        )
 
 
 class _RowsView(_DraftMixin, View):

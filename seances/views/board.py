@@ -23,6 +23,7 @@ from seances.selectors import (
     programme_sites_overview,
     programmes_visible_to,
     renewal_decisions,
+    revue_of,
     seances_due,
     validate_all_preview,
 )
@@ -171,6 +172,7 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
                 "renewal": renewal_decisions(programme) if can_renew else {},
                 "move_form": MoveForm(programme=programme),
                 "move_rule": board_services.MOVE_RULE,
+                "revue": revue_of(programme),
             },
         )
 

@@ -2,7 +2,7 @@
 
 The view's `permission_required` is an object permission (`seances.rules`); the mixin answers 404
 when the object does not exist, the permission 403 when the user may not use it. The view then uses
-`self.programme`, `self.seance` or `self.releve`.
+`self.programme`, `self.seance`, `self.releve` or `self.revue`.
 """
 
 from django.urls import reverse
@@ -30,6 +30,13 @@ class ReleveObject:
         if not hasattr(self, "releve"):
             self.releve = selectors.releve_get(self.kwargs["pk"])
         return self.releve
+
+
+class RevueObject:
+    def get_permission_object(self):
+        if not hasattr(self, "revue"):
+            self.revue = selectors.revue_get(self.kwargs["pk"])
+        return self.revue
 
 
 class ProgrammePageAction(ActionView):

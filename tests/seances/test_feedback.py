@@ -236,3 +236,26 @@ def test_two_aggregates_one_reader_sees_never_differ_by_fewer_than_k_answers(see
             for b in seen[i + 1 :]:
                 if a in _visible_sets([shown], k) or b in _visible_sets([shown], k):
                     assert not differ_too_little(a, b, k)
+
+
+def test_the_providers_review_shows_the_same_protected_figures(world, django_capture_on_commit_callbacks):
+    """The review of the provision (seances.review_sources.FEEDBACK) reads the published figures: nothing
+    from 4 answers, the site's averages from 5, never a séance."""
+    from seances import review_sources
+
+    programme = world["programme"]
+    seance, presents = held(world, "muretain", 5, capture=django_capture_on_commit_callbacks)
+    for person, libre in zip(presents[:4], (5, 4, 4, 3), strict=True):
+        answer(seance, person, libre=libre)
+    assert review_sources.collect(programme)["avis"]["lignes"] == []
+    answer(seance, presents[4], libre=2)
+    lines = review_sources.collect(programme)["avis"]["lignes"]
+    nom = Antenne.objects.get(code="muretain").nom
+    assert {
+        "libelle": f"{nom} (5 avis)",
+        "valeur": (
+            "Je me suis senti·e libre de parler : 3,6 · La séance m'aide dans ma pratique : 5,0 · "
+            "La séance m'a aidé·e à prendre du recul : 3,0"
+        ),
+    } in lines
+    assert not any("séance du" in line["libelle"] for line in lines)

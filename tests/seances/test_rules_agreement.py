@@ -10,7 +10,7 @@ from bilans.models import Bilan
 from bilans.selectors import bilans_visible_to
 from mlhg_app.models import User
 from seances import selectors
-from seances.models import Groupe, Programme, Releve, Seance
+from seances.models import Groupe, Programme, Releve, RevuePrestation, Seance
 from tests.factories import ReleveFactory
 
 CASES = [
@@ -18,6 +18,7 @@ CASES = [
     (Groupe, selectors.groupes_visible_to, "seances.view_groupe"),
     (Seance, selectors.seances_visible_to, "seances.view_seance"),
     (Releve, selectors.releves_visible_to, "seances.view_releve"),
+    (RevuePrestation, selectors.revues_visible_to, "seances.view_revue"),
     (Bilan, bilans_visible_to, "bilans.view_bilan"),
 ]
 

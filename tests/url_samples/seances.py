@@ -50,7 +50,24 @@ SAMPLES = {
     # Renewal into the next year (issue 20)
     "seances:renewal": lambda w: {"pk": programme(w).pk},
     "seances:not_renew": lambda w: {"pk": programme(w).pk},
+    # The provider's review (issue 20)
+    "seances:revue_open": lambda w: {"pk": programme(w).pk},
+    "seances:revue": lambda w: {"pk": revue(w).pk},
+    "seances:revue_edit": lambda w: {"pk": revue(w).pk},
+    "seances:revue_share": lambda w: {"pk": revue(w).pk},
+    "seances:revue_answer": lambda w: {"pk": revue(w).pk},
+    "seances:revue_close": lambda w: {"pk": revue(w).pk},
+    "seances:revue_pdf": lambda w: {"pk": revue(w).pk},
 }
+
+
+def revue(world):
+    """The programme's provider review, a draft opened by staff (staff only until it is shared)."""
+    if "revue" not in world:
+        from seances.services.review import revue_open
+
+        world["revue"] = revue_open(programme=programme(world), by=world["users"]["staff"])
+    return world["revue"]
 
 
 def realised(world):

@@ -487,3 +487,39 @@ def test_hole_09_what_a_candidate_or_an_evaluator_types_stays_text_in_every_csv_
     }
     every_cell = [cell for rows in (results, archived_results, grids, eligibility) for row in rows for cell in row]
     assert not [cell for cell in every_cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+@pytest.mark.django_db
+def test_journal_pages_are_read_in_sql_and_bad_page_numbers_give_the_first_or_last_page(committee):
+    staff = committee["staff"]
+    url = reverse("ami:audit", args=["ami-2026"])
+    with time_machine.travel(AFTER, tick=True):
+        scored(committee)
+        client = login(staff)
+        first = client.get(url).context["page"]
+        pages = first.paginator.num_pages
+        assert pages >= 2
+        shown = {}
+        for number in range(1, pages + 1):
+            page = client.get(url, {"page": number}).context["page"]
+            shown[number] = [(e.kind, e.subject, e.when, e.history_id) for e in page.object_list]
+        # every entry once, newest first, 50 a page, the last page the rest
+        everything = [key for number in sorted(shown) for key in shown[number]]
+        assert len(everything) == len(set(everything)) == first.paginator.count
+        assert [len(shown[n]) for n in range(1, pages)] == [50] * (pages - 1)
+        assert [key[2] for key in everything] == sorted((key[2] for key in everything), reverse=True)
+        answers = {}
+        for typed in ["abc", "", "-3", "0", str(pages + 1), "99999999999999999999", "2.5"]:
+            response = client.get(url, {"page": typed, "per_page": "100000", "page_size": "100000"})
+            page = response.context["page"]
+            answers[typed] = (response.status_code, page.number, len(page.object_list) <= 50)
+    last = (200, pages, True)
+    assert answers == {
+        "abc": (200, 1, True),
+        "": (200, 1, True),
+        "-3": last,
+        "0": last,
+        str(pages + 1): last,
+        "99999999999999999999": last,
+        "2.5": (200, 1, True),
+    }

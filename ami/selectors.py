@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import CharField, Count, Exists, F, Max, OuterRef, Prefetch, Q, TextField, Value, Window
+from django.db.models import CharField, Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, TextField, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lag
 from django.http import Http404
@@ -481,14 +482,17 @@ def dossier_annual_totals(dossier: Dossier, version=None) -> dict | None:
     version = version or dossier.versions.order_by("-numero").first()
     if version is None:
         return None
-    financier = version.contenu.get("financier", {})
+    return _annual_totals(version.contenu.get("financier", {}), dossier.ami.volume_minimal)
+
+
+def _annual_totals(financier: dict, volume: int) -> dict | None:
     if not financier.get("prix_seance_groupe"):
         return None
     return annual_totals(
         prix_groupe=financier["prix_seance_groupe"],
         regime_tva=financier.get("regime_tva", ""),
         taux_tva=financier.get("taux_tva") or None,
-        volume=dossier.ami.volume_minimal,
+        volume=volume,
     )
 
 
@@ -511,42 +515,73 @@ def grids_missing(ami: AMI) -> list[tuple[Dossier, int, list[str]]]:
     return missing
 
 
+# The results of an AMI in these states never change again: kept in the cache, which `ami_set_state` clears.
+RESULTS_FINAL = {AMI.Status.ATTRIBUE, AMI.Status.SANS_SUITE}
+
+
+def results_cache_key(ami_id: int) -> str:
+    return f"ami-results:{ami_id}"
+
+
 def ami_results(ami: AMI):
     """Results of the recevable dossiers: per criterion each evaluator's score, mean, median,
-    points and disagreement; the price points; total and rank. A constant number of queries."""
-    dossiers = list(
-        ami.dossiers.filter(status=Dossier.Status.RECEVABLE)
-        .select_related("prestataire", "ami")
-        .prefetch_related(
-            "versions",
-            Prefetch(
-                "evaluations",
-                queryset=Evaluation.objects.filter(submitted_at__isnull=False, conflit=False)
-                .select_related("evaluateur")
-                .prefetch_related("notes__critere"),
-                to_attr="submitted_grids",
-            ),
+    points and disagreement; the price points; total and rank. Four queries, plain columns only (the last
+    version's price terms, not every version's content); none once the AMI is decided (the cache)."""
+    final = ami.status in RESULTS_FINAL
+    if final and (cached := cache.get(results_cache_key(ami.pk))) is not None:
+        return cached
+    recevables = ami.dossiers.filter(status=Dossier.Status.RECEVABLE)
+    criteres = [(c.code, c.libelle, c.poids, c.mode) for c in ami.criteres.order_by("ordre")]
+    last = DossierVersion.objects.filter(dossier=OuterRef("dossier")).order_by("-numero").values("numero")[:1]
+    financier = {
+        dossier_id: {"prix_seance_groupe": prix, "regime_tva": regime or "", "taux_tva": taux}
+        for dossier_id, prix, regime, taux in DossierVersion.objects.filter(
+            dossier__in=recevables, numero=Subquery(last)
+        ).values_list(
+            "dossier_id",
+            "contenu__financier__prix_seance_groupe",
+            "contenu__financier__regime_tva",
+            "contenu__financier__taux_tva",
+        )
+    }
+    scores: dict[int, dict[str, list]] = {}
+    notes = (
+        Note.objects.filter(
+            evaluation__dossier__in=recevables,
+            evaluation__submitted_at__isnull=False,
+            evaluation__conflit=False,
+            score__isnull=False,
+        )
+        .order_by("evaluation__dossier_id", "evaluation__evaluateur__last_name", "evaluation_id", "critere__ordre")
+        .values_list(
+            "evaluation__dossier_id",
+            "critere__code",
+            "evaluation__evaluateur__first_name",
+            "evaluation__evaluateur__last_name",
+            "evaluation__evaluateur__email",
+            "score",
         )
     )
-    criteres = [(c.code, c.libelle, c.poids, c.mode) for c in ami.criteres.order_by("ordre")]
+    for dossier_id, code, first_name, last_name, email, score in notes:
+        name = f"{first_name} {last_name}".strip() or email  # User.__str__
+        scores.setdefault(dossier_id, {}).setdefault(code, []).append((name, score))
     inputs = []
-    for dossier in dossiers:
-        versions = sorted(dossier.versions.all(), key=lambda v: v.numero)
-        totals = dossier_annual_totals(dossier, versions[-1] if versions else None)
-        scores: dict[str, list] = {}
-        for grid in dossier.submitted_grids:
-            for note in grid.notes.all():
-                if note.score is not None:
-                    scores.setdefault(note.critere.code, []).append((str(grid.evaluateur), note.score))
+    for pk, name in recevables.order_by("prestataire__raison_sociale").values_list("pk", "prestataire__raison_sociale"):
+        totals = _annual_totals(financier.get(pk, {}), ami.volume_minimal)
         inputs.append(
             {
-                "id": dossier.pk,
-                "name": dossier.prestataire.raison_sociale,
+                "id": pk,
+                "name": name,
                 "annual_total_ttc": totals["ttc"] if totals else None,
-                "scores": scores,
+                "scores": scores.get(pk, {}),
             }
         )
-    return compute_results(criteres=criteres, dossiers=inputs, threshold=ami.seuil_desaccord, formula=ami.formule_prix)
+    results = compute_results(
+        criteres=criteres, dossiers=inputs, threshold=ami.seuil_desaccord, formula=ami.formule_prix
+    )
+    if final:
+        cache.set(results_cache_key(ami.pk), results, timeout=None)
+    return results
 
 
 def results_table(ami) -> tuple[list[str], list[list]]:

@@ -11,6 +11,7 @@ One way to write each thing, used by the pages, the PDFs, the emails and the exp
   23:59:59 is written to the minute), and ``time_left_text`` « Il reste 2 jours, 3 heures »;
 - ``number``: « 14 832 » (a narrow no-break space groups thousands; years and ids are never grouped:
   ``USE_THOUSAND_SEPARATOR`` is off, so ``{{ ami.annee }}`` prints « 2026 » and ``value="1002"`` stays bare);
+- ``decimal``: « 12,50 » (a score or points to a fixed number of decimals, half up, no grouping);
 - ``euros``: « 12 096,00 € » (narrow no-break space for thousands, comma decimals, no-break space before €);
 - ``percent``: « 38 % » (exact, rounded to the unit);
 - ``counted``: « 1 présent », « 3 présents » (real plurals).
@@ -98,6 +99,14 @@ def number(value: int | Decimal | float | str | None) -> str:
     if value is None or value == "":
         return EMPTY
     return f"{int(value):,}".replace(",", NNBSP)
+
+
+def decimal(value: Decimal | int | float | str | None, places: int = 2) -> str:
+    """« 12,50 », « 7,5 »: `places` decimals (half up, as Django's `floatformat`), a decimal comma, no grouping."""
+    if value is None or value == "":
+        return EMPTY
+    amount = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{amount:.{places}f}".replace(".", ",")
 
 
 def euros(value: Decimal | int | float | str | None) -> str:

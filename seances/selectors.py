@@ -207,10 +207,7 @@ def programme_sites_overview(programme) -> list[dict]:
     candidates = defaultdict(list)
     # The conseillers who may join a group (never a line manager, seed §5.1): the site's headcount.
     conseillers = (
-        conseillers_actifs()
-        .filter(antenne__in=[site.antenne_id for site in sites])
-        .order_by("last_name")
-        .only(*names)
+        conseillers_actifs().filter(antenne__in=[site.antenne_id for site in sites]).order_by("last_name").only(*names)
     )
     for conseiller in conseillers:
         candidates[conseiller.antenne_id].append(conseiller)

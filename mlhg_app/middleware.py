@@ -5,6 +5,8 @@ import time
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 
 # When the session's expiry was last pushed back (seconds since the epoch), kept in the session itself.
 REFRESHED_KEY = "_refreshed_at"
@@ -48,3 +50,10 @@ class SlidingSessionMiddleware:
         if session.modified or now - session.get(REFRESHED_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
             session[REFRESHED_KEY] = now  # saved by SessionMiddleware, with a new expiry and cookie
         return response
+
+
+@receiver(user_logged_in, dispatch_uid="mlhg_session_refreshed_at_login")
+def _refreshed_at_login(sender, request, user, **kwargs):
+    """A login saves its new session anyway: it counts as the session's last refresh."""
+    if request is not None and hasattr(request, "session"):
+        request.session[REFRESHED_KEY] = int(time.time())

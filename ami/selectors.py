@@ -10,7 +10,21 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import CharField, Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, TextField, Value, Window
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lag
 from django.http import Http404
@@ -37,7 +51,7 @@ from ami.models import (
     VersionAMI,
 )
 from ami.scoring import annual_totals, compute_results, money
-from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content
+from ami.serialisation import CONTENT_PREFETCH, content_hash, dossier_content
 from mlhg_app.french import time_left_text
 from mlhg_app.history import ACTIONS, EMPTY, Change, plain_value
 from mlhg_app.models import User
@@ -246,9 +260,13 @@ def last_version(dossier):
 
 
 def draft_changed_since(dossier: Dossier, version: DossierVersion) -> bool:
-    """Whether the draft, as it is now, differs from the deposited `version`."""
-    fresh = dossier_queryset_for_content().get(pk=dossier.pk)
-    return content_hash(dossier_content(fresh)) != version.sha256
+    """Whether the draft, as the page loaded it (with its AMI and organisation), differs from the deposited
+    `version`: what the page has prefetched already is not read again, only what it lacks."""
+    # prefetch_related_objects skips what is loaded; the draft's files may be there under their own name
+    # (ami.completeness.dossiers_prefetch)
+    lacking = [n for n in CONTENT_PREFETCH if not (n == "fichiers" and hasattr(dossier, "fichiers_brouillon"))]
+    prefetch_related_objects([dossier], *lacking)
+    return content_hash(dossier_content(dossier)) != version.sha256
 
 
 def letters_sent_to(dossier: Dossier):

@@ -11,10 +11,10 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
-    CharField,
     Count,
     Exists,
     F,
+    IntegerField,
     Max,
     OuterRef,
     Prefetch,
@@ -779,8 +779,10 @@ def _changes(record: _Record, labels: _Labels) -> list[Change]:
 # A record's tracked values as one text (`_signature`), to compare it with the object's previous record in SQL.
 _BLANK = "\x01"  # a value NULL or empty
 _SEPARATOR = "\x1f"
-# The models of the journal by a short tag, which the union of their history tables carries.
-_TAGS = {model.__name__.lower(): model for model in TRACKED}
+# The models of the journal by a tag, which the union of their history tables carries
+# (its number in TRACKED: among records of the same moment, the AMI's first, then the dossiers', …)
+_TAGS = dict(enumerate(TRACKED))
+_TAG_OF = {model: tag for tag, model in _TAGS.items()}
 
 
 def _signature(model, history_model):
@@ -806,7 +808,7 @@ def _changing(model, queryset):
         .annotate(
             previous_signature=Window(Lag("signature"), **window),
             previous_id=Window(Lag("history_id"), **window),
-            tag=Value(model.__name__.lower(), output_field=CharField()),
+            tag=Value(_TAG_OF[model], output_field=IntegerField()),
         )
         .filter(
             Q(history_type="-")

@@ -490,7 +490,8 @@ def test_hole_09_what_a_candidate_or_an_evaluator_types_stays_text_in_every_csv_
 
 
 @pytest.mark.django_db
-def test_journal_pages_are_read_in_sql_and_bad_page_numbers_give_the_first_or_last_page(committee):
+def test_journal_pages_read_in_sql_show_every_entry_once_newest_first(committee):
+    # bad page numbers: tests/test_pagination.py
     staff = committee["staff"]
     url = reverse("ami:audit", args=["ami-2026"])
     with time_machine.travel(AFTER, tick=True):
@@ -508,18 +509,3 @@ def test_journal_pages_are_read_in_sql_and_bad_page_numbers_give_the_first_or_la
         assert len(everything) == len(set(everything)) == first.paginator.count
         assert [len(shown[n]) for n in range(1, pages)] == [50] * (pages - 1)
         assert [key[2] for key in everything] == sorted((key[2] for key in everything), reverse=True)
-        answers = {}
-        for typed in ["abc", "", "-3", "0", str(pages + 1), "99999999999999999999", "2.5"]:
-            response = client.get(url, {"page": typed, "per_page": "100000", "page_size": "100000"})
-            page = response.context["page"]
-            answers[typed] = (response.status_code, page.number, len(page.object_list) <= 50)
-    last = (200, pages, True)
-    assert answers == {
-        "abc": (200, 1, True),
-        "": (200, 1, True),
-        "-3": last,
-        "0": last,
-        str(pages + 1): last,
-        "99999999999999999999": last,
-        "2.5": (200, 1, True),
-    }

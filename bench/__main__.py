@@ -324,7 +324,8 @@ def measure_throughput(heaviest: list[str]) -> dict:
     if not shutil.which("wrk"):
         return {"error": "wrk introuvable"}
     port = _free_port()
-    env = dict(os.environ, DATABASE_URL=BENCH_URL, ALLOWED_HOSTS="127.0.0.1", DEBUG="0")
+    # as production runs: persistent database connections (settings.py's default there)
+    env = dict(os.environ, DATABASE_URL=BENCH_URL, ALLOWED_HOSTS="127.0.0.1", DEBUG="0", DATABASE_CONN_MAX_AGE="60")
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env["DJANGO_SETTINGS_MODULE"] = "mlhg_app.settings"
     server = subprocess.Popen(  # nosec B603 # a fixed argv (our gunicorn on loopback), no shell

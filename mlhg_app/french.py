@@ -23,7 +23,7 @@ into Paris time. The template filters are ``{% load french %}``. An empty value 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 
 EMPTY = "—"
 NBSP = "\u00a0"
@@ -36,15 +36,32 @@ def _local(value):
     return value
 
 
+# The names Django's French locale gives (formats "F" and "l"), written out: activating a language for each
+# date cost more than the rest of a planning board's cell.
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
 def day_date(value: datetime.date | datetime.datetime | None) -> str:
     """« 12 octobre 2026 »; the first of the month is « 1er »."""
     if value is None or value == "":
         return EMPTY
     value = _local(value)
-    with translation.override("fr"):
-        month = formats.date_format(value, "F")
     day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {month} {value.year}"
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def day_month(value: datetime.date | datetime.datetime | None) -> str:
@@ -59,9 +76,7 @@ def long_date(value: datetime.date | datetime.datetime | None) -> str:
     if value is None or value == "":
         return EMPTY
     value = _local(value)
-    with translation.override("fr"):
-        weekday = formats.date_format(value, "l")
-    return f"{weekday} {day_date(value)}"
+    return f"{WEEKDAYS[value.weekday()]} {day_date(value)}"
 
 
 def clock_time(value: datetime.time | datetime.datetime | None) -> str:

@@ -3,10 +3,12 @@
 import calendar
 import datetime
 from collections import defaultdict
+from html import escape
 
 import rules
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.views import View
 
 from mlhg_app import jobs
@@ -77,6 +79,7 @@ class SitesView(ProgrammeObject, PermissionRequiredView, View):
             row["form"] = forms_by_site.get(site.pk) or SiteForm(
                 prefix=f"s{site.pk}", initial={"nb_groupes": site.nb_groupes, "justification": site.justification}
             )
+            row["candidate_options"] = candidate_options(row["candidates"])
         due = seances_due(programme)
         return render(request, self.template_name, {"programme": programme, "rows": rows, "due": due})
 
@@ -112,6 +115,13 @@ class SitesView(ProgrammeObject, PermissionRequiredView, View):
         except Refused as refusal:
             refusal_message(request, refusal)
         return redirect("seances:sites", pk=programme.pk)
+
+
+def candidate_options(candidates) -> str:
+    """The <option>s of a site's conseillers, written once here: a site's list holds hundreds of people, too
+    many for two template tags each. Ids bare (never localized), names escaped (`html.escape`)."""
+    options = "".join(f'<option value="{c.pk:d}">{escape(c.get_full_name())}</option>' for c in candidates)
+    return mark_safe(options)  # noqa: S308 # nosec B308 B703 # every name escaped above
 
 
 def month_calendars(programme, seances, school_holidays=frozenset(), public_holidays=frozenset()):

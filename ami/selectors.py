@@ -2,10 +2,31 @@
 the AMI's journal."""
 
 import datetime
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    Window,
+    prefetch_related_objects,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lag
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -30,7 +51,7 @@ from ami.models import (
     VersionAMI,
 )
 from ami.scoring import annual_totals, compute_results, money
-from ami.serialisation import content_hash, dossier_content, dossier_queryset_for_content
+from ami.serialisation import CONTENT_PREFETCH, content_hash, dossier_content
 from mlhg_app.french import time_left_text
 from mlhg_app.history import ACTIONS, EMPTY, Change, plain_value
 from mlhg_app.models import User
@@ -239,9 +260,13 @@ def last_version(dossier):
 
 
 def draft_changed_since(dossier: Dossier, version: DossierVersion) -> bool:
-    """Whether the draft, as it is now, differs from the deposited `version`."""
-    fresh = dossier_queryset_for_content().get(pk=dossier.pk)
-    return content_hash(dossier_content(fresh)) != version.sha256
+    """Whether the draft, as the page loaded it (with its AMI and organisation), differs from the deposited
+    `version`: what the page has prefetched already is not read again, only what it lacks."""
+    # prefetch_related_objects skips what is loaded; the draft's files may be there under their own name
+    # (ami.completeness.dossiers_prefetch)
+    lacking = [n for n in CONTENT_PREFETCH if not (n == "fichiers" and hasattr(dossier, "fichiers_brouillon"))]
+    prefetch_related_objects([dossier], *lacking)
+    return content_hash(dossier_content(dossier)) != version.sha256
 
 
 def letters_sent_to(dossier: Dossier):
@@ -475,14 +500,17 @@ def dossier_annual_totals(dossier: Dossier, version=None) -> dict | None:
     version = version or dossier.versions.order_by("-numero").first()
     if version is None:
         return None
-    financier = version.contenu.get("financier", {})
+    return _annual_totals(version.contenu.get("financier", {}), dossier.ami.volume_minimal)
+
+
+def _annual_totals(financier: dict, volume: int) -> dict | None:
     if not financier.get("prix_seance_groupe"):
         return None
     return annual_totals(
         prix_groupe=financier["prix_seance_groupe"],
         regime_tva=financier.get("regime_tva", ""),
         taux_tva=financier.get("taux_tva") or None,
-        volume=dossier.ami.volume_minimal,
+        volume=volume,
     )
 
 
@@ -505,42 +533,73 @@ def grids_missing(ami: AMI) -> list[tuple[Dossier, int, list[str]]]:
     return missing
 
 
+# The results of an AMI in these states never change again: kept in the cache, which `ami_set_state` clears.
+RESULTS_FINAL = {AMI.Status.ATTRIBUE, AMI.Status.SANS_SUITE}
+
+
+def results_cache_key(ami_id: int) -> str:
+    return f"ami-results:{ami_id}"
+
+
 def ami_results(ami: AMI):
     """Results of the recevable dossiers: per criterion each evaluator's score, mean, median,
-    points and disagreement; the price points; total and rank. A constant number of queries."""
-    dossiers = list(
-        ami.dossiers.filter(status=Dossier.Status.RECEVABLE)
-        .select_related("prestataire", "ami")
-        .prefetch_related(
-            "versions",
-            Prefetch(
-                "evaluations",
-                queryset=Evaluation.objects.filter(submitted_at__isnull=False, conflit=False)
-                .select_related("evaluateur")
-                .prefetch_related("notes__critere"),
-                to_attr="submitted_grids",
-            ),
+    points and disagreement; the price points; total and rank. Four queries, plain columns only (the last
+    version's price terms, not every version's content); none once the AMI is decided (the cache)."""
+    final = ami.status in RESULTS_FINAL
+    if final and (cached := cache.get(results_cache_key(ami.pk))) is not None:
+        return cached
+    recevables = ami.dossiers.filter(status=Dossier.Status.RECEVABLE)
+    criteres = [(c.code, c.libelle, c.poids, c.mode) for c in ami.criteres.order_by("ordre")]
+    last = DossierVersion.objects.filter(dossier=OuterRef("dossier")).order_by("-numero").values("numero")[:1]
+    financier = {
+        dossier_id: {"prix_seance_groupe": prix, "regime_tva": regime or "", "taux_tva": taux}
+        for dossier_id, prix, regime, taux in DossierVersion.objects.filter(
+            dossier__in=recevables, numero=Subquery(last)
+        ).values_list(
+            "dossier_id",
+            "contenu__financier__prix_seance_groupe",
+            "contenu__financier__regime_tva",
+            "contenu__financier__taux_tva",
+        )
+    }
+    scores: dict[int, dict[str, list]] = {}
+    notes = (
+        Note.objects.filter(
+            evaluation__dossier__in=recevables,
+            evaluation__submitted_at__isnull=False,
+            evaluation__conflit=False,
+            score__isnull=False,
+        )
+        .order_by("evaluation__dossier_id", "evaluation__evaluateur__last_name", "evaluation_id", "critere__ordre")
+        .values_list(
+            "evaluation__dossier_id",
+            "critere__code",
+            "evaluation__evaluateur__first_name",
+            "evaluation__evaluateur__last_name",
+            "evaluation__evaluateur__email",
+            "score",
         )
     )
-    criteres = [(c.code, c.libelle, c.poids, c.mode) for c in ami.criteres.order_by("ordre")]
+    for dossier_id, code, first_name, last_name, email, score in notes:
+        name = f"{first_name} {last_name}".strip() or email  # User.__str__
+        scores.setdefault(dossier_id, {}).setdefault(code, []).append((name, score))
     inputs = []
-    for dossier in dossiers:
-        versions = sorted(dossier.versions.all(), key=lambda v: v.numero)
-        totals = dossier_annual_totals(dossier, versions[-1] if versions else None)
-        scores: dict[str, list] = {}
-        for grid in dossier.submitted_grids:
-            for note in grid.notes.all():
-                if note.score is not None:
-                    scores.setdefault(note.critere.code, []).append((str(grid.evaluateur), note.score))
+    for pk, name in recevables.order_by("prestataire__raison_sociale").values_list("pk", "prestataire__raison_sociale"):
+        totals = _annual_totals(financier.get(pk, {}), ami.volume_minimal)
         inputs.append(
             {
-                "id": dossier.pk,
-                "name": dossier.prestataire.raison_sociale,
+                "id": pk,
+                "name": name,
                 "annual_total_ttc": totals["ttc"] if totals else None,
-                "scores": scores,
+                "scores": scores.get(pk, {}),
             }
         )
-    return compute_results(criteres=criteres, dossiers=inputs, threshold=ami.seuil_desaccord, formula=ami.formule_prix)
+    results = compute_results(
+        criteres=criteres, dossiers=inputs, threshold=ami.seuil_desaccord, formula=ami.formule_prix
+    )
+    if final:
+        cache.set(results_cache_key(ami.pk), results, timeout=None)
+    return results
 
 
 def results_table(ami) -> tuple[list[str], list[list]]:
@@ -580,9 +639,9 @@ def results_table(ami) -> tuple[list[str], list[list]]:
 # -- journal ---------------------------------------------------------------------------
 # The journal of an AMI, read from django-simple-history: who changed what, when, before → after.
 #
-# `ami_journal(ami)` reads every history table once (a constant number of
-# queries, whatever the number of records), diffs consecutive records of each
-# object with `diff_against`, and returns the entries newest first.
+# `ami_journal(ami)` reads the tracked columns of every history table once (`values_list`, no model
+# instance: a constant number of queries), keeps the records that change something, newest first, and
+# formats an entry only when a page asks for it (the 50 shown, with their labels read then).
 
 # The fields each journal shows (other changes of these models are not part of the selection's record).
 TRACKED = {
@@ -624,13 +683,13 @@ class JournalEntry:
 
 
 class _Labels:
-    """Names of the objects a history record points at, loaded once."""
+    """Names of the objects a history record points at: {pk: name} read for one page of the journal."""
 
     def __init__(self, dossiers, evaluations, criteres, users):
-        self.dossiers = {d.pk: d.prestataire.raison_sociale for d in dossiers}
-        self.evaluations = {e.pk: e for e in evaluations}
-        self.criteres = {c.pk: c.libelle for c in criteres}
-        self.users = users
+        self.dossiers = dossiers  # {pk: raison sociale}
+        self.evaluations = evaluations  # {pk: (dossier_id, evaluateur_id)}
+        self.criteres = criteres  # {pk: libellé}
+        self.users = users  # {pk: User}
 
     def user(self, pk):
         user = self.users.get(pk)
@@ -643,7 +702,8 @@ class _Labels:
         evaluation = self.evaluations.get(pk)
         if evaluation is None:
             return f"évaluation n° {pk}"
-        return f"{evaluation.evaluateur} – {self.dossier(evaluation.dossier_id)}"
+        dossier_id, evaluateur_id = evaluation
+        return f"{self.user(evaluateur_id)} – {self.dossier(dossier_id)}"
 
 
 def _display(model, name, value, labels: _Labels) -> str:
@@ -659,101 +719,252 @@ def _display(model, name, value, labels: _Labels) -> str:
     return plain_value(value)
 
 
-def _subject(model, record, labels: _Labels) -> tuple[str, str]:
+# The columns a record's subject needs besides its tracked fields (`_subject`).
+SUBJECT_COLUMNS = {Note: ("evaluation_id", "critere_id"), Lettre: ("dossier_id",)}
+_HEAD = ("id", "history_id", "history_date", "history_type", "history_user_id", "history_change_reason")
+
+
+@dataclass(frozen=True)
+class _Record:
+    """One history record that changes something tracked: its tracked values and the previous ones."""
+
+    model: type
+    id: int
+    history_id: int
+    when: datetime.datetime
+    type: str
+    user_id: int | None
+    reason: str | None
+    extra: dict
+    values: tuple
+    before: tuple | None
+
+
+def _subject(record: _Record, labels: _Labels) -> tuple[str, str]:
+    model, values = record.model, dict(zip(TRACKED[record.model], record.values, strict=True))
     if model is AMI:
-        return "AMI", record.titre
+        return "AMI", values["titre"]
     if model is Dossier:
         return "Dossier", labels.dossier(record.id)
     if model is Evaluation:
         return "Grille d'évaluation", labels.evaluation(record.id)
     if model is Note:
-        return "Note", f"{labels.evaluation(record.evaluation_id)} – {labels.criteres.get(record.critere_id, '?')}"
+        extra = record.extra
+        return "Note", f"{labels.evaluation(extra['evaluation_id'])} – {labels.criteres.get(extra['critere_id'], '?')}"
     if model is Decision:
         return "Décision", ""
     if model is Lettre:
-        return "Lettre", labels.dossier(record.dossier_id)
-    return "Convention", record.numero
+        return "Lettre", labels.dossier(record.extra["dossier_id"])
+    return "Convention", values["numero"]
 
 
-def _entries(model, records, labels: _Labels) -> list[JournalEntry]:
-    """Diff each record against the previous one of the same object; skip records that change nothing tracked."""
-    fields = TRACKED[model]
-    verbose = {name: str(model._meta.get_field(name).verbose_name) for name in fields}
-    previous = {}
-    out = []
-    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
-        before = previous.get(record.id)
-        previous[record.id] = record
-        if record.history_type == "-":
-            changes = []
-        elif before is None:
-            changes = [
-                Change(verbose[name], EMPTY, _display(model, name, getattr(record, _attname(model, name)), labels))
-                for name in fields
-                if getattr(record, _attname(model, name)) not in (None, "")
-            ]
-        else:
-            delta = record.diff_against(before, included_fields=fields)
-            changes = [
-                Change(
-                    verbose[c.field],
-                    _display(model, c.field, c.old, labels),
-                    _display(model, c.field, c.new, labels),
-                )
-                for c in sorted(delta.changes, key=lambda c: fields.index(c.field))
-            ]
-        if not changes and record.history_type != "-":
-            continue
-        kind, subject = _subject(model, record, labels)
-        out.append(
-            JournalEntry(
-                when=record.history_date,
-                history_id=record.history_id,
-                kind=kind,
-                subject=subject,
-                action=ACTIONS.get(record.history_type, record.history_type),
-                user=record.history_user,
-                reason=record.history_change_reason or "",
-                changes=changes,
-            )
+def _changes(record: _Record, labels: _Labels) -> list[Change]:
+    model, fields = record.model, TRACKED[record.model]
+    if record.type == "-":
+        return []
+    verbose = [str(model._meta.get_field(name).verbose_name) for name in fields]
+    if record.before is None:
+        return [
+            Change(verbose[i], EMPTY, _display(model, name, value, labels))
+            for i, (name, value) in enumerate(zip(fields, record.values, strict=True))
+            if value not in (None, "")
+        ]
+    return [
+        Change(verbose[i], _display(model, name, old, labels), _display(model, name, new, labels))
+        for i, (name, old, new) in enumerate(zip(fields, record.before, record.values, strict=True))
+        if old != new
+    ]
+
+
+# A record's tracked values as one text (`_signature`), to compare it with the object's previous record in SQL.
+_BLANK = "\x01"  # a value NULL or empty
+_SEPARATOR = "\x1f"
+# The models of the journal by a tag, which the union of their history tables carries
+# (its number in TRACKED: among records of the same moment, the AMI's first, then the dossiers', …)
+_TAGS = dict(enumerate(TRACKED))
+_TAG_OF = {model: tag for tag, model in _TAGS.items()}
+
+
+def _signature(model, history_model):
+    """The tracked values of a history record as one text: `COALESCE(NULLIF(CAST(col AS TEXT), ''), blank)`
+    joined by `||` (PostgreSQL and SQLite alike). Written as one expression: Django's own (Cast, Coalesce,
+    Concat) nest a node per value and cost more to compile than the query takes to run."""
+    table = connection.ops.quote_name(history_model._meta.db_table)
+    columns = [f"{table}.{connection.ops.quote_name(_attname(model, name))}" for name in TRACKED[model]]
+    sql = " || %s || ".join(f"COALESCE(NULLIF(CAST({column} AS TEXT), ''), %s)" for column in columns)
+    params = [_BLANK, *[value for _ in columns[1:] for value in (_SEPARATOR, _BLANK)]]
+    # our own quoted column names in the SQL; the values are parameters
+    return RawSQL(f"({sql})", params, output_field=TextField())  # nosec B611
+
+
+def _changing(model, queryset):
+    """The records of `queryset` that change a tracked field, create with a value, or delete, as
+    (date, history_id, tag, the object's previous history_id): compared in SQL with the previous record."""
+    window = {"partition_by": [F("id")], "order_by": [F("history_date").asc(), F("history_id").asc()]}
+    blank = _SEPARATOR.join([_BLANK] * len(TRACKED[model]))
+    return (
+        queryset.order_by()
+        .annotate(signature=_signature(model, queryset.model))
+        .annotate(
+            previous_signature=Window(Lag("signature"), **window),
+            previous_id=Window(Lag("history_id"), **window),
+            tag=Value(_TAG_OF[model], output_field=IntegerField()),
         )
-    return out
+        .filter(
+            Q(history_type="-")
+            | Q(previous_signature__isnull=True) & ~Q(signature=blank)
+            | Q(previous_signature__isnull=False) & ~Q(signature=F("previous_signature"))
+        )
+        .values_list("history_date", "history_id", "tag", "previous_id")
+    )
 
 
 def _attname(model, name):
     return model._meta.get_field(name).attname
 
 
-def ami_journal(ami: AMI) -> list[JournalEntry]:
-    """Every recorded change of the AMI's selection, newest first. A constant number of queries.
+class Journal(Sequence):
+    """The journal of an AMI, newest first, paginated in SQL: `page()` reads the keys of a page's records and
+    their count in one query, then their tracked values, then the labels they show; nothing else is built.
+    As a sequence (`len`, slices) it serves a Paginator too."""
+
+    def __init__(self, ami: AMI, history: dict):
+        self.ami = ami
+        self.history = history  # {model: its history records of the AMI}
+        parts = [_changing(model, qs) for model, qs in history.items()]
+        self.keys = parts[0].union(*parts[1:], all=True)
+        self._count = None
+
+    def __len__(self):
+        if self._count is None:
+            self._count = self.keys.count()
+        return self._count
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            if index.step not in (None, 1):
+                raise ValueError("Journal slices have no step.")
+            return self._entries(list(self.keys.order_by("-history_date", "-history_id", "tag")[index]))
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self[index : index + 1][0]
+
+    def __iter__(self):
+        return iter(self[0 : len(self)])
+
+    def page(self, number, per_page: int) -> Page:
+        """Page `number` (as typed in the URL) and the count, in one query for the keys: a number that is not
+        one gives the first page, one out of range the last (as Django's `Paginator.get_page`)."""
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = 1
+        # beyond 10⁶ pages, certainly past the end (and an OFFSET too large for the database's integers)
+        keys = self._page_keys(number, per_page) if 1 <= number <= 10**6 else []
+        if keys:
+            self._count = keys[0][-1]
+        else:  # past the end, below 1, or an empty journal: count, then read the last page
+            number = max(1, math.ceil(len(self) / per_page))
+            keys = self._page_keys(number, per_page) if len(self) else []
+        return Page(self._entries([key[:-1] for key in keys]), number, Paginator(self, per_page))
+
+    def _page_keys(self, number: int, per_page: int) -> list[tuple]:
+        """[(date, history_id, tag, previous_id, count of all)] of page `number`, newest first."""
+        sql, params = self.keys.query.sql_with_params()
+        # Django's compiled union around which we write no value: its values and ours are parameters
+        query = f"SELECT *, COUNT(*) OVER () FROM ({sql}) journal ORDER BY 1 DESC, 2 DESC, 3 LIMIT %s OFFSET %s"  # nosec B608
+        with connection.cursor() as cursor:
+            cursor.execute(query, [*params, per_page, (number - 1) * per_page])
+            return cursor.fetchall()
+
+    def _records(self, keys) -> list[_Record]:
+        """The records of `keys` with their previous ones: one query per history table, whatever the keys."""
+        wanted = {model: set() for model in TRACKED}
+        for _when, history_id, tag, previous_id in keys:
+            wanted[_TAGS[tag]].update({history_id, previous_id})
+        rows = {}
+        for model, queryset in self.history.items():
+            extra_names = SUBJECT_COLUMNS.get(model, ())
+            columns = [*_HEAD, *extra_names, *(_attname(model, name) for name in TRACKED[model])]
+            ids = wanted[model] - {None} or {0}  # {0}: no record, but the same query (a constant count)
+            for row in queryset.order_by().filter(history_id__in=ids).values_list(*columns):
+                rows[model, row[1]] = (dict(zip(extra_names, row[len(_HEAD) :], strict=False)), row)
+        records = []
+        for _when, history_id, tag, previous_id in keys:
+            model = _TAGS[tag]
+            extra, row = rows[model, history_id]
+            start = len(_HEAD) + len(extra)
+            before = rows.get((model, previous_id))
+            records.append(
+                _Record(
+                    model,
+                    *row[: len(_HEAD)],
+                    extra=extra,
+                    values=row[start:],
+                    before=before[1][start:] if before else None,
+                )
+            )
+        return records
+
+    def _labels(self, records) -> _Labels:
+        """Four queries, whatever the records: the AMI's dossiers, evaluations and criteria (plain columns) and
+        the people named on the page."""
+        ami = self.ami
+        evaluations = {
+            pk: (dossier_id, evaluateur_id)
+            for pk, dossier_id, evaluateur_id in Evaluation.objects.filter(dossier__ami=ami).values_list(
+                "pk", "dossier_id", "evaluateur_id"
+            )
+        }
+        dossiers = dict(Dossier.objects.filter(ami=ami).values_list("pk", "prestataire__raison_sociale"))
+        criteres = dict(Critere.objects.filter(ami=ami).values_list("pk", "libelle"))
+        named = {r.user_id for r in records}
+        for r in records:
+            for i, name in enumerate(TRACKED[r.model]):
+                if name in USER_FIELDS:
+                    named.update({r.values[i], r.before[i] if r.before else None})
+        evaluators = Evaluation.objects.filter(dossier__ami=ami).values("evaluateur_id")
+        users = {u.pk: u for u in User.objects.filter(Q(pk__in=named - {None}) | Q(pk__in=evaluators))}
+        return _Labels(dossiers, evaluations, criteres, users)
+
+    def _entries(self, keys) -> list[JournalEntry]:
+        records = self._records(keys)
+        labels = self._labels(records)
+        return [
+            JournalEntry(
+                when=record.when,
+                history_id=record.history_id,
+                kind=kind,
+                subject=subject,
+                action=ACTIONS.get(record.type, record.type),
+                user=labels.users.get(record.user_id),
+                reason=record.reason or "",
+                changes=_changes(record, labels),
+            )
+            for record in records
+            for kind, subject in [_subject(record, labels)]
+        ]
+
+
+def ami_journal(ami: AMI) -> Journal:
+    """Every recorded change of the AMI's selection, newest first: a sequence to paginate, whose entries are
+    built only for the page asked. A page costs a constant number of queries (one count, one for its keys,
+    seven for its records, four for its labels).
 
     Of the dossiers, those submitted at least once: a draft never submitted is its candidate's alone (as
     in the dossier list, `dossiers_visible_to`)."""
     submitted = Dossier.objects.filter(ami=ami).exclude(status=Dossier.Status.BROUILLON)
-    dossiers = list(submitted.select_related("prestataire"))
-    evaluations = list(Evaluation.objects.filter(dossier__ami=ami).select_related("evaluateur"))
-    criteres = list(Critere.objects.filter(ami=ami))
     decisions = Decision.history.filter(ami_id=ami.pk).values("id")
     history = {
         AMI: AMI.history.filter(id=ami.pk),
-        Dossier: Dossier.history.filter(id__in=submitted.values("pk")).select_related("recevabilite_par"),
+        Dossier: Dossier.history.filter(id__in=submitted.values("pk")),
         Evaluation: Evaluation.history.filter(dossier_id__in=Dossier.objects.filter(ami=ami).values("pk")),
         Note: Note.history.filter(evaluation_id__in=Evaluation.objects.filter(dossier__ami=ami).values("pk")),
-        Decision: Decision.history.filter(ami_id=ami.pk).select_related("decided_by"),
+        Decision: Decision.history.filter(ami_id=ami.pk),
         Lettre: Lettre.history.filter(decision_id__in=decisions),
         Convention: Convention.history.filter(decision_id__in=decisions),
     }
-    records = {model: list(qs.select_related("history_user")) for model, qs in history.items()}
-    users = {
-        getattr(r, f"{name}_id"): getattr(r, name)
-        for model in (Dossier, Decision)
-        for r in records[model]
-        for name in USER_FIELDS
-        if getattr(r, f"{name}_id", None)
-    }
-    labels = _Labels(dossiers, evaluations, criteres, users)
-    entries = [entry for model, rows in records.items() for entry in _entries(model, rows, labels)]
-    return sorted(entries, key=lambda e: e.sort_key, reverse=True)
+    return Journal(ami, history)
 
 
 # -- the home page's « À faire » (mlhg_app.todo; registered in ami/apps.py) ----------------------------

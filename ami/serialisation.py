@@ -28,10 +28,11 @@ def fichier_entry(fichier: Fichier) -> dict:
 
 
 def draft_files(dossier: Dossier) -> list[Fichier]:
-    return sorted(
-        (f for f in dossier.fichiers.all() if f.detache_at is None),
-        key=lambda f: f.pk,
-    )
+    """The files attached to the draft, by id (the list `ami.completeness.dossiers_prefetch` loaded, if so)."""
+    attached = getattr(dossier, "fichiers_brouillon", None)
+    if attached is None:
+        attached = [f for f in dossier.fichiers.all() if f.detache_at is None]
+    return sorted(attached, key=lambda f: f.pk)
 
 
 def dossier_content(dossier: Dossier) -> dict:
@@ -131,7 +132,9 @@ def version_verify(version: DossierVersion) -> bool:
     return content_hash(version.contenu) == version.sha256
 
 
+# What `dossier_content` reads of a dossier besides its AMI and organisation.
+CONTENT_PREFETCH = ("intervenants__antennes", "etapes", "references", "fichiers", "antennes_couvertes")
+
+
 def dossier_queryset_for_content():
-    return Dossier.objects.select_related("ami", "prestataire").prefetch_related(
-        "intervenants__antennes", "etapes", "references", "fichiers", "antennes_couvertes"
-    )
+    return Dossier.objects.select_related("ami", "prestataire").prefetch_related(*CONTENT_PREFETCH)

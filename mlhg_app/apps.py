@@ -8,8 +8,9 @@ class MlhgAppConfig(AppConfig):
 
     def ready(self):
         # late: AppConfig.ready, once models are loaded; checks: the URL-access check; twofactor: marks a
-        # session that waits for its code (its signal receiver); exports: the retention of exports
-        from mlhg_app import checks, exports, todo, twofactor  # noqa: F401
+        # session that waits for its code (its signal receiver); exports: the retention of exports;
+        # middleware: a login's session starts its sliding expiry (its signal receiver)
+        from mlhg_app import checks, exports, middleware, todo, twofactor  # noqa: F401
         from mlhg_app.services import people_import  # late: idem, the retention of the HR files kept for an import
 
         exports.register_retention()

@@ -11,6 +11,7 @@ One way to write each thing, used by the pages, the PDFs, the emails and the exp
   23:59:59 is written to the minute), and ``time_left_text`` « Il reste 2 jours, 3 heures »;
 - ``number``: « 14 832 » (a narrow no-break space groups thousands; years and ids are never grouped:
   ``USE_THOUSAND_SEPARATOR`` is off, so ``{{ ami.annee }}`` prints « 2026 » and ``value="1002"`` stays bare);
+- ``decimal``: « 12,50 » (a score or points to a fixed number of decimals, half up, no grouping);
 - ``euros``: « 12 096,00 € » (narrow no-break space for thousands, comma decimals, no-break space before €);
 - ``percent``: « 38 % » (exact, rounded to the unit);
 - ``counted``: « 1 présent », « 3 présents » (real plurals).
@@ -23,7 +24,7 @@ import datetime
 import functools
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 
 EMPTY = "—"
 NBSP = "\u00a0"
@@ -34,6 +35,25 @@ def _local(value):
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         return timezone.localtime(value)
     return value
+
+
+# The names Django's French locale gives (formats "F" and "l"), written out: activating a language for each
+# date cost more than the rest of a planning board's cell.
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
 def _empty_if_blank(write):
@@ -48,18 +68,12 @@ def _empty_if_blank(write):
     return written
 
 
-def _french(value, fmt: str) -> str:
-    """Django's `date_format` in French (day and month names)."""
-    with translation.override("fr"):
-        return formats.date_format(value, fmt)
-
-
 @_empty_if_blank
 def day_date(value: datetime.date | datetime.datetime | None) -> str:
     """« 12 octobre 2026 »; the first of the month is « 1er »."""
     value = _local(value)
     day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {_french(value, 'F')} {value.year}"
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"
 
 
 @_empty_if_blank
@@ -71,7 +85,7 @@ def day_month(value: datetime.date | datetime.datetime | None) -> str:
 @_empty_if_blank
 def long_date(value: datetime.date | datetime.datetime | None) -> str:
     """« lundi 12 octobre 2026 »; the first of the month is « 1er »."""
-    return f"{_french(_local(value), 'l')} {day_date(value)}"
+    return f"{WEEKDAYS[_local(value).weekday()]} {day_date(value)}"
 
 
 @_empty_if_blank
@@ -104,6 +118,13 @@ def moment_text(value: datetime.datetime | None) -> str:
 def number(value: int | Decimal | float | str | None) -> str:
     """« 14 832 », « 980 »: an integer count, thousands grouped by a narrow no-break space."""
     return f"{int(value):,}".replace(",", NNBSP)
+
+
+@_empty_if_blank
+def decimal(value: Decimal | int | float | str | None, places: int = 2) -> str:
+    """« 12,50 », « 7,5 »: `places` decimals (half up, as Django's `floatformat`), a decimal comma, no grouping."""
+    amount = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{amount:.{places}f}".replace(".", ",")
 
 
 @_empty_if_blank

@@ -22,21 +22,8 @@ from mlhg_app import french
 
 SCHOOL_ZONE = "Zone C"
 
-WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+WEEKDAYS_FR = french.WEEKDAYS
+MONTHS_FR = french.MONTHS
 
 
 def public_holidays(years: Iterable[int]) -> set[datetime.date]:

@@ -227,11 +227,15 @@ def programme_sites_overview(programme) -> list[dict]:
     with their members, and the conseillers who may be added. Four queries, whatever the number of sites."""
     sites = list(programme.sites.select_related("antenne").order_by("antenne__ordre"))
     groupes = defaultdict(list)
-    for groupe in programme.groupes.select_related("antenne").prefetch_related("membres"):
+    names = ("pk", "first_name", "last_name", "email", "antenne_id")  # what the page shows of a person
+    members = Prefetch("membres", queryset=User.objects.only(*names))
+    for groupe in programme.groupes.select_related("antenne").prefetch_related(members):
         groupes[groupe.antenne_id].append(groupe)
     candidates = defaultdict(list)
     # The conseillers who may join a group (never a line manager, seed §5.1): the site's headcount.
-    conseillers = conseillers_actifs().filter(antenne__in=[site.antenne_id for site in sites]).order_by("last_name")
+    conseillers = (
+        conseillers_actifs().filter(antenne__in=[site.antenne_id for site in sites]).order_by("last_name").only(*names)
+    )
     for conseiller in conseillers:
         candidates[conseiller.antenne_id].append(conseiller)
     rows = []

@@ -1,11 +1,14 @@
 """Issue 9: security headers and cookies in production, the CSP everywhere, session expiry."""
 
+import contextlib
 import datetime
 import json
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import PASSWORD
@@ -54,7 +57,10 @@ print(json.dumps({
         "samesite": settings.SESSION_COOKIE_SAMESITE,
         "age": settings.SESSION_COOKIE_AGE,
         "save_every_request": settings.SESSION_SAVE_EVERY_REQUEST,
+        "refresh_seconds": settings.SESSION_REFRESH_SECONDS,
     },
+    "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
+    "conn_health_checks": settings.DATABASES["default"]["CONN_HEALTH_CHECKS"],
     "http_redirect": client.get("/connexion/").get("Location"),
 }))
 """
@@ -89,8 +95,10 @@ def test_production_pages_carry_the_security_headers_and_cookie_flags(tmp_path):
         "httponly": True,
         "samesite": "Lax",
         "age": 900,  # from the environment
-        "save_every_request": True,
+        "save_every_request": False,  # pushed back at most every 5 minutes instead (SlidingSessionMiddleware)
+        "refresh_seconds": 300,
     }
+    assert (answer["conn_max_age"], answer["conn_health_checks"]) == (60, True)  # persistent connections
     assert answer["http_redirect"] == "https://testserver/connexion/"
 
 
@@ -101,13 +109,20 @@ def test_the_csp_is_enforced_in_development_too(client):
     assert "Content-Security-Policy-Report-Only" not in response
 
 
-@pytest.mark.django_db
-def test_a_session_ends_after_the_configured_inactivity_and_each_request_pushes_it_back(users, settings):
+@contextlib.contextmanager
+def half_hour_session(users, settings):
+    """A prestataire logged in at 9:00 with sessions of 30 minutes: (its client, the clock)."""
     settings.SESSION_COOKIE_AGE = 30 * 60
-    account = reverse("account")
     client = Client()
     with time_machine.travel(datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC), tick=False) as clock:
         client.post(reverse("login"), {"username": users["prestataire"].email, "password": PASSWORD})
+        yield client, clock
+
+
+@pytest.mark.django_db
+def test_a_session_ends_after_the_configured_inactivity_and_each_request_pushes_it_back(users, settings):
+    account = reverse("account")
+    with half_hour_session(users, settings) as (client, clock):
         assert client.get(account).status_code == 200
 
         clock.shift(datetime.timedelta(minutes=29))
@@ -119,3 +134,27 @@ def test_a_session_ends_after_the_configured_inactivity_and_each_request_pushes_
         response = client.get(account)
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('login')}?next={account}"
+
+
+def session_writes(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return sum(
+        1 for q in ctx.captured_queries if q["sql"].startswith(("UPDATE", "INSERT")) and "django_session" in q["sql"]
+    )
+
+
+@pytest.mark.django_db
+def test_a_session_is_written_at_most_every_five_minutes_not_on_every_request(users, settings):
+    account = reverse("account")
+    with half_hour_session(users, settings) as (client, clock):
+        clock.shift(datetime.timedelta(seconds=10))
+        assert [session_writes(client, account) for _ in range(3)] == [0, 0, 0]
+        clock.shift(datetime.timedelta(minutes=4))
+        assert session_writes(client, account) == 0
+        clock.shift(datetime.timedelta(minutes=1))  # 5 minutes after the login's write
+        assert session_writes(client, account) == 1
+        assert session_writes(client, account) == 0
+        # 29 minutes later: still in, as the last write was 29 minutes ago (the expiry is the write's + 30 min)
+        clock.shift(datetime.timedelta(minutes=29))
+        assert session_writes(client, account) == 1

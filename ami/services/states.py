@@ -6,9 +6,12 @@ transition the table does not allow, and otherwise saves through the model so
 that django-simple-history records who, when and why.
 """
 
+from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from ami.models import AMI, Dossier
+from ami.selectors import results_cache_key
 from mlhg_app.french import deadline_text
 from mlhg_app.refusals import Refused
 
@@ -44,7 +47,7 @@ def ami_set_state(*, ami: AMI, status: str, by=None, now=None) -> bool:
     Refused: a transition outside `AMI_TRANSITIONS` (never back to brouillon,
     never from one decision to another), publishing with a deadline already
     passed, closing before the deadline. Side effects: the status saved, one
-    history entry by `by`.
+    history entry by `by`; the AMI's cached results (`ami_results`) cleared.
     """
     now = now or timezone.now()
     if ami.status == status:
@@ -61,7 +64,15 @@ def ami_set_state(*, ami: AMI, status: str, by=None, now=None) -> bool:
     ami._change_reason = f"Statut : {ami.get_status_display()}"
     ami._history_user = by
     ami.save(update_fields=["status"])
+    _forget_results(ami.pk)
     return True
+
+
+def _forget_results(ami_id: int) -> None:
+    """The cached results of a decided AMI are cleared now and once the change is committed (a request that
+    read the old figures meanwhile cannot leave them in the cache)."""
+    cache.delete(results_cache_key(ami_id))
+    transaction.on_commit(lambda: cache.delete(results_cache_key(ami_id)))
 
 
 def dossier_set_state(*, dossier: Dossier, status: str, by=None, motif: str = "") -> bool:
@@ -69,7 +80,7 @@ def dossier_set_state(*, dossier: Dossier, status: str, by=None, motif: str = ""
 
     Refused: a transition outside `DOSSIER_TRANSITIONS`. Other fields set on
     `dossier` by the caller are saved with the status. Side effects: the
-    dossier saved, one history entry by `by` with `motif` as its reason.
+    dossier saved, one history entry by `by` with `motif` as its reason; the AMI's cached results cleared.
     """
     if dossier.status == status:
         return False
@@ -79,4 +90,5 @@ def dossier_set_state(*, dossier: Dossier, status: str, by=None, motif: str = ""
     dossier._change_reason = motif or f"Statut : {dossier.get_status_display()}"
     dossier._history_user = by
     dossier.save()
+    _forget_results(dossier.ami_id)
     return True

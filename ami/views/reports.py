@@ -1,7 +1,6 @@
 """Staff reports of the selection: price simulation, audit journal; the rapport d'analyse and the archive
 are exports made by a job (ami/documents/exports.py)."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
@@ -72,7 +71,7 @@ class AuditView(AMIObjectMixin, PermissionRequiredView, View):
 
     def get(self, request, reference):
         ami = self.ami
-        page = Paginator(ami_journal(ami), JOURNAL_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = ami_journal(ami).page(request.GET.get("page"), JOURNAL_PAGE_SIZE)
         return render(request, self.template_name, {"ami": ami, "page": page})
 
 

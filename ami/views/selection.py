@@ -1,10 +1,13 @@
 """Staff's side of the selection: eligibility, committee, results and their exports."""
 
+from html import escape
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -20,7 +23,7 @@ from ami.selectors import (
 from ami.services.eligibility import dossier_set_eligibility
 from ami.services.evaluation import committee_set
 from ami.views.objects import AMIObjectMixin
-from mlhg_app import spreadsheets
+from mlhg_app import french, spreadsheets
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.downloads import file_response
 from mlhg_app.french import counted
@@ -101,19 +104,49 @@ class ResultsView(AMIObjectMixin, PermissionRequiredView, TemplateView):
 
     def get_context_data(self, **kwargs):
         ami = self.ami
-        results = ami_results(ami)
         criteres = list(ami.criteres.order_by("ordre"))
-        for result in results:
-            result.cells = [result.criteria[c.code] for c in criteres]
-            for c, cell in zip(criteres, result.cells, strict=True):
-                cell.is_price = c.mode == "calcule"
         return {
             **super().get_context_data(**kwargs),
             "ami": ami,
-            "results": results,
+            "rows": results_rows(ami_results(ami), criteres),
             "criteres": criteres,
             "now": timezone.now(),
         }
+
+
+# The cells of a row of the results grid (templates/ami/selection/results.html) are written here once, as the
+# grid holds a cell per dossier and criterion (1,200 at 300 dossiers): too many for a template tag each.
+PRICE_CELL = "<td>{} TTC/an → <strong>{}</strong></td>"
+SCORED_CELL = '<td><div class="small">{}</div><div>moyenne {} · médiane {}</div><strong>{} pts</strong>{}</td>'
+DISAGREEMENT = ' <span class="badge text-bg-danger">écart</span>'
+
+
+def results_rows(results, criteres) -> list[dict]:
+    """The results grid as the page shows it: every figure written once here (mlhg_app.french, not a
+    template filter per cell); every text of a cell escaped (`html.escape`, as Django's `escape`)."""
+    rows = []
+    for r in results:
+        cells = []
+        for c in criteres:
+            cr = r.criteria[c.code]
+            points = french.decimal(cr.points, 2)
+            if c.mode == "calcule":
+                cells.append(PRICE_CELL.format(escape(french.euros(r.annual_total_ttc)), points))
+                continue
+            scores = " · ".join(f"{name} : {score}" for name, score in cr.scores) or "aucune grille soumise"
+            cells.append(
+                SCORED_CELL.format(
+                    escape(scores),
+                    french.decimal(cr.mean, 2),
+                    french.decimal(cr.median, 1),
+                    points,
+                    DISAGREEMENT if cr.disagreement else "",
+                )
+            )
+        # every value above is escaped or a figure of ours: the row's cells are safe HTML
+        html = mark_safe("".join(cells))  # noqa: S308 # nosec B308 B703
+        rows.append({"rank": str(r.rank), "name": r.name, "cells": html, "total": french.decimal(r.total, 2)})
+    return rows
 
 
 class ResultsFileView(AMIObjectMixin, PermissionRequiredView, View):

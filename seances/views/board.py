@@ -3,15 +3,18 @@
 import calendar
 import datetime
 from collections import defaultdict
+from html import escape
 
+import rules
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views import View
 
 from mlhg_app import jobs
 from mlhg_app.access import PermissionRequiredView
-from mlhg_app.french import counted, long_date
+from mlhg_app.french import clock_time, counted, long_date
 from mlhg_app.models import User
 from mlhg_app.refusals import ActionView, Refused, refusal_as_message
 from seances.calendar_rules import MONTHS_FR, public_holidays, school_holidays_zone_c
@@ -78,6 +81,7 @@ class SitesView(ProgrammeObject, PermissionRequiredView, View):
             row["form"] = forms_by_site.get(site.pk) or SiteForm(
                 prefix=f"s{site.pk}", initial={"nb_groupes": site.nb_groupes, "justification": site.justification}
             )
+            row["candidate_options"] = candidate_options(row["candidates"])
         due = seances_due(programme)
         return render(request, self.template_name, {"programme": programme, "rows": rows, "due": due})
 
@@ -111,6 +115,13 @@ class SitesView(ProgrammeObject, PermissionRequiredView, View):
                     programme_services.groupe_remove_member(groupe=groupe, user=user)
                     messages.success(request, f"{user} retiré de {groupe}.")
         return redirect("seances:sites", pk=programme.pk)
+
+
+def candidate_options(candidates) -> str:
+    """The <option>s of a site's conseillers, written once here: a site's list holds hundreds of people, too
+    many for two template tags each. Ids bare (never localized), names escaped (`html.escape`)."""
+    options = "".join(f'<option value="{c.pk:d}">{escape(c.get_full_name())}</option>' for c in candidates)
+    return mark_safe(options)  # noqa: S308 # nosec B308 B703 # every name escaped above
 
 
 def month_calendars(programme, seances, school_holidays=frozenset(), public_holidays=frozenset()):
@@ -149,11 +160,15 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
 
     def get(self, request, pk):
         programme = self.programme
+        user = request.user
         fenetres, seances, rows = programme_board(programme)
         years = [programme.annee_debut, programme.annee_debut + 1]
         school, public = school_holidays_zone_c(years), public_holidays(years)
         due = seances_due(programme)
-        can_renew = request.user.has_perm("seances.renew_programme", programme)
+        can = {name: rules.has_perm(f"seances.{name}", user, programme) for name in PROGRAMME_PERMISSIONS}
+        can["view_history"] = rules.has_perm("mlhg_app.view_history", user, programme)
+        shown_on_board(seances, user, can)
+        move_form = MoveForm(programme=programme)
         return render(
             request,
             self.template_name,
@@ -166,15 +181,48 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
                 "planned": len(seances),
                 "proposed": sum(1 for s in seances if s.status == Seance.Status.PROPOSEE),
                 "preview": programme_plan_preview(programme=programme),
-                "can_plan": request.user.has_perm("seances.plan_programme", programme),
-                "can_validate": request.user.has_perm("seances.validate_seance", programme),
-                "can_renew": can_renew,
-                "renewal": renewal_decisions(programme) if can_renew else {},
-                "move_form": MoveForm(programme=programme),
+                "can": can,
+                "can_plan": can["plan_programme"],
+                "can_validate": can["validate_seance"],
+                "intervenants": list(move_form.fields["intervenant"].queryset),
+                "can_renew": can["renew_programme"],
+                "renewal": renewal_decisions(programme) if can["renew_programme"] else {},
                 "move_rule": board_services.MOVE_RULE,
                 "revue": revue_of(programme),
             },
         )
+
+
+# The board's permissions that depend on the programme only: asked once a page, not once a séance.
+PROGRAMME_PERMISSIONS = (
+    "plan_programme",
+    "validate_seance",
+    "manage_groupe",
+    "view_dashboard",
+    "view_statements",
+    "renew_programme",
+)
+STATUS_LABELS = dict(Seance.Status.choices)
+
+
+def shown_on_board(seances, user, can) -> None:
+    """Sets `seance.shown` on each séance: its labels written once (date, time, status) and what the user
+    may do with it (the rules asked here once a séance, not by the template's tags in each cell)."""
+    for s in seances:
+        held = s.status in (Seance.Status.REALISEE, Seance.Status.CONVOQUEE)
+        s.shown = {
+            "date": long_date(s.date),
+            "time": clock_time(s.heure_debut),
+            "status": STATUS_LABELS.get(s.status, s.status),
+            "by_hand": s.placement == "manuelle" and s.status == Seance.Status.PROPOSEE,
+            "to_validate": can["validate_seance"] and s.status == Seance.Status.PROPOSEE,
+            "sheet": held and rules.has_perm("seances.view_attendance", user, s),
+            "record": held and rules.has_perm("seances.record_seance", user, s),
+            "move": rules.has_perm("seances.move_seance", user, s),
+            "cancel": s.status != Seance.Status.REALISEE and rules.has_perm("seances.cancel_seance", user, s),
+            "pill": f"{clock_time(s.heure_debut)} {s.groupe.antenne.nom.replace('Antenne ', '')}"
+            + (f" {s.groupe.numero}" if s.groupe.est_sous_groupe else ""),
+        }
 
 
 class SeanceValidateView(SeanceObject, ProgrammePageAction):

@@ -110,6 +110,27 @@ def test_hand_computed_results_with_a_conflict_and_an_irrecevable_dossier(commit
 
 
 @pytest.mark.django_db
+def test_the_results_of_a_decided_ami_are_kept_until_a_state_function_changes_them(
+    committee, django_assert_num_queries
+):
+    from ami.services.states import dossier_set_state
+    from tests.committee import decide
+
+    with time_machine.travel(AFTER, tick=True):
+        scored(committee)
+        live = [(r.name, r.rank) for r in ami_results(AMI.objects.get(pk=committee["ami"].pk))]
+        decide(committee)
+    ami = AMI.objects.get(pk=committee["ami"].pk)
+    assert ami.status == AMI.Status.ATTRIBUE
+    assert [(r.name, r.rank) for r in ami_results(ami)] == live
+    with django_assert_num_queries(0):  # the figures of a decided AMI never change: read from the cache
+        assert [(r.name, r.rank) for r in ami_results(ami)] == live
+    # a state function that changes what they count forgets them
+    dossier_set_state(dossier=committee["dossiers"]["B"], status="irrecevable", by=committee["staff"])
+    assert [(r.name, r.rank) for r in ami_results(ami)] == [("Candidat A", 1), ("Candidat C", 2)]
+
+
+@pytest.mark.django_db
 def test_the_evaluator_scores_independently_saves_comes_back_and_submits(committee):
     e1, e2, _e3 = committee["evaluators"]
     with time_machine.travel(AFTER, tick=True):

@@ -478,3 +478,25 @@ def test_hole_09_what_a_candidate_or_an_evaluator_types_stays_text_in_every_csv_
     }
     every_cell = [cell for rows in (results, archived_results, grids, eligibility) for row in rows for cell in row]
     assert not [cell for cell in every_cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+@pytest.mark.django_db
+def test_journal_pages_read_in_sql_show_every_entry_once_newest_first(committee):
+    # bad page numbers: tests/test_pagination.py
+    staff = committee["staff"]
+    url = reverse("ami:audit", args=["ami-2026"])
+    with time_machine.travel(AFTER, tick=True):
+        scored(committee)
+        client = login(staff)
+        first = client.get(url).context["page"]
+        pages = first.paginator.num_pages
+        assert pages >= 2
+        shown = {}
+        for number in range(1, pages + 1):
+            page = client.get(url, {"page": number}).context["page"]
+            shown[number] = [(e.kind, e.subject, e.when, e.history_id) for e in page.object_list]
+        # every entry once, newest first, 50 a page, the last page the rest
+        everything = [key for number in sorted(shown) for key in shown[number]]
+        assert len(everything) == len(set(everything)) == first.paginator.count
+        assert [len(shown[n]) for n in range(1, pages)] == [50] * (pages - 1)
+        assert [key[2] for key in everything] == sorted((key[2] for key in everything), reverse=True)

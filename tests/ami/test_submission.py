@@ -289,3 +289,24 @@ def test_dossiers_are_sealed_until_the_deadline_then_open(candidate):
         assert archive.read("pieces/CV - cv-marc-olivier.pdf").startswith(b"%PDF")
         download = login(evaluateur).get(urls["file"])
         assert download.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_overview_tells_whether_the_draft_changed_since_the_deposit_without_reloading_it(
+    candidate, django_assert_max_num_queries
+):
+    from mlhg_app.models import Antenne
+
+    url = reverse("ami:dossier", args=[candidate["dossier"].pk])
+    with time_machine.travel(DEADLINE - datetime.timedelta(days=1), tick=False):
+        submit(candidate)
+        unchanged = candidate["client"].get(url).content.decode()
+        dossier = Dossier.objects.get(pk=candidate["dossier"].pk)
+        dossier.antennes_couvertes.remove(Antenne.objects.filter(kind="antenne").first())  # the last section
+        changed = candidate["client"].get(url).content.decode()
+        dossier.antennes_couvertes.set(Antenne.objects.filter(kind="antenne"))  # back as deposited
+        with django_assert_max_num_queries(17):
+            back = candidate["client"].get(url).content.decode()
+    assert "version 1, reçue le 28 mai 2026" in unchanged and "Aucune modification depuis." in unchanged
+    assert "Vous avez modifié le dossier depuis la version 1" in changed
+    assert "Aucune modification depuis." in back

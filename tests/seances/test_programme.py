@@ -148,3 +148,37 @@ def test_the_sites_page_counts_a_site_by_its_members(programme, users):
     groupe_remove_member(groupe=groupe, user=users["conseiller"])
     page = login(users["staff"]).get(reverse("seances:sites", args=[programme.pk])).content.decode()
     assert 'Antenne Muretain <span class="text-muted small">– 3 membres, 1 groupe (3)' in page
+
+
+def select_options(page: str, select_id: str) -> list[tuple[str, str]]:
+    """The (value, label) of each option of the <select id=select_id> of the page."""
+    import re
+
+    found = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', page, re.S)
+    assert found, select_id
+    return re.findall(r'<option value="([^"]*)">([^<]*)</option>', found.group(1))
+
+
+@pytest.mark.django_db
+def test_the_sites_page_lists_a_site_s_conseillers_once_with_bare_ids_that_can_be_submitted(programme, users):
+    """Issue 18: one list of candidates per site (not one per group), and ids never localized: at pk 1002 an
+    option's value is « 1002 », never « 1 002 » (which the form could not submit)."""
+    muret = users["conseiller"].antenne
+    UserFactory(pk=1002, email="n1002@ml31.org", role="conseiller", antenne=muret, last_name="Millezéro")
+    site = programme.sites.get(antenne=muret)
+    site_set_groups(site=site, nb_groupes=1)
+    Groupe.objects.create(pk=1002, programme=programme, antenne=muret, numero=2, nb_groupes_site=2)
+    page = login(users["staff"]).get(reverse("seances:sites", args=[programme.pk])).content.decode()
+    assert page.count('name="user" id="ajout-') == programme.sites.count()  # one list a site, not one a group
+    candidates = select_options(page, f"ajout-{site.pk}")
+    assert ("1002", "Millezéro") in [(value, label.split()[-1]) for value, label in candidates]
+    assert [value for value, _label in select_options(page, f"groupe-{site.pk}")][-1] == "1002"
+    assert "1 002" not in page and "1\u202f002" not in page and "1\xa0002" not in page
+    # the values as the browser sends them
+    response = login(users["staff"]).post(
+        reverse("seances:sites", args=[programme.pk]),
+        {"action": "ajouter", "groupe": "1002", "user": "1002"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert list(Groupe.objects.get(pk=1002).membres.values_list("pk", flat=True)) == [1002]

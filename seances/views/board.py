@@ -167,6 +167,7 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
         due = seances_due(programme)
         can = {name: rules.has_perm(f"seances.{name}", user, programme) for name in PROGRAMME_PERMISSIONS}
         can["view_history"] = rules.has_perm("mlhg_app.view_history", user, programme)
+        can["view_feedback"] = rules.has_perm("bilans.view_feedback", user, programme)
         shown_on_board(seances, user, can)
         move_form = MoveForm(programme=programme)
         return render(

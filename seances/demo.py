@@ -10,6 +10,7 @@ from ami.models import Convention
 from mlhg_app.demo import DEMO_PASSWORD, at, ensure_user
 from mlhg_app.models import User
 from seances.demo_held import load_held
+from seances.demo_invoice import load_invoice
 from seances.models import Programme, Seance
 from seances.services.board import seance_move, seance_request_change, seance_validate
 from seances.services.convocations import seance_convoke
@@ -69,6 +70,7 @@ def load(*, today) -> list[tuple[str, str, str]]:
     _change_an_intervenant(programme)
     _review_window_2(programme)
     _move_one_convoked(programme)
+    load_invoice(programme=programme)  # the statement as an invoice, when the demo has issued one
     return accounts
 
 

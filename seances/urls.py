@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from seances.views import attendance, billing, board, compte_rendu, own
+from seances.views import attendance, billing, board, certificates, compte_rendu, invoice, own
 
 app_name = "seances"
 urlpatterns = [
@@ -31,6 +31,13 @@ urlpatterns = [
     path("releves/<int:pk>/paye/", billing.StatementPaidView.as_view(), name="statement_paid"),
     path("programmes/<int:pk>/suivi/", billing.DashboardView.as_view(), name="dashboard"),
     path("programmes/<int:pk>/suivi/<str:name>.svg", billing.DashboardChartView.as_view(), name="dashboard_chart"),
+    # The statement as an invoice, Factur-X (views/invoice.py; issue 20)
+    path("releves/<int:pk>/facture/", invoice.InvoiceView.as_view(), name="invoice"),
+    path("releves/<int:pk>/facture/deposer/", invoice.InvoiceUploadView.as_view(), name="invoice_upload"),
+    path("releves/<int:pk>/facture.pdf", invoice.InvoicePdfView.as_view(), name="invoice_pdf"),
+    # Participation certificates (views/certificates.py; issue 20)
+    path("mes-seances/attestations/<int:pk>.pdf", certificates.MyCertificateView.as_view(), name="my_certificate"),
+    path("programmes/<int:pk>/attestations/", certificates.CertificatesIssueView.as_view(), name="certificates_issue"),
     # A conseiller's and an intervenant's own séances, calendars (views/own.py)
     path("mes-seances/", own.MySeancesView.as_view(), name="my_seances"),
     path("mes-seances/charte/", own.CharteView.as_view(), name="charte"),

@@ -29,10 +29,7 @@ from seances.pricing import exemption_mention, vat_rate
 
 TEMPLATE = "pdf/facture.html"
 _XMP_END = "</rdf:RDF>"
-_PDFUA = (
-    '<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">'
-    "<pdfuaid:part>1</pdfuaid:part></rdf:Description>\n"
-)
+_PDFUA = '<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"/>\n'
 
 
 def invoice_facts(

@@ -29,7 +29,7 @@ from django.utils import timezone
 PDF_UA = "pdf/ua-1"
 PDF_A_UA = "pdf/a-3b+ua-1"
 
-# Receipts, result letters, conventions, avenants and relevés are kept for 10 years.
+# Receipts, result letters, conventions, avenants, relevés and invoices are kept for 10 years.
 ARCHIVED = frozenset(
     {
         "pdf/accuse_reception.html",
@@ -37,6 +37,7 @@ ARCHIVED = frozenset(
         "pdf/convention.html",
         "pdf/avenant.html",
         "pdf/releve.html",
+        "pdf/facture.html",
     }
 )
 

@@ -9,11 +9,13 @@ class SeancesConfig(AppConfig):
         # late: in ready, once models are loaded, with the app's other registrations
         from mlhg_app import departures, todo
         from seances import personal_data, retention, selectors
+        from seances.services.certificates import register_exports
         from seances.services.programme import member_leave_groups
 
         retention.register()
         personal_data.register()
         departures.register("seances.groupes", member_leave_groups)
+        register_exports()
         todo.register("staff", selectors.todo_staff)
         todo.register("responsable", selectors.todo_responsable)
         todo.register("prestataire", selectors.todo_prestataire)

@@ -11,6 +11,7 @@ from mlhg_app.demo import DEMO_PASSWORD, at, ensure_user
 from mlhg_app.models import User
 from seances.demo_feedback import load_feedback
 from seances.demo_held import load_held
+from seances.demo_invoice import load_invoice
 from seances.demo_review import load_review
 from seances.models import Programme, Seance
 from seances.services.board import seance_move, seance_request_change, seance_validate
@@ -73,6 +74,7 @@ def load(*, today) -> list[tuple[str, str, str]]:
     _review_window_2(programme)
     _move_one_convoked(programme)
     load_review(programme=programme, today=today)
+    load_invoice(programme=programme)  # the statement as an invoice, when the demo has issued one
     return accounts
 
 

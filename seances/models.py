@@ -640,3 +640,50 @@ class RevueCritere(models.Model):
 
     def __str__(self) -> str:
         return f"{self.libelle} ({self.poids} %)"
+
+
+# -- the statement as an invoice (issue 20) ----------------------------------------------------------
+
+
+class Facture(models.Model):
+    """The prestataire's invoice of a statement: generated here (Factur-X, numbered in the prestataire's own
+    gapless sequence) or uploaded (its embedded Factur-X XML read). Its lines match the statement's."""
+
+    class Origine(models.TextChoices):
+        GENEREE = "generee", _("Générée sur la plateforme")
+        DEPOSEE = "deposee", _("Déposée par le prestataire")
+
+    releve = models.OneToOneField(Releve, verbose_name=_("relevé"), on_delete=models.PROTECT, related_name="facture")
+    prestataire = models.ForeignKey(
+        "ami.Prestataire", verbose_name=_("prestataire"), on_delete=models.PROTECT, related_name="factures"
+    )
+    origine = models.CharField(_("origine"), max_length=10, choices=Origine.choices, default=Origine.GENEREE)
+    prefixe = models.CharField(_("préfixe de numérotation"), max_length=20, blank=True)
+    rang = models.PositiveIntegerField(_("rang dans la numérotation du prestataire"), null=True, blank=True)
+    numero = models.CharField(_("numéro de facture"), max_length=40)
+    date_emission = models.DateField(_("date d'émission"))
+    echeance = models.DateField(_("échéance"))
+    numero_tva = models.CharField(_("numéro de TVA intracommunautaire"), max_length=20, blank=True)
+    mention_tva = models.CharField(_("mention de TVA"), max_length=255, blank=True)
+    conditions_paiement = models.TextField(_("conditions de paiement"))
+    total_ht = models.DecimalField(_("total HT"), max_digits=10, decimal_places=2)
+    total_tva = models.DecimalField(_("TVA"), max_digits=10, decimal_places=2)
+    total_ttc = models.DecimalField(_("total TTC"), max_digits=10, decimal_places=2)
+    fichier = models.FileField(_("facture (PDF Factur-X)"), upload_to="factures/")
+    xml = models.TextField(_("XML Factur-X (EN 16931)"))
+    emise_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("émise par"), on_delete=models.PROTECT, related_name="+"
+    )
+    emise_le = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("facture")
+        verbose_name_plural = _("factures")
+        ordering = ["prestataire", "-date_emission", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["prestataire", "numero"], name="facture_numero_unique_par_prestataire"),
+            models.UniqueConstraint(fields=["prestataire", "rang"], name="facture_rang_unique_par_prestataire"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Facture {self.numero}"

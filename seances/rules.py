@@ -19,7 +19,7 @@ def programme_of(obj):
     """The programme an object belongs to (a programme, a séance, a group, a statement, a bilan...)."""
     if obj is None or isinstance(obj, Programme):
         return obj
-    for path in ("programme", "bilan", "version", "revue"):
+    for path in ("programme", "bilan", "version", "revue", "releve"):
         parent = getattr(obj, path, None)
         if parent is not None:
             return programme_of(parent)
@@ -100,6 +100,25 @@ def is_revue_open(user, revue):
     return bool(revue is not None and revue.status in ("partagee", "repondue"))
 
 
+@rules.predicate
+def is_same_person(user, person):
+    """The person the object is about is the user (a conseiller's own attestation)."""
+    return bool(person is not None and user.pk and getattr(person, "pk", None) == user.pk)
+
+
+@rules.predicate
+def is_programme_participant(user, programme):
+    """A member of one of the programme's groups, or present at one of its séances (a former member)."""
+    return bool(
+        programme is not None
+        and user.pk
+        and (
+            programme.groupes.filter(membres=user).exists()
+            or programme.seances.filter(emargement__presents=user).exists()
+        )
+    )
+
+
 is_programme_reader = (
     is_staff_member | (is_responsable & is_programme_responsable) | (is_prestataire & is_programme_prestataire)
 )
@@ -168,3 +187,18 @@ rules.add_perm("seances.change_revue", is_staff_member & is_revue_draft)
 rules.add_perm("seances.answer_revue", is_prestataire & is_programme_prestataire & is_revue_awaiting_answer)
 # Close it: staff, once shared (the service says when: answered, or the answer's delay over).
 rules.add_perm("seances.close_revue", is_staff_member & is_revue_open)
+
+
+# -- The statement as an invoice (issue 20) ----------------------------------------------------------
+# Invoice an issued statement (generate or upload its Factur-X): the programme's prestataire only.
+rules.add_perm("seances.invoice_releve", is_prestataire & is_programme_prestataire)
+# A statement's invoice, beside the statement: staff and the programme's prestataire.
+rules.add_perm("seances.view_facture", is_programme_planner)
+
+# -- Participation certificates (issue 20) -----------------------------------------------------------
+# A conseiller's yearly attestation (the object is the conseiller): the conseiller, staff; no one else.
+rules.add_perm("seances.view_certificate", is_staff_member | (is_conseiller & is_same_person))
+# One's own attestation of a programme year: a conseiller of its groups (or present at one of its séances).
+rules.add_perm("seances.view_own_certificate", is_conseiller & is_programme_participant)
+# Issue a programme's attestations in bulk for the HR training records: staff.
+rules.add_perm("seances.issue_certificates", is_staff_member)

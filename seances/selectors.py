@@ -37,6 +37,7 @@ from seances.models import (
     CalendarFeed,
     CompteRendu,
     Emargement,
+    Facture,
     Fenetre,
     Groupe,
     Programme,
@@ -765,3 +766,46 @@ def todo_prestataire_revue(user, now):
             url=reverse("seances:revue", args=[revue.pk]),
             detail=f"Programme {revue.annee} · partagée le {french.day_date(revue.partagee_le)}",
         )
+
+
+# -- the statement as an invoice (issue 20) ----------------------------------------------------------
+
+
+def facture_of(releve):
+    """The statement's invoice, or None."""
+    return Facture.objects.filter(releve=releve).first()
+
+
+# -- participation certificates (issue 20) -----------------------------------------------------------
+
+
+def seances_present(user, programme):
+    """The séances réalisées of the programme at which the person was recorded present (attendance), by date."""
+    return (
+        Seance.objects.filter(programme=programme, status=Seance.Status.REALISEE, emargement__presents=user)
+        .select_related("groupe__antenne", "programme")
+        .distinct()
+        .order_by("date", "heure_debut")
+    )
+
+
+def certificate_programmes(user):
+    """The programme years for which the person has an attestation: present at one of their séances at least."""
+    return (
+        Programme.objects.filter(seances__status=Seance.Status.REALISEE, seances__emargement__presents=user)
+        .distinct()
+        .order_by("-annee_debut")
+    )
+
+
+def certificate_holders(programme):
+    """Everyone present at one of the programme's séances réalisées, by name: the bulk issue's recipients."""
+    return (
+        User.objects.filter(
+            pk__in=Emargement.objects.filter(seance__programme=programme, seance__status=Seance.Status.REALISEE).values(
+                "presents"
+            )
+        )
+        .select_related("antenne")
+        .order_by("last_name", "first_name", "pk")
+    )

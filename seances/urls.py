@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from seances.views import attendance, billing, board, compte_rendu, feedback, own, renewal, review
+from seances.views import (
+    attendance,
+    billing,
+    board,
+    certificates,
+    compte_rendu,
+    feedback,
+    invoice,
+    own,
+    renewal,
+    review,
+)
 
 app_name = "seances"
 urlpatterns = [
@@ -42,6 +53,13 @@ urlpatterns = [
     path("revues/<int:pk>/repondre/", review.RevueAnswerView.as_view(), name="revue_answer"),
     path("revues/<int:pk>/clore/", review.RevueCloseView.as_view(), name="revue_close"),
     path("revues/<int:pk>/revue.pdf", review.RevuePdfView.as_view(), name="revue_pdf"),
+    # The statement as an invoice, Factur-X (views/invoice.py; issue 20)
+    path("releves/<int:pk>/facture/", invoice.InvoiceView.as_view(), name="invoice"),
+    path("releves/<int:pk>/facture/deposer/", invoice.InvoiceUploadView.as_view(), name="invoice_upload"),
+    path("releves/<int:pk>/facture.pdf", invoice.InvoicePdfView.as_view(), name="invoice_pdf"),
+    # Participation certificates (views/certificates.py; issue 20)
+    path("mes-seances/attestations/<int:pk>.pdf", certificates.MyCertificateView.as_view(), name="my_certificate"),
+    path("programmes/<int:pk>/attestations/", certificates.CertificatesIssueView.as_view(), name="certificates_issue"),
     # A conseiller's and an intervenant's own séances, calendars (views/own.py)
     path("mes-seances/", own.MySeancesView.as_view(), name="my_seances"),
     path("mes-seances/charte/", own.CharteView.as_view(), name="charte"),

@@ -75,7 +75,7 @@ class StatementsView(ProgrammeObject, PermissionRequiredView, View):
         annulations = annulations_of(programme)
         context = {
             "programme": programme,
-            "releves": programme.releves.all(),
+            "releves": programme.releves.select_related("facture"),
             "annulations": annulations,
             "can_manage": can_manage,
             "form": form or (PeriodForm() if can_manage else None),

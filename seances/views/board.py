@@ -168,6 +168,7 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
         can = {name: rules.has_perm(f"seances.{name}", user, programme) for name in PROGRAMME_PERMISSIONS}
         can["view_history"] = rules.has_perm("mlhg_app.view_history", user, programme)
         can["view_feedback"] = rules.has_perm("bilans.view_feedback", user, programme)
+        can["issue_certificates"] = rules.has_perm("seances.issue_certificates", user, programme)
         shown_on_board(seances, user, can)
         move_form = MoveForm(programme=programme)
         return render(

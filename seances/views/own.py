@@ -10,6 +10,7 @@ from mlhg_app.access import PermissionRequiredView, PublicView
 from mlhg_app.downloads import file_response
 from seances import calendar
 from seances.selectors import (
+    certificate_programmes,
     charte_pending_programmes,
     feed_by_token,
     feed_seances,
@@ -54,6 +55,7 @@ class MySeancesView(PermissionRequiredView, View):
                 "charte_pending": charte_pending_programmes(request.user).exists(),
                 "passees": seances_past_for_intervenant(request.user),
                 "avis": feedback_pending(request.user),
+                "attestations": certificate_programmes(request.user),
             },
         )
 

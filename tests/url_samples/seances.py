@@ -154,3 +154,64 @@ def seance_intervenant(world):
 
 
 SAMPLES["seances:feedback"] = lambda w: {"token": feedback_token(w)}
+
+
+SAMPLES.update(
+    {
+        # The statement as an invoice (issue 20)
+        "seances:invoice": lambda w: {"pk": statement(w).pk},
+        "seances:invoice_upload": lambda w: {"pk": statement(w).pk},
+        "seances:invoice_pdf": lambda w: {"pk": statement(w).pk},
+    }
+)
+
+
+def invoiced(world):
+    """A statement with its invoice (the PDF stored as it is: the invoice's page only reads it back)."""
+    if "invoiced" not in world:
+        import datetime
+        from decimal import Decimal
+
+        from django.core.files.base import ContentFile
+
+        from seances.models import Facture
+        from tests.factories import ReleveFactory
+
+        prog = programme(world)
+        releve = ReleveFactory(
+            programme=prog,
+            numero="REL-2026-002",
+            sequence=2,
+            periode_debut=datetime.date(2027, 1, 1),
+            periode_fin=datetime.date(2027, 1, 31),
+            emis_par=world["users"]["staff"],
+        )
+        facture = Facture(
+            releve=releve,
+            prestataire=prog.prestataire,
+            prefixe="FA-",
+            rang=1,
+            numero="FA-0001",
+            date_emission=datetime.date(2027, 2, 1),
+            echeance=datetime.date(2027, 3, 3),
+            conditions_paiement="30 jours",
+            total_ht=Decimal("0.00"),
+            total_tva=Decimal("0.00"),
+            total_ttc=Decimal("0.00"),
+            xml="<rsm:CrossIndustryInvoice xmlns:rsm='urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100'/>",
+            emise_par=world["users"]["prestataire"],
+        )
+        facture.fichier.save("FA-0001.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
+        facture.save()
+        world["invoiced"] = releve
+    return world["invoiced"]
+
+
+SAMPLES["seances:invoice_pdf"] = lambda w: {"pk": invoiced(w).pk}
+SAMPLES.update(
+    {
+        # Participation certificates (issue 20)
+        "seances:my_certificate": lambda w: {"pk": programme(w).pk},
+        "seances:certificates_issue": lambda w: {"pk": programme(w).pk},
+    }
+)

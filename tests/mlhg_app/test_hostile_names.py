@@ -51,6 +51,7 @@ ACCOUNTS = [
     "evaluatrice@demo.ml31.org",
     "responsable@demo.ml31.org",
     world.PRESTATAIRE,
+    world.LATE_CANDIDATE,  # « +Atelier Parenthèse »: its name read in the space of the draft it never submitted
     world.INTERVENANT,
     world.CONSEILLERE,
 ]

@@ -58,6 +58,7 @@ SITE_CODES = {"muretain": SITE, "comminges": SITE_EMOJI}
 CONSEILLERE = "manon.dupuy@demo.ml31.org"
 INTERVENANT = "marc.olivier@horizons-supervision.demo"
 PRESTATAIRE = "contact@horizons-supervision.demo"
+LATE_CANDIDATE = "v.morel@atelier-parenthese.demo"  # « +Atelier Parenthèse », its draft never submitted
 
 
 def _hostile_tables(monkeypatch):

@@ -62,11 +62,6 @@ def _fits(page, url):
     assert page.evaluate(OVERFLOWING, WIDTH) == [], url
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="à corriger : sur l'accueil du prestataire, la section « Raccourcis » déborde de 8 px avec un nom de 200 "
-    "caractères (les pages du personnel passent)",
-)
 def test_key_pages_wrap_hostile_names_at_1366_px(transactional_db, wide, monkeypatch, settings):
     world.load_hostile_demo(monkeypatch, settings)
     settings.DEBUG = False

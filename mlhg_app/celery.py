@@ -70,6 +70,6 @@ app.conf.worker_max_memory_per_child = int(os.environ.get("CELERY_WORKER_MAX_MEM
 def load_pdf_engine(**_kwargs):
     """Each worker child imports WeasyPrint and lays out one page when it starts (about a second), so no
     job pays it: the PDFs (relevés, letters, conventions, exports) are made in the worker."""
-    from mlhg_app.pdf import warm_up
+    from mlhg_app.pdf import warm_up  # late: this module loads before Django's apps are ready
 
     warm_up()

@@ -124,7 +124,7 @@ def render_pdf(template_name: str, context: dict | None = None) -> bytes:
 def warm_up() -> None:
     """Import WeasyPrint and lay out a one-line page (fonts found, caches filled): a Celery worker's child
     calls it when it starts (mlhg_app/celery.py), so the first PDF of a job costs what the others do."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # imported here: heavy, only the worker's children and PDFs load it
 
     _register_variant()
     HTML(string='<html lang="fr"><title>-</title><p>Mission Locale</p></html>').write_pdf(pdf_variant=PDF_UA)

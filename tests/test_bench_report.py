@@ -7,7 +7,7 @@ import pytest
 from bench import report
 from bench.data import build
 from bench.pages import measure_charts, measure_counts
-from tests.test_bench_queries import SMALL
+from tests.bench_sizes import SMALL
 
 
 def a_run(counts: dict, charts: dict) -> dict:

@@ -18,9 +18,9 @@ zipped = client.get(css, secure=True, headers={"Accept-Encoding": "gzip"})
 print(json.dumps({
     "page": page.status_code, "csp": page.headers.get("Content-Security-Policy", ""), "css": css,
     "status": plain.status_code, "cache": plain.headers.get("Cache-Control"), "type": plain.headers.get("Content-Type"),
-    "body": b"".join(plain.streaming_content).decode()[-80:],
+    "body": b"".join(plain.streaming_content).decode(),
     "encoding": zipped.headers.get("Content-Encoding"),
-    "unzipped": gzip.decompress(b"".join(zipped.streaming_content)).decode()[-80:],
+    "unzipped": gzip.decompress(b"".join(zipped.streaming_content)).decode(),
     "missing": client.get("/static/css/absent.css", secure=True).status_code,
 }))
 """

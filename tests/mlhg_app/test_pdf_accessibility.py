@@ -72,7 +72,7 @@ def test_every_kind_of_pdf_is_tagged_pdf_ua_and_passes_the_checker_with_no_error
         counts[kind] = (len(mine), sum(1 for f in found if f["severity"] == "warning"))
         errors += [f"{kind}: {f.get('rule') or f.get('id')} {f['message']}" for f in mine]
     print("outloud (errors, warnings):", counts)
-    assert len(pdfs) == 11
+    assert len(pdfs) == 13
     assert errors == [], "\n".join(errors)
     for kind, path in pdfs.items():
         reader = PdfReader(io.BytesIO(path.read_bytes()))

@@ -8,9 +8,10 @@ can kill the worker between rendering and storing. Nothing of this is in the app
 import logging
 import time
 
+from celery.signals import worker_process_init
 from weasyprint import HTML
 
-from mlhg_app.celery import app
+from mlhg_app.celery import app, load_pdf_engine
 
 __all__ = ["app"]
 
@@ -27,3 +28,5 @@ def _write_pdf_then_pause(self, *args, **kwargs):
 
 
 HTML.write_pdf = _write_pdf_then_pause
+# The children's warm-up page (mlhg_app.pdf.warm_up) is not a job's PDF: it must not pause nor count.
+worker_process_init.disconnect(load_pdf_engine)

@@ -57,13 +57,13 @@ WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanc
 
 
 def _empty_if_blank(write):
-    """`write(value)`, or « — » for an empty value (None or "")."""
+    """`write(value, ...)`, or « — » for an empty value (None or "")."""
 
     @functools.wraps(write)
-    def written(value):
+    def written(value, *args, **kwargs):
         if value is None or value == "":
             return EMPTY
-        return write(value)
+        return write(value, *args, **kwargs)
 
     return written
 

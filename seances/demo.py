@@ -67,6 +67,7 @@ def load(*, today) -> list[tuple[str, str, str]]:
     _window_1(programme, intervenants)
     load_held(programme=programme, today=today)
     load_feedback(programme=programme, today=today)
+    load_invoice(programme=programme, today=today)  # window 1's statement and its Factur-X invoice
     result = programme_plan(programme=programme)
     if not result.ok:  # the demo's data break a rule: say which, rather than a demo without windows 2 and 3
         raise RuntimeError("Démo : planification impossible : " + " ".join(result.reasons))
@@ -74,7 +75,6 @@ def load(*, today) -> list[tuple[str, str, str]]:
     _review_window_2(programme)
     _move_one_convoked(programme)
     load_review(programme=programme, today=today)
-    load_invoice(programme=programme)  # the statement as an invoice, when the demo has issued one
     return accounts
 
 

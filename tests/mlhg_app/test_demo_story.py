@@ -3,6 +3,8 @@ reads it on its page, tells its events in their real order and at their real dat
 what the dossier list says; the demo's grids, séances and bilan are what its README promises."""
 
 import datetime
+import re
+import subprocess
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -13,8 +15,9 @@ from django.utils import timezone
 
 from ami.models import AMI, Dossier, Note
 from ami.services.states import AMI_TRANSITIONS, DOSSIER_TRANSITIONS
+from mlhg_app.french import euros as french_euros
 from mlhg_app.models import OutgoingMessage, User
-from seances.models import Seance
+from seances.models import Facture, Releve, Seance
 from tests.web import login
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -107,3 +110,61 @@ def test_demo_comments_differ_convoked_seances_have_convocations_and_the_respons
     manon = login(User.objects.get(email="manon.dupuy@demo.ml31.org"))
     home = manon.get(reverse("home")).content.decode()
     assert "Prochaine séance" in home and "Ajouter à mon agenda (.ics)" in home
+
+
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def _pdftotext(data: bytes) -> str:
+    run = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True)
+    return " ".join(run.stdout.decode().replace("\u202f", " ").replace("\xa0", " ").split())
+
+
+@pytest.mark.django_db
+def test_demo_window_1_is_billed_and_invoiced_and_the_conseillere_has_her_attestation(demo):
+    """Issue 20: the demo issues window 1's statement after its séances (staff), the prestataire invoices it
+    (Factur-X) two days later; the invoice matches the statement; the README's conseillère, present at a held
+    séance, downloads her yearly attestation from « Mes séances »."""
+    releve = Releve.objects.get()
+    facture = Facture.objects.get(releve=releve)
+    last_held = Seance.objects.filter(fenetre__numero=1).order_by("-date").values_list("date", flat=True).first()
+    assert timezone.localdate(releve.emis_le) > last_held
+    assert facture.date_emission > timezone.localdate(releve.emis_le)
+    assert facture.numero.startswith(f"FA-{releve.emis_le.year}-")
+    assert (facture.total_ht, facture.total_tva, facture.total_ttc) == (
+        releve.total_ht,
+        releve.total_tva,
+        releve.total_ttc,
+    )
+
+    staff = login(User.objects.get(email="direction@demo.ml31.org"))
+    home = staff.get(reverse("home")).content.decode()
+    assert "Relevé à payer" in home and "relevé à émettre" not in home  # the README's administration line
+    page = staff.get(reverse("seances:invoice", args=[releve.pk])).content.decode()
+    assert f"Facture n° {facture.numero}" in page and "Ses lignes et ses totaux correspondent au relevé." in page
+    rows = re.findall(r"<tr>\s*<td>\d+</td>.*?</tr>", page, flags=re.S)
+    assert len(rows) == releve.lignes.count() > 0
+    assert all(row.count("(identique)") == 1 for row in rows)
+    assert page.count(french_euros(releve.total_ttc)) >= 2  # the statement's total TTC and the invoice's
+
+    prestataire = login(User.objects.get(email="contact@horizons-supervision.demo"))
+    statements = prestataire.get(reverse("seances:statements", args=[releve.programme_id])).content.decode()
+    assert f'href="{reverse("seances:invoice", args=[releve.pk])}">facture {facture.numero}</a>' in statements
+    pdf = prestataire.get(reverse("seances:invoice_pdf", args=[releve.pk]))
+    assert pdf.status_code == 200 and _body(pdf)[:5] == b"%PDF-"
+
+    manon = User.objects.get(email="manon.dupuy@demo.ml31.org")
+    client = login(manon)
+    mine = client.get(reverse("seances:my_seances")).content.decode()
+    url = reverse("seances:my_certificate", args=[releve.programme_id])
+    assert f'href="{url}">Attestation de participation 2026-2027 (PDF)' in mine
+    response = client.get(url)
+    data = _body(response)
+    assert response.status_code == 200 and data[:5] == b"%PDF-"
+    text = _pdftotext(data)
+    assert (
+        "atteste que Manon Dupuy, de l'Antenne Muretain, a participé au cours de l'année 2026-2027 à 1 séance "
+        "d'analyse de pratiques professionnelles (APP), animée par Horizons Supervision, soit 2 h au total."
+    ) in text
+    assert "mardi 13 octobre 2026 9 h 30 – 11 h 30" in text

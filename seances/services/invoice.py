@@ -121,6 +121,8 @@ def _check_may_invoice(releve: Releve, user) -> None:
         raise Refused("Seul le prestataire du programme facture ses relevés.")
     if Facture.objects.filter(releve=releve).exists():
         raise Refused(f"Le relevé {releve.numero} est déjà facturé.")
+    if not releve.lignes.exists():
+        raise Refused(f"Le relevé {releve.numero} ne compte aucune ligne : il n'y a rien à facturer.")
 
 
 def _check_vat_number(releve: Releve, numero_tva: str) -> str:

@@ -23,7 +23,7 @@ from seances.documents.releve import statement_pdf
 from seances.models import Facture, Programme
 from seances.services.billing import statement_create
 from seances.services.invoice import invoice_generate, invoice_upload
-from tests.factories import MembreFactory, PrestataireFactory, UserFactory
+from tests.factories import MembreFactory, PrestataireFactory, ReleveFactory, UserFactory
 from tests.seances_world import build_programme, groupe_of, make_seance
 
 D = datetime.date
@@ -166,6 +166,13 @@ def test_a_statement_is_invoiced_once(releve, users):
     invoice_generate(releve=releve, user=users["prestataire"], prefixe="FA-", numero_tva=VAT_NUMBER)
     with pytest.raises(Refused, match="Le relevé REL-2026-001 est déjà facturé."):
         invoice_generate(releve=releve, user=users["prestataire"], prefixe="FA-", numero_tva=VAT_NUMBER)
+
+
+def test_a_statement_without_lines_is_refused_in_french_and_nothing_is_stored(programme, users):
+    empty = ReleveFactory(programme=programme, numero="REL-2026-009", sequence=9, emis_par=users["staff"])
+    with pytest.raises(Refused, match="Le relevé REL-2026-009 ne compte aucune ligne : il n'y a rien à facturer."):
+        invoice_generate(releve=empty, user=users["prestataire"], prefixe="FA-", numero_tva=VAT_NUMBER)
+    assert Facture.objects.count() == 0
 
 
 # -- upload -----------------------------------------------------------------------------------------

@@ -9,13 +9,14 @@ own try / message / redirect:
 - otherwise the view runs the service inside `refusal_as_message(request)` (the refusal becomes a
   message on the next page, what follows in the block is skipped) or `refusal_as_form_error(form)` (the
   refusal becomes the form's error, the block is skipped and the view shows the form again, its input
-  kept), or calls `refusal_message` / `refusal_on_form`.
+  kept), or calls `refusal_message` / `refusal_on_form`;
+- a page with a form (GET shows it, POST sends it to a service) is a `FormPageView`.
 """
 
 from contextlib import contextmanager
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views import View
 
 from mlhg_app.access import PermissionRequiredView
@@ -90,3 +91,27 @@ class ActionView(PermissionRequiredView, View):
         if success:
             messages.success(request, success)
         return redirect(self.redirect_url())
+
+
+class FormPageView(PermissionRequiredView, View):
+    """A page with a form: GET shows it, POST sends it to one service and shows it again when refused.
+
+    `page(request, **context)` renders `template_name` with `page_context()` (what the page always shows)
+    and the given forms; `sent(form, send)` calls `send(form.cleaned_data)` when the form is valid and says
+    whether it went through (a `Refused` becomes the form's error, its input kept).
+    """
+
+    template_name: str
+
+    def page_context(self) -> dict:
+        return {}
+
+    def page(self, request, status=200, **context):
+        return render(request, self.template_name, {**self.page_context(), **context}, status=status)
+
+    def sent(self, form, send) -> bool:
+        if form.is_valid():
+            with refusal_as_form_error(form):
+                send(form.cleaned_data)
+                return True
+        return False

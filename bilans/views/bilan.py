@@ -12,7 +12,7 @@ from bilans.models import Bilan
 from bilans.services import opening, review, threshold, writing
 from bilans.views.objects import BilanObject, version_number
 from mlhg_app.access import PermissionRequiredView
-from mlhg_app.refusals import ActionView, Refused, refusal_as_message
+from mlhg_app.refusals import ActionView, FormPageView, Refused, refusal_as_message
 from seances.views.permission_objects import ProgrammeObject
 
 CHARTS = {"themes": charts.themes_svg, "sites": charts.sites_svg}
@@ -108,15 +108,12 @@ class BilanDetailView(BilanObject, PermissionRequiredView, View):
         return render(request, "bilans/detail.html", context)
 
 
-class BilanWriteView(BilanObject, PermissionRequiredView, View):
+class BilanWriteView(BilanObject, FormPageView):
     permission_required = "bilans.write_bilan"
+    template_name = "bilans/write.html"
 
-    def _render(self, request, bilan, form, refusals):
-        return render(
-            request,
-            "bilans/write.html",
-            {"bilan": bilan, "form": form, "refusals": refusals, "synthese": selectors.synthese_live(bilan)},
-        )
+    def page_context(self):
+        return {"bilan": self.bilan, "synthese": selectors.synthese_live(self.bilan)}
 
     def get(self, request, pk):
         bilan = self.bilan
@@ -124,13 +121,13 @@ class BilanWriteView(BilanObject, PermissionRequiredView, View):
             messages.info(request, f"Le bilan est {bilan.get_status_display()} : il n'est plus modifiable.")
             return redirect("bilans:detail", pk=bilan.pk)
         form = SectionsForm(initial={key: bilan.section_text(key) for key, _label in selectors.SECTIONS})
-        return self._render(request, bilan, form, writing.section_refusals(bilan))
+        return self.page(request, form=form, refusals=writing.section_refusals(bilan))
 
     def post(self, request, pk):
         bilan = self.bilan
         form = SectionsForm(request.POST)
         if not form.is_valid():
-            return self._render(request, bilan, form, {})
+            return self.page(request, form=form, refusals={})
         with refusal_as_message(request):
             refusals = writing.bilan_write(bilan=bilan, user=request.user, texts=form.cleaned_data)
             if refusals:
@@ -141,7 +138,7 @@ class BilanWriteView(BilanObject, PermissionRequiredView, View):
                     "Retirez-les : un bilan qui en contient ne peut pas être remis.",
                 )
                 bilan.refresh_from_db()
-                return self._render(request, bilan, form, refusals)
+                return self.page(request, form=form, refusals=refusals)
             messages.success(request, "Le bilan est enregistré.")
         return redirect("bilans:detail", pk=bilan.pk)
 

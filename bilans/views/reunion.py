@@ -1,32 +1,29 @@
 """The réunion de bilan: its page, its invitation (.ics) and its minutes."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
-from django.views import View
 
 from bilans import selectors
 from bilans.forms.reunion import MinutesForm, ReunionForm
 from bilans.services import reunion
 from bilans.services.notifications import reunion_ics
 from bilans.views.objects import BilanObject
-from mlhg_app.access import PermissionRequiredView
 from mlhg_app.downloads import file_response
-from mlhg_app.refusals import refusal_as_form_error
+from mlhg_app.refusals import FormPageView
 
 REUNION_SET = "La réunion de bilan est fixée : le responsable et le prestataire reçoivent l'invitation (.ics)."
 
 
-class ReunionView(BilanObject, PermissionRequiredView, View):
+class ReunionView(BilanObject, FormPageView):
     permission_required = "bilans.meet"
+    template_name = "bilans/reunion.html"
 
-    def _render(self, request, bilan, form, minutes_form):
-        return render(
-            request,
-            "bilans/reunion.html",
-            {"bilan": bilan, "form": form, "minutes_form": minutes_form, "reunion": selectors.reunion_text(bilan)},
-        )
+    def page_context(self):
+        return {"bilan": self.bilan, "reunion": selectors.reunion_text(self.bilan)}
 
     def get(self, request, pk):
         bilan = self.bilan
@@ -34,26 +31,23 @@ class ReunionView(BilanObject, PermissionRequiredView, View):
         if bilan.reunion_le:
             local = timezone.localtime(bilan.reunion_le)
             initial = {"date": local.date(), "heure": local.time(), "lieu": bilan.reunion_lieu}
-        return self._render(request, bilan, ReunionForm(initial=initial), MinutesForm())
+        return self.page(request, form=ReunionForm(initial=initial), minutes_form=MinutesForm())
 
     def post(self, request, pk):
         bilan = self.bilan
         if "fichier" in request.FILES or request.POST.get("action") == "compte_rendu":
             form = MinutesForm(request.POST, request.FILES)
-            if form.is_valid():
-                with refusal_as_form_error(form):
-                    reunion.reunion_minutes_attach(bilan=bilan, user=request.user, data=form.cleaned_data["fichier"])
-                    messages.success(request, "Le compte rendu de la réunion de bilan est joint.")
-                    return redirect("bilans:reunion", pk=bilan.pk)
-            return self._render(request, bilan, ReunionForm(), form)
-        form = ReunionForm(request.POST)
-        if form.is_valid():
-            with refusal_as_form_error(form):
-                reunion.reunion_set(bilan=bilan, user=request.user, when=form.cleaned_data["when"],
-                                     lieu=form.cleaned_data["lieu"])  # fmt: skip
-                messages.success(request, REUNION_SET)
+            attach = partial(reunion.reunion_minutes_attach, bilan=bilan, user=request.user)
+            if self.sent(form, lambda data: attach(data=data["fichier"])):
+                messages.success(request, "Le compte rendu de la réunion de bilan est joint.")
                 return redirect("bilans:reunion", pk=bilan.pk)
-        return self._render(request, bilan, form, MinutesForm())
+            return self.page(request, form=ReunionForm(), minutes_form=form)
+        form = ReunionForm(request.POST)
+        meet = partial(reunion.reunion_set, bilan=bilan, user=request.user)
+        if self.sent(form, lambda data: meet(when=data["when"], lieu=data["lieu"])):
+            messages.success(request, REUNION_SET)
+            return redirect("bilans:reunion", pk=bilan.pk)
+        return self.page(request, form=form, minutes_form=MinutesForm())
 
 
 class ReunionIcsView(ReunionView):

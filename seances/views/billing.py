@@ -1,5 +1,7 @@
 """Cancellations, billing statements and the follow-up dashboard."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,7 +11,7 @@ from mlhg_app import charts, french
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.downloads import file_response
 from mlhg_app.french import long_date
-from mlhg_app.refusals import Refused, refusal_as_form_error
+from mlhg_app.refusals import FormPageView, Refused, refusal_as_form_error
 from seances import pricing
 from seances.documents import releve as releve_document
 from seances.forms.billing import CancelForm, PaidForm, PeriodForm
@@ -19,30 +21,27 @@ from seances.services import billing as billing_services
 from seances.views.permission_objects import ProgrammeObject, ProgrammePageAction, ReleveObject, SeanceObject
 
 
-class CancelView(SeanceObject, PermissionRequiredView, View):
+class CancelView(SeanceObject, FormPageView):
     """Staff or the programme's prestataire cancel a séance not yet held, with a reason."""
 
     permission_required = "seances.cancel_seance"
     template_name = "seances/billing/cancel.html"
 
-    def render_form(self, request, seance, form, status=200):
-        return render(request, self.template_name, {"seance": seance, "form": form}, status=status)
+    def page_context(self):
+        return {"seance": self.seance}
 
     def get(self, request, pk):
-        return self.render_form(request, self.seance, CancelForm())
+        return self.page(request, form=CancelForm())
 
     def post(self, request, pk):
         seance = self.seance
         form = CancelForm(request.POST)
-        if form.is_valid():
-            with refusal_as_form_error(form):
-                billing_services.seance_cancel(seance=seance, user=request.user, motif=form.cleaned_data["motif"])
-                notice = (
-                    " Les participants sont prévenus (annulation d'agenda)." if seance.status == "convoquee" else ""
-                )
-                messages.success(request, f"Séance du {long_date(seance.date)} ({seance.groupe}) annulée.{notice}")
-                return redirect("seances:board", pk=seance.programme_id)
-        return self.render_form(request, seance, form)
+        cancel = partial(billing_services.seance_cancel, seance=seance, user=request.user)
+        if self.sent(form, lambda data: cancel(motif=data["motif"])):
+            notice = " Les participants sont prévenus (annulation d'agenda)." if seance.status == "convoquee" else ""
+            messages.success(request, f"Séance du {long_date(seance.date)} ({seance.groupe}) annulée.{notice}")
+            return redirect("seances:board", pk=seance.programme_id)
+        return self.page(request, form=form)
 
 
 class BillableView(SeanceObject, ProgrammePageAction):

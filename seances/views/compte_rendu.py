@@ -3,12 +3,12 @@
 The compte rendu is the prestataire's alone: no staff or responsable page shows it.
 """
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
-from django.views import View
+from functools import partial
 
-from mlhg_app.access import PermissionRequiredView
-from mlhg_app.refusals import refusal_as_form_error
+from django.contrib import messages
+from django.shortcuts import redirect
+
+from mlhg_app.refusals import FormPageView
 from seances.forms.compte_rendu import CompteRenduForm
 from seances.selectors import compte_rendu_of
 from seances.services import compte_rendu as services
@@ -18,15 +18,12 @@ from seances.views.seance_page import seance_back_link, seance_facts
 COMPTE_RENDU_SAVED = "Le compte rendu anonyme est enregistré."
 
 
-class CompteRenduView(SeanceObject, PermissionRequiredView, View):
+class CompteRenduView(SeanceObject, FormPageView):
     permission_required = "seances.record_seance"
+    template_name = "seances/compte_rendu/edit.html"
 
-    def _render(self, request, seance, form, refusal):
-        return render(
-            request,
-            "seances/compte_rendu/edit.html",
-            {**seance_facts(seance), "form": form, "refusal": refusal, **seance_back_link(request.user, seance)},
-        )
+    def page_context(self):
+        return {**seance_facts(self.seance), **seance_back_link(self.request.user, self.seance)}
 
     def get(self, request, pk):
         seance = self.seance
@@ -41,16 +38,15 @@ class CompteRenduView(SeanceObject, PermissionRequiredView, View):
         else:
             initial = {"tenue": "1", "methode": seance.programme.methode}
         form = CompteRenduForm(seance=seance, compte_rendu=compte_rendu, initial=initial)
-        return self._render(request, seance, form, services.compte_rendu_refusal(seance))
+        return self.page(request, form=form, refusal=services.compte_rendu_refusal(seance))
 
     def post(self, request, pk):
         seance = self.seance
         compte_rendu = compte_rendu_of(seance)
         form = CompteRenduForm(request.POST, seance=seance, compte_rendu=compte_rendu)
         refusal = services.compte_rendu_refusal(seance)
-        if not refusal and form.is_valid():
-            with refusal_as_form_error(form):
-                services.compte_rendu_save(seance=seance, user=request.user, **form.cleaned_data)
-                messages.success(request, COMPTE_RENDU_SAVED)
-                return redirect("seances:compte_rendu", pk=seance.pk)
-        return self._render(request, seance, form, refusal)
+        save = partial(services.compte_rendu_save, seance=seance, user=request.user)
+        if not refusal and self.sent(form, lambda data: save(**data)):
+            messages.success(request, COMPTE_RENDU_SAVED)
+            return redirect("seances:compte_rendu", pk=seance.pk)
+        return self.page(request, form=form, refusal=refusal)

@@ -1,6 +1,8 @@
 """The provider's review of a programme (issue 20): staff open and write it, share it (then it is frozen),
 the programme's prestataire reads it and answers once, staff close it; its PDF."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -8,7 +10,7 @@ from django.views import View
 
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.downloads import file_response
-from mlhg_app.refusals import ActionView, refusal_as_form_error
+from mlhg_app.refusals import ActionView, FormPageView
 from seances.documents.review import revue_pdf
 from seances.forms.review import RevueAnswerForm, RevueForm
 from seances.selectors import revue_answer_closable_from, revue_chiffres
@@ -58,33 +60,31 @@ class RevueView(RevueObject, PermissionRequiredView, View):
         return render(request, self.template_name, context)
 
 
-class RevueEditView(RevueObject, PermissionRequiredView, View):
+class RevuePage(RevueObject, FormPageView):
+    def page_context(self):
+        return revue_page_context(self.request, self.revue)
+
+
+class RevueEditView(RevuePage):
     """Staff write the draft: a level and a comment per criterion, the overall assessment; what was typed
     stays on the page when something is refused."""
 
     permission_required = "seances.change_revue"
     template_name = "seances/review/edit.html"
 
-    def render_form(self, request, form, status=200):
-        return render(request, self.template_name, revue_page_context(request, self.revue, form=form), status=status)
-
     def get(self, request, pk):
-        return self.render_form(request, RevueForm(revue=self.revue))
+        return self.page(request, form=RevueForm(revue=self.revue))
 
     def post(self, request, pk):
         revue = self.revue
         form = RevueForm(request.POST, revue=revue)
-        if form.is_valid():
-            with refusal_as_form_error(form):
-                review_services.revue_write(
-                    revue=revue,
-                    by=request.user,
-                    appreciation_generale=form.cleaned_data["appreciation_generale"],
-                    criteres=form.criteres(),
-                )
-                messages.success(request, "Brouillon de la revue enregistré.")
-                return redirect("seances:revue", pk=revue.pk)
-        return self.render_form(request, form)
+        write = partial(review_services.revue_write, revue=revue, by=request.user)
+        if self.sent(
+            form, lambda data: write(appreciation_generale=data["appreciation_generale"], criteres=form.criteres())
+        ):
+            messages.success(request, "Brouillon de la revue enregistré.")
+            return redirect("seances:revue", pk=revue.pk)
+        return self.page(request, form=form)
 
 
 class _RevueAction(RevueObject, ActionView):
@@ -102,7 +102,7 @@ class RevueShareView(_RevueAction):
         )
 
 
-class RevueAnswerView(RevueObject, PermissionRequiredView, View):
+class RevueAnswerView(RevuePage):
     """The prestataire's one answer; refused in French with the text kept."""
 
     permission_required = "seances.answer_revue"
@@ -114,12 +114,11 @@ class RevueAnswerView(RevueObject, PermissionRequiredView, View):
     def post(self, request, pk):
         revue = self.revue
         form = RevueAnswerForm(request.POST)
-        if form.is_valid():
-            with refusal_as_form_error(form):
-                review_services.revue_answer(revue=revue, by=request.user, reponse=form.cleaned_data["reponse"])
-                messages.success(request, "Votre réponse est envoyée à la Mission Locale Haute-Garonne.")
-                return redirect("seances:revue", pk=revue.pk)
-        return render(request, self.template_name, revue_page_context(request, revue, answer_form=form))
+        answer = partial(review_services.revue_answer, revue=revue, by=request.user)
+        if self.sent(form, lambda data: answer(reponse=data["reponse"])):
+            messages.success(request, "Votre réponse est envoyée à la Mission Locale Haute-Garonne.")
+            return redirect("seances:revue", pk=revue.pk)
+        return self.page(request, answer_form=form)
 
 
 class RevueCloseView(_RevueAction):

@@ -3,6 +3,8 @@
 import datetime
 from decimal import Decimal
 
+import pytest
+
 from ami.models import Membre
 from mlhg_app.models import Antenne
 from seances.models import (
@@ -27,6 +29,16 @@ from tests.factories import (
 
 MORNING, AFTERNOON = datetime.time(9, 30), datetime.time(14, 0)  # the two half-days a séance starts at
 SECRET = "Le jeune a parlé de son frère incarcéré à Seysses"  # a compte rendu's free text: never in a bilan
+
+
+def clock_at(moment: datetime.datetime):
+    """A test module's autouse fixture (`_now = clock_at(NOW)`): its clock stands still at `moment`."""
+
+    @pytest.fixture(autouse=True)
+    def _now(time_machine):
+        time_machine.move_to(moment, tick=False)
+
+    return _now
 
 
 def build_programme(users, annee=2026):

@@ -16,15 +16,13 @@ from mlhg_app.models import StoredExport
 from mlhg_app.refusals import Refused
 from seances.services.certificates import certificate_get, certificates_request
 from tests.factories import EmargementFactory, UserFactory
-from tests.seances_world import SECRET, build_programme, groupe_of, held, make_seance
+from tests.seances_world import SECRET, build_programme, clock_at, groupe_of, held, make_seance
 
 D = datetime.date
 NOW = datetime.datetime(2027, 2, 1, 10, 0, tzinfo=datetime.UTC)
 
 
-@pytest.fixture(autouse=True)
-def _now(time_machine):
-    time_machine.move_to(NOW, tick=False)
+_now = clock_at(NOW)
 
 
 @pytest.fixture

@@ -24,16 +24,14 @@ from seances.models import Facture, Programme
 from seances.services.billing import statement_create
 from seances.services.invoice import invoice_generate, invoice_upload
 from tests.factories import MembreFactory, PrestataireFactory, ReleveFactory, UserFactory
-from tests.seances_world import build_programme, groupe_of, make_seance
+from tests.seances_world import build_programme, clock_at, groupe_of, make_seance
 
 D = datetime.date
 NOW = datetime.datetime(2027, 1, 15, 10, 0, tzinfo=datetime.UTC)
 VAT_NUMBER = "FR40303265045"
 
 
-@pytest.fixture(autouse=True)
-def _now(time_machine):
-    time_machine.move_to(NOW, tick=False)
+_now = clock_at(NOW)
 
 
 @pytest.fixture

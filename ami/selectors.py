@@ -160,7 +160,7 @@ def dossier_of(ami: AMI, prestataire: Prestataire) -> Dossier | None:
 def _with_submissions(dossiers):
     """`nb_versions` and `derniere_soumission` on each dossier, in the organisations' order."""
     return dossiers.annotate(nb_versions=Count("versions"), derniere_soumission=Max("versions__submitted_at")).order_by(
-        "prestataire__raison_sociale"
+        "prestataire__raison_sociale", "pk"
     )
 
 

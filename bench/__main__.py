@@ -360,7 +360,23 @@ def _server_env() -> dict:
             "STATIC_ROOT": str(VAR / "bench-static"),
         }
     )
+    cache_url = _shared_cache_url()
+    if cache_url:  # production's shared cache (sessions read through it, throttles, cached results)
+        env["CACHE_URL"] = cache_url
     return env
+
+
+def _shared_cache_url() -> str:
+    """The Redis database the bench's server shares as its cache (BENCH_CACHE_URL, default db 14 of the local
+    Redis), emptied first; empty when no Redis answers (the server then caches per process)."""
+    import redis
+
+    url = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.RedisError:
+        return ""
+    return url
 
 
 def measure_throughput() -> dict:

@@ -217,6 +217,10 @@ if CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "mlhg"}}
+# Sessions live in the database; with a cache shared by every worker (CACHE_URL), they are read through it
+# (cached_db): a logged-in request then costs no session query, and a log-out is seen by every worker at
+# once. Never through the per-process LocMem cache: another worker would still accept a closed session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
 
 # Single sign-on (OpenID Connect, mozilla-django-oidc; mlhg_app/sso.py): MLHG employees (staff,
 # evaluators, responsables, conseillers) log in with their organisation's account, matched by email

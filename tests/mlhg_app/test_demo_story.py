@@ -46,7 +46,7 @@ def test_demo_journal_tells_the_2026_ami_in_order_and_matches_the_dossier_list(d
     client = login(User.objects.get(email="direction@demo.ml31.org"))
     page = client.get(reverse("ami:audit", args=[ami.reference])).context["page"]
     journal = list(page.paginator.object_list)
-    listed = client.get(reverse("ami:staff_dossiers", args=[ami.reference])).context["dossiers"]
+    listed = client.get(reverse("ami:staff_dossiers", args=[ami.reference])).context["page"].paginator.object_list
 
     # newest first, as the page says; read here oldest first
     assert [e.sort_key for e in journal] == sorted((e.sort_key for e in journal), reverse=True)

@@ -179,23 +179,40 @@ def compute(programme, answers: list[dict], publications: list, k: int) -> tuple
     return figures, membres
 
 
+def _as_shown(programme, k: int):
+    """(figures, membres, latest publication) from the programme's answers and publications: two queries."""
+    publications = list(AvisPublication.objects.filter(programme=programme).order_by("numero"))
+    answers = list(
+        Avis.objects.filter(programme=programme).values("id", "antenne_id", "fenetre_id", "remarque", *dict(QUESTIONS))
+    )
+    figures, membres = compute(programme, answers, publications, k)
+    return figures, membres, (publications[-1] if publications else None)
+
+
+def _unchanged(membres, latest) -> bool:
+    return membres == (latest.membres if latest else {})
+
+
+def _with_date(figures: dict, publication) -> dict:
+    return {**figures, "publiee_le": publication.publiee_le.isoformat()} if publication else figures
+
+
 def feedback_published(programme) -> dict:
     """The feedback figures every reader of the programme sees: the latest publication, after publishing
-    today's figures if they differ from it (see the module). Side effect: at most one `AvisPublication`."""
+    today's figures if they differ from it (see the module). Side effect: at most one `AvisPublication`.
+
+    A read that finds the same answers as shown (nearly every read) takes no lock and writes nothing; only a
+    change locks the programme (one publisher at a time) and is computed again under the lock."""
     k = feedback_k()
+    figures, membres, latest = _as_shown(programme, k)
+    if _unchanged(membres, latest):
+        # the same answers as shown: the same values, with today's « arrêté » marks
+        return _with_date(figures, latest)
     with transaction.atomic():
         Programme.objects.select_for_update().filter(pk=programme.pk).first()
-        publications = list(AvisPublication.objects.filter(programme=programme).order_by("numero"))
-        answers = list(
-            Avis.objects.filter(programme=programme).values(
-                "id", "antenne_id", "fenetre_id", "remarque", *dict(QUESTIONS)
-            )
-        )
-        figures, membres = compute(programme, answers, publications, k)
-        latest = publications[-1] if publications else None
-        if membres == (latest.membres if latest else {}):
-            # the same answers as shown: the same values, with today's « arrêté » marks
-            return {**figures, "publiee_le": latest.publiee_le.isoformat()} if latest else figures
+        figures, membres, latest = _as_shown(programme, k)
+        if _unchanged(membres, latest):  # another reader published them meanwhile
+            return _with_date(figures, latest)
         publication = AvisPublication.objects.create(
             programme=programme,
             numero=(latest.numero if latest else 0) + 1,
@@ -203,7 +220,7 @@ def feedback_published(programme) -> dict:
             figures=figures,
             membres=membres,
         )
-    return {**figures, "publiee_le": publication.publiee_le.isoformat()}
+    return _with_date(figures, publication)
 
 
 def _average(value: float) -> str:

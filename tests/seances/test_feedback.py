@@ -259,3 +259,23 @@ def test_the_providers_review_shows_the_same_protected_figures(world, django_cap
         ),
     } in lines
     assert not any("séance du" in line["libelle"] for line in lines)
+
+
+def test_reading_unchanged_figures_takes_no_lock_and_writes_nothing(world, django_capture_on_commit_callbacks):
+    """The results page and the bilan read the figures on every view: once published, a read is two SELECTs,
+    never a programme row locked (which would queue every reader) nor a publication written."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bilans.feedback import feedback_published
+
+    programme = world["programme"]
+    seance, presents = held(world, "muretain", 5, capture=django_capture_on_commit_callbacks)
+    for person in presents:
+        answer(seance, person)
+    first = feedback_published(programme)
+    with CaptureQueriesContext(connection) as queries:
+        assert feedback_published(programme) == first
+    sql = [q["sql"].upper() for q in queries.captured_queries]
+    assert not [q for q in sql if "FOR UPDATE" in q or q.startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert AvisPublication.objects.filter(programme=programme).count() == 1

@@ -165,10 +165,7 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
         years = [programme.annee_debut, programme.annee_debut + 1]
         school, public = school_holidays_zone_c(years), public_holidays(years)
         due = seances_due(programme)
-        can = {name: rules.has_perm(f"seances.{name}", user, programme) for name in PROGRAMME_PERMISSIONS}
-        can["view_history"] = rules.has_perm("mlhg_app.view_history", user, programme)
-        can["view_feedback"] = rules.has_perm("bilans.view_feedback", user, programme)
-        can["issue_certificates"] = rules.has_perm("seances.issue_certificates", user, programme)
+        can = {perm.split(".")[1]: rules.has_perm(perm, user, programme) for perm in PROGRAMME_PERMISSIONS}
         shown_on_board(seances, user, can)
         move_form = MoveForm(programme=programme)
         return render(
@@ -195,14 +192,18 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
         )
 
 
-# The board's permissions that depend on the programme only: asked once a page, not once a séance.
+# The board's permissions that depend on the programme only: asked once a page, not once a séance; the
+# template reads each as `can.<name>` (the part after the app's label).
 PROGRAMME_PERMISSIONS = (
-    "plan_programme",
-    "validate_seance",
-    "manage_groupe",
-    "view_dashboard",
-    "view_statements",
-    "renew_programme",
+    "seances.plan_programme",
+    "seances.validate_seance",
+    "seances.manage_groupe",
+    "seances.view_dashboard",
+    "seances.view_statements",
+    "seances.renew_programme",
+    "seances.issue_certificates",
+    "mlhg_app.view_history",
+    "bilans.view_feedback",
 )
 STATUS_LABELS = dict(Seance.Status.choices)
 

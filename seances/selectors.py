@@ -590,7 +590,8 @@ def feedback_pending(user, *, today=None) -> list[dict]:
         .select_related("groupe__antenne")
         .order_by("date")
     )
-    tokens = {token_hash(feedback_token(user, seance)): (seance, feedback_token(user, seance)) for seance in seances}
+    links = ((seance, feedback_token(user, seance)) for seance in seances)
+    tokens = {token_hash(token): (seance, token) for seance, token in links}
     live = AvisInvitation.objects.filter(token_hash__in=list(tokens), expire_le__gte=today).values_list(
         "token_hash", "expire_le"
     )

@@ -33,6 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bilans.models import AvisPublication
+from mlhg_app import french
 from seances.models import Avis, Programme
 from seances.review_sources import Line, Lines
 from seances.services.feedback import QUESTIONS
@@ -223,10 +224,6 @@ def feedback_published(programme) -> dict:
     return _with_date(figures, publication)
 
 
-def _average(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
-
-
 def revue_feedback_lines(programme):
     """The participants' feedback beside the provider's review (`seances.review_sources.FEEDBACK`): the same
     published figures every reader sees (per site for the year, per window), only those shown from k
@@ -236,7 +233,7 @@ def revue_feedback_lines(programme):
     for row in figures["sites"] + figures["fenetres"]:
         if not row["n"]:
             continue
-        means = " · ".join(f"{label} : {_average(row['moyennes'][key])}" for key, label in QUESTIONS)
+        means = " · ".join(f"{label} : {french.decimal(row['moyennes'][key], 1)}" for key, label in QUESTIONS)
         lines.append(Line(f"{row['libelle']} ({row['n']} avis)", means))
     if not lines:
         return None

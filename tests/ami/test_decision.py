@@ -1,23 +1,16 @@
 """Decision, letters read from their PDFs, convention."""
 
-import io
-
 import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
-from pypdf import PdfReader
 
 from ami.models import AMI, Decision, Lettre
 from ami.services.decision import convention_create, decision_make, letters_send
 from mlhg_app.refusals import Refused
 from tests.committee import AFTER, WITHOUT_ALL_GRIDS
+from tests.pdfs import pdf_words
 from tests.web import login
-
-
-def pdf_text(data: bytes) -> str:
-    """The PDF's text with its line breaks and spaces folded to single spaces."""
-    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
 
 
 @pytest.mark.django_db
@@ -51,7 +44,7 @@ def test_letters_tell_each_candidate_its_own_points_and_nothing_of_the_others(
             assert letters_send(decision=decision, user=staff) == 4
 
     a_letter = Lettre.objects.get(decision=decision, dossier=d["A"])
-    text = pdf_text(a_letter.fichier.read())
+    text = pdf_words(a_letter.fichier.read())
     assert "nous avons le regret de vous informer que votre proposition n'a pas été retenue" in text
     assert "Méthodologie 40 32,00" in text
     assert "Total 100 77,44" in text
@@ -60,11 +53,11 @@ def test_letters_tell_each_candidate_its_own_points_and_nothing_of_the_others(
     for secret in ("Candidat C", "Candidat D", "72,29", "420", "480", "510"):
         assert secret not in text, secret
 
-    d_text = pdf_text(Lettre.objects.get(decision=decision, dossier=d["D"]).fichier.read())
+    d_text = pdf_words(Lettre.objects.get(decision=decision, dossier=d["D"]).fichier.read())
     assert "Votre dossier n'a pas été jugé recevable : ne peut pas couvrir les 7 sites (ami §6.1)." in d_text
     assert "Vos points" not in d_text
 
-    b_text = pdf_text(Lettre.objects.get(decision=decision, dossier=d["B"]).fichier.read())
+    b_text = pdf_words(Lettre.objects.get(decision=decision, dossier=d["B"]).fichier.read())
     assert "la Mission Locale Haute-Garonne a retenu votre proposition" in b_text
     assert "classée 1re sur 3" in b_text
 
@@ -88,7 +81,7 @@ def test_a_candidate_reads_its_own_letter_only_once_sent(ranked):
         url = reverse("ami:letter_pdf", args=[a_letter.pk])
         assert login(a_user).get(url).status_code == 403  # not sent yet
         preview = login(staff).get(url)
-        assert "Candidat A" in pdf_text(preview.content)
+        assert "Candidat A" in pdf_words(preview.content)
         letters_send(decision=decision, user=staff)
         assert login(a_user).get(url).status_code == 200
         assert login(c_user).get(url).status_code == 403
@@ -105,7 +98,7 @@ def test_the_convention_holds_the_parties_the_volume_and_the_prices(ranked):
             convention_create(decision=decision, user=staff)
         letters_send(decision=decision, user=staff)
         convention = convention_create(decision=decision, user=staff)
-    text = pdf_text(convention.fichier.read())
+    text = pdf_words(convention.fichier.read())
     assert f"Convention de prestation de services N° {convention.numero}" in text
     assert "Candidat B" in text
     assert "chaque séance avec un sous-groupe est comptabilisée et facturée comme une séance à part entière" in text

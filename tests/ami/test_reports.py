@@ -10,13 +10,13 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from pypdf import PdfReader
 
 from ami.documents.archive import ami_archive
 from ami.models import AMI, Dossier, Prestataire
 from ami.services.eligibility import dossier_set_eligibility
 from tests.committee import AFTER, decide, grade, scored
 from tests.factories import AMIFactory
+from tests.pdfs import pdf_text
 from tests.web import login
 
 
@@ -37,10 +37,6 @@ def decided_then_exported(committee, name, capture):
         scored(committee)
         decide(committee)
         return exported(login(committee["staff"]), name, capture)
-
-
-def pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 # -- rapport d'analyse ----------------------------------------------------------------

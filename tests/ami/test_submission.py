@@ -9,7 +9,6 @@ import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
-from pypdf import PdfReader
 
 from ami.models import Dossier, DossierVersion, Fichier
 from ami.serialisation import version_verify
@@ -21,14 +20,11 @@ from mlhg_app.models import OutgoingMessage
 from mlhg_app.refusals import Refused
 from tests.dossiers import attach, complete_dossier, member
 from tests.factories import AMIFactory, PrestataireFactory, UserFactory
+from tests.pdfs import pdf_text
 from tests.web import flash, login
 
 PARIS = ZoneInfo("Europe/Paris")
 DEADLINE = datetime.datetime(2026, 5, 29, 23, 59, 59, tzinfo=PARIS)
-
-
-def pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import datetime
 import html
-import io
 import zoneinfo
 
 import pytest
@@ -13,7 +12,6 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from icalendar import Calendar
-from pypdf import PdfReader
 
 from bilans.aggregation import ThemeCount, suppress, synthese
 from bilans.models import EXPORT_DRAFT, Bilan, BilanVersion
@@ -32,6 +30,7 @@ from mlhg_app.refusals import Refused
 from seances.models import CompteRendu, Emargement
 from tests.factories import BilanFactory, BilanVersionFactory, UserFactory
 from tests.forms import BILAN_TEXTS
+from tests.pdfs import pdf_words
 from tests.seances_world import SECRET, build_programme, held
 from tests.web import flash, login
 
@@ -446,10 +445,6 @@ def test_reminders_go_once_each_and_stop_at_the_remise(programme, users):
 # -- the PDF --------------------------------------------------------------------------------------
 
 
-def pdf_text(data: bytes) -> str:
-    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
-
-
 @pytest.mark.django_db
 def test_the_pdf_export_is_a_job_with_a_status_and_holds_no_name_nor_free_text(
     remis, users, programme, django_capture_on_commit_callbacks
@@ -462,7 +457,7 @@ def test_the_pdf_export_is_a_job_with_a_status_and_holds_no_name_nor_free_text(
     status = client.get(reverse("bilans:export_status", kwargs={"pk": export.pk})).json()
     assert status["status"] == "pret" and status["done"] and status["url"]
     data = b"".join(client.get(status["url"]).streaming_content)
-    text = pdf_text(data)
+    text = pdf_words(data)
     assert "Bilan annuel anonymisé" in text and "Version 1" in text
     assert "Charge émotionnelle" in text  # in the table and the chart (SVG text stays text)
     assert text.count("Charge émotionnelle") >= 2
@@ -485,7 +480,7 @@ def test_a_draft_export_is_never_readable_by_the_responsable(bilan, users):
     export_run(export_id=export.pk)
     export.refresh_from_db()
     assert export.kind == EXPORT_DRAFT and export.status == "pret"
-    assert "Document de travail" in pdf_text(export.fichier.read())
+    assert "Document de travail" in pdf_words(export.fichier.read())
     url = reverse("bilans:export_download", kwargs={"pk": export.pk})
     assert login(users["prestataire"]).get(url).status_code == 200
     assert login(users["responsable"]).get(url).status_code in (403, 404)

@@ -9,7 +9,6 @@ number (« 2 026 », « 2 026-2 027 »), an apostrophe shows as « &#x27; », or
 not a bare integer.
 """
 
-import io
 import re
 from collections import Counter
 from io import StringIO
@@ -17,11 +16,11 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from pypdf import PdfReader
 
 from mlhg_app.models import User
 from tests import web
 from tests.demo_accounts import README_ACCOUNTS
+from tests.pdfs import pdf_text
 from tests.web import shown_text
 
 # A year grouped like an amount: « 2 026 », « 2 027 » (any space, no-break or narrow); not « 2 030,00 € ».
@@ -29,10 +28,6 @@ GROUPED_YEAR = re.compile(r"(?<![\d,])2[ \xa0\u202f]0[1-4]\d(?![\d,])")
 ESCAPED_APOSTROPHE = "&#x27;"
 GROUPED_VALUE = re.compile(r"""<option\b[^>]*\bvalue=["']\d+[ \xa0\u202f]\d""")
 LIMIT = 250  # pages per person (the demo offers each role fewer)
-
-
-def pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def findings(where: str, text: str) -> list[str]:

@@ -2,19 +2,18 @@
 overlap refusal, a séance billed once, the PDF's mandatory mentions, who may do what."""
 
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
-from pypdf import PdfReader
 
 from mlhg_app.refusals import Refused
 from seances.models import Annulation, LigneReleve, Releve, Seance
 from seances.services.billing import annulation_set_billable, seance_cancel, statement_create, statement_lines
 from tests.factories import MembreFactory, ReleveFactory, UserFactory
+from tests.pdfs import pdf_words
 from tests.seances_world import build_programme, groupe_of, make_seance, split_site
 
 D = datetime.date
@@ -60,11 +59,6 @@ def autumn(programme, users):
     Seance.objects.filter(pk=undecided.pk).update(status=Seance.Status.VALIDEE)
     cancel(undecided, users["staff"])
     return {"held": held, "billable": billable, "not_billable": not_billable, "undecided": undecided}
-
-
-def pdf_text(data: bytes) -> str:
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-    return " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
 
 
 # -- arithmetic -----------------------------------------------------------------------------------
@@ -122,7 +116,7 @@ def test_exempt_programme_has_no_vat_and_shows_its_mention(programme, users):
         Decimal("0.00"),
         Decimal("910.00"),
     )
-    text = pdf_text(releve.fichier.read())
+    text = pdf_words(releve.fichier.read())
     assert "Exonération de TVA, article 261-4-4° a du CGI" in text
     assert "TVA 20" not in text
 
@@ -188,7 +182,7 @@ def test_statement_pdf_has_the_mandatory_mentions(programme, autumn, users, clie
     response = client_for("prestataire").get(reverse("seances:statement_pdf", args=[releve.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    text = pdf_text(b"".join(response.streaming_content))
+    text = pdf_words(b"".join(response.streaming_content))
     for expected in [
         "Relevé de prestations n° REL-2026-001",
         f"{prestataire.raison_sociale} (SARL)",
@@ -223,7 +217,7 @@ def test_payment_terms_come_from_the_dossier(programme, users, monkeypatch):
     monkeypatch.setattr(releve, "payment_terms", lambda p: "Facturation trimestrielle, paiement à 45 jours.")
     make_seance(programme, groupe_of(programme, "ouest"), D(2026, 10, 5))
     releve = statement_create(programme=programme, debut=D(2026, 9, 1), fin=D(2026, 12, 31), user=users["staff"])
-    text = pdf_text(releve.fichier.read())
+    text = pdf_words(releve.fichier.read())
     assert "Facturation trimestrielle, paiement à 45 jours." in text
     assert "Échéance : lundi 1er mars 2027 (paiement à 45 jours)" in text
 
@@ -234,7 +228,7 @@ def test_terms_without_a_delay_fall_due_at_30_days(programme, users, monkeypatch
     monkeypatch.setattr(releve, "payment_terms", lambda p: "Facture après chaque séance, par virement.")
     make_seance(programme, groupe_of(programme, "ouest"), D(2026, 10, 5))
     releve = statement_create(programme=programme, debut=D(2026, 9, 1), fin=D(2026, 12, 31), user=users["staff"])
-    assert "Échéance : dimanche 14 février 2027 (paiement à 30 jours)" in pdf_text(releve.fichier.read())
+    assert "Échéance : dimanche 14 février 2027 (paiement à 30 jours)" in pdf_words(releve.fichier.read())
 
 
 # -- the pages ---------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
-"""Users and roles, the MLHG's places, the outgoing-message log, pending jobs and stored exports."""
+"""The structures (Missions Locales), users and roles, their places, the outgoing-message log, pending jobs and stored exports."""
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager, _user_has_module_perms, _user_has_perm
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,69 @@ WEEKDAYS = [
     (3, _("jeudi")),
     (4, _("vendredi")),
 ]
+
+
+class Structure(models.Model):
+    """A Mission Locale that buys APP sessions on this deployment (the tenant, issue 19).
+
+    Every row of the domain belongs to one structure, directly (`structure` on the root models) or
+    through its parent. Its identity is what its letters, e-mails, PDFs and .ics carry; `slug` is its
+    path prefix (`/<slug>/…`) and the id its tasks carry; `domaine` its host name when it has one.
+    """
+
+    slug = models.SlugField(_("identifiant"), max_length=40, unique=True)
+    nom = models.CharField(_("nom"), max_length=200, unique=True)
+    nom_court = models.CharField(_("nom court"), max_length=40)
+    siret = models.CharField(
+        _("SIRET"),
+        max_length=14,
+        validators=[RegexValidator(r"^[0-9]{14}$", _("Le SIRET compte 14 chiffres."))],
+    )
+    adresse_siege = models.CharField(_("adresse du siège"), max_length=255)
+    code_postal = models.CharField(_("code postal"), max_length=5)
+    ville = models.CharField(_("ville"), max_length=120)
+    logo = models.FileField(_("logo"), upload_to="structures/logos/", blank=True)
+    signataire_nom = models.CharField(_("signataire"), max_length=200)
+    signataire_qualite = models.CharField(_("qualité du signataire"), max_length=200)
+    courriel_expediteur = models.EmailField(_("adresse d'expédition des courriels"))
+    courriel_contact = models.EmailField(_("adresse de contact"))
+    domaine = models.CharField(
+        _("nom d'hôte"),
+        max_length=253,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Le nom d'hôte qui sert cette structure (mlhg.example.org), s'il y en a un."),
+    )
+    retention = models.JSONField(
+        _("durées de conservation"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Les durées propres à la structure (clés RETENTION_* des réglages) ; à défaut, celles des réglages."
+        ),
+    )
+    avis_k = models.PositiveSmallIntegerField(
+        _("seuil d'anonymat des avis"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(3)],
+        help_text=_("Nombre minimal de réponses pour publier un avis (3 au moins) ; à défaut, FEEDBACK_K."),
+    )
+    sso = models.JSONField(
+        _("authentification unique"),
+        default=dict,
+        blank=True,
+        help_text=_("Les réglages OpenID Connect propres à la structure (issuer, client_id, libellé)."),
+    )
+
+    class Meta:
+        verbose_name = _("structure")
+        verbose_name_plural = _("structures")
+        ordering = ["nom"]
+
+    def __str__(self) -> str:
+        return self.nom
 
 
 class Antenne(models.Model):

@@ -8,21 +8,40 @@ The one seam of the multi-structure isolation; every part codes against it:
   safe behind PgBouncer in transaction mode);
 - `every_structure()` is the explicit, named way to read across structures (the public portal's
   list of open calls, beat's fan-out, the superuser's console); the database setting is then `*`;
-- `current_structure()` is the structure of the active scope, or None.
+- `current_structure()` is the structure of the active scope, or None;
+- `scoped_manager(path)` is the manager of every scoped model (`objects = scoped_manager("ami__structure")`),
+  `structure_paths()` the models and their path to the structure (read by the RLS migration).
 """
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 
-from django.db import connection
-from django_scopes import get_scope, scope, scopes_disabled
+from django.apps import apps
+from django.db import connection, models
+from django_scopes import ScopedManager, get_scope, scope, scopes_disabled
 
 from mlhg_app.models import Structure
 
 # The PostgreSQL setting the row-level security policies compare with each row's structure id.
 DATABASE_SETTING = "mlhg.structure"
 EVERY_STRUCTURE = "*"
+
+
+def scoped_manager(path: str, manager_class: type[models.Manager] = models.Manager) -> models.Manager:
+    """A django-scopes manager filtering on `path` (e.g. "dossier__ami__structure"), which it remembers."""
+    manager = ScopedManager(_manager_class=manager_class, structure=path)
+    manager.structure_path = path
+    return manager
+
+
+def structure_paths() -> dict[type[models.Model], str]:
+    """Every concrete scoped model and its path to the structure, from its default manager."""
+    return {
+        model: model._default_manager.structure_path
+        for model in apps.get_models()
+        if getattr(model._default_manager, "structure_path", None)
+    }
 
 
 def current_structure() -> Structure | None:

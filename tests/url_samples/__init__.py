@@ -16,3 +16,13 @@ def all_samples() -> dict:
         module = importlib.import_module(f"{__name__}.{module_info.name}")
         samples.update(module.SAMPLES)
     return samples
+
+
+def pk_of(get):
+    """The sample of a URL that takes the pk of the object `get(world)` returns."""
+    return lambda world: {"pk": get(world).pk}
+
+
+def each(sample, *names) -> dict:
+    """One sample for several URLs: {name: sample} for each name."""
+    return dict.fromkeys(names, sample)

@@ -4,6 +4,7 @@ from ami.models import Membre
 from ami.services.submission import dossier_submit
 from tests.dossiers import complete_dossier
 from tests.factories import AMIFactory, MembreFactory, PrestataireFactory
+from tests.url_samples import each, pk_of
 
 
 def dossier(world):
@@ -28,22 +29,21 @@ def fichier(world):
     return dossier(world).fichiers.get()
 
 
+def _ami_reference(world):
+    return {"reference": dossier(world).ami.reference}
+
+
+_dossier = pk_of(dossier)
+
+
 SAMPLES = {
-    "ami:detail": lambda w: {"reference": dossier(w).ami.reference},
-    "ami:verify_email": lambda w: {"token": "jeton-invalide"},
-    "ami:accept_invitation": lambda w: {"token": "jeton-invalide"},
-    "ami:dossier_start": lambda w: {"reference": dossier(w).ami.reference},
-    "ami:dossier": lambda w: {"pk": dossier(w).pk},
+    **each(_ami_reference, "ami:detail", "ami:dossier_start", "ami:staff_dossiers"),
+    **each(lambda w: {"token": "jeton-invalide"}, "ami:verify_email", "ami:accept_invitation"),
+    **each(_dossier, "ami:dossier", "ami:dossier_submit", "ami:dossier_withdraw"),
+    **each(_dossier, "ami:dossier_read", "ami:dossier_pdf", "ami:dossier_zip"),
     "ami:dossier_section": lambda w: {"pk": dossier(w).pk, "section": "structure"},
-    "ami:fichier_download": lambda w: {"pk": dossier(w).pk, "fichier_pk": fichier(w).pk},
-    "ami:fichier_remove": lambda w: {"pk": dossier(w).pk, "fichier_pk": fichier(w).pk},
-    "ami:dossier_submit": lambda w: {"pk": dossier(w).pk},
-    "ami:dossier_withdraw": lambda w: {"pk": dossier(w).pk},
+    **each(lambda w: {"pk": dossier(w).pk, "fichier_pk": fichier(w).pk}, "ami:fichier_download", "ami:fichier_remove"),
     "ami:receipt": lambda w: {"pk": dossier(w).pk, "numero": 1},
-    "ami:staff_dossiers": lambda w: {"reference": dossier(w).ami.reference},
-    "ami:dossier_read": lambda w: {"pk": dossier(w).pk},
-    "ami:dossier_pdf": lambda w: {"pk": dossier(w).pk},
-    "ami:dossier_zip": lambda w: {"pk": dossier(w).pk},
 }
 
 
@@ -60,14 +60,9 @@ def evaluable(world):
 
 SAMPLES.update(
     {
-        "ami:eligibility": lambda w: {"reference": dossier(w).ami.reference},
-        "ami:committee": lambda w: {"reference": dossier(w).ami.reference},
-        "ami:results": lambda w: {"reference": dossier(w).ami.reference},
-        "ami:results_csv": lambda w: {"reference": dossier(w).ami.reference},
-        "ami:results_xlsx": lambda w: {"reference": dossier(w).ami.reference},
-        "ami:deadline": lambda w: {"reference": dossier(w).ami.reference},
-        "ami:evaluation": lambda w: {"pk": evaluable(w).pk},
-        "ami:evaluation_declare": lambda w: {"pk": evaluable(w).pk},
+        **each(_ami_reference, "ami:eligibility", "ami:committee", "ami:results", "ami:results_csv"),
+        **each(_ami_reference, "ami:results_xlsx", "ami:deadline"),
+        **each(pk_of(evaluable), "ami:evaluation", "ami:evaluation_declare"),
     }
 )
 
@@ -92,15 +87,9 @@ def sent_letter(world):
 
 SAMPLES.update(
     {
-        "ami:rapport": lambda w: {"reference": dossier(w).ami.reference},
-        "ami:price_simulation": lambda w: {"reference": dossier(w).ami.reference},
-        "ami:audit": lambda w: {"reference": dossier(w).ami.reference},
-        "ami:archive": lambda w: {"reference": dossier(w).ami.reference},
-        "ami:decision": lambda w: {"reference": dossier(w).ami.reference},
-        "ami:letter_edit": lambda w: {"pk": sent_letter(w).pk},
-        "ami:letter_pdf": lambda w: {"pk": sent_letter(w).pk},
-        "ami:letters_send": lambda w: {"reference": dossier(w).ami.reference},
-        "ami:convention": lambda w: {"reference": dossier(w).ami.reference},
+        **each(_ami_reference, "ami:rapport", "ami:price_simulation", "ami:audit", "ami:archive", "ami:decision"),
+        **each(pk_of(sent_letter), "ami:letter_edit", "ami:letter_pdf"),
+        **each(_ami_reference, "ami:letters_send", "ami:convention"),
         "ami:convention_pdf": lambda w: {"reference": sent_letter(w).decision.ami.reference},
     }
 )
@@ -178,6 +167,10 @@ def intake(world):
     return world["depot"]
 
 
+def _draft_reference(world):
+    return {"reference": draft(world).reference}
+
+
 def _convention_kwargs(world):
     return {"pk": convention_with_avenant(world).convention_id}
 
@@ -187,36 +180,22 @@ def _avenant_kwargs(world):
     return {"pk": avenant.convention_id, "avenant_pk": avenant.pk}
 
 
+_intake = pk_of(intake)
+
 SAMPLES.update(
     {
-        "ami:rectificatif": lambda w: {"reference": dossier(w).ami.reference},
-        "ami:authoring_edit": lambda w: {"reference": draft(w).reference},
-        "ami:authoring_sections": lambda w: {"reference": draft(w).reference},
-        "ami:authoring_criteres": lambda w: {"reference": draft(w).reference},
-        "ami:authoring_jalons": lambda w: {"reference": draft(w).reference},
-        "ami:authoring_preview": lambda w: {"reference": draft(w).reference},
-        "ami:authoring_publish": lambda w: {"reference": draft(w).reference},
-        "ami:question_ask": lambda w: {"reference": dossier(w).ami.reference},
-        "ami:questions": lambda w: {"reference": dossier(w).ami.reference},
-        "ami:question_answer": lambda w: {"pk": question(w).pk},
-        "ami:question_publish": lambda w: {"pk": question(w).pk},
-        "ami:convention_detail": _convention_kwargs,
-        "ami:convention_send": _convention_kwargs,
-        "ami:convention_sign": _convention_kwargs,
-        "ami:convention_signed_pdf": _convention_kwargs,
-        "ami:avenant_create": _convention_kwargs,
-        "ami:avenant_send": _avenant_kwargs,
-        "ami:avenant_sign": _avenant_kwargs,
-        "ami:avenant_pdf": _avenant_kwargs,
-        "ami:avenant_signed_pdf": _avenant_kwargs,
-        "ami:intake_list": lambda w: {"reference": dossier(w).ami.reference},
-        "ami:intake_detail": lambda w: {"pk": intake(w).pk},
-        "ami:intake_time": lambda w: {"pk": intake(w).pk},
-        "ami:intake_identify": lambda w: {"pk": intake(w).pk},
-        "ami:intake_file": lambda w: {"pk": intake(w).pk},
+        "ami:rectificatif": _ami_reference,
+        **each(_draft_reference, "ami:authoring_edit", "ami:authoring_sections", "ami:authoring_criteres"),
+        **each(_draft_reference, "ami:authoring_jalons", "ami:authoring_preview", "ami:authoring_publish"),
+        **each(_ami_reference, "ami:question_ask", "ami:questions"),
+        **each(pk_of(question), "ami:question_answer", "ami:question_publish"),
+        **each(_convention_kwargs, "ami:convention_detail", "ami:convention_send", "ami:convention_sign"),
+        **each(_convention_kwargs, "ami:convention_signed_pdf", "ami:avenant_create"),
+        **each(_avenant_kwargs, "ami:avenant_send", "ami:avenant_sign", "ami:avenant_pdf", "ami:avenant_signed_pdf"),
+        "ami:intake_list": _ami_reference,
+        **each(_intake, "ami:intake_detail", "ami:intake_time", "ami:intake_identify", "ami:intake_file"),
+        **each(_intake, "ami:intake_seal", "ami:intake_eml"),
         "ami:intake_file_remove": lambda w: {"pk": intake(w).pk, "fichier_pk": intake(w).dossier.fichiers.get().pk},
         "ami:intake_section": lambda w: {"pk": intake(w).pk, "section": "structure"},
-        "ami:intake_seal": lambda w: {"pk": intake(w).pk},
-        "ami:intake_eml": lambda w: {"pk": intake(w).pk},
     }
 )

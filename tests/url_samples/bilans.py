@@ -5,6 +5,7 @@ import datetime
 
 from django.utils import timezone
 
+from tests.url_samples import each, pk_of
 from tests.url_samples.seances import programme
 
 MINUTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -52,23 +53,15 @@ def export(world):
     return world["export"]
 
 
-SAMPLES = {
-    "bilans:open": lambda w: {"pk": programme(w).pk},
-    "bilans:threshold": lambda w: {"pk": programme(w).pk},
-    "bilans:detail": lambda w: {"pk": bilan(w).pk},
-    "bilans:write": lambda w: {"pk": bilan(w).pk},
-    "bilans:remettre": lambda w: {"pk": bilan(w).pk},
-    "bilans:comment": lambda w: {"pk": bilan(w).pk},
-    "bilans:reply": lambda w: {"pk": commentaire(w).pk},
-    "bilans:validate": lambda w: {"pk": bilan(w).pk},
-    "bilans:reunion": lambda w: {"pk": bilan(w).pk},
-    "bilans:reunion_ics": lambda w: {"pk": bilan(w).pk},
-    "bilans:reunion_minutes": lambda w: {"pk": bilan(w).pk},
-    "bilans:chart": lambda w: {"pk": bilan(w).pk, "name": "themes"},
-    "bilans:export": lambda w: {"pk": bilan(w).pk},
-    "bilans:export_status": lambda w: {"pk": export(w).pk},
-    "bilans:export_download": lambda w: {"pk": export(w).pk},
-}
+_bilan = pk_of(bilan)
 
-# Participant feedback (issue 20): the programme's aggregated figures.
-SAMPLES["bilans:feedback"] = lambda w: {"pk": programme(w).pk}
+SAMPLES = {
+    **each(pk_of(programme), "bilans:open", "bilans:threshold"),
+    **each(_bilan, "bilans:detail", "bilans:write", "bilans:remettre", "bilans:comment", "bilans:validate"),
+    "bilans:reply": pk_of(commentaire),
+    **each(_bilan, "bilans:reunion", "bilans:reunion_ics", "bilans:reunion_minutes", "bilans:export"),
+    "bilans:chart": lambda w: {"pk": bilan(w).pk, "name": "themes"},
+    **each(pk_of(export), "bilans:export_status", "bilans:export_download"),
+    # Participant feedback (issue 20): the programme's aggregated figures.
+    "bilans:feedback": pk_of(programme),
+}

@@ -313,13 +313,16 @@ def test_the_pdf_holds_the_figures_the_assessment_per_criterion_and_the_answer(p
 
     text = pdf_text(revue_pdf(revue))
 
-    assert "Revue de la prestation 2026-2027" in text
-    assert "2 séances tenues sur 21 dues (10 %)" in text
-    assert "Qualité et pertinence de la proposition méthodologique 40 % Satisfaisant Déroulé tenu." in text
-    assert "Proposition financière 15 % À améliorer Annulations tardives facturées." in text
-    assert "Une bonne année." in text
-    assert "Nous renforcerons la prévenance des annulations." in text
-    assert "Pas encore d'avis agrégé" in text
+    for expected in (
+        "Revue de la prestation 2026-2027",
+        "2 séances tenues sur 21 dues (10 %)",
+        "Qualité et pertinence de la proposition méthodologique 40 % Satisfaisant Déroulé tenu.",
+        "Proposition financière 15 % À améliorer Annulations tardives facturées.",
+        "Une bonne année.",
+        "Nous renforcerons la prévenance des annulations.",
+        "Pas encore d'avis agrégé",
+    ):
+        assert expected in text
 
 
 # -- homes and the next AMI --------------------------------------------------------------------------------

@@ -123,6 +123,17 @@ DEROULE = [
     ("Retour de l'exposant et clôture", 20),
 ]
 
+# Every candidate's two references: (structure, year, contact, what was done).
+REFERENCES = [
+    (
+        "Mission Locale de l'Ariège",
+        2024,
+        "Direction, 05 61 00 00 00",
+        "Six groupes d'analyse de pratiques par an pour les conseillers.",
+    ),
+    ("CCAS de Blagnac", 2025, "Responsable du pôle social", "Supervision mensuelle de l'équipe d'accompagnement."),
+]
+
 
 def _siret_ok(siret: str) -> str:
     if not siret_is_valid(siret):
@@ -225,20 +236,10 @@ def _fill(dossier: Dossier, data, antennes):
             _cv_pdf(prenom, nom, label, annees),
             intervenant,
         )
-    Reference.objects.create(
-        dossier=dossier,
-        structure="Mission Locale de l'Ariège",
-        annee=2024,
-        contact="Direction, 05 61 00 00 00",
-        description="Six groupes d'analyse de pratiques par an pour les conseillers.",
-    )
-    Reference.objects.create(
-        dossier=dossier,
-        structure="CCAS de Blagnac",
-        annee=2025,
-        contact="Responsable du pôle social",
-        description="Supervision mensuelle de l'équipe d'accompagnement.",
-    )
+    for structure, annee, contact, description in REFERENCES:
+        Reference.objects.create(
+            dossier=dossier, structure=structure, annee=annee, contact=contact, description=description
+        )
 
 
 def _staff() -> User:

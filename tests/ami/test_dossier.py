@@ -268,6 +268,14 @@ def test_unknown_section_is_404(client, dossier):
     assert client.get(section_url(dossier, "inconnue")).status_code == 404
 
 
+def test_a_section_page_shows_no_note_of_its_templates(client, dossier):
+    """A template's note to developers stays in the template: Django's `{# … #}` holds one line only (a
+    longer one is printed on the page), so the section pages' shared includes use `{% comment %}`."""
+    text = page(client.get(section_url(dossier, "structure")))
+    assert "{#" not in text and "#}" not in text
+    assert "shared by the candidate's dossier" not in text
+
+
 def test_structure_saves_and_re_renders(client, dossier):
     dossier.statut_juridique = ""
     dossier.save()

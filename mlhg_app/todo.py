@@ -81,11 +81,13 @@ Provider = Callable[[object, datetime.datetime], Iterable[Item | Upcoming]]
 _providers: dict[str, list[Provider]] = {}
 
 
-def register(role: str, provider: Provider) -> None:
-    """Add `provider` to the home page of `role` (registering the same function twice adds it once)."""
-    providers = _providers.setdefault(role, [])
-    if provider not in providers:
-        providers.append(provider)
+def register(role: str, *providers: Provider) -> None:
+    """Add `providers`, in this order, to the home page of `role` (registering the same function twice adds
+    it once)."""
+    registered = _providers.setdefault(role, [])
+    for provider in providers:
+        if provider not in registered:
+            registered.append(provider)
 
 
 def providers_for(role: str) -> list[Provider]:

@@ -374,3 +374,19 @@ def test_the_registry_lists_dated_items_first_and_keeps_the_soonest_date_to_come
     assert [item.label for item in result.items] == ["Bientôt", "Plus tard", "Sans date"]
     assert result.upcoming.label == "plus près"
     assert todo.todo_for(users["staff"]).items == []
+
+
+def test_an_app_registers_a_roles_providers_in_one_call_in_their_order(users, monkeypatch):
+    from mlhg_app import todo
+
+    monkeypatch.setattr(todo, "_providers", {})
+
+    def first(user, now):
+        yield todo.Item(label="D'abord", url="/a/")
+
+    def then(user, now):
+        yield todo.Item(label="Ensuite", url="/b/")
+
+    todo.register("conseiller", first, then)
+    todo.register("conseiller", first)  # registered once
+    assert [item.label for item in todo.todo_for(users["conseiller"]).items] == ["D'abord", "Ensuite"]

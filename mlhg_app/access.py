@@ -2,9 +2,11 @@
 
 - Class-based views inherit `PermissionRequiredView` and set
   `permission_required` (a django-rules permission), or inherit `PublicView`.
-  A view that handles an object overrides `get_permission_object()`: it loads
-  the object once (404 if it does not exist), caches it on the view, and the
-  permission's predicates are checked against it (`has_perm(perm, obj)`: 403).
+  A view that handles an object inherits `permission_object(attribute, getter)`:
+  its `get_permission_object()` loads the object once from the URL (404 if it
+  does not exist), caches it on the view, and the permission's predicates are
+  checked against it (`has_perm(perm, obj)`: 403). A view whose object is
+  loaded otherwise overrides `get_permission_object()` itself.
 - Function views are decorated with `permission_required(perm)` or `public`.
 
 Anonymous visitors of a protected view are sent to the login page; a logged-in
@@ -34,6 +36,25 @@ class PermissionRequiredView(PermissionRequiredMixin):
     def get_permission_object(self):
         """The object the permission is checked against; None for a role-level permission (lists)."""
         return None
+
+
+def permission_object(attribute: str, getter, kwarg: str | tuple[str, ...] = "pk"):
+    """A mixin whose `get_permission_object()` is `getter(self.kwargs[kwarg])`, loaded once and kept
+    as `self.<attribute>`.
+
+    `getter` raises Http404 when there is no such object (a selector, or `get_object_or_404`).
+    `kwarg` names the URL argument; a tuple names several, passed to `getter` in that order.
+    Put the mixin before `PermissionRequiredView` in the view's bases.
+    """
+    names = (kwarg,) if isinstance(kwarg, str) else tuple(kwarg)
+
+    def get_permission_object(self):
+        if not hasattr(self, attribute):
+            setattr(self, attribute, getter(*(self.kwargs[name] for name in names)))
+        return getattr(self, attribute)
+
+    name = f"PermissionObject_{attribute}"
+    return type(name, (), {"get_permission_object": get_permission_object, "__module__": __name__})
 
 
 def public(view_func):

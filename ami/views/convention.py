@@ -10,31 +10,29 @@ from ami.forms.convention import AvenantForm, SignedCopyForm
 from ami.models import Avenant, Convention
 from ami.selectors import convention_terms
 from ami.services import convention as services
-from mlhg_app.access import PermissionRequiredView
+from mlhg_app.access import PermissionRequiredView, permission_object
 from mlhg_app.refusals import Refused, refusal_as_message, refusal_on_form
 
 
-class ConventionObjectMixin:
-    def get_permission_object(self):
-        if not hasattr(self, "convention"):
-            self.convention = get_object_or_404(
-                Convention.objects.select_related(
-                    "dossier__prestataire", "dossier__ami", "decision__ami", "sent_by", "signed_by"
-                ),
-                pk=self.kwargs["pk"],
-            )
-        return self.convention
+def _convention(pk):
+    return get_object_or_404(
+        Convention.objects.select_related(
+            "dossier__prestataire", "dossier__ami", "decision__ami", "sent_by", "signed_by"
+        ),
+        pk=pk,
+    )
 
 
-class AvenantObjectMixin:
-    def get_permission_object(self):
-        if not hasattr(self, "avenant"):
-            self.avenant = get_object_or_404(
-                Avenant.objects.select_related("convention__dossier__prestataire", "convention__dossier__ami"),
-                pk=self.kwargs["avenant_pk"],
-                convention_id=self.kwargs["pk"],
-            )
-        return self.avenant
+def _avenant(convention_pk, avenant_pk):
+    return get_object_or_404(
+        Avenant.objects.select_related("convention__dossier__prestataire", "convention__dossier__ami"),
+        pk=avenant_pk,
+        convention_id=convention_pk,
+    )
+
+
+ConventionObjectMixin = permission_object("convention", _convention)
+AvenantObjectMixin = permission_object("avenant", _avenant, kwarg=("pk", "avenant_pk"))
 
 
 class ConventionDetailView(ConventionObjectMixin, PermissionRequiredView, View):

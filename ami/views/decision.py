@@ -10,7 +10,7 @@ from ami.models import Decision, Dossier
 from ami.selectors import ami_results, convention_of_ami, decision_of, lettre_for_page, lettres_of
 from ami.services.decision import convention_create, decision_make, letter_update, letters_send
 from ami.views.objects import AMIObjectMixin
-from mlhg_app.access import PermissionRequiredView
+from mlhg_app.access import PermissionRequiredView, permission_object
 from mlhg_app.downloads import file_response
 from mlhg_app.french import counted
 from mlhg_app.refusals import Refused, refusal_as_message, refusal_on_form
@@ -63,11 +63,7 @@ class DecisionView(AMIObjectMixin, PermissionRequiredView, View):
         return redirect("ami:decision", reference=ami.reference)
 
 
-class LettreObjectMixin:
-    def get_permission_object(self):
-        if not hasattr(self, "lettre"):
-            self.lettre = lettre_for_page(self.kwargs["pk"])
-        return self.lettre
+LettreObjectMixin = permission_object("lettre", lettre_for_page)
 
 
 class LetterEditView(LettreObjectMixin, PermissionRequiredView, View):
@@ -127,13 +123,10 @@ class ConventionView(DecisionStepView):
         return f"Convention {convention.numero} établie."
 
 
-class ConventionPdfView(PermissionRequiredView, View):
+class ConventionPdfView(
+    permission_object("convention", convention_of_ami, kwarg="reference"), PermissionRequiredView, View
+):
     permission_required = "ami.view_convention"
-
-    def get_permission_object(self):
-        if not hasattr(self, "convention"):
-            self.convention = convention_of_ami(self.kwargs["reference"])
-        return self.convention
 
     def get(self, request, reference):
         convention = self.convention

@@ -17,7 +17,7 @@ from ami.services.intake import siret_owner_differs, stored_email
 from ami.views.objects import AMIObjectMixin
 from ami.views.portal import DossierSectionView
 from mlhg_app import redirects
-from mlhg_app.access import PermissionRequiredView
+from mlhg_app.access import PermissionRequiredView, permission_object
 from mlhg_app.refusals import Refused, refusal_as_message, refusal_on_form
 
 
@@ -72,14 +72,13 @@ class IntakeListView(AMIObjectMixin, PermissionRequiredView, View):
         return self.render_page(request, eml_form=form)
 
 
-class IntakeObjectMixin:
-    def get_permission_object(self):
-        if not hasattr(self, "depot"):
-            self.depot = get_object_or_404(
-                DepotCourriel.objects.select_related("ami", "dossier__prestataire", "dossier__ami", "enregistre_par"),
-                pk=self.kwargs["pk"],
-            )
-        return self.depot
+def _depot(pk):
+    return get_object_or_404(
+        DepotCourriel.objects.select_related("ami", "dossier__prestataire", "dossier__ami", "enregistre_par"), pk=pk
+    )
+
+
+IntakeObjectMixin = permission_object("depot", _depot)
 
 
 class IntakeDetailView(IntakeObjectMixin, PermissionRequiredView, View):

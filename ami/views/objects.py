@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 
 from ami.rules import deadline_passed, has_declared_conflict, is_own_organisation
 from ami.selectors import amis_addressable, dossier_for_page
+from mlhg_app.access import permission_object
 
 
 class AMIObjectMixin:
@@ -32,13 +33,8 @@ def dossier_refusal(user, dossier) -> str:
     return ""
 
 
-class DossierObjectMixin:
+class DossierObjectMixin(permission_object("dossier", dossier_for_page)):
     """The URL's dossier (`pk`), checked against the view's object permission."""
 
     def get_permission_denied_message(self):
         return dossier_refusal(self.request.user, self.dossier) if self.request.user.is_authenticated else ""
-
-    def get_permission_object(self):
-        if not hasattr(self, "dossier"):
-            self.dossier = dossier_for_page(self.kwargs["pk"])
-        return self.dossier

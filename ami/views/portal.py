@@ -14,7 +14,7 @@ from ami.selectors import dossier_of, dossier_path, draft_fichiers, fichier_of_d
 from ami.services.dossier import dossier_is_editable, dossier_start, fichier_remove
 from ami.views.objects import AMIObjectMixin, DossierObjectMixin, dossier_refusal
 from mlhg_app import redirects
-from mlhg_app.access import PermissionRequiredView
+from mlhg_app.access import PermissionRequiredView, permission_object
 
 
 class DossierStartView(AMIObjectMixin, PermissionRequiredView, View):
@@ -149,15 +149,12 @@ class DossierSectionView(DossierObjectMixin, PermissionRequiredView, View):
         return self._render(request, dossier, form_section)
 
 
-class FichierDownloadView(PermissionRequiredView, View):
+class FichierDownloadView(
+    permission_object("fichier", fichier_of_dossier, kwarg=("pk", "fichier_pk")), PermissionRequiredView, View
+):
     """A dossier's file, for those who may read it (never served directly from MEDIA_ROOT)."""
 
     permission_required = "ami.view_fichier"
-
-    def get_permission_object(self):
-        if not hasattr(self, "fichier"):
-            self.fichier = fichier_of_dossier(self.kwargs["pk"], self.kwargs["fichier_pk"])
-        return self.fichier
 
     def get_permission_denied_message(self):
         return dossier_refusal(self.request.user, self.fichier.dossier) if self.request.user.is_authenticated else ""

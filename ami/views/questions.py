@@ -13,7 +13,7 @@ from ami.models import Question
 from ami.services.questions import question_answer_save, question_ask, question_publish
 from ami.views.objects import AMIObjectMixin
 from ami.views.public import public_page_context
-from mlhg_app.access import PermissionRequiredView
+from mlhg_app.access import PermissionRequiredView, permission_object
 from mlhg_app.french import deadline_text
 from mlhg_app.refusals import Refused, refusal_as_message, refusal_on_form
 
@@ -59,15 +59,12 @@ class QuestionListView(AMIObjectMixin, PermissionRequiredView, TemplateView):
         }
 
 
-class _QuestionMixin(PermissionRequiredView):
-    permission_required = "ami.answer_question"
+def _question(pk):
+    return get_object_or_404(Question.objects.select_related("ami", "posee_par", "prestataire"), pk=pk)
 
-    def get_permission_object(self):
-        if not hasattr(self, "question"):
-            self.question = get_object_or_404(
-                Question.objects.select_related("ami", "posee_par", "prestataire"), pk=self.kwargs["pk"]
-            )
-        return self.question
+
+class _QuestionMixin(permission_object("question", _question), PermissionRequiredView):
+    permission_required = "ami.answer_question"
 
 
 class QuestionAnswerView(_QuestionMixin, View):

@@ -1,15 +1,10 @@
 """The objects the bilan's views check their permission on."""
 
 from bilans import selectors
+from mlhg_app.access import permission_object
 
-
-class BilanObject:
-    """The bilan of the URL's `pk`, loaded once for the view's object permission (404 if none)."""
-
-    def get_permission_object(self):
-        if not hasattr(self, "bilan"):
-            self.bilan = selectors.bilan_get(self.kwargs["pk"])
-        return self.bilan
+# The bilan of the URL's `pk`, loaded once for the view's object permission (404 if none).
+BilanObject = permission_object("bilan", selectors.bilan_get)
 
 
 def version_number(request) -> int | None:
@@ -17,8 +12,4 @@ def version_number(request) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-class ExportObject:
-    def get_permission_object(self):
-        if not hasattr(self, "export"):
-            self.export = selectors.bilan_export_get(self.kwargs["pk"])
-        return self.export
+ExportObject = permission_object("export", selectors.bilan_export_get)

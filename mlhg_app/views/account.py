@@ -8,7 +8,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from mlhg_app import twofactor
-from mlhg_app.access import PermissionRequiredView
+from mlhg_app.access import PermissionRequiredView, permission_object
 from mlhg_app.forms.antennes import AntenneForm
 from mlhg_app.refusals import Refused, refusal_on_form
 from mlhg_app.selectors import antenne_history, antenne_with_headcount, antennes_with_headcount
@@ -41,15 +41,10 @@ class AntenneListView(PermissionRequiredView, ListView):
         return super().get_context_data(can_edit=self.request.user.has_perm("mlhg_app.edit_antennes"), **kwargs)
 
 
-class AntenneEditView(PermissionRequiredView, View):
+class AntenneEditView(permission_object("antenne", antenne_with_headcount), PermissionRequiredView, View):
     """A site: its name, address, display order and unavailable days; its headcount read from the directory."""
 
     permission_required = "mlhg_app.edit_antennes"
-
-    def get_permission_object(self):
-        if not hasattr(self, "antenne"):
-            self.antenne = antenne_with_headcount(self.kwargs["pk"])
-        return self.antenne
 
     def _page(self, request, form):
         antenne = self.get_permission_object()

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
 
-from mlhg_app.access import PermissionRequiredView
+from mlhg_app.access import PermissionRequiredView, permission_object
 from mlhg_app.forms.people import PeopleFilterForm, PeopleImportForm, PersonForm
 from mlhg_app.models import PeopleImport, User
 from mlhg_app.refusals import Refused, refusal_as_message, refusal_on_form
@@ -94,15 +94,14 @@ class PersonCreateView(PermissionRequiredView, View):
         return render(request, "mlhg_app/people/form.html", {"form": form})
 
 
-class PersonView(PermissionRequiredView, View):
+def _person(pk):
+    return get_object_or_404(User.objects.select_related("antenne"), pk=pk)
+
+
+class PersonView(permission_object("person", _person), PermissionRequiredView, View):
     """One person: edit, (re)send the invitation, deactivate or reactivate."""
 
     permission_required = "mlhg_app.manage_people"
-
-    def get_permission_object(self):
-        if not hasattr(self, "person"):
-            self.person = get_object_or_404(User.objects.select_related("antenne"), pk=self.kwargs["pk"])
-        return self.person
 
     def _page(self, request, form):
         history = self.person.history.select_related("history_user", "antenne").order_by("-history_date")[:20]
@@ -210,13 +209,12 @@ class PeopleImportTemplateView(PermissionRequiredView, View):
         return response
 
 
-class _ImportView(PermissionRequiredView, View):
-    permission_required = "mlhg_app.import_people"
+def _people_import(pk):
+    return get_object_or_404(PeopleImport, pk=pk)
 
-    def get_permission_object(self):
-        if not hasattr(self, "people_import"):
-            self.people_import = get_object_or_404(PeopleImport, pk=self.kwargs["pk"])
-        return self.people_import
+
+class _ImportView(permission_object("people_import", _people_import), PermissionRequiredView, View):
+    permission_required = "mlhg_app.import_people"
 
 
 class PeopleImportPreviewView(_ImportView):

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views import View
 
-from mlhg_app.access import PermissionRequiredView
+from mlhg_app.access import PermissionRequiredView, permission_object
 from mlhg_app.refusals import refusal_as_form_error
 from seances import calendar
 from seances.forms.feedback import FeedbackForm
@@ -14,13 +14,8 @@ from seances.services import feedback as services
 THANKS = "Merci : votre avis est enregistré, sans votre nom. Il ne sera lu que mêlé à ceux d'autres participants."
 
 
-class FeedbackView(PermissionRequiredView, View):
+class FeedbackView(permission_object("link", feedback_link, kwarg="token"), PermissionRequiredView, View):
     permission_required = "seances.give_feedback"
-
-    def get_permission_object(self):
-        if not hasattr(self, "link"):
-            self.link = feedback_link(self.kwargs["token"])
-        return self.link
 
     def _render(self, request, form, status=200):
         invitation = self.link.invitation

@@ -15,12 +15,12 @@ from seances.selectors import (
     feed_by_token,
     feed_seances,
     feedback_pending,
-    seance_get,
     seances_past_for_intervenant,
     seances_upcoming,
     user_feed,
 )
 from seances.services import calendar_feeds, charte
+from seances.views.permission_objects import SeanceObject
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 CHARTE_ACCEPTEE = "Merci : vous avez accepté la charte de confidentialité du groupe."
@@ -76,15 +76,10 @@ class CharteView(PermissionRequiredView, View):
         return redirect("seances:my_seances")
 
 
-class SeanceIcsView(PermissionRequiredView, View):
+class SeanceIcsView(SeanceObject, PermissionRequiredView, View):
     """The invitation of a séance the user attends (METHOD:REQUEST; CANCEL once cancelled)."""
 
     permission_required = "seances.attend_seance"
-
-    def get_permission_object(self):
-        if not hasattr(self, "seance"):
-            self.seance = seance_get(self.kwargs["pk"])
-        return self.seance
 
     def get(self, request, pk):
         seance = self.seance

@@ -195,6 +195,23 @@ def test_an_avenant_has_its_pdf_and_applies_from_its_date_once_signed(convention
 
 
 @pytest.mark.django_db
+def test_an_avenant_is_found_only_under_its_own_convention(convention, committee):
+    staff = committee["staff"]
+    convention = _signed(convention, staff)
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 10, 0, tzinfo=datetime.UTC), tick=False):
+        signed_avenant(convention, staff, date_effet=datetime.date(2027, 1, 1), objet="x", seances_par_site=4)
+        second = avenant_create(
+            convention=convention, user=staff, date_effet=datetime.date(2027, 2, 1), objet="y", seances_par_site=5
+        )
+    assert second.pk != convention.pk  # so that the URL's two numbers cannot be read the other way round
+    client = login(staff)
+    own = reverse("ami:avenant_pdf", kwargs={"pk": convention.pk, "avenant_pk": second.pk})
+    assert client.get(own).status_code == 200
+    elsewhere = reverse("ami:avenant_pdf", kwargs={"pk": convention.pk + 1, "avenant_pk": second.pk})
+    assert client.get(elsewhere).status_code == 404
+
+
+@pytest.mark.django_db
 def test_an_avenant_outside_the_convention_period_or_on_an_unsigned_convention_is_refused(convention, committee):
     staff = committee["staff"]
     with pytest.raises(Refused) as refused:

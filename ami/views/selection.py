@@ -1,13 +1,16 @@
 """Staff's side of the selection: eligibility, committee, results and their exports."""
 
+from functools import lru_cache
 from html import escape
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -40,6 +43,33 @@ def saved_eligibility(dossier) -> dict:
     return {"decision": dossier.status, "motif": dossier.motif_irrecevabilite, "detail": dossier.motif_detail}
 
 
+# The form of a dossier whose eligibility is not being corrected is the same HTML for every dossier but for its
+# prefix, its two saved choices and its text: rendered by crispy once per (decision, motif) and per process, then
+# stamped with each dossier's prefix and text (crispy cost 4 ms a form, 80 ms a page of 20).
+PREFIX_STAMP = "__dossier__"
+DETAIL_STAMP = "__precisions__"
+
+
+@lru_cache(maxsize=64)
+def _eligibility_form_stamp(decision, motif, language) -> str:
+    initial = {"decision": decision, "motif": motif, "detail": DETAIL_STAMP}
+    return str(as_crispy_form(EligibilityForm(prefix=f"d{PREFIX_STAMP}", initial=initial)))
+
+
+def eligibility_form_html(dossier, form=None) -> str:
+    """The eligibility form of `dossier` as `{{ form|crispy }}` writes it: `form` when given (a bound form and
+    its errors), else the saved decision stamped into the form rendered once."""
+    if form is not None:
+        return as_crispy_form(form)
+    saved = saved_eligibility(dossier)
+    stamp = _eligibility_form_stamp(saved.get("decision"), saved.get("motif"), get_language())
+    html = stamp.replace(f"d{PREFIX_STAMP}-", f"d{dossier.pk}-").replace(
+        DETAIL_STAMP, escape(saved.get("detail") or "")
+    )
+    # the stamp is crispy's output, the only text put in is escaped
+    return mark_safe(html)  # noqa: S308 # nosec B308 B703
+
+
 class EligibilityView(AMIObjectMixin, PermissionRequiredView, View):
     permission_required = "ami.manage_selection"
     template_name = "ami/selection/eligibility.html"
@@ -49,7 +79,7 @@ class EligibilityView(AMIObjectMixin, PermissionRequiredView, View):
         page = Paginator(dossiers_for_eligibility(ami), ELIGIBILITY_PAGE_SIZE).get_page(
             page_number or request.GET.get("page")
         )
-        rows = [(d, forms.get(d.pk) or EligibilityForm(prefix=f"d{d.pk}", initial=saved_eligibility(d))) for d in page]
+        rows = [(d, eligibility_form_html(d, forms.get(d.pk))) for d in page]
         opened = ami.is_past_deadline()
         decided = ami.status in {AMI.Status.ATTRIBUE, AMI.Status.SANS_SUITE}
         context = {"ami": ami, "rows": rows, "opened": opened, "page": page, "decided": decided}

@@ -69,6 +69,30 @@ def test_eligibility_pages_through_many_dossiers_and_a_decision_returns_to_its_p
 
 
 @pytest.mark.django_db
+def test_each_eligibility_form_shows_its_own_dossier_and_saved_decision(committee):
+    """The forms of the page are stamped from one rendering (ami.views.selection): each still reads as crispy
+    writes that dossier's form, with its own prefix, saved choice, motif and text (escaped)."""
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+
+    from ami.forms.evaluation import EligibilityForm
+    from ami.views.selection import saved_eligibility
+
+    staff, d = committee["staff"], committee["dossiers"]
+    with time_machine.travel(AFTER, tick=False):
+        dossier_set_eligibility(dossier=d["A"], recevable=True, user=staff)
+        for name, motif, detail in (("B", "autre", "Deux <b>antennes</b> & « demi »"), ("C", "incomplet", "")):
+            dossier_set_eligibility(dossier=d[name], recevable=False, motif=motif, detail=detail, user=staff)
+        page = login(staff).get(reverse("ami:eligibility", args=["ami-2026"])).content.decode()
+    for name in "ABCD":
+        dossier = d[name]
+        dossier.refresh_from_db()
+        expected = as_crispy_form(EligibilityForm(prefix=f"d{dossier.pk}", initial=saved_eligibility(dossier)))
+        assert str(expected) in page, name
+    assert "Deux &lt;b&gt;antennes&lt;/b&gt; &amp; « demi »" in page
+    assert page.count('value="irrecevable"  id="id_d') == 4 and page.count("checked>") == 3
+
+
+@pytest.mark.django_db
 def test_hand_computed_results_with_a_conflict_and_an_irrecevable_dossier(committee):
     with time_machine.travel(AFTER, tick=False):
         scored(committee)  # A, B, C recevable, D irrecevable, e3 in conflict on B

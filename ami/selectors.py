@@ -508,7 +508,7 @@ def _annual_totals(financier: dict, volume: int) -> dict | None:
         return None
     return annual_totals(
         prix_groupe=financier["prix_seance_groupe"],
-        regime_tva=financier.get("regime_tva", ""),
+        regime_tva=financier.get("regime_tva") or "",
         taux_tva=financier.get("taux_tva") or None,
         volume=volume,
     )
@@ -551,16 +551,12 @@ def ami_results(ami: AMI):
     recevables = ami.dossiers.filter(status=Dossier.Status.RECEVABLE)
     criteres = [(c.code, c.libelle, c.poids, c.mode) for c in ami.criteres.order_by("ordre")]
     last = DossierVersion.objects.filter(dossier=OuterRef("dossier")).order_by("-numero").values("numero")[:1]
+    # the last version's « financier » object read whole (one JSON path per row, not three)
     financier = {
-        dossier_id: {"prix_seance_groupe": prix, "regime_tva": regime or "", "taux_tva": taux}
-        for dossier_id, prix, regime, taux in DossierVersion.objects.filter(
-            dossier__in=recevables, numero=Subquery(last)
-        ).values_list(
-            "dossier_id",
-            "contenu__financier__prix_seance_groupe",
-            "contenu__financier__regime_tva",
-            "contenu__financier__taux_tva",
-        )
+        dossier_id: terms or {}
+        for dossier_id, terms in DossierVersion.objects.filter(dossier__in=recevables, numero=Subquery(last))
+        .order_by()  # the versions' default order joins the AMI and the organisation for nothing
+        .values_list("dossier_id", "contenu__financier")
     }
     scores: dict[int, dict[str, list]] = {}
     notes = (

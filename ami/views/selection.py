@@ -1,6 +1,6 @@
 """Staff's side of the selection: eligibility, committee, results and their exports."""
 
-from functools import lru_cache
+import functools
 from html import escape
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
@@ -50,7 +50,7 @@ PREFIX_STAMP = "__dossier__"
 DETAIL_STAMP = "__precisions__"
 
 
-@lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=64)
 def _eligibility_form_stamp(decision, motif, language) -> str:
     initial = {"decision": decision, "motif": motif, "detail": DETAIL_STAMP}
     return str(as_crispy_form(EligibilityForm(prefix=f"d{PREFIX_STAMP}", initial=initial)))
@@ -144,22 +144,28 @@ class ResultsView(AMIObjectMixin, PermissionRequiredView, TemplateView):
         }
 
 
-# The cells of a row of the results grid (templates/ami/selection/results.html) are written here once, as the
-# grid holds a cell per dossier and criterion (1,200 at 300 dossiers): too many for a template tag each.
+# The rows of the results grid (templates/ami/selection/results.html) are written here once, as the grid holds a
+# cell per dossier and criterion (1,200 at 300 dossiers): too many for a template tag each, or a template loop.
+ROW = (
+    '\n    <tr>\n      <td>{}</td>\n      <th scope="row">{}</th>\n      {}\n'
+    '      <td class="text-end"><strong>{}</strong></td>\n    </tr>\n  '
+)
 PRICE_CELL = "<td>{} TTC/an → <strong>{}</strong></td>"
 SCORED_CELL = '<td><div class="small">{}</div><div>moyenne {} · médiane {}</div><strong>{} pts</strong>{}</td>'
 DISAGREEMENT = ' <span class="badge text-bg-danger">écart</span>'
 
 
-def results_rows(results, criteres) -> list[dict]:
-    """The results grid as the page shows it: every figure written once here (mlhg_app.french, not a
-    template filter per cell); every text of a cell escaped (`html.escape`, as Django's `escape`)."""
+def results_rows(results, criteres) -> str:
+    """The results grid's rows as the page shows them: every figure written once here (mlhg_app.french, not a
+    template filter per cell; a figure met again, as most means and points are, written once); every text of
+    a cell escaped (`html.escape`, as Django's `escape`)."""
+    written = functools.cache(french.decimal)
     rows = []
     for r in results:
         cells = []
         for c in criteres:
             cr = r.criteria[c.code]
-            points = french.decimal(cr.points, 2)
+            points = written(cr.points, 2)
             if c.mode == "calcule":
                 cells.append(PRICE_CELL.format(escape(french.euros(r.annual_total_ttc)), points))
                 continue
@@ -167,16 +173,15 @@ def results_rows(results, criteres) -> list[dict]:
             cells.append(
                 SCORED_CELL.format(
                     escape(scores),
-                    french.decimal(cr.mean, 2),
-                    french.decimal(cr.median, 1),
+                    written(cr.mean, 2),
+                    written(cr.median, 1),
                     points,
                     DISAGREEMENT if cr.disagreement else "",
                 )
             )
-        # every value above is escaped or a figure of ours: the row's cells are safe HTML
-        html = mark_safe("".join(cells))  # noqa: S308 # nosec B308 B703
-        rows.append({"rank": str(r.rank), "name": r.name, "cells": html, "total": french.decimal(r.total, 2)})
-    return rows
+        rows.append(ROW.format(r.rank, escape(r.name), "".join(cells), written(r.total, 2)))
+    # every value above is escaped or a figure of ours: the rows are safe HTML
+    return mark_safe("".join(rows))  # noqa: S308 # nosec B308 B703
 
 
 class ResultsFileView(AMIObjectMixin, PermissionRequiredView, View):

@@ -299,11 +299,27 @@ def evaluation_notes(evaluation: Evaluation | None) -> dict:
     return {n.critere_id: n for n in evaluation.notes.select_related("critere")} if evaluation else {}
 
 
-def evaluations_to_do(user) -> list[tuple[Dossier, Evaluation | None]]:
-    """The dossiers the evaluator is to evaluate, each with their grid once begun (None before)."""
-    dossiers = list(dossiers_to_evaluate(user))
-    grids = {e.dossier_id: e for e in Evaluation.objects.filter(evaluateur=user, dossier__in=dossiers)}
-    return [(d, grids.get(d.pk)) for d in dossiers]
+def evaluations_to_do(user) -> list[dict]:
+    """The dossiers the evaluator is to evaluate as their list shows them, plain columns in two queries:
+    {pk, name (the candidate), ami (its title), grid (begun), conflit, submitted_at} (the grid's, None before)."""
+    dossiers = list(dossiers_to_evaluate(user).values_list("pk", "prestataire__raison_sociale", "ami__titre"))
+    grids = {
+        dossier_id: (conflit, submitted_at)
+        for dossier_id, conflit, submitted_at in Evaluation.objects.filter(
+            evaluateur=user, dossier__in=[pk for pk, _name, _ami in dossiers]
+        ).values_list("dossier_id", "conflit", "submitted_at")
+    }
+    return [
+        {
+            "pk": pk,
+            "name": name,
+            "ami": ami,
+            "grid": pk in grids,
+            "conflit": grids.get(pk, (None, None))[0],
+            "submitted_at": grids.get(pk, (None, None))[1],
+        }
+        for pk, name, ami in dossiers
+    ]
 
 
 def price_criterion(ami: AMI) -> Critere | None:

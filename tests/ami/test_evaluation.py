@@ -93,6 +93,27 @@ def test_each_eligibility_form_shows_its_own_dossier_and_saved_decision(committe
 
 
 @pytest.mark.django_db
+def test_my_evaluations_lists_each_dossier_with_the_state_of_my_grid(committee):
+    from ami.services.evaluation import evaluation_declare
+
+    e1, d = committee["evaluators"][0], committee["dossiers"]
+    with time_machine.travel(AFTER, tick=False):
+        for name in "ABCD":
+            dossier_set_eligibility(dossier=d[name], recevable=True, user=committee["staff"])
+        grade(e1, d["A"], [8, 7, 10])
+        evaluation_declare(dossier=d["B"], user=e1, conflit=True, motif="Ancien associé")
+        evaluation_declare(dossier=d["C"], user=e1, conflit=False)
+        page = login(e1).get(reverse("ami:my_evaluations")).content.decode()
+    rows = {name: page[page.index(f">Candidat {name}<") :].split("</tr>")[0] for name in "ABCD"}
+    assert "Soumise le 1er juin 2026" in rows["A"]
+    assert "Conflit d'intérêts déclaré – exclu" in rows["B"]
+    assert "En cours" in rows["C"] and "À commencer" in rows["D"]
+    for name in "ACD":
+        assert f'<a href="{reverse("ami:evaluation", args=[d[name].pk])}">Candidat {name}</a>' in page
+    assert reverse("ami:evaluation", args=[d["B"].pk]) not in page
+
+
+@pytest.mark.django_db
 def test_hand_computed_results_with_a_conflict_and_an_irrecevable_dossier(committee):
     with time_machine.travel(AFTER, tick=False):
         scored(committee)  # A, B, C recevable, D irrecevable, e3 in conflict on B

@@ -8,7 +8,9 @@ from django.views import View
 
 from mlhg_app.access import PermissionRequiredView, PublicView
 from mlhg_app.downloads import file_response
+from mlhg_app.links import pk_url
 from seances import calendar
+from seances.models import Seance
 from seances.selectors import (
     certificate_programmes,
     charte_pending_programmes,
@@ -22,6 +24,8 @@ from seances.selectors import (
 )
 from seances.services import calendar_feeds, charte
 
+# The séances' status labels, read once (`get_status_display` builds the choices' dict at each call).
+STATUS_LABELS = dict(Seance.Status.choices)
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 CHARTE_ACCEPTEE = "Merci : vous avez accepté la charte de confidentialité du groupe."
 FEED_CREATED = "Votre adresse d'abonnement est créée. Copiez-la dans votre agenda."
@@ -35,15 +39,20 @@ class MySeancesView(PermissionRequiredView, View):
     permission_required = "seances.view_own"
 
     def get(self, request):
+        ics = pk_url("seances:seance_ics")
         seances = [
             {
                 "seance": s,
                 "heure": calendar.time_text(s.heure_debut),
                 "fin": calendar.time_text(calendar.seance_end(s).time()),
                 "date": calendar.date_text(s.date),
+                "groupe": str(s.groupe),
+                "site": s.groupe.antenne.nom,
                 "adresse": calendar.antenne_address(s.groupe.antenne),
                 "intervenant": calendar.intervenant_name(s),
                 "a_valider": s.status in calendar.UNVALIDATED,
+                "statut": STATUS_LABELS.get(s.status, s.status),
+                "ics": ics(s.pk),
             }
             for s in seances_upcoming(request.user)
         ]
@@ -52,6 +61,8 @@ class MySeancesView(PermissionRequiredView, View):
             "seances/own/list.html",
             {
                 "seances": seances,
+                # asked once, not in each row (`perms` in the template asks the rules each time)
+                "facilitate": request.user.has_perm("seances.facilitate"),
                 "charte_pending": charte_pending_programmes(request.user).exists(),
                 "passees": seances_past_for_intervenant(request.user),
                 "avis": feedback_pending(request.user),

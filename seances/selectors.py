@@ -225,7 +225,7 @@ def validate_all_preview(programme) -> dict:
 def programme_sites_overview(programme) -> list[dict]:
     """Each site of the programme, by antenne order: its headcount (its groups' members), its default number
     of groups (ceil(the directory's conseillers ÷ max size)), the sizes of its groups, whether one exceeds the method's usual size, its groups
-    with their members, and the conseillers who may be added. Four queries, whatever the number of sites."""
+    with their members, and the conseillers who may be added ((pk, full name)). Four queries, whatever the number of sites."""
     sites = list(programme.sites.select_related("antenne").order_by("antenne__ordre"))
     groupes = defaultdict(list)
     names = ("pk", "first_name", "last_name", "email", "antenne_id")  # what the page shows of a person
@@ -233,12 +233,16 @@ def programme_sites_overview(programme) -> list[dict]:
     for groupe in programme.groupes.select_related("antenne").prefetch_related(members):
         groupes[groupe.antenne_id].append(groupe)
     candidates = defaultdict(list)
-    # The conseillers who may join a group (never a line manager, seed §5.1): the site's headcount.
+    # The conseillers who may join a group (never a line manager, seed §5.1): the site's headcount; as
+    # (pk, full name) (hundreds a site: no model instance each).
     conseillers = (
-        conseillers_actifs().filter(antenne__in=[site.antenne_id for site in sites]).order_by("last_name").only(*names)
+        conseillers_actifs()
+        .filter(antenne__in=[site.antenne_id for site in sites])
+        .order_by("last_name")
+        .values_list("pk", "first_name", "last_name", "antenne_id")
     )
-    for conseiller in conseillers:
-        candidates[conseiller.antenne_id].append(conseiller)
+    for pk, first_name, last_name, antenne_id in conseillers:
+        candidates[antenne_id].append((pk, f"{first_name} {last_name}".strip()))  # User.get_full_name
     rows = []
     for site in sites:
         # the site's headcount is its members; the directory's conseillers make the default split

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -31,6 +30,7 @@ from mlhg_app.access import PermissionRequiredView
 from mlhg_app.downloads import file_response
 from mlhg_app.french import counted
 from mlhg_app.refusals import refusal_as_message
+from mlhg_app.stamps import stamped
 
 # Forms per page of the eligibility list: a few dossiers in a real AMI, hundreds in the benchmark.
 ELIGIBILITY_PAGE_SIZE = 20
@@ -50,24 +50,19 @@ PREFIX_STAMP = "__dossier__"
 DETAIL_STAMP = "__precisions__"
 
 
-@functools.lru_cache(maxsize=64)
-def _eligibility_form_stamp(decision, motif, language) -> str:
-    initial = {"decision": decision, "motif": motif, "detail": DETAIL_STAMP}
-    return str(as_crispy_form(EligibilityForm(prefix=f"d{PREFIX_STAMP}", initial=initial)))
-
-
 def eligibility_form_html(dossier, form=None) -> str:
     """The eligibility form of `dossier` as `{{ form|crispy }}` writes it: `form` when given (a bound form and
     its errors), else the saved decision stamped into the form rendered once."""
     if form is not None:
         return as_crispy_form(form)
     saved = saved_eligibility(dossier)
-    stamp = _eligibility_form_stamp(saved.get("decision"), saved.get("motif"), get_language())
-    html = stamp.replace(f"d{PREFIX_STAMP}-", f"d{dossier.pk}-").replace(
-        DETAIL_STAMP, escape(saved.get("detail") or "")
+    decision, motif = saved.get("decision"), saved.get("motif")
+    initial = {"decision": decision, "motif": motif, "detail": DETAIL_STAMP}
+    return stamped(
+        ("eligibility", decision, motif),
+        lambda: as_crispy_form(EligibilityForm(prefix=f"d{PREFIX_STAMP}", initial=initial)),
+        {f"d{PREFIX_STAMP}-": f"d{dossier.pk}-", DETAIL_STAMP: saved.get("detail") or ""},
     )
-    # the stamp is crispy's output, the only text put in is escaped
-    return mark_safe(html)  # noqa: S308 # nosec B308 B703
 
 
 class EligibilityView(AMIObjectMixin, PermissionRequiredView, View):

@@ -6,6 +6,7 @@ from collections import defaultdict
 from html import escape
 
 import rules
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from mlhg_app.access import PermissionRequiredView
 from mlhg_app.french import clock_time, counted, long_date
 from mlhg_app.models import User
 from mlhg_app.refusals import ActionView, Refused, refusal_as_message
+from mlhg_app.stamps import stamped
 from seances.calendar_rules import MONTHS_FR, public_holidays, school_holidays_zone_c
 from seances.forms.board import MoveForm, SiteForm
 from seances.models import Groupe, ProgrammeSite, Seance
@@ -78,10 +80,10 @@ class SitesView(ProgrammeObject, PermissionRequiredView, View):
         rows = programme_sites_overview(programme)
         for row in rows:
             site = row["site"]
-            row["form"] = forms_by_site.get(site.pk) or SiteForm(
-                prefix=f"s{site.pk}", initial={"nb_groupes": site.nb_groupes, "justification": site.justification}
-            )
+            row["fields"] = site_form_fields(site, forms_by_site.get(site.pk))
             row["candidate_options"] = candidate_options(row["candidates"])
+            for groupe in row["groupes"]:
+                groupe.member_items = member_items(groupe.membres.all())
         due = seances_due(programme)
         return render(request, self.template_name, {"programme": programme, "rows": rows, "due": due})
 
@@ -117,10 +119,47 @@ class SitesView(ProgrammeObject, PermissionRequiredView, View):
         return redirect("seances:sites", pk=programme.pk)
 
 
-def candidate_options(candidates) -> str:
+# A site's form is the same HTML for every site but for its prefix, its number of groups and its justification:
+# its two fields rendered by crispy once per process, then stamped (crispy cost a third of the page).
+SITE_STAMP, GROUPS_STAMP, JUSTIFICATION_STAMP = "__site__", "__nb_groupes__", "__justification__"
+
+
+def site_form_fields(site, form=None) -> tuple[str, str]:
+    """The site form's two fields as `{{ field|as_crispy_field }}` writes them: `form`'s when given (a bound form
+    and its errors), else the site's saved values stamped into the fields rendered once."""
+    if form is not None:
+        return as_crispy_field(form["nb_groupes"]), as_crispy_field(form["justification"])
+    initial = {"nb_groupes": GROUPS_STAMP, "justification": JUSTIFICATION_STAMP}
+    stamp = SiteForm(prefix=f"s{SITE_STAMP}", initial=initial)
+    fills = {
+        f"s{SITE_STAMP}-": f"s{site.pk}-",
+        GROUPS_STAMP: "" if site.nb_groupes is None else str(site.nb_groupes),
+        JUSTIFICATION_STAMP: site.justification or "",
+    }
+    return tuple(
+        stamped(("site-form", name), lambda name=name: as_crispy_field(stamp[name]), fills)
+        for name in ("nb_groupes", "justification")
+    )
+
+
+MEMBER_ITEM = (
+    '\n          <li>{name} <button type="submit" name="user" value="{pk:d}" class="btn btn-link btn-sm p-0"'
+    ' data-confirm="Retirer {name} du groupe ?">retirer</button></li>\n        '
+)
+NO_MEMBER = '<li class="text-muted">Aucun membre.</li>'
+
+
+def member_items(members) -> str:
+    """The <li>s of a group's members, each with its « retirer » button, written once here (a template
+    loop cost more than the rest of the page). Ids bare, names escaped (`html.escape`)."""
+    items = "".join(MEMBER_ITEM.format(name=escape(m.get_full_name()), pk=m.pk) for m in members) or NO_MEMBER
+    return mark_safe(items)  # noqa: S308 # nosec B308 B703 # every name escaped above
+
+
+def candidate_options(candidates: list[tuple[int, str]]) -> str:
     """The <option>s of a site's conseillers, written once here: a site's list holds hundreds of people, too
     many for two template tags each. Ids bare (never localized), names escaped (`html.escape`)."""
-    options = "".join(f'<option value="{c.pk:d}">{escape(c.get_full_name())}</option>' for c in candidates)
+    options = "".join(f'<option value="{pk:d}">{escape(name)}</option>' for pk, name in candidates)
     return mark_safe(options)  # noqa: S308 # nosec B308 B703 # every name escaped above
 
 

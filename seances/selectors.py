@@ -332,9 +332,10 @@ def programme_board(programme) -> tuple[list, list, list[dict]]:
     apart), and one row per group (by antenne order, then number) with its séance in each window."""
     fenetres = list(programme.fenetres.all())
     seances = list(
-        programme.seances.exclude(status__in=[Seance.Status.ANNULEE, Seance.Status.REPORTEE]).select_related(
-            "groupe__antenne", "fenetre", "intervenant"
-        )
+        programme.seances.exclude(status__in=[Seance.Status.ANNULEE, Seance.Status.REPORTEE])
+        .select_related("groupe__antenne", "intervenant")
+        # séances of the same moment in the sites' order (the calendar's pills of a day), not as the plan goes
+        .order_by("date", "heure_debut", "groupe__antenne__ordre", "groupe__numero", "pk")
     )
     cell = {(s.groupe_id, s.fenetre_id): s for s in seances}
     rows = [

@@ -282,3 +282,25 @@ def test_validating_all_asks_for_confirmation_and_says_how_many_people_are_convo
     assert 'name="confirme" value="1"' in page
     assert planned.seances.filter(status=Seance.Status.PROPOSEE).count() == count
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_the_calendar_lists_the_seances_of_one_moment_in_the_sites_order(users):
+    """Séances of the same day and time were listed as the database returned them (an order that changed
+    with the query's plan): now in the sites' order, whatever the order they were planned in."""
+    import re
+
+    from seances.models import Groupe
+    from tests.seances_world import make_seance
+
+    programme = build_programme(users)
+    groupes = list(Groupe.objects.filter(programme=programme).order_by("-antenne__ordre", "numero"))
+    for groupe in groupes:  # planned the last site first
+        make_seance(programme, groupe, datetime.date(2027, 4, 6), status=Seance.Status.VALIDEE, fenetre=3)
+    board = login(users["responsable"]).get(reverse("seances:board", args=[programme.pk])).content.decode()
+    day = re.search(
+        r'<div class="small">6(?: <span[^>]*>[^<]*</span>)?</div>\s*((?:<div class="small seance-pill[^>]*>[^<]*</div>)+)',
+        board,
+    )
+    pills = re.findall(r">9\xa0h\xa030 ([^<]*)</div>", day.group(1))
+    assert pills == [g.antenne.nom.replace("Antenne ", "") for g in reversed(groupes)]

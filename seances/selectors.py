@@ -331,17 +331,19 @@ def programme_board(programme) -> tuple[list, list, list[dict]]:
     """The planning board's grid: the programme's windows, its séances (cancelled and postponed ones
     apart), and one row per group (by antenne order, then number) with its séance in each window."""
     fenetres = list(programme.fenetres.all())
+    groupes = list(programme.groupes.select_related("antenne").order_by("antenne__ordre", "numero"))
+    by_pk = {groupe.pk: groupe for groupe in groupes}
     seances = list(
         programme.seances.exclude(status__in=[Seance.Status.ANNULEE, Seance.Status.REPORTEE])
-        .select_related("groupe__antenne", "intervenant")
+        .select_related("intervenant")
         # séances of the same moment in the sites' order (the calendar's pills of a day), not as the plan goes
         .order_by("date", "heure_debut", "groupe__antenne__ordre", "groupe__numero", "pk")
     )
+    for seance in seances:  # each séance's group (and its antenne) the row's, not read again with it
+        if seance.groupe_id in by_pk:
+            seance.groupe = by_pk[seance.groupe_id]
     cell = {(s.groupe_id, s.fenetre_id): s for s in seances}
-    rows = [
-        {"groupe": groupe, "cells": [cell.get((groupe.pk, f.pk)) for f in fenetres]}
-        for groupe in programme.groupes.select_related("antenne").order_by("antenne__ordre", "numero")
-    ]
+    rows = [{"groupe": groupe, "cells": [cell.get((groupe.pk, f.pk)) for f in fenetres]} for groupe in groupes]
     return fenetres, seances, rows
 
 

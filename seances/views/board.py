@@ -10,6 +10,7 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import LazyObject
 from django.utils.safestring import mark_safe
 from django.views import View
 
@@ -218,11 +219,13 @@ def month_calendars(programme, seances, school_holidays=frozenset(), public_holi
 
 
 def the_user(request):
-    """The request's user itself, not its lazy wrapper (`SimpleLazyObject`, an indirection at each of the
-    thousands of reads the rules make of it on a page of séances: a tenth of the board)."""
+    """The request's user itself, not its lazy wrappers (`SimpleLazyObject`: the authentication's, and django-otp's
+    around it), each an indirection at each of the thousands of reads the rules make of it on a board."""
     user = request.user
-    user.pk  # noqa: B018 # evaluated (the wrapper holds the user from then on)
-    return getattr(user, "_wrapped", user)
+    while isinstance(user, LazyObject):
+        user.pk  # noqa: B018 # evaluated (the wrapper holds what it wraps from then on)
+        user = user._wrapped
+    return user
 
 
 class BoardView(ProgrammeObject, PermissionRequiredView, View):

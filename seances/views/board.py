@@ -8,6 +8,7 @@ from html import escape
 import rules
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django.contrib import messages
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import LazyObject
@@ -17,6 +18,7 @@ from django.views import View
 from mlhg_app import jobs
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.french import clock_time, counted, long_date
+from mlhg_app.links import pk_url
 from mlhg_app.models import User
 from mlhg_app.refusals import ActionView, Refused, refusal_as_message
 from mlhg_app.stamps import stamped
@@ -244,6 +246,8 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
         can = {perm.split(".")[1]: rules.has_perm(perm, user, programme) for perm in PROGRAMME_PERMISSIONS}
         shown_on_board(seances, user, can)
         move_form = MoveForm(programme=programme)
+        intervenants = list(move_form.fields["intervenant"].queryset)
+        board_cells(rows, intervenants, get_token(request))
         return render(
             request,
             self.template_name,
@@ -259,7 +263,7 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
                 "can": can,
                 "can_plan": can["plan_programme"],
                 "can_validate": can["validate_seance"],
-                "intervenants": list(move_form.fields["intervenant"].queryset),
+                "intervenants": intervenants,
                 "can_renew": can["renew_programme"],
                 "renewal": renewal_decisions(programme) if can["renew_programme"] else {},
                 "move_rule": board_services.MOVE_RULE,
@@ -282,6 +286,116 @@ PROGRAMME_PERMISSIONS = (
     "bilans.view_feedback",
 )
 STATUS_LABELS = dict(Seance.Status.choices)
+
+
+# The board's cells (a séance's labels and the forms its user may use), written once here: a hundred and fifty
+# cells of a dozen template tags each were half of the board's template. Texts escaped (`html.escape`).
+CELL = "\n      <td>\n        {}\n      </td>\n      "
+TO_PLACE = '\n          <span class="text-muted">À planifier</span>\n        '
+SEANCE = (
+    '\n          <div><strong>{date}</strong> à {time}</div>\n          <div class="small">{intervenant}{by_hand}</div>\n'
+    '          <span class="badge statut-{status}">{label}</span>\n          {change_asked}\n          {validate}\n'
+    "          {sheet}\n          {move}\n          {cancel}\n        "
+)
+BY_HAND = ' · <span class="text-body-secondary">placée à la main</span>'
+CHANGE_ASKED = '<div class="small text-danger">Modification demandée : {}</div>'
+VALIDATE = (
+    '\n            <form method="post" action="{validate}" class="mt-1">{csrf}<button type="submit" class="btn btn-sm '
+    'btn-success">Valider</button></form>\n            <details class="mt-1"><summary class="small">Demander une '
+    'modification</summary>\n              <form method="post" action="{request_change}">{csrf}\n'
+    '                <label class="form-label small" for="commentaire-{pk}">Commentaire</label>\n'
+    '                <textarea class="form-control form-control-sm" name="commentaire" id="commentaire-{pk}" rows="2" '
+    'required></textarea>\n                <button type="submit" class="btn btn-sm btn-outline-danger mt-1">Envoyer'
+    "</button>\n              </form></details>\n          "
+)
+SHEET = '<div class="small mt-1"><a href="{attendance_pdf}">Feuille d\'émargement</a>{record}</div>'
+RECORD = ' · <a href="{attendance}">Présences</a> · <a href="{compte_rendu}">Compte rendu</a>'
+MOVE = (
+    '\n            <details class="mt-1"><summary class="small">Déplacer</summary>\n'
+    '              <form method="post" action="{move}">{csrf}\n'
+    '                <label class="form-label small" for="date-{pk}">Date</label>\n'
+    '                <input class="form-control form-control-sm" type="date" name="date" id="date-{pk}" value="{day}" '
+    "required>\n"
+    '                <label class="form-label small" for="heure-{pk}">Heure</label>\n'
+    '                <input class="form-control form-control-sm" type="time" name="heure_debut" id="heure-{pk}" '
+    'value="{hour}" required>\n'
+    '                <label class="form-label small" for="intervenant-{pk}">Intervenant</label>\n'
+    '                <select class="form-select form-select-sm" name="intervenant" id="intervenant-{pk}">{options}'
+    "</select>\n                {convoked}\n"
+    '                <button type="submit" class="btn btn-sm btn-outline-primary mt-1">Déplacer</button>\n'
+    "              </form></details>\n            {replan}\n          "
+)
+CONVOKED = (
+    '<p class="small text-body-secondary mb-0 mt-1">Convoquée : le nouvel horaire part aussitôt aux participants.</p>'
+)
+REPLAN = (
+    '\n            <form method="post" action="{replan}" class="mt-1">{csrf}<button type="submit" class="btn btn-sm '
+    'btn-outline-secondary">Replanifier cette séance</button></form>\n            '
+)
+CANCEL = '\n            <a class="btn btn-sm btn-outline-danger mt-1" href="{cancel}">Annuler</a>\n          '
+CELL_LINKS = (
+    "seance_validate",
+    "seance_request_change",
+    "attendance_pdf",
+    "attendance",
+    "compte_rendu",
+    "seance_move",
+    "seance_replan",
+    "cancel",
+)
+
+
+def board_cells(rows, intervenants, csrf_token: str) -> None:
+    """Sets `row["cells_html"]` on each row of the board: its cells as the board shows them (`shown_on_board`
+    done first), with the `{% csrf_token %}` field of the page's forms."""
+    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
+    links = {name: pk_url(f"seances:{name}") for name in CELL_LINKS}
+    names = [(i.pk, escape(str(i))) for i in intervenants]
+    for row in rows:
+        cells = "".join(CELL.format(_cell(s, csrf, links, names) if s else TO_PLACE) for s in row["cells"])
+        row["cells_html"] = mark_safe(cells)  # noqa: S308 # nosec B308 B703 # every text escaped (_cell)
+
+
+def _cell(s, csrf, links, names) -> str:
+    shown, pk = s.shown, s.pk
+    url = {name: make(pk) for name, make in links.items()}
+    validate = sheet = move = cancel = ""
+    if shown["to_validate"]:
+        validate = VALIDATE.format(
+            validate=url["seance_validate"], request_change=url["seance_request_change"], csrf=csrf, pk=pk
+        )
+    if shown["sheet"]:
+        record = RECORD.format(**url) if shown["record"] else ""
+        sheet = SHEET.format(attendance_pdf=url["attendance_pdf"], record=record)
+    if shown["move"]:
+        options = "".join(
+            f'<option value="{i:d}"{" selected" if i == s.intervenant_id else ""}>{name}</option>' for i, name in names
+        )
+        move = MOVE.format(
+            move=url["seance_move"],
+            csrf=csrf,
+            pk=pk,
+            day=s.date.isoformat() if s.date else "",
+            hour=s.heure_debut.strftime("%H:%M") if s.heure_debut else "",
+            options=options,
+            convoked=CONVOKED if s.status == "convoquee" else "",
+            replan=REPLAN.format(replan=url["seance_replan"], csrf=csrf) if s.status == "proposee" else "",
+        )
+    if shown["cancel"]:
+        cancel = CANCEL.format(cancel=url["cancel"])
+    return SEANCE.format(
+        date=escape(shown["date"]),
+        time=escape(shown["time"]),
+        intervenant=escape(str(s.intervenant)),
+        by_hand=BY_HAND if shown["by_hand"] else "",
+        status=escape(s.status),
+        label=escape(str(shown["status"])),
+        change_asked=CHANGE_ASKED.format(escape(s.demande_modification)) if s.demande_modification else "",
+        validate=validate,
+        sheet=sheet,
+        move=move,
+        cancel=cancel,
+    )
 
 
 def shown_on_board(seances, user, can) -> None:

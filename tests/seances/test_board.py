@@ -304,3 +304,27 @@ def test_the_calendar_lists_the_seances_of_one_moment_in_the_sites_order(users):
     )
     pills = re.findall(r">9\xa0h\xa030 ([^<]*)</div>", day.group(1))
     assert pills == [g.antenne.nom.replace("Antenne ", "") for g in reversed(groupes)]
+
+
+@pytest.mark.django_db
+def test_a_cell_s_move_form_shows_the_seance_and_submits_with_its_own_csrf_field(planned, users):
+    """The board's cells are written in the view (seances.views.board.board_cells): a séance's « Déplacer » form
+    holds its date, time and intervenant, and its CSRF field is accepted by a client that checks CSRF."""
+    import re
+
+    from django.test import Client
+
+    seance = planned.seances.filter(status=Seance.Status.PROPOSEE).order_by("date").first()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["prestataire"], backend="django.contrib.auth.backends.ModelBackend")
+    board = client.get(reverse("seances:board", args=[planned.pk])).content.decode()
+    action = reverse("seances:seance_move", args=[seance.pk])
+    form = board[board.index(f'<form method="post" action="{action}">') :].split("</form>")[0]
+    assert f'id="date-{seance.pk}" value="{seance.date.isoformat()}"' in form
+    assert f'value="{seance.heure_debut:%H:%M}"' in form
+    assert f'<option value="{seance.intervenant_id}" selected>' in form
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    data = {"csrfmiddlewaretoken": token, "date": "2026-11-11", "heure_debut": "09:30"}
+    response = client.post(action, {**data, "intervenant": seance.intervenant_id})
+    assert response.status_code == 302  # through CSRF: refused by the rule (a holiday), not by a 403
+    assert "Le 11 novembre 2026 est un jour férié." in flash(response)

@@ -954,14 +954,15 @@ class Journal(Sequence):
         """Four queries, whatever the records: the AMI's dossiers, evaluations and criteria (plain columns) and
         the people named on the page."""
         ami = self.ami
+        # dictionaries: without the models' default orders (which join the AMI and the organisation to sort)
         evaluations = {
             pk: (dossier_id, evaluateur_id)
-            for pk, dossier_id, evaluateur_id in Evaluation.objects.filter(dossier__ami=ami).values_list(
-                "pk", "dossier_id", "evaluateur_id"
-            )
+            for pk, dossier_id, evaluateur_id in Evaluation.objects.filter(dossier__ami=ami)
+            .order_by()
+            .values_list("pk", "dossier_id", "evaluateur_id")
         }
-        dossiers = dict(Dossier.objects.filter(ami=ami).values_list("pk", "prestataire__raison_sociale"))
-        criteres = dict(Critere.objects.filter(ami=ami).values_list("pk", "libelle"))
+        dossiers = dict(Dossier.objects.filter(ami=ami).order_by().values_list("pk", "prestataire__raison_sociale"))
+        criteres = dict(Critere.objects.filter(ami=ami).order_by().values_list("pk", "libelle"))
         named = {r.user_id for r in records}
         for r in records:
             for i, name in enumerate(TRACKED[r.model]):

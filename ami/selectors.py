@@ -31,6 +31,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django_scopes import get_scope
 
 from ami.completeness import dossier_completeness, dossiers_prefetch
 from ami.models import (
@@ -297,11 +299,27 @@ def evaluation_notes(evaluation: Evaluation | None) -> dict:
     return {n.critere_id: n for n in evaluation.notes.select_related("critere")} if evaluation else {}
 
 
-def evaluations_to_do(user) -> list[tuple[Dossier, Evaluation | None]]:
-    """The dossiers the evaluator is to evaluate, each with their grid once begun (None before)."""
-    dossiers = list(dossiers_to_evaluate(user))
-    grids = {e.dossier_id: e for e in Evaluation.objects.filter(evaluateur=user, dossier__in=dossiers)}
-    return [(d, grids.get(d.pk)) for d in dossiers]
+def evaluations_to_do(user) -> list[dict]:
+    """The dossiers the evaluator is to evaluate as their list shows them, plain columns in two queries:
+    {pk, name (the candidate), ami (its title), grid (begun), conflit, submitted_at} (the grid's, None before)."""
+    dossiers = list(dossiers_to_evaluate(user).values_list("pk", "prestataire__raison_sociale", "ami__titre"))
+    grids = {
+        dossier_id: (conflit, submitted_at)
+        for dossier_id, conflit, submitted_at in Evaluation.objects.filter(
+            evaluateur=user, dossier__in=[pk for pk, _name, _ami in dossiers]
+        ).values_list("dossier_id", "conflit", "submitted_at")
+    }
+    return [
+        {
+            "pk": pk,
+            "name": name,
+            "ami": ami,
+            "grid": pk in grids,
+            "conflit": grids.get(pk, (None, None))[0],
+            "submitted_at": grids.get(pk, (None, None))[1],
+        }
+        for pk, name, ami in dossiers
+    ]
 
 
 def price_criterion(ami: AMI) -> Critere | None:
@@ -508,7 +526,7 @@ def _annual_totals(financier: dict, volume: int) -> dict | None:
         return None
     return annual_totals(
         prix_groupe=financier["prix_seance_groupe"],
-        regime_tva=financier.get("regime_tva", ""),
+        regime_tva=financier.get("regime_tva") or "",
         taux_tva=financier.get("taux_tva") or None,
         volume=volume,
     )
@@ -551,16 +569,12 @@ def ami_results(ami: AMI):
     recevables = ami.dossiers.filter(status=Dossier.Status.RECEVABLE)
     criteres = [(c.code, c.libelle, c.poids, c.mode) for c in ami.criteres.order_by("ordre")]
     last = DossierVersion.objects.filter(dossier=OuterRef("dossier")).order_by("-numero").values("numero")[:1]
+    # the last version's « financier » object read whole (one JSON path per row, not three)
     financier = {
-        dossier_id: {"prix_seance_groupe": prix, "regime_tva": regime or "", "taux_tva": taux}
-        for dossier_id, prix, regime, taux in DossierVersion.objects.filter(
-            dossier__in=recevables, numero=Subquery(last)
-        ).values_list(
-            "dossier_id",
-            "contenu__financier__prix_seance_groupe",
-            "contenu__financier__regime_tva",
-            "contenu__financier__taux_tva",
-        )
+        dossier_id: terms or {}
+        for dossier_id, terms in DossierVersion.objects.filter(dossier__in=recevables, numero=Subquery(last))
+        .order_by()  # the versions' default order joins the AMI and the organisation for nothing
+        .values_list("dossier_id", "contenu__financier")
     }
     scores: dict[int, dict[str, list]] = {}
     notes = (
@@ -823,6 +837,20 @@ def _attname(model, name):
     return model._meta.get_field(name).attname
 
 
+# The union of an AMI's history tables (`Journal.keys`) compiled to SQL once per process: its text and
+# parameters depend on the AMI and the active scope only, never on the data, and compiling its seven windows
+# cost a third of a page. {(AMI pk, scope): (sql, params)}
+_KEYS_SQL: dict[tuple, tuple[str, tuple]] = {}
+_KEYS_SQL_MAX = 256
+
+
+def _scope_key() -> tuple:
+    """The active django-scopes scope as a key ({"_enabled": …, "structure": …}, a list made a tuple)."""
+    return tuple(
+        sorted((name, tuple(value) if isinstance(value, list | set) else value) for name, value in get_scope().items())
+    )
+
+
 class Journal(Sequence):
     """The journal of an AMI, newest first, paginated in SQL: `page()` reads the keys of a page's records and
     their count in one query, then their tracked values, then the labels they show; nothing else is built.
@@ -831,13 +859,29 @@ class Journal(Sequence):
     def __init__(self, ami: AMI, history: dict):
         self.ami = ami
         self.history = history  # {model: its history records of the AMI}
-        parts = [_changing(model, qs) for model, qs in history.items()]
-        self.keys = parts[0].union(*parts[1:], all=True)
         self._count = None
+
+    @cached_property
+    def keys(self):
+        parts = [_changing(model, qs) for model, qs in self.history.items()]
+        return parts[0].union(*parts[1:], all=True)
+
+    def keys_sql(self) -> tuple[str, tuple]:
+        """`keys` as (sql, params), compiled once per AMI and scope."""
+        key = (self.ami.pk, _scope_key())
+        found = _KEYS_SQL.get(key)
+        if found is None:
+            if len(_KEYS_SQL) >= _KEYS_SQL_MAX:
+                _KEYS_SQL.clear()
+            found = _KEYS_SQL[key] = self.keys.query.sql_with_params()
+        return found
 
     def __len__(self):
         if self._count is None:
-            self._count = self.keys.count()
+            sql, params = self.keys_sql()
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT COUNT(*) FROM ({sql}) journal", params)  # nosec B608 # Django's compiled SQL
+                self._count = cursor.fetchone()[0]
         return self._count
 
     def __getitem__(self, index):
@@ -870,7 +914,7 @@ class Journal(Sequence):
 
     def _page_keys(self, number: int, per_page: int) -> list[tuple]:
         """[(date, history_id, tag, previous_id, count of all)] of page `number`, newest first."""
-        sql, params = self.keys.query.sql_with_params()
+        sql, params = self.keys_sql()
         # Django's compiled union around which we write no value: its values and ours are parameters
         query = f"SELECT *, COUNT(*) OVER () FROM ({sql}) journal ORDER BY 1 DESC, 2 DESC, 3 LIMIT %s OFFSET %s"  # nosec B608
         with connection.cursor() as cursor:
@@ -910,14 +954,15 @@ class Journal(Sequence):
         """Four queries, whatever the records: the AMI's dossiers, evaluations and criteria (plain columns) and
         the people named on the page."""
         ami = self.ami
+        # dictionaries: without the models' default orders (which join the AMI and the organisation to sort)
         evaluations = {
             pk: (dossier_id, evaluateur_id)
-            for pk, dossier_id, evaluateur_id in Evaluation.objects.filter(dossier__ami=ami).values_list(
-                "pk", "dossier_id", "evaluateur_id"
-            )
+            for pk, dossier_id, evaluateur_id in Evaluation.objects.filter(dossier__ami=ami)
+            .order_by()
+            .values_list("pk", "dossier_id", "evaluateur_id")
         }
-        dossiers = dict(Dossier.objects.filter(ami=ami).values_list("pk", "prestataire__raison_sociale"))
-        criteres = dict(Critere.objects.filter(ami=ami).values_list("pk", "libelle"))
+        dossiers = dict(Dossier.objects.filter(ami=ami).order_by().values_list("pk", "prestataire__raison_sociale"))
+        criteres = dict(Critere.objects.filter(ami=ami).order_by().values_list("pk", "libelle"))
         named = {r.user_id for r in records}
         for r in records:
             for i, name in enumerate(TRACKED[r.model]):

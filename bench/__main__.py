@@ -1,7 +1,8 @@
 """`make bench`: query counts at 1× and 10×, server times, throughput under gunicorn, PDFs, the planner.
 
 Prints one JSON object and writes it to var/bench-latest.json. Uses its own database:
-`mlhg_bench` on the server of DATABASE_URL when set (created and dropped here), else var/bench.sqlite3.
+`mlhg_bench` (or BENCH_DATABASE) on the server of DATABASE_URL when set (created and dropped here), else
+var/bench.sqlite3.
 """
 
 import json
@@ -23,6 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 
 
+# The bench's own database on the server of DATABASE_URL (BENCH_DATABASE: two benches on one server each their own).
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "mlhg_bench")
+
+
 def _database_url() -> tuple[str, str | None]:
     """(the bench database URL, the admin URL to drop it with, or None for SQLite)."""
     source = os.environ.get("DATABASE_URL", "").strip()
@@ -31,13 +36,14 @@ def _database_url() -> tuple[str, str | None]:
         path.unlink(missing_ok=True)
         return f"sqlite:///{path}", None
     import psycopg
+    from psycopg import sql
 
     parts = urlparse(source)
     admin = urlunparse(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS mlhg_bench")
-        conn.execute("CREATE DATABASE mlhg_bench")
-    return urlunparse(parts._replace(path="/mlhg_bench")), admin
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(BENCH_DATABASE)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DATABASE)))
+    return urlunparse(parts._replace(path=f"/{BENCH_DATABASE}")), admin
 
 
 BENCH_URL, ADMIN_URL = _database_url()
@@ -548,5 +554,7 @@ if __name__ == "__main__":
             import psycopg
 
             connection.close()
+            from psycopg import sql
+
             with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-                conn.execute("DROP DATABASE IF EXISTS mlhg_bench WITH (FORCE)")
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(BENCH_DATABASE)))

@@ -225,7 +225,7 @@ def validate_all_preview(programme) -> dict:
 def programme_sites_overview(programme) -> list[dict]:
     """Each site of the programme, by antenne order: its headcount (its groups' members), its default number
     of groups (ceil(the directory's conseillers ÷ max size)), the sizes of its groups, whether one exceeds the method's usual size, its groups
-    with their members, and the conseillers who may be added. Four queries, whatever the number of sites."""
+    with their members, and the conseillers who may be added ((pk, full name)). Four queries, whatever the number of sites."""
     sites = list(programme.sites.select_related("antenne").order_by("antenne__ordre"))
     groupes = defaultdict(list)
     names = ("pk", "first_name", "last_name", "email", "antenne_id")  # what the page shows of a person
@@ -233,12 +233,16 @@ def programme_sites_overview(programme) -> list[dict]:
     for groupe in programme.groupes.select_related("antenne").prefetch_related(members):
         groupes[groupe.antenne_id].append(groupe)
     candidates = defaultdict(list)
-    # The conseillers who may join a group (never a line manager, seed §5.1): the site's headcount.
+    # The conseillers who may join a group (never a line manager, seed §5.1): the site's headcount; as
+    # (pk, full name) (hundreds a site: no model instance each).
     conseillers = (
-        conseillers_actifs().filter(antenne__in=[site.antenne_id for site in sites]).order_by("last_name").only(*names)
+        conseillers_actifs()
+        .filter(antenne__in=[site.antenne_id for site in sites])
+        .order_by("last_name")
+        .values_list("pk", "first_name", "last_name", "antenne_id")
     )
-    for conseiller in conseillers:
-        candidates[conseiller.antenne_id].append(conseiller)
+    for pk, first_name, last_name, antenne_id in conseillers:
+        candidates[antenne_id].append((pk, f"{first_name} {last_name}".strip()))  # User.get_full_name
     rows = []
     for site in sites:
         # the site's headcount is its members; the directory's conseillers make the default split
@@ -327,16 +331,19 @@ def programme_board(programme) -> tuple[list, list, list[dict]]:
     """The planning board's grid: the programme's windows, its séances (cancelled and postponed ones
     apart), and one row per group (by antenne order, then number) with its séance in each window."""
     fenetres = list(programme.fenetres.all())
+    groupes = list(programme.groupes.select_related("antenne").order_by("antenne__ordre", "numero"))
+    by_pk = {groupe.pk: groupe for groupe in groupes}
     seances = list(
-        programme.seances.exclude(status__in=[Seance.Status.ANNULEE, Seance.Status.REPORTEE]).select_related(
-            "groupe__antenne", "fenetre", "intervenant"
-        )
+        programme.seances.exclude(status__in=[Seance.Status.ANNULEE, Seance.Status.REPORTEE])
+        .select_related("intervenant")
+        # séances of the same moment in the sites' order (the calendar's pills of a day), not as the plan goes
+        .order_by("date", "heure_debut", "groupe__antenne__ordre", "groupe__numero", "pk")
     )
+    for seance in seances:  # each séance's group (and its antenne) the row's, not read again with it
+        if seance.groupe_id in by_pk:
+            seance.groupe = by_pk[seance.groupe_id]
     cell = {(s.groupe_id, s.fenetre_id): s for s in seances}
-    rows = [
-        {"groupe": groupe, "cells": [cell.get((groupe.pk, f.pk)) for f in fenetres]}
-        for groupe in programme.groupes.select_related("antenne").order_by("antenne__ordre", "numero")
-    ]
+    rows = [{"groupe": groupe, "cells": [cell.get((groupe.pk, f.pk)) for f in fenetres]} for groupe in groupes]
     return fenetres, seances, rows
 
 

@@ -16,6 +16,7 @@ from ami.services.evaluation import (
 )
 from ami.views.objects import DossierObjectMixin
 from mlhg_app.access import PermissionRequiredView
+from mlhg_app.links import pk_url
 from mlhg_app.refusals import refusal_as_message
 
 GRID_SUBMITTED = "Votre grille est soumise. Vous pouvez désormais voir les grilles soumises par les autres évaluateurs."
@@ -26,7 +27,11 @@ class MyEvaluationsView(PermissionRequiredView, TemplateView):
     template_name = "ami/evaluation/list.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "rows": evaluations_to_do(self.request.user)}
+        rows = evaluations_to_do(self.request.user)
+        url = pk_url("ami:evaluation")
+        for row in rows:
+            row["url"] = url(row["pk"])
+        return {**super().get_context_data(**kwargs), "rows": rows}
 
 
 class EvaluationView(DossierObjectMixin, PermissionRequiredView, View):

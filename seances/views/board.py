@@ -6,17 +6,22 @@ from collections import defaultdict
 from html import escape
 
 import rules
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django.contrib import messages
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import LazyObject
 from django.utils.safestring import mark_safe
 from django.views import View
 
 from mlhg_app import jobs
 from mlhg_app.access import PermissionRequiredView
 from mlhg_app.french import clock_time, counted, long_date
+from mlhg_app.links import pk_url
 from mlhg_app.models import User
 from mlhg_app.refusals import ActionView, Refused, refusal_as_message
+from mlhg_app.stamps import stamped
 from seances.calendar_rules import MONTHS_FR, public_holidays, school_holidays_zone_c
 from seances.forms.board import MoveForm, SiteForm
 from seances.models import Groupe, ProgrammeSite, Seance
@@ -78,10 +83,10 @@ class SitesView(ProgrammeObject, PermissionRequiredView, View):
         rows = programme_sites_overview(programme)
         for row in rows:
             site = row["site"]
-            row["form"] = forms_by_site.get(site.pk) or SiteForm(
-                prefix=f"s{site.pk}", initial={"nb_groupes": site.nb_groupes, "justification": site.justification}
-            )
+            row["fields"] = site_form_fields(site, forms_by_site.get(site.pk))
             row["candidate_options"] = candidate_options(row["candidates"])
+            for groupe in row["groupes"]:
+                groupe.member_items = member_items(groupe.membres.all())
         due = seances_due(programme)
         return render(request, self.template_name, {"programme": programme, "rows": rows, "due": due})
 
@@ -117,11 +122,74 @@ class SitesView(ProgrammeObject, PermissionRequiredView, View):
         return redirect("seances:sites", pk=programme.pk)
 
 
-def candidate_options(candidates) -> str:
+# A site's form is the same HTML for every site but for its prefix, its number of groups and its justification:
+# its two fields rendered by crispy once per process, then stamped (crispy cost a third of the page).
+SITE_STAMP, GROUPS_STAMP, JUSTIFICATION_STAMP = "__site__", "__nb_groupes__", "__justification__"
+
+
+def site_form_fields(site, form=None) -> tuple[str, str]:
+    """The site form's two fields as `{{ field|as_crispy_field }}` writes them: `form`'s when given (a bound form
+    and its errors), else the site's saved values stamped into the fields rendered once."""
+    if form is not None:
+        return as_crispy_field(form["nb_groupes"]), as_crispy_field(form["justification"])
+    initial = {"nb_groupes": GROUPS_STAMP, "justification": JUSTIFICATION_STAMP}
+    stamp = SiteForm(prefix=f"s{SITE_STAMP}", initial=initial)
+    fills = {
+        f"s{SITE_STAMP}-": f"s{site.pk}-",
+        GROUPS_STAMP: "" if site.nb_groupes is None else str(site.nb_groupes),
+        JUSTIFICATION_STAMP: site.justification or "",
+    }
+    return tuple(
+        stamped(("site-form", name), lambda name=name: as_crispy_field(stamp[name]), fills)
+        for name in ("nb_groupes", "justification")
+    )
+
+
+MEMBER_ITEM = (
+    '\n          <li>{name} <button type="submit" name="user" value="{pk:d}" class="btn btn-link btn-sm p-0"'
+    ' data-confirm="Retirer {name} du groupe ?">retirer</button></li>\n        '
+)
+NO_MEMBER = '<li class="text-muted">Aucun membre.</li>'
+
+
+def member_items(members) -> str:
+    """The <li>s of a group's members, each with its « retirer » button, written once here (a template
+    loop cost more than the rest of the page). Ids bare, names escaped (`html.escape`)."""
+    items = "".join(MEMBER_ITEM.format(name=escape(m.get_full_name()), pk=m.pk) for m in members) or NO_MEMBER
+    return mark_safe(items)  # noqa: S308 # nosec B308 B703 # every name escaped above
+
+
+def candidate_options(candidates: list[tuple[int, str]]) -> str:
     """The <option>s of a site's conseillers, written once here: a site's list holds hundreds of people, too
     many for two template tags each. Ids bare (never localized), names escaped (`html.escape`)."""
-    options = "".join(f'<option value="{c.pk:d}">{escape(c.get_full_name())}</option>' for c in candidates)
+    options = "".join(f'<option value="{pk:d}">{escape(name)}</option>' for pk, name in candidates)
     return mark_safe(options)  # noqa: S308 # nosec B308 B703 # every name escaped above
+
+
+DAY_CELL = '\n          <td class="{}">\n            <div class="small">{}{}</div>\n            {}\n          </td>'
+HOLIDAY = ' <span class="badge text-bg-secondary">férié</span>'
+SCHOOL_HOLIDAY = ' <span class="badge text-bg-warning">vacances</span>'
+PILL = '<div class="small seance-pill statut-{}">{}</div>'
+
+
+def calendar_html(months):
+    """`month_calendars` with each week written as its cells' HTML, once here (a template tag a day cost a third of
+    the board's template); the séances' `shown` labels set (`shown_on_board`). Texts escaped (`html.escape`)."""
+    for month in months:
+        month["weeks"] = [mark_safe("".join(_day_cell(day) for day in week)) for week in month["weeks"]]  # noqa: S308 # nosec B308 B703
+    return months
+
+
+def _day_cell(day) -> str:
+    css = ("" if day["in_month"] else "text-muted") + (" jour-vacances" if day["school"] else "")
+    css += " jour-ferie" if day["holiday"] else ""
+    badge = HOLIDAY if day["holiday"] else SCHOOL_HOLIDAY if day["school"] and day["in_month"] else ""
+    pills = (
+        "".join(PILL.format(escape(s.status), escape(s.shown["pill"])) for s in day["seances"])
+        if day["in_month"]
+        else ""
+    )
+    return DAY_CELL.format(css, day["date"].day, badge, pills)
 
 
 def month_calendars(programme, seances, school_holidays=frozenset(), public_holidays=frozenset()):
@@ -152,6 +220,16 @@ def month_calendars(programme, seances, school_holidays=frozenset(), public_holi
     return months
 
 
+def the_user(request):
+    """The request's user itself, not its lazy wrappers (`SimpleLazyObject`: the authentication's, and django-otp's
+    around it), each an indirection at each of the thousands of reads the rules make of it on a board."""
+    user = request.user
+    while isinstance(user, LazyObject):
+        user.pk  # noqa: B018 # evaluated (the wrapper holds what it wraps from then on)
+        user = user._wrapped
+    return user
+
+
 class BoardView(ProgrammeObject, PermissionRequiredView, View):
     """Sites × windows and a month calendar, each séance with its status; actions by permission."""
 
@@ -160,7 +238,7 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
 
     def get(self, request, pk):
         programme = self.programme
-        user = request.user
+        user = the_user(request)
         fenetres, seances, rows = programme_board(programme)
         years = [programme.annee_debut, programme.annee_debut + 1]
         school, public = school_holidays_zone_c(years), public_holidays(years)
@@ -168,6 +246,8 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
         can = {perm.split(".")[1]: rules.has_perm(perm, user, programme) for perm in PROGRAMME_PERMISSIONS}
         shown_on_board(seances, user, can)
         move_form = MoveForm(programme=programme)
+        intervenants = list(move_form.fields["intervenant"].queryset)
+        board_cells(rows, intervenants, get_token(request))
         return render(
             request,
             self.template_name,
@@ -175,7 +255,7 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
                 "programme": programme,
                 "fenetres": fenetres,
                 "rows": rows,
-                "months": month_calendars(programme, seances, school, public),
+                "months": calendar_html(month_calendars(programme, seances, school, public)),
                 "due": due,
                 "planned": len(seances),
                 "proposed": sum(1 for s in seances if s.status == Seance.Status.PROPOSEE),
@@ -183,7 +263,7 @@ class BoardView(ProgrammeObject, PermissionRequiredView, View):
                 "can": can,
                 "can_plan": can["plan_programme"],
                 "can_validate": can["validate_seance"],
-                "intervenants": list(move_form.fields["intervenant"].queryset),
+                "intervenants": intervenants,
                 "can_renew": can["renew_programme"],
                 "renewal": renewal_decisions(programme) if can["renew_programme"] else {},
                 "move_rule": board_services.MOVE_RULE,
@@ -206,6 +286,116 @@ PROGRAMME_PERMISSIONS = (
     "bilans.view_feedback",
 )
 STATUS_LABELS = dict(Seance.Status.choices)
+
+
+# The board's cells (a séance's labels and the forms its user may use), written once here: a hundred and fifty
+# cells of a dozen template tags each were half of the board's template. Texts escaped (`html.escape`).
+CELL = "\n      <td>\n        {}\n      </td>\n      "
+TO_PLACE = '\n          <span class="text-muted">À planifier</span>\n        '
+SEANCE = (
+    '\n          <div><strong>{date}</strong> à {time}</div>\n          <div class="small">{intervenant}{by_hand}</div>\n'
+    '          <span class="badge statut-{status}">{label}</span>\n          {change_asked}\n          {validate}\n'
+    "          {sheet}\n          {move}\n          {cancel}\n        "
+)
+BY_HAND = ' · <span class="text-body-secondary">placée à la main</span>'
+CHANGE_ASKED = '<div class="small text-danger">Modification demandée : {}</div>'
+VALIDATE = (
+    '\n            <form method="post" action="{validate}" class="mt-1">{csrf}<button type="submit" class="btn btn-sm '
+    'btn-success">Valider</button></form>\n            <details class="mt-1"><summary class="small">Demander une '
+    'modification</summary>\n              <form method="post" action="{request_change}">{csrf}\n'
+    '                <label class="form-label small" for="commentaire-{pk}">Commentaire</label>\n'
+    '                <textarea class="form-control form-control-sm" name="commentaire" id="commentaire-{pk}" rows="2" '
+    'required></textarea>\n                <button type="submit" class="btn btn-sm btn-outline-danger mt-1">Envoyer'
+    "</button>\n              </form></details>\n          "
+)
+SHEET = '<div class="small mt-1"><a href="{attendance_pdf}">Feuille d\'émargement</a>{record}</div>'
+RECORD = ' · <a href="{attendance}">Présences</a> · <a href="{compte_rendu}">Compte rendu</a>'
+MOVE = (
+    '\n            <details class="mt-1"><summary class="small">Déplacer</summary>\n'
+    '              <form method="post" action="{move}">{csrf}\n'
+    '                <label class="form-label small" for="date-{pk}">Date</label>\n'
+    '                <input class="form-control form-control-sm" type="date" name="date" id="date-{pk}" value="{day}" '
+    "required>\n"
+    '                <label class="form-label small" for="heure-{pk}">Heure</label>\n'
+    '                <input class="form-control form-control-sm" type="time" name="heure_debut" id="heure-{pk}" '
+    'value="{hour}" required>\n'
+    '                <label class="form-label small" for="intervenant-{pk}">Intervenant</label>\n'
+    '                <select class="form-select form-select-sm" name="intervenant" id="intervenant-{pk}">{options}'
+    "</select>\n                {convoked}\n"
+    '                <button type="submit" class="btn btn-sm btn-outline-primary mt-1">Déplacer</button>\n'
+    "              </form></details>\n            {replan}\n          "
+)
+CONVOKED = (
+    '<p class="small text-body-secondary mb-0 mt-1">Convoquée : le nouvel horaire part aussitôt aux participants.</p>'
+)
+REPLAN = (
+    '\n            <form method="post" action="{replan}" class="mt-1">{csrf}<button type="submit" class="btn btn-sm '
+    'btn-outline-secondary">Replanifier cette séance</button></form>\n            '
+)
+CANCEL = '\n            <a class="btn btn-sm btn-outline-danger mt-1" href="{cancel}">Annuler</a>\n          '
+CELL_LINKS = (
+    "seance_validate",
+    "seance_request_change",
+    "attendance_pdf",
+    "attendance",
+    "compte_rendu",
+    "seance_move",
+    "seance_replan",
+    "cancel",
+)
+
+
+def board_cells(rows, intervenants, csrf_token: str) -> None:
+    """Sets `row["cells_html"]` on each row of the board: its cells as the board shows them (`shown_on_board`
+    done first), with the `{% csrf_token %}` field of the page's forms."""
+    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
+    links = {name: pk_url(f"seances:{name}") for name in CELL_LINKS}
+    names = [(i.pk, escape(str(i))) for i in intervenants]
+    for row in rows:
+        cells = "".join(CELL.format(_cell(s, csrf, links, names) if s else TO_PLACE) for s in row["cells"])
+        row["cells_html"] = mark_safe(cells)  # noqa: S308 # nosec B308 B703 # every text escaped (_cell)
+
+
+def _cell(s, csrf, links, names) -> str:
+    shown, pk = s.shown, s.pk
+    url = {name: make(pk) for name, make in links.items()}
+    validate = sheet = move = cancel = ""
+    if shown["to_validate"]:
+        validate = VALIDATE.format(
+            validate=url["seance_validate"], request_change=url["seance_request_change"], csrf=csrf, pk=pk
+        )
+    if shown["sheet"]:
+        record = RECORD.format(**url) if shown["record"] else ""
+        sheet = SHEET.format(attendance_pdf=url["attendance_pdf"], record=record)
+    if shown["move"]:
+        options = "".join(
+            f'<option value="{i:d}"{" selected" if i == s.intervenant_id else ""}>{name}</option>' for i, name in names
+        )
+        move = MOVE.format(
+            move=url["seance_move"],
+            csrf=csrf,
+            pk=pk,
+            day=s.date.isoformat() if s.date else "",
+            hour=s.heure_debut.strftime("%H:%M") if s.heure_debut else "",
+            options=options,
+            convoked=CONVOKED if s.status == "convoquee" else "",
+            replan=REPLAN.format(replan=url["seance_replan"], csrf=csrf) if s.status == "proposee" else "",
+        )
+    if shown["cancel"]:
+        cancel = CANCEL.format(cancel=url["cancel"])
+    return SEANCE.format(
+        date=escape(shown["date"]),
+        time=escape(shown["time"]),
+        intervenant=escape(str(s.intervenant)),
+        by_hand=BY_HAND if shown["by_hand"] else "",
+        status=escape(s.status),
+        label=escape(str(shown["status"])),
+        change_asked=CHANGE_ASKED.format(escape(s.demande_modification)) if s.demande_modification else "",
+        validate=validate,
+        sheet=sheet,
+        move=move,
+        cancel=cancel,
+    )
 
 
 def shown_on_board(seances, user, can) -> None:

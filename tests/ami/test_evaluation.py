@@ -69,6 +69,51 @@ def test_eligibility_pages_through_many_dossiers_and_a_decision_returns_to_its_p
 
 
 @pytest.mark.django_db
+def test_each_eligibility_form_shows_its_own_dossier_and_saved_decision(committee):
+    """The forms of the page are stamped from one rendering (ami.views.selection): each still reads as crispy
+    writes that dossier's form, with its own prefix, saved choice, motif and text (escaped)."""
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+
+    from ami.forms.evaluation import EligibilityForm
+    from ami.views.selection import saved_eligibility
+
+    staff, d = committee["staff"], committee["dossiers"]
+    with time_machine.travel(AFTER, tick=False):
+        dossier_set_eligibility(dossier=d["A"], recevable=True, user=staff)
+        for name, motif, detail in (("B", "autre", "Deux <b>antennes</b> & « demi »"), ("C", "incomplet", "")):
+            dossier_set_eligibility(dossier=d[name], recevable=False, motif=motif, detail=detail, user=staff)
+        page = login(staff).get(reverse("ami:eligibility", args=["ami-2026"])).content.decode()
+    for name in "ABCD":
+        dossier = d[name]
+        dossier.refresh_from_db()
+        expected = as_crispy_form(EligibilityForm(prefix=f"d{dossier.pk}", initial=saved_eligibility(dossier)))
+        assert str(expected) in page, name
+    assert "Deux &lt;b&gt;antennes&lt;/b&gt; &amp; « demi »" in page
+    assert page.count('value="irrecevable"  id="id_d') == 4 and page.count("checked>") == 3
+
+
+@pytest.mark.django_db
+def test_my_evaluations_lists_each_dossier_with_the_state_of_my_grid(committee):
+    from ami.services.evaluation import evaluation_declare
+
+    e1, d = committee["evaluators"][0], committee["dossiers"]
+    with time_machine.travel(AFTER, tick=False):
+        for name in "ABCD":
+            dossier_set_eligibility(dossier=d[name], recevable=True, user=committee["staff"])
+        grade(e1, d["A"], [8, 7, 10])
+        evaluation_declare(dossier=d["B"], user=e1, conflit=True, motif="Ancien associé")
+        evaluation_declare(dossier=d["C"], user=e1, conflit=False)
+        page = login(e1).get(reverse("ami:my_evaluations")).content.decode()
+    rows = {name: page[page.index(f">Candidat {name}<") :].split("</tr>")[0] for name in "ABCD"}
+    assert "Soumise le 1er juin 2026" in rows["A"]
+    assert "Conflit d'intérêts déclaré – exclu" in rows["B"]
+    assert "En cours" in rows["C"] and "À commencer" in rows["D"]
+    for name in "ACD":
+        assert f'<a href="{reverse("ami:evaluation", args=[d[name].pk])}">Candidat {name}</a>' in page
+    assert reverse("ami:evaluation", args=[d["B"].pk]) not in page
+
+
+@pytest.mark.django_db
 def test_hand_computed_results_with_a_conflict_and_an_irrecevable_dossier(committee):
     with time_machine.travel(AFTER, tick=False):
         scored(committee)  # A, B, C recevable, D irrecevable, e3 in conflict on B

@@ -244,6 +244,21 @@ def test_journal_shows_who_when_and_before_after_newest_first(committee):
     assert second.status_code == 200 and "page 2 sur" in second.content.decode()
 
 
+@pytest.mark.django_db
+def test_each_ami_journal_shows_its_own_records_with_their_sql_compiled_once(committee):
+    """The journal's SQL is compiled once per AMI (ami.selectors.Journal.keys_sql): the second AMI's page,
+    and the first's again, each show their own AMI's records only."""
+    other = AMIFactory(reference="ami-autre", titre="Un autre appel")
+    client = login(committee["staff"])
+    subjects = {}
+    for reference in ("ami-2026", "ami-autre", "ami-2026"):
+        response = client.get(reverse("ami:audit", args=[reference]))
+        full = response.context["page"].paginator.object_list
+        subjects.setdefault(reference, []).append({e.subject for e in full if e.kind == "AMI"})
+    assert subjects["ami-2026"] == [{committee["ami"].titre}] * 2
+    assert subjects["ami-autre"] == [{other.titre}]
+
+
 def journal_queries(committee, names):
     e1 = committee["evaluators"][0]
     for name in names:

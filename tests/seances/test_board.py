@@ -282,3 +282,49 @@ def test_validating_all_asks_for_confirmation_and_says_how_many_people_are_convo
     assert 'name="confirme" value="1"' in page
     assert planned.seances.filter(status=Seance.Status.PROPOSEE).count() == count
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_the_calendar_lists_the_seances_of_one_moment_in_the_sites_order(users):
+    """Séances of the same day and time were listed as the database returned them (an order that changed
+    with the query's plan): now in the sites' order, whatever the order they were planned in."""
+    import re
+
+    from seances.models import Groupe
+    from tests.seances_world import make_seance
+
+    programme = build_programme(users)
+    groupes = list(Groupe.objects.filter(programme=programme).order_by("-antenne__ordre", "numero"))
+    for groupe in groupes:  # planned the last site first
+        make_seance(programme, groupe, datetime.date(2027, 4, 6), status=Seance.Status.VALIDEE, fenetre=3)
+    board = login(users["responsable"]).get(reverse("seances:board", args=[programme.pk])).content.decode()
+    day = re.search(
+        r'<div class="small">6(?: <span[^>]*>[^<]*</span>)?</div>\s*((?:<div class="small seance-pill[^>]*>[^<]*</div>)+)',
+        board,
+    )
+    pills = re.findall(r">9\xa0h\xa030 ([^<]*)</div>", day.group(1))
+    assert pills == [g.antenne.nom.replace("Antenne ", "") for g in reversed(groupes)]
+
+
+@pytest.mark.django_db
+def test_a_cell_s_move_form_shows_the_seance_and_submits_with_its_own_csrf_field(planned, users):
+    """The board's cells are written in the view (seances.views.board.board_cells): a séance's « Déplacer » form
+    holds its date, time and intervenant, and its CSRF field is accepted by a client that checks CSRF."""
+    import re
+
+    from django.test import Client
+
+    seance = planned.seances.filter(status=Seance.Status.PROPOSEE).order_by("date").first()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["prestataire"], backend="django.contrib.auth.backends.ModelBackend")
+    board = client.get(reverse("seances:board", args=[planned.pk])).content.decode()
+    action = reverse("seances:seance_move", args=[seance.pk])
+    form = board[board.index(f'<form method="post" action="{action}">') :].split("</form>")[0]
+    assert f'id="date-{seance.pk}" value="{seance.date.isoformat()}"' in form
+    assert f'value="{seance.heure_debut:%H:%M}"' in form
+    assert f'<option value="{seance.intervenant_id}" selected>' in form
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    data = {"csrfmiddlewaretoken": token, "date": "2026-11-11", "heure_debut": "09:30"}
+    response = client.post(action, {**data, "intervenant": seance.intervenant_id})
+    assert response.status_code == 302  # through CSRF: refused by the rule (a holiday), not by a 403
+    assert "Le 11 novembre 2026 est un jour férié." in flash(response)

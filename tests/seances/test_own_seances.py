@@ -111,6 +111,35 @@ def test_intervenant_sees_the_seances_they_facilitate(client_for, programme, sea
     assert BANNER not in html
 
 
+def test_intervenant_s_rows_show_each_seance_s_state_and_escaped_names_on_phone_and_wide_screen(
+    client_for, programme, seance, before
+):
+    """The cards and the table rows are written in the view (seances.views.own): each séance's state, its
+    invitation link (none to validate, none cancelled) and the names, escaped, in both."""
+    from seances.models import IntervenantProgramme
+
+    IntervenantProgramme.objects.filter(programme=programme).update(prenom="<b>Zoé</b>", nom="Dupont & Cie")
+    proposed = _other_group_seance(programme, status=Seance.Status.PROPOSEE, day=14)
+    cancelled = _other_group_seance(programme, status=Seance.Status.ANNULEE, day=15)
+    html = client_for("intervenant").get(reverse("seances:my_seances")).content.decode()
+    start = html.index('<ul class="list-unstyled d-md-none">')
+    cards = html[start : html.index("</ul>", start)]
+    table = html[html.index("<tbody>") : html.index("</tbody>")]
+    for part in (cards, table):
+        assert (
+            part.count("Intervenant : &lt;b&gt;Zoé&lt;/b&gt; Dupont &amp; Cie")
+            + part.count("<td>&lt;b&gt;Zoé&lt;/b&gt; Dupont &amp; Cie</td>")
+            == 3
+        )
+        assert reverse("seances:seance_ics", args=[seance.pk]) in part
+        assert reverse("seances:seance_ics", args=[proposed.pk]) not in part
+        assert reverse("seances:seance_ics", args=[cancelled.pk]) not in part
+        assert '<span class="badge text-bg-success">Convoquée</span>' in part
+        assert '<span class="badge text-bg-danger">Annulée</span>' in part
+        assert '<span class="badge text-bg-warning">à valider</span>' in part
+    assert "<td>Antenne Muretain – " not in table and table.count("<td>Antenne") >= 3  # the group, the site
+
+
 def test_empty_state_for_a_conseiller_without_group(client, reference, before):
     html = _login(client, _other_conseiller()).get(reverse("seances:my_seances")).content.decode()
     assert "Aucune séance à venir pour le moment." in html

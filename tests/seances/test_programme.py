@@ -182,3 +182,34 @@ def test_the_sites_page_lists_a_site_s_conseillers_once_with_bare_ids_that_can_b
     )
     assert response.status_code == 200
     assert list(Groupe.objects.get(pk=1002).membres.values_list("pk", flat=True)) == [1002]
+
+
+@pytest.mark.django_db
+def test_each_site_form_shows_its_own_saved_split_and_justification_and_each_group_its_members(programme, users):
+    """The sites' forms are stamped from one crispy rendering (seances.views.board.site_form_fields): each still
+    reads as crispy writes that site's fields, with its prefix, number of groups and justification (escaped);
+    each group lists its own members with their « retirer » button."""
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    from seances.forms.board import SiteForm
+
+    muret = users["conseiller"].antenne
+    UserFactory(email="cm@ml31.org", role="conseiller", antenne=muret, first_name="Zoé", last_name="<Zèbre> & co")
+    site_set_groups(
+        site=programme.sites.get(antenne=muret), nb_groupes=2, justification="Deux <b>salles</b> & « plus »"
+    )
+    page = login(users["staff"]).get(reverse("seances:sites", args=[programme.pk])).content.decode()
+    for site in programme.sites.all():
+        form = SiteForm(
+            prefix=f"s{site.pk}", initial={"nb_groupes": site.nb_groupes, "justification": site.justification}
+        )
+        assert str(as_crispy_field(form["nb_groupes"])) in page, site
+        assert str(as_crispy_field(form["justification"])) in page, site
+    assert "Deux &lt;b&gt;salles&lt;/b&gt; &amp; « plus »" in page
+    zoe = User.objects.get(email="cm@ml31.org")
+    assert (
+        f'<li>Zoé &lt;Zèbre&gt; &amp; co <button type="submit" name="user" value="{zoe.pk}" class="btn btn-link '
+        'btn-sm p-0" data-confirm="Retirer Zoé &lt;Zèbre&gt; &amp; co du groupe ?">retirer</button></li>' in page
+    )
+    empty = Groupe.objects.filter(programme=programme).exclude(membres__isnull=False).count()
+    assert page.count('<li class="text-muted">Aucun membre.</li>') == empty

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ami.models import Fichier
+from ami.services.dossier import fichier_add
 from mlhg_app import retention
 from mlhg_app.models import StoredExport
 from tests.committee import AFTER, decide, scored
@@ -130,3 +131,24 @@ def test_a_backup_holds_the_bucket_s_files_and_a_restore_puts_them_back_into_ano
     assert restored == {**before, "deja-la.txt": b"avant"}
     for name, sha256 in Fichier.objects.values_list("fichier", "sha256"):
         assert hashlib.sha256(restored[name]).hexdigest() == sha256
+
+
+@pytest.mark.django_db
+def test_a_file_removed_while_the_bucket_refuses_the_deletion_is_removed_for_the_person_and_logged(
+    s3_files, seaweedfs, settings, django_capture_on_commit_callbacks, caplog
+):
+    membre = MembreFactory()
+    ami = AMIFactory(reference="ami-s3-refus", date_limite=timezone.now() + datetime.timedelta(days=10))
+    dossier = DossierFactory(ami=ami, prestataire=membre.prestataire)
+    fichier = fichier_add(dossier=dossier, upload=SimpleUploadedFile("cv.pdf", PDF), kind=Fichier.Kind.CV)
+    refusing = seaweedfs.storage(s3_files)
+    refusing["OPTIONS"]["secret_key"] = "pas-la-bonne-cle"
+    settings.STORAGES = {**settings.STORAGES, "default": refusing}
+
+    remove = reverse("ami:fichier_remove", kwargs={"pk": dossier.pk, "fichier_pk": fichier.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(membre.user).post(remove)
+    assert response.status_code == 302
+    assert not Fichier.objects.filter(pk=fichier.pk).exists()
+    assert f"purge: fichier {fichier.fichier.name} non supprimé" in caplog.text
+    assert seaweedfs.objects(s3_files) == {fichier.fichier.name: PDF}  # left in the bucket, named in the log

@@ -54,15 +54,16 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float
 
 
 @pytest.fixture(scope="module")
-def servers(django_db_setup, seaweedfs, tmp_path_factory):
+def servers(django_db_setup, request, tmp_path_factory):
     """Two gunicorn servers (one worker each), production settings, the same database, Redis and bucket; yields
-    their base URLs, the mail folder they write to and the bucket prefix of their files."""
+    their base URLs and the bucket prefix of their files."""
     require_postgresql()
     require_redis()
+    seaweedfs = request.getfixturevalue("seaweedfs")
     folder = tmp_path_factory.mktemp("servers")
     prefix = seaweedfs.new_prefix()
     env = {
-        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        **os.environ,
         "DJANGO_SETTINGS_MODULE": "mlhg_app.settings",
         "MLHG_ENV": "production",
         "DEBUG": "0",
@@ -73,6 +74,7 @@ def servers(django_db_setup, seaweedfs, tmp_path_factory):
         "DATABASE_URL": database_url(),
         "DATABASE_CONN_MAX_AGE": "0",  # no connection left open when the test's data is flushed
         "CACHE_URL": django_settings.REDIS_URL,  # keys of their own (sessions, counters), never flushed here
+        "REDIS_URL": "",  # Celery in-process: the reset emails are sent by the server that took the request
         "TRUSTED_PROXY_COUNT": "1",
         "STATIC_ROOT": str(folder / "static"),
         "MEDIA_ROOT": str(folder / "media-jamais-utilise"),
@@ -112,7 +114,7 @@ def servers(django_db_setup, seaweedfs, tmp_path_factory):
             urls.append((f"http://127.0.0.1:{port}", log))
         for (url, log), process in zip(urls, processes, strict=True):
             wait_until_up(url, process, log)
-        yield {"urls": [url for url, _ in urls], "mail": folder / "mail", "prefix": prefix}
+        yield {"urls": [url for url, _ in urls], "prefix": prefix}
     finally:
         for process in processes:
             process.terminate()

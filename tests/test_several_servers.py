@@ -198,6 +198,9 @@ def test_a_login_on_one_server_holds_on_the_other_and_a_logout_on_the_other_ends
     a, b = servers["urls"]
     membre = MembreFactory()
     browser = Browser()
+    for server in (a, b):
+        health = browser.get(server, "/healthz/").json()
+        assert health == {"database": "ok", "broker": "eager", "cache": "ok", "stockage": "ok"}
     login = browser.post_form(a, reverse("login"), {"username": membre.user.email, "password": PASSWORD})
     assert login.status_code == 302
     account = browser.get(b, reverse("account"))

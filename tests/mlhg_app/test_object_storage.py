@@ -152,3 +152,14 @@ def test_a_file_removed_while_the_bucket_refuses_the_deletion_is_removed_for_the
     assert not Fichier.objects.filter(pk=fichier.pk).exists()
     assert f"purge: fichier {fichier.fichier.name} non supprimé" in caplog.text
     assert seaweedfs.objects(s3_files) == {fichier.fichier.name: PDF}  # left in the bucket, named in the log
+
+
+@pytest.mark.django_db
+def test_healthz_says_whether_the_bucket_answers_with_the_keys(s3_files, seaweedfs, settings, client):
+    assert client.get("/healthz/").json() == {"database": "ok", "broker": "eager", "stockage": "ok"}
+    refusing = seaweedfs.storage(s3_files)
+    refusing["OPTIONS"]["secret_key"] = "pas-la-bonne-cle"
+    settings.STORAGES = {**settings.STORAGES, "default": refusing}
+    response = client.get("/healthz/")
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "broker": "eager", "stockage": "indisponible"}

@@ -4,15 +4,18 @@
 - `manifest.json`: format, date, database engine, number of files;
 - the database: `base.sqlite3` (SQLite's online backup API: a consistent copy even
   while the application runs) or `base.pgdump` (`pg_dump --format=custom`);
-- `media/`: every file under MEDIA_ROOT (dossiers' files, letters, conventions,
-  attendance scans, statements).
+- `media/`: every stored file (dossiers' files, letters, conventions, attendance scans,
+  statements, exports), read through Django's storage: the folder MEDIA_ROOT, or the
+  S3 bucket when S3_BUCKET is set (README « Plusieurs serveurs »).
 
-`backup_restore` puts an archive back into a database and a media folder (by default
-the configured ones; a fresh database and folder in the tests). What it replaces is
-kept aside first: the SQLite file and the media folder are renamed
+`backup_restore` puts an archive back into a database and a storage (by default the
+configured ones; a fresh database and folder in the tests). What it replaces is kept
+aside first: the SQLite file and the media folder are renamed
 `….avant-restauration-<date>`; PostgreSQL is restored with `pg_restore --clean`, so
-take a backup first. The PostgreSQL tools read the password from the environment
-(PGPASSWORD), never from the command line.
+take a backup first. A bucket cannot be renamed: the archive's files are written over
+the objects of the same names (keep the bucket's versioning on to find the old ones) and
+the objects the archive does not hold are left in place, counted. The PostgreSQL tools
+read the password from the environment (PGPASSWORD), never from the command line.
 """
 
 import json
@@ -26,6 +29,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.db import connection, connections
 from django.utils import timezone
 
@@ -82,17 +87,29 @@ def _dump_database(target: Path) -> str:
     return PG_MEMBER
 
 
-def backup_create(*, output_dir: Path | None = None, media_root: Path | None = None) -> Path:
-    """Write an archive of the database and the media folder; returns its path."""
+def stored_names(storage: Storage, folder: str = "") -> list[str]:
+    """The name of every file of `storage` under `folder` (the disk's folders or a bucket's prefixes), sorted."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # a media folder not yet made
+        return []
+    names = [f"{folder}{name}" for name in files]
+    for sub in folders:
+        names += stored_names(storage, f"{folder}{sub}/")
+    return sorted(names)
+
+
+def backup_create(*, output_dir: Path | None = None, storage: Storage | None = None) -> Path:
+    """Write an archive of the database and the stored files (the configured storage); returns its path."""
     output_dir = Path(output_dir or settings.BACKUP_DIR)
-    media_root = Path(media_root or settings.MEDIA_ROOT)
+    storage = storage or default_storage
     output_dir.mkdir(parents=True, exist_ok=True)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     archive = output_dir / f"mlhg-sauvegarde-{stamp}.tar.gz"
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / "base"
         member = _dump_database(dump)
-        files = [p for p in media_root.rglob("*") if p.is_file()] if media_root.exists() else []
+        files = stored_names(storage)
         manifest = {
             "format": FORMAT,
             "cree_le": timezone.now().isoformat(),
@@ -111,8 +128,12 @@ def backup_create(*, output_dir: Path | None = None, media_root: Path | None = N
                 buffer.seek(0)
                 tar.addfile(info, buffer)
             tar.add(dump, arcname=member)
-            for path in files:
-                tar.add(path, arcname=f"media/{path.relative_to(media_root).as_posix()}")
+            for name in files:
+                info = tarfile.TarInfo(f"media/{name}")
+                info.size, info.mode = storage.size(name), 0o640
+                info.mtime = int(storage.get_modified_time(name).timestamp())
+                with storage.open(name, "rb") as handle:
+                    tar.addfile(info, handle)
         partial.rename(archive)  # never a half-written archive under the final name
     os.chmod(archive, 0o600)
     return archive
@@ -140,15 +161,17 @@ def _set_aside(path: Path, stamp: str) -> Path | None:
 
 
 def backup_restore(*, archive: Path, database_url: str = "", media_root: Path | None = None) -> dict:
-    """Put an archive back: the database (the configured one, or `database_url`) and the media folder.
+    """Put an archive back: the database (the configured one, or `database_url`) and the stored files (the
+    configured storage, or the folder `media_root`).
 
-    Returns a summary: engine, number of files restored, and what was set aside.
+    Returns a summary: engine, number of files restored, what was set aside, and how many stored files the
+    archive does not hold were left in place (a bucket).
     """
     archive = Path(archive)
     if not archive.is_file():
         raise BackupError(f"Archive introuvable : {archive}.")
     target = dj_database_url.parse(database_url) if database_url else dict(connection.settings_dict)
-    media_root = Path(media_root or settings.MEDIA_ROOT)
+    storage = FileSystemStorage(location=media_root) if media_root else default_storage
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     try:
         tar = tarfile.open(archive, "r:gz")
@@ -184,17 +207,31 @@ def backup_restore(*, archive: Path, database_url: str = "", media_root: Path | 
                 ],
                 _pg_env(target),
             )
+        summary.update(_restore_files(Path(tmp) / "media", storage, stamp, summary["mis_de_cote"]))
+    return summary
+
+
+def _restore_files(restored: Path, storage: Storage, stamp: str, set_aside: list[str]) -> dict:
+    """Write the archive's files into `storage` under their names: a folder is set aside first and made anew,
+    a bucket's objects of the same names are replaced and the others left (counted)."""
+    names = sorted(p.relative_to(restored).as_posix() for p in restored.rglob("*") if p.is_file())
+    left = 0
+    if isinstance(storage, FileSystemStorage):
+        media_root = Path(storage.location)
         aside = _set_aside(media_root, stamp)
         if aside:
-            summary["mis_de_cote"].append(str(aside))
-        restored_media = Path(tmp) / "media"
-        media_root.parent.mkdir(parents=True, exist_ok=True)
-        if restored_media.exists():
-            shutil.copytree(restored_media, media_root, dirs_exist_ok=True)
-        else:
-            media_root.mkdir(parents=True, exist_ok=True)
-        summary["fichiers_media"] = sum(1 for p in media_root.rglob("*") if p.is_file())
-    return summary
+            set_aside.append(str(aside))
+        media_root.mkdir(parents=True, exist_ok=True)
+    else:
+        left = len(set(stored_names(storage)) - set(names))
+    for name in names:
+        if storage.exists(name):
+            storage.delete(name)
+        with open(restored / name, "rb") as handle:
+            saved = storage.save(name, File(handle))
+        if saved != name:
+            raise BackupError(f"Le fichier {name} n'a pas pu être restauré sous son nom (enregistré sous {saved}).")
+    return {"fichiers_media": len(names), "laisses_en_place": left}
 
 
 def _restore_sqlite(dump: Path, target: Path, stamp: str, summary: dict) -> None:

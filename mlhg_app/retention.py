@@ -75,7 +75,7 @@ def delete_files_on_commit(names: list[str]) -> None:
         for name in names:
             try:
                 default_storage.delete(name)
-            except OSError as exc:
+            except Exception as exc:  # the disk's OSError, a bucket's botocore errors: logged, the others go on
                 logger.error("purge: fichier %s non supprimé : %r", name, exc)
 
     transaction.on_commit(remove)

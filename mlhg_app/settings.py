@@ -158,6 +158,63 @@ AUTH_USER_MODEL = "mlhg_app.User"
 # Uploaded files are private: MEDIA_ROOT is outside anything served and files
 # are only downloadable through views that check the user. No MEDIA_URL route.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+
+
+def s3_storage(
+    *,
+    bucket: str,
+    access_key: str,
+    secret_key: str,
+    endpoint_url: str = "",
+    region: str = "",
+    addressing_style: str = "",
+    prefix: str = "",
+) -> dict:
+    """The storage of the uploaded and generated files in a private S3 bucket (django-storages): every object
+    is read and written with the keys, never public, and reaches a browser only through the views that check
+    the user (no URL of the bucket is ever given out). Names never overwrite one another, as on the disk."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "access_key": access_key,
+            "secret_key": secret_key,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            # SeaweedFS, MinIO, Garage… answer on one host name: the bucket in the path.
+            "addressing_style": addressing_style or ("path" if endpoint_url else None),
+            "signature_version": "s3v4",
+            "location": prefix,
+            "file_overwrite": False,
+            "default_acl": None,  # the bucket's own rule: private
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            # A file read from the bucket is held in memory up to 8 Mio, then in a temporary file.
+            "max_memory_size": 8 * 1024 * 1024,
+        },
+    }
+
+
+# Files on S3-compatible object storage (several application servers; README « Plusieurs serveurs ») when
+# S3_BUCKET is set, else on the local disk under MEDIA_ROOT (the embedded default).
+S3_BUCKET = env_str("S3_BUCKET")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if S3_BUCKET:
+    for _name in ("S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"):
+        if not env_str(_name):
+            sys.exit(f"Configuration incomplète : S3_BUCKET est défini, la variable {_name} est obligatoire.")
+    STORAGES["default"] = s3_storage(
+        bucket=S3_BUCKET,
+        access_key=env_str("S3_ACCESS_KEY_ID"),
+        secret_key=env_str("S3_SECRET_ACCESS_KEY"),
+        endpoint_url=env_str("S3_ENDPOINT_URL"),
+        region=env_str("S3_REGION"),
+        addressing_style=env_str("S3_ADDRESSING_STYLE"),
+        prefix=env_str("S3_PREFIX"),
+    )
 STATIC_URL = "/static/"
 # `make backup` writes its archives here (mlhg_app/backups.py); keep a copy off this machine.
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
@@ -209,12 +266,17 @@ THROTTLE_PER_ADDRESS = env_int("THROTTLE_PER_ADDRESS", 3)
 THROTTLE_PER_IP = env_int("THROTTLE_PER_IP", 10)
 THROTTLE_WINDOW = timedelta(hours=1)
 
-# The cache holds the throttling counters only. LocMem (the default) counts per
-# process: with several gunicorn workers, set CACHE_URL to a Redis database of its
-# own (e.g. redis://127.0.0.1:6379/1, not the Celery broker's) so that they share one count.
+# The cache holds the throttling counters, the failed logins (axes), the sessions (read through it) and
+# computed figures (results of a decided AMI, charts). LocMem (the default) counts per process: with several
+# gunicorn workers or servers, set CACHE_URL to a Redis database of its own (e.g. redis://127.0.0.1:6379/1,
+# not the Celery broker's) so that they share one count (`manage.py check --deploy` warns otherwise).
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # django-axes counts the failed logins there too (atomic increments): every server sees one count, so
+    # the fifth failure locks the account + IP pair whichever servers took the five. Without a shared cache
+    # axes counts in the database (AccessAttempt rows), which every server shares as well.
+    AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "mlhg"}}
 # Sessions live in the database; with a cache shared by every worker (CACHE_URL), they are read through it
@@ -397,11 +459,8 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        # Hashed names (cached for a year by browsers) and gzip/brotli copies, made by collectstatic.
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
+    # Hashed names (cached for a year by browsers) and gzip/brotli copies, made by collectstatic.
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
     # gunicorn serves the collected static files itself (WhiteNoise), right after the security headers.
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,

@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from hypothesis import settings as hypothesis_settings
 
 from mlhg_app.models import Antenne, User
@@ -137,3 +138,61 @@ def sso_on(settings, oidc_provider):
     sso._discovered.clear()
     yield oidc_provider
     sso._discovered.clear()
+
+
+@pytest.fixture
+def fresh_database(tmp_path, transactional_db):
+    """An empty database of the same engine as the tests', and its URL (a backup restored into it)."""
+    if connection.vendor == "sqlite":
+        path = tmp_path / "restauree.sqlite3"
+        yield {"engine": "sqlite", "url": f"sqlite:///{path}", "path": path}
+        return
+    settings_dict = connection.settings_dict
+    name = f"{settings_dict['NAME']}_restauration"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    user = settings_dict.get("USER") or ""
+    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
+    url = f"postgres://{user}{password}@{host}{port}/{name}"
+    yield {"engine": "postgresql", "url": url, "dsn": url.replace("postgres://", "postgresql://", 1)}
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# -- a real S3 server (SeaweedFS, tests/object_storage.py) --------------------------------------
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory):
+    """SeaweedFS on loopback ports for the whole run of this process (xdist group `object_storage`)."""
+    from tests.object_storage import SeaweedFS
+
+    server = SeaweedFS.start(tmp_path_factory.mktemp("seaweedfs"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_files(settings, seaweedfs, monkeypatch):
+    """The application's files on SeaweedFS, as S3_BUCKET makes them (mlhg_app/settings.py), under a prefix of
+    their own (an empty storage): yields the prefix."""
+    import datetime
+
+    import botocore.auth
+    import time_machine
+
+    # Tests travel in time (time-machine); S3 refuses a request signed more than 15 minutes away from its own
+    # clock: the signatures take the real time.
+    hatch = time_machine.escape_hatch
+
+    def real_now():
+        now = hatch.datetime.datetime.now if hatch.is_travelling() else datetime.datetime.now
+        return now(datetime.UTC).replace(tzinfo=None)
+
+    monkeypatch.setattr(botocore.auth, "get_current_datetime", real_now)
+    prefix = seaweedfs.new_prefix()
+    settings.STORAGES = {**settings.STORAGES, "default": seaweedfs.storage(prefix)}
+    yield prefix

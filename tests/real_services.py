@@ -1,4 +1,4 @@
-"""Tests that need the real PostgreSQL and Redis servers.
+"""Tests that need the real PostgreSQL and Redis servers (and the S3 server of tests/object_storage.py).
 
 They run in CI (.ci/run sets DATABASE_URL and REDIS_URL). On a machine without
 them they are skipped with the reason, except under CI=true where a missing
@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import connection
 
 
-def _missing(reason: str):
+def missing(reason: str):
     if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
         pytest.fail(f"CI sans service réel : {reason}")
     pytest.skip(reason)
@@ -20,9 +20,19 @@ def _missing(reason: str):
 
 def require_redis():
     if not settings.REDIS_URL:
-        _missing("REDIS_URL n'est pas défini : pas de serveur Redis pour ce test")
+        missing("REDIS_URL n'est pas défini : pas de serveur Redis pour ce test")
 
 
 def require_postgresql():
     if connection.vendor != "postgresql":
-        _missing("DATABASE_URL ne désigne pas PostgreSQL : ce test partage la base avec un worker")
+        missing("DATABASE_URL ne désigne pas PostgreSQL : ce test partage la base avec un worker")
+
+
+def database_url() -> str:
+    """The test database as a URL, for the processes the tests start (a Celery worker, gunicorn)."""
+    db = connection.settings_dict
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ami.models import AMI, Dossier, EtapeDeroule, Fichier, Intervenant, Prestataire, Reference
+from mlhg_app import retention
 from mlhg_app.uploads import upload_check
 
 # A dossier's draft can be edited until the MLHG has ruled on it.
@@ -186,7 +187,7 @@ def fichier_remove(*, fichier: Fichier) -> bool:
             fichier.detache_at = timezone.now()
             fichier.save(update_fields=["detache_at"])
         return False
-    storage, name = fichier.fichier.storage, fichier.fichier.name
+    name = fichier.fichier.name
     fichier.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    retention.delete_files_on_commit([name])  # a storage that fails is logged, the removal stands
     return True

@@ -3,6 +3,9 @@
 import logging
 import sys
 
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -16,7 +19,8 @@ logger = logging.getLogger(__name__)
 
 
 class HealthView(PublicView, TemplateView):
-    """`/healthz/`: JSON with the state of the database and the broker; 503 naming what is down."""
+    """`/healthz/`: JSON with the state of the database, the broker and, when shared, the cache and the file
+    storage; 503 naming what is down."""
 
     def get(self, request, *args, **kwargs):
         status = {}
@@ -37,8 +41,31 @@ class HealthView(PublicView, TemplateView):
             except Exception as exc:
                 logger.error("healthz: broker down: %r", exc)
                 status["broker"] = "indisponible"
+        status.update(_shared_parts())
         ok = all(value in {"ok", "eager"} for value in status.values())
         return JsonResponse(status, status=200 if ok else 503)
+
+
+def _shared_parts() -> dict[str, str]:
+    """The parts several servers share, when configured (README « Plusieurs serveurs »): the Redis cache
+    (CACHE_URL) and the S3 bucket (S3_BUCKET). A server that cannot reach one must leave the load balancer."""
+    status = {}
+    if "redis" in settings.CACHES["default"]["BACKEND"].lower():
+        try:
+            cache.get("healthz")
+            status["cache"] = "ok"
+        except Exception as exc:  # Redis refused or gone: reported, never raised
+            logger.error("healthz: cache down: %r", exc)
+            status["cache"] = "indisponible"
+    storage = storages["default"]
+    if not isinstance(storage, FileSystemStorage):
+        try:
+            storage.exists("healthz")  # one signed request: the bucket answers and takes our keys
+            status["stockage"] = "ok"
+        except Exception as exc:  # unreachable, keys refused, no such bucket
+            logger.error("healthz: storage down: %r", exc)
+            status["stockage"] = "indisponible"
+    return status
 
 
 # What the database raises when it does not answer (refused, gone, file unreadable), as

@@ -41,28 +41,6 @@ def _rows(database: dict, sql: str) -> list[tuple]:
         return sorted(db.execute(sql).fetchall())
 
 
-@pytest.fixture
-def fresh_database(tmp_path, transactional_db):
-    """An empty database of the same engine as the tests', and its URL."""
-    if connection.vendor == "sqlite":
-        path = tmp_path / "restauree.sqlite3"
-        yield {"engine": "sqlite", "url": f"sqlite:///{path}", "path": path}
-        return
-    settings_dict = connection.settings_dict
-    name = f"{settings_dict['NAME']}_restauration"
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    user = settings_dict.get("USER") or ""
-    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
-    host = settings_dict.get("HOST") or "127.0.0.1"
-    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
-    url = f"postgres://{user}{password}@{host}{port}/{name}"
-    yield {"engine": "postgresql", "url": url, "dsn": url.replace("postgres://", "postgresql://", 1)}
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def _world(users):
     """Two dossiers with their files, a programme with two séances and an attendance scan."""
     dossiers = [complete_dossier(ami=AMIFactory(reference=f"ami-sauvegarde-{i}")) for i in (1, 2)]

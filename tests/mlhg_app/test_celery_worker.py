@@ -11,13 +11,12 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from mlhg_app.models import OutgoingMessage
 from mlhg_app.services.users import send_welcome
 from mlhg_app.tasks import ping
 from tests.factories import DossierVersionFactory, StoredExportFactory, UserFactory
-from tests.real_services import require_postgresql, require_redis
+from tests.real_services import database_url, require_postgresql, require_redis
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,15 +24,6 @@ ROOT = Path(__file__).resolve().parents[2]
 # start share the Redis database, where a worker started with a 5 s visibility timeout would give the running
 # jobs of another test's worker again.
 pytestmark = pytest.mark.xdist_group("real_celery_worker")
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    user = db.get("USER") or "postgres"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
 def start_worker(

@@ -10,13 +10,18 @@ from mlhg_app.backups import BackupError, backup_restore
 class Command(BaseCommand):
     help = (
         "Restaure une sauvegarde (make backup) : la base de données et les fichiers déposés. "
-        "Ce qui est remplacé est d'abord mis de côté (fichier SQLite, dossier des fichiers)."
+        "Ce qui est remplacé est d'abord mis de côté (fichier SQLite, dossier des fichiers) ; dans un bucket S3, "
+        "les fichiers de la sauvegarde remplacent ceux de même nom."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("archive", type=Path, help="L'archive .tar.gz écrite par make backup.")
         parser.add_argument("--database-url", default="", help="Base cible (par défaut : celle de DATABASE_URL).")
-        parser.add_argument("--media-root", type=Path, help="Dossier cible des fichiers (par défaut : MEDIA_ROOT).")
+        parser.add_argument(
+            "--media-root",
+            type=Path,
+            help="Dossier cible des fichiers (par défaut : le stockage configuré, MEDIA_ROOT ou le bucket S3).",
+        )
         parser.add_argument("--noinput", "--no-input", action="store_true", help="Ne pas demander de confirmation.")
 
     def handle(self, *args, archive, database_url, media_root, noinput, **options):
@@ -35,3 +40,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Sauvegarde restaurée ({summary['base']}, {count} fichier{'s' if count > 1 else ''}).")
         for path in summary["mis_de_cote"]:
             self.stdout.write(f"Mis de côté avant restauration : {path}")
+        if left := summary["laisses_en_place"]:
+            self.stdout.write(
+                f"{left} fichier{'s' if left > 1 else ''} du stockage absent{'s' if left > 1 else ''} de la "
+                f"sauvegarde laissé{'s' if left > 1 else ''} en place."
+            )

@@ -37,21 +37,32 @@ def _keys(action: str, email: str, ip: str | None) -> list[tuple[str, int]]:
     return keys
 
 
+def _count(key: str, timeout: int) -> int:
+    """One more request on `key`, atomically (Redis INCR when the cache is shared): the new count."""
+    if cache.add(key, 1, timeout=timeout):
+        return 1
+    return cache.incr(key)
+
+
 def request_allowed(*, request, action: str, email: str) -> bool:
     """Count one request of `action` for `email` from this client; False when over a limit.
 
-    A refused request is not counted, so the limits reopen an hour after the first one.
+    Counted first, then compared: two requests made at the same moment to two servers get two
+    different counts, so they cannot both take the last place. A refused request is uncounted again,
+    so the limits reopen an hour after the first one.
     """
     keys = _keys(action, email, client_ip(request))
     timeout = int(settings.THROTTLE_WINDOW.total_seconds())
     try:
-        counts = cache.get_many([key for key, _limit in keys])
-        if any(counts.get(key, 0) >= limit for key, limit in keys):
-            logger.warning("throttle: %s refusé (limite par adresse ou par IP atteinte)", action)
-            return False
-        for key, _limit in keys:
-            if not cache.add(key, 1, timeout=timeout):
-                cache.incr(key)
+        counted = []
+        for key, limit in keys:
+            count = _count(key, timeout)
+            counted.append(key)
+            if count > limit:
+                for done in counted:
+                    cache.decr(done)
+                logger.warning("throttle: %s refusé (limite par adresse ou par IP atteinte)", action)
+                return False
     except Exception as exc:  # a cache failure never blocks a user (logged)
         logger.error("throttle: cache indisponible (%r) : demande %s acceptée sans limite", exc, action)
     return True

@@ -181,3 +181,30 @@ def test_hole_16_the_client_is_the_address_the_first_trusted_proxy_received_from
     settings.TRUSTED_PROXY_COUNT = count
     headers = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
     assert client_ip(rf.get("/", REMOTE_ADDR=PROXY, **headers)) == expected
+
+
+@pytest.mark.django_db
+def test_two_requests_at_the_same_moment_cannot_both_take_the_last_place(settings, monkeypatch):
+    """Two servers answering at once: the second request arrives while the first is between its
+    reading of the counters and its writing of them (the check and the count were two steps)."""
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from mlhg_app import throttle
+
+    settings.THROTTLE_PER_ADDRESS = 1
+    first, second = RequestFactory().post("/", REMOTE_ADDR="198.51.100.1"), RequestFactory().post("/")
+    answers, meanwhile = [], [second]
+    real_add = cache.add
+
+    def add_meanwhile(key, *args, **kwargs):
+        # the other server's request runs at this exact moment, once
+        if meanwhile:
+            answers.append(throttle.request_allowed(request=meanwhile.pop(), action="reset", email="a@exemple.fr"))
+        return real_add(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "add", add_meanwhile)
+    answers.append(throttle.request_allowed(request=first, action="reset", email="a@exemple.fr"))
+    assert sorted(answers) == [False, True]  # one place, one request through
+    # the refused one was not counted: the address has used exactly its one place
+    assert cache.get(throttle._keys("reset", "a@exemple.fr", None)[0][0]) == 1

@@ -14,7 +14,7 @@ THEMES = [
 ]
 
 
-def load() -> list[str]:
+def load(*, structure=None, source=None) -> list[str]:
     changes = []
     for ordre, libelle in enumerate(THEMES):
         _, created = Theme.objects.get_or_create(libelle=libelle, defaults={"ordre": ordre})

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from mlhg_app.identity import app_name, platform_words
 from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import account_message_send
 from mlhg_app.models import User
@@ -31,7 +32,7 @@ def user_welcome_send(*, user: User) -> bool:
     return account_message_send(
         user=user,
         kind="account.welcome",
-        subject="Votre accès à la plateforme APP de la Mission Locale Haute-Garonne",
+        subject=f"Votre accès à la {platform_words(user)}",
         template="account_welcome",
         context={"password_url": password_set_url(user)},
     )
@@ -120,7 +121,7 @@ def user_password_reset_send(*, user: User) -> bool:
     return account_message_send(
         user=user,
         kind="account.password_reset",
-        subject="Réinitialisation de votre mot de passe – MLHG APP",
+        subject=f"Réinitialisation de votre mot de passe – {app_name(user)}",
         template="password_reset",
         context={"uid": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
         occurrence=timezone.now().strftime("%Y%m%d%H%M"),

@@ -182,9 +182,10 @@ def load(*, structure, source) -> list[str]:
 def load_ami_2026(structure) -> list[str]:
     """Create the AMI 2026 with its criteria, calendar and text if missing; never overwrite edits."""
     changes = []
-    ami = AMI.objects.filter(reference=REFERENCE).first()
+    ami = AMI.objects.filter(structure=structure, reference=REFERENCE).first()
     if ami is None:
         ami = AMI.objects.create(
+            structure=structure,
             reference=REFERENCE,
             titre="Organisation de réunions d'Analyse de Pratiques Professionnelles – 2026",
             annee=2026,

@@ -3,8 +3,8 @@
 `structure_of(thing)` is the one answer, used by every e-mail (its From and signature), PDF (letterhead,
 author, signatory, buyer), .ics (organiser, PRODID) and page (header, footer):
 - a Structure is itself;
-- a model instance: its path to the structure (`objects = scoped_manager("ami__structure")`, read through
-  the instance's relations), or its own `structure` field (an account of the staff side);
+- a model instance: its path to the structure (`structure_path_of`: its manager's, its own `structure`
+  field, else its first chain of foreign keys to one), read through the instance's relations;
 - a request: the structure it was routed to (`request.structure`, else the active scope);
 - otherwise, or when the path ends on nothing (a prestataire's account, shared by every structure): the
   structure of the active scope, else the only structure of the deployment.
@@ -21,6 +21,7 @@ from email.utils import formataddr
 from functools import cache
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.http import HttpRequest
 
@@ -45,6 +46,39 @@ def _only_structure() -> Structure | None:
     return structures[0] if len(structures) == 1 else None
 
 
+def _root_fields(model) -> list:
+    """`model`'s forward relations that may lead to a structure (not through an account: users are shared)."""
+    user = get_user_model()
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.many_to_one | field.one_to_one and field.related_model not in (user, model)
+    ]
+
+
+@cache
+def structure_path_of(model) -> str | None:
+    """The path from `model` to its structure: its manager's (`scoped_manager(path)`), its own `structure`,
+    else the first chain of foreign keys to a model that has one (« dossier__ami__structure »); None for
+    a shared model (a prestataire's organisation) and for the structure itself."""
+    path = getattr(model._default_manager, "structure_path", None)
+    if path or model is Structure:
+        return path
+    frontier, seen = [(model, "")], {model}
+    for _depth in range(5):
+        following = []
+        for current, prefix in frontier:
+            for field in current._meta.concrete_fields:
+                if field.name == "structure" and field.related_model is Structure:
+                    return f"{prefix}structure"
+            for field in _root_fields(current):
+                if field.related_model not in seen:
+                    seen.add(field.related_model)
+                    following.append((field.related_model, f"{prefix}{field.name}__"))
+        frontier = following
+    return None
+
+
 def _along(obj: models.Model, path: str) -> Structure | None:
     for name in path.split("__"):
         obj = getattr(obj, name, None)
@@ -61,9 +95,7 @@ def structure_of(thing=None) -> Structure | None:
     if isinstance(thing, HttpRequest):
         found = getattr(thing, "structure", None)
     elif isinstance(thing, models.Model):
-        path = getattr(type(thing)._default_manager, "structure_path", None)
-        if path is None and any(f.name == "structure" for f in thing._meta.concrete_fields):
-            path = "structure"
+        path = structure_path_of(type(thing))
         if path:
             found = _along(thing, path)
     return found or current_structure() or _only_structure()

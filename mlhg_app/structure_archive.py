@@ -5,9 +5,9 @@ The archive holds:
 - `structure.json`: the format and its version, when it was made, the structure's identity and, per model,
   how many rows and files the archive holds;
 - `donnees/<app>.<model>.json`: the structure's rows of each model, in Django's JSON serialisation
-  (`python manage.py loaddata` reads it), read inside the structure's scope: every scoped model
-  (`structure_paths()`, its rows through its path), the structure itself and the accounts of its staff
-  side (`User.structure`), without their password hash;
+  (`python manage.py loaddata` reads it), read inside the structure's scope and filtered on its path to
+  the structure (`structure_path_of`): the structure itself, every scoped model and its history, the
+  accounts of its staff side (`User.structure`), without their password hash;
 - `fichiers/<name>`: every file those rows point to (uploads, PDFs, the logo), under its storage name.
 
 Nothing of another structure is read: the scoped managers filter on the structure and the accounts are
@@ -20,13 +20,14 @@ import json
 import zipfile
 from collections.abc import Iterator
 
-from django.contrib.auth import get_user_model
+from django.apps import apps
 from django.core import serializers
 from django.db import models
 from django.utils import timezone
 
+from mlhg_app.identity import structure_path_of
 from mlhg_app.models import Structure
-from mlhg_app.structures import structure_paths, structure_scope
+from mlhg_app.structures import structure_scope
 
 FORMAT = "mlhg-app-structure"
 VERSION = 1
@@ -42,14 +43,18 @@ def file_names(rows: list[models.Model]) -> Iterator[tuple[models.FileField, str
                     yield field, str(name)
 
 
+def structure_models() -> list[tuple[type[models.Model], str]]:
+    """Every model that has rows of a structure and its path to it (`structure_path_of`), by label: the
+    scoped models, their histories and the staff-side accounts; not the shared ones."""
+    found = [(model, structure_path_of(model)) for model in apps.get_models()]
+    return sorted(((m, path) for m, path in found if path), key=lambda pair: pair[0]._meta.label_lower)
+
+
 def structure_querysets(structure: Structure) -> list[models.QuerySet]:
-    """The querysets of every row of `structure`, the structure first (call inside its scope)."""
-    user_model = get_user_model()
+    """The querysets of every row of `structure`, the structure first."""
     querysets = [Structure.objects.filter(pk=structure.pk)]
-    if any(field.name == "structure" for field in user_model._meta.concrete_fields):
-        querysets.append(user_model.objects.filter(structure=structure).order_by("pk"))
-    for model in sorted(structure_paths(), key=lambda m: m._meta.label_lower):
-        querysets.append(model._default_manager.all().order_by("pk"))
+    for model, path in structure_models():
+        querysets.append(model._base_manager.filter(**{path: structure}).order_by("pk"))
     return querysets
 
 

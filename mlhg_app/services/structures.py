@@ -10,6 +10,7 @@ from django.utils import timezone
 from mlhg_app.app_modules import app_modules
 from mlhg_app.models import Structure
 from mlhg_app.refusals import Refused
+from mlhg_app.structure_archive import file_names, structure_models
 from mlhg_app.structure_file import StructureFile
 from mlhg_app.structures import structure_scope
 
@@ -98,13 +99,11 @@ def _delete_rows(querysets) -> int:
 
 @transaction.atomic
 def structure_delete(*, structure: Structure, force: bool = False, today=None) -> dict:
-    """Delete `structure` and every row of it (its scoped rows, its staff-side accounts, the structure) and,
-    once committed, the files those rows pointed to.
+    """Delete `structure` and every row of it (its scoped rows and their histories, its staff-side accounts,
+    the structure) and, once committed, the files those rows pointed to.
 
     Refused while it has an open AMI or a running programme, unless `force`. Returns the number of rows
     and of files deleted. Prestataire organisations, shared, are kept."""
-    from mlhg_app.structure_archive import file_names, structure_querysets  # late: the archive reads this module
-
     blockers = structure_deletion_blockers(structure=structure, today=today)
     if blockers and not force:
         raise Refused(
@@ -112,14 +111,25 @@ def structure_delete(*, structure: Structure, force: bool = False, today=None) -
             "Attendez la fin de l'AMI ou du programme, ou passez --force."
         )
     with structure_scope(structure):
-        querysets = structure_querysets(structure)
-        files = sorted({(field.storage, name) for qs in querysets for field, name in file_names(list(qs))}, key=str)
-        # the structure last: the others point to it
-        rows = _delete_rows(reversed(querysets[1:])) + _delete_rows(querysets[:1])
+        rows, histories, files = [], {}, set()
+        for model, path in structure_models():
+            found = list(model._base_manager.filter(**{path: structure}))
+            files.update((field.storage, name) for field, name in file_names(found))
+            original = getattr(model, "instance_type", None)  # a django-simple-history table
+            if original is None:
+                rows.append(model._base_manager.filter(pk__in=[row.pk for row in found]))
+            else:
+                histories.setdefault(model, set()).update(row.id for row in found)
+        for model, ids in histories.items():  # the deletions below add a « - » row to each history
+            ids.update(row.pk for queryset in rows if queryset.model is model.instance_type for row in queryset)
+        deleted = _delete_rows(rows)
+        for model, ids in histories.items():
+            deleted += model._base_manager.filter(id__in=ids).delete()[0]
+        deleted += Structure.objects.filter(pk=structure.pk).delete()[0]
 
     def remove_files():
         for storage, name in files:
             storage.delete(name)
 
     transaction.on_commit(remove_files)
-    return {"lignes": rows, "fichiers": len(files)}
+    return {"lignes": deleted, "fichiers": len(files)}

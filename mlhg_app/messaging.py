@@ -65,6 +65,8 @@ def message_send(
         try:
             with transaction.atomic():
                 OutgoingMessage.objects.create(
+                    # the log row belongs to the structure the e-mail speaks for (else the scope's: InStructure)
+                    **({"structure": structure} if structure is not None and structure.pk else {}),
                     kind=kind,
                     object_type=object_type,
                     object_id=object_id,

@@ -15,6 +15,8 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from mlhg_app.demo import demo_load_all
+from mlhg_app.models import Structure
+from mlhg_app.structures import current_structure, structure_scope
 
 PARIS = datetime.timezone(datetime.timedelta(hours=2))
 BENCH_AMI = "ami-bench"
@@ -48,12 +50,14 @@ def build(sizes: Sizes, *, demo: bool = True) -> dict:
     """Load the demo then add the volumes of `sizes`; return the objects the pages need."""
     if demo:
         load_demo()
-    _amis(sizes.amis)
-    bench_ami = _dossiers(sizes.dossiers, sizes.graded)
-    _conseillers(sizes.conseillers)
-    _groupes_and_seances(sizes.groupes, sizes.seances)
-    _comptes_rendus()
-    _messages(sizes.messages)
+    # the volumes are MLHG's (the demo has a second structure: mlhg_app/demo.py)
+    with structure_scope(Structure.objects.get(slug="mlhg")):
+        _amis(sizes.amis)
+        bench_ami = _dossiers(sizes.dossiers, sizes.graded)
+        _conseillers(sizes.conseillers)
+        _groupes_and_seances(sizes.groupes, sizes.seances)
+        _comptes_rendus()
+        _messages(sizes.messages)
     return {"bench_ami": bench_ami}
 
 
@@ -74,9 +78,11 @@ def _dossiers(n, graded):
     from tests.factories import AMIFactory
 
     ami = AMIFactory(reference=BENCH_AMI, titre="AMI du banc d'essai", date_limite=DEADLINE)
-    evaluators = list(User.objects.filter(role=User.Role.EVALUATEUR).order_by("email")[:2])
+    evaluators = list(
+        User.objects.filter(structure=current_structure(), role=User.Role.EVALUATEUR).order_by("email")[:2]
+    )
     ami.evaluateurs.add(*evaluators)
-    staff = User.objects.filter(role=User.Role.STAFF).order_by("email").first()
+    staff = User.objects.filter(structure=current_structure(), role=User.Role.STAFF).order_by("email").first()
     if ami.status != ami.Status.PUBLIE:
         _reopen(ami)
     start = ami.dossiers.count()
@@ -119,7 +125,7 @@ def _submit_all(ami, start, n, new):
 def _conseillers(n):
     from mlhg_app.models import Antenne, User
 
-    antennes = list(Antenne.objects.filter(kind=Antenne.Kind.ANTENNE).order_by("ordre"))
+    antennes = list(Antenne.objects.filter(structure=current_structure(), kind=Antenne.Kind.ANTENNE).order_by("ordre"))
     existing = User.objects.filter(email__endswith="@bench.ml31.org").count()
     password = make_password("bench-mlhg")
     User.objects.bulk_create(
@@ -153,7 +159,7 @@ def _groupes_and_seances(n_groupes, n_seances):
 
     demo = Programme.objects.order_by("pk").first()
     conseiller = bench_conseiller()
-    antennes = list(Antenne.objects.filter(kind=Antenne.Kind.ANTENNE).order_by("ordre"))
+    antennes = list(Antenne.objects.filter(structure=current_structure(), kind=Antenne.Kind.ANTENNE).order_by("ordre"))
     created = [Seance.objects.filter(groupe__membres=conseiller).count()]
 
     def fill(programme, count, status=Seance.Status.PROPOSEE):

@@ -28,7 +28,14 @@ from ami.models import (
     siret_is_valid,
 )
 from ami.reference import REFERENCE
-from ami.services.authoring import ami_create, ami_jalons_save, ami_publish, shift_years
+from ami.services.authoring import (
+    ami_create,
+    ami_jalons_save,
+    ami_publish,
+    ami_sections_save,
+    ami_update,
+    shift_years,
+)
 from ami.services.convention import avenant_create, convention_send, signed_copy_upload
 from ami.services.decision import convention_create, decision_make, letters_send
 from ami.services.dossier import dossier_fields_save, dossier_start, fichier_add
@@ -303,9 +310,9 @@ DRAFT_DAYS = 10
 
 def load(*, today) -> list[tuple[str, str, str]]:
     ami = AMI.objects.get(reference=REFERENCE)
-    antennes = list(Antenne.objects.filter(kind=Antenne.Kind.ANTENNE))
+    antennes = list(Antenne.objects.filter(structure=ami.structure, kind=Antenne.Kind.ANTENNE))
     accounts = []
-    evaluateurs = User.objects.filter(role=User.Role.EVALUATEUR)
+    evaluateurs = User.objects.filter(structure=ami.structure, role=User.Role.EVALUATEUR)
     ami.evaluateurs.add(*evaluateurs)
     fresh = ami.status == AMI.Status.BROUILLON and not ami.dossiers.exists()
     if fresh:  # published on its publication day, through the publication service (version 1 of its text)
@@ -534,7 +541,7 @@ def _select(ami: AMI):
     """Eligibility (3 June), the three evaluators' grids (5 to 8 June), the decision, the letters and the
     convention (22 June 2026)."""
     staff = _staff()
-    evaluateurs = list(User.objects.filter(role=User.Role.EVALUATEUR).order_by("email"))
+    evaluateurs = list(User.objects.filter(structure=ami.structure, role=User.Role.EVALUATEUR).order_by("email"))
     criteres = list(ami.criteres.filter(mode="note").order_by("ordre"))
     with at(datetime.datetime(2026, 6, 3, 10, 0, tzinfo=PARIS)):
         for dossier in ami.dossiers.filter(status=Dossier.Status.DEPOSE).select_related("prestataire"):
@@ -669,3 +676,65 @@ def _convention_life(ami: AMI):
     with at(datetime.datetime(2026, 11, 20, 11, 0, tzinfo=PARIS)):
         avenant = avenant_create(convention=convention, user=staff, **AVENANT)
         convention_send(convention=avenant, user=staff)
+
+
+# The second structure's own call (issue 19): published ten days ago, open for twenty more, answered by
+# Horizons Supervision, the same provider as MLHG's (its organisation and accounts are shared, its dossier is not).
+SECOND_REFERENCE = "ami-app-mlap"
+SECOND_SECTIONS = [
+    (
+        "Présentation de la Mission Locale Ariège-Pyrénées",
+        "La Mission Locale Ariège-Pyrénées accompagne les jeunes de 16 à 25 ans depuis son siège de Foix et ses "
+        "trois antennes de Pamiers, Saint-Girons et Lavelanet.",
+    ),
+    (
+        "Objet de l'appel à manifestation d'intérêt",
+        "La Mission Locale Ariège-Pyrénées cherche un prestataire pour animer des réunions d'Analyse de Pratiques "
+        "Professionnelles destinées aux conseillers de ses trois antennes, hors présence hiérarchique.",
+    ),
+    (
+        "Volumétrie",
+        "3 sites ; 3 séances minimum par site et par an ; chaque séance dure 2 heures ; jusqu'à 12 personnes par "
+        "groupe.\n\nLe volume minimal de la prestation est donc de **9 séances par an**.",
+    ),
+]
+
+
+def _second_ami(today, staff: User) -> AMI:
+    """The second structure's call, written and published by its direction through the services."""
+    published = datetime.datetime.combine(today - datetime.timedelta(days=10), datetime.time(9), tzinfo=PARIS)
+    deadline = datetime.datetime.combine(today + datetime.timedelta(days=20), datetime.time(23, 59, 59), tzinfo=PARIS)
+    structure = staff.structure
+    with at(published - datetime.timedelta(days=7)):
+        ami = ami_create(
+            reference=SECOND_REFERENCE,
+            titre=f"Analyse de Pratiques Professionnelles – {structure.nom} {published.year}",
+            annee=published.year,
+            date_publication=published.date(),
+            date_limite=deadline,
+            by=staff,
+        )
+        values = {"nb_sites": 3, "taille_max_groupe": 12, "contact_nom": staff.get_full_name()}
+        ami = ami_update(ami=ami, values={**values, "contact_email": structure.courriel_contact}, by=staff)
+        rows = [{"code": "", "titre": titre, "texte": texte} for titre, texte in SECOND_SECTIONS]
+        ami_sections_save(ami=ami, rows=rows, by=staff)
+        jalons = [("Date limite de réception des candidatures", f"{deadline:%d/%m/%Y}", deadline.date())]
+        ami_jalons_save(ami=ami, rows=[{"libelle": a, "quand": b, "date": c} for a, b, c in jalons], by=staff)
+    with at(published):
+        return ami_publish(ami=ami, by=staff)
+
+
+def load_second(*, today) -> list[tuple[str, str, str]]:
+    """The second structure's call and Horizons Supervision's dossier, submitted five days ago (in its scope;
+    idempotent). Its accounts are mlhg_app.demo's."""
+    staff = User.objects.get(email="direction@mlap.demo")
+    ami = AMI.objects.filter(structure=staff.structure, reference=SECOND_REFERENCE).first()
+    if ami is None:
+        ami = _second_ami(today, staff)
+        antennes = list(Antenne.objects.filter(structure=ami.structure, kind=Antenne.Kind.ANTENNE))
+        ami.evaluateurs.add(*User.objects.filter(structure=ami.structure, role=User.Role.EVALUATEUR))
+        started = timezone.now() - datetime.timedelta(days=8)
+        dossier, user = dossier_draft(ami, CANDIDATS[0], antennes, when=started)
+        with at(started + datetime.timedelta(days=3)):
+            dossier_submit(dossier=dossier, user=user)
+    return []

@@ -53,7 +53,7 @@ def load_committee(*, today: datetime.date, source: AMI, antennes) -> AMI | None
             ("Analyse des candidatures et sélection", f"{committee:%d/%m/%Y}", committee),
         ],
     )
-    evaluateurs = list(User.objects.filter(role=User.Role.EVALUATEUR).order_by("email"))
+    evaluateurs = list(User.objects.filter(structure=source.structure, role=User.Role.EVALUATEUR).order_by("email"))
     ami.evaluateurs.add(*evaluateurs)
     dossiers = []
     for data in CANDIDATS[1:3]:  # Pyrène Psychologie du Travail, Coopérative Tisser Liens

@@ -164,12 +164,28 @@ Le prestataire devra justifier :
 ]
 
 
-def load() -> list[str]:
+def check(reference: dict) -> tuple[str, str] | None:
+    """The problem of a structure file's `[reference]` for this app: (key, French message), or None."""
+    ami = reference.get("ami")
+    if ami is not None and ami not in AMIS:
+        return "ami", f"AMI de référence inconnu « {ami} » (connus : {', '.join(sorted(AMIS))})."
+    return None
+
+
+def load(*, structure, source) -> list[str]:
+    """The reference AMI the structure's file names (`[reference] ami`), if any."""
+    if source.ami is None:
+        return []
+    return AMIS[source.ami](structure)
+
+
+def load_ami_2026(structure) -> list[str]:
     """Create the AMI 2026 with its criteria, calendar and text if missing; never overwrite edits."""
     changes = []
-    ami = AMI.objects.filter(reference=REFERENCE).first()
+    ami = AMI.objects.filter(structure=structure, reference=REFERENCE).first()
     if ami is None:
         ami = AMI.objects.create(
+            structure=structure,
             reference=REFERENCE,
             titre="Organisation de réunions d'Analyse de Pratiques Professionnelles – 2026",
             annee=2026,
@@ -183,7 +199,7 @@ def load() -> list[str]:
             sous_groupes_autorises=True,
             contact_nom="Murielle AVRIL",
             contact_telephone="06 80 12 20 07",
-            contact_email="mlhg@ml31.org",
+            contact_email=structure.courriel_contact,
         )
         changes.append(f"AMI créé : {ami.titre}")
     for ordre, (code, libelle, poids, mode) in enumerate(CRITERES):
@@ -201,3 +217,7 @@ def load() -> list[str]:
             SectionAMI.objects.create(ami=ami, ordre=ordre, code=code, titre=titre, texte=texte)
         changes.append(f"texte de l'AMI créé : {len(SECTIONS)} sections")
     return changes
+
+
+# The reference AMIs a structure file may name.
+AMIS = {REFERENCE: load_ami_2026}

@@ -15,6 +15,8 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from mlhg_app.demo import demo_load_all
+from mlhg_app.models import Structure
+from mlhg_app.structures import current_structure, structure_scope
 
 PARIS = datetime.timezone(datetime.timedelta(hours=2))
 BENCH_AMI = "ami-bench"
@@ -48,12 +50,14 @@ def build(sizes: Sizes, *, demo: bool = True) -> dict:
     """Load the demo then add the volumes of `sizes`; return the objects the pages need."""
     if demo:
         load_demo()
-    _amis(sizes.amis)
-    bench_ami = _dossiers(sizes.dossiers, sizes.graded)
-    _conseillers(sizes.conseillers)
-    _groupes_and_seances(sizes.groupes, sizes.seances)
-    _comptes_rendus()
-    _messages(sizes.messages)
+    # the volumes are MLHG's (the demo has a second structure: mlhg_app/demo.py)
+    with structure_scope(Structure.objects.get(slug="mlhg")):
+        _amis(sizes.amis)
+        bench_ami = _dossiers(sizes.dossiers, sizes.graded)
+        _conseillers(sizes.conseillers)
+        _groupes_and_seances(sizes.groupes, sizes.seances)
+        _comptes_rendus()
+        _messages(sizes.messages)
     return {"bench_ami": bench_ami}
 
 
@@ -74,9 +78,11 @@ def _dossiers(n, graded):
     from tests.factories import AMIFactory
 
     ami = AMIFactory(reference=BENCH_AMI, titre="AMI du banc d'essai", date_limite=DEADLINE)
-    evaluators = list(User.objects.filter(role=User.Role.EVALUATEUR).order_by("email")[:2])
+    evaluators = list(
+        User.objects.filter(structure=current_structure(), role=User.Role.EVALUATEUR).order_by("email")[:2]
+    )
     ami.evaluateurs.add(*evaluators)
-    staff = User.objects.filter(role=User.Role.STAFF).order_by("email").first()
+    staff = User.objects.filter(structure=current_structure(), role=User.Role.STAFF).order_by("email").first()
     if ami.status != ami.Status.PUBLIE:
         _reopen(ami)
     start = ami.dossiers.count()
@@ -119,7 +125,7 @@ def _submit_all(ami, start, n, new):
 def _conseillers(n):
     from mlhg_app.models import Antenne, User
 
-    antennes = list(Antenne.objects.filter(kind=Antenne.Kind.ANTENNE).order_by("ordre"))
+    antennes = list(Antenne.objects.filter(structure=current_structure(), kind=Antenne.Kind.ANTENNE).order_by("ordre"))
     existing = User.objects.filter(email__endswith="@bench.ml31.org").count()
     password = make_password("bench-mlhg")
     User.objects.bulk_create(
@@ -130,6 +136,7 @@ def _conseillers(n):
                 last_name=f"Nom{i:04d}",
                 role=User.Role.CONSEILLER,
                 antenne=antennes[i % len(antennes)],
+                structure_id=antennes[i % len(antennes)].structure_id,
                 password=password,
             )
             for i in range(existing, n)
@@ -152,7 +159,7 @@ def _groupes_and_seances(n_groupes, n_seances):
 
     demo = Programme.objects.order_by("pk").first()
     conseiller = bench_conseiller()
-    antennes = list(Antenne.objects.filter(kind=Antenne.Kind.ANTENNE).order_by("ordre"))
+    antennes = list(Antenne.objects.filter(structure=current_structure(), kind=Antenne.Kind.ANTENNE).order_by("ordre"))
     created = [Seance.objects.filter(groupe__membres=conseiller).count()]
 
     def fill(programme, count, status=Seance.Status.PROPOSEE):
@@ -195,6 +202,7 @@ def _groupes_and_seances(n_groupes, n_seances):
     per_programme = 40
     while created[0] < n_seances and demo is not None:
         programme = Programme.objects.create(
+            structure_id=demo.structure_id,
             annee_debut=year,
             prestataire=demo.prestataire,
             responsable=demo.responsable,
@@ -237,7 +245,7 @@ def _comptes_rendus():
         return
     seances = list(Seance.objects.filter(programme=demo, groupe__numero__gte=10, compte_rendu__isnull=True))
     author = demo.intervenants.order_by("pk").first().user
-    themes = [Theme.objects.get_or_create(libelle=label)[0] for label in THEMES]
+    themes = [Theme.objects.get_or_create(structure_id=demo.structure_id, libelle=label)[0] for label in THEMES]
     comptes = CompteRendu.objects.bulk_create(
         [CompteRendu(seance=s, methode="codev", observations="Synthétique.", written_by=author) for s in seances]
     )
@@ -259,12 +267,14 @@ def _comptes_rendus():
 
 
 def _messages(n):
-    from mlhg_app.models import OutgoingMessage
+    from mlhg_app.models import OutgoingMessage, default_structure
 
+    structure = default_structure()
     existing = OutgoingMessage.objects.filter(kind="bench").count()
     OutgoingMessage.objects.bulk_create(
         [
             OutgoingMessage(
+                structure=structure,
                 kind="bench",
                 object_type="seance",
                 object_id=str(i),

@@ -7,12 +7,15 @@ Staff never come here: they edit people in the directory (`/personnes/`) and sit
 password changed for another person (a reset link is sent instead), and the support actions (invitation,
 reset link, lost phone) are the services' too."""
 
+import tempfile
+
 from django import forms
 from django.contrib import admin, messages
+from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 
 from mlhg_app.admin_site import ConsoleAdmin, NoHiddenLookups
-from mlhg_app.models import Antenne, OutgoingMessage, PendingJob, User
+from mlhg_app.models import Antenne, OutgoingMessage, PendingJob, Structure, User
 from mlhg_app.refusals import Refused
 from mlhg_app.selectors import antennes_with_headcount
 from mlhg_app.services.users import (
@@ -22,7 +25,52 @@ from mlhg_app.services.users import (
     user_update_check,
     users_invitation_send,
 )
+from mlhg_app.structure_archive import export_filename, structure_export
 from mlhg_app.twofactor import twofactor_reset
+
+
+@admin.register(Structure)
+class StructureAdmin(admin.ModelAdmin):
+    """The structures (Mission Locales) of the deployment, for superusers only: their identity (what their
+    e-mails, PDFs and .ics carry), host name, retention, k and SSO settings. The slug, their path prefix
+    and the id their tasks carry, is fixed once created. No deletion here (`delete_structure`, with its
+    confirmation and refusals); the export action downloads the structure's archive."""
+
+    list_display = ["nom", "nom_court", "slug", "siret", "ville", "domaine"]
+    search_fields = ["nom", "nom_court", "slug", "siret"]
+    actions = ["export"]
+
+    def _superuser(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._superuser(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_add_permission(self, request):
+        return self._superuser(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["slug"] if obj is not None else []
+
+    @admin.action(description=_("Exporter la structure (archive ZIP de ses données et fichiers)"))
+    def export(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choisissez une seule structure à exporter."), messages.WARNING)
+            return None
+        structure = queryset.get()
+        handle = tempfile.TemporaryFile()  # noqa: SIM115 # FileResponse closes it once sent
+        structure_export(structure=structure, handle=handle)
+        handle.seek(0)
+        return FileResponse(handle, as_attachment=True, filename=export_filename(structure))
 
 
 @admin.register(Antenne)

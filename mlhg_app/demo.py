@@ -4,16 +4,19 @@ Accounts are made by the services (`user_create`, `users_create`), with the demo
 
 import datetime
 import unicodedata
+from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
 from django.core.management import call_command
 from django.db import transaction
 
 from mlhg_app.app_modules import app_modules
-from mlhg_app.models import Antenne, User
+from mlhg_app.models import Antenne, Structure, User
 from mlhg_app.services.antennes import antenne_days_set
 from mlhg_app.services.people import person_deactivate
 from mlhg_app.services.users import user_create, users_create
+from mlhg_app.structure_file import STRUCTURES_DIR
+from mlhg_app.structures import current_structure, structure_scope
 
 # The MLHG set up its sites and wrote the AMI 2026 a week before publishing it (27 April 2026): a new database's
 # reference data are dated then, so that no history of the AMI starts after its publication.
@@ -71,21 +74,61 @@ def at(moment: datetime.datetime):
     return time_machine.travel(moment, tick=False)
 
 
+@contextmanager
+def _working_for(structure: Structure):
+    """One transaction in `structure`'s scope: the scope entered inside it too (the database setting is
+    SET LOCAL), and around it so that what runs at commit (e-mails) is still the structure's."""
+    with structure_scope(structure), transaction.atomic(), structure_scope(structure):
+        yield
+
+
 def demo_load_all(*, today, stdout=None) -> list[tuple[str, str, str]]:
-    """The reference data (`load_mlhg`, dated `REFERENCE_WRITTEN`), then every app's demo module in one
-    transaction (`load_demo` and the bench): the (role, email, password) lines of the accounts."""
+    """The reference data of both structures (`load_mlhg` and the second one's file, dated
+    `REFERENCE_WRITTEN`), then every app's demo module in MLHG's scope (`load`) and in the second
+    structure's (`load_second`, for the apps that have one), one transaction each (`load_demo` and the
+    bench): the (role, email, password) lines of the accounts."""
     with at(REFERENCE_WRITTEN):
         call_command("load_mlhg", stdout=stdout)
     accounts: list[tuple[str, str, str]] = []
-    with transaction.atomic():
+    with _working_for(Structure.objects.get(slug="mlhg")):
         for module in app_modules("demo"):
             accounts.extend(module.load(today=today) or [])
+    with at(REFERENCE_WRITTEN):
+        call_command("load_structure", str(SECOND_FILE), stdout=stdout)
+    with _working_for(Structure.objects.get(slug=SECOND_SLUG)):
+        for module in app_modules("demo"):
+            if hasattr(module, "load_second"):
+                accounts.extend(module.load_second(today=today) or [])
+    return accounts
+
+
+# The second, smaller structure of the demo (issue 19): a fictitious Mission Locale with its siège and three
+# antennes, its own staff, and its own call answered by one of MLHG's candidates (ami/demo.py).
+SECOND_FILE = STRUCTURES_DIR / "mlap.toml"
+SECOND_SLUG = "mlap"
+SECOND_PEOPLE = [
+    (User.Role.STAFF, "direction@mlap.demo", "Agnès", "Rouzaud", "foix", True),
+    (User.Role.EVALUATEUR, "evaluateur@mlap.demo", "Pierre", "Sentenac", "foix", False),
+    (User.Role.RESPONSABLE, "responsable@mlap.demo", "Laure", "Escaffre", "foix", True),
+    (User.Role.CONSEILLER, "lucie.baby@mlap.demo", "Lucie", "Baby", "pamiers", False),
+    (User.Role.CONSEILLER, "jordi.roques@mlap.demo", "Jordi", "Roques", "saint-girons", False),
+    (User.Role.CONSEILLER, "sophie.galy@mlap.demo", "Sophie", "Galy", "lavelanet", False),
+]
+
+
+def load_second(*, today) -> list[tuple[str, str, str]]:
+    """The second structure's accounts (in its scope; idempotent)."""
+    sites = {a.code: a for a in Antenne.objects.filter(structure=current_structure())}
+    accounts = []
+    for role, email, first, last, site, manager in SECOND_PEOPLE:
+        user, _ = ensure_user(role, email, first, last, sites[site], manager)
+        accounts.append((user.role, user.email, DEMO_PASSWORD))
     return accounts
 
 
 def load(*, today) -> list[tuple[str, str, str]]:
     """Create the demo accounts (idempotent) and return (role, email, password) lines."""
-    sites = {a.code: a for a in Antenne.objects.all()}
+    sites = {a.code: a for a in Antenne.objects.filter(structure=current_structure())}
     accounts = []
     for role, email, first, last, site, manager in PEOPLE:
         user, _ = ensure_user(role, email, first, last, sites.get(site), manager)

@@ -10,6 +10,7 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
+from mlhg_app.identity import sender, structure_of
 from mlhg_app.models import OutgoingMessage
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,8 @@ def message_send(
 ) -> bool:
     """Send one email unless the same (kind, object, recipient, occurrence) was sent.
 
-    Renders `emails/<template>.txt` and `emails/<template>.html`. Side effects:
+    Renders `emails/<template>.txt` and `emails/<template>.html`, signed and sent (From) in the name of the
+    structure of `obj` (`structure_of`; `context["structure"]` when the caller knows it). Side effects:
     one `OutgoingMessage` row and one email, in one transaction: if sending
     fails, the row is rolled back and a retry sends it. Returns True when the
     email left now, False when it had already been sent.
@@ -58,10 +60,13 @@ def message_send(
     object_type, object_id = object_ref(obj)
     recipient = recipient.strip().lower()
     ctx = {"site_url": settings.SITE_URL, "recipient": recipient, **(context or {})}
+    ctx["structure"] = structure = structure_of(ctx.get("structure") or obj)
     with transaction.atomic():
         try:
             with transaction.atomic():
                 OutgoingMessage.objects.create(
+                    # the log row belongs to the structure the e-mail speaks for (else the scope's: InStructure)
+                    **({"structure": structure} if structure is not None and structure.pk else {}),
                     kind=kind,
                     object_type=object_type,
                     object_id=object_id,
@@ -74,7 +79,9 @@ def message_send(
             return False
         text = render_text(f"emails/{template}.txt", ctx)
         html = render_to_string(f"emails/{template}.html", ctx)
-        email = EmailMultiAlternatives(subject=subject, body=text, to=[recipient], headers=message_headers())
+        email = EmailMultiAlternatives(
+            subject=subject, body=text, from_email=sender(structure), to=[recipient], headers=message_headers()
+        )
         email.attach_alternative(html, "text/html")
         for filename, content, mimetype in attachments or []:
             email.attach(filename, content, mimetype)

@@ -1,7 +1,8 @@
 """Render a template to PDF bytes with WeasyPrint.
 
 PDF templates extend `pdf/base.html`, which sets the fonts explicitly in the
-`@page` margin boxes (they do not inherit the body's font), the MLHG header and
+`@page` margin boxes (they do not inherit the body's font), the structure's header
+(its name, address and SIRET: `structure_of(about)`, the structure of the object the document is about) and
 the page numbers, the language (`<html lang="fr">`), the title shown by the
 reader (`<title>`) and the author (`<meta name="author">`).
 
@@ -111,11 +112,15 @@ def drawable(text: str) -> str:
     return "".join(out)
 
 
-def render_pdf(template_name: str, context: dict | None = None) -> bytes:
+def render_pdf(template_name: str, context: dict | None = None, *, about=None) -> bytes:
+    """The PDF of `template_name`, in the name of the structure of `about` (the object it is about)."""
     from weasyprint import HTML  # imported here: heavy, and only needed for PDFs
 
+    # late: a worker's child imports this module (warm_up) before Django's models are ready
+    from mlhg_app.identity import structure_of
+
     _register_variant()
-    ctx = {"generated_at": timezone.localtime(), **(context or {})}
+    ctx = {"generated_at": timezone.localtime(), "structure": structure_of(about), **(context or {})}
     html = drawable(render_to_string(template_name, ctx))
     variant = PDF_A_UA if template_name in ARCHIVED else PDF_UA
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=variant, pdf_identifier=True)

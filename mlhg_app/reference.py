@@ -1,46 +1,37 @@
-"""The MLHG's places, exactly as in the seed's table (AMI §1)."""
+"""The sites of a structure, from its file's `[[sites]]` (the MLHG's: the seed's table, AMI §1)."""
 
-from mlhg_app.models import Antenne
+from mlhg_app.models import Antenne, Structure
+from mlhg_app.services.structures import sync_fields
+from mlhg_app.structure_file import MLHG_FILE, read_structure_file
 
-PLACES = [
-    # code, nom, kind, adresse, code postal, ville
-    ("siege", "Siège social", Antenne.Kind.SIEGE, "6-8 boulevard Florence Arthaud", "31200", "Toulouse"),
-    ("nord-est", "Antenne Nord-Est", Antenne.Kind.ANTENNE, "14, Route de Fronton", "31140", "Aucamville"),
-    ("nord-ouest", "Antenne Nord-Ouest", Antenne.Kind.ANTENNE, "21 Avenue d'Andromède", "31700", "Blagnac"),
-    ("muretain", "Antenne Muretain", Antenne.Kind.ANTENNE, "18 Rue Adolphine Bonnet", "31600", "Muret"),
-    (
-        "lauragais",
-        "Antenne Lauragais",
-        Antenne.Kind.ANTENNE,
-        "Rue du Village d'Entreprises, 25 Rue Pierre Gilles de Gennes – Bâtiment 10",
-        "31670",
-        "Labège",
-    ),
-    ("comminges", "Antenne Comminges", Antenne.Kind.ANTENNE, "7 Boulevard Pasteur", "31800", "Saint-Gaudens"),
-    ("sud-garonne", "Antenne Sud Garonne", Antenne.Kind.ANTENNE, "32 Ter Place de la République", "31390", "Carbonne"),
-    ("ouest", "Antenne Ouest", Antenne.Kind.ANTENNE, "6 Avenue Edouard Serres", "31770", "Colomiers"),
-]
+SITE_FIELDS = ("nom", "kind", "adresse", "code_postal", "ville")
 
 
-def sync_fields(obj, values: dict) -> bool:
-    """Set the values that differ; return True when something changed."""
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    for name in changed:
-        setattr(obj, name, values[name])
-    if changed:
-        obj.save(update_fields=changed)
-    return bool(changed)
+def mlhg_structure() -> Structure:
+    """The structure `mlhg`, created with the identity of MLHG's file when missing (never overwritten here:
+    `load_mlhg` corrects it)."""
+    identity = read_structure_file(MLHG_FILE).identity
+    return Structure.objects.get_or_create(slug=identity["slug"], defaults=identity)[0]
 
 
-def load() -> list[str]:
-    """Create or correct the 8 places. Edited unavailable days are kept (headcounts are counted from the directory)."""
+def load(*, structure=None, source=None) -> list[str]:
+    """Create or correct the structure's sites, in the file's order (MLHG's file by default). Edited
+    unavailable days are kept (headcounts are counted from the directory); a site's `jours_indisponibles`
+    in the file is only its first value."""
+    source = source or read_structure_file(MLHG_FILE)
+    structure = structure or mlhg_structure()
     changes = []
-    for ordre, (code, nom, kind, adresse, cp, ville) in enumerate(PLACES):
-        values = {"nom": nom, "kind": kind, "adresse": adresse, "code_postal": cp, "ville": ville, "ordre": ordre}
-        antenne = Antenne.objects.filter(code=code).first()
+    for ordre, site in enumerate(source.sites):
+        values = {name: site[name] for name in SITE_FIELDS} | {"ordre": ordre}
+        antenne = Antenne.objects.filter(structure=structure, code=site["code"]).first()
         if antenne is None:
-            Antenne.objects.create(code=code, **values)
-            changes.append(f"site créé : {nom}")
+            Antenne.objects.create(
+                structure=structure,
+                code=site["code"],
+                jours_indisponibles=site.get("jours_indisponibles", []),
+                **values,
+            )
+            changes.append(f"site créé : {values['nom']}")
         elif sync_fields(antenne, values):
-            changes.append(f"site corrigé : {nom}")
+            changes.append(f"site corrigé : {values['nom']}")
     return changes

@@ -16,8 +16,8 @@ from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
 
 from mlhg_app import french
+from mlhg_app.identity import sender, structure_of
 
-PRODID = "-//Mission Locale Haute-Garonne//MLHG APP séances//FR"
 TZID = "Europe/Paris"
 PARIS = zoneinfo.ZoneInfo(TZID)
 METHODS = {"REQUEST", "CANCEL"}
@@ -54,7 +54,7 @@ def antenne_address(antenne) -> str:
 
 def seance_location(seance) -> str:
     antenne = seance.groupe.antenne
-    return f"Mission Locale Haute-Garonne – {antenne.nom}, {antenne_address(antenne)}"
+    return f"{structure_of(antenne).nom} – {antenne.nom}, {antenne_address(antenne)}"
 
 
 def duration_text(minutes: int) -> str:
@@ -139,16 +139,24 @@ def paris_vtimezone() -> Timezone:
     return tz
 
 
-def ics_organizer() -> vCalAddress:
-    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    organizer = vCalAddress(f"mailto:{address or 'ne-pas-repondre@ml31.org'}")
-    organizer.params["cn"] = vText(name or "MLHG APP")
+def ics_prodid(structure) -> str:
+    """« -//Mission Locale Haute-Garonne//MLHG APP séances//FR »: the calendar's maker, the structure."""
+    if structure is None:
+        return "-//Plateforme APP//APP séances//FR"
+    return f"-//{structure.nom}//{structure.nom_court} APP séances//FR"
+
+
+def ics_organizer(about=None) -> vCalAddress:
+    """The organiser of an event about `about`: its structure's sender address and name."""
+    name, address = parseaddr(sender(structure_of(about)))
+    organizer = vCalAddress(f"mailto:{address}")
+    organizer.params["cn"] = vText(name or "APP")
     return organizer
 
 
-def ics_calendar(method: str | None) -> Calendar:
+def ics_calendar(method: str | None, about=None) -> Calendar:
     cal = Calendar()
-    cal.add("prodid", PRODID)
+    cal.add("prodid", ics_prodid(structure_of(about)))
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     if method:
@@ -177,7 +185,7 @@ def seance_event(seance, *, method: str | None) -> Event:
     event.add("class", "PRIVATE")
     if seance.updated_at:
         event.add("last-modified", seance.updated_at.astimezone(datetime.UTC))
-    event.add("organizer", ics_organizer())
+    event.add("organizer", ics_organizer(seance))
     if method:
         for email, name, role in seance_attendees(seance):
             attendee = vCalAddress(f"mailto:{email}")
@@ -196,7 +204,7 @@ def seance_ics(seance, method: str = "REQUEST") -> bytes:
         raise ValueError(f"méthode iCalendar inconnue : {method}")
     if method == "REQUEST" and seance.status in UNVALIDATED:
         raise ValueError(NOT_VALIDATED)
-    cal = ics_calendar(method)
+    cal = ics_calendar(method, seance)
     cal.add_component(seance_event(seance, method=method))
     return cal.to_ical()
 

@@ -141,7 +141,11 @@ def _review_window_2(programme):
 def _move_one_convoked(programme):
     """The administration moved one convoked séance of the Muretain a week later: it stays convoked, its
     people got « Séance déplacée » (old and new times, the updated invitation) and its history names who."""
-    staff = User.objects.filter(role=User.Role.STAFF, is_active=True).order_by("email").first()
+    staff = (
+        User.objects.filter(structure=programme.structure, role=User.Role.STAFF, is_active=True)
+        .order_by("email")
+        .first()
+    )
     seance = (
         programme.seances.filter(
             status__in=[Seance.Status.VALIDEE, Seance.Status.CONVOQUEE],

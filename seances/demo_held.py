@@ -99,9 +99,9 @@ def load_held(*, programme, today) -> int:
 
     Returns the number of comptes rendus created. Séances after `today` are left alone.
     """
-    if not Theme.objects.exists():
-        reference.load()
-    themes = {t.libelle: t for t in Theme.objects.all()}
+    if not Theme.objects.filter(structure=programme.structure).exists():
+        reference.load(structure=programme.structure)
+    themes = {t.libelle: t for t in Theme.objects.filter(structure=programme.structure)}
     seances = (
         Seance.objects.filter(
             programme=programme,

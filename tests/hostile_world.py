@@ -9,6 +9,7 @@ reference never overwrites an edit). The intervenants, the conseillère and the 
 candidate, whose names the demo uses to find them, are renamed once it has loaded (`rename_people`).
 """
 
+import json
 from io import StringIO
 
 from django.core.management import call_command
@@ -16,7 +17,7 @@ from django.core.management import call_command
 import ami.demo
 import ami.reference
 import mlhg_app.demo
-import mlhg_app.reference
+import mlhg_app.structure_file
 from ami.models import AMI, Intervenant, Prestataire
 from mlhg_app.models import User
 from seances.models import IntervenantProgramme
@@ -61,12 +62,16 @@ PRESTATAIRE = "contact@horizons-supervision.demo"
 LATE_CANDIDATE = "v.morel@atelier-parenthese.demo"  # « +Atelier Parenthèse », its draft never submitted
 
 
-def _hostile_tables(monkeypatch):
-    places = [
-        (code, SITE_CODES.get(code, nom), kind, adresse, cp, ville)
-        for code, nom, kind, adresse, cp, ville in mlhg_app.reference.PLACES
-    ]
-    monkeypatch.setattr(mlhg_app.reference, "PLACES", places)
+def _hostile_tables(monkeypatch, directory):
+    # MLHG's file with two sites renamed (the demo loads it again: `load_mlhg`)
+    text = mlhg_app.structure_file.MLHG_FILE.read_text(encoding="utf-8")
+    for code, nom in SITE_CODES.items():
+        start = text.index(f'code = "{code}"')
+        old = text[start:].split("\n", 2)[1]
+        text = text[:start] + text[start:].replace(old, f"nom = {json.dumps(nom, ensure_ascii=False)}", 1)
+    hostile = directory / "mlhg.toml"
+    hostile.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(mlhg_app.structure_file, "MLHG_FILE", hostile)
     people = [
         (role, email, first, CONTACT_NOM if email == PRESTATAIRE else last, site, manager)
         for role, email, first, last, site, manager in mlhg_app.demo.PEOPLE
@@ -91,10 +96,10 @@ def rename_people():
     )
 
 
-def load_hostile_demo(monkeypatch, settings):
+def load_hostile_demo(monkeypatch, settings, tmp_path):
     """The demo (`load_demo`) with the hostile names above."""
     settings.DEBUG = True
-    _hostile_tables(monkeypatch)
+    _hostile_tables(monkeypatch, tmp_path)
     call_command("load_mlhg", stdout=StringIO(), stderr=StringIO())
     AMI.objects.filter(reference=ami.reference.REFERENCE).update(titre=AMI_TITRE)
     call_command("load_demo", stdout=StringIO(), stderr=StringIO())

@@ -20,4 +20,5 @@ def dossier_pdf(version: DossierVersion) -> bytes:
             "dossier": version.dossier,
             "submitted_local": timezone.localtime(version.submitted_at),
         },
+        about=version.dossier,
     )

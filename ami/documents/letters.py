@@ -50,7 +50,9 @@ def letter_context(lettre: Lettre) -> dict:
 
 
 def letter_pdf(lettre: Lettre, sent_on=None) -> bytes:
-    return render_pdf("pdf/lettre.html", {**letter_context(lettre), "sent_on": sent_on or timezone.localdate()})
+    return render_pdf(
+        "pdf/lettre.html", {**letter_context(lettre), "sent_on": sent_on or timezone.localdate()}, about=lettre
+    )
 
 
 def convention_pdf(convention: Convention) -> bytes:
@@ -67,6 +69,7 @@ def convention_pdf(convention: Convention) -> bytes:
             "equipe": version.contenu["equipe"] if version else [],
             "totaux": dossier_annual_totals(dossier, version),
         },
+        about=dossier,
     )
 
 
@@ -94,4 +97,5 @@ def avenant_pdf(avenant: Avenant) -> bytes:
                 ]
             ),
         },
+        about=convention,
     )

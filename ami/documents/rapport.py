@@ -150,4 +150,4 @@ def rapport_context(ami: AMI) -> dict:
 
 
 def rapport_pdf(ami: AMI) -> bytes:
-    return render_pdf("pdf/rapport_analyse.html", rapport_context(ami))
+    return render_pdf("pdf/rapport_analyse.html", rapport_context(ami), about=ami)

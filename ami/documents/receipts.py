@@ -30,4 +30,5 @@ def receipt_pdf(version: DossierVersion) -> bytes:
             "fichiers": version.contenu.get("fichiers", []),
             **receipt_channel(version),
         },
+        about=dossier,
     )

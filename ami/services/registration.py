@@ -20,6 +20,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from ami.models import Membre, Prestataire
 from ami.selectors import prestataire_recipients
+from mlhg_app.identity import app_name, platform_words
 from mlhg_app.messaging import account_message_send, messages_send
 from mlhg_app.models import User
 
@@ -142,7 +143,7 @@ def _known_address_notify(*, user: User) -> bool:
     return account_message_send(
         user=user,
         kind="prestataire.register_attempt",
-        subject="Tentative d'inscription avec votre adresse – MLHG APP",
+        subject=f"Tentative d'inscription avec votre adresse – {app_name(user)}",
         template="prestataire_register_attempt",
         context={
             "login_url": settings.SITE_URL + reverse("login"),
@@ -159,7 +160,7 @@ def _join_request_notify(*, prestataire: Prestataire, requester: dict) -> int:
     return messages_send(
         users=prestataire_recipients(prestataire),
         kind="prestataire.join_request",
-        subject=f"Demande d'accès à {prestataire.raison_sociale} – MLHG APP",
+        subject=f"Demande d'accès à {prestataire.raison_sociale} – {app_name(prestataire)}",
         template="prestataire_join_request",
         context={
             "prestataire": prestataire,
@@ -181,7 +182,7 @@ def prestataire_verification_send(*, user: User, resend: bool = False) -> bool:
     return account_message_send(
         user=user,
         kind="prestataire.verify",
-        subject="Confirmez votre adresse électronique – MLHG APP",
+        subject=f"Confirmez votre adresse électronique – {app_name(user)}",
         template="prestataire_verify",
         context={
             "prestataire": membre.prestataire,
@@ -262,7 +263,7 @@ def membre_invitation_send(*, membre: Membre, resend: bool = False) -> bool:
     return account_message_send(
         user=user,
         kind="prestataire.invitation",
-        subject=f"Invitation à rejoindre {membre.prestataire.raison_sociale} sur la plateforme APP de la MLHG",
+        subject=f"Invitation à rejoindre {membre.prestataire.raison_sociale} sur la {platform_words(user, short=True)}",
         template="prestataire_invitation",
         context={
             "prestataire": membre.prestataire,

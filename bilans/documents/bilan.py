@@ -21,7 +21,7 @@ def pdf_context(bilan, shown: dict) -> dict:
 
 def bilan_pdf(bilan, shown: dict) -> bytes:
     """The PDF of what `shown` holds (`bilans.selectors.bilan_shown`: a version, or the live draft)."""
-    return render_pdf("pdf/bilan.html", pdf_context(bilan, shown))
+    return render_pdf("pdf/bilan.html", pdf_context(bilan, shown), about=bilan)
 
 
 def bilan_pdf_filename(bilan, version) -> str:

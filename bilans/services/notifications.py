@@ -79,7 +79,7 @@ def notify_validation(*, bilan_id: int) -> int:
 
 def reunion_ics(bilan) -> bytes:
     """The réunion's invitation (iCalendar REQUEST; its SEQUENCE grows each time it is moved)."""
-    cal = calendar.ics_calendar("REQUEST")
+    cal = calendar.ics_calendar("REQUEST", bilan)
     event = Event()
     start = timezone.localtime(bilan.reunion_le)
     event.add("uid", f"bilan-{bilan.reunion_uid}@{settings.SITE_DOMAIN}")
@@ -93,7 +93,7 @@ def reunion_ics(bilan) -> bytes:
         "description", f"Réunion de bilan annuel entre le prestataire et le responsable de secteur.\n{bilan_url(bilan)}"
     )
     event.add("status", "CONFIRMED")
-    event.add("organizer", calendar.ics_organizer())
+    event.add("organizer", calendar.ics_organizer(bilan))
     for user in responsable_recipients(bilan) + prestataire_recipients(bilan):
         attendee = vCalAddress(f"mailto:{user.email}")
         attendee.params["cn"] = vText(user.get_full_name() or user.email)

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from mlhg_app.identity import app_name, platform_words
 from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import account_message_send
-from mlhg_app.models import User
+from mlhg_app.models import STRUCTURE_ROLES, User, default_structure
 from mlhg_app.refusals import Refused
 
 
@@ -31,7 +32,7 @@ def user_welcome_send(*, user: User) -> bool:
     return account_message_send(
         user=user,
         kind="account.welcome",
-        subject="Votre accès à la plateforme APP de la Mission Locale Haute-Garonne",
+        subject=f"Votre accès à la {platform_words(user)}",
         template="account_welcome",
         context={"password_url": password_set_url(user)},
     )
@@ -48,10 +49,16 @@ def send_welcome(*, user_id: int) -> bool:
 
 
 def _account(*, email: str, first_name: str, last_name: str, role: str, antenne=None, is_manager=False) -> User:
-    """An unsaved account without password: the address lowercased, `is_staff` following the role."""
+    """An unsaved account without password: the address lowercased, `is_staff` following the role, a
+    staff-side account in its site's structure (else the current one), a prestataire-side one in none."""
     if not email:
         raise ValueError("L'adresse électronique est obligatoire.")
+    if antenne is not None:
+        structure = antenne.structure
+    else:
+        structure = default_structure() if role in STRUCTURE_ROLES else None
     return User(
+        structure=structure,
         email=User.objects.normalize_email(email).lower(),
         first_name=first_name,
         last_name=last_name,
@@ -120,7 +127,7 @@ def user_password_reset_send(*, user: User) -> bool:
     return account_message_send(
         user=user,
         kind="account.password_reset",
-        subject="Réinitialisation de votre mot de passe – MLHG APP",
+        subject=f"Réinitialisation de votre mot de passe – {app_name(user)}",
         template="password_reset",
         context={"uid": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
         occurrence=timezone.now().strftime("%Y%m%d%H%M"),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.views.generic import TemplateView
 
 from mlhg_app.access import PublicView
+from mlhg_app.identity import structure_of
 
 
 class AccessibilityView(PublicView, TemplateView):
@@ -12,4 +13,6 @@ class AccessibilityView(PublicView, TemplateView):
     template_name = "mlhg_app/accessibility.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(contact_email=settings.MLHG_CONTACT_EMAIL, **kwargs)
+        structure = structure_of(self.request)
+        contact = structure.courriel_contact if structure else settings.MLHG_CONTACT_EMAIL
+        return super().get_context_data(contact_email=contact, **kwargs)

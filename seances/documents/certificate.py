@@ -46,7 +46,7 @@ def certificate_filename(person, programme: Programme) -> str:
 
 
 def certificate_pdf(person, programme: Programme) -> bytes:
-    return render_pdf(TEMPLATE, certificate_context(person, programme))
+    return render_pdf(TEMPLATE, certificate_context(person, programme), about=programme)
 
 
 def certificates_zip(people, programme: Programme, handle) -> int:

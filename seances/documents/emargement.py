@@ -26,7 +26,7 @@ def attendance_sheet_context(seance) -> dict:
 
 def attendance_sheet_pdf(seance) -> bytes:
     """The sheet to print and sign: the group's members by name, date, time, site, intervenant. No side effect."""
-    return render_pdf("pdf/emargement.html", attendance_sheet_context(seance))
+    return render_pdf("pdf/emargement.html", attendance_sheet_context(seance), about=seance)
 
 
 def attendance_sheet_filename(seance) -> str:

@@ -14,14 +14,15 @@ from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
+from mlhg_app.identity import structure_of
 from mlhg_app.pdf import render_pdf
 from seances.documents.invoice_xml import cii_xml
 from seances.documents.releve import (
-    BUYER,
     LATE_PENALTY,
     NO_DISCOUNT,
     RECOVERY_INDEMNITY,
     SERVICE,
+    buyer,
     payment_days,
 )
 from seances.models import Releve
@@ -39,6 +40,7 @@ def invoice_facts(
     prestataire entered: its number, VAT number, payment terms. VAT: the dossier's regime (the programme's copy)."""
     programme = releve.programme
     prestataire = programme.prestataire
+    structure = structure_of(releve)
     rate = vat_rate(programme)
     lignes = [
         {
@@ -68,7 +70,8 @@ def invoice_facts(
             "ville": prestataire.ville,
             "numero_tva": numero_tva,
         },
-        "acheteur": BUYER,
+        "structure": structure,
+        "acheteur": buyer(structure),
         "lignes": lignes,
         "taux": rate,
         "mention_tva": "" if rate is not None else exemption_mention(programme),
@@ -105,7 +108,7 @@ def _declare_pdfua(pdf: bytes) -> bytes:
 
 def invoice_pdf(facts: dict, xml: bytes) -> bytes:
     """The Factur-X PDF (PDF/A-3b, PDF/UA-1) of the invoice with its XML embedded as factur-x.xml."""
-    page = render_pdf(TEMPLATE, {**facts, "emise_le": timezone.localtime()})
+    page = render_pdf(TEMPLATE, {**facts, "emise_le": timezone.localtime()}, about=facts["structure"])
     vendeur = facts["vendeur"]["raison_sociale"]
     pdf = facturx.generate_from_binary(
         page,

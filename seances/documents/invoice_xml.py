@@ -70,7 +70,7 @@ def _tax(parent, facts: dict, *, basis=None, calculated=None):
 def cii_xml(facts: dict) -> bytes:
     """The CII XML (EN 16931) of an invoice. `facts`: numero, date_emission, echeance, periode_debut,
     periode_fin, releve_numero, convention_numero, vendeur (raison_sociale, siret, adresse, code_postal, ville,
-    numero_tva), acheteur (nom, adresse, code_postal, ville), lignes (libelle, prix_ht), taux (Decimal or None),
+    numero_tva), acheteur (nom, adresse, code_postal, ville, siret), lignes (libelle, prix_ht), taux (Decimal or None),
     mention_tva, conditions_paiement, mentions (notes), total_ht, total_tva, total_ttc."""
     root = etree.Element(f"{{{RSM}}}CrossIndustryInvoice", nsmap=NSMAP)
     context = _sub(root, "rsm:ExchangedDocumentContext")
@@ -109,6 +109,8 @@ def cii_xml(facts: dict) -> bytes:
         _sub(_sub(seller, "ram:SpecifiedTaxRegistration"), "ram:ID", vendeur["numero_tva"], schemeID="VA")
     buyer = _sub(agreement, "ram:BuyerTradeParty")
     _sub(buyer, "ram:Name", facts["acheteur"]["nom"])
+    if facts["acheteur"].get("siret"):
+        _sub(_sub(buyer, "ram:SpecifiedLegalOrganization"), "ram:ID", facts["acheteur"]["siret"], schemeID=SIRET_SCHEME)
     _address(buyer, facts["acheteur"])
     if facts["convention_numero"]:
         _sub(_sub(agreement, "ram:ContractReferencedDocument"), "ram:IssuerAssignedID", facts["convention_numero"])

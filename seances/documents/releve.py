@@ -5,16 +5,11 @@ import re
 
 from django.utils import timezone
 
+from mlhg_app.identity import structure_of
 from mlhg_app.pdf import render_pdf
 from seances.models import Programme, Releve
 from seances.pricing import exemption_mention, signed_avenants, unit_price, vat_rate
 
-BUYER = {
-    "nom": "Mission Locale Haute-Garonne",
-    "adresse": "6-8 boulevard Florence Arthaud",
-    "code_postal": "31200",
-    "ville": "Toulouse",
-}
 DEFAULT_PAYMENT_TERMS = "Paiement à 30 jours à compter de la réception du relevé, par virement bancaire."
 LATE_PENALTY = (
     "En cas de retard de paiement, des pénalités de retard sont exigibles au taux égal à trois fois le taux "
@@ -28,6 +23,17 @@ DEFAULT_PAYMENT_DAYS = 30
 _DAYS = re.compile(r"(\d{1,3})\s*jours", re.IGNORECASE)
 NO_DISCOUNT = "Aucun escompte n'est accordé pour paiement anticipé."
 SERVICE = "Séances d'analyse de pratiques professionnelles (APP)"
+
+
+def buyer(structure) -> dict:
+    """The buyer (acheteur) of a statement and of its invoice: the structure that bought the séances."""
+    return {
+        "nom": structure.nom,
+        "adresse": structure.adresse_siege,
+        "code_postal": structure.code_postal,
+        "ville": structure.ville,
+        "siret": structure.siret,
+    }
 
 
 def payment_terms(programme: Programme) -> str:
@@ -60,7 +66,7 @@ def statement_context(releve: Releve) -> dict:
         "releve": releve,
         "programme": programme,
         "prestataire": programme.prestataire,
-        "acheteur": BUYER,
+        "acheteur": buyer(structure_of(releve)),
         "lignes": lignes,
         "service": SERVICE,
         "taux": rate,
@@ -87,4 +93,4 @@ def statement_context(releve: Releve) -> dict:
 
 
 def statement_pdf(releve: Releve) -> bytes:
-    return render_pdf("pdf/releve.html", statement_context(releve))
+    return render_pdf("pdf/releve.html", statement_context(releve), about=releve)

@@ -16,4 +16,4 @@ def revue_context(revue: RevuePrestation) -> dict:
 
 
 def revue_pdf(revue: RevuePrestation) -> bytes:
-    return render_pdf("pdf/revue_prestation.html", revue_context(revue))
+    return render_pdf("pdf/revue_prestation.html", revue_context(revue), about=revue)

@@ -62,8 +62,8 @@ def _fits(page, url):
     assert page.evaluate(OVERFLOWING, WIDTH) == [], url
 
 
-def test_key_pages_wrap_hostile_names_at_1366_px(transactional_db, wide, monkeypatch, settings):
-    world.load_hostile_demo(monkeypatch, settings)
+def test_key_pages_wrap_hostile_names_at_1366_px(transactional_db, wide, monkeypatch, settings, tmp_path):
+    world.load_hostile_demo(monkeypatch, settings, tmp_path)
     settings.DEBUG = False
     programme = Programme.objects.order_by("pk").first()
     winner = Dossier.objects.get(prestataire__raison_sociale=world.LAUREAT, ami__reference=REFERENCE)

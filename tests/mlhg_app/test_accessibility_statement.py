@@ -4,6 +4,7 @@ the conformity state, what the CI checks, what is not accessible, a contact and 
 import pytest
 from django.urls import reverse
 
+from mlhg_app.models import Structure
 from tests.web import login
 
 
@@ -21,8 +22,8 @@ def test_the_statement_is_public_and_linked_in_the_footer(client, users):
 
 
 @pytest.mark.django_db
-def test_the_statement_says_the_state_the_checks_the_gaps_the_contact_and_the_recourse(client, settings):
-    settings.MLHG_CONTACT_EMAIL = "accessibilite@ml31.org"
+def test_the_statement_says_the_state_the_checks_the_gaps_the_contact_and_the_recourse(client, reference):
+    Structure.objects.filter(slug="mlhg").update(courriel_contact="accessibilite@ml31.org")  # the structure's
     page = body(client.get(reverse("accessibility")))
     assert "<h1>Déclaration d’accessibilité</h1>" in page
     assert "RGAA (référentiel général d’amélioration de l’accessibilité), version 4.1" in page

@@ -40,10 +40,17 @@ def test_load_demo_prints_one_line_per_account_with_every_role(settings):
     from mlhg_app.models import Antenne
     from mlhg_app.selectors import antenne_headcounts
 
-    counts = {a.code: antenne_headcounts()[a.pk] for a in Antenne.objects.filter(kind="antenne")}
+    counts = {
+        a.code: antenne_headcounts()[a.pk] for a in Antenne.objects.filter(kind="antenne", structure__slug="mlhg")
+    }
     assert counts == {
         "nord-est": 18, "nord-ouest": 14, "muretain": 20, "lauragais": 12, "comminges": 9, "sud-garonne": 10, "ouest": 16
     }  # fmt: skip
+    # the second, smaller structure (Mission Locale Ariège-Pyrénées): one conseiller on each of its 3 antennes
+    second = {
+        a.code: antenne_headcounts()[a.pk] for a in Antenne.objects.filter(kind="antenne", structure__slug="mlap")
+    }
+    assert second == {"pamiers": 1, "saint-girons": 1, "lavelanet": 1}
     assert User.objects.get(email="bruno.lafont@demo.ml31.org").is_active is False
     # the example HR file of docs/exemples previews without error: two hires, one name changed
     from pathlib import Path

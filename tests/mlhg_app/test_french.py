@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+import pytest
 from django.conf import settings
 from django.template import Context, Template
 from django.utils import translation
@@ -119,6 +120,7 @@ def test_email_text_is_rendered_without_html_escaping():
     assert "&#x27;" not in text and "&amp;" not in text and "&lt;" not in text
 
 
+@pytest.mark.django_db  # the letterhead is the structure's (mlhg_app.identity)
 def test_pdf_running_header_shows_a_company_name_as_typed_and_the_edition_date_with_1er():
     import subprocess
 

@@ -75,11 +75,11 @@ def names_in(text: str, *, printed: bool = False) -> set[str]:
 
 
 @pytest.fixture
-def demo(monkeypatch, settings, django_capture_on_commit_callbacks):
+def demo(monkeypatch, settings, django_capture_on_commit_callbacks, tmp_path):
     """The demo with hostile names; the emails it sent (those queued after commit too: receipts, letters)."""
     mail.outbox = []
     with django_capture_on_commit_callbacks(execute=True):
-        world.load_hostile_demo(monkeypatch, settings)
+        world.load_hostile_demo(monkeypatch, settings, tmp_path)
     return list(mail.outbox)
 
 

@@ -2,11 +2,13 @@ import copy
 import io
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from mlhg_app.pdf import render_pdf
 
 
+@pytest.mark.django_db  # the header is the structure's (mlhg_app.identity)
 def test_render_pdf_has_the_mlhg_header_page_numbers_and_the_body(settings):
     templates = copy.deepcopy(settings.TEMPLATES)
     templates[0]["DIRS"] = [*templates[0]["DIRS"], Path(__file__).parent / "templates"]

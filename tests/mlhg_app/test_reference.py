@@ -29,8 +29,8 @@ def test_load_mlhg_twice_leaves_the_seed_places_and_one_ami():
     first = run("load_mlhg")
     second = run("load_mlhg")
 
-    assert "Référentiel chargé : 23 modification(s)." in first
-    assert second == "Référentiel déjà à jour : aucune modification.\n"
+    assert "Référentiel de Mission Locale Haute-Garonne chargé : 23 modification(s)." in first
+    assert second == "Référentiel de Mission Locale Haute-Garonne déjà à jour : aucune modification.\n"
     assert {a.nom: a.adresse_complete for a in Antenne.objects.all()} == SEED_PLACES
     assert Antenne.objects.filter(kind=Antenne.Kind.SIEGE).count() == 1
     ami = AMI.objects.get()

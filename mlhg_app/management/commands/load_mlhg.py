@@ -1,20 +1,14 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
-from mlhg_app.app_modules import app_modules
+from mlhg_app import structure_file
 
 
 class Command(BaseCommand):
-    help = "Charge le référentiel de la MLHG issu de l'AMI : les 8 sites et l'AMI 2026 (idempotent)."
+    help = (
+        "Charge le référentiel de la MLHG : son identité, le siège et les 7 antennes, l'AMI 2026 "
+        "(idempotent ; load_structure mlhg_app/structures/mlhg.toml)."
+    )
 
     def handle(self, *args, **options):
-        changes = []
-        with transaction.atomic():
-            for module in app_modules("reference"):
-                changes.extend(module.load())
-        if not changes:
-            self.stdout.write("Référentiel déjà à jour : aucune modification.")
-            return
-        for line in changes:
-            self.stdout.write(f"- {line}")
-        self.stdout.write(self.style.SUCCESS(f"Référentiel chargé : {len(changes)} modification(s)."))
+        call_command("load_structure", str(structure_file.MLHG_FILE), stdout=self.stdout, stderr=self.stderr)

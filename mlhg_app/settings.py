@@ -152,6 +152,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The PostgreSQL login role of the application (`manage.py create_app_role`): not the tables' owner, so that
+# the row-level security of the structures holds for it (mlhg_app/rls.py). The owner runs the migrations.
+DATABASE_APP_ROLE = env_str("DATABASE_APP_ROLE", "mlhg_app")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "mlhg_app.User"
 

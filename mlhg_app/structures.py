@@ -10,15 +10,26 @@ The one seam of the multi-structure isolation; every part codes against it:
   list of open calls, beat's fan-out, the superuser's console); the database setting is then `*`;
 - `current_structure()` is the structure of the active scope, or None;
 - `scoped_manager(path)` is the manager of every scoped model (`objects = scoped_manager("ami__structure")`),
-  `structure_paths()` the models and their path to the structure (read by the RLS migration).
+  `structure_paths()` the models and their path to the structure (read by the RLS policies, mlhg_app/rls.py).
+
+The database setting is made lazily, by one execute wrapper on every PostgreSQL connection
+(`_apply_setting`): before the first statement of each transaction, and again when the scope changes
+inside one, it runs `set_config('mlhg.structure', value, true)` on the raw connection (not logged, so
+query counts do not change). A statement outside any transaction (autocommit) that reads or writes
+rows, in a scope, runs in a transaction of its own with the setting. So every transaction of a request,
+a task or a command carries the setting of its scope, whatever its shape, and nothing outlives it
+(PgBouncer in transaction mode may give the next transaction to another client).
 """
 
 from __future__ import annotations
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.apps import apps
-from django.db import connection, models
+from django.db import models, transaction
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
 from django_scopes import ScopedManager, get_scope, scope, scopes_disabled
 
 from mlhg_app.models import Structure
@@ -49,23 +60,104 @@ def current_structure() -> Structure | None:
     return structure if isinstance(structure, Structure) else None
 
 
-def _set_database_setting(value: str) -> None:
-    """`SET LOCAL mlhg.structure = value` on PostgreSQL (a no-op elsewhere, e.g. SQLite)."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
+# The value the current scope wants in the database: a structure's id, EVERY_STRUCTURE, or None (no scope:
+# the policies then show no row).
+_wanted: ContextVar[str | None] = ContextVar("mlhg_structure_setting", default=None)
+# A statement outside a transaction that touches rows, run in a transaction of its own with the setting.
+_ROW_STATEMENTS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "MERGE")
+_UNKNOWN = object()  # the setting's value in the open transaction, after a rollback to a savepoint
+
+
+def database_value() -> str | None:
+    """What the current scope sets `mlhg.structure` to: a structure's id, "*" or None."""
+    return _wanted.get()
+
+
+def _set_on(raw_connection, value: str) -> None:
+    with raw_connection.cursor() as cursor:
         cursor.execute("SELECT set_config(%s, %s, true)", [DATABASE_SETTING, value])
+
+
+def _apply_setting(execute, sql, params, many, context):
+    """The execute wrapper of every PostgreSQL connection: the scope's setting in the statement's transaction."""
+    connection = context["connection"]
+    wanted = _wanted.get() or ""
+    if connection.get_autocommit():
+        if not wanted or not sql.lstrip().upper().startswith(_ROW_STATEMENTS):
+            return execute(sql, params, many, context)
+        with transaction.atomic(using=connection.alias):
+            _set_on(connection.connection, wanted)
+            connection.mlhg_setting = wanted
+            return execute(sql, params, many, context)
+    # In a transaction: none is set at its start (IDLE: the statement opens it), else what we set last.
+    idle = connection.connection.info.transaction_status == 0  # psycopg's TransactionStatus.IDLE
+    applied = "" if idle else getattr(connection, "mlhg_setting", "")
+    if applied != wanted:
+        _set_on(connection.connection, wanted)
+    connection.mlhg_setting = wanted
+    result = execute(sql, params, many, context)
+    if sql.lstrip().upper().startswith("ROLLBACK TO SAVEPOINT"):
+        connection.mlhg_setting = _UNKNOWN  # a set_config made since that savepoint is undone too
+    return result
+
+
+@receiver(connection_created, dispatch_uid="mlhg_structure_setting")
+def _install_setting(sender, connection, **kwargs):
+    """Every new PostgreSQL connection applies the scope's setting (a no-op elsewhere, e.g. SQLite)."""
+    if connection.vendor == "postgresql" and _apply_setting not in connection.execute_wrappers:
+        connection.execute_wrappers.insert(0, _apply_setting)
+
+
+def set_database_value(value: str | None):
+    """Sets what the next transactions carry (a token for `reset_database_value`); `structure_scope` and
+    `every_structure` are the ways to use it, this is for the signals of `migrate` (mlhg_app/rls.py)."""
+    return _wanted.set(value)
+
+
+def reset_database_value(token) -> None:
+    _wanted.reset(token)
+
+
+@contextmanager
+def _database_setting(value: str | None):
+    token = _wanted.set(value)
+    try:
+        yield
+    finally:
+        _wanted.reset(token)
 
 
 @contextmanager
 def structure_scope(structure: Structure):
-    with scope(structure=structure):
-        _set_database_setting(str(structure.pk))
+    with scope(structure=structure), _database_setting(str(structure.pk)):
         yield structure
 
 
 @contextmanager
 def every_structure():
-    with scopes_disabled():
-        _set_database_setting(EVERY_STRUCTURE)
+    with scopes_disabled(), _database_setting(EVERY_STRUCTURE):
         yield
+
+
+def scope_header() -> str | None:
+    """The scope a task queued now carries (mlhg_app/celery.py): the structure's slug, "*", or None."""
+    if _wanted.get() == EVERY_STRUCTURE:
+        return EVERY_STRUCTURE
+    structure = current_structure()
+    return structure.slug if structure is not None else None
+
+
+@contextmanager
+def scope_named(value: str):
+    """The scope a task carried: `every_structure()` for "*" (yields "*"), else the structure of that slug
+    (yields None when there is none, outside any scope)."""
+    if value == EVERY_STRUCTURE:
+        with every_structure():
+            yield EVERY_STRUCTURE
+        return
+    structure = Structure.objects.filter(slug=value).first()
+    if structure is None:
+        yield None
+        return
+    with structure_scope(structure):
+        yield structure

@@ -139,6 +139,18 @@ def every_structure():
         yield
 
 
+def response_in_structure(request, get_response, structure: Structure):
+    """The response to a request of `structure` (for the routing middleware): made inside its scope and one
+    transaction, so that the setting is made once for the whole request (outside a transaction each statement
+    would open its own: about 0.25 ms more a query). A server error (5xx) rolls the request's writes back, and
+    the jobs it queued on commit are not sent. The response is then complete: no rows are read after it."""
+    with structure_scope(structure), transaction.atomic():
+        response = get_response(request)
+        if response.status_code >= 500:
+            transaction.set_rollback(True)
+    return response
+
+
 def scope_header() -> str | None:
     """The scope a task queued now carries (mlhg_app/celery.py): the structure's slug, "*", or None."""
     if _wanted.get() == EVERY_STRUCTURE:

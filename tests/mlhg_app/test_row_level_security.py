@@ -17,7 +17,7 @@ from django.db import DatabaseError, connection, transaction
 
 from mlhg_app.models import Structure
 from mlhg_app.rls import TablePolicy, policies_out_of_step, sync_policies
-from mlhg_app.structures import every_structure, structure_scope
+from mlhg_app.structures import every_structure, response_in_structure, structure_scope
 from tests.celery_workers import database_url, start_worker, stop_worker
 from tests.factories import StructureFactory
 from tests.real_services import require_postgresql, require_redis
@@ -248,3 +248,37 @@ def test_a_task_started_in_a_structures_scope_reads_only_its_rows_on_a_real_work
             assert run(CHILD) == {"ids": [11, 22], "structure": None, "setting": "*"}
     finally:
         stop_worker(worker)
+
+
+# -- a request: the routing middleware answers inside response_in_structure -------------------------------------
+
+
+def test_a_request_of_a_structure_reads_only_its_rows_in_every_statement(world, rf):
+    """A view that reads three times (a second transaction of its own, raw SQL) as the application's role, answered
+    through `response_in_structure` as the routing middleware does: every read sees only A's rows; a server error
+    rolls the request's writes back."""
+    from django.http import HttpResponse
+
+    role = connection.ops.quote_name(world["role"])
+
+    def view(request):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL ROLE {role}")
+        first = visible(ROOT)
+        with transaction.atomic():
+            second = visible(CHILD)
+        return HttpResponse(f"{first} {second} {visible(GRANDCHILD)}")
+
+    response = response_in_structure(rf.get("/"), view, world["a"])
+    assert response.content.decode() == "[1] [11] [111]"
+    assert current_setting() == ""  # after the request, no setting
+    with connection.cursor() as cursor:
+        cursor.execute("RESET ROLE")  # the request's atomic block is a savepoint of the test's transaction here
+
+    def failing_view(request):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {GRANDCHILD} WHERE id = 111")  # nosec B608 # test table
+        return HttpResponse(status=500)
+
+    assert response_in_structure(rf.get("/"), failing_view, world["a"]).status_code == 500
+    assert visible(GRANDCHILD) == [111, 222]

@@ -1,6 +1,6 @@
 import importlib.util
 
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 from mlhg_app.access import undeclared_urls
 
@@ -85,3 +85,31 @@ def check_row_level_security_is_in_step(app_configs, databases=None, **kwargs):
             for table in tables
         ]
     return errors
+
+
+@register(Tags.database, deploy=True)
+def check_the_application_role_obeys_the_policies(app_configs, databases=None, **kwargs):
+    """`manage.py check --deploy --database default` warns when the application connects with a PostgreSQL role that
+    row-level security does not hold (a superuser, or BYPASSRLS): one structure could then read another's rows."""
+    # late: only this database check needs the connections
+    from django.db import connections
+
+    warnings = []
+    for alias in databases or []:
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_user, rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")
+            role, bypasses = cursor.fetchone()
+        if bypasses:
+            warnings.append(
+                Warning(
+                    f"L'application se connecte à PostgreSQL avec le rôle « {role} », que la sécurité au niveau des "
+                    "lignes ne retient pas (superutilisateur ou BYPASSRLS).",
+                    hint="Connectez les serveurs et les workers avec le rôle de `manage.py create_app_role` ; "
+                    "gardez le propriétaire pour migrate et les sauvegardes (docs/row-level-security.md).",
+                    id="mlhg_app.W005",
+                )
+            )
+    return warnings

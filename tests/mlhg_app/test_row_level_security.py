@@ -282,3 +282,13 @@ def test_a_request_of_a_structure_reads_only_its_rows_in_every_statement(world, 
 
     assert response_in_structure(rf.get("/"), failing_view, world["a"]).status_code == 500
     assert visible(GRANDCHILD) == [111, 222]
+
+
+def test_the_deploy_check_warns_when_the_application_bypasses_the_policies(world):
+    from mlhg_app.checks import check_the_application_role_obeys_the_policies as check
+
+    assert [w.id for w in check(None, databases=["default"])] == ["mlhg_app.W005"]  # the tests' superuser
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET ROLE {connection.ops.quote_name(world['role'])}")
+        assert check(None, databases=["default"]) == []
+        cursor.execute("RESET ROLE")

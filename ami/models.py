@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from mlhg_app.models import InStructure
 
-class AMI(models.Model):
+
+class AMI(InStructure):
     class Status(models.TextChoices):
         BROUILLON = "brouillon", _("Brouillon")
         PUBLIE = "publie", _("Publié")
@@ -19,7 +21,7 @@ class AMI(models.Model):
         ATTRIBUE = "attribue", _("Attribué")
         SANS_SUITE = "sans_suite", _("Sans suite")
 
-    reference = models.SlugField(_("référence"), max_length=40, unique=True)
+    reference = models.SlugField(_("référence"), max_length=40)
     titre = models.CharField(_("titre"), max_length=255)
     annee = models.PositiveSmallIntegerField(_("année"))
     status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.BROUILLON)
@@ -104,6 +106,9 @@ class AMI(models.Model):
         verbose_name = _("appel à manifestation d'intérêt")
         verbose_name_plural = _("appels à manifestation d'intérêt")
         ordering = ["-annee", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "reference"], name="ami_reference_unique_par_structure")
+        ]
 
     def __str__(self) -> str:
         return self.titre

@@ -4,6 +4,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from ami.models import AMI, Critere, Jalon, SectionAMI
+from mlhg_app.reference import mlhg_structure
 
 PARIS = ZoneInfo("Europe/Paris")
 REFERENCE = "ami-app-2026"
@@ -164,12 +165,14 @@ Le prestataire devra justifier :
 ]
 
 
-def load() -> list[str]:
+def load(structure=None) -> list[str]:
     """Create the AMI 2026 with its criteria, calendar and text if missing; never overwrite edits."""
     changes = []
-    ami = AMI.objects.filter(reference=REFERENCE).first()
+    structure = structure or mlhg_structure()
+    ami = AMI.objects.filter(structure=structure, reference=REFERENCE).first()
     if ami is None:
         ami = AMI.objects.create(
+            structure=structure,
             reference=REFERENCE,
             titre="Organisation de réunions d'Analyse de Pratiques Professionnelles – 2026",
             annee=2026,

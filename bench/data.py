@@ -130,6 +130,7 @@ def _conseillers(n):
                 last_name=f"Nom{i:04d}",
                 role=User.Role.CONSEILLER,
                 antenne=antennes[i % len(antennes)],
+                structure_id=antennes[i % len(antennes)].structure_id,
                 password=password,
             )
             for i in range(existing, n)
@@ -195,6 +196,7 @@ def _groupes_and_seances(n_groupes, n_seances):
     per_programme = 40
     while created[0] < n_seances and demo is not None:
         programme = Programme.objects.create(
+            structure_id=demo.structure_id,
             annee_debut=year,
             prestataire=demo.prestataire,
             responsable=demo.responsable,
@@ -237,7 +239,7 @@ def _comptes_rendus():
         return
     seances = list(Seance.objects.filter(programme=demo, groupe__numero__gte=10, compte_rendu__isnull=True))
     author = demo.intervenants.order_by("pk").first().user
-    themes = [Theme.objects.get_or_create(libelle=label)[0] for label in THEMES]
+    themes = [Theme.objects.get_or_create(structure_id=demo.structure_id, libelle=label)[0] for label in THEMES]
     comptes = CompteRendu.objects.bulk_create(
         [CompteRendu(seance=s, methode="codev", observations="Synthétique.", written_by=author) for s in seances]
     )
@@ -259,12 +261,14 @@ def _comptes_rendus():
 
 
 def _messages(n):
-    from mlhg_app.models import OutgoingMessage
+    from mlhg_app.models import OutgoingMessage, default_structure
 
+    structure = default_structure()
     existing = OutgoingMessage.objects.filter(kind="bench").count()
     OutgoingMessage.objects.bulk_create(
         [
             OutgoingMessage(
+                structure=structure,
                 kind="bench",
                 object_type="seance",
                 object_id=str(i),

@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopeError
 from simple_history.models import HistoricalRecords
 
 WEEKDAYS = [
@@ -81,15 +82,61 @@ class Structure(models.Model):
         return self.nom
 
 
-class Antenne(models.Model):
+# The roles of a structure's own people (staff-side): such an account belongs to one structure.
+# Prestataire-side accounts (prestataire, intervenant) and technical superusers belong to none.
+STRUCTURE_ROLES = ("staff", "evaluateur", "responsable", "conseiller")
+
+
+def default_structure() -> Structure:
+    """The structure a new row without one goes to: the active scope's, or the only structure there is.
+
+    With several structures and no scope, nothing is guessed: a row is never put in some structure silently.
+    """
+    # late: mlhg_app.structures imports this module (Structure)
+    from mlhg_app.structures import current_structure
+
+    structure = current_structure()
+    if structure is not None:
+        return structure
+    candidates = list(Structure.objects.order_by("pk")[:2])
+    if len(candidates) == 1:
+        return candidates[0]
+    raise ScopeError(
+        "A row of a structure is being created outside any structure's scope, and there is not exactly one "
+        "structure to put it in: pass its structure, or work inside structure_scope()."
+    )
+
+
+class InStructure(models.Model):
+    """A root model of the domain: its rows belong to one structure directly (`structure`), their children
+    through them. A row saved without a structure takes its parent's (`inherited_structure`), else the
+    active scope's, else the only structure (`default_structure`)."""
+
+    structure = models.ForeignKey(
+        Structure, verbose_name=_("structure"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.structure_id is None:
+            self.structure = self.inherited_structure() or default_structure()
+        super().save(*args, **kwargs)
+
+    def inherited_structure(self) -> Structure | None:
+        return None
+
+
+class Antenne(InStructure):
     """The siège or one of the 7 antennes territoriales (seed §1)."""
 
     class Kind(models.TextChoices):
         SIEGE = "siege", _("Siège social")
         ANTENNE = "antenne", _("Antenne territoriale")
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    nom = models.CharField(_("nom"), max_length=120, unique=True)
+    code = models.SlugField(_("code"), max_length=40)
+    nom = models.CharField(_("nom"), max_length=120)
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.ANTENNE)
     adresse = models.CharField(_("adresse"), max_length=255)
     code_postal = models.CharField(_("code postal"), max_length=5)
@@ -108,6 +155,10 @@ class Antenne(models.Model):
         verbose_name = _("site")
         verbose_name_plural = _("sites")
         ordering = ["ordre", "nom"]
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "code"], name="antenne_code_unique_par_structure"),
+            models.UniqueConstraint(fields=["structure", "nom"], name="antenne_nom_unique_par_structure"),
+        ]
 
     def __str__(self) -> str:
         return self.nom
@@ -177,6 +228,16 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+    # The structure a staff-side account belongs to (STRUCTURE_ROLES); None for prestataire-side accounts
+    # (shared: one provider answers several structures' calls) and technical superusers.
+    structure = models.ForeignKey(
+        Structure,
+        verbose_name=_("structure"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
     is_manager = models.BooleanField(
         _("encadrant hiérarchique"),
         default=False,
@@ -210,6 +271,11 @@ class User(AbstractUser):
         if self.role == self.Role.CONSEILLER and self.antenne_id is None:
             raise ValidationError({"antenne": _("Un conseiller doit être rattaché à un site.")})
 
+    def save(self, *args, **kwargs):
+        if self.structure_id is None and self.role in STRUCTURE_ROLES and not self.is_superuser:
+            self.structure = self.antenne.structure if self.antenne_id else default_structure()
+        super().save(*args, **kwargs)
+
     def has_perm(self, perm, obj=None):
         """Every permission comes from the backends (the role's rules, the object's predicates): the
         superuser flag alone grants none of the product's (the admin console reads it itself)."""
@@ -224,7 +290,7 @@ class User(AbstractUser):
         return self.is_manager or self.role == self.Role.RESPONSABLE
 
 
-class OutgoingMessage(models.Model):
+class OutgoingMessage(InStructure):
     """Every email the product sends, recorded once per occurrence.
 
     The unique key (kind, object, recipient, occurrence) makes a job that runs
@@ -255,7 +321,7 @@ class OutgoingMessage(models.Model):
         return f"{self.kind} → {self.recipient} ({self.sent_at:%d/%m/%Y %H:%M})"
 
 
-class PendingJob(models.Model):
+class PendingJob(InStructure):
     """A job a page could not hand to Redis (broker down): kept here, queued again by
     `mlhg_app.tasks.requeue_pending_jobs` once the broker answers (mlhg_app/jobs.py)."""
 
@@ -274,7 +340,7 @@ class PendingJob(models.Model):
         return f"{self.task} {self.kwargs}"
 
 
-class PeopleImport(models.Model):
+class PeopleImport(InStructure):
     """An HR export uploaded by staff (XLSX or CSV): kept from the preview to the confirmation, so that
     what is written is exactly the file that was previewed; its result is kept once applied
     (mlhg_app/services/people_import.py)."""
@@ -303,8 +369,11 @@ class PeopleImport(models.Model):
     def __str__(self):
         return f"{self.filename} ({self.get_status_display()})"
 
+    def inherited_structure(self):
+        return self.importe_par.structure
 
-class StoredExport(models.Model):
+
+class StoredExport(InStructure):
     """A slow export (a report PDF, an archive ZIP) made by a Celery job into a stored file; the page
     polls its status, then links the file. Kinds are registered by their apps (mlhg_app/exports.py)."""
 
@@ -332,3 +401,6 @@ class StoredExport(models.Model):
 
     def __str__(self):
         return f"{self.kind} n° {self.object_id} ({self.get_status_display()})"
+
+    def inherited_structure(self):
+        return self.demande_par.structure

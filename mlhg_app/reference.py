@@ -1,6 +1,11 @@
 """The MLHG's places, exactly as in the seed's table (AMI §1)."""
 
-from mlhg_app.models import Antenne
+from mlhg_app.migrations._structure_mlhg import MLHG
+from mlhg_app.models import Antenne, Structure
+
+# MLHG's identity: the one its migrations gave the structure `mlhg` (seed §1; no SIRET in the seed).
+SLUG = MLHG["slug"]
+IDENTITY = {name: value for name, value in MLHG.items() if name != "slug"}
 
 PLACES = [
     # code, nom, kind, adresse, code postal, ville
@@ -32,14 +37,23 @@ def sync_fields(obj, values: dict) -> bool:
     return bool(changed)
 
 
-def load() -> list[str]:
+def mlhg_structure() -> Structure:
+    """The structure `mlhg`, created with MLHG's identity when missing (never overwritten)."""
+    return Structure.objects.get_or_create(slug=SLUG, defaults=IDENTITY)[0]
+
+
+def load(structure: Structure | None = None) -> list[str]:
     """Create or correct the 8 places. Edited unavailable days are kept (headcounts are counted from the directory)."""
     changes = []
+    if structure is None:
+        structure, created = Structure.objects.get_or_create(slug=SLUG, defaults=IDENTITY)
+        if created:
+            changes.append(f"structure créée : {structure.nom}")
     for ordre, (code, nom, kind, adresse, cp, ville) in enumerate(PLACES):
         values = {"nom": nom, "kind": kind, "adresse": adresse, "code_postal": cp, "ville": ville, "ordre": ordre}
-        antenne = Antenne.objects.filter(code=code).first()
+        antenne = Antenne.objects.filter(structure=structure, code=code).first()
         if antenne is None:
-            Antenne.objects.create(code=code, **values)
+            Antenne.objects.create(structure=structure, code=code, **values)
             changes.append(f"site créé : {nom}")
         elif sync_fields(antenne, values):
             changes.append(f"site corrigé : {nom}")

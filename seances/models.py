@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mlhg_app.french import counted
+from mlhg_app.models import InStructure
 
 
-class Programme(models.Model):
+class Programme(InStructure):
     """A programme year (September to August) with the retained prestataire (seed §5.2–5.3)."""
 
     class Methode(models.TextChoices):
@@ -20,7 +21,7 @@ class Programme(models.Model):
         SUPERVISION = "supervision", _("Supervision collective")
         AUTRE = "autre", _("Autre")
 
-    annee_debut = models.PositiveSmallIntegerField(_("année de début"), unique=True)
+    annee_debut = models.PositiveSmallIntegerField(_("année de début"))
     prestataire = models.ForeignKey(
         "ami.Prestataire", verbose_name=_("prestataire"), on_delete=models.PROTECT, related_name="programmes"
     )
@@ -62,9 +63,15 @@ class Programme(models.Model):
         verbose_name = _("programme annuel")
         verbose_name_plural = _("programmes annuels")
         ordering = ["-annee_debut"]
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "annee_debut"], name="programme_annee_unique_par_structure")
+        ]
 
     def __str__(self) -> str:
         return f"Programme {self.annee_debut}-{self.annee_debut + 1}"
+
+    def inherited_structure(self):
+        return self.convention.dossier.ami.structure if self.convention_id else None
 
     @property
     def taille_usuelle(self) -> int:
@@ -325,7 +332,7 @@ class CharteAcceptation(models.Model):
         return f"{self.user} – {self.programme}"
 
 
-class CalendarFeed(models.Model):
+class CalendarFeed(InStructure):
     """A private iCal feed (revocable token URL) for an intervenant, a conseiller or a site."""
 
     class Kind(models.TextChoices):
@@ -348,6 +355,11 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.user or self.antenne}"
+
+    def inherited_structure(self):
+        if self.antenne_id:
+            return self.antenne.structure
+        return self.user.structure if self.user_id else None
 
 
 # -- after the séance (attendance, anonymous reports, cancellations, billing) ------------------
@@ -375,10 +387,10 @@ class Emargement(models.Model):
         return f"Émargement – {self.seance}"
 
 
-class Theme(models.Model):
+class Theme(InStructure):
     """A theme of the problématiques brought to the groups, from a list staff manage."""
 
-    libelle = models.CharField(_("libellé"), max_length=120, unique=True)
+    libelle = models.CharField(_("libellé"), max_length=120)
     actif = models.BooleanField(_("proposé"), default=True)
     ordre = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
@@ -386,6 +398,7 @@ class Theme(models.Model):
         verbose_name = _("thème")
         verbose_name_plural = _("thèmes")
         ordering = ["ordre", "libelle"]
+        constraints = [models.UniqueConstraint(fields=["structure", "libelle"], name="theme_unique_par_structure")]
 
     def __str__(self) -> str:
         return self.libelle
@@ -449,12 +462,13 @@ class Annulation(models.Model):
         return f"Annulation – {self.seance}"
 
 
-class Releve(models.Model):
+class Releve(InStructure):
     """A billing statement (relevé de prestations) for a period, numbered continuously."""
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="releves")
-    numero = models.CharField(_("numéro"), max_length=30, unique=True)
-    sequence = models.PositiveIntegerField(_("rang"), unique=True)
+    # The statement's structure is its programme's (kept here too: numbers and ranks are per structure).
+    numero = models.CharField(_("numéro"), max_length=30)
+    sequence = models.PositiveIntegerField(_("rang"))
     periode_debut = models.DateField(_("début de la période"))
     periode_fin = models.DateField(_("fin de la période"))
     total_ht = models.DecimalField(_("total HT"), max_digits=10, decimal_places=2)
@@ -476,10 +490,15 @@ class Releve(models.Model):
             models.CheckConstraint(
                 condition=models.Q(periode_fin__gte=models.F("periode_debut")), name="releve_periode"
             ),
+            models.UniqueConstraint(fields=["structure", "numero"], name="releve_numero_unique_par_structure"),
+            models.UniqueConstraint(fields=["structure", "sequence"], name="releve_rang_unique_par_structure"),
         ]
 
     def __str__(self) -> str:
         return f"Relevé {self.numero}"
+
+    def inherited_structure(self):
+        return self.programme.structure
 
 
 class LigneReleve(models.Model):

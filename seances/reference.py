@@ -1,5 +1,6 @@
 """The themes of the problématiques, as a starting list staff can edit (issue: after the séance)."""
 
+from mlhg_app.reference import mlhg_structure
 from seances.models import Theme
 
 THEMES = [
@@ -14,10 +15,11 @@ THEMES = [
 ]
 
 
-def load() -> list[str]:
+def load(structure=None) -> list[str]:
     changes = []
+    structure = structure or mlhg_structure()
     for ordre, libelle in enumerate(THEMES):
-        _, created = Theme.objects.get_or_create(libelle=libelle, defaults={"ordre": ordre})
+        _, created = Theme.objects.get_or_create(structure=structure, libelle=libelle, defaults={"ordre": ordre})
         if created:
             changes.append(f"thème créé : {libelle}")
     return changes

@@ -37,6 +37,26 @@ def _empty_cache():
     cache.clear()
 
 
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
+@pytest.fixture(autouse=True)
+def structure(request):
+    """Every test that uses the database has one structure, MLHG's (`mlhg`, the embedded default), made
+    before its other fixtures; a test that needs a second one makes it (tests/structures.py)."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not names & DB_FIXTURES:
+        return None
+    transactional = (
+        "transactional_db" in names or "live_server" in names or bool(marker and marker.kwargs.get("transaction"))
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from mlhg_app.reference import mlhg_structure
+
+    return mlhg_structure()
+
+
 @pytest.fixture(autouse=True)
 def _celery_eager():
     """Tasks run in-process in tests; the worker test opts out explicitly."""

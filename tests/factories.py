@@ -25,7 +25,7 @@ from ami.models import (
     siret_is_valid,
 )
 from bilans.models import Bilan, BilanVersion, Commentaire
-from mlhg_app.models import Antenne, PendingJob, StoredExport, Structure, User
+from mlhg_app.models import STRUCTURE_ROLES, Antenne, PendingJob, StoredExport, Structure, User, default_structure
 from seances.models import (
     CompteRendu,
     Emargement,
@@ -74,8 +74,9 @@ class StructureFactory(factory.django.DjangoModelFactory):
 class AntenneFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Antenne
-        django_get_or_create = ("code",)
+        django_get_or_create = ("structure", "code")
 
+    structure = factory.LazyFunction(default_structure)
     code = factory.Sequence(lambda n: f"antenne-{n}")
     nom = factory.Sequence(lambda n: f"Antenne de test {n}")
     kind = Antenne.Kind.ANTENNE
@@ -99,6 +100,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Dupont{n}")
     role = User.Role.CONSEILLER
     antenne = factory.SubFactory(AntenneFactory)
+    # A staff-side account belongs to its site's structure, else the default one; a prestataire-side one to none.
+    structure = factory.LazyAttribute(
+        lambda o: (
+            o.antenne.structure
+            if o.antenne
+            else (default_structure() if o.role in STRUCTURE_ROLES and not getattr(o, "is_superuser", False) else None)
+        )
+    )
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
@@ -115,9 +124,10 @@ PARIS = ZoneInfo("Europe/Paris")
 class AMIFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = AMI
-        django_get_or_create = ("reference",)
+        django_get_or_create = ("structure", "reference")
         skip_postgeneration_save = True
 
+    structure = factory.LazyFunction(default_structure)
     reference = factory.Sequence(lambda n: f"ami-test-{n}")
     titre = factory.Sequence(lambda n: f"AMI de test {n}")
     annee = 2026
@@ -288,6 +298,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Programme
 
+    structure = factory.LazyFunction(default_structure)
     annee_debut = 2026
     prestataire = factory.SubFactory(PrestataireFactory)
     prix_seance_groupe = Decimal("450.00")
@@ -371,8 +382,9 @@ class SeanceFactory(factory.django.DjangoModelFactory):
 class ThemeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Theme
-        django_get_or_create = ("libelle",)
+        django_get_or_create = ("structure", "libelle")
 
+    structure = factory.LazyFunction(default_structure)
     libelle = factory.Sequence(lambda n: f"Thème {n}")
 
 
@@ -408,6 +420,7 @@ class ReleveFactory(factory.django.DjangoModelFactory):
         model = Releve
 
     programme = factory.SubFactory(ProgrammeFactory)
+    structure = factory.LazyAttribute(lambda o: o.programme.structure)
     sequence = factory.Sequence(lambda n: n + 1)
     numero = factory.LazyAttribute(lambda o: f"REL-{o.programme.annee_debut}-{o.sequence:03d}")
     periode_debut = datetime.date(2026, 9, 1)
@@ -466,6 +479,7 @@ class StoredExportFactory(factory.django.DjangoModelFactory):
     kind = "bilans.version"
     object_id = 1
     demande_par = factory.SubFactory(UserFactory)
+    structure = factory.LazyAttribute(lambda o: o.demande_par.structure or default_structure())
 
 
 class PendingJobFactory(factory.django.DjangoModelFactory):
@@ -474,6 +488,7 @@ class PendingJobFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PendingJob
 
+    structure = factory.LazyFunction(default_structure)
     task = "mlhg_app.tasks.ping"
     kwargs = factory.LazyFunction(dict)
 

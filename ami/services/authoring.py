@@ -15,6 +15,7 @@ from ami.models import AMI, QUESTIONS_JOURS_AVANT, Critere, Jalon, SectionAMI
 from ami.services.rectificatif import ami_version_record, sections_apply, unique_code
 from ami.services.states import ami_set_state
 from mlhg_app.french import counted, deadline_text, long_date
+from mlhg_app.models import default_structure
 from mlhg_app.refusals import Refused
 
 # What an AMI created from another takes from it, besides its text, criteria and calendar.
@@ -68,10 +69,10 @@ def _refuse_unless_draft(ami: AMI):
         )
 
 
-def _check_reference(reference: str, ami: AMI | None = None):
+def _check_reference(reference: str, ami: AMI | None = None, structure=None):
     if not reference:
         raise Refused("Indiquez la référence de l'AMI (elle sert d'adresse à sa page).", "reference")
-    others = AMI.objects.filter(reference=reference)
+    others = AMI.objects.filter(structure=ami.structure if ami is not None else structure, reference=reference)
     if ami is not None:
         others = others.exclude(pk=ami.pk)
     if others.exists():
@@ -99,9 +100,11 @@ def ami_create(
     rows, one history entry by `by`. Nothing is published nor sent.
     """
     reference = (reference or "").strip()
-    _check_reference(reference)
+    structure = source.structure if source is not None else default_structure()
+    _check_reference(reference, structure=structure)
     with transaction.atomic():
         ami = AMI(
+            structure=structure,
             reference=reference,
             titre=titre,
             annee=annee,

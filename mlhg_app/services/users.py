@@ -12,7 +12,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from mlhg_app.jobs import enqueue
 from mlhg_app.messaging import account_message_send
-from mlhg_app.models import User
+from mlhg_app.models import STRUCTURE_ROLES, User, default_structure
 from mlhg_app.refusals import Refused
 
 
@@ -48,10 +48,16 @@ def send_welcome(*, user_id: int) -> bool:
 
 
 def _account(*, email: str, first_name: str, last_name: str, role: str, antenne=None, is_manager=False) -> User:
-    """An unsaved account without password: the address lowercased, `is_staff` following the role."""
+    """An unsaved account without password: the address lowercased, `is_staff` following the role, a
+    staff-side account in its site's structure (else the current one), a prestataire-side one in none."""
     if not email:
         raise ValueError("L'adresse électronique est obligatoire.")
+    if antenne is not None:
+        structure = antenne.structure
+    else:
+        structure = default_structure() if role in STRUCTURE_ROLES else None
     return User(
+        structure=structure,
         email=User.objects.normalize_email(email).lower(),
         first_name=first_name,
         last_name=last_name,

@@ -3,7 +3,7 @@
 Money is `Decimal`, rounded half-up to the cent (`ami.scoring.money`). A statement lists
 each séance réalisée of its period and each cancellation staff marked billable, each at the
 full-group or the sub-group price HT; VAT applies to the total HT. Its number
-`REL-<année de début>-<NNN>` follows a global, gapless sequence.
+`REL-<année de début>-<NNN>` follows a gapless sequence per structure.
 """
 
 import datetime
@@ -133,7 +133,7 @@ def statement_create(*, programme: Programme, debut: datetime.date, fin: datetim
     Refused when the period is inverted, overlaps a statement of the same
     programme, or has nothing to bill. Side effects, in one transaction: the
     programme rows are locked (statements are created one at a time), the next
-    global `sequence` (max + 1: gapless) and its number `REL-<année>-<NNN>`, the
+    `sequence` of its structure (max + 1: gapless) and its number `REL-<année>-<NNN>`, the
     `Releve` with its totals and one `LigneReleve` per séance (a séance is on one
     statement at most), and its PDF stored in `Releve.fichier`.
     """
@@ -141,7 +141,12 @@ def statement_create(*, programme: Programme, debut: datetime.date, fin: datetim
         raise Refused("La fin de la période doit être postérieure ou égale à son début.")
     with transaction.atomic():
         # One statement at a time: the sequence is taken as max + 1 under this lock.
-        list(Programme.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+        list(
+            Programme.objects.filter(structure=programme.structure_id)
+            .select_for_update()
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         previous = (
             Releve.objects.filter(programme=programme, periode_debut__lte=fin, periode_fin__gte=debut)
             .order_by("periode_debut")
@@ -156,9 +161,16 @@ def statement_create(*, programme: Programme, debut: datetime.date, fin: datetim
         preview = statement_preview(programme, debut, fin)
         if not preview["lines"]:
             raise Refused(f"Aucune séance réalisée ni annulation facturable à facturer du {_d(debut)} au {_d(fin)}.")
-        last = Releve.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+        last = (
+            Releve.objects.filter(structure=programme.structure_id)
+            .order_by("-sequence")
+            .values_list("sequence", flat=True)
+            .first()
+            or 0
+        )
         sequence = last + 1
         releve = Releve(
+            structure_id=programme.structure_id,
             programme=programme,
             numero=f"REL-{programme.annee_debut}-{sequence:03d}",
             sequence=sequence,

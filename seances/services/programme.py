@@ -40,13 +40,16 @@ def programme_create_from_convention(*, convention: Convention, responsable: Use
     financier = version.contenu["financier"]
     year = convention.date_debut.year
     with transaction.atomic():
-        if Programme.objects.filter(annee_debut=year).exists():
+        structure = dossier.ami.structure
+        if Programme.objects.filter(structure=structure, annee_debut=year).exists():
             raise Refused(f"Le programme {year}-{year + 1} existe déjà.")
         programme = Programme.objects.create(
+            structure=structure,
             annee_debut=year,
             prestataire=dossier.prestataire,
             convention=convention,
-            responsable=responsable or User.objects.filter(role=User.Role.RESPONSABLE, is_active=True).first(),
+            responsable=responsable
+            or User.objects.filter(structure=structure, role=User.Role.RESPONSABLE, is_active=True).first(),
             methode=METHODES.get(version.contenu["methodologie"]["approche"], "autre"),
             prix_seance_groupe=financier["prix_seance_groupe"],
             prix_seance_sous_groupe=financier["prix_seance_sous_groupe"] or financier["prix_seance_groupe"],

@@ -165,7 +165,7 @@ def renewal_problems(programme: Programme) -> list[str]:
                 f"L'avenant n° {pending.numero} attend encore sa signature : faites-le signer avant de reconduire."
             )
     after = programme.annee_debut + 1
-    if Programme.objects.filter(annee_debut=after).exists():
+    if Programme.objects.filter(structure=programme.structure_id, annee_debut=after).exists():
         problems.append(f"Le programme {year_label(after)} existe déjà.")
     return problems
 
@@ -262,7 +262,9 @@ def programme_renew(
         )
         # the convention's base prices: its signed avenants apply by date (`seances.pricing`), this one too
         suivant = Programme.objects.create(
-            annee_debut=plan.annee, **{name: getattr(programme, name) for name in CARRIED_OVER}
+            structure=programme.structure,
+            annee_debut=plan.annee,
+            **{name: getattr(programme, name) for name in CARRIED_OVER},
         )
         Fenetre.objects.bulk_create(
             Fenetre(programme=suivant, numero=numero, libelle=libelle, debut=debut, fin=fin, mois_indicatifs=mois)

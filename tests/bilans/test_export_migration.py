@@ -8,11 +8,13 @@ from django.db.migrations.executor import MigrationExecutor
 from bilans.models import EXPORT_DRAFT, EXPORT_VERSION
 from bilans.services.opening import bilan_open
 from mlhg_app.models import PendingJob, StoredExport
-from tests.factories import BilanVersionFactory, PendingJobFactory
+from tests.factories import BilanVersionFactory
 from tests.seances_world import build_programme
 
+# mlhg_app 0007 (the structure of stored exports and pending jobs, issue 19) comes after bilans 0004: undone
+# with it, applied again after it (it puts the moved rows in the structure `mlhg`).
 BEFORE = [("bilans", "0002_bilanversion_empreintes")]
-AFTER = [("bilans", "0004_exportpdf_delete")]
+AFTER = [("bilans", "0004_exportpdf_delete"), ("mlhg_app", "0007_structure")]
 
 
 def migrate(targets):
@@ -43,8 +45,11 @@ def test_bilan_exports_move_to_stored_exports_and_back(users):
         demande_par_id=users["responsable"].pk,
     )  # fmt: skip
     draft = ExportPdf.objects.create(bilan_id=bilan.pk, demande_par_id=users["prestataire"].pk)
-    PendingJobFactory(task="bilans.tasks.export_pdf", kwargs={"export_id": draft.pk})
-    PendingJobFactory(task="bilans.tasks.export_pdf", kwargs={"export_id": 999999})  # its export is gone
+    # the pending jobs as they are before their structure (mlhg_app 0006)
+    pending_state = MigrationExecutor(connection).loader.project_state([("mlhg_app", "0006_structure")])
+    OldPendingJob = pending_state.apps.get_model("mlhg_app", "PendingJob")
+    OldPendingJob.objects.create(task="bilans.tasks.export_pdf", kwargs={"export_id": draft.pk})
+    OldPendingJob.objects.create(task="bilans.tasks.export_pdf", kwargs={"export_id": 999999})  # its export is gone
 
     migrate(AFTER)
     rows = list(StoredExport.objects.order_by("pk").values_list("kind", "object_id", "status", "fichier", "filename"))

@@ -11,15 +11,24 @@ import uuid
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.core.checks import run_checks
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from mlhg_app.models import Structure
-from mlhg_app.rls import TablePolicy, policies_out_of_step, sync_policies
-from mlhg_app.structures import every_structure, response_in_structure, structure_scope
+from mlhg_app.rls import TablePolicy, policies_out_of_step, sync_policies, table_policies
+from mlhg_app.structures import every_structure, response_in_structure, structure_paths, structure_scope
 from tests.celery_workers import database_url, start_worker, stop_worker
-from tests.factories import StructureFactory
+from tests.factories import (
+    AMIFactory,
+    DossierFactory,
+    EtapeDerouleFactory,
+    ProgrammeFactory,
+    StructureFactory,
+    UserFactory,
+)
+from tests.processes import run as run_process
 from tests.real_services import require_postgresql, require_redis
 
 ROOT, CHILD, GRANDCHILD = "rls_test_racine", "rls_test_enfant", "rls_test_petit_enfant"
@@ -28,6 +37,41 @@ POLICIES = [
     TablePolicy(CHILD, "racine_id", ROOT, "id"),
     TablePolicy(GRANDCHILD, "enfant_id", CHILD, "id"),
 ]
+
+
+# The models' paths to their structure as the tenant's step 1 lists them (docs: _notes/tenant-step1.md), used
+# until the scoped managers say them (`structure_paths()`, step 2).
+STEP1_PATHS = {
+    "ami.AMI": "structure", "ami.Rectificatif": "ami__structure", "ami.VersionAMI": "ami__structure",
+    "ami.Question": "ami__structure", "ami.Critere": "ami__structure", "ami.Jalon": "ami__structure",
+    "ami.SectionAMI": "ami__structure", "ami.Dossier": "ami__structure", "ami.DepotCourriel": "ami__structure",
+    "ami.Decision": "ami__structure", "ami.EtapeDeroule": "dossier__ami__structure",
+    "ami.Intervenant": "dossier__ami__structure", "ami.Reference": "dossier__ami__structure",
+    "ami.Fichier": "dossier__ami__structure", "ami.DossierVersion": "dossier__ami__structure",
+    "ami.Evaluation": "dossier__ami__structure", "ami.Lettre": "dossier__ami__structure",
+    "ami.Convention": "dossier__ami__structure", "ami.Note": "evaluation__dossier__ami__structure",
+    "ami.Avenant": "convention__dossier__ami__structure",
+    "mlhg_app.Antenne": "structure", "mlhg_app.OutgoingMessage": "structure", "mlhg_app.PendingJob": "structure",
+    "mlhg_app.PeopleImport": "structure", "mlhg_app.StoredExport": "structure",
+    "seances.Programme": "structure", "seances.Theme": "structure", "seances.CalendarFeed": "structure",
+    "seances.Releve": "structure", "seances.Reconduction": "programme__structure",
+    "seances.Fenetre": "programme__structure", "seances.IntervenantProgramme": "programme__structure",
+    "seances.ProgrammeSite": "programme__structure", "seances.Groupe": "programme__structure",
+    "seances.Seance": "programme__structure", "seances.CharteAcceptation": "programme__structure",
+    "seances.Avis": "programme__structure", "seances.RevuePrestation": "programme__structure",
+    "seances.Indisponibilite": "intervenant__programme__structure",
+    "seances.Emargement": "seance__programme__structure", "seances.CompteRendu": "seance__programme__structure",
+    "seances.Annulation": "seance__programme__structure", "seances.AvisInvitation": "seance__programme__structure",
+    "seances.RevueCritere": "revue__programme__structure", "seances.LigneReleve": "releve__structure",
+    "seances.Facture": "releve__structure", "bilans.Bilan": "programme__structure",
+    "bilans.AvisPublication": "programme__structure", "bilans.BilanVersion": "bilan__programme__structure",
+    "bilans.Commentaire": "version__bilan__programme__structure",
+}  # fmt: skip
+
+
+def model_policies() -> list[TablePolicy]:
+    """The policies of the models' tables: from their scoped managers, or step 1's list until they have them."""
+    return table_policies(structure_paths() or {apps.get_model(label): path for label, path in STEP1_PATHS.items()})
 
 
 def make_tables(a: Structure, b: Structure) -> None:
@@ -175,13 +219,21 @@ def test_create_app_role_makes_a_role_that_bypasses_nothing(db):
 
 
 @pytest.fixture
-def committed_world(transactional_db):
+def committed_world(transactional_db, structure):
+    """Committed, for other sessions to read: the test tables, the models' policies, one programme in each of the
+    structures alpha and beta, and the application's role. Taken back afterwards (the policies as migrate left them)."""
     require_postgresql()
     a, b = StructureFactory(slug="alpha"), StructureFactory(slug="beta")
     make_tables(a, b)
+    sync_policies(connection, model_policies(), prune=False)
+    programmes = {}
+    for s in (a, b):
+        with structure_scope(s):
+            programmes[s.slug] = ProgrammeFactory().pk
     role = create_app_role()
-    yield {"a": a, "b": b, "role": role}
+    yield {"a": a, "b": b, "role": role, "programmes": programmes}
     drop_tables()
+    sync_policies(connection)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP OWNED BY {connection.ops.quote_name(role)}")
         cursor.execute(f"DROP ROLE {connection.ops.quote_name(role)}")
@@ -237,13 +289,16 @@ def test_a_task_started_in_a_structures_scope_reads_only_its_rows_on_a_real_work
     def run(table):
         return app.send_task("tests.visible_rows", kwargs={"table": table}, queue=queue).get(timeout=30)
 
+    programmes = committed_world["programmes"]
     try:
         with structure_scope(a):
             assert run(ROOT) == {"ids": [1], "structure": "alpha", "setting": str(a.pk)}
             assert run(GRANDCHILD)["ids"] == [111]
+            assert run("seances_programme")["ids"] == [programmes["alpha"]]
         with structure_scope(b):
             assert run(CHILD) == {"ids": [22], "structure": "beta", "setting": str(b.pk)}
         assert run(ROOT) == {"ids": [], "structure": None, "setting": None}
+        assert run("seances_programme")["ids"] == []
         with every_structure():
             assert run(CHILD) == {"ids": [11, 22], "structure": None, "setting": "*"}
     finally:
@@ -292,3 +347,74 @@ def test_the_deploy_check_warns_when_the_application_bypasses_the_policies(world
         cursor.execute(f"SET ROLE {connection.ops.quote_name(world['role'])}")
         assert check(None, databases=["default"]) == []
         cursor.execute("RESET ROLE")
+
+
+# -- the models' own tables --------------------------------------------------------------------------------------
+
+
+def count_as(role: str | None, tables: list[str]) -> dict[str, int]:
+    """How many rows of each table `role` reads (None: the test's own session, a superuser's)."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET ROLE {q(role)}" if role else "RESET ROLE")
+        try:
+            seen = {}
+            for table in tables:
+                cursor.execute(f"SELECT * FROM {q(table)}")  # nosec B608 # the models' tables
+                seen[table] = len(cursor.fetchall())
+            return seen
+        finally:
+            cursor.execute("RESET ROLE")
+
+
+def two_structures_with_a_dossier(a: Structure, b: Structure) -> dict:
+    """In each structure the same rows: an AMI (its criteria, its history) with an evaluator (a many-to-many row)
+    and a dossier with a step."""
+    made = {}
+    for structure in (a, b):
+        with structure_scope(structure):
+            ami = AMIFactory(reference=f"ami-{structure.slug}")
+            ami.evaluateurs.add(UserFactory(email=f"evaluateur@{structure.slug}.exemple.fr", role="evaluateur"))
+            EtapeDerouleFactory(dossier=DossierFactory(ami=ami))
+            made[structure.slug] = ami
+    return made
+
+
+AMI_TABLES = ["ami_ami", "ami_ami_evaluateurs", "ami_historicalami", "ami_critere", "ami_dossier", "ami_etapederoule"]
+
+
+def test_the_models_tables_show_the_application_role_only_its_structures_rows(db, structure):
+    require_postgresql()
+    policies = model_policies()
+    assert set(AMI_TABLES) <= {p.table for p in policies}
+    sync_policies(connection, policies, prune=False)
+    beta = StructureFactory(slug="beta")
+    two_structures_with_a_dossier(structure, beta)
+    role = create_app_role()
+
+    every_row = count_as(None, AMI_TABLES)  # the test's superuser: every row, half of them each structure's
+    assert all(every_row.values()) and all(n % 2 == 0 for n in every_row.values())
+    assert count_as(role, AMI_TABLES) == dict.fromkeys(AMI_TABLES, 0)
+    with structure_scope(beta):
+        assert count_as(role, AMI_TABLES) == {table: n // 2 for table, n in every_row.items()}
+    with structure_scope(structure):
+        assert count_as(role, AMI_TABLES) == {table: n // 2 for table, n in every_row.items()}
+    with every_structure():
+        assert count_as(role, AMI_TABLES) == every_row
+
+
+def test_a_command_with_structure_b_sees_only_bs_rows(committed_world):
+    """`plan_seances --structure beta`, a real process logged in as the application's role: B's programme is
+    found, A's is not (its row is not visible to B's transactions)."""
+    programmes, url = committed_world["programmes"], database_url(committed_world["role"])
+
+    def plan(programme: int, slug: str):
+        args = ["manage.py", "plan_seances", "--programme", str(programme), "--structure", slug, "--dry-run"]
+        return run_process(args, DATABASE_URL=url)
+
+    found = "Aucun plan possible pour le Programme 2026-2027 :\n- Le programme n'a aucune fenêtre"  # found, empty
+    assert plan(programmes["beta"], "beta").stderr.startswith(found)
+    assert plan(programmes["alpha"], "beta").stderr.startswith(
+        f"CommandError: Programme {programmes['alpha']} introuvable."
+    )
+    assert plan(programmes["alpha"], "alpha").stderr.startswith(found)

@@ -39,3 +39,15 @@ def current_scope() -> tuple[str | None, str | None]:
     seen = (structure.slug if structure else None, database_value())
     SEEN.append(seen)
     return seen
+
+
+@app.task(name="tests.scoped_ami_references")
+def scoped_ami_references() -> list[str]:
+    """The AMIs a scoped manager shows this task (`scoped_manager("structure")`, as the models' own will be)."""
+    # late: idem
+    from ami.models import AMI
+    from mlhg_app.structures import scoped_manager
+
+    manager = scoped_manager("structure")
+    manager.model = AMI
+    return sorted(manager.values_list("reference", flat=True))

@@ -5,13 +5,14 @@ only structure)."""
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django_scopes import ScopeError
 
 from mlhg_app.celery import app as celery_app
 from mlhg_app.models import Structure
 from mlhg_app.structures import every_structure, structure_scope
 from mlhg_app.tasks import for_each_structure
 from tests import structure_worker
-from tests.factories import StructureFactory
+from tests.factories import AMIFactory, PendingJobFactory, StructureFactory
 
 
 @pytest.fixture(autouse=True)
@@ -67,3 +68,25 @@ def test_a_command_works_in_the_only_structure_or_the_one_named(db, structure):
     Structure.objects.all().delete()
     with pytest.raises(CommandError, match="^Aucune structure enregistrée"):
         call_command("plan_seances", programme=1)
+
+
+def test_a_task_queued_outside_any_scope_refuses_scoped_reads_loudly(db, structure, caplog):
+    AMIFactory(reference="ami-mlhg")
+    with structure_scope(StructureFactory(slug="beta")):
+        AMIFactory(reference="ami-beta")
+        assert structure_worker.scoped_ami_references.delay().get() == ["ami-beta"]
+    with pytest.raises(ScopeError):
+        structure_worker.scoped_ami_references.delay()
+    assert "tests.scoped_ami_references[" in caplog.text
+    assert "read scoped data without a structure (queued outside any scope; kwargs={}): refused" in caplog.text
+
+
+def test_a_job_kept_while_redis_was_down_runs_in_its_own_structure(db, structure):
+    from mlhg_app.jobs import requeue_pending
+
+    with structure_scope(StructureFactory(slug="beta")):
+        PendingJobFactory(task="tests.current_scope", kwargs={})
+    PendingJobFactory(task="tests.current_scope", kwargs={}, structure=structure)
+    with every_structure():  # queued from a scope that is neither's: each job carries its own
+        assert requeue_pending() == 2
+    assert sorted(slug for slug, _setting in structure_worker.SEEN) == ["beta", "mlhg"]

@@ -33,6 +33,18 @@ class MLHGTask(Task):
     retry_jitter = True
     max_retries = 5
 
+    def __call__(self, *args, **kwargs):
+        """A task run by a worker, outside any structure's scope, reads across structures until tasks
+        carry their structure (issue 19, rls); a task run in-process (eager, from a request or a test)
+        keeps the caller's scope."""
+        # late: the Django apps are not loaded when this module is imported (celery -A mlhg_app)
+        from mlhg_app.structures import every_structure, get_scope
+
+        if get_scope():
+            return super().__call__(*args, **kwargs)
+        with every_structure():
+            return super().__call__(*args, **kwargs)
+
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         logger.error("task %s[%s] failed: %r (kwargs=%s)", self.name, task_id, exc, kwargs)
 

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from mlhg_app.structures import across_structures
 from seances.calendar_rules import date_long_fr, time_fr
 from seances.models import Groupe, IntervenantProgramme, Programme
 from seances.services.planning import programme_plan
@@ -16,6 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Affiche le plan sans rien enregistrer.")
         parser.add_argument("--time-limit", type=float, default=20.0, help="Temps de calcul maximal (s).")
 
+    # until the commands take --structure (issue 19, rls): they read and write across structures
+    @across_structures
     def handle(self, *args, **options):
         programme = Programme.objects.filter(pk=options["programme"]).first()
         if programme is None:

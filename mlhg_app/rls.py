@@ -143,8 +143,9 @@ def _current_state(cursor, tables: list[str]) -> dict[str, tuple[bool, bool, str
     return {name: (enabled, forced, comment) for name, enabled, forced, comment in cursor.fetchall()}
 
 
-def policies_out_of_step(connection, policies: list[TablePolicy] | None = None) -> list[str]:
-    """The tables whose policy differs from what the models ask for (missing, stale, or no longer scoped)."""
+def policies_out_of_step(connection, policies: list[TablePolicy] | None = None, *, prune: bool = True) -> list[str]:
+    """The tables whose policy differs from what the models ask for (missing, stale, or, with `prune`, no
+    longer scoped)."""
     policies = table_policies() if policies is None else policies
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
@@ -152,7 +153,7 @@ def policies_out_of_step(connection, policies: list[TablePolicy] | None = None) 
     wanted = {p.table: (True, True, p.digest(quote)) for p in policies}
     stale = [table for table, want in wanted.items() if state.get(table) != want]
     gone = [table for table, (_e, _f, comment) in state.items() if table not in wanted and comment is not None]
-    return sorted(stale + gone)
+    return sorted(stale + (gone if prune else []))
 
 
 def sync_policies(connection, policies: list[TablePolicy] | None = None, *, prune: bool = True) -> list[str]:
@@ -162,9 +163,7 @@ def sync_policies(connection, policies: list[TablePolicy] | None = None, *, prun
         return []
     policies = table_policies() if policies is None else policies
     quote = connection.ops.quote_name
-    changed = policies_out_of_step(connection, policies)
-    if not prune:
-        changed = [table for table in changed if table in {p.table for p in policies}]
+    changed = policies_out_of_step(connection, policies, prune=prune)
     by_table = {p.table: p for p in policies}
     with connection.cursor() as cursor:
         for table in changed:

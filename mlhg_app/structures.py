@@ -23,27 +23,80 @@ a task or a command carries the setting of its scope, whatever its shape, and no
 
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from django.apps import apps
+from django.core.exceptions import FullResultSet
 from django.db import models, transaction
 from django.db.backends.signals import connection_created
+from django.db.models import Expression, F
 from django.dispatch import receiver
-from django_scopes import ScopedManager, get_scope, scope, scopes_disabled
+from django_scopes import ScopeError, get_scope, scope, scopes_disabled
 
-from mlhg_app.models import Structure
+if TYPE_CHECKING:
+    from mlhg_app.models import Structure
 
 # The PostgreSQL setting the row-level security policies compare with each row's structure id.
 DATABASE_SETTING = "mlhg.structure"
 EVERY_STRUCTURE = "*"
 
 
+class ScopeStructure(Expression):
+    """The id of the active scope's structure, read when the query is compiled (not when the queryset is
+    built), so that a queryset made outside any scope — a form field's choices built at import, a
+    module-level queryset — is filtered by the scope it is evaluated in.
+
+    django-scopes' state decides: inside `scopes_disabled()` / `every_structure()` the condition is left
+    out (FullResultSet); inside `structure_scope(s)`, `column = s.id`; outside any scope, or in
+    a scope without a structure, ScopeError (fail closed, as django-scopes' own managers).
+    """
+
+    def __init__(self, column):
+        super().__init__(output_field=models.BigIntegerField())
+        self.column = column
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, exprs):
+        (self.column,) = exprs
+
+    def as_sql(self, compiler, connection):
+        current = get_scope()
+        if not current.get("_enabled", True):
+            raise FullResultSet  # scopes disabled: the condition is left out of the query
+
+        structure = current.get("structure")
+        if structure is None:
+            raise ScopeError("A scope on dimension(s) structure needs to be active for this query.")
+        return "%s", [getattr(structure, "pk", structure)]
+
+
 def scoped_manager(path: str, manager_class: type[models.Manager] = models.Manager) -> models.Manager:
-    """A django-scopes manager filtering on `path` (e.g. "dossier__ami__structure"), which it remembers."""
-    manager = ScopedManager(_manager_class=manager_class, structure=path)
-    manager.structure_path = path
-    return manager
+    """The manager of a scoped model: every query filtered on `path` (e.g. "dossier__ami__structure") by the
+    active scope (`ScopeStructure`), which it remembers (`structure_path`, read by `structure_paths()`).
+
+    Like django-scopes' ScopedManager (its scopes, `scopes_disabled()` and ScopeError), except that the
+    scope is checked when the query runs: a queryset may be built at import time (a ModelChoiceField's)
+    and evaluated inside a request's scope. `manager_class` keeps a custom manager or queryset working.
+    """
+
+    class StructureScopedManager(manager_class):
+        structure_path = path
+
+        def get_queryset(self):
+            return in_scope(super().get_queryset(), path)
+
+    return StructureScopedManager()
+
+
+def in_scope(queryset: models.QuerySet, path: str) -> models.QuerySet:
+    """`queryset` filtered on `path` by the active scope, as a scoped manager does (for the querysets that
+    do not come from one: an object's history, `Model.history`)."""
+    return queryset.filter(**{path: ScopeStructure(F(path))})
 
 
 def structure_paths() -> dict[type[models.Model], str]:
@@ -56,6 +109,9 @@ def structure_paths() -> dict[type[models.Model], str]:
 
 
 def current_structure() -> Structure | None:
+    # late: mlhg_app.models builds its managers with this module (scoped_manager)
+    from mlhg_app.models import Structure
+
     structure = get_scope().get("structure")
     return structure if isinstance(structure, Structure) else None
 
@@ -139,6 +195,18 @@ def every_structure():
         yield
 
 
+def across_structures(function):
+    """`function` run inside `every_structure()` (a management command's `handle`, until each names its
+    structure)."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with every_structure():
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
 def response_in_structure(request, get_response, structure: Structure):
     """The response to a request of `structure` (for the routing middleware): made inside its scope and one
     transaction, so that the setting is made once for the whole request (outside a transaction each statement
@@ -167,6 +235,9 @@ def scope_named(value: str):
         with every_structure():
             yield EVERY_STRUCTURE
         return
+    # late: mlhg_app.models builds its managers with this module (scoped_manager)
+    from mlhg_app.models import Structure
+
     structure = Structure.objects.filter(slug=value).first()
     if structure is None:
         yield None

@@ -43,11 +43,8 @@ def current_scope() -> tuple[str | None, str | None]:
 
 @app.task(name="tests.scoped_ami_references")
 def scoped_ami_references() -> list[str]:
-    """The AMIs a scoped manager shows this task (`scoped_manager("structure")`, as the models' own will be)."""
+    """The AMIs the scoped manager of the model shows this task."""
     # late: idem
     from ami.models import AMI
-    from mlhg_app.structures import scoped_manager
 
-    manager = scoped_manager("structure")
-    manager.model = AMI
-    return sorted(manager.values_list("reference", flat=True))
+    return sorted(AMI.objects.values_list("reference", flat=True))

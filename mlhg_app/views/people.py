@@ -101,7 +101,7 @@ class PersonView(PermissionRequiredView, View):
 
     def get_permission_object(self):
         if not hasattr(self, "person"):
-            self.person = get_object_or_404(User.objects.select_related("antenne"), pk=self.kwargs["pk"])
+            self.person = get_object_or_404(User.objects.in_structure().select_related("antenne"), pk=self.kwargs["pk"])
         return self.person
 
     def _page(self, request, form):

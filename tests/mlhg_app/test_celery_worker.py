@@ -10,6 +10,7 @@ import pytest
 
 from mlhg_app.models import OutgoingMessage
 from mlhg_app.services.users import send_welcome
+from mlhg_app.structures import structure_scope
 from mlhg_app.tasks import ping
 from tests.celery_workers import start_worker, stop_worker
 from tests.factories import DossierVersionFactory, StoredExportFactory, UserFactory
@@ -41,10 +42,11 @@ def test_task_round_trip_through_redis(worker):
     assert result.get(timeout=30) == "pong"
 
 
-def test_two_deliveries_of_the_same_reminder_send_one_email(worker):
+def test_two_deliveries_of_the_same_reminder_send_one_email(worker, structure):
     user = UserFactory(email="deux.livraisons@exemple.fr", role="intervenant", antenne=None)
-    first = send_welcome.apply_async(kwargs={"user_id": user.pk}, queue=worker["queue"])
-    second = send_welcome.apply_async(kwargs={"user_id": user.pk}, queue=worker["queue"])
+    with structure_scope(structure):  # the jobs carry it to the worker
+        first = send_welcome.apply_async(kwargs={"user_id": user.pk}, queue=worker["queue"])
+        second = send_welcome.apply_async(kwargs={"user_id": user.pk}, queue=worker["queue"])
 
     assert sorted([first.get(timeout=30), second.get(timeout=30)]) == [False, True]
     assert OutgoingMessage.objects.filter(kind="account.welcome", recipient=user.email).count() == 1
@@ -56,7 +58,7 @@ def test_two_deliveries_of_the_same_reminder_send_one_email(worker):
     assert message["Subject"].strip() == "Votre accès à la plateforme APP de la Mission Locale Haute-Garonne"
 
 
-def test_the_bilan_pdf_export_runs_on_the_worker(worker, users):
+def test_the_bilan_pdf_export_runs_on_the_worker(worker, users, structure):
     """The export job leaves the web process: the worker renders the PDF into the shared media folder."""
     from bilans.models import EXPORT_VERSION
     from bilans.services.opening import bilan_open
@@ -75,7 +77,8 @@ def test_the_bilan_pdf_export_runs_on_the_worker(worker, users):
     export = StoredExportFactory(
         kind=EXPORT_VERSION, object_id=bilan.versions.get().pk, demande_par=users["responsable"]
     )
-    result = run_export.apply_async(kwargs={"export_id": export.pk}, queue=worker["queue"])
+    with structure_scope(structure):  # the job carries it to the worker
+        result = run_export.apply_async(kwargs={"export_id": export.pk}, queue=worker["queue"])
     assert result.get(timeout=120) == "pret"
     export.refresh_from_db()
     assert export.status == "pret" and export.fichier.read().startswith(b"%PDF")
@@ -91,7 +94,7 @@ def wait_for(condition, timeout: float, what: str):
 
 
 def test_a_worker_killed_in_the_middle_of_pdf_jobs_leaves_one_pdf_and_one_email(
-    transactional_db, _celery_eager, settings, tmp_path, users
+    transactional_db, _celery_eager, settings, tmp_path, users, structure
 ):
     """SIGKILL to a worker (and its pool) while it renders a bilan export and a dossier receipt, each paused
     between rendering and storing (tests/paused_worker.py); a new worker takes both jobs again (acks_late, visibility timeout) and
@@ -124,8 +127,9 @@ def test_a_worker_killed_in_the_middle_of_pdf_jobs_leaves_one_pdf_and_one_email(
     short = {"CELERY_VISIBILITY_TIMEOUT": 5}  # a dead worker's jobs come back after 5 s (2 h in production)
     first = start_worker(settings, queue, mail_dir, log_path, app_module="tests.paused_worker", **short)
     try:
-        run_export.apply_async(kwargs={"export_id": export.pk}, queue=queue)
-        send_receipt.apply_async(kwargs={"version_id": version.pk}, queue=queue)
+        with structure_scope(structure):  # the jobs carry it to the worker
+            run_export.apply_async(kwargs={"export_id": export.pk}, queue=queue)
+            send_receipt.apply_async(kwargs={"version_id": version.pk}, queue=queue)
         wait_for(lambda: log_path.read_text().count("job paused for tests") == 2, 90, "les deux PDF rendus")
     finally:
         stop_worker(first, kill=True)

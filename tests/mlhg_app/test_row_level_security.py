@@ -11,14 +11,13 @@ import uuid
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.core.checks import run_checks
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from mlhg_app.models import Structure
 from mlhg_app.rls import TablePolicy, policies_out_of_step, sync_policies, table_policies
-from mlhg_app.structures import every_structure, response_in_structure, structure_paths, structure_scope
+from mlhg_app.structures import every_structure, response_in_structure, structure_scope
 from tests.celery_workers import database_url, start_worker, stop_worker
 from tests.factories import (
     AMIFactory,
@@ -39,39 +38,9 @@ POLICIES = [
 ]
 
 
-# The models' paths to their structure as the tenant's step 1 lists them (docs: _notes/tenant-step1.md), used
-# until the scoped managers say them (`structure_paths()`, step 2).
-STEP1_PATHS = {
-    "ami.AMI": "structure", "ami.Rectificatif": "ami__structure", "ami.VersionAMI": "ami__structure",
-    "ami.Question": "ami__structure", "ami.Critere": "ami__structure", "ami.Jalon": "ami__structure",
-    "ami.SectionAMI": "ami__structure", "ami.Dossier": "ami__structure", "ami.DepotCourriel": "ami__structure",
-    "ami.Decision": "ami__structure", "ami.EtapeDeroule": "dossier__ami__structure",
-    "ami.Intervenant": "dossier__ami__structure", "ami.Reference": "dossier__ami__structure",
-    "ami.Fichier": "dossier__ami__structure", "ami.DossierVersion": "dossier__ami__structure",
-    "ami.Evaluation": "dossier__ami__structure", "ami.Lettre": "dossier__ami__structure",
-    "ami.Convention": "dossier__ami__structure", "ami.Note": "evaluation__dossier__ami__structure",
-    "ami.Avenant": "convention__dossier__ami__structure",
-    "mlhg_app.Antenne": "structure", "mlhg_app.OutgoingMessage": "structure", "mlhg_app.PendingJob": "structure",
-    "mlhg_app.PeopleImport": "structure", "mlhg_app.StoredExport": "structure",
-    "seances.Programme": "structure", "seances.Theme": "structure", "seances.CalendarFeed": "structure",
-    "seances.Releve": "structure", "seances.Reconduction": "programme__structure",
-    "seances.Fenetre": "programme__structure", "seances.IntervenantProgramme": "programme__structure",
-    "seances.ProgrammeSite": "programme__structure", "seances.Groupe": "programme__structure",
-    "seances.Seance": "programme__structure", "seances.CharteAcceptation": "programme__structure",
-    "seances.Avis": "programme__structure", "seances.RevuePrestation": "programme__structure",
-    "seances.Indisponibilite": "intervenant__programme__structure",
-    "seances.Emargement": "seance__programme__structure", "seances.CompteRendu": "seance__programme__structure",
-    "seances.Annulation": "seance__programme__structure", "seances.AvisInvitation": "seance__programme__structure",
-    "seances.RevueCritere": "revue__programme__structure", "seances.LigneReleve": "releve__structure",
-    "seances.Facture": "releve__structure", "bilans.Bilan": "programme__structure",
-    "bilans.AvisPublication": "programme__structure", "bilans.BilanVersion": "bilan__programme__structure",
-    "bilans.Commentaire": "version__bilan__programme__structure",
-}  # fmt: skip
-
-
 def model_policies() -> list[TablePolicy]:
-    """The policies of the models' tables: from their scoped managers, or step 1's list until they have them."""
-    return table_policies(structure_paths() or {apps.get_model(label): path for label, path in STEP1_PATHS.items()})
+    """The policies of the models' tables, from their scoped managers (`structure_paths()`)."""
+    return table_policies()
 
 
 def make_tables(a: Structure, b: Structure) -> None:
@@ -182,13 +151,13 @@ def test_the_owner_of_the_tables_obeys_the_policies_too(world):
 
 
 def test_a_table_without_its_policy_is_found_and_written_by_migrate(world):
-    assert policies_out_of_step(connection, POLICIES) == []
+    assert policies_out_of_step(connection, POLICIES, prune=False) == []
     with connection.cursor() as cursor:
         cursor.execute(f"DROP POLICY mlhg_structure ON {CHILD}")
         cursor.execute(f"ALTER TABLE {GRANDCHILD} NO FORCE ROW LEVEL SECURITY")
-    assert policies_out_of_step(connection, POLICIES) == [CHILD, GRANDCHILD]
+    assert policies_out_of_step(connection, POLICIES, prune=False) == [CHILD, GRANDCHILD]
     assert sync_policies(connection, POLICIES, prune=False) == [CHILD, GRANDCHILD]
-    assert policies_out_of_step(connection, POLICIES) == []
+    assert policies_out_of_step(connection, POLICIES, prune=False) == []
 
 
 def test_every_scoped_table_of_the_models_has_its_policy(db):

@@ -70,8 +70,10 @@ def test_a_command_works_in_the_only_structure_or_the_one_named(db, structure):
         call_command("plan_seances", programme=1)
 
 
+@pytest.mark.outside_scopes
 def test_a_task_queued_outside_any_scope_refuses_scoped_reads_loudly(db, structure, caplog):
-    AMIFactory(reference="ami-mlhg")
+    with structure_scope(structure):
+        AMIFactory(reference="ami-mlhg")
     with structure_scope(StructureFactory(slug="beta")):
         AMIFactory(reference="ami-beta")
         assert structure_worker.scoped_ami_references.delay().get() == ["ami-beta"]

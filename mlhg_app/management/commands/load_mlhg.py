@@ -2,11 +2,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from mlhg_app.app_modules import app_modules
+from mlhg_app.structures import across_structures
 
 
 class Command(BaseCommand):
     help = "Charge le référentiel de la MLHG issu de l'AMI : les 8 sites et l'AMI 2026 (idempotent)."
 
+    # until the commands take --structure (issue 19, rls): they read and write across structures
+    @across_structures
     def handle(self, *args, **options):
         changes = []
         with transaction.atomic():

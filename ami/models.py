@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mlhg_app.models import InStructure
+from mlhg_app.structures import scoped_manager
 
 
 class AMI(InStructure):
@@ -181,6 +182,8 @@ class Rectificatif(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = scoped_manager("ami__structure")
+
     class Meta:
         verbose_name = _("rectificatif")
         verbose_name_plural = _("rectificatifs")
@@ -219,6 +222,8 @@ class VersionAMI(models.Model):
         blank=True,
         related_name="version",
     )
+
+    objects = scoped_manager("ami__structure")
 
     class Meta:
         verbose_name = _("version du texte de l'AMI")
@@ -272,6 +277,8 @@ class Question(models.Model):
     publiee_le = models.DateTimeField(_("réponse publiée le"), null=True, blank=True)
     numero = models.PositiveIntegerField(_("numéro"), null=True, blank=True)
 
+    objects = scoped_manager("ami__structure")
+
     class Meta:
         verbose_name = _("question d'un candidat")
         verbose_name_plural = _("questions des candidats")
@@ -302,6 +309,8 @@ class Critere(models.Model):
     mode = models.CharField(_("mode d'évaluation"), max_length=10, choices=Mode.choices, default=Mode.NOTE)
     ordre = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
+    objects = scoped_manager("ami__structure")
+
     class Meta:
         verbose_name = _("critère de sélection")
         verbose_name_plural = _("critères de sélection")
@@ -324,6 +333,8 @@ class Jalon(models.Model):
     quand = models.CharField(_("date ou période"), max_length=80)
     date = models.DateField(_("date (si précise)"), null=True, blank=True)
 
+    objects = scoped_manager("ami__structure")
+
     class Meta:
         verbose_name = _("étape du calendrier")
         verbose_name_plural = _("calendrier prévisionnel")
@@ -344,6 +355,8 @@ class SectionAMI(models.Model):
     code = models.SlugField(_("code"), max_length=40)
     titre = models.CharField(_("titre"), max_length=255)
     texte = models.TextField(_("texte"))
+
+    objects = scoped_manager("ami__structure")
 
     class Meta:
         verbose_name = _("section du texte de l'AMI")
@@ -548,6 +561,8 @@ class Dossier(models.Model):
     recevabilite_le = models.DateTimeField(_("recevabilité décidée le"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    objects = scoped_manager("ami__structure")
+
     class Meta:
         verbose_name = _("dossier de candidature")
         verbose_name_plural = _("dossiers de candidature")
@@ -583,6 +598,8 @@ class EtapeDeroule(models.Model):
     libelle = models.CharField(_("étape"), max_length=255)
     duree_minutes = models.PositiveSmallIntegerField(_("durée (minutes)"))
 
+    objects = scoped_manager("dossier__ami__structure")
+
     class Meta:
         verbose_name = _("étape du déroulé type")
         verbose_name_plural = _("déroulé type d'une séance")
@@ -612,6 +629,8 @@ class Intervenant(models.Model):
     )
     ordre = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
+    objects = scoped_manager("dossier__ami__structure")
+
     class Meta:
         verbose_name = _("intervenant proposé")
         verbose_name_plural = _("intervenants proposés")
@@ -629,6 +648,8 @@ class Reference(models.Model):
     annee = models.PositiveSmallIntegerField(_("année"))
     contact = models.CharField(_("contact"), max_length=255, blank=True)
     description = models.TextField(_("description de la mission"), blank=True)
+
+    objects = scoped_manager("dossier__ami__structure")
 
     class Meta:
         verbose_name = _("référence")
@@ -669,6 +690,8 @@ class Fichier(models.Model):
     uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
     detache_at = models.DateTimeField(_("retiré du brouillon le"), null=True, blank=True)
 
+    objects = scoped_manager("dossier__ami__structure")
+
     class Meta:
         verbose_name = _("pièce jointe")
         verbose_name_plural = _("pièces jointes")
@@ -690,6 +713,8 @@ class DossierVersion(models.Model):
     contenu = models.JSONField(_("contenu déposé"))
     fichiers = models.ManyToManyField(Fichier, verbose_name=_("pièces déposées"), related_name="versions")
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+
+    objects = scoped_manager("dossier__ami__structure")
 
     class Meta:
         verbose_name = _("version déposée")
@@ -721,6 +746,8 @@ class Evaluation(models.Model):
     submitted_at = models.DateTimeField(_("grille soumise le"), null=True, blank=True)
     history = HistoricalRecords()
 
+    objects = scoped_manager("dossier__ami__structure")
+
     class Meta:
         verbose_name = _("évaluation")
         verbose_name_plural = _("évaluations")
@@ -739,6 +766,8 @@ class Note(models.Model):
     score = models.PositiveSmallIntegerField(_("note (0 à 10)"), null=True, blank=True)
     commentaire = models.TextField(_("commentaire"), blank=True)
     history = HistoricalRecords()
+
+    objects = scoped_manager("evaluation__dossier__ami__structure")
 
     class Meta:
         verbose_name = _("note")
@@ -781,6 +810,8 @@ class Decision(models.Model):
     letters_sent_at = models.DateTimeField(_("lettres envoyées le"), null=True, blank=True)
     history = HistoricalRecords()
 
+    objects = scoped_manager("ami__structure")
+
     class Meta:
         verbose_name = _("décision")
         verbose_name_plural = _("décisions")
@@ -807,6 +838,8 @@ class Lettre(models.Model):
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
     sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = scoped_manager("dossier__ami__structure")
 
     class Meta:
         verbose_name = _("lettre de notification")
@@ -894,6 +927,8 @@ class Convention(SignatureSteps):
     signable_from = models.DateTimeField(_("signature possible à partir du"), null=True, blank=True)
     history = HistoricalRecords()
 
+    objects = scoped_manager("dossier__ami__structure")
+
     class Meta:
         verbose_name = _("convention de prestation")
         verbose_name_plural = _("conventions de prestation")
@@ -943,6 +978,8 @@ class Avenant(SignatureSteps):
         settings.AUTH_USER_MODEL, verbose_name=_("établi par"), on_delete=models.PROTECT, related_name="+"
     )
     history = HistoricalRecords()
+
+    objects = scoped_manager("convention__dossier__ami__structure")
 
     class Meta:
         verbose_name = _("avenant à la convention")
@@ -1009,6 +1046,8 @@ class DepotCourriel(models.Model):
     )
     enregistre_le = models.DateTimeField(_("enregistré le"), auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = scoped_manager("ami__structure")
 
     class Meta:
         verbose_name = _("dossier reçu par courriel")

@@ -281,7 +281,7 @@ def letters_sent_to(dossier: Dossier):
 
 def evaluateurs_available():
     """The active evaluator accounts, by name: who may sit on a committee."""
-    return User.objects.filter(role=User.Role.EVALUATEUR, is_active=True).order_by("last_name")
+    return User.objects.in_structure().filter(role=User.Role.EVALUATEUR, is_active=True).order_by("last_name")
 
 
 def committee_of(ami: AMI) -> set[int]:

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from mlhg_app.structures import scoped_manager
+
 K_DEFAULT = 3
 K_MINIMUM = 2
 
@@ -71,6 +73,8 @@ class Bilan(models.Model):
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    objects = scoped_manager("programme__structure")
+
     class Meta:
         verbose_name = _("bilan annuel")
         verbose_name_plural = _("bilans annuels")
@@ -108,6 +112,8 @@ class BilanVersion(models.Model):
     remis_le = models.DateTimeField(_("remis le"), auto_now_add=True)
     remis_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    objects = scoped_manager("bilan__programme__structure")
+
     class Meta:
         verbose_name = _("version remise du bilan")
         verbose_name_plural = _("versions remises du bilan")
@@ -137,6 +143,8 @@ class Commentaire(models.Model):
 
     history = HistoricalRecords()
 
+    objects = scoped_manager("version__bilan__programme__structure")
+
     class Meta:
         verbose_name = _("commentaire du responsable")
         verbose_name_plural = _("commentaires du responsable")
@@ -161,6 +169,8 @@ class AvisPublication(models.Model):
         editable=False,
         help_text=_("Pour chaque chiffre montré, les identifiants aléatoires des réponses qu'il additionne."),
     )
+
+    objects = scoped_manager("programme__structure")
 
     class Meta:
         verbose_name = _("publication des avis")

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import formats
 
 from mlhg_app.french import clock_time, date_at, day_date
+from mlhg_app.structures import in_scope
 
 # A dossier's fields are its organisation's draft: its history shows its status and eligibility only (the
 # submitted versions are read on the dossier's own page, once the seal is lifted).
@@ -137,6 +138,12 @@ def related_names(records, fields) -> dict[tuple[str, object], str]:
     return names
 
 
+def _history(model, pk: int):
+    """The object's history records, of the active structure only (a deleted object's too: through the
+    records' own path to the structure)."""
+    return in_scope(model.history.filter(id=pk), model._default_manager.structure_path)
+
+
 def history_permission(label: str, pk: int) -> tuple[str, object]:
     """The permission the object's history page asks, and the object it is checked on (None once deleted:
     refused). Http404 for a label without a page."""
@@ -145,7 +152,7 @@ def history_permission(label: str, pk: int) -> tuple[str, object]:
     perm, attribute = PERMISSIONS[label]
     model = apps.get_model(label)
     obj = model.objects.filter(pk=pk).first()
-    if obj is None and not model.history.filter(id=pk).exists():
+    if obj is None and not _history(model, pk).exists():
         raise Http404("Historique introuvable")
     if obj is not None and attribute:
         obj = getattr(obj, attribute)
@@ -159,7 +166,7 @@ def object_history(label: str, pk: int) -> dict:
         raise Http404("Historique introuvable")
     kind, hidden = SHOWN[label]
     model = apps.get_model(label)
-    records = list(model.history.filter(id=pk).select_related("history_user").order_by("history_date", "history_id"))
+    records = list(_history(model, pk).select_related("history_user").order_by("history_date", "history_id"))
     if not records:
         raise Http404("Historique introuvable")
     fields = _fields(model, hidden)

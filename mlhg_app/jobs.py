@@ -15,7 +15,7 @@ from django.contrib import messages
 from kombu.exceptions import KombuError, OperationalError
 from redis.exceptions import RedisError
 
-from mlhg_app.celery import app
+from mlhg_app.celery import STRUCTURE_HEADER, app
 from mlhg_app.models import PendingJob
 
 logger = logging.getLogger(__name__)
@@ -57,14 +57,15 @@ def delayed_in_request() -> bool:
 def requeue_pending(limit: int = 500) -> int:
     """Queue the kept jobs again, oldest first; each one handed to the broker is deleted. Returns how many."""
     done = 0
-    for job in PendingJob.objects.order_by("created_at")[:limit]:
+    for job in PendingJob.objects.select_related("structure").order_by("created_at")[:limit]:
         task = app.tasks.get(job.task)
         if task is None:
             logger.error("pending job %s: unknown task %s, dropped", job.pk, job.task)
             job.delete()
             continue
         try:
-            task.apply_async(kwargs=job.kwargs, ignore_result=True)
+            # The job runs in the structure it was kept for, whatever the scope of this requeueing.
+            task.apply_async(kwargs=job.kwargs, ignore_result=True, headers={STRUCTURE_HEADER: job.structure.slug})
         except BROKER_ERRORS as exc:
             PendingJob.objects.filter(pk=job.pk).update(attempts=job.attempts + 1, last_error=repr(exc)[:255])
             logger.warning("pending jobs: broker still unreachable (%r)", exc)

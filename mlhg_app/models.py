@@ -7,8 +7,10 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopeError
+from django_scopes import ScopeError, get_scope
 from simple_history.models import HistoricalRecords
+
+from mlhg_app.structures import current_structure, scoped_manager
 
 WEEKDAYS = [
     (0, _("lundi")),
@@ -92,9 +94,6 @@ def default_structure() -> Structure:
 
     With several structures and no scope, nothing is guessed: a row is never put in some structure silently.
     """
-    # late: mlhg_app.structures imports this module (Structure)
-    from mlhg_app.structures import current_structure
-
     structure = current_structure()
     if structure is not None:
         return structure
@@ -115,6 +114,7 @@ class InStructure(models.Model):
     structure = models.ForeignKey(
         Structure, verbose_name=_("structure"), on_delete=models.PROTECT, related_name="+", editable=False
     )
+    objects = scoped_manager("structure")
 
     class Meta:
         abstract = True
@@ -204,6 +204,25 @@ class UserManager(BaseUserManager):
 
     def get_by_natural_key(self, username):
         return self.get(email__iexact=username)
+
+    def in_structure(self):
+        """The accounts the structure the code works for knows (users are not scoped: prestataire-side
+        accounts are shared): its own people, the accounts of the organisations that answered its calls
+        and of the intervenants of its programmes, and the technical superusers. Every account inside
+        `scopes_disabled()` / `every_structure()`; ScopeError outside any scope (fail closed)."""
+        state = get_scope()
+        if not state.get("_enabled", True):
+            return self.all()
+        structure = state.get("structure")
+        if structure is None:
+            raise ScopeError("A scope on dimension(s) structure needs to be active for this query.")
+        providers = self.filter(membre__prestataire__dossiers__ami__structure=structure).values("pk")
+        intervenants = self.filter(interventions__programme__structure=structure).values("pk")
+        return self.filter(
+            models.Q(structure=structure)
+            | models.Q(structure__isnull=True)
+            & (models.Q(pk__in=providers) | models.Q(pk__in=intervenants) | models.Q(is_superuser=True))
+        )
 
 
 class User(AbstractUser):

@@ -7,13 +7,23 @@ séance) are declared in each app's `rules.py` as predicates over the object.
 
 import rules
 
-from mlhg_app.models import User
+from mlhg_app.models import STRUCTURE_ROLES, User
+from mlhg_app.structures import current_structure
 
 
 def _has_role(role):
+    """The role; for a staff-side role (STRUCTURE_ROLES), in the structure the request works for too: a
+    structure's people act only in their own (outside any structure's scope, the role alone)."""
+    own_structure_only = role in STRUCTURE_ROLES
+
     @rules.predicate(name=f"has_role_{role}")
     def predicate(user):
-        return bool(user and user.is_authenticated and user.is_active and user.role == role)
+        if not (user and user.is_authenticated and user.is_active and user.role == role):
+            return False
+        if own_structure_only:
+            structure = current_structure()
+            return structure is None or user.structure_id == structure.pk
+        return True
 
     return predicate
 

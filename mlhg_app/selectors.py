@@ -8,14 +8,15 @@ seances app sizes and splits its groups from it.
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from mlhg_app.models import Antenne, PeopleImport, User
+from mlhg_app.models import Antenne, PeopleImport, Structure, User
+from mlhg_app.structures import every_structure
 
 HEADCOUNT = Q(users__role=User.Role.CONSEILLER, users__is_active=True, users__is_manager=False)
 
 
 def conseillers_actifs(antenne: Antenne | None = None) -> QuerySet:
     """The active conseillers who are not line managers (of `antenne` when given): a site's headcount."""
-    qs = User.objects.filter(role=User.Role.CONSEILLER, is_active=True, is_manager=False)
+    qs = User.objects.in_structure().filter(role=User.Role.CONSEILLER, is_active=True, is_manager=False)
     return qs if antenne is None else qs.filter(antenne=antenne)
 
 
@@ -50,7 +51,7 @@ ACTIVE_CHOICES = {"oui": True, "non": False}
 def people_directory(*, q: str = "", antenne: str = "", role: str = "", active: str = "") -> QuerySet:
     """The directory of people, filtered: `q` in the name or email, a site id, a role, « oui » / « non »
     for active; ordered by name, with the site joined (constant queries whatever the page)."""
-    qs = User.objects.select_related("antenne").order_by("last_name", "first_name", "email")
+    qs = User.objects.in_structure().select_related("antenne").order_by("last_name", "first_name", "email")
     for word in q.split()[:5]:
         qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word))
     if antenne.isdigit():
@@ -65,3 +66,18 @@ def people_directory(*, q: str = "", antenne: str = "", role: str = "", active: 
 def people_imports_of(user) -> QuerySet:
     """The imports a staff member uploaded, latest first."""
     return PeopleImport.objects.filter(importe_par=user)
+
+
+def structures_of(user) -> list:
+    """The structures an account works in, read across structures (explicitly): its own (staff-side), or
+    those whose calls its organisation answered or whose programmes it facilitates (prestataire-side)."""
+    # late: the apps above mlhg_app hold the dossiers and programmes (bilans → seances → ami → mlhg_app)
+    from ami.models import Dossier
+    from seances.models import IntervenantProgramme
+
+    if user.structure_id:
+        return [user.structure]
+    with every_structure():
+        ids = set(Dossier.objects.filter(prestataire__membres__user=user).values_list("ami__structure", flat=True))
+        ids |= set(IntervenantProgramme.objects.filter(user=user).values_list("programme__structure", flat=True))
+        return list(Structure.objects.filter(pk__in=ids).order_by("nom"))

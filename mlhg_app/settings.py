@@ -75,6 +75,10 @@ else:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Several structures (Missions Locales) on one deployment (mlhg_app/routing.py): a request names its
+# structure by its host name (Structure.domaine, to be listed in ALLOWED_HOSTS too) or, when this is on,
+# by the path prefix /<slug>/…; with one structure, nothing to name.
+STRUCTURE_PATH_PREFIX = env_bool("STRUCTURE_PATH_PREFIX", True)
 # The site's domain, which ends every iCalendar UID and every Message-ID the product makes
 # (`<uid>@app.ml31.org`): a calendar keys its events by UID, so it never changes once in production.
 SITE_DOMAIN: str = env_str("SITE_DOMAIN", "app.ml31.org")
@@ -112,6 +116,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mlhg_app.routing.StructureMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "mlhg_app.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -152,6 +157,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The PostgreSQL login role of the application (`manage.py create_app_role`): not the tables' owner, so that
+# the row-level security of the structures holds for it (mlhg_app/rls.py). The owner runs the migrations.
+DATABASE_APP_ROLE = env_str("DATABASE_APP_ROLE", "mlhg_app")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "mlhg_app.User"
 

@@ -6,14 +6,27 @@ autodiscovery (which reads `<app>.tasks`) registers them. This module imports wh
 nothing imports it back.
 """
 
-from celery import shared_task
+from celery import current_app, shared_task
 from django.utils import timezone
 
 from mlhg_app import jobs, retention
 from mlhg_app.exports import run_export
+from mlhg_app.models import Structure
 from mlhg_app.services.users import send_welcome
+from mlhg_app.structures import structure_scope
 
-__all__ = ["ping", "purge_expired", "requeue_pending_jobs", "run_export", "send_welcome"]
+__all__ = ["for_each_structure", "ping", "purge_expired", "requeue_pending_jobs", "run_export", "send_welcome"]
+
+
+@shared_task
+def for_each_structure(*, task: str) -> int:
+    """Beat's periodic jobs (mlhg_app/celery.py): `task` queued once in each structure's scope, which it
+    carries to the worker; returns how many were queued."""
+    queued = 0
+    for structure in Structure.objects.order_by("slug"):
+        with structure_scope(structure):
+            queued += jobs.enqueue(current_app.tasks[task])
+    return queued
 
 
 @shared_task

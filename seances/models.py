@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from mlhg_app.french import counted
 from mlhg_app.models import InStructure
+from mlhg_app.structures import scoped_manager
 
 
 class Programme(InStructure):
@@ -123,6 +124,8 @@ class Reconduction(models.Model):
     )
     decided_at = models.DateTimeField(_("décidée le"), auto_now_add=True)
 
+    objects = scoped_manager("programme__structure")
+
     class Meta:
         verbose_name = _("reconduction")
         verbose_name_plural = _("reconductions")
@@ -142,6 +145,8 @@ class Fenetre(models.Model):
     mois_indicatifs = models.JSONField(
         _("mois indicatifs"), default=list, blank=True, help_text=_("Mois à privilégier (1 = janvier … 12 = décembre).")
     )
+
+    objects = scoped_manager("programme__structure")
 
     class Meta:
         verbose_name = _("fenêtre")
@@ -174,6 +179,8 @@ class IntervenantProgramme(models.Model):
     email = models.EmailField(_("adresse électronique"))
     antennes = models.ManyToManyField("mlhg_app.Antenne", verbose_name=_("antennes couvertes"), related_name="+")
 
+    objects = scoped_manager("programme__structure")
+
     class Meta:
         verbose_name = _("intervenant du programme")
         verbose_name_plural = _("intervenants du programme")
@@ -187,6 +194,8 @@ class Indisponibilite(models.Model):
     intervenant = models.ForeignKey(IntervenantProgramme, on_delete=models.CASCADE, related_name="indisponibilites")
     date = models.DateField(_("date"))
     motif = models.CharField(_("motif"), max_length=120, blank=True)
+
+    objects = scoped_manager("intervenant__programme__structure")
 
     class Meta:
         verbose_name = _("indisponibilité")
@@ -210,6 +219,8 @@ class ProgrammeSite(models.Model):
         help_text=_("Obligatoire pour plus de sous-groupes que le nombre par défaut."),
     )
 
+    objects = scoped_manager("programme__structure")
+
     class Meta:
         verbose_name = _("site du programme")
         verbose_name_plural = _("sites du programme")
@@ -230,6 +241,8 @@ class Groupe(models.Model):
     membres = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("membres"), blank=True, related_name="groupes_app"
     )
+
+    objects = scoped_manager("programme__structure")
 
     class Meta:
         verbose_name = _("groupe")
@@ -299,6 +312,8 @@ class Seance(models.Model):
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    objects = scoped_manager("programme__structure")
+
     class Meta:
         verbose_name = _("séance")
         verbose_name_plural = _("séances")
@@ -322,6 +337,8 @@ class CharteAcceptation(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chartes")
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="chartes")
     accepted_at = models.DateTimeField(_("acceptée le"), auto_now_add=True)
+
+    objects = scoped_manager("programme__structure")
 
     class Meta:
         verbose_name = _("acceptation de la charte")
@@ -379,6 +396,8 @@ class Emargement(models.Model):
     recorded_at = models.DateTimeField(_("saisi le"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[presents])
 
+    objects = scoped_manager("seance__programme__structure")
+
     class Meta:
         verbose_name = _("émargement")
         verbose_name_plural = _("émargements")
@@ -423,6 +442,8 @@ class CompteRendu(models.Model):
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     written_at = models.DateTimeField(_("rédigé le"), auto_now=True)
 
+    objects = scoped_manager("seance__programme__structure")
+
     class Meta:
         verbose_name = _("compte rendu anonyme")
         verbose_name_plural = _("comptes rendus anonymes")
@@ -453,6 +474,8 @@ class Annulation(models.Model):
         related_name="+",
     )
     history = HistoricalRecords()
+
+    objects = scoped_manager("seance__programme__structure")
 
     class Meta:
         verbose_name = _("annulation")
@@ -509,6 +532,8 @@ class LigneReleve(models.Model):
     annulee_facturable = models.BooleanField(_("annulation facturable"), default=False)
     prix_ht = models.DecimalField(_("prix HT"), max_digits=9, decimal_places=2)
 
+    objects = scoped_manager("releve__structure")
+
     class Meta:
         verbose_name = _("ligne de relevé")
         verbose_name_plural = _("lignes de relevé")
@@ -532,6 +557,8 @@ class AvisInvitation(models.Model):
     token_hash = models.CharField(_("empreinte du jeton"), max_length=64, unique=True)
     expire_le = models.DateField(_("valable jusqu'au"))
 
+    objects = scoped_manager("seance__programme__structure")
+
     class Meta:
         verbose_name = _("invitation à donner son avis")
         verbose_name_plural = _("invitations à donner son avis")
@@ -554,6 +581,8 @@ class Avis(models.Model):
     pratique = models.PositiveSmallIntegerField(_("la séance m'aide dans ma pratique"))
     recul = models.PositiveSmallIntegerField(_("la séance m'a aidé·e à prendre du recul"))
     remarque = models.TextField(_("remarque (anonyme)"), blank=True)
+
+    objects = scoped_manager("programme__structure")
 
     class Meta:
         verbose_name = _("avis de participant")
@@ -618,6 +647,8 @@ class RevuePrestation(models.Model):
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    objects = scoped_manager("programme__structure")
+
     class Meta:
         verbose_name = _("revue de la prestation")
         verbose_name_plural = _("revues de la prestation")
@@ -650,6 +681,8 @@ class RevueCritere(models.Model):
     niveau = models.CharField(_("appréciation"), max_length=20, choices=Niveau.choices, blank=True)
     texte = models.TextField(_("commentaire"), blank=True)
     history = HistoricalRecords()
+
+    objects = scoped_manager("revue__programme__structure")
 
     class Meta:
         verbose_name = _("appréciation d'un critère")
@@ -694,6 +727,8 @@ class Facture(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("émise par"), on_delete=models.PROTECT, related_name="+"
     )
     emise_le = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
+
+    objects = scoped_manager("releve__structure")
 
     class Meta:
         verbose_name = _("facture")

@@ -3,6 +3,7 @@ import os
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django_scopes import scopes_disabled
 from hypothesis import settings as hypothesis_settings
 
 from mlhg_app.models import Antenne, User
@@ -56,6 +57,18 @@ def structure(request):
     from mlhg_app.reference import mlhg_structure
 
     return mlhg_structure()
+
+
+@pytest.fixture(autouse=True)
+def _scopes_disabled_outside_requests(request):
+    """Test bodies and fixtures build and read data of any structure (django-scopes disabled); a request
+    made through the test client still runs in its structure's scope (mlhg_app.routing). A test marked
+    `outside_scopes` runs without this: a scoped query there raises ScopeError, as in a bare process."""
+    if request.node.get_closest_marker("outside_scopes"):
+        yield
+        return
+    with scopes_disabled():
+        yield
 
 
 @pytest.fixture(autouse=True)

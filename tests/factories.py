@@ -25,7 +25,7 @@ from ami.models import (
     siret_is_valid,
 )
 from bilans.models import Bilan, BilanVersion, Commentaire
-from mlhg_app.models import STRUCTURE_ROLES, Antenne, PendingJob, StoredExport, User, default_structure
+from mlhg_app.models import STRUCTURE_ROLES, Antenne, PendingJob, StoredExport, Structure, User, default_structure
 from seances.models import (
     CompteRendu,
     Emargement,
@@ -49,6 +49,26 @@ def sets_many(field):
             getattr(obj, field).set(extracted)
 
     return factory.post_generation(set_field)
+
+
+class StructureFactory(factory.django.DjangoModelFactory):
+    """A Mission Locale: `StructureFactory(slug="alpha")` is « Mission Locale ALPHA »."""
+
+    class Meta:
+        model = Structure
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"structure-{n}")
+    nom = factory.LazyAttribute(lambda s: f"Mission Locale {s.slug.upper()}")
+    nom_court = factory.LazyAttribute(lambda s: s.slug.upper()[:40])
+    siret = "78231405200047"
+    adresse_siege = "1 place du Capitole"
+    code_postal = "31000"
+    ville = "Toulouse"
+    signataire_nom = "La Direction"
+    signataire_qualite = "Direction"
+    courriel_expediteur = factory.LazyAttribute(lambda s: f"ne-pas-repondre@{s.slug}.exemple.fr")
+    courriel_contact = factory.LazyAttribute(lambda s: f"contact@{s.slug}.exemple.fr")
 
 
 class AntenneFactory(factory.django.DjangoModelFactory):

@@ -28,11 +28,12 @@ def require_postgresql():
         missing("DATABASE_URL ne désigne pas PostgreSQL : ce test partage la base avec un worker")
 
 
-def database_url() -> str:
-    """The test database as a URL, for the processes the tests start (a Celery worker, gunicorn)."""
+def database_url(user: str | None = None) -> str:
+    """The test database as a URL, for the processes the tests start (a Celery worker, gunicorn), as its
+    owner or as `user` (a login role without password: trust)."""
     db = connection.settings_dict
-    user = db.get("USER") or "postgres"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") and user is None else ""
+    user = user or db.get("USER") or "postgres"
     host = db.get("HOST") or "127.0.0.1"
     port = db.get("PORT") or 5432
     return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"

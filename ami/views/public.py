@@ -8,6 +8,8 @@ from ami import selectors
 from ami.forms.authoring import QuestionAskForm
 from mlhg_app.access import PublicView
 from mlhg_app.french import deadline_text, time_left_text
+from mlhg_app.routing import structure_reverse
+from mlhg_app.structures import every_structure
 
 
 def _status_label(ami, now) -> str:
@@ -55,11 +57,24 @@ class AMIListView(PublicView, TemplateView):
     template_name = "ami/ami/list.html"
 
     def get_context_data(self, **kwargs):
+        """The portal: every structure's calls (an explicit read across structures), each linked to its
+        structure's page."""
         now = timezone.now()
+
+        def listed(amis):
+            return [
+                {
+                    **_summary(ami, now),
+                    "url": structure_reverse(self.request, ami.structure, "ami:detail", reference=ami.reference),
+                }
+                for ami in amis.select_related("structure")
+            ]
+
+        with every_structure():
+            open_amis, past_amis = listed(selectors.amis_open(now)), listed(selectors.amis_past(now))
+        structures = {item["ami"].structure_id for item in open_amis + past_amis}
         return super().get_context_data(
-            open_amis=[_summary(ami, now) for ami in selectors.amis_open(now)],
-            past_amis=[_summary(ami, now) for ami in selectors.amis_past(now)],
-            **kwargs,
+            open_amis=open_amis, past_amis=past_amis, several_structures=len(structures) > 1, **kwargs
         )
 
 

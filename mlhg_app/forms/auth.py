@@ -18,10 +18,20 @@ class LoginForm(auth_forms.AuthenticationForm):
             "(les majuscules comptent dans le mot de passe)."
         ),
         "inactive": _("Ce compte est désactivé. Contactez l'administration de la MLHG."),
+        "other_structure": _(
+            "Ce compte appartient à une autre Mission Locale : connectez-vous à l'adresse de la vôtre."
+        ),
     }
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
+
+    def confirm_login_allowed(self, user):
+        """A staff-side account logs in only at its own structure's address (its password already checked)."""
+        super().confirm_login_allowed(user)
+        structure = getattr(self.request, "structure", None)
+        if structure is not None and user.structure_id and user.structure_id != structure.pk:
+            raise forms.ValidationError(self.error_messages["other_structure"], code="other_structure")
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

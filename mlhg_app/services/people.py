@@ -15,6 +15,8 @@ from mlhg_app.selectors import antenne_headcounts
 from mlhg_app.services.users import user_invite, user_update, user_update_check
 
 EMAIL_TAKEN = "L'adresse {email} est déjà celle de {person} : modifiez cette personne plutôt que d'en créer une autre."
+# Taken by an account this structure does not hold (another Mission Locale's, a provider's): never named.
+EMAIL_TAKEN_ELSEWHERE = "L'adresse {email} est déjà celle d'un compte de la plateforme : choisissez-en une autre."
 
 
 def person_check(*, role: str, antenne: Antenne | None) -> None:
@@ -34,6 +36,8 @@ def person_invite(
     email = User.objects.normalize_email(email.strip()).lower()
     taken = User.objects.filter(email__iexact=email).first()
     if taken is not None:
+        if not User.objects.in_structure().filter(pk=taken.pk).exists():
+            raise Refused(EMAIL_TAKEN_ELSEWHERE.format(email=email), field="email")
         raise Refused(EMAIL_TAKEN.format(email=email, person=taken), field="email")
     person_check(role=role, antenne=antenne)
     user_update_check(user=User(email=email), by=by, role=role, antenne=antenne, is_manager=is_manager)

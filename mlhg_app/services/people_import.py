@@ -39,6 +39,7 @@ from mlhg_app.selectors import antenne_headcounts
 from mlhg_app.services.people import headcount_warnings, person_deactivate
 from mlhg_app.services.users import user_invite, user_update, user_update_check
 from mlhg_app.spreadsheets import starts_a_formula, xlsx_bytes
+from mlhg_app.structures import current_structure
 
 MO = 1024 * 1024
 MAX_FILE_SIZE = 2 * MO
@@ -459,7 +460,8 @@ def people_import_plan(*, data: bytes, by: User, deactivate_missing: bool = Fals
             _move_headcount(headcounts, before, after)
     if deactivate_missing:
         missing = (
-            User.objects.filter(is_active=True, role__in=STAFF_ROLES, is_superuser=False)
+            User.objects.in_structure()
+            .filter(is_active=True, role__in=STAFF_ROLES, is_superuser=False)
             .exclude(pk=by.pk)
             .annotate(email_ci=Lower("email"))
             .exclude(email_ci__in=list(seen))
@@ -516,6 +518,16 @@ def _plan_person(*, line, email, person, user, by, plan) -> Change | None:
             return None
         fields = [(FIELD_LABELS[k], "", _shown(k, person[k])) for k in ("role", "antenne", "is_manager")]
         return Change(kind="created", email=email, name=name, line=line, fields=fields, values=values)
+    structure = current_structure()
+    if structure is not None and user.structure_id not in (None, structure.pk):
+        plan.errors.append(
+            LineError(
+                line,
+                "courriel",
+                f"{email} est le compte d'une personne d'une autre Mission Locale : l'import ne le modifie pas.",
+            )
+        )
+        return None
     if user.role not in {*STAFF_ROLES, User.Role.EVALUATEUR} or user.is_superuser:
         plan.errors.append(
             LineError(

@@ -4,6 +4,8 @@ from django.views.generic import TemplateView
 
 from mlhg_app import todo
 from mlhg_app.access import PublicView
+from mlhg_app.routing import structure_reverse
+from mlhg_app.selectors import structures_of
 
 
 class HomeView(PublicView, TemplateView):
@@ -11,12 +13,18 @@ class HomeView(PublicView, TemplateView):
 
     def get_template_names(self):
         user = self.request.user
-        if user.is_authenticated:
+        if user.is_authenticated and self.request.structure is not None:
             return [f"mlhg_app/home/{user.role}.html", "mlhg_app/home/default.html"]
         return ["mlhg_app/home/public.html"]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.request.user.is_authenticated:
-            context["todo"] = todo.todo_for(self.request.user)
+        user = self.request.user
+        if user.is_authenticated and self.request.structure is not None:
+            context["todo"] = todo.todo_for(user)
+        elif user.is_authenticated:
+            # no structure named while several share the deployment: where this account works
+            context["my_structures"] = [
+                (structure, structure_reverse(self.request, structure, "home")) for structure in structures_of(user)
+            ]
         return context

@@ -95,7 +95,7 @@ class PersonCreateView(PermissionRequiredView, View):
 
 
 def _person(pk):
-    return get_object_or_404(User.objects.select_related("antenne"), pk=pk)
+    return get_object_or_404(User.objects.in_structure().select_related("antenne"), pk=pk)
 
 
 class PersonView(permission_object("person", _person), PermissionRequiredView, View):

@@ -18,6 +18,7 @@ from stdnum.eu import vat as eu_vat
 from ami.models import Prestataire
 from mlhg_app.french import euros
 from mlhg_app.refusals import Refused
+from mlhg_app.structures import every_structure
 from seances.documents.invoice import invoice_facts, invoice_pdf, invoice_xml
 from seances.documents.invoice_xml import UnreadableInvoice, cii_read
 from seances.documents.releve import payment_terms
@@ -37,15 +38,32 @@ def invoice_number(prefixe: str, rang: int) -> str:
     return f"{prefixe}{rang:0{COUNTER_DIGITS}d}"
 
 
+def _last_rang(prestataire: Prestataire) -> int:
+    """The prestataire's last invoice rank: its sequence runs across every structure it invoices (a read of
+    its own numbers only, explicitly across structures)."""
+    with every_structure():
+        return Facture.objects.filter(prestataire=prestataire).aggregate(m=Max("rang"))["m"] or 0
+
+
+def _number_taken(prestataire: Prestataire, numero: str) -> bool:
+    with every_structure():
+        return Facture.objects.filter(prestataire=prestataire, numero=numero).exists()
+
+
 def invoice_next_number(prestataire: Prestataire, prefixe: str) -> str:
     """The number the prestataire's next generated invoice will carry (shown on the form)."""
-    last = Facture.objects.filter(prestataire=prestataire).aggregate(m=Max("rang"))["m"] or 0
-    return invoice_number(prefixe, last + 1)
+    return invoice_number(prefixe, _last_rang(prestataire) + 1)
 
 
 def invoice_last_prefix(prestataire: Prestataire) -> str:
-    last = Facture.objects.filter(prestataire=prestataire, origine=Facture.Origine.GENEREE).order_by("-rang").first()
-    return last.prefixe if last else f"FA-{timezone.localdate().year}-"
+    with every_structure():
+        last = (
+            Facture.objects.filter(prestataire=prestataire, origine=Facture.Origine.GENEREE)
+            .order_by("-rang")
+            .values_list("prefixe", flat=True)
+            .first()
+        )
+    return last if last else f"FA-{timezone.localdate().year}-"
 
 
 def invoice_default_terms(releve: Releve) -> str:
@@ -161,9 +179,9 @@ def invoice_generate(
         prestataire = Prestataire.objects.select_for_update().get(pk=releve.programme.prestataire_id)
         if Facture.objects.filter(releve=releve).exists():
             raise Refused(f"Le relevé {releve.numero} est déjà facturé.")
-        rang = (Facture.objects.filter(prestataire=prestataire).aggregate(m=Max("rang"))["m"] or 0) + 1
+        rang = _last_rang(prestataire) + 1
         numero = invoice_number(prefixe, rang)
-        if Facture.objects.filter(prestataire=prestataire, numero=numero).exists():
+        if _number_taken(prestataire, numero):
             raise Refused(
                 f"Le numéro de facture {numero} est déjà utilisé : choisissez un autre préfixe.", field="prefixe"
             )
@@ -237,7 +255,7 @@ def invoice_upload(*, releve: Releve, user, fichier) -> Facture:
         prestataire = Prestataire.objects.select_for_update().get(pk=prestataire.pk)
         if Facture.objects.filter(releve=releve).exists():
             raise Refused(f"Le relevé {releve.numero} est déjà facturé.")
-        if Facture.objects.filter(prestataire=prestataire, numero=numero).exists():
+        if _number_taken(prestataire, numero):
             raise Refused(f"Vous avez déjà une facture n° {numero} : un numéro ne sert qu'une fois.", field="fichier")
         facture = Facture(
             releve=releve,

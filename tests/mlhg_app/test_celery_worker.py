@@ -2,10 +2,6 @@
 
 import email
 import email.policy
-import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -14,64 +10,16 @@ import pytest
 
 from mlhg_app.models import OutgoingMessage
 from mlhg_app.services.users import send_welcome
+from mlhg_app.structures import structure_scope
 from mlhg_app.tasks import ping
+from tests.celery_workers import start_worker, stop_worker
 from tests.factories import DossierVersionFactory, StoredExportFactory, UserFactory
-from tests.real_services import database_url, require_postgresql, require_redis
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.real_services import require_postgresql, require_redis
 
 # One xdist worker runs these tests one after the other (`make test` uses --dist loadgroup): the workers they
 # start share the Redis database, where a worker started with a 5 s visibility timeout would give the running
 # jobs of another test's worker again.
 pytestmark = pytest.mark.xdist_group("real_celery_worker")
-
-
-def start_worker(
-    settings, queue: str, mail_dir: Path, log_path: Path, *, app_module: str = "mlhg_app", **extra_env
-) -> subprocess.Popen:
-    """A real Celery worker (2 processes) of `app_module`'s Celery app on its own queue, in its own process
-    group, logging to a file."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "DJANGO_SETTINGS_MODULE": "mlhg_app.settings",
-        **{key: str(value) for key, value in extra_env.items()},
-    }
-    node = f"{queue}-{uuid.uuid4().hex[:4]}@localhost"
-    log = open(log_path, "a")  # noqa: SIM115 - closed with the process
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", app_module, "worker", "-Q", queue, "-n", node, "-c", "2",
-         "--loglevel=INFO"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    process.node, process.log = node, log
-    from mlhg_app.celery import app
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if app.control.ping(destination=[node], timeout=1):
-            return process
-        assert process.poll() is None, log_path.read_text()
-    pytest.fail("le worker Celery n'a pas démarré en 60 secondes")
-
-
-def stop_worker(process: subprocess.Popen, *, kill: bool = False):
-    """Stop a worker: warm shutdown, or SIGKILL to its whole process group (the main process and its pool)."""
-    if process.poll() is None:
-        if kill:
-            os.killpg(process.pid, signal.SIGKILL)
-        else:
-            process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=20)
-    process.log.close()
 
 
 @pytest.fixture
@@ -94,10 +42,11 @@ def test_task_round_trip_through_redis(worker):
     assert result.get(timeout=30) == "pong"
 
 
-def test_two_deliveries_of_the_same_reminder_send_one_email(worker):
+def test_two_deliveries_of_the_same_reminder_send_one_email(worker, structure):
     user = UserFactory(email="deux.livraisons@exemple.fr", role="intervenant", antenne=None)
-    first = send_welcome.apply_async(kwargs={"user_id": user.pk}, queue=worker["queue"])
-    second = send_welcome.apply_async(kwargs={"user_id": user.pk}, queue=worker["queue"])
+    with structure_scope(structure):  # the jobs carry it to the worker
+        first = send_welcome.apply_async(kwargs={"user_id": user.pk}, queue=worker["queue"])
+        second = send_welcome.apply_async(kwargs={"user_id": user.pk}, queue=worker["queue"])
 
     assert sorted([first.get(timeout=30), second.get(timeout=30)]) == [False, True]
     assert OutgoingMessage.objects.filter(kind="account.welcome", recipient=user.email).count() == 1
@@ -109,7 +58,7 @@ def test_two_deliveries_of_the_same_reminder_send_one_email(worker):
     assert message["Subject"].strip() == "Votre accès à la plateforme APP de la Mission Locale Haute-Garonne"
 
 
-def test_the_bilan_pdf_export_runs_on_the_worker(worker, users):
+def test_the_bilan_pdf_export_runs_on_the_worker(worker, users, structure):
     """The export job leaves the web process: the worker renders the PDF into the shared media folder."""
     from bilans.models import EXPORT_VERSION
     from bilans.services.opening import bilan_open
@@ -128,7 +77,8 @@ def test_the_bilan_pdf_export_runs_on_the_worker(worker, users):
     export = StoredExportFactory(
         kind=EXPORT_VERSION, object_id=bilan.versions.get().pk, demande_par=users["responsable"]
     )
-    result = run_export.apply_async(kwargs={"export_id": export.pk}, queue=worker["queue"])
+    with structure_scope(structure):  # the job carries it to the worker
+        result = run_export.apply_async(kwargs={"export_id": export.pk}, queue=worker["queue"])
     assert result.get(timeout=120) == "pret"
     export.refresh_from_db()
     assert export.status == "pret" and export.fichier.read().startswith(b"%PDF")
@@ -144,7 +94,7 @@ def wait_for(condition, timeout: float, what: str):
 
 
 def test_a_worker_killed_in_the_middle_of_pdf_jobs_leaves_one_pdf_and_one_email(
-    transactional_db, _celery_eager, settings, tmp_path, users
+    transactional_db, _celery_eager, settings, tmp_path, users, structure
 ):
     """SIGKILL to a worker (and its pool) while it renders a bilan export and a dossier receipt, each paused
     between rendering and storing (tests/paused_worker.py); a new worker takes both jobs again (acks_late, visibility timeout) and
@@ -177,8 +127,9 @@ def test_a_worker_killed_in_the_middle_of_pdf_jobs_leaves_one_pdf_and_one_email(
     short = {"CELERY_VISIBILITY_TIMEOUT": 5}  # a dead worker's jobs come back after 5 s (2 h in production)
     first = start_worker(settings, queue, mail_dir, log_path, app_module="tests.paused_worker", **short)
     try:
-        run_export.apply_async(kwargs={"export_id": export.pk}, queue=queue)
-        send_receipt.apply_async(kwargs={"version_id": version.pk}, queue=queue)
+        with structure_scope(structure):  # the jobs carry it to the worker
+            run_export.apply_async(kwargs={"export_id": export.pk}, queue=queue)
+            send_receipt.apply_async(kwargs={"version_id": version.pk}, queue=queue)
         wait_for(lambda: log_path.read_text().count("job paused for tests") == 2, 90, "les deux PDF rendus")
     finally:
         stop_worker(first, kill=True)

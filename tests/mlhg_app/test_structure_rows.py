@@ -8,24 +8,9 @@ from django_scopes import ScopeError
 
 from mlhg_app.models import Antenne, Structure, User
 from tests.factories import AMIFactory, AntenneFactory, ProgrammeFactory, UserFactory
+from tests.structures import other_structure
 
 BEFORE = [("mlhg_app", "0006_structure"), ("ami", "0009_avenant_prolongation"), ("seances", "0009_invoice")]
-
-
-def other_structure(slug="autre"):
-    return Structure.objects.create(
-        slug=slug,
-        nom=f"Mission Locale {slug}",
-        nom_court=slug.upper(),
-        siret="12345678901234",
-        adresse_siege="1 place de la Mairie",
-        code_postal="09000",
-        ville="Foix",
-        signataire_nom="A. Martin",
-        signataire_qualite="Directrice",
-        courriel_expediteur=f"ne-pas-repondre@{slug}.test",
-        courriel_contact=f"contact@{slug}.test",
-    )
 
 
 @pytest.fixture
@@ -100,3 +85,30 @@ def test_a_row_takes_the_only_structure_but_never_guesses_among_several(structur
     other_structure()
     with pytest.raises(ScopeError):
         Antenne.objects.create(code="x", nom="X", adresse="x", code_postal="09000", ville="Foix")
+
+
+@pytest.mark.django_db
+def test_a_providers_invoice_numbers_run_across_the_structures_it_invoices(structure):
+    """A provider's invoices are numbered without a gap across its clients: in structure B, its next number
+    follows its last one in A (read across structures; it sees nothing else of A)."""
+    import datetime
+    from decimal import Decimal
+
+    from mlhg_app.structures import structure_scope
+    from seances.models import Facture
+    from seances.services.invoice import invoice_next_number
+    from tests.factories import PrestataireFactory, ReleveFactory
+
+    prestataire = PrestataireFactory()
+    other = other_structure()
+    with structure_scope(structure):
+        releve = ReleveFactory(programme=ProgrammeFactory(prestataire=prestataire))
+        Facture.objects.create(
+            releve=releve, prestataire=prestataire, prefixe="FA-2026-", rang=1, numero="FA-2026-0001",
+            date_emission=datetime.date(2026, 10, 1), echeance=datetime.date(2026, 10, 31), conditions_paiement="30 j",
+            total_ht=Decimal("1"), total_tva=Decimal("0"), total_ttc=Decimal("1"), fichier="f.pdf", xml="<x/>",
+            emise_par=releve.emis_par,
+        )  # fmt: skip
+    with structure_scope(other):
+        assert not Facture.objects.exists()
+        assert invoice_next_number(prestataire, "FA-2026-").endswith("0002")

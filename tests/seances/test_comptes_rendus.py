@@ -330,8 +330,8 @@ def test_the_reminder_is_scheduled_daily():
     from mlhg_app.celery import app
 
     entry = app.conf.beat_schedule["seances-remind-comptes-rendus"]
-    assert entry["task"] == "seances.tasks.remind_comptes_rendus"
-    assert remind_comptes_rendus.name == entry["task"]
+    assert entry["task"] == "mlhg_app.tasks.for_each_structure"  # once per structure
+    assert remind_comptes_rendus.name == entry["kwargs"]["task"]
 
 
 # -- no leak: every staff, responsable and admin page ------------------------------------------

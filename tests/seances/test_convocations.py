@@ -242,7 +242,8 @@ def _at(day: datetime.date, hour=8):
 
 def test_beat_schedules_the_reminders():
     entry = celery_app.conf.beat_schedule["seances-remind"]
-    assert entry["task"] == "seances.tasks.remind_seances"
+    assert entry["task"] == "mlhg_app.tasks.for_each_structure"  # once per structure
+    assert entry["kwargs"] == {"task": "seances.tasks.remind_seances"}
 
 
 def test_reminders_j7_and_j1_each_sent_once(seance):

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from mlhg_app.backups import BackupError, backup_create
+from mlhg_app.structures import across_structures
 
 
 class Command(BaseCommand):
@@ -15,6 +16,8 @@ class Command(BaseCommand):
             "--output-dir", type=Path, help="Dossier de l'archive (par défaut BACKUP_DIR, var/backups)."
         )
 
+    # until the commands take --structure (issue 19, rls): they read and write across structures
+    @across_structures
     def handle(self, *args, output_dir=None, **options):
         try:
             archive = backup_create(output_dir=output_dir)

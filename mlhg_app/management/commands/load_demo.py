@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from mlhg_app.demo import demo_load_all
+from mlhg_app.structures import across_structures
 
 
 class Command(BaseCommand):
@@ -11,6 +12,8 @@ class Command(BaseCommand):
         "une ligne par compte : rôle<TAB>adresse<TAB>mot de passe. Refusé quand DEBUG est désactivé."
     )
 
+    # until the commands take --structure (issue 19, rls): they read and write across structures
+    @across_structures
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("load_demo est réservé au développement : DEBUG est désactivé, rien n'a été chargé.")

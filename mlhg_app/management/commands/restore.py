@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from mlhg_app.backups import BackupError, backup_restore
+from mlhg_app.structures import across_structures
 
 
 class Command(BaseCommand):
@@ -24,6 +25,8 @@ class Command(BaseCommand):
         )
         parser.add_argument("--noinput", "--no-input", action="store_true", help="Ne pas demander de confirmation.")
 
+    # until the commands take --structure (issue 19, rls): they read and write across structures
+    @across_structures
     def handle(self, *args, archive, database_url, media_root, noinput, **options):
         if not noinput:
             answer = input(

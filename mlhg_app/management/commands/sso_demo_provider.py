@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from mlhg_app.models import User
+from mlhg_app.structures import across_structures
 
 UNKNOWN = "inconnu@demo.ml31.org"
 
@@ -35,6 +36,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=9400)
 
+    # until the commands take --structure (issue 19, rls): they read and write across structures
+    @across_structures
     def handle(self, *args, port, **options):
         if not settings.DEBUG:
             raise CommandError("sso_demo_provider est réservé au développement : DEBUG est désactivé.")

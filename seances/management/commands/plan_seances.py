@@ -1,14 +1,15 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from mlhg_app.management.structure_command import StructureCommand
 from seances.calendar_rules import date_long_fr, time_fr
 from seances.models import Groupe, IntervenantProgramme, Programme
 from seances.services.planning import programme_plan
 
 
-class Command(BaseCommand):
+class Command(StructureCommand):
     help = (
         "Place les séances sans date d'un programme (dates, horaires, intervenants) avec le solveur CP-SAT ; "
-        "les séances déjà placées sont conservées."
+        "les séances déjà placées sont conservées. Le programme est cherché dans la structure --structure."
     )
 
     def add_arguments(self, parser):

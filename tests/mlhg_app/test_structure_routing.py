@@ -142,3 +142,9 @@ def test_a_page_makes_as_many_queries_with_ten_structures_as_with_one(reference)
     for n in range(9):
         other_structure(f"autre{n}")
     assert count(f"/mlhg/ami/appel/{REFERENCE}/dossiers/") == alone
+
+
+def test_a_structure_slug_never_takes_an_address_of_the_application(two):
+    other_structure("ami")
+    page = Client().get("/ami/")
+    assert page.status_code == 200 and f'href="/mlhg{DETAIL}"' in page.content.decode()

@@ -13,6 +13,7 @@ answers the French 404 « aucune structure ». A scoped read made without a stru
 logged loudly, answered by a French error page, never another structure's rows.
 """
 
+import functools
 import logging
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from django.db import DatabaseError
 from django.db.models import Count, Q, Subquery, Value
 from django.http import HttpResponse
 from django.template import loader
-from django.urls import get_script_prefix, reverse, set_script_prefix
+from django.urls import get_resolver, get_script_prefix, reverse, set_script_prefix
 from django_scopes import ScopeError, scope
 
 from mlhg_app.models import Structure
@@ -71,10 +72,19 @@ def _named(host: str, slug: str) -> list[Structure]:
     return list(Structure.objects.filter(query).annotate(total=Subquery(total[:1])))
 
 
+@functools.cache
+def application_segments() -> frozenset[str]:
+    """The first path segments of the application's own URLs (ami, seances, connexion…): never a prefix,
+    whatever a structure's slug (a structure named `ami` must not take every call's page)."""
+    return frozenset(_first_segment(str(pattern.pattern)) for pattern in get_resolver().url_patterns) | UNSCOPED
+
+
 def structure_for(request) -> tuple[Structure | None, str]:
     """The request's structure and the path prefix that named it ("" when none did)."""
     host = _host(request)
     slug = _first_segment(request.path_info) if settings.STRUCTURE_PATH_PREFIX else ""
+    if slug in application_segments():
+        slug = ""
     found = _named(host, slug)
     for structure in found:
         if host and structure.domaine == host:

@@ -121,3 +121,30 @@ def test_a_scoped_read_without_structure_is_refused_loudly_with_a_french_page(tw
         del sys.modules[module.__name__]
     assert page.status_code == 500 and "Structure non déterminée" in page.content.decode()
     assert any("aucune structure active" in r.getMessage() for r in caplog.records)
+
+
+def test_a_page_makes_as_many_queries_with_ten_structures_as_with_one(reference):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.web import login
+
+    AMI.objects.update(status=AMI.Status.PUBLIE)
+    staff = login(UserFactory(email="achats@ml31.org", role=User.Role.STAFF, is_staff=True, antenne=None))
+
+    def count(url):
+        staff.get(url)  # the session and caches warm
+        with CaptureQueriesContext(connection) as queries:
+            assert staff.get(url).status_code == 200
+        return len(queries)
+
+    alone = count(f"/ami/appel/{REFERENCE}/dossiers/")
+    for n in range(9):
+        other_structure(f"autre{n}")
+    assert count(f"/mlhg/ami/appel/{REFERENCE}/dossiers/") == alone
+
+
+def test_a_structure_slug_never_takes_an_address_of_the_application(two):
+    other_structure("ami")
+    page = Client().get("/ami/")
+    assert page.status_code == 200 and f'href="/mlhg{DETAIL}"' in page.content.decode()

@@ -3,8 +3,8 @@
 In this order: the host name (`Structure.domaine`, e.g. mlhg.example.org); else the path prefix
 `/<slug>/…` (STRUCTURE_PATH_PREFIX, on by default: the prefix is stripped from `path_info` and set as
 the script prefix, so that `reverse()` and `{% url %}` keep it); else the only structure when there is
-exactly one (the embedded default); else the structure of the logged-in staff-side account. The
-request then runs inside `structure_scope(structure)` (`request.structure`).
+exactly one (the embedded default); else the structure of the logged-in staff-side account; else the
+DEFAULT_STRUCTURE of the settings (the demo's MLHG), if any. The request then runs inside `structure_scope(structure)` (`request.structure`).
 
 A request that names no structure while there are several runs without one (`request.structure` None)
 on the pages that belong to no structure (the portal's list of every structure's open calls, the
@@ -61,14 +61,16 @@ def _first_segment(path: str) -> str:
 
 
 def _named(host: str, slug: str) -> list[Structure]:
-    """In one query: the structures the host or the slug names, and the first structure, each with the
-    number of structures (`total`)."""
+    """In one query: the structures the host or the slug names, the default one (DEFAULT_STRUCTURE) and the
+    first structure, each with the number of structures (`total`)."""
     total = Structure.objects.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n")
     query = Q(pk=Subquery(Structure.objects.order_by("pk").values("pk")[:1]))
     if host:
         query |= Q(domaine=host)
     if slug:
         query |= Q(slug=slug)
+    if settings.DEFAULT_STRUCTURE:
+        query |= Q(slug=settings.DEFAULT_STRUCTURE)
     return list(Structure.objects.filter(query).annotate(total=Subquery(total[:1])))
 
 
@@ -97,6 +99,9 @@ def structure_for(request) -> tuple[Structure | None, str]:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.structure_id:
         return user.structure, ""
+    for structure in found:
+        if settings.DEFAULT_STRUCTURE and structure.slug == settings.DEFAULT_STRUCTURE:
+            return structure, ""
     return None, ""
 
 

@@ -79,6 +79,10 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # structure by its host name (Structure.domaine, to be listed in ALLOWED_HOSTS too) or, when this is on,
 # by the path prefix /<slug>/…; with one structure, nothing to name.
 STRUCTURE_PATH_PREFIX = env_bool("STRUCTURE_PATH_PREFIX", True)
+# The structure (its slug) of a request that names none, when several share the deployment: the demo's
+# MLHG at http://127.0.0.1:8000/, its second structure at /mlap/. Empty in production unless set: a
+# request that names no structure then works for none (the portal, the login) or answers a French 404.
+DEFAULT_STRUCTURE = env_str("DEFAULT_STRUCTURE", "" if PRODUCTION else "mlhg")
 # The site's domain, which ends every iCalendar UID and every Message-ID the product makes
 # (`<uid>@app.ml31.org`): a calendar keys its events by UID, so it never changes once in production.
 SITE_DOMAIN: str = env_str("SITE_DOMAIN", "app.ml31.org")

@@ -28,9 +28,11 @@ def with_reference(structure: Structure) -> Structure:
     """The structure with the seed's places, AMI and themes loaded into it (the same texts as MLHG's)."""
     from ami import reference as ami_reference
     from mlhg_app import reference as places
+    from mlhg_app.structure_file import MLHG_FILE, read_structure_file
     from seances import reference as themes
 
+    source = read_structure_file(MLHG_FILE)
     with structure_scope(structure):
         for module in (places, ami_reference, themes):
-            module.load(structure)
+            module.load(structure=structure, source=source)
     return structure

@@ -23,6 +23,12 @@ from tests.structures import other_structure, with_reference
 DETAIL = f"/ami/appel/{REFERENCE}/"
 
 
+@pytest.fixture(autouse=True)
+def _no_default_structure(settings):
+    """A production deployment of several structures: none by default (DEFAULT_STRUCTURE empty)."""
+    settings.DEFAULT_STRUCTURE = ""
+
+
 @pytest.fixture
 def two(reference, structure):
     """MLHG and a second structure, each with its own published AMI of the same reference."""
@@ -52,6 +58,18 @@ def test_a_host_name_names_the_structure(two, settings):
     settings.ALLOWED_HOSTS = ["autre.example.org", "testserver"]
     page = Client(HTTP_HOST="autre.example.org").get(DETAIL)
     assert page.status_code == 200 and "AMI de la Mission Locale Autre" in page.content.decode()
+
+
+def test_the_default_structure_serves_the_addresses_that_name_none(two, settings):
+    """The demo's MLHG at the root, its second structure under its prefix (DEFAULT_STRUCTURE)."""
+    mlhg, other = two
+    assert "Aucune structure à cette adresse" in Client().get(DETAIL).content.decode()
+    settings.DEFAULT_STRUCTURE = mlhg.slug
+    page = Client().get(DETAIL)
+    assert page.status_code == 200
+    assert "Organisation de réunions" in page.content.decode()
+    assert "AMI de la Mission Locale Autre" not in page.content.decode()
+    assert "AMI de la Mission Locale Autre" in Client().get(f"/autre{DETAIL}").content.decode()
 
 
 def test_an_address_that_names_no_structure_answers_a_french_404(two, settings):

@@ -22,7 +22,7 @@ from functools import cache
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import DatabaseError, models
 from django.http import HttpRequest
 
 from mlhg_app.models import Structure
@@ -40,7 +40,10 @@ def default_structure() -> Structure:
 
 
 def _only_structure() -> Structure | None:
-    structures = list(Structure.objects.order_by("pk")[:2])
+    try:
+        structures = list(Structure.objects.order_by("pk")[:2])
+    except DatabaseError:  # a page served while the database does not answer (the login's, the 503's)
+        return default_structure()
     if not structures:
         return default_structure()
     return structures[0] if len(structures) == 1 else None

@@ -20,6 +20,8 @@ def test_production_mode_passes_check_deploy():
         DEBUG="0",
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="app.ml31.org",
+        # CI's environment has REDIS_URL: production then shares a cache (mlhg_app.W001 otherwise)
+        CACHE_URL="redis://127.0.0.1:6379/1",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."

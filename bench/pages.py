@@ -13,6 +13,14 @@ from bench.data import BENCH_AMI, bench_conseiller
 
 def pages() -> list[tuple[str, str | None, str]]:
     """(name, user email or None for anonymous, URL): every list and detail page of each role."""
+    from mlhg_app.models import Structure
+    from mlhg_app.structures import structure_scope
+
+    with structure_scope(Structure.objects.get(slug="mlhg")):  # the volumes are MLHG's (bench/data.py)
+        return _mlhg_pages()
+
+
+def _mlhg_pages() -> list[tuple[str, str | None, str]]:
     from ami.models import AMI, Dossier
     from bilans.models import Bilan
     from mlhg_app.models import User

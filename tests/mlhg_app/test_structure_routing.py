@@ -166,3 +166,15 @@ def test_a_structure_slug_never_takes_an_address_of_the_application(two):
     other_structure("ami")
     page = Client().get("/ami/")
     assert page.status_code == 200 and f'href="/mlhg{DETAIL}"' in page.content.decode()
+
+
+def test_a_structures_own_pages_carry_its_name_and_never_mlhgs(two):
+    """The home page, the accessibility statement and the privacy page of a structure named by its prefix
+    (they once said « Mission Locale Haute-Garonne » whatever the structure)."""
+    mlhg, other = two
+    for address in ("/autre/", "/autre/accessibilite/", "/autre/confidentialite/"):
+        page = Client().get(address)
+        assert page.status_code == 200, address
+        text = page.content.decode()
+        assert other.nom in text and "Haute-Garonne" not in text, address
+    assert "Mission Locale Haute-Garonne" in Client().get("/mlhg/accessibilite/").content.decode()

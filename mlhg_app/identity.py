@@ -83,11 +83,18 @@ def structure_path_of(model) -> str | None:
 
 
 def _along(obj: models.Model, path: str) -> Structure | None:
-    for name in path.split("__"):
+    """The structure at the end of `path`; its last step is the active scope's structure when the ids agree
+    (no query per object: a feed's séances, a letter's dossiers)."""
+    *parents, last = path.split("__")
+    for name in parents:
         obj = getattr(obj, name, None)
         if obj is None:
             return None
-    return obj if isinstance(obj, Structure) else None
+    scoped = current_structure()
+    if scoped is not None and getattr(obj, f"{last}_id", None) == scoped.pk:
+        return scoped
+    structure = getattr(obj, last, None)
+    return structure if isinstance(structure, Structure) else None
 
 
 def structure_of(thing=None) -> Structure | None:

@@ -212,3 +212,30 @@ def test_a_late_convocation_task_after_a_move_tells_nobody_twice(seance, users, 
         move(login(users["prestataire"]), seance, datetime.date(2026, 10, 15), "14:00")
     assert seance_convoke(seance=seance) == 0  # the validation's task, run late or again
     assert [m.subject.split(" :")[0] for m in sent_to(users["conseiller"].email)] == ["Convocation", "Séance déplacée"]
+
+
+def test_a_feed_reads_the_structure_of_its_places_once_whatever_its_length(seance, structure):
+    """Each event's place names its structure (« Mission Locale … – site »): read from the request's or the
+    task's scope, not once per séance through its site."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mlhg_app.structures import structure_scope
+    from seances.models import Groupe
+    from tests.factories import SeanceFactory
+
+    for groupe in Groupe.objects.filter(programme=seance.programme).exclude(pk=seance.groupe_id):
+        SeanceFactory(
+            programme=seance.programme, groupe=groupe, fenetre=seance.fenetre, date=seance.date,
+            intervenant=seance.intervenant, status=Seance.Status.CONVOQUEE,
+        )  # fmt: skip
+    every = Seance.objects.select_related("groupe__antenne", "programme", "intervenant").order_by("pk")
+    assert every.values("groupe__antenne").distinct().count() > 2  # places of several sites
+    counts = []
+    with structure_scope(structure):
+        for seances in (list(every[:1]), list(every)):
+            with CaptureQueriesContext(connection) as queries:
+                text = feed_ics(seances, "APP – séances du site").decode()
+            counts.append(len(queries))
+            assert f"{structure.nom} – " in text.replace("\r\n ", "")
+    assert counts[0] == counts[1], counts
